@@ -1,0 +1,62 @@
+"""Binary sensors: a session runs, the skin rests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .data import BackRecoveryConfigEntry
+from .engine import RecoveryEngine
+from .entity import BackRecoveryEntity
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(kw_only=True, frozen=True)
+class RecoveryBinarySensorDescription(BinarySensorEntityDescription):
+    """A binary sensor and how to read it from the engine."""
+
+    is_on_fn: Callable[[RecoveryEngine], bool]
+
+
+BINARY_SENSORS: tuple[RecoveryBinarySensorDescription, ...] = (
+    RecoveryBinarySensorDescription(
+        key="session_active",
+        device_class=BinarySensorDeviceClass.RUNNING,
+        is_on_fn=lambda engine: engine.running is not None,
+    ),
+    RecoveryBinarySensorDescription(
+        key="skin_rest",
+        is_on_fn=lambda engine: engine.skin_resting,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BackRecoveryConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the binary sensors of one recovery."""
+    async_add_entities(
+        RecoveryBinarySensor(entry, description) for description in BINARY_SENSORS
+    )
+
+
+class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):
+    """A binary sensor presenting one fact of the engine."""
+
+    entity_description: RecoveryBinarySensorDescription
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the fact holds now."""
+        return self.entity_description.is_on_fn(self.engine)

@@ -1,0 +1,241 @@
+"""Config, reconfigure and options flows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    DateSelector,
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TimeSelector,
+)
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    BOOL_OPTIONS,
+    CONF_ANNOUNCE_SATELLITES,
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    CONF_NOTIFY_ENTITIES,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    DEFAULT_NAME,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    EARLIEST_INJURY_DATE,
+    INT_OPTIONS,
+)
+
+
+def _own_switches(hass: HomeAssistant) -> list[str]:
+    """Return the integration's own heating-pad switches: never a plug to wrap."""
+    return [
+        entry.entity_id
+        for entry in er.async_get(hass).entities.values()
+        if entry.platform == DOMAIN and entry.domain == Platform.SWITCH
+    ]
+
+
+def user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
+    """Return the form of the user and reconfigure steps, filled with ``values``."""
+    pad = values.get(CONF_HEATING_PAD)
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_NAME, default=values.get(CONF_NAME, DEFAULT_NAME)
+            ): TextSelector(),
+            vol.Required(
+                CONF_INJURY_DATE,
+                default=values.get(CONF_INJURY_DATE, dt_util.now().date().isoformat()),
+            ): DateSelector(),
+            vol.Optional(
+                CONF_HEATING_PAD,
+                description={"suggested_value": pad} if pad else None,
+            ): EntitySelector(
+                EntitySelectorConfig(
+                    domain=Platform.SWITCH, exclude_entities=_own_switches(hass)
+                )
+            ),
+        }
+    )
+
+
+def _exists(hass: HomeAssistant, entity_id: str) -> bool:
+    return (
+        hass.states.get(entity_id) is not None
+        or er.async_get(hass).async_get(entity_id) is not None
+    )
+
+
+def validate_user_input(
+    hass: HomeAssistant, user_input: dict[str, Any], entry_id: str | None
+) -> dict[str, str]:
+    """Check the user step as the contract says; return field → error key."""
+    errors: dict[str, str] = {}
+    try:
+        injury = date.fromisoformat(str(user_input[CONF_INJURY_DATE]))
+    except ValueError:
+        errors[CONF_INJURY_DATE] = "injury_date_invalid"
+    else:
+        if injury > dt_util.now().date():
+            errors[CONF_INJURY_DATE] = "injury_date_in_future"
+        elif injury < EARLIEST_INJURY_DATE:
+            errors[CONF_INJURY_DATE] = "injury_date_invalid"
+    if pad := user_input.get(CONF_HEATING_PAD):
+        if not _exists(hass, pad):
+            errors[CONF_HEATING_PAD] = "entity_not_found"
+        elif pad.split(".", 1)[0] != Platform.SWITCH or pad in _own_switches(hass):
+            errors[CONF_HEATING_PAD] = "heating_pad_invalid"
+        elif any(
+            entry.data.get(CONF_HEATING_PAD) == pad
+            for entry in hass.config_entries.async_entries(DOMAIN)
+            if entry.entry_id != entry_id
+        ):
+            errors[CONF_HEATING_PAD] = "heating_pad_in_use"
+    if not str(user_input.get(CONF_NAME, "")).strip():
+        errors[CONF_NAME] = "name_empty"
+    return errors
+
+
+def _entry_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    data = {
+        CONF_NAME: str(user_input[CONF_NAME]).strip(),
+        CONF_INJURY_DATE: str(user_input[CONF_INJURY_DATE]),
+    }
+    if pad := user_input.get(CONF_HEATING_PAD):
+        data[CONF_HEATING_PAD] = pad
+    return data
+
+
+def _hide_plug(hass: HomeAssistant, new: str | None, old: str | None = None) -> None:
+    """Hide the wrapped plug, like switch_as_x, so people use the safe switch."""
+    registry = er.async_get(hass)
+    if old and old != new and (entry := registry.async_get(old)):
+        if entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
+            registry.async_update_entity(old, hidden_by=None)
+    if new and (entry := registry.async_get(new)) and entry.hidden_by is None:
+        registry.async_update_entity(new, hidden_by=er.RegistryEntryHider.INTEGRATION)
+
+
+class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
+    """One entry per person in recovery."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> BackRecoveryOptionsFlow:
+        """Return the options flow: session limits, phase lengths, reminders."""
+        return BackRecoveryOptionsFlow()
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Name, injury date and (optionally) the plug under the heating pad."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_user_input(self.hass, user_input, None)
+            if not errors:
+                data = _entry_data(user_input)
+                _hide_plug(self.hass, data.get(CONF_HEATING_PAD))
+                return self.async_create_entry(
+                    title=data[CONF_NAME], data=data, options=dict(DEFAULT_OPTIONS)
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=user_schema(self.hass, user_input or {}),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the same fields under the same checks; the entry reloads with them."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_user_input(self.hass, user_input, entry.entry_id)
+            if not errors:
+                data = _entry_data(user_input)
+                _hide_plug(
+                    self.hass,
+                    data.get(CONF_HEATING_PAD),
+                    entry.data.get(CONF_HEATING_PAD),
+                )
+                return self.async_update_reload_and_abort(
+                    entry, title=data[CONF_NAME], data=data
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=user_schema(self.hass, user_input or entry.data),
+            errors=errors,
+        )
+
+
+def _options_schema(options: Mapping[str, Any]) -> vol.Schema:
+    current = {**DEFAULT_OPTIONS, **options}
+    fields: dict[Any, Any] = {
+        vol.Optional(key, default=current[key]): NumberSelector(
+            NumberSelectorConfig(min=low, max=high, step=1, mode=NumberSelectorMode.BOX)
+        )
+        for key, (_, low, high) in INT_OPTIONS.items()
+    }
+    for key, domain in (
+        (CONF_NOTIFY_ENTITIES, "notify"),
+        (CONF_ANNOUNCE_SATELLITES, "assist_satellite"),
+    ):
+        fields[vol.Optional(key, default=list(current[key]))] = EntitySelector(
+            EntitySelectorConfig(domain=domain, multiple=True)
+        )
+    for key in BOOL_OPTIONS:
+        fields[vol.Optional(key, default=current[key])] = BooleanSelector()
+    for key in (CONF_QUIET_START, CONF_QUIET_END):
+        fields[vol.Optional(key, default=current[key])] = TimeSelector()
+    return vol.Schema(fields)
+
+
+class BackRecoveryOptionsFlow(OptionsFlow):
+    """Every option defaults to its current value; a caller may submit any subset."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Session limits, phase lengths and reminders."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            options = {**DEFAULT_OPTIONS, **self.config_entry.options, **user_input}
+            for key in INT_OPTIONS:
+                options[key] = int(options[key])
+            for key in (CONF_NOTIFY_ENTITIES, CONF_ANNOUNCE_SATELLITES):
+                if any(not _exists(self.hass, eid) for eid in options[key]):
+                    errors[key] = "entity_not_found"
+            if not errors:
+                return self.async_create_entry(data=options)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                _options_schema(self.config_entry.options), user_input or {}
+            ),
+            errors=errors,
+        )

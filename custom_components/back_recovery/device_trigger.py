@@ -1,0 +1,114 @@
+"""Device triggers: build automations on a recovery without typing event names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
+from homeassistant.components.device_automation.exceptions import (
+    InvalidDeviceAutomationConfig,
+)
+from homeassistant.components.homeassistant.triggers import event as event_trigger
+from homeassistant.const import (
+    CONF_DEVICE_ID,
+    CONF_DOMAIN,
+    CONF_EVENT_DATA,
+    CONF_PLATFORM,
+    CONF_TYPE,
+)
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
+from homeassistant.helpers.typing import ConfigType
+
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_TO_PHASE,
+    DOMAIN,
+    EVENT_PHASE_CHANGED,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+    EVENT_SESSION_STARTED,
+    EVENT_SKIN_REST_OVER,
+)
+from .model import Phase
+
+TRIGGER_EVENTS = {
+    "phase_changed": EVENT_PHASE_CHANGED,
+    "session_started": EVENT_SESSION_STARTED,
+    "session_ended": EVENT_SESSION_ENDED,
+    "session_blocked": EVENT_SESSION_BLOCKED,
+    "skin_rest_over": EVENT_SKIN_REST_OVER,
+}
+
+TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
+    {
+        vol.Required(CONF_TYPE): vol.In(list(TRIGGER_EVENTS)),
+        vol.Optional(ATTR_TO_PHASE): vol.In([phase.value for phase in Phase]),
+    }
+)
+
+
+def _entry_id(hass: HomeAssistant, device_id: str) -> str:
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        raise InvalidDeviceAutomationConfig(f"Device {device_id} not found")
+    for entry_id in device.config_entries:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is not None and entry.domain == DOMAIN:
+            return entry_id
+    raise InvalidDeviceAutomationConfig(f"Device {device_id} is not a Back Recovery")
+
+
+async def async_get_triggers(
+    hass: HomeAssistant, device_id: str
+) -> list[dict[str, Any]]:
+    """List the triggers every Back Recovery device offers."""
+    return [
+        {
+            CONF_PLATFORM: "device",
+            CONF_DOMAIN: DOMAIN,
+            CONF_DEVICE_ID: device_id,
+            CONF_TYPE: trigger_type,
+        }
+        for trigger_type in TRIGGER_EVENTS
+    ]
+
+
+async def async_get_trigger_capabilities(
+    hass: HomeAssistant, config: ConfigType
+) -> dict[str, vol.Schema]:
+    """Let the phase changed trigger name the phase it waits for."""
+    if config[CONF_TYPE] != "phase_changed":
+        return {}
+    return {
+        "extra_fields": vol.Schema(
+            {vol.Optional(ATTR_TO_PHASE): vol.In([phase.value for phase in Phase])}
+        )
+    }
+
+
+async def async_attach_trigger(
+    hass: HomeAssistant,
+    config: ConfigType,
+    action: TriggerActionType,
+    trigger_info: TriggerInfo,
+) -> CALLBACK_TYPE:
+    """Listen for the event behind the trigger, for this device's entry only."""
+    event_data: dict[str, str] = {
+        ATTR_CONFIG_ENTRY_ID: _entry_id(hass, config[CONF_DEVICE_ID])
+    }
+    if config[CONF_TYPE] == "phase_changed" and (to_phase := config.get(ATTR_TO_PHASE)):
+        event_data[ATTR_TO_PHASE] = to_phase
+    event_config = event_trigger.TRIGGER_SCHEMA(
+        {
+            CONF_PLATFORM: "event",
+            event_trigger.CONF_EVENT_TYPE: TRIGGER_EVENTS[config[CONF_TYPE]],
+            CONF_EVENT_DATA: event_data,
+        }
+    )
+    return await event_trigger.async_attach_trigger(
+        hass, event_config, action, trigger_info, platform_type="device"
+    )

@@ -1,0 +1,34 @@
+"""Diagnostics: settings and engine state; name and injury date are health data and redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .const import (
+    CONF_ANNOUNCE_SATELLITES,
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    CONF_NOTIFY_ENTITIES,
+)
+from .data import BackRecoveryConfigEntry
+
+TO_REDACT = {
+    CONF_NAME,
+    CONF_INJURY_DATE,
+    CONF_NOTIFY_ENTITIES,
+    CONF_ANNOUNCE_SATELLITES,
+    "title",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: BackRecoveryConfigEntry
+) -> dict[str, Any]:
+    """Return the entry's settings and what the engine holds now."""
+    return {
+        "entry": async_redact_data(entry.as_dict(), TO_REDACT),
+        "engine": entry.runtime_data.engine.as_diagnostics(),
+    }

@@ -1,0 +1,483 @@
+"""The therapy, as rules: pure functions of time and settings.
+
+Nothing here imports Home Assistant. Times are aware datetimes; the caller
+passes ``now`` so every rule can be tested without a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class Modality(StrEnum):
+    """What is put on the lower back."""
+
+    ICE = "ice"
+    HEAT = "heat"
+
+
+class Phase(StrEnum):
+    """The phases of the recovery, in order."""
+
+    REST = "rest"
+    REHABILITATION = "rehabilitation"
+    RETURN_TO_ACTIVITY = "return_to_activity"
+    RECOVERED = "recovered"
+
+
+class EndReason(StrEnum):
+    """Why a session ended."""
+
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    EXTERNAL = "external"
+    SHUTDOWN = "shutdown"
+    UNLOADED = "unloaded"
+    LOGGED = "logged"
+
+
+class Refusal(StrEnum):
+    """Why a request was refused; each is a translation key."""
+
+    REST_GAP_ACTIVE = "rest_gap_active"
+    SESSION_RUNNING = "session_running"
+    SESSION_OVERLAPS = "session_overlaps"
+    ENDED_AT_IN_FUTURE = "ended_at_in_future"
+    MINUTES_OUT_OF_RANGE = "minutes_out_of_range"
+    NO_SESSION_RUNNING = "no_session_running"
+
+
+class TherapyRefusedError(Exception):
+    """A request the therapy rules do not allow."""
+
+    def __init__(
+        self,
+        reason: Refusal,
+        modality: Modality | None = None,
+        allowed_at: datetime | None = None,
+        max_minutes: int | None = None,
+    ) -> None:
+        """Remember why, and when it would be allowed."""
+        super().__init__(reason.value)
+        self.reason = reason
+        self.modality = modality
+        self.allowed_at = allowed_at
+        self.max_minutes = max_minutes
+
+
+@dataclass(frozen=True, slots=True)
+class TherapySession:
+    """One application of ice or heat."""
+
+    modality: Modality
+    started: datetime
+    planned_end: datetime
+    ended: datetime | None = None
+    end_reason: EndReason | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the session has not ended yet."""
+        return self.ended is None
+
+    def finish(self, at: datetime, reason: EndReason) -> TherapySession:
+        """End the session at ``at`` (never before it began)."""
+        return replace(self, ended=max(at, self.started), end_reason=reason)
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        """Whether the session shares time with ``start``..``end``."""
+        return self.started < end and start < (self.ended or self.planned_end)
+
+    def as_dict(self) -> dict[str, str | None]:
+        """Serialize to JSON-safe values."""
+        return {
+            "modality": self.modality.value,
+            "started": self.started.isoformat(),
+            "planned_end": self.planned_end.isoformat(),
+            "ended": self.ended.isoformat() if self.ended else None,
+            "end_reason": self.end_reason.value if self.end_reason else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TherapySession:
+        """Deserialize; raises ``KeyError``/``ValueError``/``TypeError`` on bad data."""
+        ended = data.get("ended")
+        reason = data.get("end_reason")
+        return cls(
+            modality=Modality(data["modality"]),
+            started=_aware(datetime.fromisoformat(data["started"])),
+            planned_end=_aware(datetime.fromisoformat(data["planned_end"])),
+            ended=_aware(datetime.fromisoformat(ended)) if ended else None,
+            end_reason=EndReason(reason) if reason else None,
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment
+
+
+@dataclass(frozen=True, slots=True)
+class RestGap:
+    """The time the skin rests between two applications."""
+
+    minutes: int
+
+    def allowed_at(self, last_end: datetime) -> datetime:
+        """When the skin may be treated again after a session ending at ``last_end``."""
+        return last_end + timedelta(minutes=self.minutes)
+
+    def active(self, last_end: datetime | None, now: datetime) -> bool:
+        """Whether the skin is still resting at ``now``."""
+        return last_end is not None and now < self.allowed_at(last_end)
+
+
+@dataclass(frozen=True, slots=True)
+class TherapySettings:
+    """The options that govern sessions."""
+
+    session_minutes: int = 20
+    rest_gap_minutes: int = 120
+
+    @property
+    def rest_gap(self) -> RestGap:
+        """The rest gap these settings ask for."""
+        return RestGap(self.rest_gap_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """A start that was refused or undone."""
+
+    modality: Modality
+    allowed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What must happen after an event: the engine carries it out in this order."""
+
+    switch_off: bool = False
+    switch_on: bool = False
+    ended: TherapySession | None = None
+    started: TherapySession | None = None
+    blocked: Blocked | None = None
+
+
+NOTHING = Outcome()
+
+
+@dataclass
+class TherapyLog:
+    """The session history and the rules that decide what each event means.
+
+    ``plug_must_be_off`` remembers a switch-off that has not been confirmed yet
+    (the plug was unreachable): the plug seen on then is switched off at once.
+    """
+
+    settings: TherapySettings = field(default_factory=TherapySettings)
+    sessions: list[TherapySession] = field(default_factory=list)
+    plug_must_be_off: bool = False
+    max_sessions: int = 1000
+
+    # Reading the history.
+
+    @property
+    def running(self) -> TherapySession | None:
+        """The session that runs now, if any."""
+        for session in reversed(self.sessions):
+            if session.running:
+                return session
+        return None
+
+    @property
+    def last_end(self) -> datetime | None:
+        """The end of the latest finished session."""
+        return max(
+            (s.ended for s in self.sessions if s.ended is not None), default=None
+        )
+
+    @property
+    def last_finished(self) -> TherapySession | None:
+        """The finished session that ended last."""
+        finished = [s for s in self.sessions if s.ended is not None]
+        return max(finished, key=lambda s: s.ended or s.started, default=None)
+
+    def next_allowed(self) -> datetime | None:
+        """When the next session may start (after the rest gap), if there was one."""
+        last_end = self.last_end
+        return None if last_end is None else self.settings.rest_gap.allowed_at(last_end)
+
+    def skin_resting(self, now: datetime) -> bool:
+        """Whether the rest gap runs at ``now`` (never while a session runs)."""
+        return self.running is None and self.settings.rest_gap.active(
+            self.last_end, now
+        )
+
+    def started_since(self, moment: datetime) -> int:
+        """How many sessions started at or after ``moment``."""
+        return sum(1 for s in self.sessions if s.started >= moment)
+
+    def _blocker(self, modality: Modality, now: datetime) -> TherapyRefusedError | None:
+        if (running := self.running) is not None:
+            return TherapyRefusedError(
+                Refusal.SESSION_RUNNING, modality, running.planned_end
+            )
+        if self.skin_resting(now):
+            return TherapyRefusedError(
+                Refusal.REST_GAP_ACTIVE, modality, self.next_allowed()
+            )
+        return None
+
+    def _begin(self, modality: Modality, now: datetime, minutes: int) -> TherapySession:
+        session = TherapySession(modality, now, now + timedelta(minutes=minutes))
+        self._append(session)
+        return session
+
+    def _append(self, session: TherapySession) -> None:
+        self.sessions.append(session)
+        self.sessions.sort(key=lambda s: s.started)
+        if len(self.sessions) > self.max_sessions:
+            del self.sessions[: len(self.sessions) - self.max_sessions]
+
+    def _finish_running(self, at: datetime, reason: EndReason) -> TherapySession:
+        running = self.running
+        assert running is not None
+        finished = running.finish(at, reason)
+        self.sessions[self.sessions.index(running)] = finished
+        return finished
+
+    # Requests from the person (switch, button, action).
+
+    def request_start(
+        self, modality: Modality, now: datetime, minutes: int | None = None
+    ) -> Outcome:
+        """Start a session, or raise ``TherapyRefusedError``."""
+        if minutes is None:
+            minutes = self.settings.session_minutes
+        if not 1 <= minutes <= self.settings.session_minutes:
+            raise TherapyRefusedError(
+                Refusal.MINUTES_OUT_OF_RANGE,
+                modality,
+                max_minutes=self.settings.session_minutes,
+            )
+        if (refusal := self._blocker(modality, now)) is not None:
+            raise refusal
+        session = self._begin(modality, now, minutes)
+        return Outcome(switch_on=modality is Modality.HEAT, started=session)
+
+    def blocked_outcome(self, error: TherapyRefusedError) -> Outcome:
+        """Return the event a refused start fires."""
+        if error.modality is None or error.allowed_at is None:
+            return NOTHING
+        return Outcome(blocked=Blocked(error.modality, error.allowed_at))
+
+    def request_stop(self, now: datetime) -> Outcome:
+        """End the running session, or raise ``TherapyRefusedError``."""
+        if self.running is None:
+            raise TherapyRefusedError(Refusal.NO_SESSION_RUNNING)
+        return self._end(now, EndReason.STOPPED)
+
+    def _end(self, now: datetime, reason: EndReason) -> Outcome:
+        ended = self._finish_running(now, reason)
+        heat = ended.modality is Modality.HEAT
+        if heat:
+            self.plug_must_be_off = True
+        return Outcome(switch_off=heat, ended=ended)
+
+    # What the plug and the clock report.
+
+    def plug_state(self, now: datetime, is_on: bool) -> Outcome:
+        """Decide what the plug seen on or off means (a change, first seen, back online)."""
+        running = self.running
+        if not is_on:
+            self.plug_must_be_off = False
+            if running is not None and running.modality is Modality.HEAT:
+                return Outcome(ended=self._finish_running(now, EndReason.EXTERNAL))
+            return NOTHING
+        if running is not None and running.modality is Modality.HEAT:
+            if now >= running.planned_end:
+                return self._end(now, EndReason.COMPLETED)
+            return NOTHING
+        if self.plug_must_be_off:
+            return Outcome(switch_off=True)
+        if (refusal := self._blocker(Modality.HEAT, now)) is not None:
+            self.plug_must_be_off = True
+            return Outcome(
+                switch_off=True, blocked=self.blocked_outcome(refusal).blocked
+            )
+        return Outcome(
+            started=self._begin(Modality.HEAT, now, self.settings.session_minutes)
+        )
+
+    def deadline(self, now: datetime, plug_on: bool | None = True) -> Outcome:
+        """End a running session whose planned end has passed by ``now``.
+
+        ``plug_on`` is what is known of the plug: ``False`` when it is seen off,
+        so a heat session that outlived Home Assistant ended at its planned end
+        at the latest.
+        """
+        running = self.running
+        if running is None or now < running.planned_end:
+            return NOTHING
+        at = now
+        if running.modality is Modality.ICE or plug_on is False:
+            at = min(now, running.planned_end)
+        return self._end(at, EndReason.COMPLETED)
+
+    def halt_heat(self, now: datetime, reason: EndReason) -> Outcome:
+        """Home Assistant stops or the entry unloads: a heat session ends now."""
+        running = self.running
+        if running is None or running.modality is not Modality.HEAT:
+            return NOTHING
+        return self._end(now, reason)
+
+    # Sessions done without the integration.
+
+    def log(
+        self, modality: Modality, minutes: int, ended_at: datetime, now: datetime
+    ) -> TherapySession:
+        """Record a finished session, or raise ``TherapyRefusedError``."""
+        if not 1 <= minutes <= self.settings.session_minutes:
+            raise TherapyRefusedError(
+                Refusal.MINUTES_OUT_OF_RANGE,
+                modality,
+                max_minutes=self.settings.session_minutes,
+            )
+        if ended_at > now:
+            raise TherapyRefusedError(Refusal.ENDED_AT_IN_FUTURE, modality)
+        started = ended_at - timedelta(minutes=minutes)
+        if any(s.overlaps(started, ended_at) for s in self.sessions):
+            raise TherapyRefusedError(Refusal.SESSION_OVERLAPS, modality)
+        session = TherapySession(
+            modality, started, ended_at, ended_at, EndReason.LOGGED
+        )
+        self._append(session)
+        return session
+
+    # Storage.
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialize the history."""
+        return {
+            "sessions": [s.as_dict() for s in self.sessions],
+            "plug_must_be_off": self.plug_must_be_off,
+        }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Load a serialized history; raises on malformed data and changes nothing then."""
+        sessions = sorted(
+            (TherapySession.from_dict(s) for s in data.get("sessions", [])),
+            key=lambda s: s.started,
+        )
+        self.sessions = sessions[-self.max_sessions :]
+        self.plug_must_be_off = bool(data.get("plug_must_be_off", False))
+
+
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSchedule:
+    """Which phase the recovery is in on each local date.
+
+    From the injury date: rest, rehabilitation and return to activity for their
+    lengths in weeks, then recovered. ``set_phase`` re-anchors the schedule: the
+    anchor phase starts on the anchor date and later phases follow with their
+    lengths; earlier phases end no later than the anchor date.
+    """
+
+    injury_date: date
+    rest_weeks: int = 6
+    rehabilitation_weeks: int = 6
+    return_weeks: int = 12
+    ice_days: int = 1
+    anchor_phase: Phase = Phase.REST
+    anchor_date: date | None = None
+
+    def _weeks(self, phase: Phase) -> int:
+        return {
+            Phase.REST: self.rest_weeks,
+            Phase.REHABILITATION: self.rehabilitation_weeks,
+            Phase.RETURN_TO_ACTIVITY: self.return_weeks,
+        }.get(phase, 0)
+
+    def _from_injury(self) -> dict[Phase, date]:
+        starts: dict[Phase, date] = {}
+        day = self.injury_date
+        for phase in PHASE_ORDER:
+            starts[phase] = day
+            day += timedelta(weeks=self._weeks(phase))
+        return starts
+
+    def starts(self) -> dict[Phase, date]:
+        """Return the first day of each phase (a skipped phase lasts no day)."""
+        starts = self._from_injury()
+        if self.anchor_date is None:
+            return starts
+        anchor = PHASE_ORDER.index(self.anchor_phase)
+        day = self.anchor_date
+        for phase in PHASE_ORDER[anchor:]:
+            starts[phase] = day
+            day += timedelta(weeks=self._weeks(phase))
+        for phase in PHASE_ORDER[:anchor]:
+            starts[phase] = min(starts[phase], self.anchor_date)
+        return starts
+
+    def spans(self) -> list[tuple[Phase, date, date | None]]:
+        """Each phase that lasts at least a day: (phase, first day, day after its last)."""
+        starts = self.starts()
+        spans: list[tuple[Phase, date, date | None]] = []
+        for index, phase in enumerate(PHASE_ORDER):
+            end = (
+                starts[PHASE_ORDER[index + 1]] if index + 1 < len(PHASE_ORDER) else None
+            )
+            if end is None or end > starts[phase]:
+                spans.append((phase, starts[phase], end))
+        return spans
+
+    def phase_on(self, day: date) -> Phase:
+        """Return the phase on ``day`` (rest before the injury date)."""
+        current = Phase.REST
+        for phase, start, _ in self.spans():
+            if start <= day:
+                current = phase
+        return current
+
+    def phase_started(self, day: date) -> date:
+        """Return the first day of the phase that runs on ``day``."""
+        phase = self.phase_on(day)
+        return next(start for p, start, _ in self.spans() if p is phase)
+
+    def next_change(self, day: date) -> tuple[Phase, date] | None:
+        """Return the next phase after ``day`` and its first day; ``None`` once recovered."""
+        for phase, start, _ in self.spans():
+            if start > day:
+                return phase, start
+        return None
+
+    def recommended_therapy(self, day: date) -> Modality:
+        """Ice on the injury date and the ``ice_days`` after it, heat from then on."""
+        if (day - self.injury_date).days <= self.ice_days:
+            return Modality.ICE
+        return Modality.HEAT
+
+    def days_since_injury(self, day: date) -> int:
+        """Whole days since the injury date (0 on that date)."""
+        return (day - self.injury_date).days
+
+    def rebased(self, phase: Phase, today: date) -> PhaseSchedule:
+        """Return the schedule after ``set_phase``: ``phase`` starts ``today``."""
+        return replace(self, anchor_phase=phase, anchor_date=today)
+
+
+def overlapping(
+    sessions: Iterable[TherapySession], start: datetime, end: datetime
+) -> list[TherapySession]:
+    """Return the sessions that share time with ``start``..``end``."""
+    return [s for s in sessions if s.overlaps(start, end)]

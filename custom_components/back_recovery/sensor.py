@@ -1,0 +1,134 @@
+"""Sensors: the phase, the days since the injury and the session clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .data import BackRecoveryConfigEntry
+from .engine import RecoveryEngine
+from .entity import BackRecoveryEntity
+from .model import Modality, Phase
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(kw_only=True, frozen=True)
+class RecoverySensorDescription(SensorEntityDescription):
+    """A sensor and how to read it from the engine."""
+
+    value_fn: Callable[[RecoveryEngine], StateType | datetime]
+    attributes_fn: Callable[[RecoveryEngine], dict[str, Any]] | None = None
+    every_minute: bool = False
+
+
+def _phase_attributes(engine: RecoveryEngine) -> dict[str, Any]:
+    today = engine.today
+    upcoming = engine.schedule.next_change(today)
+    return {
+        "phase_started": engine.schedule.phase_started(today).isoformat(),
+        "next_phase": upcoming[0].value if upcoming else None,
+        "next_phase_starts": upcoming[1].isoformat() if upcoming else None,
+        "guidance": engine.text(f"guidance_{engine.phase.value}"),
+    }
+
+
+SENSORS: tuple[RecoverySensorDescription, ...] = (
+    RecoverySensorDescription(
+        key="phase",
+        device_class=SensorDeviceClass.ENUM,
+        options=[phase.value for phase in Phase],
+        value_fn=lambda engine: engine.phase.value,
+        attributes_fn=_phase_attributes,
+    ),
+    RecoverySensorDescription(
+        key="days_since_injury",
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda engine: engine.days_since_injury,
+    ),
+    RecoverySensorDescription(
+        key="recommended_therapy",
+        device_class=SensorDeviceClass.ENUM,
+        options=[modality.value for modality in Modality],
+        value_fn=lambda engine: engine.recommended_therapy.value,
+    ),
+    RecoverySensorDescription(
+        key="last_session_end",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda engine: engine.last_session_end,
+    ),
+    RecoverySensorDescription(
+        key="time_since_last_session",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        value_fn=lambda engine: engine.time_since_last_session,
+        every_minute=True,
+    ),
+    RecoverySensorDescription(
+        key="next_session_allowed",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda engine: engine.next_session_allowed,
+    ),
+    RecoverySensorDescription(
+        key="session_ends",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda engine: engine.session_ends,
+    ),
+    RecoverySensorDescription(
+        key="sessions_today",
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda engine: engine.sessions_today,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BackRecoveryConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of one recovery."""
+    async_add_entities(RecoverySensor(entry, description) for description in SENSORS)
+
+
+class RecoverySensor(BackRecoveryEntity, SensorEntity):
+    """A sensor presenting one value of the engine."""
+
+    _unrecorded_attributes = frozenset(
+        {"guidance", "next_phase_starts", "phase_started"}
+    )
+
+    entity_description: RecoverySensorDescription
+
+    def __init__(
+        self, entry: BackRecoveryConfigEntry, description: RecoverySensorDescription
+    ) -> None:
+        """Present ``description`` of the entry's engine."""
+        super().__init__(entry, description)
+        self._every_minute = description.every_minute
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """The value the engine holds now."""
+        return self.entity_description.value_fn(self.engine)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Details, where the sensor has any."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.engine)

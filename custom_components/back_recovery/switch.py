@@ -1,0 +1,65 @@
+"""The heating-pad switch: the safe way to switch the plug under the pad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .data import BackRecoveryConfigEntry
+from .entity import BackRecoveryEntity
+from .model import Modality
+
+PARALLEL_UPDATES = 0
+
+HEATING_PAD = SwitchEntityDescription(key="heating_pad")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BackRecoveryConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the heating-pad switch when a plug is configured."""
+    if entry.runtime_data.engine.plug_entity_id is not None:
+        async_add_entities([HeatingPadSwitch(entry, HEATING_PAD)])
+
+
+class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
+    """Mirrors the plug; turning it on starts a heat session under the safety rules."""
+
+    _unrecorded_attributes = frozenset({"session_ends"})
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the plug is."""
+        return self.engine.plug_available
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the plug is on."""
+        if (state := self.hass.states.get(self.engine.plug_entity_id or "")) is None:
+            return None
+        return state.state == "on"
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The plug it governs and when the heat ends."""
+        ends = self.engine.session_ends
+        running = self.engine.running
+        return {
+            "plug_entity_id": self.engine.plug_entity_id,
+            "session_ends": ends.isoformat()
+            if ends and running and running.modality is Modality.HEAT
+            else None,
+        }
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start a heat session, or raise the refusal (rest gap, session running)."""
+        await self.engine.async_start_session(Modality.HEAT)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """End the heat session and switch the plug off."""
+        await self.engine.async_turn_off_pad()

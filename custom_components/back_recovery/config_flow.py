@@ -15,8 +15,8 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import HomeAssistant, callback, split_entity_id
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.selector import (
     BooleanSelector,
     DateSelector,
@@ -45,6 +45,11 @@ from .const import (
     EARLIEST_INJURY_DATE,
     INT_OPTIONS,
 )
+
+ENTITY_OPTIONS: dict[str, str] = {
+    CONF_NOTIFY_ENTITIES: "notify",
+    CONF_ANNOUNCE_SATELLITES: "assist_satellite",
+}
 
 
 def _own_switches(hass: HomeAssistant) -> list[str]:
@@ -80,17 +85,24 @@ def user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
     )
 
 
-def _exists(hass: HomeAssistant, entity_id: str) -> bool:
-    return (
-        hass.states.get(entity_id) is not None
-        or er.async_get(hass).async_get(entity_id) is not None
-    )
+def _resolve(hass: HomeAssistant, entity_id_or_uuid: str) -> str | None:
+    """Return the entity id of an existing entity (given by id or registry id)."""
+    registry = er.async_get(hass)
+    if (entity_id := er.async_resolve_entity_id(registry, entity_id_or_uuid)) is None:
+        return None
+    if hass.states.get(entity_id) is None and registry.async_get(entity_id) is None:
+        return None
+    return entity_id
 
 
 def validate_user_input(
     hass: HomeAssistant, user_input: dict[str, Any], entry_id: str | None
 ) -> dict[str, str]:
-    """Check the user step as the contract says; return field → error key."""
+    """Check the user step as the contract says; return field → error key.
+
+    A heating pad given by its entity registry id is replaced by its entity id
+    in ``user_input``.
+    """
     errors: dict[str, str] = {}
     try:
         injury = date.fromisoformat(str(user_input[CONF_INJURY_DATE]))
@@ -102,16 +114,20 @@ def validate_user_input(
         elif injury < EARLIEST_INJURY_DATE:
             errors[CONF_INJURY_DATE] = "injury_date_invalid"
     if pad := user_input.get(CONF_HEATING_PAD):
-        if not _exists(hass, pad):
+        if (entity_id := _resolve(hass, pad)) is None:
             errors[CONF_HEATING_PAD] = "entity_not_found"
-        elif pad.split(".", 1)[0] != Platform.SWITCH or pad in _own_switches(hass):
+        elif split_entity_id(entity_id)[0] != Platform.SWITCH or (
+            entity_id in _own_switches(hass)
+        ):
             errors[CONF_HEATING_PAD] = "heating_pad_invalid"
         elif any(
-            entry.data.get(CONF_HEATING_PAD) == pad
+            entry.data.get(CONF_HEATING_PAD) == entity_id
             for entry in hass.config_entries.async_entries(DOMAIN)
             if entry.entry_id != entry_id
         ):
             errors[CONF_HEATING_PAD] = "heating_pad_in_use"
+        else:
+            user_input[CONF_HEATING_PAD] = entity_id
     if not str(user_input.get(CONF_NAME, "")).strip():
         errors[CONF_NAME] = "name_empty"
     return errors
@@ -127,8 +143,9 @@ def _entry_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _hide_plug(hass: HomeAssistant, new: str | None, old: str | None = None) -> None:
-    """Hide the wrapped plug, like switch_as_x, so people use the safe switch."""
+@callback
+def async_hide_plug(hass: HomeAssistant, new: str | None, old: str | None) -> None:
+    """Hide the wrapped plug, like switch_as_x, and show the one given up again."""
     registry = er.async_get(hass)
     if old and old != new and (entry := registry.async_get(old)):
         if entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
@@ -158,7 +175,7 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = validate_user_input(self.hass, user_input, None)
             if not errors:
                 data = _entry_data(user_input)
-                _hide_plug(self.hass, data.get(CONF_HEATING_PAD))
+                async_hide_plug(self.hass, data.get(CONF_HEATING_PAD), None)
                 return self.async_create_entry(
                     title=data[CONF_NAME], data=data, options=dict(DEFAULT_OPTIONS)
                 )
@@ -171,19 +188,24 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the same fields under the same checks; the entry reloads with them."""
+        """Change the same fields under the same checks; the entry reloads with them.
+
+        The entry's update listener reloads it when the data or the title
+        changed; an unchanged entry is not reloaded, so a running session
+        goes on.
+        """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = validate_user_input(self.hass, user_input, entry.entry_id)
             if not errors:
                 data = _entry_data(user_input)
-                _hide_plug(
+                async_hide_plug(
                     self.hass,
                     data.get(CONF_HEATING_PAD),
                     entry.data.get(CONF_HEATING_PAD),
                 )
-                return self.async_update_reload_and_abort(
+                return self.async_update_and_abort(
                     entry, title=data[CONF_NAME], data=data
                 )
         return self.async_show_form(
@@ -201,10 +223,7 @@ def _options_schema(options: Mapping[str, Any]) -> vol.Schema:
         )
         for key, (_, low, high) in INT_OPTIONS.items()
     }
-    for key, domain in (
-        (CONF_NOTIFY_ENTITIES, "notify"),
-        (CONF_ANNOUNCE_SATELLITES, "assist_satellite"),
-    ):
+    for key, domain in ENTITY_OPTIONS.items():
         fields[vol.Optional(key, default=list(current[key]))] = EntitySelector(
             EntitySelectorConfig(domain=domain, multiple=True)
         )
@@ -215,8 +234,39 @@ def _options_schema(options: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(fields)
 
 
+def _validate_options(
+    hass: HomeAssistant, options: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the options as stored (ints, entity ids, HH:MM:SS) and field → error key.
+
+    Number selectors hand over floats; a fraction is refused, never rounded.
+    """
+    errors: dict[str, str] = {}
+    result = dict(options)
+    for key in INT_OPTIONS:
+        value = float(options[key])
+        if not value.is_integer():
+            errors[key] = "not_whole_number"
+        else:
+            result[key] = int(value)
+    for key in ENTITY_OPTIONS:
+        resolved = [_resolve(hass, item) for item in options[key]]
+        entity_ids = [entity_id for entity_id in resolved if entity_id is not None]
+        if len(entity_ids) != len(resolved):
+            errors[key] = "entity_not_found"
+        else:
+            result[key] = list(dict.fromkeys(entity_ids))
+    for key in (CONF_QUIET_START, CONF_QUIET_END):
+        result[key] = cv.time(options[key]).isoformat()
+    return result, errors
+
+
 class BackRecoveryOptionsFlow(OptionsFlow):
-    """Every option defaults to its current value; a caller may submit any subset."""
+    """Every option defaults to its current value; a caller may submit any subset.
+
+    Saving the options does not reload the entry: the update listener hands
+    them to the engine, and a running session goes on.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -224,12 +274,10 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         """Session limits, phase lengths and reminders."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            options = {**DEFAULT_OPTIONS, **self.config_entry.options, **user_input}
-            for key in INT_OPTIONS:
-                options[key] = int(options[key])
-            for key in (CONF_NOTIFY_ENTITIES, CONF_ANNOUNCE_SATELLITES):
-                if any(not _exists(self.hass, eid) for eid in options[key]):
-                    errors[key] = "entity_not_found"
+            options, errors = _validate_options(
+                self.hass,
+                {**DEFAULT_OPTIONS, **self.config_entry.options, **user_input},
+            )
             if not errors:
                 return self.async_create_entry(data=options)
         return self.async_show_form(

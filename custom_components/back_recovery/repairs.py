@@ -7,12 +7,12 @@ from typing import Any
 import voluptuous as vol
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.start import async_at_started
 
-from .config_flow import user_schema, validate_user_input
+from .config_flow import async_hide_plug, user_schema, validate_user_input
 from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_HEATING_PAD_MISSING
 
 
@@ -39,14 +39,17 @@ def async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 
 @callback
-def async_check_heating_pad_exists(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Once Home Assistant has started, raise the issue if the plug is not there."""
+def async_check_heating_pad_exists(
+    hass: HomeAssistant, entry: ConfigEntry, plug: str
+) -> None:
+    """Once Home Assistant has started, raise the issue if ``plug`` is not there.
+
+    The check runs at once when Home Assistant has started already (the entry
+    is then still being set up); an unload before the start cancels it.
+    """
 
     @callback
     def check(_hass: HomeAssistant) -> None:
-        plug = entry.data.get(CONF_HEATING_PAD)
-        if plug is None or entry.state is not ConfigEntryState.LOADED:
-            return
         if hass.states.get(plug) is None and er.async_get(hass).async_get(plug) is None:
             async_heating_pad_missing(hass, entry)
         else:
@@ -89,12 +92,14 @@ class HeatingPadMissingFlow(RepairsFlow):
                 if key == CONF_HEATING_PAD
             }
             if not errors:
+                old = entry.data.get(CONF_HEATING_PAD)
                 data = {k: v for k, v in entry.data.items() if k != CONF_HEATING_PAD}
-                if plug := user_input.get(CONF_HEATING_PAD):
+                if plug := candidate.get(CONF_HEATING_PAD):
                     data[CONF_HEATING_PAD] = plug
-                self.hass.config_entries.async_update_entry(entry, data=data)
+                async_hide_plug(self.hass, plug, old)
                 ir.async_delete_issue(self.hass, DOMAIN, _missing_issue_id(entry))
-                await self.hass.config_entries.async_reload(entry.entry_id)
+                # A loaded entry's update listener reloads it with the new plug.
+                self.hass.config_entries.async_update_entry(entry, data=data)
                 return self.async_create_entry(data={})
         schema = user_schema(self.hass, {})
         return self.async_show_form(

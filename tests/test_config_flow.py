@@ -1,0 +1,1005 @@
+"""Tests for the config, reconfigure and options flows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+from typing import Any, cast
+from unittest.mock import AsyncMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
+
+from custom_components.back_recovery.const import (
+    CONF_ANNOUNCE_SATELLITES,
+    CONF_HEATING_PAD,
+    CONF_ICE_DAYS,
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    CONF_NOTIFY_ENTITIES,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    CONF_REHABILITATION_WEEKS,
+    CONF_REMIND_BEFORE_END_MINUTES,
+    CONF_REMIND_PHASE_CHANGE,
+    CONF_REMIND_REST_OVER,
+    CONF_REST_GAP_MINUTES,
+    CONF_REST_WEEKS,
+    CONF_RETURN_WEEKS,
+    CONF_SESSION_MINUTES,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    INT_OPTIONS,
+)
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.translation import async_get_translations
+
+from .conftest import ENTRY_ID, PLUG
+
+SECOND_PLUG = "switch.second_plug"
+HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def _hidden_by(
+    registry: er.EntityRegistry, entity_id: str
+) -> er.RegistryEntryHider | None:
+    """Return who hid an entity that must be registered."""
+    entry = registry.async_get(entity_id)
+    assert entry is not None, entity_id
+    return entry.hidden_by
+
+
+@pytest.fixture
+async def second_plug(hass: HomeAssistant, plug: str) -> str:
+    """Set up a second plug: an optimistic template switch, switched off."""
+    entry = MockConfigEntry(
+        domain="template",
+        title="Second plug",
+        options={"name": "Second plug", "template_type": "switch"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
+    )
+    await hass.async_block_till_done()
+    return SECOND_PLUG
+
+
+@pytest.fixture
+async def mock_setup_entry(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> AsyncGenerator[AsyncMock]:
+    """Skip entry setup, and unload the entries that were never set up as such."""
+    with patch("custom_components.back_recovery.async_unload_entry", return_value=True):
+        yield mock_setup_entry
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    return result
+
+
+def _defaults(schema: vol.Schema | None) -> dict[str, Any]:
+    """Return the default of every field of a form that has one."""
+    assert schema is not None
+    return {
+        str(key): key.default()
+        for key in schema.schema
+        if key.default is not vol.UNDEFINED
+    }
+
+
+def _suggested(schema: vol.Schema | None) -> dict[str, Any]:
+    """Return the suggested value of every field of a form that has one."""
+    assert schema is not None
+    return {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+# The user step.
+
+
+async def test_user_flow_creates_entry(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test the user step creates an entry titled by name, with the contract's default options."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug},
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Alex"
+    assert result["data"] == {
+        CONF_NAME: "Alex",
+        CONF_INJURY_DATE: "2026-11-20",
+        CONF_HEATING_PAD: PLUG,
+    }
+    assert result["options"] == DEFAULT_OPTIONS
+    assert len(mock_setup_entry.mock_calls) == 1
+    plug_entry = entity_registry.async_get(PLUG)
+    assert plug_entry is not None
+    assert plug_entry.hidden_by is er.RegistryEntryHider.INTEGRATION
+
+
+async def test_user_flow_form_defaults(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    """Test the form offers the default name and today's local date."""
+    result = await _start_user_flow(hass)
+
+    assert _defaults(result["data_schema"]) == {
+        CONF_NAME: "Back recovery",
+        CONF_INJURY_DATE: "2026-11-25",
+    }
+    assert _suggested(result["data_schema"]) == {}
+
+
+async def test_user_flow_with_defaults_only(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    """Test an empty submission takes the defaults and configures no heating pad."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Back recovery"
+    assert result["data"] == {
+        CONF_NAME: "Back recovery",
+        CONF_INJURY_DATE: "2026-11-25",
+    }
+
+
+async def test_user_flow_strips_name(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    """Test surrounding spaces are taken off the name and the title."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "  Alex  ", CONF_INJURY_DATE: "2026-11-20"}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Alex"
+    assert result["data"][CONF_NAME] == "Alex"
+
+
+@pytest.mark.parametrize(
+    ("user_input", "field", "error"),
+    [
+        ({CONF_INJURY_DATE: "2026-11-26"}, CONF_INJURY_DATE, "injury_date_in_future"),
+        ({CONF_INJURY_DATE: "2031-01-01"}, CONF_INJURY_DATE, "injury_date_in_future"),
+        ({CONF_INJURY_DATE: "1999-12-31"}, CONF_INJURY_DATE, "injury_date_invalid"),
+        ({CONF_INJURY_DATE: "2026-1-5"}, CONF_INJURY_DATE, "injury_date_invalid"),
+        ({CONF_HEATING_PAD: "switch.nowhere"}, CONF_HEATING_PAD, "entity_not_found"),
+        (
+            {CONF_HEATING_PAD: "0123456789abcdef0123456789abcdef"},
+            CONF_HEATING_PAD,
+            "entity_not_found",
+        ),
+        ({CONF_NAME: "   "}, CONF_NAME, "name_empty"),
+    ],
+)
+async def test_user_flow_refuses_on_the_field(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    *,
+    user_input: dict[str, Any],
+    field: str,
+    error: str,
+) -> None:
+    """Test a refused value shows its error on its field, and a good one then creates the entry."""
+    valid = {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug}
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**valid, **user_input}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {field: error}
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], valid)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_user_flow_refused_form_keeps_the_input(
+    hass: HomeAssistant, plug: str, mock_setup_entry: AsyncMock
+) -> None:
+    """Test a refused form is shown again with what was entered."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-12-01", CONF_HEATING_PAD: plug},
+    )
+
+    assert result["errors"] == {CONF_INJURY_DATE: "injury_date_in_future"}
+    assert _defaults(result["data_schema"]) == {
+        CONF_NAME: "Alex",
+        CONF_INJURY_DATE: "2026-12-01",
+    }
+    assert _suggested(result["data_schema"]) == {CONF_HEATING_PAD: PLUG}
+
+
+async def test_user_flow_future_means_local_date(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """Test 'today' is the local date: at 21:00 Pacific the UTC date is already tomorrow."""
+    frozen_clock.move_to("2026-11-25 05:00:00+00:00")
+    result = await _start_user_flow(hass)
+    assert _defaults(result["data_schema"])[CONF_INJURY_DATE] == "2026-11-24"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-25"}
+    )
+    assert result["errors"] == {CONF_INJURY_DATE: "injury_date_in_future"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-24"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_accepts_the_earliest_date(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
+    """Test 2000-01-01 itself is a valid injury date."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2000-01-01"}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_INJURY_DATE] == "2000-01-01"
+
+
+async def test_user_flow_refuses_a_plug_in_use(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test a plug another entry controls is refused with heating_pad_in_use."""
+    mock_config_entry.add_to_hass(hass)
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Sam", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HEATING_PAD: "heating_pad_in_use"}
+
+
+async def test_user_flow_resolves_a_registry_id(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test a plug given by its entity registry id is stored as its entity id."""
+    plug_entry = entity_registry.async_get(plug)
+    assert plug_entry is not None
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alex",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: plug_entry.id,
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_HEATING_PAD] == PLUG
+
+
+@pytest.mark.parametrize(
+    ("domain", "platform"),
+    [("light", "test"), ("switch", DOMAIN)],
+    ids=["not_a_switch", "own_heating_pad_switch"],
+)
+async def test_user_flow_refuses_a_registry_id_that_is_no_plug(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    entity_registry: er.EntityRegistry,
+    domain: str,
+    platform: str,
+) -> None:
+    """Test a registry id of a non-switch or of a Back Recovery switch is refused."""
+    other = entity_registry.async_get_or_create(domain, platform, "other_heating_pad")
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: other.id},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HEATING_PAD: "heating_pad_invalid"}
+
+
+async def test_user_flow_offers_no_own_switch(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test the plug picker leaves out Back Recovery's own heating-pad switches."""
+    result = await _start_user_flow(hass)
+
+    assert result["data_schema"] is not None
+    pad_selector = result["data_schema"].schema[CONF_HEATING_PAD]
+    assert pad_selector.config["domain"] == ["switch"]
+    assert pad_selector.config["exclude_entities"] == [HEATING_PAD_SWITCH]
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                CONF_NAME: "Sam",
+                CONF_INJURY_DATE: "2026-11-20",
+                CONF_HEATING_PAD: HEATING_PAD_SWITCH,
+            },
+        )
+
+
+@pytest.mark.parametrize(
+    "user_input",
+    [
+        {CONF_INJURY_DATE: "25.11.2026"},
+        {CONF_INJURY_DATE: "2026-02-30"},
+        {CONF_HEATING_PAD: "light.heating_pad"},
+        {CONF_HEATING_PAD: "not an entity"},
+        {"unknown_field": True},
+    ],
+)
+async def test_user_flow_schema_refuses(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, user_input: dict[str, Any]
+) -> None:
+    """Test values the form's selectors refuse never reach an entry."""
+    result = await _start_user_flow(hass)
+
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", **user_input},
+        )
+
+    assert not hass.config_entries.async_entries(DOMAIN)
+    assert not mock_setup_entry.mock_calls
+
+
+async def test_user_flow_sets_up_the_entry(
+    hass: HomeAssistant,
+    plug: str,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test a created entry loads with one device named after it and the heating-pad switch."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug},
+    )
+    await hass.async_block_till_done()
+
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert [device.name for device in devices] == ["Alex"]
+    pad = entity_registry.async_get_entity_id(
+        "switch", DOMAIN, f"{entry.entry_id}_heating_pad"
+    )
+    assert pad == "switch.alex_heating_pad"
+    assert _state(hass, pad) == STATE_OFF
+
+
+# The reconfigure flow.
+
+
+async def test_reconfigure_flow_shows_current_values(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test the reconfigure form is filled with the entry's name, date and plug."""
+    result = await init_integration.start_reconfigure_flow(hass)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert _defaults(result["data_schema"]) == {
+        CONF_NAME: "Back recovery",
+        CONF_INJURY_DATE: "2026-11-20",
+    }
+    assert _suggested(result["data_schema"]) == {CONF_HEATING_PAD: PLUG}
+
+
+async def test_reconfigure_flow_moves_to_another_plug(
+    hass: HomeAssistant,
+    second_plug: str,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Test reconfiguring reloads the entry, unhides the old plug and hides the new one."""
+    old_engine = init_integration.runtime_data.engine
+    entity_registry.async_update_entity(
+        PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
+    )
+    result = await init_integration.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alex",
+            CONF_INJURY_DATE: "2026-11-01",
+            CONF_HEATING_PAD: second_plug,
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.title == "Alex"
+    assert dict(init_integration.data) == {
+        CONF_NAME: "Alex",
+        CONF_INJURY_DATE: "2026-11-01",
+        CONF_HEATING_PAD: SECOND_PLUG,
+    }
+    assert init_integration.state is ConfigEntryState.LOADED
+    engine = init_integration.runtime_data.engine
+    assert engine is not old_engine
+    assert engine.plug_entity_id == SECOND_PLUG
+    assert engine.days_since_injury == 24
+    assert _hidden_by(entity_registry, PLUG) is None
+    assert _hidden_by(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
+    devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
+    assert [device.name for device in devices] == ["Alex"]
+    state = hass.states.get(HEATING_PAD_SWITCH)
+    assert state is not None
+    assert state.attributes["plug_entity_id"] == SECOND_PLUG
+
+
+async def test_reconfigure_flow_keeps_its_own_plug(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test keeping the entry's own plug is no heating_pad_in_use, and the plug stays hidden."""
+    mock_config_entry.add_to_hass(hass)
+    entity_registry.async_update_entity(
+        PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
+    )
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.data[CONF_HEATING_PAD] == PLUG
+    assert mock_config_entry.title == "Alex"
+    assert _hidden_by(entity_registry, PLUG) is er.RegistryEntryHider.INTEGRATION
+
+
+async def test_reconfigure_flow_refuses_a_plug_in_use(
+    hass: HomeAssistant,
+    second_plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test a plug another entry controls is refused in the reconfigure flow too."""
+    mock_config_entry.add_to_hass(hass)
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        data={
+            CONF_NAME: "Sam",
+            CONF_INJURY_DATE: "2026-11-01",
+            CONF_HEATING_PAD: second_plug,
+        },
+    )
+    other.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alex",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: second_plug,
+        },
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {CONF_HEATING_PAD: "heating_pad_in_use"}
+    assert mock_config_entry.data[CONF_HEATING_PAD] == PLUG
+
+
+async def test_reconfigure_flow_refuses_a_future_date(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test the reconfigure flow checks the date and keeps the entry until it is right."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-30"}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_INJURY_DATE: "injury_date_in_future"}
+    assert _defaults(result["data_schema"])[CONF_INJURY_DATE] == "2026-11-30"
+    assert mock_config_entry.data[CONF_INJURY_DATE] == "2026-11-20"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-24", CONF_HEATING_PAD: plug},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert mock_config_entry.data[CONF_INJURY_DATE] == "2026-11-24"
+
+
+async def test_reconfigure_flow_gives_up_the_plug(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test leaving the plug empty unhides it and removes the heating-pad switch."""
+    result = await init_integration.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-11-20"}
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert CONF_HEATING_PAD not in init_integration.data
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data.engine.plug_entity_id is None
+    assert _hidden_by(entity_registry, PLUG) is None
+    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
+    assert hass.states.get(HEATING_PAD_SWITCH) is None
+
+
+async def test_reconfigure_flow_unchanged_does_not_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test a reconfigure that changes nothing leaves a running heat session alone."""
+    engine = init_integration.runtime_data.engine
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert _state(hass, PLUG) == STATE_ON
+    result = await init_integration.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: PLUG,
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.runtime_data.engine is engine
+    assert engine.running is not None
+    assert _state(hass, PLUG) == STATE_ON
+
+
+# The options flow.
+
+
+async def test_options_flow_defaults_to_current_values(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test every option of the form defaults to its current value."""
+    current = {
+        **DEFAULT_OPTIONS,
+        CONF_SESSION_MINUTES: 15,
+        CONF_REST_GAP_MINUTES: 180,
+        CONF_REMIND_REST_OVER: False,
+        CONF_QUIET_START: "22:00:00",
+        CONF_QUIET_END: "07:00:00",
+    }
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options=current)
+
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    assert _defaults(result["data_schema"]) == current
+
+
+async def test_options_flow_defaults_for_options_never_set(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry without stored options gets the contract's defaults."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={})
+
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    assert _defaults(result["data_schema"]) == DEFAULT_OPTIONS
+
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert dict(mock_config_entry.options) == DEFAULT_OPTIONS
+
+
+async def test_options_flow_takes_a_subset(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a subset changes only those options, and numbers are stored as ints."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SESSION_MINUTES: 15.0, CONF_RETURN_WEEKS: 20}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert dict(mock_config_entry.options) == {
+        **DEFAULT_OPTIONS,
+        CONF_SESSION_MINUTES: 15,
+        CONF_RETURN_WEEKS: 20,
+    }
+    for key in INT_OPTIONS:
+        assert type(mock_config_entry.options[key]) is int
+
+
+@pytest.mark.parametrize("bound", [1, 2], ids=["low", "high"])
+async def test_options_flow_accepts_the_bounds(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    bound: int,
+) -> None:
+    """Test the lowest and the highest allowed value of every number are taken."""
+    mock_config_entry.add_to_hass(hass)
+    values = {key: limits[bound] for key, limits in INT_OPTIONS.items()}
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {key: float(value) for key, value in values.items()}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert {key: mock_config_entry.options[key] for key in INT_OPTIONS} == values
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        (CONF_SESSION_MINUTES, 21),
+        (CONF_SESSION_MINUTES, 0),
+        (CONF_SESSION_MINUTES, 20.5),
+        (CONF_REST_GAP_MINUTES, 119),
+        (CONF_REST_GAP_MINUTES, 1441),
+        (CONF_ICE_DAYS, -1),
+        (CONF_ICE_DAYS, 8),
+        (CONF_REST_WEEKS, 0),
+        (CONF_REST_WEEKS, 53),
+        (CONF_REHABILITATION_WEEKS, 0),
+        (CONF_REHABILITATION_WEEKS, 53),
+        (CONF_RETURN_WEEKS, 0),
+        (CONF_RETURN_WEEKS, 53),
+        (CONF_REMIND_BEFORE_END_MINUTES, -1),
+        (CONF_REMIND_BEFORE_END_MINUTES, 11),
+        (CONF_SESSION_MINUTES, "twenty"),
+        (CONF_QUIET_START, "25:00"),
+        (CONF_NOTIFY_ENTITIES, ["light.kitchen"]),
+        (CONF_ANNOUNCE_SATELLITES, "assist_satellite.kitchen"),
+        ("unknown_option", 1),
+    ],
+)
+async def test_options_flow_refuses_out_of_range(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    key: str,
+    value: Any,
+) -> None:
+    """Test a value outside its range is refused by the form, never clamped, and nothing is saved."""
+    mock_config_entry.add_to_hass(hass)
+    before = dict(mock_config_entry.options)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_ICE_DAYS: 3, key: value}
+        )
+
+    assert key in str(err.value.schema_errors)
+    assert dict(mock_config_entry.options) == before
+
+    # The flow stays open for a corrected value.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_ICE_DAYS: 3}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_ICE_DAYS] == 3
+
+
+async def test_options_flow_refuses_a_fraction(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a fraction within the range is refused on its field, not rounded."""
+    mock_config_entry.add_to_hass(hass)
+    before = dict(mock_config_entry.options)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SESSION_MINUTES: 12.5, CONF_ICE_DAYS: 2}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SESSION_MINUTES: "not_whole_number"}
+    assert dict(mock_config_entry.options) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "existing", "missing"),
+    [
+        (CONF_NOTIFY_ENTITIES, "notify.phone", "notify.nowhere"),
+        (
+            CONF_ANNOUNCE_SATELLITES,
+            "assist_satellite.kitchen",
+            "assist_satellite.nowhere",
+        ),
+    ],
+)
+async def test_options_flow_refuses_missing_targets(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    *,
+    key: str,
+    existing: str,
+    missing: str,
+) -> None:
+    """Test a reminder target that does not exist is refused with entity_not_found."""
+    mock_config_entry.add_to_hass(hass)
+    hass.states.async_set(existing, "unknown")
+    before = dict(mock_config_entry.options)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {key: [existing, missing]}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {key: "entity_not_found"}
+    assert dict(mock_config_entry.options) == before
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {key: [existing]}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[key] == [existing]
+
+
+async def test_options_flow_stores_entity_ids_and_times(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test registry ids become entity ids, duplicates go, and times are stored as HH:MM:SS."""
+    mock_config_entry.add_to_hass(hass)
+    phone = entity_registry.async_get_or_create(
+        "notify", "test", "phone", suggested_object_id="phone"
+    )
+    hass.states.async_set("assist_satellite.kitchen", "idle")
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_NOTIFY_ENTITIES: [phone.id, "notify.phone"],
+            CONF_ANNOUNCE_SATELLITES: ["assist_satellite.kitchen"],
+            CONF_QUIET_START: "22:30",
+            CONF_QUIET_END: "7:05",
+            CONF_REMIND_PHASE_CHANGE: False,
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_NOTIFY_ENTITIES] == ["notify.phone"]
+    assert mock_config_entry.options[CONF_ANNOUNCE_SATELLITES] == [
+        "assist_satellite.kitchen"
+    ]
+    assert mock_config_entry.options[CONF_QUIET_START] == "22:30:00"
+    assert mock_config_entry.options[CONF_QUIET_END] == "07:05:00"
+    assert mock_config_entry.options[CONF_REMIND_PHASE_CHANGE] is False
+
+
+async def test_options_change_does_not_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test new options reach the engine without a reload: a running heat session goes on."""
+    engine = init_integration.runtime_data.engine
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 20},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    running = engine.running
+    assert running is not None
+    result = await hass.config_entries.options.async_init(ENTRY_ID)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SESSION_MINUTES: 10, CONF_REST_WEEKS: 1}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.runtime_data.engine is engine
+    assert engine.running is running
+    assert _state(hass, PLUG) == STATE_ON
+    assert engine.log.settings.session_minutes == 10
+    assert engine.schedule.rest_weeks == 1
+    phase = hass.states.get("sensor.back_recovery_recovery_phase")
+    assert phase is not None
+    assert phase.attributes["next_phase_starts"] == "2026-11-27"
+
+
+# The forms render in the frontend.
+
+
+async def test_forms_serialize_for_the_frontend(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test the user, reconfigure and options forms serialize as the frontend asks."""
+    mock_config_entry.add_to_hass(hass)
+    results = [
+        await _start_user_flow(hass),
+        await mock_config_entry.start_reconfigure_flow(hass),
+        await hass.config_entries.options.async_init(mock_config_entry.entry_id),
+    ]
+
+    forms: list[list[dict[str, Any]]] = [
+        cast(
+            "list[dict[str, Any]]",
+            probatio.to_field_list(
+                result["data_schema"], custom_serializer=cv.custom_serializer
+            ),
+        )
+        for result in results
+    ]
+    for fields in forms:
+        assert fields
+        assert all("selector" in field for field in fields)
+    session = next(field for field in forms[2] if field["name"] == CONF_SESSION_MINUTES)
+    assert session["selector"]["number"]["min"] == 1
+    assert session["selector"]["number"]["max"] == 20
+
+
+async def test_options_apply_to_the_next_session(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Test a shorter session length applies to the next session, not the running one."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
+        blocking=True,
+    )
+    result = await hass.config_entries.options.async_init(ENTRY_ID)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SESSION_MINUTES: 5}
+    )
+    await hass.async_block_till_done()
+    engine = init_integration.runtime_data.engine
+
+    assert engine.session_ends == engine.now + timedelta(minutes=20)
+
+
+async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
+    """Test every field, error and abort reason the flows and the fix flow show has an English text."""
+    prefix = f"component.{DOMAIN}"
+    config = await async_get_translations(hass, "en", "config", [DOMAIN])
+    options = await async_get_translations(hass, "en", "options", [DOMAIN])
+    issues = await async_get_translations(hass, "en", "issues", [DOMAIN])
+    expected = [
+        *(
+            f"{prefix}.config.step.{step}.data.{field}"
+            for step in ("user", "reconfigure")
+            for field in (CONF_NAME, CONF_INJURY_DATE, CONF_HEATING_PAD)
+        ),
+        *(
+            f"{prefix}.config.error.{error}"
+            for error in (
+                "injury_date_in_future",
+                "injury_date_invalid",
+                "entity_not_found",
+                "heating_pad_in_use",
+                "heating_pad_invalid",
+                "name_empty",
+            )
+        ),
+        *(f"{prefix}.options.step.init.data.{key}" for key in DEFAULT_OPTIONS),
+        f"{prefix}.options.error.entity_not_found",
+        f"{prefix}.options.error.not_whole_number",
+        f"{prefix}.issues.heating_pad_missing.title",
+        f"{prefix}.issues.heating_pad_missing.fix_flow.step.pick_plug.data.heating_pad",
+        *(
+            f"{prefix}.issues.heating_pad_missing.fix_flow.error.{error}"
+            for error in (
+                "entity_not_found",
+                "heating_pad_in_use",
+                "heating_pad_invalid",
+            )
+        ),
+        f"{prefix}.issues.heating_pad_missing.fix_flow.abort.entry_removed",
+    ]
+    texts = {**config, **options, **issues}
+
+    assert [key for key in expected if not texts.get(key)] == []

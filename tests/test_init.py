@@ -1,0 +1,499 @@
+"""Tests for the entry lifecycle: setup, unload, reload, removal and the plug's registry entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    EVENT_SESSION_ENDED,
+)
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import CoreState, HomeAssistant
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.setup import async_setup_component
+
+from .conftest import ENTRY_ID, PLUG, PLUG_CONFIG
+
+SECOND_PLUG = "switch.second_plug"
+SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
+HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
+MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
+STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
+
+
+def _entry_state(entry: MockConfigEntry) -> ConfigEntryState:
+    """Return the entry's state (read afresh after awaiting)."""
+    return entry.state
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def _hidden_by(
+    registry: er.EntityRegistry, entity_id: str
+) -> er.RegistryEntryHider | None:
+    """Return who hid an entity that must be registered."""
+    entry = registry.async_get(entity_id)
+    assert entry is not None, entity_id
+    return entry.hidden_by
+
+
+@pytest.fixture
+async def second_plug(hass: HomeAssistant, plug: str) -> str:
+    """Set up a second plug: an optimistic template switch, switched off."""
+    entry = MockConfigEntry(
+        domain="template",
+        title="Second plug",
+        options={"name": "Second plug", "template_type": "switch"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
+    )
+    await hass.async_block_till_done()
+    return SECOND_PLUG
+
+
+@pytest.fixture
+def second_entry(second_plug: str) -> MockConfigEntry:
+    """Return a second person's entry, with the second plug."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        data={
+            CONF_NAME: "Sam",
+            CONF_INJURY_DATE: "2026-10-01",
+            CONF_HEATING_PAD: second_plug,
+        },
+        options=dict(DEFAULT_OPTIONS),
+        entry_id=SECOND_ENTRY_ID,
+    )
+
+
+async def _start_heat(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": entry_id, "modality": "heat"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def test_setup_entry(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test an entry loads with one device named after it, every entity on it."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
+    assert [device.name for device in devices] == ["Back recovery"]
+    entities = er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
+    assert entities
+    assert {entity.device_id for entity in entities} == {devices[0].id}
+    assert all(entity.unique_id.startswith(f"{ENTRY_ID}_") for entity in entities)
+    assert _state(hass, HEATING_PAD_SWITCH) == STATE_OFF
+    assert not ir.async_get(hass).issues
+
+
+async def test_setup_entry_without_plug(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    entry_data: dict[str, Any],
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test an entry without a heating pad loads without the switch and without issues."""
+    entry_data.pop(CONF_HEATING_PAD)
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert mock_config_entry.runtime_data.engine.plug_entity_id is None
+    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
+    assert hass.states.get("sensor.back_recovery_recovery_phase") is not None
+    assert not ir.async_get(hass).issues
+
+
+async def test_unload_and_reload_leave_nothing_behind(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test unloading removes every listener and timer, and a reload brings the same entities back."""
+    entities = sorted(
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
+    )
+    engine = init_integration.runtime_data.engine
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
+        blocking=True,
+    )
+    assert engine.as_diagnostics()["timers"]
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+    await hass.async_block_till_done()
+    listeners = hass.bus.async_listeners()
+
+    assert hass.config_entries.async_get_entry(ENTRY_ID) is init_integration
+    assert _entry_state(init_integration) is ConfigEntryState.NOT_LOADED
+    assert engine.as_diagnostics()["timers"] == []
+    assert engine.as_diagnostics()["minute_tick"] is False
+    for entity_id in entities:
+        state = hass.states.get(entity_id)
+        assert state is None or state.state == "unavailable"
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data.engine is not engine
+    assert (
+        sorted(
+            entity.entity_id
+            for entity in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
+        )
+        == entities
+    )
+    assert all(hass.states.get(entity_id) for entity_id in entities)
+
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert hass.bus.async_listeners() == listeners
+
+
+async def test_reload_keeps_the_history(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test a reload restores the logged sessions from storage."""
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
+        blocking=True,
+    )
+    last_end = init_integration.runtime_data.engine.last_session_end
+
+    assert await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert init_integration.runtime_data.engine.last_session_end == last_end
+    assert _state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+
+
+async def test_unload_during_heat_switches_the_plug_off(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test unloading during a heat session switches the plug off (reason unloaded)."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await _start_heat(hass)
+    assert _state(hass, PLUG) == STATE_ON
+
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert _state(hass, PLUG) == STATE_OFF
+    assert [event.data["reason"] for event in ended] == ["unloaded"]
+
+
+async def test_title_change_reloads_and_renames_the_device(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Test a new title reloads the entry and the device follows it."""
+    engine = init_integration.runtime_data.engine
+
+    hass.config_entries.async_update_entry(init_integration, title="Alex")
+    await hass.async_block_till_done()
+
+    assert init_integration.runtime_data.engine is not engine
+    devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
+    assert [device.name for device in devices] == ["Alex"]
+
+
+async def test_second_entry_works_independently(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    second_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Test a second entry with another plug runs its own sessions and unloads alone."""
+    second_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(SECOND_ENTRY_ID)
+    await hass.async_block_till_done()
+    assert [
+        device.name
+        for device in dr.async_entries_for_config_entry(
+            device_registry, SECOND_ENTRY_ID
+        )
+    ] == ["Sam"]
+    assert _state(hass, "sensor.sam_recovery_phase") == "rehabilitation"
+    assert _state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+
+    await _start_heat(hass, SECOND_ENTRY_ID)
+
+    assert _state(hass, SECOND_PLUG) == STATE_ON
+    assert _state(hass, PLUG) == STATE_OFF
+    assert _state(hass, "binary_sensor.sam_session_active") == STATE_ON
+    assert _state(hass, "binary_sensor.back_recovery_session_active") == STATE_OFF
+    # The first person can still start a session: the rest gap is per entry.
+    await _start_heat(hass, ENTRY_ID)
+    assert _state(hass, PLUG) == STATE_ON
+
+    assert await hass.config_entries.async_unload(SECOND_ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert _state(hass, SECOND_PLUG) == STATE_OFF
+    assert _state(hass, PLUG) == STATE_ON
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data.engine.running is not None
+
+
+async def test_remove_entry_cleans_up(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test removing an entry deletes its storage and issues and unhides the plug."""
+    entity_registry.async_update_entity(
+        PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert STORAGE_KEY in hass_storage
+    entity_registry.async_remove(PLUG)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert STORAGE_KEY not in hass_storage
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+    assert er.async_entries_for_config_entry(entity_registry, ENTRY_ID) == []
+
+
+async def test_remove_entry_unhides_the_plug(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test removing an entry shows the plug again, but leaves a user's own hiding alone."""
+    entity_registry.async_update_entity(
+        PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
+    )
+
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert _hidden_by(entity_registry, PLUG) is None
+
+
+async def test_remove_entry_keeps_a_plug_the_user_hid(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test a plug the user hid stays hidden after the entry is removed."""
+    entity_registry.async_update_entity(PLUG, hidden_by=er.RegistryEntryHider.USER)
+
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert _hidden_by(entity_registry, PLUG) is er.RegistryEntryHider.USER
+
+
+async def test_remove_entry_without_plug(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    entry_data: dict[str, Any],
+) -> None:
+    """Test an entry without a heating pad is removed with its storage."""
+    entry_data.pop(CONF_HEATING_PAD)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 10},
+        blocking=True,
+    )
+    assert STORAGE_KEY in hass_storage
+
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert STORAGE_KEY not in hass_storage
+
+
+async def test_renamed_plug_is_followed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test renaming the plug's entity id updates the entry, which reloads and drives the new id."""
+    entity_registry.async_update_entity(
+        PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
+    )
+    engine = init_integration.runtime_data.engine
+
+    entity_registry.async_update_entity(PLUG, new_entity_id="switch.bedroom_plug")
+    await hass.async_block_till_done()
+
+    assert init_integration.data[CONF_HEATING_PAD] == "switch.bedroom_plug"
+    assert init_integration.state is ConfigEntryState.LOADED
+    new_engine = init_integration.runtime_data.engine
+    assert new_engine is not engine
+    assert new_engine.plug_entity_id == "switch.bedroom_plug"
+    plug_entry = entity_registry.async_get("switch.bedroom_plug")
+    assert plug_entry is not None
+    assert plug_entry.hidden_by is er.RegistryEntryHider.INTEGRATION
+    assert not ir.async_get(hass).issues
+
+    await _start_heat(hass)
+
+    assert _state(hass, "switch.bedroom_plug") == STATE_ON
+    assert _state(hass, HEATING_PAD_SWITCH) == STATE_ON
+
+
+async def test_removed_plug_raises_a_repair_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test removing the plug's entity raises a fixable heating_pad_missing issue."""
+    entity_registry.async_remove(PLUG)
+    await hass.async_block_till_done()
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "heating_pad_missing"
+    assert issue.translation_placeholders == {
+        "entity_id": PLUG,
+        "name": "Back recovery",
+    }
+    assert issue.data == {"entry_id": ENTRY_ID}
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert _state(hass, HEATING_PAD_SWITCH) == "unavailable"
+
+
+async def test_missing_plug_raises_the_issue_at_once_when_started(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry set up after the start, with a plug that does not exist, raises the issue."""
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+
+async def test_missing_plug_raises_the_issue_once_started(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a plug still missing when Home Assistant has started raises the issue then, not before."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+
+async def test_plug_set_up_late_raises_no_issue(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a plug whose integration loads after the entry, before the start, raises no issue."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
+    assert await async_setup_component(hass, "template", PLUG_CONFIG)
+    await hass.async_block_till_done()
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+    await _start_heat(hass)
+    assert _state(hass, PLUG) == STATE_ON
+
+
+async def test_plug_back_clears_the_issue_at_start(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a standing heating_pad_missing issue goes once the plug exists at setup."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        MISSING_ISSUE,
+        is_fixable=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="heating_pad_missing",
+        data={"entry_id": ENTRY_ID},
+    )
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+async def test_unloaded_entry_ignores_the_start(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry unloaded before the start raises no issue when Home Assistant starts."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None

@@ -1,0 +1,285 @@
+"""Tests for the heating_pad_missing repair issue and its fix flow."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+)
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.setup import async_setup_component
+
+from .conftest import ENTRY_ID, PLUG
+
+SECOND_PLUG = "switch.second_plug"
+HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
+MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def _hidden_by(
+    registry: er.EntityRegistry, entity_id: str
+) -> er.RegistryEntryHider | None:
+    """Return who hid an entity that must be registered."""
+    entry = registry.async_get(entity_id)
+    assert entry is not None, entity_id
+    return entry.hidden_by
+
+
+@pytest.fixture
+async def second_plug(hass: HomeAssistant, plug: str) -> str:
+    """Set up a second plug: an optimistic template switch, switched off."""
+    entry = MockConfigEntry(
+        domain="template",
+        title="Second plug",
+        options={"name": "Second plug", "template_type": "switch"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
+    )
+    await hass.async_block_till_done()
+    return SECOND_PLUG
+
+
+@pytest.fixture
+async def plug_removed(
+    hass: HomeAssistant,
+    second_plug: str,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> MockConfigEntry:
+    """Remove the entry's plug from the registry: the issue stands."""
+    entity_registry.async_remove(PLUG)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+    return init_integration
+
+
+async def _start_fix_flow(client: Any, issue_id: str = MISSING_ISSUE) -> dict[str, Any]:
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    assert response.status == HTTPStatus.OK
+    result: dict[str, Any] = await response.json()
+    return result
+
+
+async def _submit(
+    client: Any, flow_id: str, user_input: dict[str, Any]
+) -> dict[str, Any]:
+    response = await client.post(f"/api/repairs/issues/fix/{flow_id}", json=user_input)
+    assert response.status == HTTPStatus.OK
+    result: dict[str, Any] = await response.json()
+    return result
+
+
+async def test_fix_flow_shows_the_plug_picker(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    plug_removed: MockConfigEntry,
+) -> None:
+    """Test the fix flow opens at pick_plug with a switch picker naming the lost plug."""
+    client = await hass_client()
+
+    result = await _start_fix_flow(client)
+
+    assert result["type"] == "form"
+    assert result["step_id"] == "pick_plug"
+    assert result["errors"] == {}
+    assert result["description_placeholders"] == {"entity_id": PLUG}
+    assert result["data_schema"] == [
+        {
+            "name": CONF_HEATING_PAD,
+            "optional": True,
+            "required": False,
+            "selector": {
+                "entity": {
+                    "domain": ["switch"],
+                    "exclude_entities": [HEATING_PAD_SWITCH],
+                    "multiple": False,
+                    "reorder": False,
+                }
+            },
+        }
+    ]
+
+
+async def test_fix_flow_picks_another_plug(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    plug_removed: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test picking another plug updates and reloads the entry, hides the plug and deletes the issue."""
+    engine = plug_removed.runtime_data.engine
+    client = await hass_client()
+    result = await _start_fix_flow(client)
+
+    result = await _submit(client, result["flow_id"], {CONF_HEATING_PAD: SECOND_PLUG})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    assert plug_removed.data[CONF_HEATING_PAD] == SECOND_PLUG
+    assert plug_removed.data[CONF_NAME] == "Back recovery"
+    assert plug_removed.data[CONF_INJURY_DATE] == "2026-11-20"
+    assert plug_removed.state is ConfigEntryState.LOADED
+    assert plug_removed.runtime_data.engine is not engine
+    assert plug_removed.runtime_data.engine.plug_entity_id == SECOND_PLUG
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+    assert _hidden_by(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
+
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert _state(hass, SECOND_PLUG) == STATE_ON
+
+
+async def test_fix_flow_picks_no_plug(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    plug_removed: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test an empty choice removes the heating pad: no plug, no switch, no issue."""
+    client = await hass_client()
+    result = await _start_fix_flow(client)
+
+    result = await _submit(client, result["flow_id"], {})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    assert CONF_HEATING_PAD not in plug_removed.data
+    assert plug_removed.state is ConfigEntryState.LOADED
+    assert plug_removed.runtime_data.engine.plug_entity_id is None
+    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+@pytest.mark.parametrize(
+    ("plug", "error"),
+    [
+        ("switch.nowhere", "entity_not_found"),
+        ("switch.in_use", "heating_pad_in_use"),
+    ],
+)
+async def test_fix_flow_refuses(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    plug_removed: MockConfigEntry,
+    plug: str,
+    error: str,
+) -> None:
+    """Test a plug that does not exist or that another entry controls is refused on the field."""
+    hass.states.async_set("switch.in_use", "off")
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        data={
+            CONF_NAME: "Sam",
+            CONF_INJURY_DATE: "2026-11-01",
+            CONF_HEATING_PAD: "switch.in_use",
+        },
+        options=dict(DEFAULT_OPTIONS),
+    ).add_to_hass(hass)
+    client = await hass_client()
+    result = await _start_fix_flow(client)
+
+    result = await _submit(client, result["flow_id"], {CONF_HEATING_PAD: plug})
+
+    assert result["type"] == "form"
+    assert result["step_id"] == "pick_plug"
+    assert result["errors"] == {CONF_HEATING_PAD: error}
+    assert plug_removed.data[CONF_HEATING_PAD] == PLUG
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+    result = await _submit(client, result["flow_id"], {CONF_HEATING_PAD: SECOND_PLUG})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    assert plug_removed.data[CONF_HEATING_PAD] == SECOND_PLUG
+
+
+async def test_fix_flow_refuses_a_non_switch(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    plug_removed: MockConfigEntry,
+) -> None:
+    """Test the picker refuses an entity of another domain."""
+    client = await hass_client()
+    result = await _start_fix_flow(client)
+
+    response = await client.post(
+        f"/api/repairs/issues/fix/{result['flow_id']}",
+        json={CONF_HEATING_PAD: "input_boolean.heating_pad_power"},
+    )
+
+    assert response.status == HTTPStatus.BAD_REQUEST
+    assert plug_removed.data[CONF_HEATING_PAD] == PLUG
+
+
+async def test_fix_flow_for_an_unloaded_entry(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    plug_removed: MockConfigEntry,
+) -> None:
+    """Test fixing a disabled entry updates its plug without loading it."""
+    assert await hass.config_entries.async_set_disabled_by(
+        ENTRY_ID, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    assert plug_removed.state is ConfigEntryState.NOT_LOADED
+    client = await hass_client()
+    result = await _start_fix_flow(client)
+
+    result = await _submit(client, result["flow_id"], {CONF_HEATING_PAD: SECOND_PLUG})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    assert plug_removed.data[CONF_HEATING_PAD] == SECOND_PLUG
+    assert plug_removed.state is ConfigEntryState.NOT_LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+async def test_fix_flow_for_a_removed_entry(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, plug: str
+) -> None:
+    """Test the fix flow aborts when the entry it was raised for is gone."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        "heating_pad_missing_gone",
+        is_fixable=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="heating_pad_missing",
+        translation_placeholders={"entity_id": PLUG, "name": "Gone"},
+        data={"entry_id": "gone"},
+    )
+    client = await hass_client()
+
+    result = await _start_fix_flow(client, "heating_pad_missing_gone")
+
+    assert result["type"] == "abort"
+    assert result["reason"] == "entry_removed"

@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .model import TherapySession
+from .model import Phase, TherapySession
 
 PARALLEL_UPDATES = 0
 
@@ -42,19 +42,21 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
     def _text(self, key: str, default: str) -> str:
         return self.engine.text(key, default)
 
-    def _phase_events(self) -> list[CalendarEvent]:
-        events = []
-        for phase, start, end in self.engine.schedule.spans():
-            last: date = end if end is not None else start + timedelta(days=1)
-            events.append(
-                CalendarEvent(
-                    start=start,
-                    end=last,
-                    summary=self._text(f"phase_{phase.value}", phase.value),
-                    uid=f"{self.engine.entry.entry_id}_phase_{phase.value}",
-                )
-            )
-        return events
+    def _phase_days(self) -> list[tuple[Phase, date, date]]:
+        """Each phase as (phase, first day, day after the last); recovered lasts a day."""
+        return [
+            (phase, start, end if end is not None else start + timedelta(days=1))
+            for phase, start, end in self.engine.schedule.spans()
+        ]
+
+    def _phase_event(self, phase: Phase, start: date, end: date) -> CalendarEvent:
+        return CalendarEvent(
+            start=start,
+            end=end,
+            summary=self._text(f"phase_{phase.value}", phase.value),
+            description=self._text(f"guidance_{phase.value}", "") or None,
+            uid=f"{self.engine.entry.entry_id}_phase_{phase.value}",
+        )
 
     def _session_event(self, session: TherapySession) -> CalendarEvent:
         end = session.ended or session.planned_end
@@ -74,25 +76,24 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         if (running := self.engine.running) is not None:
             return self._session_event(running)
         today = self.engine.today
-        for event in self._phase_events():
-            if event.start <= today < event.end:
-                return event
+        for phase, start, end in self._phase_days():
+            if start <= today < end:
+                return self._phase_event(phase, start, end)
         return None
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
-        """Phases and sessions that overlap ``start_date``..``end_date``."""
-        start_day = dt_util.as_local(start_date).date()
-        end_day = dt_util.as_local(end_date).date()
+        """Phases and sessions that overlap ``start_date``..``end_date``, from memory."""
+        midnight = self.engine.local_midnight
         events = [
-            event
-            for event in self._phase_events()
-            if event.start <= end_day and event.end > start_day
+            self._phase_event(phase, start, end)
+            for phase, start, end in self._phase_days()
+            if midnight(start) < end_date and midnight(end) > start_date
         ]
         events.extend(
             self._session_event(session)
             for session in self.engine.log.sessions
             if session.overlaps(start_date, end_date)
         )
-        return events
+        return sorted(events, key=lambda event: event.start_datetime_local)

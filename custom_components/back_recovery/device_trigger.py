@@ -20,6 +20,11 @@ from homeassistant.const import (
 )
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
@@ -43,10 +48,18 @@ TRIGGER_EVENTS = {
     "skin_rest_over": EVENT_SKIN_REST_OVER,
 }
 
+PHASE_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[phase.value for phase in Phase],
+        mode=SelectSelectorMode.DROPDOWN,
+        translation_key="phase",
+    )
+)
+
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {
         vol.Required(CONF_TYPE): vol.In(list(TRIGGER_EVENTS)),
-        vol.Optional(ATTR_TO_PHASE): vol.In([phase.value for phase in Phase]),
+        vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR,
     }
 )
 
@@ -83,11 +96,7 @@ async def async_get_trigger_capabilities(
     """Let the phase changed trigger name the phase it waits for."""
     if config[CONF_TYPE] != "phase_changed":
         return {}
-    return {
-        "extra_fields": vol.Schema(
-            {vol.Optional(ATTR_TO_PHASE): vol.In([phase.value for phase in Phase])}
-        )
-    }
+    return {"extra_fields": vol.Schema({vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR})}
 
 
 async def async_attach_trigger(

@@ -1,0 +1,305 @@
+"""Tests for the shipped blueprints: each loads with Home Assistant's loader and runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+from datetime import date, datetime, timedelta
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+from custom_components.back_recovery.const import (
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+)
+from homeassistant.components.blueprint import models
+from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import ENTRY_ID
+
+BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation"
+ANNOUNCE = "back_recovery/announce_new_phase.yaml"
+HEAT_AGAIN = "back_recovery/heat_allowed_again.yaml"
+EN: dict[str, Any] = json.loads(
+    (
+        Path(__file__).parent.parent
+        / "custom_components"
+        / DOMAIN
+        / "translations"
+        / "en.json"
+    ).read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture(autouse=True)
+def repository_blueprints() -> Generator[None]:
+    """Let Home Assistant's blueprint loader read the repository's blueprints folder."""
+    with patch.object(
+        models.DomainBlueprints,
+        "blueprint_folder",
+        new_callable=PropertyMock,
+        return_value=BLUEPRINTS,
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+async def detach_automations(hass: HomeAssistant) -> AsyncGenerator[None]:
+    """Turn the automations off at the end, so their time triggers do not linger."""
+    yield
+    if hass.services.has_service("automation", "turn_off"):
+        await hass.services.async_call(
+            "automation", "turn_off", {"entity_id": "all"}, blocking=True
+        )
+
+
+def _device_id(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry_id), entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def _use(hass: HomeAssistant, path: str, inputs: dict[str, Any]) -> None:
+    """Set up one automation from a blueprint."""
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "From blueprint",
+                "use_blueprint": {"path": path, "input": inputs},
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    state = hass.states.get("automation.from_blueprint")
+    assert state is not None
+    assert state.state == "on"
+
+
+async def _move_to(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
+) -> None:
+    freezer.move_to(moment)
+    async_fire_time_changed(hass, moment)
+    await hass.async_block_till_done()
+
+
+async def _set_phase(hass: HomeAssistant, phase: str) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "set_phase",
+        {"config_entry_id": ENTRY_ID, "phase": phase},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def test_blueprints_load(hass: HomeAssistant) -> None:
+    """Both blueprints load with Home Assistant's blueprint loader without errors."""
+    assert await async_setup_component(hass, "automation", {})
+    domain_blueprints: models.DomainBlueprints = hass.data[BLUEPRINT_DOMAIN][
+        "automation"
+    ]
+    announce = await domain_blueprints.async_get_blueprint(ANNOUNCE)
+    heat = await domain_blueprints.async_get_blueprint(HEAT_AGAIN)
+    assert announce.name == "Announce a new recovery phase"
+    assert heat.name == "Remind me when heat therapy is allowed again"
+    assert announce.validate() is None
+    assert heat.validate() is None
+    assert sorted(announce.inputs) == [
+        "announce_after",
+        "recovery",
+        "speaker",
+        "tts_engine",
+    ]
+    assert sorted(heat.inputs) == ["message", "notify_target", "recovery", "title"]
+    for blueprint, path in ((announce, ANNOUNCE), (heat, HEAT_AGAIN)):
+        assert blueprint.metadata["source_url"].endswith(
+            f"/blueprints/automation/{path}"
+        )
+        assert blueprint.inputs["recovery"]["selector"]["device"]["filter"] == [
+            {"integration": DOMAIN}
+        ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_announce_waits_for_the_morning_on_a_satellite(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A phase set in the night is announced on the satellite at the morning time, once."""
+    calls = async_mock_service(hass, "assist_satellite", "announce")
+    await _use(
+        hass,
+        ANNOUNCE,
+        {"recovery": _device_id(hass), "speaker": "assist_satellite.bedroom"},
+    )
+    assert dt_util.now().hour == 1
+    await _set_phase(hass, "rehabilitation")
+    assert calls == []
+
+    morning = dt_util.start_of_local_day(date(2026, 11, 25)) + timedelta(hours=8)
+    await _move_to(hass, freezer, morning - timedelta(minutes=1))
+    assert calls == []
+    await _move_to(hass, freezer, morning)
+    assert [call.data for call in calls] == [
+        {
+            "entity_id": ["assist_satellite.bedroom"],
+            "message": "A new recovery phase has begun: Rehabilitation. "
+            + EN["common"]["guidance_rehabilitation"],
+        }
+    ]
+    # The next morning brings no new phase and no announcement.
+    await _move_to(hass, freezer, morning + timedelta(days=1))
+    assert len(calls) == 1
+
+
+async def test_announce_a_phase_that_began_at_midnight(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Rest ends at local midnight; the satellite says so at the morning time."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Back recovery",
+        data={CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-10-15"},
+        options=dict(DEFAULT_OPTIONS),
+        entry_id=ENTRY_ID,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    calls = async_mock_service(hass, "assist_satellite", "announce")
+    await _use(
+        hass,
+        ANNOUNCE,
+        {
+            "recovery": _device_id(hass),
+            "speaker": "assist_satellite.kitchen",
+            "announce_after": "07:30:00",
+        },
+    )
+    midnight = dt_util.start_of_local_day(date(2026, 11, 26))
+    await _move_to(hass, freezer, midnight - timedelta(hours=12))
+    assert calls == []
+    await _move_to(hass, freezer, midnight)
+    state = hass.states.get("sensor.back_recovery_recovery_phase")
+    assert state is not None
+    assert state.state == "rehabilitation"
+    assert calls == []
+    await _move_to(hass, freezer, midnight + timedelta(hours=7, minutes=30))
+    assert len(calls) == 1
+    assert (
+        calls[0]
+        .data["message"]
+        .startswith("A new recovery phase has begun: Rehabilitation. Physical therapy")
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_announce_on_a_media_player_by_day(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """During the day a new phase is spoken at once on a media player through TTS."""
+    calls = async_mock_service(hass, "tts", "speak")
+    await _move_to(
+        hass,
+        freezer,
+        dt_util.start_of_local_day(date(2026, 11, 25)) + timedelta(hours=10),
+    )
+    await _use(
+        hass,
+        ANNOUNCE,
+        {
+            "recovery": _device_id(hass),
+            "speaker": "media_player.living_room",
+            "tts_engine": "tts.piper",
+        },
+    )
+    await _set_phase(hass, "recovered")
+    assert len(calls) == 1
+    assert calls[0].data == {
+        "entity_id": ["tts.piper"],
+        "media_player_entity_id": "media_player.living_room",
+        "message": "A new recovery phase has begun: Recovered. "
+        + EN["common"]["guidance_recovered"],
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heat_reminder_when_the_skin_has_rested(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """When the rest gap after a session is over, the notify target hears heat is allowed."""
+    calls = async_mock_service(hass, "notify", "send_message")
+    await _use(
+        hass,
+        HEAT_AGAIN,
+        {"recovery": _device_id(hass), "notify_target": ["notify.phone"]},
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 15},
+        blocking=True,
+    )
+    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=119))
+    assert calls == []
+    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=2))
+    assert [call.data for call in calls] == [
+        {
+            "entity_id": ["notify.phone"],
+            "title": "Back recovery",
+            "message": "Your skin has rested: heat therapy is allowed again. "
+            "Less than 20 minutes, with a cover between the pad and your skin.",
+        }
+    ]
+
+
+async def test_no_heat_reminder_in_the_days_of_ice(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """While ice is the recommended therapy, the heat reminder stays silent."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Back recovery",
+        data={CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-11-25"},
+        options=dict(DEFAULT_OPTIONS),
+        entry_id=ENTRY_ID,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    calls: list[ServiceCall] = async_mock_service(hass, "notify", "send_message")
+    await _use(
+        hass,
+        HEAT_AGAIN,
+        {"recovery": _device_id(hass), "notify_target": ["notify.phone"]},
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
+        blocking=True,
+    )
+    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=121))
+    state = hass.states.get("sensor.back_recovery_recommended_therapy")
+    assert state is not None
+    assert state.state == "ice"
+    assert calls == []

@@ -1,0 +1,237 @@
+"""Tests for the recovery calendar: phases as all-day events, sessions as timed events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+from custom_components.back_recovery.const import DOMAIN
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+CALENDAR = "calendar.back_recovery_recovery"
+START_ICE = "button.back_recovery_start_ice_session"
+# The entry's injury date is 2026-11-20; today is 2026-11-25 in US/Pacific.
+REST = {"start": "2026-11-20", "end": "2027-01-01", "summary": "Rest"}
+REHABILITATION = {
+    "start": "2027-01-01",
+    "end": "2027-02-12",
+    "summary": "Rehabilitation",
+}
+RETURN = {"start": "2027-02-12", "end": "2027-05-07", "summary": "Return to activity"}
+RECOVERED = {"start": "2027-05-07", "end": "2027-05-08", "summary": "Recovered"}
+
+
+def _midnight(day: date) -> datetime:
+    return dt_util.start_of_local_day(day)
+
+
+async def _events(hass: HomeAssistant, start: datetime, end: datetime) -> list[Any]:
+    """Return the calendar's events from start to end, as the get_events action gives them."""
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": CALENDAR,
+            "start_date_time": start.isoformat(),
+            "end_date_time": end.isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    result: Any = response[CALENDAR]
+    events: list[Any] = result["events"]
+    return events
+
+
+def _brief(events: list[Any]) -> list[dict[str, str]]:
+    return [
+        {key: event[key] for key in ("start", "end", "summary")} for event in events
+    ]
+
+
+async def _move_to(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
+) -> None:
+    freezer.move_to(moment)
+    async_fire_time_changed(hass, moment)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_phases_are_all_day_events(hass: HomeAssistant) -> None:
+    """The whole schedule shows as all-day events; recovered is one day long."""
+    events = await _events(
+        hass, _midnight(date(2026, 1, 1)), _midnight(date(2028, 1, 1))
+    )
+    assert _brief(events) == [REST, REHABILITATION, RETURN, RECOVERED]
+    assert events[0]["description"].startswith("Rest and protect your back")
+
+
+@pytest.mark.parametrize(
+    ("first_day", "expected"),
+    [
+        (date(2026, 12, 31), [REST]),
+        (date(2027, 1, 1), [REHABILITATION]),
+        (date(2027, 5, 6), [RETURN]),
+        (date(2027, 5, 7), [RECOVERED]),
+        (date(2027, 5, 8), []),
+        (date(2026, 11, 19), []),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_one_day_queries_on_boundaries(
+    hass: HomeAssistant, first_day: date, expected: list[dict[str, str]]
+) -> None:
+    """A query for one local day returns the phase of that day only."""
+    events = await _events(
+        hass, _midnight(first_day), _midnight(first_day + timedelta(days=1))
+    )
+    assert _brief(events) == expected
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_state_shows_todays_phase(hass: HomeAssistant) -> None:
+    """The calendar is on with today's phase as its current event."""
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.state == STATE_ON
+    assert state.attributes["message"] == "Rest"
+    assert state.attributes["all_day"] is True
+    assert state.attributes["start_time"] == "2026-11-20 00:00:00"
+    assert state.attributes["end_time"] == "2027-01-01 00:00:00"
+
+
+async def test_set_phase_shows_on_the_calendar(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """After set_phase to recovered, recovered is a one-day event today."""
+    await hass.services.async_call(
+        DOMAIN,
+        "set_phase",
+        {"config_entry_id": init_integration.entry_id, "phase": "recovered"},
+        blocking=True,
+    )
+    events = await _events(
+        hass, _midnight(date(2026, 11, 1)), _midnight(date(2028, 1, 1))
+    )
+    assert _brief(events) == [
+        {"start": "2026-11-20", "end": "2026-11-25", "summary": "Rest"},
+        {"start": "2026-11-25", "end": "2026-11-26", "summary": "Recovered"},
+    ]
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.attributes["message"] == "Recovered"
+
+
+async def test_recovered_is_off_after_its_first_day(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The day after the one-day recovered event, no phase event runs."""
+    await hass.services.async_call(
+        DOMAIN,
+        "set_phase",
+        {"config_entry_id": init_integration.entry_id, "phase": "recovered"},
+        blocking=True,
+    )
+    await _move_to(hass, freezer, _midnight(date(2026, 11, 26)))
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.state == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_sessions_are_timed_events(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A running and then a finished ice session show as timed events at their times."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": START_ICE}, blocking=True
+    )
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.attributes["message"] == "Ice session"
+    assert state.attributes["all_day"] is False
+
+    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=25))
+    events = await _events(
+        hass, _midnight(date(2026, 11, 25)), _midnight(date(2026, 11, 26))
+    )
+    assert _brief(events) == [
+        {"start": "2026-11-20", "end": "2027-01-01", "summary": "Rest"},
+        {
+            "start": "2026-11-25T01:00:00-08:00",
+            "end": "2026-11-25T01:20:00-08:00",
+            "summary": "Ice session",
+        },
+    ]
+    # A window that ends before the session began leaves it out.
+    earlier = await _events(
+        hass, _midnight(date(2026, 11, 24)), _midnight(date(2026, 11, 25))
+    )
+    assert _brief(earlier) == [REST | {"start": "2026-11-20"}]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_answers_from_memory(hass: HomeAssistant) -> None:
+    """Range queries read no storage."""
+    with patch(
+        "homeassistant.helpers.storage.Store.async_load",
+        side_effect=AssertionError("storage read"),
+    ) as load:
+        events = await _events(
+            hass, _midnight(date(2026, 1, 1)), _midnight(date(2028, 1, 1))
+        )
+    assert len(events) == 4
+    load.assert_not_called()
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_calendar_trigger_fires_when_rehabilitation_starts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A calendar trigger on the recovery calendar runs when a phase event starts."""
+    calls = async_mock_service(hass, "test", "phase_started")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "triggers": {
+                    "trigger": "calendar",
+                    "event": "start",
+                    "entity_id": CALENDAR,
+                },
+                "actions": {
+                    "action": "test.phase_started",
+                    "data": {"summary": "{{ trigger.calendar_event.summary }}"},
+                },
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    moment = _midnight(date(2026, 12, 31)) + timedelta(hours=23, minutes=50)
+    await _move_to(hass, freezer, moment)
+    assert calls == []
+    while moment < _midnight(date(2027, 1, 1)) + timedelta(minutes=20):
+        moment += timedelta(minutes=5)
+        await _move_to(hass, freezer, moment)
+    assert [call.data["summary"] for call in calls] == ["Rehabilitation"]
+    # Detach the calendar trigger's refresh timer before Home Assistant stops.
+    await hass.services.async_call(
+        "automation", "turn_off", {"entity_id": "all"}, blocking=True
+    )

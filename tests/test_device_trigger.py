@@ -1,0 +1,341 @@
+"""Tests for the device triggers: automations on a recovery without event names."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import AsyncMock
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_get_device_automations,
+    async_mock_service,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+import voluptuous as vol
+
+from custom_components.back_recovery import device_trigger
+from custom_components.back_recovery.const import (
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+)
+from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.components.device_automation.exceptions import (
+    InvalidDeviceAutomationConfig,
+)
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+
+from .conftest import ENTRY_ID
+
+START_ICE = "button.back_recovery_start_ice_session"
+STOP = "button.back_recovery_stop_session"
+TRIGGER_TYPES = [
+    "phase_changed",
+    "session_started",
+    "session_ended",
+    "session_blocked",
+    "skin_rest_over",
+]
+EN: dict[str, Any] = json.loads(
+    (
+        Path(__file__).parent.parent
+        / "custom_components"
+        / DOMAIN
+        / "translations"
+        / "en.json"
+    ).read_text(encoding="utf-8")
+)
+
+type Cause = Callable[[HomeAssistant, FrozenDateTimeFactory], Awaitable[None]]
+
+
+def _device_id(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry_id), entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def _press(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id}, blocking=True
+    )
+
+
+async def _set_phase(hass: HomeAssistant, phase: str) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "set_phase",
+        {"config_entry_id": ENTRY_ID, "phase": phase},
+        blocking=True,
+    )
+
+
+async def _phase_changed(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await _set_phase(hass, "rehabilitation")
+
+
+async def _session_started(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await _press(hass, START_ICE)
+
+
+async def _session_ended(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await _press(hass, START_ICE)
+    await _press(hass, STOP)
+
+
+async def _session_blocked(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await _press(hass, START_ICE)
+    await _press(hass, STOP)
+    with pytest.raises(ServiceValidationError):
+        await _press(hass, START_ICE)
+
+
+async def _skin_rest_over(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 10},
+        blocking=True,
+    )
+    freezer.tick(timedelta(minutes=121))
+    async_fire_time_changed(hass)
+
+
+CAUSES: dict[str, Cause] = {
+    "phase_changed": _phase_changed,
+    "session_started": _session_started,
+    "session_ended": _session_ended,
+    "session_blocked": _session_blocked,
+    "skin_rest_over": _skin_rest_over,
+}
+
+
+async def _automation(
+    hass: HomeAssistant, device_id: str, trigger_type: str, **extra: str
+) -> list[ServiceCall]:
+    """Set up an automation on the device trigger; return the calls of its action."""
+    calls = async_mock_service(hass, "test", "automation")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "triggers": {
+                    "trigger": "device",
+                    "domain": DOMAIN,
+                    "device_id": device_id,
+                    "type": trigger_type,
+                    **extra,
+                },
+                "actions": {
+                    "action": "test.automation",
+                    "data": {
+                        "platform": "{{ trigger.platform }}",
+                        "event_type": "{{ trigger.event.event_type }}",
+                        "entry": "{{ trigger.event.data.config_entry_id }}",
+                    },
+                },
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    return calls
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_get_triggers(hass: HomeAssistant) -> None:
+    """The device offers the five triggers of the contract."""
+    device_id = _device_id(hass)
+    triggers = await async_get_device_automations(
+        hass, DeviceAutomationType.TRIGGER, device_id
+    )
+    assert sorted(
+        (t["platform"], t["domain"], t["device_id"], t["type"])
+        for t in triggers
+        if t["domain"] == DOMAIN
+    ) == sorted(("device", DOMAIN, device_id, kind) for kind in TRIGGER_TYPES)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_phase_changed_capabilities_offer_to_phase(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The phase changed trigger offers a translated choice of the phase it waits for."""
+    assert await async_setup_component(hass, "device_automation", {})
+    client = await hass_ws_client(hass)
+    device_id = _device_id(hass)
+    capabilities = {}
+    for kind in TRIGGER_TYPES:
+        await client.send_json_auto_id(
+            {
+                "type": "device_automation/trigger/capabilities",
+                "trigger": {
+                    "platform": "device",
+                    "domain": DOMAIN,
+                    "device_id": device_id,
+                    "type": kind,
+                },
+            }
+        )
+        message = await client.receive_json()
+        assert message["success"], message
+        capabilities[kind] = message["result"]
+    assert capabilities["phase_changed"] == {
+        "extra_fields": [
+            {
+                "name": "to_phase",
+                "optional": True,
+                "required": False,
+                "selector": {
+                    "select": {
+                        "custom_value": False,
+                        "mode": "dropdown",
+                        "multiple": False,
+                        "options": [
+                            "rest",
+                            "rehabilitation",
+                            "return_to_activity",
+                            "recovered",
+                        ],
+                        "sort": False,
+                        "translation_key": "phase",
+                    }
+                },
+            }
+        ]
+    }
+    assert all(capabilities[kind] == {"extra_fields": []} for kind in TRIGGER_TYPES[1:])
+
+
+def test_triggers_are_translated() -> None:
+    """Each trigger type, the to_phase field and its options have English names."""
+    automation = EN["device_automation"]
+    assert sorted(automation["trigger_type"]) == sorted(TRIGGER_TYPES)
+    assert all(automation["trigger_type"].values())
+    assert automation["extra_fields"]["to_phase"]
+    assert sorted(EN["selector"]["phase"]["options"]) == sorted(
+        str(option) for option in device_trigger.PHASE_SELECTOR.config["options"]
+    )
+
+
+@pytest.mark.parametrize("trigger_type", TRIGGER_TYPES)
+@pytest.mark.usefixtures("init_integration")
+async def test_trigger_fires_an_automation(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, trigger_type: str
+) -> None:
+    """Each device trigger runs an automation when its event happens on the device."""
+    calls = await _automation(hass, _device_id(hass), trigger_type)
+    await CAUSES[trigger_type](hass, freezer)
+    await hass.async_block_till_done()
+    assert [call.data for call in calls] == [
+        {
+            "platform": "device",
+            "event_type": f"back_recovery_{trigger_type}",
+            "entry": ENTRY_ID,
+        }
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_to_phase_filters(hass: HomeAssistant) -> None:
+    """A phase changed trigger with to_phase runs only for that phase."""
+    calls = await _automation(
+        hass, _device_id(hass), "phase_changed", to_phase="recovered"
+    )
+    await _set_phase(hass, "rehabilitation")
+    await hass.async_block_till_done()
+    assert calls == []
+    await _set_phase(hass, "recovered")
+    await hass.async_block_till_done()
+    assert len(calls) == 1
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_trigger_ignores_another_recovery(hass: HomeAssistant) -> None:
+    """A trigger on one recovery's device does not run for another recovery."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Second recovery",
+        data={CONF_NAME: "Second recovery", CONF_INJURY_DATE: "2026-11-01"},
+        options=dict(DEFAULT_OPTIONS),
+        entry_id="01KRECOVERY000000000000002",
+    )
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+    calls = await _automation(hass, _device_id(hass, other.entry_id), "phase_changed")
+    await _set_phase(hass, "rehabilitation")
+    await hass.async_block_till_done()
+    assert calls == []
+
+
+async def test_unknown_device_is_refused(hass: HomeAssistant) -> None:
+    """A trigger on a device that is not a recovery is refused."""
+    config = device_trigger.TRIGGER_SCHEMA(
+        {
+            "platform": "device",
+            "domain": DOMAIN,
+            "device_id": "not-a-device",
+            "type": "session_started",
+        }
+    )
+    with pytest.raises(InvalidDeviceAutomationConfig):
+        await device_trigger.async_attach_trigger(
+            hass,
+            config,
+            AsyncMock(),
+            {"domain": "automation"},  # type: ignore[typeddict-item]
+        )
+
+
+async def test_device_of_another_integration_is_refused(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry
+) -> None:
+    """A trigger on another integration's device is refused."""
+    entry = MockConfigEntry(domain="other")
+    entry.add_to_hass(hass)
+    device = device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={("other", "x")}
+    )
+    config = device_trigger.TRIGGER_SCHEMA(
+        {
+            "platform": "device",
+            "domain": DOMAIN,
+            "device_id": device.id,
+            "type": "session_started",
+        }
+    )
+    with pytest.raises(InvalidDeviceAutomationConfig):
+        await device_trigger.async_attach_trigger(
+            hass,
+            config,
+            AsyncMock(),
+            {"domain": "automation"},  # type: ignore[typeddict-item]
+        )
+
+
+def test_unknown_to_phase_is_invalid() -> None:
+    """A to_phase that is not a phase is refused by the schema."""
+    with pytest.raises(vol.Invalid, match="to_phase"):
+        device_trigger.TRIGGER_SCHEMA(
+            {
+                "platform": "device",
+                "domain": DOMAIN,
+                "device_id": "x",
+                "type": "phase_changed",
+                "to_phase": "healed",
+            }
+        )

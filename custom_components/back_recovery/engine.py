@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 import logging
+import os
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -29,7 +30,9 @@ from homeassistant.core import (
     EventStateChangedData,
     HassJob,
     HomeAssistant,
+    State,
     callback,
+    valid_entity_id,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -84,6 +87,7 @@ from .model import (
     Outcome,
     Phase,
     PhaseSchedule,
+    Refusal,
     TherapyLog,
     TherapyRefusedError,
     TherapySession,
@@ -125,8 +129,14 @@ def phase_schedule(
 
 
 def local_time_text(moment: datetime) -> str:
-    """Format a moment as a person reads it: local time, minutes precision."""
-    return dt_util.as_local(moment).strftime("%H:%M")
+    """Format a moment as a person reads it: local time, minutes precision.
+
+    A moment on another day than today carries its date too.
+    """
+    local = dt_util.as_local(moment)
+    if local.date() == dt_util.now().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 class RecoveryStore(Store[dict[str, Any]]):
@@ -181,7 +191,7 @@ class RecoveryEngine:
             settings=therapy_settings(self.options), max_sessions=MAX_STORED_SESSIONS
         )
         self.schedule = phase_schedule(entry, self.options)
-        self.plug_entity_id: str | None = entry.data.get(CONF_HEATING_PAD) or None
+        self.plug_entity_id = _plug_entity_id(entry)
         self.plug_available = False
         self.reminders = Reminders(hass, entry)
         self._store = RecoveryStore(
@@ -191,12 +201,16 @@ class RecoveryEngine:
             minor_version=STORAGE_MINOR_VERSION,
         )
         self._phase: Phase = self.schedule.phase_on(self.today)
+        self._phase_stored = False
         self._listeners: list[Listener] = []
         self._minute_listeners: list[Listener] = []
         self._timers = _Timers(hass)
         self._minute_unsub: CALLBACK_TYPE | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
+        self._stopping = False
+        self._history_unknown = False
+        self._stored_plug_must_be_off = False
         self._context = Context()
 
     # What the entities present.
@@ -321,13 +335,21 @@ class RecoveryEngine:
         self._refresh_timers()
 
     async def _async_restore(self) -> None:
-        try:
-            data = await self._store.async_load()
-        except NotImplementedError:
+        """Load the history; unreadable data is logged, kept and never fatal.
+
+        Data that cannot be read (malformed, or from a newer version) stays
+        untouched in its file; the engine goes on in ``<key>.recovered``, and
+        reads that on later starts. A plug found on while the history is
+        unknown is switched off.
+        """
+        data, problem = await self._async_read(self._store)
+        if problem is not None:
             _LOGGER.error(
-                "Stored Back Recovery data for %s comes from a newer version; "
-                "starting with an empty history and keeping the stored file untouched",
+                "Stored Back Recovery data of %s cannot be read (%s); the file "
+                "%s stays untouched and the history continues in a new file",
                 self.entry.title,
+                problem,
+                self._store.path,
             )
             self._store = RecoveryStore(
                 self.hass,
@@ -335,38 +357,78 @@ class RecoveryEngine:
                 f"{DOMAIN}.{self.entry.entry_id}.recovered",
                 minor_version=STORAGE_MINOR_VERSION,
             )
-            return
-        if not data:
-            return
+            recovered, recovered_problem = await self._async_read(self._store)
+            if recovered_problem is not None:
+                await self._async_move_aside(recovered_problem)
+            elif recovered is not None:
+                data = recovered
+            self._history_unknown = not self.log.sessions
+        self._stored_plug_must_be_off = self.log.plug_must_be_off
+        if data is not None:
+            # The phase part has its own fallbacks.
+            self._restore_phase(data)
+
+    async def _async_read(self, store: RecoveryStore) -> tuple[Any, str | None]:
+        """Load and restore ``store``: the data read, and why it cannot be read."""
+        try:
+            data = await store.async_load()
+        except (
+            HomeAssistantError,
+            NotImplementedError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as err:
+            return None, str(err) or type(err).__name__
+        if data is None:
+            return None, None
         try:
             self.log.restore(data)
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            OverflowError,
+        ) as err:
+            return data, f"malformed: {err}"
+        return data, None
+
+    async def _async_move_aside(self, problem: str) -> None:
+        """Keep an unreadable recovered history beside, under a new name."""
+        path = self._store.path
+        aside = f"{path}.unreadable.{dt_util.utcnow().strftime('%Y%m%dT%H%M%S')}"
+        _LOGGER.error(
+            "Stored Back Recovery data %s cannot be read either (%s); kept as %s",
+            path,
+            problem,
+            aside,
+        )
+        try:
+            await self.hass.async_add_executor_job(os.replace, path, aside)
+        except OSError as err:
+            _LOGGER.error("Could not keep %s as %s: %s", path, aside, err)
+
+    def _restore_phase(self, data: Mapping[str, Any]) -> None:
+        """Restore the ``set_phase`` anchor and the last phase seen; skip what is malformed."""
+        try:
+            schedule = self.schedule
             if anchor := data.get("phase_anchor"):
-                self.schedule = PhaseSchedule(
-                    **{
-                        **self._schedule_fields(),
-                        "anchor_phase": Phase(anchor["phase"]),
-                        "anchor_date": date.fromisoformat(anchor["date"]),
-                    }
+                schedule = schedule.rebased(
+                    Phase(anchor["phase"]), date.fromisoformat(anchor["date"])
                 )
-            if last_phase := data.get("phase"):
-                self._phase = Phase(last_phase)
+            last_phase = Phase(data["phase"]) if data.get("phase") else None
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             _LOGGER.error(
-                "Stored Back Recovery data for %s is malformed (%s); "
-                "starting with an empty history",
+                "Stored phase of %s is malformed (%s); the phases count from the injury date",
                 self.entry.title,
                 err,
             )
-            self.log.sessions = []
-
-    def _schedule_fields(self) -> dict[str, Any]:
-        return {
-            "injury_date": self.schedule.injury_date,
-            "rest_weeks": self.schedule.rest_weeks,
-            "rehabilitation_weeks": self.schedule.rehabilitation_weeks,
-            "return_weeks": self.schedule.return_weeks,
-            "ice_days": self.schedule.ice_days,
-        }
+            return
+        self.schedule = schedule
+        if last_phase is not None:
+            self._phase = last_phase
+            self._phase_stored = True
 
     def _data_to_store(self) -> dict[str, Any]:
         anchor = None
@@ -382,17 +444,19 @@ class RecoveryEngine:
         }
 
     async def _async_save(self) -> None:
-        await self._store.async_save(self._data_to_store())
+        data = self._data_to_store()
+        self._stored_plug_must_be_off = self.log.plug_must_be_off
+        await self._store.async_save(data)
 
     async def _async_reconcile(self) -> None:
         """After a start or reload: close overdue sessions, govern a plug found on."""
         plug_on = self._plug_is_on()
-        outcome = self.log.deadline(self.now, plug_on)
-        if outcome is NOTHING and plug_on is not None:
-            outcome = self.log.plug_state(self.now, plug_on)
-        elif outcome is NOTHING and self.log.plug_must_be_off and self.plug_entity_id:
-            outcome = Outcome(switch_off=True)
-        await self._async_apply(outcome)
+        if self.plug_entity_id is None:
+            self.log.plug_must_be_off = False
+        elif self._history_unknown and plug_on:
+            # Without the history the rest gap is unknown: no heat now.
+            self.log.plug_must_be_off = True
+        await self._async_apply(self.log.reconcile(self.now, plug_on))
 
     async def async_unload(self) -> None:
         """Unload: a heat session ends with the plug switched off first."""
@@ -404,8 +468,16 @@ class RecoveryEngine:
         self._loaded = False
 
     async def _async_shutdown(self) -> None:
-        """Home Assistant stops: switch the plug off while services still run."""
+        """Home Assistant stops: switch the plug off while services still run.
+
+        Then no timer runs on (``async_track_point_in_utc_time`` ignores
+        ``cancel_on_shutdown``); the plug listener stays, so a plug switched on
+        while Home Assistant stops is still switched off.
+        """
         await self._async_apply(self.log.halt_heat(self.now, EndReason.SHUTDOWN))
+        self._stopping = True
+        self._timers.cancel_all()
+        self._set_minute_tick(False)
         await self._async_save()
 
     def _stop_listening(self) -> None:
@@ -419,23 +491,9 @@ class RecoveryEngine:
         """Apply new options to the next session; the running one goes on."""
         self.options = entry_options(self.entry)
         self.log.settings = therapy_settings(self.options)
-        self.schedule = PhaseSchedule(
-            **{
-                **self._schedule_fields(),
-                **{
-                    key: int(self.options[conf])
-                    for key, conf in (
-                        ("rest_weeks", CONF_REST_WEEKS),
-                        ("rehabilitation_weeks", CONF_REHABILITATION_WEEKS),
-                        ("return_weeks", CONF_RETURN_WEEKS),
-                        ("ice_days", CONF_ICE_DAYS),
-                    )
-                },
-                "anchor_phase": self.schedule.anchor_phase,
-                "anchor_date": self.schedule.anchor_date,
-            }
-        )
-        self._update_phase()
+        self.schedule = phase_schedule(self.entry, self.options, self.schedule)
+        if not self._update_phase():
+            self._notify()
         self._schedule_midnight()
         self._refresh_timers()
         self.entry.async_create_task(self.hass, self._async_save())
@@ -445,11 +503,18 @@ class RecoveryEngine:
     async def async_start_session(
         self, modality: Modality, minutes: int | None = None
     ) -> None:
-        """Start an ice or heat session, or raise a translated refusal."""
-        if modality is Modality.HEAT:
-            self._require_plug()
+        """Start an ice or heat session, or raise a translated refusal.
+
+        A refused start (running session, rest gap, plug unreachable) fires
+        ``session_blocked`` first.
+        """
+        if modality is Modality.HEAT and self.plug_entity_id is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="no_heating_pad"
+            )
+        reachable = modality is Modality.ICE or self._plug_is_on() is not None
         try:
-            outcome = self.log.request_start(modality, self.now, minutes)
+            outcome = self.log.request_start(modality, self.now, minutes, reachable)
         except TherapyRefusedError as err:
             await self._async_apply(self.log.blocked_outcome(err))
             raise self._refusal(err) from err
@@ -465,11 +530,7 @@ class RecoveryEngine:
 
     async def async_turn_off_pad(self) -> None:
         """Turn the heating pad off: end heat, or just switch the plug off."""
-        running = self.running
-        if running is not None and running.modality is Modality.HEAT:
-            await self._async_apply(self.log.request_stop(self.now))
-        else:
-            await self._async_switch(on=False)
+        await self._async_apply(self.log.turn_off_pad(self.now))
 
     async def async_log_session(
         self, modality: Modality, minutes: int, ended_at: datetime | None
@@ -483,25 +544,27 @@ class RecoveryEngine:
         self._refresh_timers()
         self._notify()
 
-    async def async_set_phase(self, phase: Phase) -> None:
-        """``phase`` starts today; later phases follow with their lengths."""
-        self.schedule = self.schedule.rebased(phase, self.today)
-        self._update_phase()
-        self._schedule_midnight()
-        await self._async_save()
-        self._notify()
+    async def async_set_phase(self, phase: Phase | str) -> None:
+        """``phase`` starts today; later phases follow with their lengths.
 
-    def _require_plug(self) -> None:
-        if self.plug_entity_id is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="no_heating_pad"
-            )
-        if not self.plug_available:
+        An unknown phase is refused with a translated error; the schedule stays.
+        """
+        try:
+            new_phase = Phase(phase)
+        except ValueError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
-                translation_key="heating_pad_unavailable",
-                translation_placeholders={"entity_id": self.plug_entity_id},
-            )
+                translation_key="unknown_phase",
+                translation_placeholders={
+                    "phase": str(phase),
+                    "phases": ", ".join(Phase),
+                },
+            ) from err
+        self.schedule = self.schedule.rebased(new_phase, self.today)
+        if not self._update_phase():
+            self._notify()
+        self._schedule_midnight()
+        await self._async_save()
 
     def _refusal(self, err: TherapyRefusedError) -> ServiceValidationError:
         placeholders: dict[str, str] = {}
@@ -509,6 +572,8 @@ class RecoveryEngine:
             placeholders["allowed_at"] = local_time_text(err.allowed_at)
         if err.max_minutes is not None:
             placeholders["max_minutes"] = str(err.max_minutes)
+        if err.reason is Refusal.HEATING_PAD_UNAVAILABLE:
+            placeholders["entity_id"] = self.plug_entity_id or ""
         return ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key=err.reason.value,
@@ -521,29 +586,26 @@ class RecoveryEngine:
         """``True``/``False`` when the plug is reachable, else ``None``."""
         if self.plug_entity_id is None:
             return None
-        state = self.hass.states.get(self.plug_entity_id)
-        self.plug_available = state is not None and state.state in (STATE_ON, STATE_OFF)
-        if not self.plug_available or state is None:
-            return None
-        return state.state == STATE_ON
+        plug_on = _on_off(self.hass.states.get(self.plug_entity_id))
+        self.plug_available = plug_on is not None
+        return plug_on
 
     @callback
     def _async_plug_changed(self, event: Event[EventStateChangedData]) -> None:
-        was_available = self.plug_available
-        old_state = event.data["old_state"]
-        plug_on = self._plug_is_on()
-        if plug_on is None:
-            self._notify()
-            return
-        if (
-            was_available
-            and old_state is not None
-            and old_state.state == (STATE_ON if plug_on else STATE_OFF)
-        ):
+        """Follow the plug, event by event: on, off, gone and back.
+
+        Each event is judged by its own old and new state, so changes that
+        arrive queued one after another are all seen in order.
+        """
+        plug_on = _on_off(event.data["new_state"])
+        self.plug_available = plug_on is not None
+        if plug_on is None or _on_off(event.data["old_state"]) is plug_on:
+            # Gone, or only its attributes changed: show it, decide nothing.
             self._notify()
             return
         if not plug_on:
             self._delete_issue(ISSUE_HEATING_PAD_UNREACHABLE)
+        # The rules decide at once; the switching follows in this loop turn.
         outcome = self.log.plug_state(self.now, plug_on)
         self.entry.async_create_task(
             self.hass,
@@ -553,12 +615,18 @@ class RecoveryEngine:
         )
 
     async def _async_switch(self, on: bool) -> None:
+        """Call the plug's switch service; an unreachable plug raises the repair issue.
+
+        ``switch.turn_off`` on an unavailable entity is skipped without an error,
+        so availability is checked here first.
+        """
         if self.plug_entity_id is None:
             return
         if self._plug_is_on() is None:
             if not on:
                 self._raise_unreachable()
             return
+        failed = False
         try:
             await self.hass.services.async_call(
                 Platform.SWITCH,
@@ -568,18 +636,20 @@ class RecoveryEngine:
                 context=self._context,
             )
         except HomeAssistantError as err:
+            failed = True
             _LOGGER.error(
                 "Could not switch %s %s: %s",
                 self.plug_entity_id,
                 "on" if on else "off",
                 err,
             )
-            if not on:
-                self._raise_unreachable()
+        if on:
             return
-        if not on and self._plug_is_on() is False:
+        if self._plug_is_on() is False:
             self.log.plug_must_be_off = False
             self._delete_issue(ISSUE_HEATING_PAD_UNREACHABLE)
+        elif failed:
+            self._raise_unreachable()
 
     def _raise_unreachable(self) -> None:
         ir.async_create_issue(
@@ -601,18 +671,26 @@ class RecoveryEngine:
     # Carrying out what the rules decided.
 
     async def _async_apply(self, outcome: Outcome) -> None:
-        """Switch first, then tell: events, reminders, storage, timers, entities."""
-        if outcome is NOTHING:
-            return
+        """Carry out what the rules decided, the plug first.
+
+        Switching off comes before anything else. A started session is saved
+        before the plug is switched on, so a crash a moment later still knows
+        the planned end. Then events, reminders, storage, timers, entities.
+        """
         if outcome.switch_off:
             await self._async_switch(on=False)
-        if outcome.switch_on:
+        if (started := outcome.started) is not None and self._loaded:
+            await self._async_save()
+        if outcome.switch_on and started is not None and self.running is started:
             await self._async_switch(on=True)
         entry_id = self.entry.entry_id
         if (ended := outcome.ended) is not None:
             self._fire(
                 EVENT_SESSION_ENDED,
-                {ATTR_MODALITY: ended.modality.value, ATTR_REASON: ended.end_reason},
+                {
+                    ATTR_MODALITY: ended.modality.value,
+                    ATTR_REASON: (ended.end_reason or EndReason.COMPLETED).value,
+                },
             )
             if (
                 ended.end_reason is EndReason.COMPLETED
@@ -620,9 +698,9 @@ class RecoveryEngine:
             ):
                 self.reminders.send(
                     f"session_completed_{ended.modality.value}",
-                    {"allowed_at": self._allowed_at_text()},
+                    {"allowed_at": self.next_session_allowed},
                 )
-        if (started := outcome.started) is not None:
+        if started is not None:
             self._fire(
                 EVENT_SESSION_STARTED,
                 {
@@ -633,7 +711,7 @@ class RecoveryEngine:
             if self.options[CONF_REMIND_SESSION_END]:
                 self.reminders.send(
                     f"session_started_{started.modality.value}",
-                    {"ends_at": local_time_text(started.planned_end)},
+                    {"ends_at": started.planned_end},
                 )
         if (blocked := outcome.blocked) is not None:
             self._fire(
@@ -643,8 +721,12 @@ class RecoveryEngine:
                     ATTR_ALLOWED_AT: blocked.allowed_at.isoformat(),
                 },
             )
-        _LOGGER.debug("Applied %s for %s", outcome, entry_id)
-        if self._loaded and (outcome.started or outcome.ended or outcome.switch_off):
+        if outcome is not NOTHING:
+            _LOGGER.debug("Applied %s for %s", outcome, entry_id)
+        if self._loaded and (
+            outcome.ended
+            or self.log.plug_must_be_off is not self._stored_plug_must_be_off
+        ):
             await self._async_save()
         if self._loaded:
             self._refresh_timers()
@@ -655,13 +737,12 @@ class RecoveryEngine:
             event_type, {ATTR_CONFIG_ENTRY_ID: self.entry.entry_id, **data}
         )
 
-    def _allowed_at_text(self) -> str:
-        allowed = self.next_session_allowed
-        return local_time_text(allowed) if allowed else ""
-
     # Timers.
 
     def _refresh_timers(self) -> None:
+        """Set the one timer for the planned end, the reminders' timers and the minute tick."""
+        if self._stopping:
+            return
         running = self.running
         now = self.now
         self._timers.set(
@@ -678,7 +759,9 @@ class RecoveryEngine:
         if rest_over is not None and rest_over <= now:
             rest_over = None
         self._timers.set("rest_over", rest_over, self._on_rest_over)
-        self._set_minute_tick(running is not None or self.log.last_end is not None)
+        # Only the time since the last session changes by the minute (0 while
+        # a session runs).
+        self._set_minute_tick(running is None and self.log.last_end is not None)
 
     def _set_minute_tick(self, wanted: bool) -> None:
         if wanted and self._minute_unsub is None:
@@ -695,10 +778,17 @@ class RecoveryEngine:
             listener()
 
     @callback
-    def _on_deadline(self, _now: datetime) -> None:
-        """Reach the planned end: switch the plug off in this very turn of the loop."""
+    def _on_deadline(self, planned_end: datetime) -> None:
+        """Reach the planned end: switch the plug off in this very turn of the loop.
+
+        The timer passes the moment it was set for: the deadline has come even
+        if the clock reads a hair earlier.
+        """
         self._timers.unsubs.pop("deadline", None)
-        outcome = self.log.deadline(self.now, self._plug_is_on())
+        outcome = self.log.deadline(max(self.now, planned_end), self._plug_is_on())
+        if outcome is NOTHING:
+            self._refresh_timers()
+            return
         self.entry.async_create_task(
             self.hass,
             self._async_apply(outcome),
@@ -713,7 +803,7 @@ class RecoveryEngine:
             return
         remaining = max(1, round((running.planned_end - self.now).total_seconds() / 60))
         self.reminders.send(
-            f"session_ending_{running.modality.value}", {"minutes": str(remaining)}
+            f"session_ending_{running.modality.value}", {"minutes": remaining}
         )
 
     @callback
@@ -730,17 +820,29 @@ class RecoveryEngine:
 
     @callback
     def _on_midnight(self, _now: datetime) -> None:
+        """Start a new local day: the one timer that moves the phases on."""
         self._timers.unsubs.pop("midnight", None)
-        self._update_phase()
+        if not self._update_phase():
+            self._notify()
         self._schedule_midnight()
-        self._notify()
 
-    def _update_phase(self) -> None:
-        """Fire ``phase_changed`` once when today's phase differs from the last one seen."""
+    def _update_phase(self) -> bool:
+        """Fire ``phase_changed`` once when today's phase differs from the last one seen.
+
+        The entities show the new phase before the event fires, so an automation
+        it triggers reads the new state. Return whether the phase changed.
+        """
         new_phase = self.phase
         if new_phase is self._phase:
-            return
+            if self._loaded and not self._phase_stored:
+                # Remember the phase now, so a change while Home Assistant is
+                # down still fires once when it starts again.
+                self._phase_stored = True
+                self.entry.async_create_task(self.hass, self._async_save())
+            return False
         old_phase, self._phase = self._phase, new_phase
+        if self._loaded:
+            self._notify()
         self._fire(
             EVENT_PHASE_CHANGED,
             {ATTR_FROM_PHASE: old_phase.value, ATTR_TO_PHASE: new_phase.value},
@@ -748,7 +850,9 @@ class RecoveryEngine:
         if self.options[CONF_REMIND_PHASE_CHANGE]:
             self.reminders.send("phase_changed", {}, phase=new_phase)
         if self._loaded:
+            self._phase_stored = True
             self.entry.async_create_task(self.hass, self._async_save())
+        return True
 
     # Diagnostics.
 
@@ -766,6 +870,29 @@ class RecoveryEngine:
             "timers": sorted(self._timers.unsubs),
             "minute_tick": self._minute_unsub is not None,
         }
+
+
+def _on_off(state: State | None) -> bool | None:
+    """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
+    if state is None or state.state not in (STATE_ON, STATE_OFF):
+        return None
+    return state.state == STATE_ON
+
+
+def _plug_entity_id(entry: ConfigEntry) -> str | None:
+    """Return the configured plug; anything but a switch entity id is ignored."""
+    plug = entry.data.get(CONF_HEATING_PAD) or None
+    if plug is None:
+        return None
+    if isinstance(plug, str) and valid_entity_id(plug) and plug.startswith("switch."):
+        return plug
+    _LOGGER.error(
+        "The heating pad plug of %s must be a switch entity, not %r; "
+        "reconfigure the entry to choose one. Heat stays off until then",
+        entry.title,
+        plug,
+    )
+    return None
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -29,6 +29,10 @@ class Phase(StrEnum):
     RECOVERED = "recovered"
 
 
+SESSION_MINUTES_CEILING = 20
+"""The guidance's "less than 20 minutes at a time": no session is planned longer."""
+
+
 class EndReason(StrEnum):
     """Why a session ended."""
 
@@ -49,6 +53,7 @@ class Refusal(StrEnum):
     ENDED_AT_IN_FUTURE = "ended_at_in_future"
     MINUTES_OUT_OF_RANGE = "minutes_out_of_range"
     NO_SESSION_RUNNING = "no_session_running"
+    HEATING_PAD_UNAVAILABLE = "heating_pad_unavailable"
 
 
 class TherapyRefusedError(Exception):
@@ -189,10 +194,13 @@ class TherapyLog:
 
     @property
     def running(self) -> TherapySession | None:
-        """The session that runs now, if any."""
-        for session in reversed(self.sessions):
-            if session.running:
-                return session
+        """The session that runs now, if any.
+
+        Only the newest session can run: a start needs none running, a logged
+        session cannot overlap the running one, and ``restore`` closes older ones.
+        """
+        if self.sessions and (newest := self.sessions[-1]).running:
+            return newest
         return None
 
     @property
@@ -249,15 +257,23 @@ class TherapyLog:
         running = self.running
         assert running is not None
         finished = running.finish(at, reason)
-        self.sessions[self.sessions.index(running)] = finished
+        self.sessions[-1] = finished
         return finished
 
     # Requests from the person (switch, button, action).
 
     def request_start(
-        self, modality: Modality, now: datetime, minutes: int | None = None
+        self,
+        modality: Modality,
+        now: datetime,
+        minutes: int | None = None,
+        plug_reachable: bool = True,
     ) -> Outcome:
-        """Start a session, or raise ``TherapyRefusedError``."""
+        """Start a session, or raise ``TherapyRefusedError``.
+
+        The rules come first (a running session, the rest gap); heat with the
+        plug unreachable is refused after them, as allowed ``now`` by the rules.
+        """
         if minutes is None:
             minutes = self.settings.session_minutes
         if not 1 <= minutes <= self.settings.session_minutes:
@@ -268,11 +284,13 @@ class TherapyLog:
             )
         if (refusal := self._blocker(modality, now)) is not None:
             raise refusal
+        if modality is Modality.HEAT and not plug_reachable:
+            raise TherapyRefusedError(Refusal.HEATING_PAD_UNAVAILABLE, modality, now)
         session = self._begin(modality, now, minutes)
         return Outcome(switch_on=modality is Modality.HEAT, started=session)
 
     def blocked_outcome(self, error: TherapyRefusedError) -> Outcome:
-        """Return the event a refused start fires."""
+        """Return the event a refused start fires (none for malformed input)."""
         if error.modality is None or error.allowed_at is None:
             return NOTHING
         return Outcome(blocked=Blocked(error.modality, error.allowed_at))
@@ -282,6 +300,14 @@ class TherapyLog:
         if self.running is None:
             raise TherapyRefusedError(Refusal.NO_SESSION_RUNNING)
         return self._end(now, EndReason.STOPPED)
+
+    def turn_off_pad(self, now: datetime) -> Outcome:
+        """Switch the heating pad off: heat ends; otherwise the plug just goes off."""
+        running = self.running
+        if running is not None and running.modality is Modality.HEAT:
+            return self._end(now, EndReason.STOPPED)
+        self.plug_must_be_off = True
+        return Outcome(switch_off=True)
 
     def _end(self, now: datetime, reason: EndReason) -> Outcome:
         ended = self._finish_running(now, reason)
@@ -320,7 +346,8 @@ class TherapyLog:
 
         ``plug_on`` is what is known of the plug: ``False`` when it is seen off,
         so a heat session that outlived Home Assistant ended at its planned end
-        at the latest.
+        at the latest; ``None`` when it cannot be reached (it is switched off
+        the moment it is seen again).
         """
         running = self.running
         if running is None or now < running.planned_end:
@@ -329,6 +356,20 @@ class TherapyLog:
         if running.modality is Modality.ICE or plug_on is False:
             at = min(now, running.planned_end)
         return self._end(at, EndReason.COMPLETED)
+
+    def reconcile(self, now: datetime, plug_on: bool | None) -> Outcome:
+        """Decide what a (re)start finds: an overdue session, a plug on or off.
+
+        ``plug_on`` is ``None`` when the plug is unreachable or none is configured.
+        """
+        outcome = self.deadline(now, plug_on)
+        if outcome is not NOTHING:
+            return outcome
+        if plug_on is not None:
+            return self.plug_state(now, plug_on)
+        if self.plug_must_be_off:
+            return Outcome(switch_off=True)
+        return NOTHING
 
     def halt_heat(self, now: datetime, reason: EndReason) -> Outcome:
         """Home Assistant stops or the entry unloads: a heat session ends now."""
@@ -370,13 +411,32 @@ class TherapyLog:
         }
 
     def restore(self, data: Mapping[str, Any]) -> None:
-        """Load a serialized history; raises on malformed data and changes nothing then."""
+        """Load a serialized history; raises on malformed data and changes nothing then.
+
+        No session is planned longer than the ceiling, and at most one runs:
+        an older one still open ended at its planned end.
+        """
+        raw = data.get("sessions", [])
+        if not isinstance(raw, list):
+            raise TypeError("sessions is not a list")
         sessions = sorted(
-            (TherapySession.from_dict(s) for s in data.get("sessions", [])),
-            key=lambda s: s.started,
+            (TherapySession.from_dict(s) for s in raw), key=lambda s: s.started
         )
+        ceiling = timedelta(minutes=SESSION_MINUTES_CEILING)
+        for index, session in enumerate(sessions):
+            if session.planned_end - session.started > ceiling:
+                sessions[index] = session = replace(
+                    session, planned_end=session.started + ceiling
+                )
+            if session.running and index < len(sessions) - 1:
+                sessions[index] = session.finish(
+                    session.planned_end, EndReason.COMPLETED
+                )
+        plug_must_be_off = data.get("plug_must_be_off", False)
+        if not isinstance(plug_must_be_off, bool):
+            raise TypeError("plug_must_be_off is not a boolean")
         self.sessions = sessions[-self.max_sessions :]
-        self.plug_must_be_off = bool(data.get("plug_must_be_off", False))
+        self.plug_must_be_off = plug_must_be_off
 
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
@@ -441,23 +501,28 @@ class PhaseSchedule:
                 spans.append((phase, starts[phase], end))
         return spans
 
-    def phase_on(self, day: date) -> Phase:
-        """Return the phase on ``day`` (rest before the injury date)."""
-        current = Phase.REST
-        for phase, start, _ in self.spans():
-            if start <= day:
-                current = phase
+    def _span_on(self, day: date) -> tuple[Phase, date, date | None]:
+        """Return the span that runs on ``day`` (the first one before it starts)."""
+        spans = self.spans()
+        current = spans[0]
+        for span in spans:
+            if span[1] <= day:
+                current = span
         return current
+
+    def phase_on(self, day: date) -> Phase:
+        """Return the phase on ``day`` (the first phase before the schedule starts)."""
+        return self._span_on(day)[0]
 
     def phase_started(self, day: date) -> date:
         """Return the first day of the phase that runs on ``day``."""
-        phase = self.phase_on(day)
-        return next(start for p, start, _ in self.spans() if p is phase)
+        return self._span_on(day)[1]
 
     def next_change(self, day: date) -> tuple[Phase, date] | None:
         """Return the next phase after ``day`` and its first day; ``None`` once recovered."""
+        current = self.phase_on(day)
         for phase, start, _ in self.spans():
-            if start > day:
+            if start > day and phase is not current:
                 return phase, start
         return None
 

@@ -1,0 +1,445 @@
+"""Tests of the therapy rules: TherapySession, RestGap and TherapyLog, without Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from custom_components.back_recovery.model import (
+    NOTHING,
+    Blocked,
+    EndReason,
+    Modality,
+    Outcome,
+    Refusal,
+    RestGap,
+    TherapyLog,
+    TherapyRefusedError,
+    TherapySession,
+    TherapySettings,
+)
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def minutes(count: float) -> timedelta:
+    """Return ``count`` minutes."""
+    return timedelta(minutes=count)
+
+
+def heat_running(log: TherapyLog, at: datetime = T0) -> TherapySession:
+    """Start a heat session at ``at`` and return it."""
+    outcome = log.request_start(Modality.HEAT, at)
+    assert outcome.started is not None
+    return outcome.started
+
+
+def refusal(call: Any) -> TherapyRefusedError:
+    """Return the refusal ``call()`` raises."""
+    with pytest.raises(TherapyRefusedError) as info:
+        call()
+    return info.value
+
+
+def test_session_finish_never_before_start() -> None:
+    """A session ends at the given moment, never before it began."""
+    session = TherapySession(Modality.ICE, T0, T0 + minutes(20))
+    assert session.finish(T0 - minutes(5), EndReason.STOPPED).ended == T0
+    assert session.finish(T0 + minutes(3), EndReason.STOPPED).ended == T0 + minutes(3)
+
+
+def test_session_round_trips_through_dict() -> None:
+    """A session survives serialization unchanged."""
+    session = TherapySession(
+        Modality.HEAT, T0, T0 + minutes(20), T0 + minutes(7), EndReason.EXTERNAL
+    )
+    assert TherapySession.from_dict(session.as_dict()) == session
+    running = TherapySession(Modality.ICE, T0, T0 + minutes(5))
+    assert TherapySession.from_dict(running.as_dict()) == running
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"modality": "fire", "started": T0.isoformat(), "planned_end": T0.isoformat()},
+        {"modality": "ice", "started": "yesterday", "planned_end": T0.isoformat()},
+        {"modality": "ice", "started": "2026-11-25T09:00:00", "planned_end": "x"},
+        {"modality": "ice", "started": 5, "planned_end": T0.isoformat()},
+    ],
+)
+def test_session_from_bad_dict_raises(data: dict[str, Any]) -> None:
+    """Malformed stored sessions raise instead of loading half."""
+    with pytest.raises((KeyError, ValueError, TypeError)):
+        TherapySession.from_dict(data)
+
+
+def test_rest_gap_runs_for_its_minutes() -> None:
+    """The skin rests from the end of a session for the gap's minutes."""
+    gap = RestGap(120)
+    assert gap.allowed_at(T0) == T0 + minutes(120)
+    assert gap.active(T0, T0 + minutes(119))
+    assert not gap.active(T0, T0 + minutes(120))
+    assert not gap.active(None, T0)
+
+
+def test_request_start_heat_switches_on() -> None:
+    """A heat start plans the end session_minutes later and switches the plug on."""
+    log = TherapyLog(TherapySettings(session_minutes=15))
+    outcome = log.request_start(Modality.HEAT, T0)
+    assert outcome.switch_on
+    assert outcome.started == TherapySession(Modality.HEAT, T0, T0 + minutes(15))
+    assert log.running == outcome.started
+
+
+def test_request_start_ice_does_not_touch_the_plug() -> None:
+    """An ice start plans its end and leaves the plug alone."""
+    log = TherapyLog()
+    outcome = log.request_start(Modality.ICE, T0, 10)
+    assert not outcome.switch_on
+    assert outcome.started is not None
+    assert outcome.started.planned_end == T0 + minutes(10)
+
+
+@pytest.mark.parametrize("asked", [0, 21, -3])
+def test_request_start_minutes_out_of_range(asked: int) -> None:
+    """Minutes outside 1..session_minutes are refused with the maximum."""
+    log = TherapyLog()
+    error = refusal(lambda: log.request_start(Modality.ICE, T0, asked))
+    assert error.reason is Refusal.MINUTES_OUT_OF_RANGE
+    assert error.max_minutes == 20
+    assert log.blocked_outcome(error) is NOTHING
+    assert log.sessions == []
+
+
+def test_request_start_refused_while_a_session_runs() -> None:
+    """A second start is refused until the running session's planned end."""
+    log = TherapyLog()
+    running = heat_running(log)
+    error = refusal(lambda: log.request_start(Modality.ICE, T0 + minutes(1)))
+    assert error.reason is Refusal.SESSION_RUNNING
+    assert error.allowed_at == running.planned_end
+    assert log.blocked_outcome(error) == Outcome(
+        blocked=Blocked(Modality.ICE, running.planned_end)
+    )
+
+
+def test_request_start_refused_during_the_rest_gap() -> None:
+    """After a session, a start is refused until the rest gap is over."""
+    log = TherapyLog()
+    heat_running(log)
+    log.request_stop(T0 + minutes(10))
+    error = refusal(lambda: log.request_start(Modality.HEAT, T0 + minutes(60)))
+    assert error.reason is Refusal.REST_GAP_ACTIVE
+    assert error.allowed_at == T0 + minutes(130)
+    assert log.request_start(Modality.HEAT, T0 + minutes(130)).switch_on
+
+
+def test_request_start_heat_with_unreachable_plug_refused_after_the_rules() -> None:
+    """An unreachable plug refuses heat, but the rest gap is reported first."""
+    log = TherapyLog()
+    error = refusal(lambda: log.request_start(Modality.HEAT, T0, plug_reachable=False))
+    assert error.reason is Refusal.HEATING_PAD_UNAVAILABLE
+    assert error.allowed_at == T0
+    assert log.sessions == []
+    assert log.request_start(Modality.ICE, T0, plug_reachable=False).started
+    log.request_stop(T0 + minutes(5))
+    error = refusal(
+        lambda: log.request_start(Modality.HEAT, T0 + minutes(10), plug_reachable=False)
+    )
+    assert error.reason is Refusal.REST_GAP_ACTIVE
+
+
+def test_request_stop_without_session_refused() -> None:
+    """Stopping with nothing running is refused."""
+    assert refusal(lambda: TherapyLog().request_stop(T0)).reason is (
+        Refusal.NO_SESSION_RUNNING
+    )
+
+
+def test_request_stop_heat_switches_off_and_remembers() -> None:
+    """Stopping heat switches off and remembers it until the plug is seen off."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.request_stop(T0 + minutes(4))
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.end_reason is EndReason.STOPPED
+    assert log.plug_must_be_off
+    assert log.plug_state(T0 + minutes(4), is_on=False) is NOTHING
+    assert not log.plug_must_be_off
+
+
+def test_turn_off_pad_without_heat_just_switches_off() -> None:
+    """The pad switched off with no heat running switches the plug off only."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    assert log.turn_off_pad(T0) == Outcome(switch_off=True)
+    assert log.running is not None
+
+
+def test_plug_on_from_outside_starts_heat() -> None:
+    """A plug seen on with no session and no rest gap starts heat, full length."""
+    log = TherapyLog(TherapySettings(session_minutes=12))
+    outcome = log.plug_state(T0, is_on=True)
+    assert not outcome.switch_off
+    assert outcome.started == TherapySession(Modality.HEAT, T0, T0 + minutes(12))
+
+
+def test_plug_on_during_rest_gap_switched_off_and_blocked() -> None:
+    """A plug seen on during the rest gap is switched off and the start blocked."""
+    log = TherapyLog()
+    heat_running(log)
+    log.request_stop(T0 + minutes(20))
+    log.plug_state(T0 + minutes(20), is_on=False)
+    outcome = log.plug_state(T0 + minutes(30), is_on=True)
+    assert outcome.switch_off
+    assert outcome.blocked == Blocked(Modality.HEAT, T0 + minutes(140))
+    assert outcome.started is None
+    assert log.plug_must_be_off
+
+
+def test_plug_on_during_ice_switched_off_and_blocked() -> None:
+    """A plug seen on during an ice session is a refused start."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    outcome = log.plug_state(T0 + minutes(2), is_on=True)
+    assert outcome.switch_off
+    assert outcome.blocked == Blocked(Modality.HEAT, T0 + minutes(20))
+    assert log.running is not None
+    assert log.running.modality is Modality.ICE
+
+
+def test_plug_off_from_outside_ends_heat_external() -> None:
+    """The plug seen off ends heat with reason external, at that moment."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.plug_state(T0 + minutes(6), is_on=False)
+    assert not outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.end_reason is EndReason.EXTERNAL
+    assert log.last_end == T0 + minutes(6)
+    assert log.next_allowed() == T0 + minutes(126)
+
+
+def test_plug_off_during_ice_changes_nothing() -> None:
+    """The plug seen off during ice leaves the ice session running."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    assert log.plug_state(T0 + minutes(1), is_on=False) is NOTHING
+    assert log.running is not None
+
+
+def test_plug_seen_on_after_planned_end_ends_heat() -> None:
+    """Heat seen on after its planned end completes and switches off."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.plug_state(T0 + minutes(25), is_on=True)
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.end_reason is EndReason.COMPLETED
+
+
+def test_plug_on_while_it_must_be_off_switched_off() -> None:
+    """A plug that must be off is switched off when seen on, without a new session."""
+    log = TherapyLog(plug_must_be_off=True)
+    outcome = log.plug_state(T0, is_on=True)
+    assert outcome == Outcome(switch_off=True)
+    assert log.sessions == []
+
+
+def test_deadline_before_planned_end_does_nothing() -> None:
+    """The deadline does nothing before the planned end."""
+    log = TherapyLog()
+    heat_running(log)
+    assert log.deadline(T0 + minutes(19)) is NOTHING
+    assert TherapyLog().deadline(T0) is NOTHING
+
+
+def test_deadline_ends_heat_now_and_switches_off() -> None:
+    """At the planned end heat completes now and the plug must go off."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.deadline(T0 + minutes(20))
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0 + minutes(20)
+    assert outcome.ended.end_reason is EndReason.COMPLETED
+    assert log.plug_must_be_off
+
+
+def test_deadline_with_plug_unreachable_keeps_it_must_be_off() -> None:
+    """Heat past its end with the plug unreachable ends now; the plug must go off."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.deadline(T0 + minutes(90), plug_on=None)
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0 + minutes(90)
+    assert log.plug_must_be_off
+
+
+def test_deadline_with_plug_off_ended_at_planned_end() -> None:
+    """Heat that outlived a restart with the plug off ended at its planned end."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.deadline(T0 + minutes(90), plug_on=False)
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0 + minutes(20)
+
+
+def test_deadline_ice_ended_at_planned_end() -> None:
+    """An overdue ice session ended at its planned end, with no switching."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    outcome = log.deadline(T0 + minutes(300))
+    assert not outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0 + minutes(20)
+
+
+def test_reconcile_overdue_session_closed() -> None:
+    """A restart after the planned end closes the session and switches off."""
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.reconcile(T0 + minutes(45), plug_on=True)
+    assert outcome.switch_off
+    assert outcome.ended is not None
+
+
+def test_reconcile_running_session_kept() -> None:
+    """A restart before the planned end with the plug on keeps the session."""
+    log = TherapyLog()
+    session = heat_running(log)
+    assert log.reconcile(T0 + minutes(5), plug_on=True) is NOTHING
+    assert log.running == session
+
+
+def test_reconcile_plug_found_on_starts_heat() -> None:
+    """A restart that finds the plug on with no session starts one."""
+    outcome = TherapyLog().reconcile(T0, plug_on=True)
+    assert outcome.started is not None
+    assert outcome.started.modality is Modality.HEAT
+
+
+def test_reconcile_unreachable_plug_that_must_be_off() -> None:
+    """A restart with an unreachable plug that must be off tries to switch it off."""
+    log = TherapyLog(plug_must_be_off=True)
+    assert log.reconcile(T0, plug_on=None) == Outcome(switch_off=True)
+    assert TherapyLog().reconcile(T0, plug_on=None) is NOTHING
+
+
+def test_halt_heat_ends_heat_only() -> None:
+    """Stopping Home Assistant ends heat with the reason given, leaves ice running."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    assert log.halt_heat(T0, EndReason.SHUTDOWN) is NOTHING
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.halt_heat(T0 + minutes(3), EndReason.UNLOADED)
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.end_reason is EndReason.UNLOADED
+
+
+def test_log_records_a_finished_session() -> None:
+    """A logged session counts for the rest gap."""
+    log = TherapyLog()
+    session = log.log(Modality.ICE, 15, T0 - minutes(30), T0)
+    assert session.started == T0 - minutes(45)
+    assert session.end_reason is EndReason.LOGGED
+    assert log.skin_resting(T0)
+    assert log.next_allowed() == T0 + minutes(90)
+
+
+@pytest.mark.parametrize(
+    ("count", "ended_offset", "reason"),
+    [
+        (0, -30, Refusal.MINUTES_OUT_OF_RANGE),
+        (21, -30, Refusal.MINUTES_OUT_OF_RANGE),
+        (10, 1, Refusal.ENDED_AT_IN_FUTURE),
+        (10, -15, Refusal.SESSION_OVERLAPS),
+    ],
+)
+def test_log_refusals(count: int, ended_offset: int, reason: Refusal) -> None:
+    """Logging refuses bad minutes, the future and overlaps."""
+    log = TherapyLog()
+    log.log(Modality.HEAT, 10, T0 - minutes(20), T0)
+    error = refusal(
+        lambda: log.log(Modality.ICE, count, T0 + minutes(ended_offset), T0)
+    )
+    assert error.reason is reason
+    assert len(log.sessions) == 1
+
+
+def test_log_overlapping_the_running_session_refused() -> None:
+    """A logged session may not overlap the running one."""
+    log = TherapyLog()
+    heat_running(log)
+    error = refusal(lambda: log.log(Modality.ICE, 5, T0 + minutes(2), T0 + minutes(3)))
+    assert error.reason is Refusal.SESSION_OVERLAPS
+
+
+def test_history_capped_at_max_sessions() -> None:
+    """Only the newest max_sessions sessions are kept."""
+    log = TherapyLog(max_sessions=3)
+    for day in range(5):
+        log.log(Modality.ICE, 5, T0 + timedelta(days=day), T0 + timedelta(days=9))
+    assert len(log.sessions) == 3
+    assert log.sessions[0].ended == T0 + timedelta(days=2)
+
+
+def test_sessions_since_counts_starts() -> None:
+    """Sessions are counted by their start."""
+    log = TherapyLog()
+    log.log(Modality.ICE, 5, T0 - minutes(200), T0)
+    log.log(Modality.ICE, 5, T0 - minutes(20), T0)
+    assert log.started_since(T0 - minutes(30)) == 1
+
+
+def test_restore_round_trips() -> None:
+    """The history and the must-be-off flag survive serialization."""
+    log = TherapyLog()
+    log.log(Modality.ICE, 5, T0 - minutes(200), T0)
+    heat_running(log)
+    log.plug_must_be_off = True
+    copy = TherapyLog()
+    copy.restore(log.as_dict())
+    assert copy.sessions == log.sessions
+    assert copy.plug_must_be_off
+
+
+def test_restore_malformed_changes_nothing() -> None:
+    """Malformed data raises and leaves the history as it was."""
+    log = TherapyLog()
+    log.log(Modality.ICE, 5, T0 - minutes(200), T0)
+    before = list(log.sessions)
+    for data in (
+        {"sessions": [{"modality": "lava"}]},
+        {"sessions": "many"},
+        {"sessions": [], "plug_must_be_off": "yes"},
+    ):
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            log.restore(data)
+    assert log.sessions == before
+
+
+def test_restore_closes_all_but_the_newest_running_session() -> None:
+    """Stored data with two open sessions keeps only the newest one running."""
+    older = TherapySession(Modality.ICE, T0, T0 + minutes(10))
+    newer = TherapySession(Modality.HEAT, T0 + minutes(200), T0 + minutes(220))
+    log = TherapyLog()
+    log.restore({"sessions": [newer.as_dict(), older.as_dict()]})
+    assert log.sessions[0].ended == T0 + minutes(10)
+    assert log.running == newer
+
+
+def test_restore_clamps_planned_end_to_the_ceiling() -> None:
+    """A stored session planned longer than 20 minutes ends 20 minutes after its start."""
+    long = TherapySession(Modality.HEAT, T0, T0 + minutes(600))
+    log = TherapyLog()
+    log.restore({"sessions": [long.as_dict()]})
+    assert log.running is not None
+    assert log.running.planned_end == T0 + minutes(20)

@@ -1,0 +1,206 @@
+"""Measurements: the deadline's reaction, setup with a full history, idle state writes.
+
+Each test records what it measured (``record_property``; see the JUnit XML or
+``-rA``) and asserts the target of issue 3.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+import json
+import statistics
+import time
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.entity import BackRecoveryEntity
+from homeassistant.const import EVENT_CALL_SERVICE
+from homeassistant.core import Event, HomeAssistant, callback
+
+from .conftest import ENTRY_ID, PLUG
+
+KEY = f"{DOMAIN}.{ENTRY_ID}"
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def real_perf_counter() -> float:
+    """Return a monotonic clock in seconds that freezegun leaves alone."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
+def history(count: int) -> dict[str, Any]:
+    """Return stored data with ``count`` finished sessions, three hours apart."""
+    first = T0 - timedelta(hours=3 * count)
+    sessions = []
+    for index in range(count):
+        start = first + timedelta(hours=3 * index)
+        end = start + timedelta(minutes=20)
+        sessions.append(
+            {
+                "modality": "heat" if index % 2 else "ice",
+                "started": start.isoformat(),
+                "planned_end": end.isoformat(),
+                "ended": end.isoformat(),
+                "end_reason": "completed",
+            }
+        )
+    return {
+        "version": 1,
+        "minor_version": 1,
+        "key": KEY,
+        "data": {
+            "sessions": sessions,
+            "plug_must_be_off": False,
+            "phase_anchor": None,
+            "phase": "rest",
+        },
+    }
+
+
+@pytest.mark.usefixtures("plug")
+async def test_deadline_switches_off_in_the_timer_callback_turn(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    record_property: Callable[[str, object], None],
+) -> None:
+    """switch.turn_off is called from within the deadline timer's callback."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    engine = mock_config_entry.runtime_data.engine
+    fired: list[float] = []
+    inside_callback = False
+    calls: list[tuple[bool, float]] = []
+    original = engine._on_deadline
+
+    @callback
+    def on_deadline(planned_end: datetime) -> None:
+        nonlocal inside_callback
+        fired.append(real_perf_counter())
+        inside_callback = True
+        try:
+            original(planned_end)
+        finally:
+            inside_callback = False
+
+    @callback
+    def on_call(event: Event) -> None:
+        if event.data["service"] == "turn_off" and event.data["service_data"] == {
+            "entity_id": PLUG
+        }:
+            calls.append((inside_callback, real_perf_counter()))
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    with patch.object(engine, "_on_deadline", on_deadline):
+        await hass.services.async_call(
+            DOMAIN,
+            "start_session",
+            {"config_entry_id": ENTRY_ID, "modality": "heat"},
+            blocking=True,
+        )
+        freezer.tick(timedelta(minutes=20))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+    assert len(calls) == 1
+    inside, called_at = calls[0]
+    record_property("deadline_turn_off_inside_timer_callback", inside)
+    record_property("deadline_to_turn_off_us", round((called_at - fired[0]) * 1e6))
+    assert inside
+    assert hass.states.get(PLUG).state == "off"  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("plug")
+async def test_setup_with_1000_sessions_is_fast(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    record_property: Callable[[str, object], None],
+) -> None:
+    """Setting up an entry with 1000 stored sessions takes under 50 ms."""
+    mock_config_entry.add_to_hass(hass)
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(11):
+        hass_storage[KEY] = history(1000)
+        begin, begin_cpu = real_perf_counter(), time.process_time()
+        assert await hass.config_entries.async_setup(ENTRY_ID)
+        await hass.async_block_till_done()
+        wall.append((real_perf_counter() - begin) * 1000)
+        cpu.append((time.process_time() - begin_cpu) * 1000)
+        assert len(mock_config_entry.runtime_data.engine.log.sessions) == 1000
+        assert await hass.config_entries.async_unload(ENTRY_ID)
+        await hass.async_block_till_done()
+    # The first setup in a process also imports the platforms and loads translations.
+    record_property("setup_1000_sessions_first_ms", round(wall[0], 1))
+    record_property("setup_1000_sessions_best_ms", round(min(wall[1:]), 1))
+    record_property(
+        "setup_1000_sessions_median_ms", round(statistics.median(wall[1:]), 1)
+    )
+    record_property("setup_1000_sessions_best_cpu_ms", round(min(cpu[1:]), 1))
+    # CPU time: other processes on this small machine do not count against it.
+    assert min(cpu[1:]) < 50
+
+
+@pytest.mark.usefixtures("plug")
+@pytest.mark.parametrize("sessions", [0, 1])
+async def test_state_writes_per_idle_day(
+    hass: HomeAssistant,
+    *,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    record_property: Callable[[str, object], None],
+    sessions: int,
+) -> None:
+    """An idle day writes far fewer than 1500 states; attributes stay small."""
+    if sessions:
+        hass_storage[KEY] = history(sessions)
+    writes: Counter[str] = Counter()
+    original = BackRecoveryEntity.async_write_ha_state
+
+    def counting(entity: BackRecoveryEntity) -> None:
+        writes[entity.entity_id] += 1
+        original(entity)
+
+    with patch.object(BackRecoveryEntity, "async_write_ha_state", counting):
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(ENTRY_ID)
+        await hass.async_block_till_done()
+        # Start counting after the rest gap of the stored session is over.
+        freezer.move_to("2026-11-25T12:00:30+00:00")
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        writes.clear()
+        for _ in range(24 * 60):
+            freezer.tick(timedelta(minutes=1))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+
+    total = sum(writes.values())
+    record_property(f"state_writes_idle_day_{sessions}_sessions", total)
+    record_property(
+        f"state_writes_idle_day_{sessions}_sessions_by_entity", dict(writes)
+    )
+    largest = max(
+        len(json.dumps(dict(state.attributes), default=str))
+        for state in hass.states.async_all()
+        if state.entity_id.split(".")[1].startswith("back_recovery_")
+    )
+    record_property("largest_attributes_bytes", largest)
+    assert total < 1500
+    assert largest < 1024
+    if sessions == 0:
+        # Nothing ticks without a last session: only local midnight writes.
+        assert writes["sensor.back_recovery_time_since_last_session"] <= 1

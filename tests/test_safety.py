@@ -1,0 +1,746 @@
+"""The safety rules of the contract, one test (or more) named after each rule.
+
+Each drives the real integration: the template-switch plug from conftest, the
+heating pad switch, the buttons and the actions, the clock through freezer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+import copy
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+    async_test_home_assistant,
+)
+
+from custom_components.back_recovery.const import (
+    CONF_SESSION_MINUTES,
+    DOMAIN,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+    EVENT_SESSION_STARTED,
+)
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import ENTRY_ID, PLUG, PLUG_CONFIG, PLUG_ONLINE, PLUG_POWER
+
+HEATING_PAD = "switch.back_recovery_heating_pad"
+SESSION_ACTIVE = "binary_sensor.back_recovery_session_active"
+SKIN_REST = "binary_sensor.back_recovery_skin_rest"
+SESSION_ENDS = "sensor.back_recovery_session_ends"
+NEXT_ALLOWED = "sensor.back_recovery_next_session_allowed"
+LAST_END = "sensor.back_recovery_last_session_end"
+STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
+UNREACHABLE_ISSUE = f"heating_pad_unreachable_{ENTRY_ID}"
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move the clock on and run what is due."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
+    """Call one of the integration's actions for the test entry."""
+    await hass.services.async_call(
+        DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
+    )
+
+
+async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Call switch.turn_on / turn_off on ``entity_id``."""
+    await hass.services.async_call(
+        "switch",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+
+
+async def outside(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Switch an input_boolean behind the plug: the plug's own button, or its app."""
+    await hass.services.async_call(
+        "input_boolean",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def start_heat(hass: HomeAssistant, how: str) -> None:
+    """Start heat through the switch, the action, or the plug itself."""
+    if how == "switch":
+        await switch(hass, HEATING_PAD, on=True)
+    elif how == "action":
+        await action(hass, "start_session", modality="heat")
+    else:
+        await outside(hass, PLUG_POWER, on=True)
+    await hass.async_block_till_done()
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of ``entity_id``."""
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current.state
+
+
+def plug_power(hass: HomeAssistant) -> str:
+    """Return whether the plug really is on (even while unreachable)."""
+    return state(hass, PLUG_POWER)
+
+
+def record_order(hass: HomeAssistant) -> list[str]:
+    """Record plug switch calls and session events in the order they happen."""
+    order: list[str] = []
+
+    @callback
+    def on_call(event: Event) -> None:
+        if event.data["domain"] == "switch":
+            order.append(f"switch.{event.data['service']}")
+
+    @callback
+    def on_ended(event: Event) -> None:
+        order.append(f"ended:{event.data['reason']}")
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    hass.bus.async_listen(EVENT_SESSION_ENDED, on_ended)
+    return order
+
+
+@asynccontextmanager
+async def other_home_assistant(
+    storage: dict[str, Any], plug_on: bool = False, stop: bool = True
+) -> AsyncGenerator[HomeAssistant]:
+    """Run a second Home Assistant with the plug and the entry, sharing the storage.
+
+    ``storage`` is what ``hass_storage`` holds for the entry when it starts.
+    """
+    async with async_test_home_assistant() as other:
+        other.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+        assert await async_setup_component(other, "input_boolean", PLUG_CONFIG)
+        assert await async_setup_component(other, "template", PLUG_CONFIG)
+        await other.async_block_till_done()
+        if plug_on:
+            await outside(other, PLUG_POWER, on=True)
+        yield other
+        for entry in other.config_entries.async_entries(DOMAIN):
+            if entry.state is ConfigEntryState.LOADED:
+                await other.config_entries.async_unload(entry.entry_id)
+        await other.async_block_till_done()
+        if stop:
+            await other.async_stop(force=True)
+
+
+async def add_entry(
+    hass: HomeAssistant, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Set up the test entry in ``hass``."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Back recovery",
+        data={
+            "name": "Back recovery",
+            "injury_date": "2026-11-20",
+            "heating_pad": PLUG,
+        },
+        options=options or {},
+        entry_id=ENTRY_ID,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+# Rule 1
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["switch", "action", "outside"])
+async def test_rule_1_heat_ends_after_session_minutes_however_started(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
+) -> None:
+    """Heat started by the switch, the action or the plug itself ends after 20 minutes."""
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await start_heat(hass, how)
+    assert state(hass, PLUG) == STATE_ON
+    assert state(hass, HEATING_PAD) == STATE_ON
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    assert len(started) == 1
+    assert started[0].data["ends_at"] == "2026-11-25T09:20:00+00:00"
+
+    await advance(hass, freezer, timedelta(minutes=19, seconds=59))
+    assert state(hass, PLUG) == STATE_ON
+    assert ended == []
+
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert state(hass, PLUG) == STATE_OFF
+    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_1_action_minutes_end_heat_earlier(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Heat started for 5 minutes ends after 5 minutes."""
+    await action(hass, "start_session", modality="heat", minutes=5)
+    assert state(hass, SESSION_ENDS) == "2026-11-25T09:05:00+00:00"
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert state(hass, PLUG) == STATE_OFF
+
+
+@pytest.mark.parametrize("entry_options", [{CONF_SESSION_MINUTES: 12}])
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_1_session_minutes_option_limits_heat_from_outside(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug switched on by hand ends after the configured session_minutes."""
+    await start_heat(hass, "outside")
+    await advance(hass, freezer, timedelta(minutes=11, seconds=59))
+    assert state(hass, PLUG) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert state(hass, PLUG) == STATE_OFF
+
+
+# Rule 2
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["switch", "action"])
+async def test_rule_2_start_refused_during_rest_gap(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
+) -> None:
+    """During the rest gap the switch and the action refuse heat; the plug stays off."""
+    await start_heat(hass, "action")
+    await advance(hass, freezer, timedelta(minutes=20))
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await advance(hass, freezer, timedelta(minutes=30))
+
+    with pytest.raises(ServiceValidationError) as info:
+        await start_heat(hass, how)
+    assert info.value.translation_domain == DOMAIN
+    assert info.value.translation_key == "rest_gap_active"
+    # 11:20 UTC is 03:20 in the test time zone (US/Pacific).
+    assert info.value.translation_placeholders == {"allowed_at": "03:20"}
+    assert "03:20" in str(info.value)
+    await hass.async_block_till_done()
+    assert state(hass, PLUG) == STATE_OFF
+    assert state(hass, SKIN_REST) == STATE_ON
+    assert [e.data for e in blocked] == [
+        {
+            "config_entry_id": ENTRY_ID,
+            "modality": "heat",
+            "allowed_at": "2026-11-25T11:20:00+00:00",
+        }
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_plug_switched_on_during_rest_gap_switched_off_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug switched on by hand during the rest gap goes off again and the start is blocked."""
+    await start_heat(hass, "switch")
+    await switch(hass, HEATING_PAD, on=False)
+    await hass.async_block_till_done()
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await advance(hass, freezer, timedelta(minutes=90))
+
+    await outside(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, PLUG) == STATE_OFF
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert started == []
+    assert len(blocked) == 1
+    assert blocked[0].data["allowed_at"] == "2026-11-25T11:00:00+00:00"
+
+    # Again, and again: every time.
+    await outside(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert len(blocked) == 2
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_heat_allowed_again_after_rest_gap(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Once the rest gap is over, heat starts again."""
+    await start_heat(hass, "action")
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(minutes=119, seconds=59))
+    assert state(hass, SKIN_REST) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert state(hass, SKIN_REST) == STATE_OFF
+    await start_heat(hass, "switch")
+    assert state(hass, PLUG) == STATE_ON
+
+
+# Rule 3
+
+
+async def test_rule_3_planned_end_survives_a_crash(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """After a crash mid-session the plug still goes off at the planned end."""
+    snapshots: list[Any] = []
+
+    @callback
+    def crash_when_plug_on(event: Event) -> None:
+        # The crash: what was stored when the plug went on is all that survives.
+        if event.data["entity_id"] == PLUG and event.data["new_state"].state == "on":
+            snapshots.append(copy.deepcopy(hass_storage.get(STORAGE_KEY)))
+
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        crashed.bus.async_listen("state_changed", crash_when_plug_on)
+        await start_heat(crashed, "action")
+        assert state(crashed, PLUG) == STATE_ON
+    assert len(snapshots) == 1
+    assert snapshots[0] is not None
+    hass_storage[STORAGE_KEY] = snapshots[0]
+
+    await advance(hass, freezer, timedelta(minutes=7))
+    await outside(hass, PLUG_POWER, on=True)
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await add_entry(hass)
+
+    assert state(hass, PLUG) == STATE_ON
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    assert state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
+    assert started == []
+    await advance(hass, freezer, timedelta(minutes=12, seconds=59))
+    assert state(hass, PLUG) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert state(hass, PLUG) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+async def test_rule_3_planned_end_passed_during_downtime_switches_off_at_once(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """Starting again after the planned end switches the plug off at once."""
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await start_heat(crashed, "switch")
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    hass_storage[STORAGE_KEY] = stored
+
+    await advance(hass, freezer, timedelta(minutes=45))
+    await outside(hass, PLUG_POWER, on=True)
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await add_entry(hass)
+
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert blocked == []
+    # The rest gap counts from now: the plug ran until it was switched off.
+    assert state(hass, NEXT_ALLOWED) == "2026-11-25T11:45:00+00:00"
+
+
+async def test_rule_3_planned_end_survives_an_entry_setup_from_storage(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """A stored running ice session keeps its planned end when the entry starts again."""
+    await add_entry(hass)
+    await hass.services.async_call(
+        "button",
+        "press",
+        {"entity_id": "button.back_recovery_start_ice_session"},
+        blocking=True,
+    )
+    await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert state(hass, LAST_END) == "2026-11-25T09:20:00+00:00"
+
+
+# Rule 4
+
+
+async def test_rule_4_home_assistant_stop_switches_plug_off_first(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Home Assistant stopping during heat switches the plug off, then ends 'shutdown'."""
+    async with other_home_assistant(hass_storage, stop=False) as other:
+        await add_entry(other)
+        await start_heat(other, "switch")
+        order = record_order(other)
+        await other.async_stop()
+        assert plug_power(other) == STATE_OFF
+        assert order == ["switch.turn_off", "ended:shutdown"]
+    stored = hass_storage[STORAGE_KEY]["data"]["sessions"]
+    assert [s["end_reason"] for s in stored] == ["shutdown"]
+
+
+# Rule 5
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_5_unreachable_plug_switched_off_when_back(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An unreachable plug at the planned end raises the issue and goes off once back."""
+    await start_heat(hass, "action")
+    await outside(hass, PLUG_ONLINE, on=False)
+    assert state(hass, PLUG) == "unavailable"
+    assert state(hass, HEATING_PAD) == "unavailable"
+
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    issue = issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "heating_pad_unreachable"
+    assert plug_power(hass) == STATE_ON
+
+    await advance(hass, freezer, timedelta(minutes=30))
+    await outside(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+    # Nothing waits to switch it off any more: after the rest gap heat works.
+    await advance(hass, freezer, timedelta(hours=2))
+    await start_heat(hass, "outside")
+    assert plug_power(hass) == STATE_ON
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_5_plug_back_off_deletes_the_issue(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A plug that comes back already off clears the issue."""
+    await start_heat(hass, "switch")
+    await outside(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=21))
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    await outside(hass, PLUG_POWER, on=False)
+    await outside(hass, PLUG_ONLINE, on=True)
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_5_plug_back_before_the_planned_end_keeps_heating(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A short dropout before the planned end changes nothing."""
+    await start_heat(hass, "switch")
+    await outside(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=5))
+    await outside(hass, PLUG_ONLINE, on=True)
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    assert state(hass, HEATING_PAD) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=15))
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heat_refused_while_plug_unavailable(hass: HomeAssistant) -> None:
+    """Heat asked for while the plug is unreachable is refused and blocked; no session."""
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await outside(hass, PLUG_ONLINE, on=False)
+    with pytest.raises(ServiceValidationError) as info:
+        await action(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "heating_pad_unavailable"
+    assert info.value.translation_placeholders is not None
+    assert info.value.translation_placeholders["entity_id"] == PLUG
+    await hass.async_block_till_done()
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert [e.data["allowed_at"] for e in blocked] == ["2026-11-25T09:00:00+00:00"]
+    # The switch is unavailable: Home Assistant skips the call.
+    await switch(hass, HEATING_PAD, on=True)
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    # Ice needs no plug.
+    await action(hass, "start_session", modality="ice")
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+# Rule 6
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_6_plug_switched_off_outside_ends_session_external(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The plug switched off by hand ends heat 'external'; the rest gap counts from then."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=8))
+    await outside(hass, PLUG_POWER, on=False)
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["external"]
+    assert state(hass, LAST_END) == "2026-11-25T09:08:00+00:00"
+    assert state(hass, NEXT_ALLOWED) == "2026-11-25T11:08:00+00:00"
+    assert state(hass, SKIN_REST) == STATE_ON
+    # No timer is left to fire at the old planned end.
+    await advance(hass, freezer, timedelta(minutes=12))
+    assert len(ended) == 1
+
+
+# Rule 7
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_7_ice_session_same_limit_and_rest_gap(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Ice ends after session_minutes and the rest gap then refuses heat."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await hass.services.async_call(
+        "button",
+        "press",
+        {"entity_id": "button.back_recovery_start_ice_session"},
+        blocking=True,
+    )
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    assert state(hass, PLUG) == STATE_OFF
+    with pytest.raises(ServiceValidationError, match="ends at 01:20"):
+        await action(hass, "start_session", modality="heat")
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert [(e.data["modality"], e.data["reason"]) for e in ended] == [
+        ("ice", "completed")
+    ]
+    with pytest.raises(ServiceValidationError) as info:
+        await switch(hass, HEATING_PAD, on=True)
+    assert info.value.translation_key == "rest_gap_active"
+    assert state(hass, PLUG) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_7_plug_switched_on_during_ice_is_refused(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The plug switched on during ice goes off again and the start is blocked."""
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await action(hass, "start_session", modality="ice", minutes=15)
+    await advance(hass, freezer, timedelta(minutes=3))
+    await outside(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data for e in blocked] == [
+        {
+            "config_entry_id": ENTRY_ID,
+            "modality": "heat",
+            "allowed_at": "2026-11-25T09:15:00+00:00",
+        }
+    ]
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    assert state(hass, SESSION_ENDS) == "2026-11-25T09:15:00+00:00"
+
+
+# Rule 8
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_8_history_survives_restarts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """Sessions and a set phase are stored and come back after a reload."""
+    await action(hass, "log_session", modality="ice", minutes=15)
+    await advance(hass, freezer, timedelta(hours=3))
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    await action(hass, "set_phase", phase="rehabilitation")
+    stored = hass_storage[STORAGE_KEY]["data"]
+    assert [s["modality"] for s in stored["sessions"]] == ["ice", "heat"]
+
+    await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert state(hass, LAST_END) == "2026-11-25T12:20:00+00:00"
+    assert state(hass, "sensor.back_recovery_sessions_today") == "2"
+    assert state(hass, "sensor.back_recovery_recovery_phase") == "rehabilitation"
+    assert len(hass_storage[STORAGE_KEY]["data"]["sessions"]) == 2
+
+
+# Rule 9
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["reload", "disable", "remove"])
+async def test_rule_9_unload_during_heat_switches_plug_off_first(
+    hass: HomeAssistant, how: str
+) -> None:
+    """Reloading, disabling or removing the entry during heat switches off first."""
+    await start_heat(hass, "action")
+    order = record_order(hass)
+    events = async_capture_events(hass, EVENT_SESSION_ENDED)
+    if how == "reload":
+        await hass.config_entries.async_reload(ENTRY_ID)
+    elif how == "disable":
+        await hass.config_entries.async_set_disabled_by(
+            ENTRY_ID, config_entries_disabler()
+        )
+    else:
+        await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_OFF
+    assert order[:2] == ["switch.turn_off", "ended:unloaded"]
+    assert events[0].data == {
+        "config_entry_id": ENTRY_ID,
+        "modality": "heat",
+        "reason": "unloaded",
+    }
+    if how == "reload":
+        assert state(hass, SESSION_ACTIVE) == STATE_OFF
+        assert state(hass, SKIN_REST) == STATE_ON
+
+
+def config_entries_disabler() -> Any:
+    """Return the 'disabled by the user' marker."""
+    from homeassistant.config_entries import ConfigEntryDisabler
+
+    return ConfigEntryDisabler.USER
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_9_options_change_keeps_running_session(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """New options apply to the next session; the running one keeps its end."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=10))
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={**init_integration.options, CONF_SESSION_MINUTES: 5},
+    )
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert state(hass, PLUG) == STATE_ON
+    assert state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
+    assert ended == []
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert state(hass, PLUG) == STATE_OFF
+    await advance(hass, freezer, timedelta(hours=2))
+    await start_heat(hass, "switch")
+    assert state(hass, SESSION_ENDS) == "2026-11-25T11:25:00+00:00"
+
+
+# Details the rules rely on
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_events_carry_entry_id_and_plain_strings(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every session event names the entry and carries plain strings."""
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    await outside(hass, PLUG_POWER, on=True)
+    for event in (*started, *ended, *blocked):
+        assert event.data["config_entry_id"] == ENTRY_ID
+        assert all(type(value) is str for value in event.data.values()), event.data
+    assert len(started) == len(ended) == len(blocked) == 1
+    assert dt_util.parse_datetime(started[0].data["ends_at"]) == datetime.fromisoformat(
+        "2026-11-25T09:20:00+00:00"
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heating_pad_mirrors_plug_switched_outside(hass: HomeAssistant) -> None:
+    """The heating pad switch follows the plug, whoever switches it."""
+    await start_heat(hass, "outside")
+    assert state(hass, HEATING_PAD) == STATE_ON
+    await outside(hass, PLUG_POWER, on=False)
+    assert state(hass, HEATING_PAD) == STATE_OFF
+    await outside(hass, PLUG_ONLINE, on=False)
+    assert state(hass, HEATING_PAD) == "unavailable"
+    await outside(hass, PLUG_ONLINE, on=True)
+    assert state(hass, HEATING_PAD) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_switch_off_confirmed_is_not_stored_as_pending(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """Once the plug is seen off, storage no longer says it must be switched off."""
+    await start_heat(hass, "switch")
+    await outside(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
+    await outside(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+async def test_plug_that_must_be_off_is_switched_off_at_setup(
+    hass: HomeAssistant, hass_storage: dict[str, Any], plug: str
+) -> None:
+    """A stored pending switch-off is carried out when the entry starts."""
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": STORAGE_KEY,
+        "data": {"sessions": [], "plug_must_be_off": True},
+    }
+    await outside(hass, PLUG_POWER, on=True)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+async def test_plug_found_on_without_session_starts_one(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, plug: str
+) -> None:
+    """A plug found on at setup with no session starts heat with a deadline."""
+    await outside(hass, PLUG_POWER, on=True)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await add_entry(hass)
+    assert len(started) == 1
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF

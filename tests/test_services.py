@@ -1,0 +1,391 @@
+"""Tests of the actions start_session, stop_session and log_session."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import json
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+import voluptuous as vol
+
+from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_SESSION_MINUTES,
+    DOMAIN,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+)
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
+
+from .conftest import ENTRY_ID, PLUG
+
+INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+
+
+async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
+    """Call an action of the integration for the test entry."""
+    await hass.services.async_call(
+        DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of ``entity_id``."""
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current.state
+
+
+async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:
+    """The actions exist as soon as the integration is set up, before any entry."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    for service in ("start_session", "stop_session", "log_session", "set_phase"):
+        assert hass.services.has_service(DOMAIN, service)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_start_session_heat_switches_plug_on(hass: HomeAssistant) -> None:
+    """start_session with heat switches the plug on and runs the session."""
+    await call(hass, "start_session", modality="heat", minutes=7)
+    assert state(hass, PLUG) == STATE_ON
+    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert state(hass, "sensor.back_recovery_session_ends") == (
+        "2026-11-25T09:07:00+00:00"
+    )
+    assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_start_session_ice_leaves_plug_alone(hass: HomeAssistant) -> None:
+    """start_session with ice runs a session and leaves the plug off."""
+    await call(hass, "start_session", modality="ice")
+    assert state(hass, PLUG) == STATE_OFF
+    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("minutes", [0, 21, -1])
+async def test_start_session_minutes_out_of_range(
+    hass: HomeAssistant, minutes: int
+) -> None:
+    """Minutes outside 1..session_minutes are refused, nothing starts, nothing is blocked."""
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="heat", minutes=minutes)
+    assert info.value.translation_key == "minutes_out_of_range"
+    assert info.value.translation_placeholders == {"max_minutes": "20"}
+    assert "1 to 20 minutes" in str(info.value)
+    assert state(hass, PLUG) == STATE_OFF
+    assert blocked == []
+
+
+@pytest.mark.parametrize("entry_options", [{CONF_SESSION_MINUTES: 10}])
+@pytest.mark.usefixtures("init_integration")
+async def test_start_session_minutes_above_option_refused(
+    hass: HomeAssistant,
+) -> None:
+    """The configured session_minutes is the maximum an action may ask for."""
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="ice", minutes=11)
+    assert info.value.translation_placeholders == {"max_minutes": "10"}
+    await call(hass, "start_session", modality="ice", minutes=10)
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"config_entry_id": ENTRY_ID, "modality": "fire"},
+        {"config_entry_id": ENTRY_ID},
+        {"modality": "heat"},
+        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": "lots"},
+    ],
+)
+async def test_start_session_bad_input_refused_by_schema(
+    hass: HomeAssistant, data: dict[str, Any]
+) -> None:
+    """An unknown modality, no modality, no entry id or bad minutes fail validation."""
+    with pytest.raises(vol.Invalid):
+        await hass.services.async_call(DOMAIN, "start_session", data, blocking=True)
+    assert state(hass, PLUG) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_unknown_entry_refused(hass: HomeAssistant) -> None:
+    """An entry id that does not exist is refused with entry_not_loaded."""
+    with pytest.raises(ServiceValidationError) as info:
+        await hass.services.async_call(
+            DOMAIN,
+            "start_session",
+            {"config_entry_id": "nope", "modality": "ice"},
+            blocking=True,
+        )
+    assert info.value.translation_key == "entry_not_loaded"
+    assert info.value.translation_placeholders == {"config_entry_id": "nope"}
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_foreign_entry_refused(hass: HomeAssistant) -> None:
+    """Another integration's entry id is refused with entry_not_loaded."""
+    other = MockConfigEntry(domain="input_boolean", entry_id="OTHER")
+    other.add_to_hass(hass)
+    for service, data in (
+        ("start_session", {"modality": "ice"}),
+        ("stop_session", {}),
+        ("log_session", {"modality": "ice", "minutes": 5}),
+    ):
+        with pytest.raises(ServiceValidationError) as info:
+            await hass.services.async_call(
+                DOMAIN, service, {"config_entry_id": "OTHER", **data}, blocking=True
+            )
+        assert info.value.translation_key == "entry_not_loaded"
+
+
+async def test_unloaded_entry_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An entry that is not loaded is refused with entry_not_loaded."""
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "entry_not_loaded"
+    assert state(hass, PLUG) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_start_session_while_running_refused(hass: HomeAssistant) -> None:
+    """A start while a session runs is refused with its end, and blocked."""
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await call(hass, "start_session", modality="heat", minutes=15)
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="ice")
+    assert info.value.translation_key == "session_running"
+    assert info.value.translation_placeholders == {"allowed_at": "01:15"}
+    await hass.async_block_till_done()
+    assert [(e.data["modality"], e.data["allowed_at"]) for e in blocked] == [
+        ("ice", "2026-11-25T09:15:00+00:00")
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry_data",
+    [{"name": "Back recovery", "injury_date": "2026-11-20"}],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_heat_without_heating_pad_refused(hass: HomeAssistant) -> None:
+    """Heat needs a configured plug; ice works without one."""
+    assert CONF_HEATING_PAD not in hass.config_entries.async_get_entry(ENTRY_ID).data  # type: ignore[union-attr]
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "no_heating_pad"
+    assert hass.states.get("switch.back_recovery_heating_pad") is None
+    await call(hass, "start_session", modality="ice")
+    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> None:
+    """stop_session ends heat with reason stopped and switches the plug off."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await call(hass, "start_session", modality="heat")
+    await call(hass, "stop_session")
+    assert state(hass, PLUG) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["stopped"]
+    assert state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_stop_session_without_session_refused(hass: HomeAssistant) -> None:
+    """stop_session with nothing running is refused."""
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "stop_session")
+    assert info.value.translation_key == "no_session_running"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_log_session_counts_for_rest_gap_and_sensors(
+    hass: HomeAssistant,
+) -> None:
+    """A logged session sets the last end, the rest gap and today's count."""
+    await call(
+        hass,
+        "log_session",
+        modality="ice",
+        minutes=15,
+        ended_at="2026-11-25T00:30:00",
+    )
+    # 00:30 local (US/Pacific) is 08:30 UTC.
+    assert state(hass, "sensor.back_recovery_last_session_end") == (
+        "2026-11-25T08:30:00+00:00"
+    )
+    assert state(hass, "sensor.back_recovery_next_session_allowed") == (
+        "2026-11-25T10:30:00+00:00"
+    )
+    assert state(hass, "sensor.back_recovery_time_since_last_session") == "30"
+    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+    assert state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "rest_gap_active"
+    assert info.value.translation_placeholders == {"allowed_at": "02:30"}
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_log_session_defaults_to_now(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Without ended_at, the logged session ends now."""
+    await call(hass, "log_session", modality="heat", minutes=5)
+    assert state(hass, "sensor.back_recovery_last_session_end") == (
+        "2026-11-25T09:00:00+00:00"
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"minutes": 5, "ended_at": "2026-11-25T02:00:00"}, "ended_at_in_future"),
+        ({"minutes": 0}, "minutes_out_of_range"),
+        ({"minutes": 21}, "minutes_out_of_range"),
+        ({"minutes": 10, "ended_at": "2026-11-25T00:05:00"}, "session_overlaps"),
+    ],
+)
+async def test_log_session_refusals(
+    hass: HomeAssistant, data: dict[str, Any], key: str
+) -> None:
+    """Logging refuses the future, bad minutes and overlaps; nothing is recorded."""
+    await call(
+        hass, "log_session", modality="ice", minutes=10, ended_at="2026-11-25T00:00:00"
+    )
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "log_session", modality="ice", **data)
+    assert info.value.translation_key == key
+    assert state(hass, "sensor.back_recovery_last_session_end") == (
+        "2026-11-25T08:00:00+00:00"
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_log_session_overlapping_running_session_refused(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A logged session may not overlap the one running now."""
+    await call(hass, "start_session", modality="ice")
+    freezer.tick(timedelta(minutes=3))
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "log_session", modality="heat", minutes=5)
+    assert info.value.translation_key == "session_overlaps"
+
+
+def test_services_yaml_matches_translations() -> None:
+    """Every action and field in services.yaml has a name and description in en.json."""
+    services = load_yaml_dict(str(INTEGRATION / "services.yaml"))
+    texts = json.loads((INTEGRATION / "translations" / "en.json").read_text())
+    assert set(services) == set(texts["services"])
+    for service, spec in services.items():
+        described = texts["services"][service]
+        assert described["name"]
+        assert described["description"]
+        assert set(spec.get("fields", {})) == set(described.get("fields", {}))
+        for field in described.get("fields", {}).values():
+            assert field["name"]
+            assert field["description"]
+
+
+def test_refusal_keys_have_messages() -> None:
+    """Every refusal the engine raises has a message in en.json."""
+    texts = json.loads((INTEGRATION / "translations" / "en.json").read_text())
+    for key in (
+        "rest_gap_active",
+        "no_heating_pad",
+        "heating_pad_unavailable",
+        "session_running",
+        "session_overlaps",
+        "ended_at_in_future",
+        "minutes_out_of_range",
+        "no_session_running",
+        "entry_not_loaded",
+    ):
+        assert texts["exceptions"][key]["message"]
+
+
+# The session sensors the actions drive.
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_sessions_today_resets_at_local_midnight(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """sessions_today counts since local midnight and drops to 0 at the next one."""
+    await call(hass, "start_session", modality="ice", minutes=5)
+    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+    # 09:00 UTC is 01:00 in US/Pacific: local midnight is 23 hours away.
+    freezer.tick(timedelta(hours=22, minutes=59, seconds=59))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.back_recovery_sessions_today") == "0"
+
+
+async def test_time_since_last_session_ticks_on_the_minute(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The minutes since the last session update every minute, and only then."""
+    engine = init_integration.runtime_data.engine
+    assert engine.as_diagnostics()["minute_tick"] is False
+    await call(hass, "start_session", modality="ice", minutes=1)
+    assert engine.as_diagnostics()["minute_tick"] is False
+    freezer.tick(timedelta(seconds=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert engine.as_diagnostics()["minute_tick"] is True
+    assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    for minutes in (1, 2, 3):
+        freezer.tick(timedelta(seconds=60))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert state(hass, "sensor.back_recovery_time_since_last_session") == str(
+            minutes
+        )
+
+
+@pytest.mark.parametrize(
+    "entry_data",
+    [{"name": "Back recovery", "injury_date": "2026-11-20", "heating_pad": "light.x"}],
+)
+async def test_plug_that_is_not_a_switch_is_ignored(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A plug entity that is not a switch is logged and never switched."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert "must be a switch entity" in caplog.text
+    assert hass.states.get("switch.back_recovery_heating_pad") is None
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "no_heating_pad"

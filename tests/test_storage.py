@@ -1,0 +1,245 @@
+"""Tests of the stored history: versions, bad data, the cap, and what is kept."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.back_recovery.const import DOMAIN, EVENT_SESSION_STARTED
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+
+from .conftest import ENTRY_ID, PLUG, PLUG_POWER
+
+KEY = f"{DOMAIN}.{ENTRY_ID}"
+RECOVERED = f"{KEY}.recovered"
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def stored(data: Any, version: int = 1, minor_version: int = 1) -> dict[str, Any]:
+    """Wrap ``data`` the way Store writes it."""
+    return {
+        "version": version,
+        "minor_version": minor_version,
+        "key": KEY,
+        "data": data,
+    }
+
+
+def session(
+    started: datetime, minutes: int = 15, ended: bool = True, modality: str = "ice"
+) -> dict[str, Any]:
+    """Return a stored session."""
+    end = started + timedelta(minutes=minutes)
+    return {
+        "modality": modality,
+        "started": started.isoformat(),
+        "planned_end": end.isoformat(),
+        "ended": end.isoformat() if ended else None,
+        "end_reason": "completed" if ended else None,
+    }
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of ``entity_id``."""
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current.state
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set up ``entry``; it must load whatever the storage holds."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def start_ice(hass: HomeAssistant) -> None:
+    """Start an ice session through the action."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+UNREADABLE = [
+    pytest.param(stored({"sessions": [{"modality": "lava"}]}), id="bad-session"),
+    pytest.param(stored({"sessions": "lots"}), id="sessions-not-a-list"),
+    pytest.param(stored(["not", "a", "dict"]), id="data-not-a-dict"),
+    pytest.param(stored({"sessions": [], "plug_must_be_off": "maybe"}), id="bad-flag"),
+    pytest.param(
+        stored({"sessions": [session(T0 - timedelta(hours=5))]}, version=2),
+        id="newer-version",
+    ),
+    pytest.param({"key": KEY, "data": {}}, id="no-version"),
+]
+
+
+@pytest.mark.usefixtures("plug")
+@pytest.mark.parametrize("data", UNREADABLE)
+async def test_unreadable_storage_starts_empty_and_keeps_the_file(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    data: dict[str, Any],
+) -> None:
+    """Unreadable data is logged, left untouched, and the history starts empty."""
+    hass_storage[KEY] = copy.deepcopy(data)
+    await setup_entry(hass, mock_config_entry)
+    assert "cannot be read" in caplog.text
+    assert state(hass, "sensor.back_recovery_last_session_end") == "unknown"
+
+    await start_ice(hass)
+    assert hass_storage[KEY] == data
+    assert hass_storage[RECOVERED]["data"]["sessions"][0]["modality"] == "ice"
+
+
+@pytest.mark.usefixtures("plug")
+async def test_recovered_history_read_on_next_start(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After unreadable data, the new history survives a restart."""
+    hass_storage[KEY] = stored({"sessions": [], "phase": "no-such-phase"}, version=9)
+    await setup_entry(hass, mock_config_entry)
+    await start_ice(hass)
+    freezer.tick(timedelta(minutes=5))
+    await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert state(hass, "sensor.back_recovery_session_ends") == (
+        "2026-11-25T09:20:00+00:00"
+    )
+    assert hass_storage[KEY]["version"] == 9
+
+
+async def test_unreadable_storage_switches_a_plug_found_on_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    plug: str,
+) -> None:
+    """Without a readable history a plug found on is switched off, no session starts."""
+    hass_storage[KEY] = stored({"sessions": [{"started": "never"}]})
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
+    )
+    await hass.async_block_till_done()
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await setup_entry(hass, mock_config_entry)
+    assert state(hass, PLUG_POWER) == STATE_OFF
+    assert started == []
+    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_OFF
+
+
+@pytest.mark.usefixtures("plug")
+async def test_recovered_file_unreadable_too_is_moved_aside(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the recovered file cannot be read either, it is kept under a new name."""
+    hass_storage[KEY] = stored({"sessions": 1})
+    hass_storage[RECOVERED] = stored({"sessions": 2})
+    with patch("custom_components.back_recovery.engine.os.replace") as replace:
+        await setup_entry(hass, mock_config_entry)
+    assert replace.call_count == 1
+    source, target = replace.call_args.args
+    assert source.endswith(RECOVERED)
+    assert target.startswith(f"{source}.unreadable.")
+    assert "cannot be read either" in caplog.text
+
+
+@pytest.mark.usefixtures("plug")
+async def test_moving_aside_fails_without_crashing(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A file that cannot be moved is logged; setup goes on."""
+    hass_storage[KEY] = stored({"sessions": 1})
+    hass_storage[RECOVERED] = stored({"sessions": 2})
+    with patch(
+        "custom_components.back_recovery.engine.os.replace", side_effect=OSError("ro")
+    ):
+        await setup_entry(hass, mock_config_entry)
+    assert "Could not keep" in caplog.text
+
+
+@pytest.mark.usefixtures("plug")
+async def test_older_minor_version_loads(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Data of an older minor version goes through the migration hook and loads."""
+    hass_storage[KEY] = stored(
+        {"sessions": [session(T0 - timedelta(hours=5))]}, minor_version=0
+    )
+    await setup_entry(hass, mock_config_entry)
+    assert state(hass, "sensor.back_recovery_last_session_end") == (
+        "2026-11-25T04:15:00+00:00"
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_running_session_saved_at_its_start(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A started session is in storage at once, with its planned end."""
+    await start_ice(hass)
+    sessions = hass_storage[KEY]["data"]["sessions"]
+    assert sessions == [
+        {
+            "modality": "ice",
+            "started": "2026-11-25T09:00:00+00:00",
+            "planned_end": "2026-11-25T09:20:00+00:00",
+            "ended": None,
+            "end_reason": None,
+        }
+    ]
+
+
+@pytest.mark.usefixtures("plug")
+async def test_history_capped_at_1000_sessions(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """At most the newest 1000 sessions are kept."""
+    first = T0 - timedelta(hours=3 * 1000)
+    hass_storage[KEY] = stored(
+        {"sessions": [session(first + timedelta(hours=3 * i)) for i in range(1000)]}
+    )
+    await setup_entry(hass, mock_config_entry)
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "heat"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert state(hass, PLUG) == STATE_ON
+    sessions = hass_storage[KEY]["data"]["sessions"]
+    assert len(sessions) == 1000
+    assert sessions[0]["started"] == (first + timedelta(hours=3)).isoformat()
+    assert sessions[-1]["modality"] == "heat"

@@ -1,0 +1,167 @@
+"""Tests of the heating pad switch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+
+from custom_components.back_recovery.const import DOMAIN, EVENT_SESSION_ENDED
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+
+from .conftest import ENTRY_ID, PLUG, PLUG_ONLINE, PLUG_POWER
+
+HEATING_PAD = "switch.back_recovery_heating_pad"
+
+
+async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Call switch.turn_on / turn_off."""
+    await hass.services.async_call(
+        "switch",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def set_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Switch one of the input_booleans behind the simulated plug."""
+    await hass.services.async_call(
+        "input_boolean",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of ``entity_id``."""
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current.state
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heating_pad_registered_on_the_device(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """The switch has the contract's unique id and translation key."""
+    entry = entity_registry.async_get(HEATING_PAD)
+    assert entry is not None
+    assert entry.unique_id == f"{ENTRY_ID}_heating_pad"
+    assert entry.translation_key == "heating_pad"
+    assert entry.config_entry_id == ENTRY_ID
+    assert entry.device_id is not None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heating_pad_attributes(hass: HomeAssistant) -> None:
+    """The switch names its plug and, during heat only, when heat ends."""
+    attributes = hass.states.get(HEATING_PAD).attributes  # type: ignore[union-attr]
+    assert attributes["plug_entity_id"] == PLUG
+    assert attributes["session_ends"] is None
+    await switch(hass, HEATING_PAD, on=True)
+    attributes = hass.states.get(HEATING_PAD).attributes  # type: ignore[union-attr]
+    assert attributes["session_ends"] == "2026-11-25T09:20:00+00:00"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heating_pad_session_ends_unset_during_ice(hass: HomeAssistant) -> None:
+    """During ice the heating pad names no end of heat."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    attributes = hass.states.get(HEATING_PAD).attributes  # type: ignore[union-attr]
+    assert attributes["session_ends"] is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_on_and_off(hass: HomeAssistant) -> None:
+    """Turning the switch on and off starts and stops heat on the plug."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await switch(hass, HEATING_PAD, on=True)
+    assert state(hass, PLUG) == STATE_ON
+    assert state(hass, HEATING_PAD) == STATE_ON
+    await switch(hass, HEATING_PAD, on=False)
+    assert state(hass, PLUG) == STATE_OFF
+    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["stopped"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_on_while_heat_runs_refused(hass: HomeAssistant) -> None:
+    """A second turn_on during heat is refused with session_running."""
+    await switch(hass, HEATING_PAD, on=True)
+    with pytest.raises(ServiceValidationError) as info:
+        await switch(hass, HEATING_PAD, on=True)
+    assert info.value.translation_key == "session_running"
+    assert state(hass, PLUG) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_off_during_ice_keeps_ice_running(hass: HomeAssistant) -> None:
+    """Turning the pad off during ice switches only the plug off."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
+        blocking=True,
+    )
+    await switch(hass, HEATING_PAD, on=False)
+    assert state(hass, PLUG) == STATE_OFF
+    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_unavailable_with_the_plug(hass: HomeAssistant) -> None:
+    """The switch is unavailable exactly while the plug is."""
+    await set_boolean(hass, PLUG_ONLINE, on=False)
+    assert state(hass, HEATING_PAD) == STATE_UNAVAILABLE
+    await set_boolean(hass, PLUG_ONLINE, on=True)
+    assert state(hass, HEATING_PAD) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_mirrors_the_plug(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The switch shows the plug's state, whoever switched it."""
+    await set_boolean(hass, PLUG_POWER, on=True)
+    assert state(hass, HEATING_PAD) == STATE_ON
+    freezer.tick(timedelta(minutes=20))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state(hass, HEATING_PAD) == STATE_OFF
+
+
+async def test_plug_missing_at_start_shows_unavailable(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """A configured plug that does not exist (yet) leaves the switch unavailable."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, HEATING_PAD) == STATE_UNAVAILABLE
+    with pytest.raises(ServiceValidationError) as info:
+        await hass.services.async_call(
+            DOMAIN,
+            "start_session",
+            {"config_entry_id": ENTRY_ID, "modality": "heat"},
+            blocking=True,
+        )
+    assert info.value.translation_key == "heating_pad_unavailable"

@@ -559,12 +559,6 @@ async def test_set_phase_unknown_is_refused_by_the_engine(hass: HomeAssistant) -
     assert events == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.py validates the phase with vol.In before the engine can "
-    "refuse it with the translated error; its SET_PHASE_SCHEMA should pass "
-    "the phase on as cv.string",
-)
 async def test_set_phase_action_refuses_unknown_phase(hass: HomeAssistant) -> None:
     """The set_phase action refuses an unknown phase with the translated error."""
     entry = await _setup(hass, TODAY - timedelta(days=10))

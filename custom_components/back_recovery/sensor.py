@@ -90,7 +90,7 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
     ),
     RecoverySensorDescription(
         key="sessions_today",
-        state_class=SensorStateClass.TOTAL,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda engine: engine.sessions_today,
     ),
 )

@@ -21,7 +21,7 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .model import Modality, Phase
+from .model import Modality
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 
@@ -32,7 +32,7 @@ START_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
     }
 )
 SET_PHASE_SCHEMA = ENTRY_SCHEMA.extend(
-    {vol.Required(ATTR_PHASE): vol.In([p.value for p in Phase])}
+    {vol.Required(ATTR_PHASE): cv.string}
 )
 LOG_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
     {
@@ -73,7 +73,7 @@ async def _async_stop_session(call: ServiceCall) -> None:
 
 
 async def _async_set_phase(call: ServiceCall) -> None:
-    await _engine(call).async_set_phase(Phase(call.data[ATTR_PHASE]))
+    await _engine(call).async_set_phase(call.data[ATTR_PHASE])
 
 
 async def _async_log_session(call: ServiceCall) -> None:

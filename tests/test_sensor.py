@@ -1,0 +1,139 @@
+"""Tests for the sensors: registry entries, states and the phase's attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.model import Phase
+from custom_components.back_recovery.sensor import SENSORS
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+PHASE = "sensor.back_recovery_recovery_phase"
+INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+EN: dict[str, Any] = json.loads(
+    (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
+)
+ICONS: dict[str, Any] = json.loads(
+    (INTEGRATION / "icons.json").read_text(encoding="utf-8")
+)
+ENUM_SENSORS = [
+    description
+    for description in SENSORS
+    if description.device_class is SensorDeviceClass.ENUM
+]
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Keep snapshots in ``tests/snapshots`` (syrupy's own fixture wins over the harness's)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def sensor_only() -> Generator[None]:
+    """Load the sensor platform only."""
+    with patch("custom_components.back_recovery.PLATFORMS", [Platform.SENSOR]):
+        yield
+
+
+@pytest.mark.usefixtures("sensor_only")
+async def test_sensors(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The sensors' registry entries and states match the snapshot."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+@pytest.mark.parametrize("description", ENUM_SENSORS, ids=[d.key for d in ENUM_SENSORS])
+def test_enum_states_are_translated_and_have_icons(description: Any) -> None:
+    """Every state of an enum sensor has a translation and an icon."""
+    options = list(description.options)
+    assert options
+    translations = EN["entity"]["sensor"][description.key]["state"]
+    assert sorted(translations) == sorted(options)
+    assert all(translations.values())
+    assert sorted(ICONS["entity"]["sensor"][description.key]["state"]) == sorted(
+        options
+    )
+
+
+def test_phase_attributes_are_translated() -> None:
+    """The phase sensor's attributes have names, and next_phase its states."""
+    attributes = EN["entity"]["sensor"]["phase"]["state_attributes"]
+    assert sorted(attributes) == [
+        "guidance",
+        "next_phase",
+        "next_phase_starts",
+        "phase_started",
+    ]
+    assert sorted(attributes["next_phase"]["state"]) == sorted(p.value for p in Phase)
+
+
+def test_every_sensor_has_a_name_and_an_icon() -> None:
+    """Each sensor key has a translated name and an icon."""
+    for description in SENSORS:
+        assert EN["entity"]["sensor"][description.key]["name"]
+        assert ICONS["entity"]["sensor"][description.key]["default"].startswith("mdi:")
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+@pytest.mark.usefixtures("sensor_only")
+async def test_guidance_for_each_phase(
+    hass: HomeAssistant, init_integration: MockConfigEntry, phase: Phase
+) -> None:
+    """The phase sensor tells in words what the phase means."""
+    await hass.services.async_call(
+        DOMAIN,
+        "set_phase",
+        {"config_entry_id": init_integration.entry_id, "phase": phase.value},
+        blocking=True,
+    )
+    state = hass.states.get(PHASE)
+    assert state is not None
+    assert state.state == phase.value
+    assert state.attributes["guidance"] == EN["common"][f"guidance_{phase.value}"]
+
+
+def test_guidance_follows_the_recovery_guide() -> None:
+    """The guidance names what the recovery guide advises in each phase."""
+    common = EN["common"]
+    rest = common["guidance_rest"].lower()
+    assert all(
+        word in rest
+        for word in ("high-impact", "contact sports", "heavy", "20 minutes")
+    )
+    rehabilitation = common["guidance_rehabilitation"].lower()
+    assert all(
+        word in rehabilitation
+        for word in (
+            "physical therap",
+            "back extensors",
+            "hamstrings",
+            "glutes",
+            "core",
+            "pain",
+        )
+    )
+    assert "gradual" in common["guidance_return_to_activity"].lower()
+    assert common["guidance_recovered"]

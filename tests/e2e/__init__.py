@@ -1,0 +1,1 @@
+"""Real-browser tests: Home Assistant in a subprocess, driven through Chromium."""

@@ -1,0 +1,202 @@
+"""Fixtures for the real-browser test.
+
+Home Assistant runs as a separate process (scripts/develop), so this folder
+turns off the in-process harness fixtures of tests/conftest.py: no frozen
+clock, no ``hass``. The test runs only when BACK_RECOVERY_E2E=1 (scripts/test
+sets it in CI and for ``--e2e``) and is skipped, with the reason in the
+summary, when that is unset or no browser can be had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from contextlib import suppress
+import importlib.util
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+from typing import Any, NoReturn
+
+import pytest
+
+from .instance import ARTIFACTS, ROOT, HomeAssistantInstance, playwright_api
+
+ENV_ENABLE = "BACK_RECOVERY_E2E"
+ENV_BROWSER = "BACK_RECOVERY_CHROMIUM"
+BROWSER_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+)
+# Keep Chromium quiet on a closed network: no update checks, sync or QUIC.
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 180.0
+
+_SKIPPED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> None:
+    """Keep the real clock: Home Assistant and the browser run in real time."""
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations() -> None:
+    """Start no in-process Home Assistant: the test drives a real one."""
+
+
+def _skip(reason: str) -> NoReturn:
+    _SKIPPED.append(reason)
+    pytest.skip(reason)
+
+
+def _find_browser() -> str | None:
+    if explicit := os.environ.get(ENV_BROWSER):
+        if found := shutil.which(explicit):
+            return found
+        _skip(f"real-browser test: {ENV_BROWSER}={explicit} is no executable")
+    for name in BROWSER_NAMES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def _install_browser() -> None:
+    """Install Debian's chromium package (as root, where apt-get exists)."""
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "apt-get.log").open("wb") as log:
+        for command in (
+            ["apt-get", "update"],
+            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+        ):
+            result = subprocess.run(  # noqa: S603
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                timeout=600,
+                check=False,
+            )
+            if result.returncode:
+                return
+
+
+@pytest.fixture(scope="session")
+def browser_path() -> str:
+    """Return the Chromium to drive; skip when the test is off or none can be had."""
+    if os.environ.get(ENV_ENABLE) != "1":
+        _skip(
+            f"real-browser test off: set {ENV_ENABLE}=1 or run scripts/test --e2e"
+            " (CI always runs it)"
+        )
+    if importlib.util.find_spec("playwright") is None:
+        _skip(
+            "real-browser test: playwright is not installed"
+            " (pip install -r requirements_e2e.txt; scripts/test --e2e does it)"
+        )
+    if (path := _find_browser()) is None:
+        _install_browser()
+        path = _find_browser()
+    if path is None:
+        _skip(
+            "real-browser test: no Chromium found and `apt-get install chromium`"
+            f" failed or is not possible here; set {ENV_BROWSER} to a Chromium"
+        )
+    return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Let fixtures see whether the test failed (for a last screenshot)."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+def failed(request: pytest.FixtureRequest) -> bool:
+    """Return whether the requesting test's call phase failed."""
+    reports = request.node.stash.get(_REPORTS, {})
+    return "call" in reports and reports["call"].failed
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say why the real-browser test did not run, above pytest's summary line."""
+    for reason in dict.fromkeys(_SKIPPED):
+        terminalreporter.write_line(f"e2e SKIPPED: {reason}", yellow=True)
+
+
+@pytest.fixture
+def home_assistant(
+    browser_path: str, socket_enabled: None, tmp_path: Path
+) -> Generator[HomeAssistantInstance]:
+    """Start the development configuration in a fresh folder, onboarded, and stop it after."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    instance = HomeAssistantInstance(
+        tmp_path / "config", ARTIFACTS / "home-assistant.log"
+    )
+    try:
+        instance.start()
+        instance.wait_http(START_TIMEOUT)
+        instance.onboard()
+        instance.wait_running(START_TIMEOUT)
+        yield instance
+    finally:
+        returncode = instance.stop()
+    assert returncode == 0, f"no clean stop on Ctrl-C; see {instance.log_path}"
+
+
+@pytest.fixture
+def page(
+    browser_path: str,
+    home_assistant: HomeAssistantInstance,
+    request: pytest.FixtureRequest,
+) -> Generator[Any]:
+    """Open the frontend in Chromium, logged in as the onboarded owner."""
+    sync_api = playwright_api()
+    tokens = json.dumps(home_assistant.browser_tokens())
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=browser_path, args=BROWSER_ARGS
+        )
+        try:
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, locale="en-US"
+            )
+            # The frontend's stored login: no login form.
+            context.add_init_script(
+                f"window.localStorage.setItem('hassTokens', {json.dumps(tokens)});"
+            )
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            yield page
+            if failed(request):
+                with suppress(sync_api.Error):
+                    page.screenshot(path=ARTIFACTS / "failure.png")
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def translations() -> dict[str, Any]:
+    """Return the integration's English texts."""
+    path = ROOT / "custom_components" / "back_recovery" / "translations" / "en.json"
+    texts: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return texts

@@ -1,0 +1,222 @@
+"""A real Home Assistant process from scripts/develop, and its HTTP API."""
+
+from __future__ import annotations
+
+from contextlib import closing, suppress
+import importlib
+import json
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from typing import Any, Self
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DEVELOP = ROOT / "scripts" / "develop"
+CLIENT_ID = "http://127.0.0.1/"
+USERNAME = "e2e"
+PASSWORD = "back-recovery-e2e"
+
+
+def playwright_api() -> Any:
+    """Return playwright.sync_api, imported only when the browser test runs.
+
+    Playwright is installed for that test alone (requirements_e2e.txt), so the
+    rest of the suite, and mypy, must not need it.
+    """
+    return importlib.import_module("playwright.sync_api")
+
+
+def free_port() -> int:
+    """Return a TCP port on the loopback interface that nothing listens on."""
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class HomeAssistantError(RuntimeError):
+    """Home Assistant did not start or answered unexpectedly."""
+
+
+class HomeAssistantInstance:
+    """Home Assistant started by scripts/develop in its own configuration folder."""
+
+    def __init__(self, config_dir: Path, log_path: Path) -> None:
+        """Prepare an instance; nothing runs before ``start``."""
+        self.config_dir = config_dir
+        self.log_path = log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.tokens: dict[str, Any] = {}
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        """Start Home Assistant."""
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop Home Assistant, whatever happened."""
+        self.stop()
+
+    def start(self) -> None:
+        """Copy the development configuration and start scripts/develop."""
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "config" / "configuration.yaml", self.config_dir)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        # Home Assistant runs outside coverage: the browser test adds nothing to
+        # the integration's coverage figure.
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("COV_CORE_", "COVERAGE_"))
+        }
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(  # noqa: S603
+                [
+                    str(DEVELOP),
+                    "--config",
+                    str(self.config_dir),
+                    "--port",
+                    str(self.port),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+
+    def stop(self, timeout: float = 60) -> int | None:
+        """Stop Home Assistant as Ctrl-C does; kill it if it does not stop in time."""
+        if (process := self._process) is None:
+            return None
+        self._process = None
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        # The process group may still hold a helper that outlived the shell.
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return process.returncode
+
+    def _check_alive(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            raise HomeAssistantError(
+                f"Home Assistant exited early; see {self.log_path}"
+            )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        *,
+        form: bool = False,
+        auth: bool = True,
+    ) -> Any:
+        """Send one HTTP request and return the decoded JSON answer."""
+        headers = {}
+        body: bytes | None = None
+        if data is not None:
+            if form:
+                body = urllib.parse.urlencode(data).encode()
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                body = json.dumps(data).encode()
+                headers["Content-Type"] = "application/json"
+        if auth:
+            headers["Authorization"] = f"Bearer {self.tokens['access_token']}"
+        req = urllib.request.Request(
+            self.url + path, data=body, headers=headers, method=method
+        )
+        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310
+            raw = response.read()
+        return json.loads(raw) if raw else None
+
+    def wait_http(self, timeout: float) -> float:
+        """Wait until the HTTP server answers; return the seconds it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            self._check_alive()
+            try:
+                self.request("GET", "/api/onboarding", auth=False)
+            except urllib.error.HTTPError:
+                pass  # answered: onboarding is over, its views are gone
+            except OSError:
+                time.sleep(0.5)
+                continue
+            return time.monotonic() - start
+        raise HomeAssistantError(f"no HTTP answer within {timeout} s")
+
+    def onboard(self) -> None:
+        """Finish onboarding through its API, as the frontend's wizard does."""
+        answer = self.request(
+            "POST",
+            "/api/onboarding/users",
+            {
+                "client_id": CLIENT_ID,
+                "name": "Test Person",
+                "username": USERNAME,
+                "password": PASSWORD,
+                "language": "en",
+            },
+            auth=False,
+        )
+        self.tokens = self.request(
+            "POST",
+            "/auth/token",
+            {
+                "grant_type": "authorization_code",
+                "code": answer["auth_code"],
+                "client_id": CLIENT_ID,
+            },
+            form=True,
+            auth=False,
+        )
+        self.request("POST", "/api/onboarding/core_config", {})
+        self.request("POST", "/api/onboarding/analytics", {})
+        self.request(
+            "POST",
+            "/api/onboarding/integration",
+            {"client_id": CLIENT_ID, "redirect_uri": f"{CLIENT_ID}?auth_callback=1"},
+        )
+
+    def wait_running(self, timeout: float) -> float:
+        """Wait until Home Assistant reports RUNNING; return the seconds it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            self._check_alive()
+            try:
+                if self.request("GET", "/api/config")["state"] == "RUNNING":
+                    return time.monotonic() - start
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise HomeAssistantError(f"not RUNNING within {timeout} s")
+
+    def state(self, entity_id: str) -> dict[str, Any]:
+        """Return an entity's state object."""
+        answer: dict[str, Any] = self.request("GET", f"/api/states/{entity_id}")
+        return answer
+
+    def browser_tokens(self) -> dict[str, Any]:
+        """Return the frontend's stored-login record for this instance."""
+        return {
+            **self.tokens,
+            "hassUrl": self.url,
+            "clientId": CLIENT_ID,
+            "expires": int(time.time() * 1000) + self.tokens["expires_in"] * 1000,
+        }

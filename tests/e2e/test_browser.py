@@ -1,0 +1,147 @@
+"""The heating pad from the dashboard, in a real browser against a real Home Assistant.
+
+A person adds Back Recovery in Settings with the simulated plug, opens the
+Back Recovery dashboard, switches the heating pad on with the tile card, sees
+the countdown, stops the session with the button, tries again and is refused
+with the skin-rest reason. Screenshots of each step go to tests/e2e/artifacts/.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+import re
+import time
+from typing import Any
+
+import pytest
+
+from .instance import ARTIFACTS, HomeAssistantInstance, playwright_api
+
+PLUG = "switch.heating_pad_plug"
+PAD = "switch.back_recovery_heating_pad"
+DASHBOARD = "/back-recovery/back-recovery"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a screenshot of the whole window under tests/e2e/artifacts/."""
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
+
+
+def wait_for_state(
+    home_assistant: HomeAssistantInstance,
+    entity_id: str,
+    state: str,
+    timeout: float = 10,
+) -> None:
+    """Wait until an entity has a state, as the REST API reports it."""
+    deadline = time.monotonic() + timeout
+    while (current := home_assistant.state(entity_id)["state"]) != state:
+        assert time.monotonic() < deadline, f"{entity_id} is {current}, not {state}"
+        time.sleep(0.2)
+
+
+def tile(page: Any, name: str) -> Any:
+    """Return the dashboard's tile card with this name."""
+    return (
+        page.locator("hui-tile-card")
+        .filter(has=page.get_by_text(name, exact=True))
+        .first
+    )
+
+
+def message_pattern(text: str) -> re.Pattern[str]:
+    """Turn a translated message with placeholders into a pattern."""
+    parts = re.split(r"\{\w+\}", text)
+    return re.compile(".+".join(re.escape(part) for part in parts))
+
+
+def add_integration(page: Any, home_assistant: HomeAssistantInstance) -> None:
+    """Add Back Recovery as a person does: Settings, Add integration, the form."""
+    expect = playwright_api().expect
+    page.goto(home_assistant.url + "/config/integrations/dashboard")
+    page.get_by_role("button", name="Add integration").click()
+    page.get_by_placeholder("Search for a brand name").fill("Back Recovery")
+    entry = page.get_by_text("Back Recovery (Helper)")
+    entry.wait_for()
+    icon = page.locator("img[src*='/api/brands/integration/back_recovery/icon.png']")
+    icon.wait_for()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 256", arg=icon.element_handle()
+    )
+    shot(page, "01-add-integration")
+    entry.click()
+    # A helper integration asks first, from the Helpers page.
+    page.get_by_role("button", name="OK").click()
+
+    page.get_by_text("Select an entity").click()
+    plugs = page.locator("ha-picker-combo-box")
+    plugs.locator("input").first.fill("Heating pad plug")
+    plugs.get_by_text("Heating pad plug", exact=True).click()
+    injured = datetime.now(UTC).date() - timedelta(days=3)
+    if injured.month == datetime.now(UTC).month:
+        # The date picker opens on this month; pick a day three days ago.
+        page.locator("ha-date-input").click()
+        picker = page.locator("ha-dialog-date-picker")
+        picker.get_by_text(str(injured.day), exact=True).click()
+        ok = picker.get_by_role("button", name="OK")
+        ok.click()
+        ok.wait_for(state="hidden")
+        page.wait_for_timeout(300)  # the picker fades out
+        expect(page.locator("ha-date-input input").first).to_have_value(
+            f"{injured.month}/{injured.day}/{injured.year}"
+        )
+    shot(page, "02-config-flow")
+    page.get_by_role("button", name="Submit").click()
+
+    page.get_by_text("Device name").wait_for()
+    shot(page, "03-device-created")
+    page.get_by_role("button", name="Skip and finish").click()
+
+
+def test_heating_pad_from_the_dashboard(
+    page: Any,
+    home_assistant: HomeAssistantInstance,
+    translations: dict[str, Any],
+) -> None:
+    """A person starts heat on the dashboard, stops it, and is refused during skin rest."""
+    add_integration(page, home_assistant)
+    entries = home_assistant.request(
+        "GET", "/api/config/config_entries/entry?domain=back_recovery"
+    )
+    assert [entry["state"] for entry in entries] == ["loaded"]
+    wait_for_state(home_assistant, PAD, "off")
+
+    page.goto(home_assistant.url + DASHBOARD)
+    pad = tile(page, "Heating pad")
+    switch = pad.locator("hui-toggle-card-feature ha-control-switch")
+    switch.wait_for()
+    shot(page, "04-dashboard")
+
+    switch.click()
+    wait_for_state(home_assistant, PLUG, "on")
+    ends = tile(page, "Session ends")
+    # The relative time is text in the shadow root of hui-timestamp-display.
+    countdown = ends.locator("hui-timestamp-display")
+    countdown.wait_for()
+    page.wait_for_function(
+        "el => /^in (19|20) minutes$/i.test(el.shadowRoot.textContent.trim())",
+        arg=countdown.element_handle(),
+    )
+    shot(page, "05-session-running")
+
+    tile(page, "Stop session").get_by_role("button", name="Press").click()
+    wait_for_state(home_assistant, PLUG, "off")
+    ends.wait_for(state="hidden")
+    tile(page, "Skin resting").get_by_text("On", exact=True).wait_for()
+    shot(page, "06-session-stopped")
+
+    switch.click()
+    refusal = message_pattern(translations["exceptions"]["rest_gap_active"]["message"])
+    page.locator("ha-toast").get_by_text(refusal).first.wait_for()
+    page.wait_for_timeout(500)  # the toast fades in
+    shot(page, "07-refused")
+    time.sleep(1)
+    assert home_assistant.state(PLUG)["state"] == "off"
+    assert home_assistant.state(PAD)["state"] == "off"

@@ -1,0 +1,116 @@
+"""Tests of the ready dashboard and of the development configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util.yaml import load_yaml_dict
+
+from .conftest import PLUG_CONFIG
+
+ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
+DEVELOP_CONFIG = ROOT / "config" / "configuration.yaml"
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Load a YAML file that holds a mapping."""
+    return dict(load_yaml_dict(path))
+
+
+def cards(node: Any) -> Iterator[dict[str, Any]]:
+    """Yield every card (a mapping with a type) of a dashboard, nested ones too."""
+    if isinstance(node, dict):
+        if "type" in node:
+            yield node
+        for value in node.values():
+            yield from cards(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from cards(item)
+
+
+def entity_ids(node: Any) -> Iterator[str]:
+    """Yield every entity id a dashboard names."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "entity" and isinstance(value, str):
+                yield value
+            elif key == "entities" and isinstance(value, list):
+                for item in value:
+                    yield item if isinstance(item, str) else item["entity"]
+            else:
+                yield from entity_ids(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from entity_ids(item)
+
+
+@pytest.fixture
+def dashboard() -> dict[str, Any]:
+    """Return the ready dashboard."""
+    return load(DASHBOARD)
+
+
+def test_dashboard_is_one_view_of_builtin_cards(dashboard: dict[str, Any]) -> None:
+    """The dashboard is one view and needs no custom frontend cards."""
+    assert len(dashboard["views"]) == 1
+    types = {card["type"] for card in cards(dashboard["views"])}
+    assert not {card_type for card_type in types if card_type.startswith("custom:")}
+
+
+def test_dashboard_pastes_without_questions() -> None:
+    """No YAML comments: the Raw configuration editor would ask to drop them."""
+    lines = DASHBOARD.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if line.lstrip().startswith("#")] == []
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_dashboard_entities_exist(
+    hass: HomeAssistant, dashboard: dict[str, Any]
+) -> None:
+    """Every entity on the dashboard exists for a recovery named "Back recovery"."""
+    named = set(entity_ids(dashboard))
+    assert named
+    assert {
+        entity_id for entity_id in named if hass.states.get(entity_id) is None
+    } == set()
+
+
+def test_dashboard_shows_what_a_person_needs(dashboard: dict[str, Any]) -> None:
+    """Heating pad toggle, countdown, phase, skin rest, 7-day history, calendar, buttons."""
+    by_entity = {card.get("entity"): card for card in cards(dashboard["views"])}
+    pad = by_entity["switch.back_recovery_heating_pad"]
+    assert pad["type"] == "tile"
+    assert {"type": "toggle"} in pad["features"]
+    for entity_id in (
+        "sensor.back_recovery_session_ends",
+        "sensor.back_recovery_recovery_phase",
+        "sensor.back_recovery_time_since_last_session",
+        "sensor.back_recovery_next_session_allowed",
+        "button.back_recovery_start_ice_session",
+        "button.back_recovery_stop_session",
+    ):
+        assert by_entity[entity_id]["type"] == "tile", entity_id
+    by_type = {card["type"]: card for card in cards(dashboard["views"])}
+    assert by_type["history-graph"]["hours_to_show"] == 7 * 24
+    assert by_type["calendar"]["entities"] == ["calendar.back_recovery_recovery"]
+    assert "guidance" in by_type["markdown"]["content"]
+
+
+def test_develop_config_has_the_test_plug() -> None:
+    """scripts/develop's simulated plug is the one the tests use."""
+    config = load(DEVELOP_CONFIG)
+    assert "default_config" in config
+    assert config["logger"]["logs"]["custom_components.back_recovery"] == "debug"
+    switch = config["template"][0]["switch"][0]
+    expected = PLUG_CONFIG["template"][0]["switch"][0]
+    for key in ("name", "unique_id", "state", "availability", "turn_on", "turn_off"):
+        assert switch[key] == expected[key], key
+    assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
+    assert config["input_boolean"]["heating_pad_online"]["initial"] is True

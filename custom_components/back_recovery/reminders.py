@@ -1,18 +1,21 @@
 """Reminders: short translated messages to notify entities and voice satellites.
 
-Sending never blocks the safety rules: each target gets its own background
-task tied to the entry, with a time limit; a failing target is logged and the
-others go on.
+Sending never blocks the safety rules: the engine only schedules a background
+task tied to the entry; in it every target gets its own call with a time
+limit, all at once, so a failing or slow target is logged once with the reason
+and the others go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime, time
 import logging
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.translation import async_get_translations
@@ -30,12 +33,17 @@ from .model import Phase
 
 _LOGGER = logging.getLogger(__name__)
 
-SEND_TIMEOUT = 10
-TITLE_KEY = "title"
+SEND_TIMEOUT: Final = 10
+FALLBACK_LANGUAGE: Final = "en"
+
+NOTIFY_DOMAIN: Final = "notify"
+SERVICE_SEND_MESSAGE: Final = "send_message"
+ASSIST_SATELLITE_DOMAIN: Final = "assist_satellite"
+SERVICE_ANNOUNCE: Final = "announce"
 
 
 def in_quiet_hours(now: time, start: time, end: time) -> bool:
-    """Whether ``now`` lies in the quiet hours ``start``..``end`` (which may span midnight)."""
+    """Return whether ``now`` lies in the quiet hours ``start``..``end`` (which may span midnight)."""
     if start == end:
         return False
     if start < end:
@@ -43,26 +51,88 @@ def in_quiet_hours(now: time, start: time, end: time) -> bool:
     return now >= start or now < end
 
 
+async def async_common_texts(
+    hass: HomeAssistant, language: str | None = None
+) -> dict[str, str]:
+    """Return the ``common`` texts in ``language`` (default: Home Assistant's), English filling gaps."""
+    language = language or hass.config.language
+    prefix = f"component.{DOMAIN}.common."
+    texts: dict[str, str] = {}
+    for lang in dict.fromkeys((FALLBACK_LANGUAGE, language)):
+        translations = await async_get_translations(hass, lang, "common", [DOMAIN])
+        texts |= {
+            key.removeprefix(prefix): text
+            for key, text in translations.items()
+            if key.startswith(prefix)
+        }
+    return texts
+
+
+def phase_text(texts: Mapping[str, str], phase: Phase) -> str:
+    """Return the phase in words."""
+    return texts.get(f"phase_{phase.value}", phase.value)
+
+
+def duration_text(texts: Mapping[str, str], minutes: int) -> str:
+    """Say a duration in days, hours and minutes: the two largest parts."""
+    days, rest = divmod(max(0, minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    said = [
+        texts[f"duration_{unit}" if count == 1 else f"duration_{unit}s"].format(
+            count=count
+        )
+        for count, unit in ((days, "day"), (hours, "hour"), (mins, "minute"))
+        if count
+    ][:2]
+    if not said:
+        return texts["duration_minutes"].format(count=0)
+    if len(said) == 1:
+        return said[0]
+    return texts["duration_and"].format(first=said[0], second=said[1])
+
+
+def moment_text(texts: Mapping[str, str], moment: datetime) -> str:
+    """Say a moment: the local time, with the day when it is not today."""
+    local = dt_util.as_local(moment)
+    at = local.strftime("%H:%M")
+    days = (local.date() - dt_util.now().date()).days
+    if days == 0:
+        return at
+    if days == 1:
+        return texts["moment_tomorrow"].format(time=at)
+    return texts["moment_date"].format(date=local.date().isoformat(), time=at)
+
+
+type Placeholder = str | int | datetime | None
+
+
 async def async_message(
     hass: HomeAssistant,
     key: str,
-    placeholders: dict[str, str],
+    placeholders: Mapping[str, Placeholder],
     phase: Phase | None = None,
+    language: str | None = None,
 ) -> str:
-    """Return reminder ``key`` in Home Assistant's language (English as the fallback)."""
-    language = hass.config.language
-    for lang in dict.fromkeys((language, "en")):
-        texts = await async_get_translations(hass, lang, "common", [DOMAIN])
-        template = texts.get(f"component.{DOMAIN}.common.reminder_{key}")
-        if template is None:
-            continue
-        values = dict(placeholders)
-        if phase is not None:
-            values["phase"] = texts.get(
-                f"component.{DOMAIN}.common.phase_{phase.value}", phase.value
-            )
-        return template.format(**values)
-    return key
+    """Return reminder ``key`` in Home Assistant's language (English as the fallback).
+
+    A moment is said in local time ("09:20", "tomorrow at 00:10"), ``minutes``
+    also as ``duration`` ("1 minute", "2 minutes"), ``phase`` in words.
+    """
+    texts = await async_common_texts(hass, language)
+    if (template := texts.get(f"reminder_{key}")) is None:
+        _LOGGER.error("No text for reminder %s", key)
+        return key
+    values: dict[str, str] = {}
+    for name, value in placeholders.items():
+        if isinstance(value, datetime):
+            values[name] = moment_text(texts, value)
+        else:
+            values[name] = "" if value is None else str(value)
+        if name == "minutes" and isinstance(value, int):
+            values["duration"] = duration_text(texts, value)
+    if phase is not None:
+        values["phase"] = phase_text(texts, phase)
+    return template.format(**values)
 
 
 class Reminders:
@@ -77,70 +147,89 @@ class Reminders:
         return self.entry.options.get(key, DEFAULT_OPTIONS[key])
 
     def quiet(self, moment: datetime | None = None) -> bool:
-        """Whether reminders are not spoken now."""
+        """Return whether reminders are not spoken at ``moment`` (default now)."""
         local = dt_util.as_local(moment or dt_util.utcnow()).time()
         start = time.fromisoformat(self._option(CONF_QUIET_START))
         end = time.fromisoformat(self._option(CONF_QUIET_END))
         return in_quiet_hours(local, start, end)
 
     def send(
-        self, key: str, placeholders: dict[str, str], phase: Phase | None = None
+        self,
+        key: str,
+        placeholders: Mapping[str, Placeholder],
+        phase: Phase | None = None,
     ) -> None:
-        """Send reminder ``key`` to every target, in the background."""
+        """Send reminder ``key`` to every target, in the background; return at once."""
         notify_targets: list[str] = list(self._option(CONF_NOTIFY_ENTITIES))
-        satellites: list[str] = (
-            [] if self.quiet() else list(self._option(CONF_ANNOUNCE_SATELLITES))
-        )
+        satellites: list[str] = list(self._option(CONF_ANNOUNCE_SATELLITES))
+        if satellites and self.quiet():
+            _LOGGER.debug("Quiet hours: reminder %s is not spoken", key)
+            satellites = []
         if not notify_targets and not satellites:
             return
         self.entry.async_create_background_task(
             self.hass,
-            self._async_send(key, placeholders, phase, notify_targets, satellites),
+            self._async_send(
+                key, dict(placeholders), phase, notify_targets, satellites
+            ),
             f"{DOMAIN} reminder {key}",
         )
 
     async def _async_send(
         self,
         key: str,
-        placeholders: dict[str, str],
+        placeholders: dict[str, Placeholder],
         phase: Phase | None,
         notify_targets: list[str],
         satellites: list[str],
     ) -> None:
         message = await async_message(self.hass, key, placeholders, phase)
-        title = await async_message(self.hass, TITLE_KEY, {})
         calls = [
             self._async_call(
-                "notify",
-                "send_message",
-                {"entity_id": target, "message": message, "title": title},
-                target,
+                NOTIFY_DOMAIN,
+                SERVICE_SEND_MESSAGE,
+                {ATTR_ENTITY_ID: target, "message": message, "title": self.entry.title},
             )
             for target in notify_targets
         ] + [
             self._async_call(
-                "assist_satellite",
-                "announce",
-                {"entity_id": target, "message": message},
-                target,
+                ASSIST_SATELLITE_DOMAIN,
+                SERVICE_ANNOUNCE,
+                {ATTR_ENTITY_ID: target, "message": message},
             )
             for target in satellites
         ]
         await asyncio.gather(*calls)
 
     async def _async_call(
-        self, domain: str, service: str, data: dict[str, str], target: str
+        self, domain: str, service: str, data: dict[str, str]
     ) -> None:
+        """Call one target; log a failure once, with the reason, and never raise."""
+        target = data[ATTR_ENTITY_ID]
+        # An action on an entity that is gone or unavailable is skipped without
+        # an error: say so here, or the reminder is lost without a trace.
+        if (state := self.hass.states.get(target)) is None:
+            _LOGGER.warning(
+                "Reminder to %s not sent: the entity does not exist", target
+            )
+            return
+        if state.state == STATE_UNAVAILABLE:
+            _LOGGER.warning(
+                "Reminder to %s not sent: the entity is unavailable", target
+            )
+            return
         try:
             async with asyncio.timeout(SEND_TIMEOUT):
                 await self.hass.services.async_call(
                     domain, service, data, blocking=True
                 )
         except TimeoutError:
-            _LOGGER.warning("Reminder to %s timed out after %s s", target, SEND_TIMEOUT)
-        except HomeAssistantError as err:
-            _LOGGER.warning("Reminder to %s failed: %s", target, err)
-        except Exception as err:  # noqa: BLE001 - another integration's fault must not stop the others
             _LOGGER.warning(
-                "Reminder to %s failed: %s", target, err or type(err).__name__
+                "Reminder to %s not sent: no answer within %s seconds",
+                target,
+                SEND_TIMEOUT,
             )
+        except HomeAssistantError as err:
+            _LOGGER.warning("Reminder to %s not sent: %s", target, err)
+        except Exception as err:  # noqa: BLE001 - another integration's bug must not stop the others
+            _LOGGER.warning("Reminder to %s not sent: %s", target, repr(err))

@@ -1,0 +1,260 @@
+"""Assist: the integration's own intents, and why the heating pad stays off.
+
+Home Assistant's ``intent`` integration loads this platform. It registers two
+intents, ``BackRecoveryLastHeatSession`` ("how long since my last heat
+session") and ``BackRecoveryNextHeatSession`` ("when can I use the heating pad
+again"). A custom integration cannot add sentences to the default
+conversation agent in Home Assistant 2026.10: the agent reads the built-in
+sentences, ``<config>/custom_sentences/<language>/*.yaml`` and the
+``conversation: intents:`` YAML only. The repository therefore ships
+``custom_sentences/<language>/back_recovery.yaml`` for the user to copy.
+
+The built-in ``HassTurnOn`` intent swallows the reason a service call failed
+and answers with a generic error. When it targets a Back Recovery heating pad
+that refuses to start (the skin rests, a session runs), Home Assistant's own
+handler is kept but taught to answer with the refusal, which says when heat
+is allowed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+import logging
+from typing import Any, Final, Self, override
+
+from homeassistant.components.intent import OnOffIntentHandler
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import intent
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.setup import async_when_setup
+
+from .const import DOMAIN
+from .data import BackRecoveryConfigEntry
+from .engine import RecoveryEngine
+from .model import Modality
+from .reminders import FALLBACK_LANGUAGE, async_common_texts, duration_text, moment_text
+
+_LOGGER = logging.getLogger(__name__)
+
+INTENT_LAST_HEAT_SESSION: Final = "BackRecoveryLastHeatSession"
+INTENT_NEXT_HEAT_SESSION: Final = "BackRecoveryNextHeatSession"
+INTENT_COMPONENT: Final = "intent"
+
+
+async def async_setup_intents(hass: HomeAssistant) -> None:
+    """Register the intents and explain refused heating pads in HassTurnOn."""
+    intent.async_register(hass, LastHeatSessionIntentHandler())
+    intent.async_register(hass, NextHeatSessionIntentHandler())
+    # The intent integration loads this platform before it registers its own
+    # intents: replace HassTurnOn once it has finished setting up.
+    async_when_setup(hass, INTENT_COMPONENT, async_explain_heating_pad_refusals)
+
+
+# Our own intents.
+
+
+def _loaded_engines(hass: HomeAssistant) -> list[tuple[str, RecoveryEngine]]:
+    """Return (title, engine) of every loaded recovery."""
+    entries: list[BackRecoveryConfigEntry] = hass.config_entries.async_loaded_entries(
+        DOMAIN
+    )
+    return [(entry.title, entry.runtime_data.engine) for entry in entries]
+
+
+def last_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    """Answer "how long since my last heat session"."""
+    running = engine.running
+    if running is not None and running.modality is Modality.HEAT:
+        return texts["voice_last_heat_running"].format(
+            ends_at=moment_text(texts, running.planned_end)
+        )
+    ended = [
+        session.ended
+        for session in engine.log.sessions
+        if session.modality is Modality.HEAT and session.ended is not None
+    ]
+    if not ended:
+        return texts["voice_last_heat_none"]
+    minutes = int((engine.now - max(ended)).total_seconds() // 60)
+    if minutes < 1:
+        return texts["voice_last_heat_just_now"]
+    return texts["voice_last_heat_ago"].format(ago=duration_text(texts, minutes))
+
+
+def next_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    """Answer "when can I use the heating pad again"."""
+    rest_gap = timedelta(minutes=engine.log.settings.rest_gap_minutes)
+    if (running := engine.running) is not None:
+        key = (
+            "voice_next_heat_running_heat"
+            if running.modality is Modality.HEAT
+            else "voice_next_heat_running_ice"
+        )
+        return texts[key].format(
+            ends_at=moment_text(texts, running.planned_end),
+            allowed_at=moment_text(texts, running.planned_end + rest_gap),
+        )
+    allowed = engine.next_session_allowed
+    if allowed is not None and allowed > engine.now:
+        return texts["voice_next_heat_rest"].format(
+            allowed_at=moment_text(texts, allowed)
+        )
+    if engine.recommended_therapy is Modality.ICE:
+        return texts["voice_next_heat_now_ice_recommended"]
+    return texts["voice_next_heat_now"]
+
+
+class _RecoveryIntentHandler(intent.IntentHandler):
+    """Answers a question about every loaded recovery, in the asker's language."""
+
+    @staticmethod
+    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+        """Return the answer for one recovery."""
+        raise NotImplementedError
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Answer for the one recovery, or for each, named."""
+        texts = await async_common_texts(intent_obj.hass, intent_obj.language)
+        response = intent_obj.create_response()
+        engines = _loaded_engines(intent_obj.hass)
+        if not engines:
+            response.async_set_error(
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+                texts["voice_no_recovery"],
+            )
+            return response
+        if len(engines) == 1:
+            speech = self.answer(texts, engines[0][1])
+        else:
+            speech = " ".join(
+                texts["voice_named_answer"].format(
+                    name=title, answer=self.answer(texts, engine)
+                )
+                for title, engine in engines
+            )
+        response.response_type = intent.IntentResponseType.QUERY_ANSWER
+        response.async_set_speech(speech)
+        return response
+
+
+class LastHeatSessionIntentHandler(_RecoveryIntentHandler):
+    """How long since the last heat session."""
+
+    intent_type = INTENT_LAST_HEAT_SESSION
+    description = (
+        "Tells how long ago the last heat session (heating pad) of the back "
+        "recovery ended, or until when the running one lasts."
+    )
+
+    @staticmethod
+    @override
+    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+        """Return how long since the last heat session."""
+        return last_heat_answer(texts, engine)
+
+
+class NextHeatSessionIntentHandler(_RecoveryIntentHandler):
+    """When the heating pad may be used again."""
+
+    intent_type = INTENT_NEXT_HEAT_SESSION
+    description = (
+        "Tells when the heating pad of the back recovery may be used again: "
+        "the skin rests at least 2 hours between sessions."
+    )
+
+    @staticmethod
+    @override
+    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+        """Return when heat is allowed again."""
+        return next_heat_answer(texts, engine)
+
+
+# HassTurnOn: say why the heating pad stays off.
+
+
+class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
+    """Home Assistant's on/off handler; a refused heating pad answers with the reason."""
+
+    _refusals: dict[int, list[ServiceValidationError]]
+
+    @classmethod
+    def from_handler(cls, handler: OnOffIntentHandler) -> Self:
+        """Return a handler configured exactly like ``handler``."""
+        new = cls.__new__(cls)
+        new.__dict__.update(vars(handler))
+        new.__dict__["_refusals"] = {}
+        return new
+
+    @override
+    async def async_call_service(
+        self, domain: str, service: str, intent_obj: intent.Intent, state: State
+    ) -> None:
+        """Call the service; remember a Back Recovery refusal."""
+        try:
+            await super().async_call_service(domain, service, intent_obj, state)
+        except ServiceValidationError as err:
+            if err.translation_domain == DOMAIN and err.translation_key:
+                self._refusals.setdefault(id(intent_obj), []).append(err)
+            raise
+
+    @override
+    async def async_handle_states(
+        self,
+        intent_obj: intent.Intent,
+        match_result: intent.MatchTargetsResult,
+        match_constraints: intent.MatchTargetsConstraints,
+        match_preferences: intent.MatchTargetsPreferences | None = None,
+    ) -> intent.IntentResponse:
+        """Handle as Home Assistant does; when only refusals failed it, say them."""
+        try:
+            return await super().async_handle_states(
+                intent_obj, match_result, match_constraints, match_preferences
+            )
+        except intent.IntentHandleError:
+            refusals = self._refusals.get(id(intent_obj))
+            if not refusals:
+                raise
+            messages = [
+                await async_refusal_text(intent_obj.hass, err, intent_obj.language)
+                for err in refusals
+            ]
+            response = intent_obj.create_response()
+            response.async_set_error(
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+                " ".join(dict.fromkeys(messages)),
+            )
+            return response
+        finally:
+            self._refusals.pop(id(intent_obj), None)
+
+
+async def async_refusal_text(
+    hass: HomeAssistant, err: ServiceValidationError, language: str
+) -> str:
+    """Return a refusal's message in ``language``, English as the fallback."""
+    key = f"component.{DOMAIN}.exceptions.{err.translation_key}.message"
+    placeholders: dict[str, Any] = dict(err.translation_placeholders or {})
+    for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
+        texts = await async_get_translations(hass, lang, "exceptions", [DOMAIN])
+        if (message := texts.get(key)) is not None:
+            return message.format(**placeholders)
+    return str(err)
+
+
+async def async_explain_heating_pad_refusals(
+    hass: HomeAssistant, _component: str = INTENT_COMPONENT
+) -> None:
+    """Put the explaining handler in place of Home Assistant's HassTurnOn handler."""
+    current = next(
+        (h for h in intent.async_get(hass) if h.intent_type == intent.INTENT_TURN_ON),
+        None,
+    )
+    # Only Home Assistant's own handler: never stack on another replacement.
+    if current is None or type(current) is not OnOffIntentHandler:
+        _LOGGER.debug("HassTurnOn is handled by %s; not replaced", current)
+        return
+    intent.async_remove(hass, intent.INTENT_TURN_ON)
+    intent.async_register(hass, HeatingPadOnOffIntentHandler.from_handler(current))

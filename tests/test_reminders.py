@@ -1,0 +1,712 @@
+"""Tests for the reminders: notify entities, voice satellites, quiet hours, languages."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+import io
+import logging
+from pathlib import Path
+import time as time_module
+from typing import Any
+from unittest.mock import patch
+import wave
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    async_fire_time_changed,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
+    setup_test_component_platform,
+)
+
+from custom_components.back_recovery.const import (
+    CONF_ANNOUNCE_SATELLITES,
+    CONF_NOTIFY_ENTITIES,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    CONF_REMIND_BEFORE_END_MINUTES,
+    CONF_REMIND_PHASE_CHANGE,
+    CONF_REMIND_REST_OVER,
+    CONF_REMIND_SESSION_END,
+    DOMAIN,
+)
+from custom_components.back_recovery.reminders import SEND_TIMEOUT, in_quiet_hours
+from homeassistant.components.assist_pipeline import PipelineEvent
+from homeassistant.components.assist_satellite import (
+    AssistSatelliteAnnouncement,
+    AssistSatelliteConfiguration,
+    AssistSatelliteEntity,
+    AssistSatelliteEntityFeature,
+)
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.tts import TextToSpeechEntity, TtsAudioType
+from homeassistant.config_entries import ConfigEntry, ConfigFlow
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+
+from .conftest import ENTRY_ID, PLUG, PLUG_POWER
+
+PHONE = "notify.phone"
+KITCHEN = "assist_satellite.kitchen"
+HEATING_PAD = "switch.back_recovery_heating_pad"
+START_ICE = "button.back_recovery_start_ice_session"
+
+type Behaviour = Callable[[], Awaitable[None]]
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state; it must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+async def _deliver() -> None:
+    """Deliver at once."""
+
+
+@dataclass
+class Inbox:
+    """What one target received."""
+
+    messages: list[str] = field(default_factory=list)
+    titles: list[str | None] = field(default_factory=list)
+
+
+class RecordingNotify(NotifyEntity):
+    """A notify entity that records messages, or fails the way it is told."""
+
+    def __init__(self, name: str, behaviour: Behaviour = _deliver) -> None:
+        """Name the entity; ``behaviour`` runs before a message counts as delivered."""
+        self._attr_name = name
+        self._attr_unique_id = f"notify_{name}"
+        self.inbox = Inbox()
+        self.behaviour = behaviour
+
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Record the message once the behaviour lets it through."""
+        await self.behaviour()
+        self.inbox.messages.append(message)
+        self.inbox.titles.append(title)
+
+
+class RecordingSatellite(AssistSatelliteEntity):
+    """A voice satellite that records what it announces."""
+
+    _attr_supported_features = AssistSatelliteEntityFeature.ANNOUNCE
+
+    def __init__(self, name: str) -> None:
+        """Name the satellite."""
+        self._attr_name = name
+        self._attr_unique_id = f"satellite_{name}"
+        self.inbox = Inbox()
+
+    def async_get_configuration(self) -> AssistSatelliteConfiguration:
+        """Return a configuration without wake words."""
+        return AssistSatelliteConfiguration(
+            available_wake_words=[], active_wake_words=[], max_active_wake_words=1
+        )
+
+    async def async_set_configuration(
+        self, config: AssistSatelliteConfiguration
+    ) -> None:
+        """Accept any configuration."""
+
+    def on_pipeline_event(self, event: PipelineEvent) -> None:
+        """Ignore pipeline events: this satellite only announces."""
+
+    async def async_announce(self, announcement: AssistSatelliteAnnouncement) -> None:
+        """Record the spoken text (synthesized by the test TTS engine)."""
+        assert announcement.media_id_source == "tts"
+        self.inbox.messages.append(announcement.message)
+
+
+class SilentTts(TextToSpeechEntity):
+    """A text-to-speech engine that returns empty audio."""
+
+    _attr_name = "Voice"
+    _attr_unique_id = "tts_voice"
+    _attr_supported_languages = ["en", "de"]
+    _attr_default_language = "en"
+
+    async def async_get_tts_audio(
+        self, message: str, language: str, options: dict[str, Any]
+    ) -> TtsAudioType:
+        """Return a moment of silence."""
+        with io.BytesIO() as audio:
+            with wave.open(audio, "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(16000)
+                wav.writeframes(bytes(320))
+            return "wav", audio.getvalue()
+
+
+async def _raise_ha_error() -> None:
+    raise HomeAssistantError("printer on fire")
+
+
+async def _raise_bug() -> None:
+    raise RuntimeError("bug")
+
+
+async def _hang() -> None:
+    await asyncio.Event().wait()
+
+
+@pytest.fixture
+def phone() -> RecordingNotify:
+    """Return the notify entity every test sends to."""
+    return RecordingNotify("Phone")
+
+
+@pytest.fixture
+def kitchen() -> RecordingSatellite:
+    """Return the voice satellite every test speaks on."""
+    return RecordingSatellite("Kitchen")
+
+
+@pytest.fixture
+def more_notify() -> list[RecordingNotify]:
+    """Return further notify entities (none unless a test says so)."""
+    return []
+
+
+@pytest.fixture
+def extra_options() -> dict[str, Any]:
+    """Return options a test changes (none unless it says so)."""
+    return {}
+
+
+@pytest.fixture
+def entry_options(
+    entry_options: dict[str, Any], extra_options: dict[str, Any]
+) -> dict[str, Any]:
+    """Send reminders to the phone and speak them in the kitchen."""
+    return {
+        **entry_options,
+        CONF_NOTIFY_ENTITIES: [PHONE],
+        CONF_ANNOUNCE_SATELLITES: [KITCHEN],
+        **extra_options,
+    }
+
+
+class _TestFlow(ConfigFlow):
+    """The config flow of the test integration that holds the targets."""
+
+
+@pytest.fixture
+def test_flow() -> Generator[None]:
+    """Give the test integration a config flow."""
+    with mock_config_flow("test", _TestFlow):
+        yield
+
+
+@pytest.fixture
+def speech_files(tmp_path: Path) -> Generator[None]:
+    """Keep synthesized speech in a temporary folder; pretend ffmpeg is installed."""
+    with (
+        patch(
+            "homeassistant.components.tts._init_tts_cache_dir",
+            return_value=str(tmp_path),
+        ),
+        patch(
+            "homeassistant.components.ffmpeg.FFVersion.get_version",
+            return_value="7.1",
+        ),
+    ):
+        yield
+
+
+@pytest.fixture
+async def targets(
+    hass: HomeAssistant,
+    *,
+    test_flow: None,
+    speech_files: None,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+    more_notify: list[RecordingNotify],
+) -> None:
+    """Set up the notify entities, a TTS engine and the satellite of a test integration."""
+
+    async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+        await hass.config_entries.async_forward_entry_setups(
+            entry, [Platform.TTS, Platform.NOTIFY]
+        )
+        await hass.config_entries.async_forward_entry_setups(
+            entry, [Platform.ASSIST_SATELLITE]
+        )
+        return True
+
+    assert await async_setup_component(hass, "homeassistant", {})
+    mock_integration(hass, MockModule("test", async_setup_entry=setup_entry))
+    mock_platform(hass, "test.config_flow")
+    setup_test_component_platform(hass, "tts", [SilentTts()], from_config_entry=True)
+    setup_test_component_platform(
+        hass, "notify", [phone, *more_notify], from_config_entry=True
+    )
+    setup_test_component_platform(
+        hass, "assist_satellite", [kitchen], from_config_entry=True
+    )
+    entry = MockConfigEntry(domain="test")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def recovery(targets: None, init_integration: MockConfigEntry) -> MockConfigEntry:
+    """Set up the targets first, then the recovery with its plug."""
+    return init_integration
+
+
+async def _sent(hass: HomeAssistant) -> None:
+    """Let the reminders in flight arrive."""
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await _sent(hass)
+
+
+async def _until(predicate: Callable[[], bool], give_up_silently: bool = False) -> None:
+    """Run the loop (and let executor jobs finish) until ``predicate`` holds.
+
+    For when a target never answers: waiting for all tasks would wait for it too.
+    """
+    for _ in range(2000):
+        if predicate():
+            return
+        await asyncio.sleep(0)
+        # Real time for executor threads (the loop's clock is frozen).
+        await asyncio.get_running_loop().run_in_executor(None, time_module.sleep, 0.001)
+    if not give_up_silently:
+        pytest.fail("timed out waiting")
+
+
+async def _turn_on_pad(hass: HomeAssistant) -> None:
+    # Looked up: in German the entity id follows the German name.
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "switch", DOMAIN, f"{ENTRY_ID}_heating_pad"
+    )
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": entity_id}, blocking=True
+    )
+
+
+STARTED_HEAT = (
+    "Heat session started until 01:20. "
+    "Keep a towel or the pad's cover between the pad and your skin."
+)
+HEADS_UP_HEAT = "The heat session ends in 2 minutes."
+COMPLETED_HEAT = (
+    "Heat session complete. Let your skin rest; the next session is allowed from 03:20."
+)
+REST_OVER = "Your skin has rested. The next ice or heat session is allowed now."
+
+
+async def _heat_cycle(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Start heat at 01:00 local time and go to the end of the skin rest at 03:20."""
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    await _advance(hass, freezer, timedelta(minutes=18))
+    await _advance(hass, freezer, timedelta(minutes=2))
+    await _advance(hass, freezer, timedelta(minutes=120))
+
+
+async def test_heat_session_reminders_reach_notify_and_satellite(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+) -> None:
+    """Each reminder of a heat session arrives at its moment, written and spoken."""
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    assert phone.inbox.messages == [STARTED_HEAT]
+    assert phone.inbox.titles == ["Back recovery"]
+    assert kitchen.inbox.messages == [STARTED_HEAT]
+
+    await _advance(hass, freezer, timedelta(minutes=17, seconds=59))
+    assert len(phone.inbox.messages) == 1
+    await _advance(hass, freezer, timedelta(seconds=1))
+    assert phone.inbox.messages[1:] == [HEADS_UP_HEAT]
+    assert kitchen.inbox.messages[1:] == [HEADS_UP_HEAT]
+
+    await _advance(hass, freezer, timedelta(minutes=2))
+    assert _state(hass, PLUG) == STATE_OFF
+    assert phone.inbox.messages[2:] == [COMPLETED_HEAT]
+    assert kitchen.inbox.messages[2:] == [COMPLETED_HEAT]
+
+    await _advance(hass, freezer, timedelta(minutes=119))
+    assert len(phone.inbox.messages) == 3
+    await _advance(hass, freezer, timedelta(minutes=1))
+    assert phone.inbox.messages[3:] == [REST_OVER]
+    assert kitchen.inbox.messages[3:] == [REST_OVER]
+
+
+async def test_ice_session_reminders_reach_notify_and_satellite(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+) -> None:
+    """An ice session reminds to wrap the ice pack, then of its end."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": START_ICE}, blocking=True
+    )
+    await _sent(hass)
+    await _advance(hass, freezer, timedelta(minutes=18))
+    await _advance(hass, freezer, timedelta(minutes=2))
+    expected = [
+        (
+            "Ice session started until 01:20. "
+            "Wrap the ice pack in a cloth; never put ice directly on the skin."
+        ),
+        "The ice session ends in 2 minutes.",
+        (
+            "Ice session complete. Let your skin rest; "
+            "the next session is allowed from 03:20."
+        ),
+    ]
+    assert phone.inbox.messages == expected
+    assert kitchen.inbox.messages == expected
+
+
+@pytest.mark.parametrize(
+    ("entry_data", "extra_options", "expected"),
+    [
+        (
+            {
+                "name": "Back recovery",
+                "injury_date": "2026-10-15",
+                "heating_pad": PLUG,
+            },
+            {},
+            ["A new recovery phase begins today: Rehabilitation."],
+        ),
+        (
+            {
+                "name": "Back recovery",
+                "injury_date": "2026-10-15",
+                "heating_pad": PLUG,
+            },
+            {CONF_REMIND_PHASE_CHANGE: False},
+            [],
+        ),
+    ],
+    ids=["on", "off"],
+)
+async def test_phase_change_reminder(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+    expected: list[str],
+) -> None:
+    """At local midnight the new phase is announced in words, unless switched off."""
+    assert _state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+    await _advance(hass, freezer, timedelta(hours=22, minutes=59))
+    assert phone.inbox.messages == []
+    await _advance(hass, freezer, timedelta(minutes=1))
+    assert _state(hass, "sensor.back_recovery_recovery_phase") == "rehabilitation"
+    assert phone.inbox.messages == expected
+    assert kitchen.inbox.messages == expected
+
+
+@pytest.mark.parametrize(
+    ("extra_options", "expected"),
+    [
+        ({CONF_REMIND_SESSION_END: False}, [HEADS_UP_HEAT, REST_OVER]),
+        ({CONF_REMIND_REST_OVER: False}, [STARTED_HEAT, HEADS_UP_HEAT, COMPLETED_HEAT]),
+        (
+            {CONF_REMIND_BEFORE_END_MINUTES: 0},
+            [STARTED_HEAT, COMPLETED_HEAT, REST_OVER],
+        ),
+    ],
+    ids=["session_end_off", "rest_over_off", "heads_up_off"],
+)
+async def test_each_kind_of_reminder_can_be_switched_off(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+    expected: list[str],
+) -> None:
+    """A reminder switched off in the options is neither sent nor spoken."""
+    await _heat_cycle(hass, freezer)
+    assert phone.inbox.messages == expected
+    assert kitchen.inbox.messages == expected
+
+
+@pytest.mark.parametrize(
+    ("extra_options", "before", "expected"),
+    [
+        ({CONF_REMIND_BEFORE_END_MINUTES: 1}, 19, "The heat session ends in 1 minute."),
+        (
+            {CONF_REMIND_BEFORE_END_MINUTES: 5},
+            15,
+            "The heat session ends in 5 minutes.",
+        ),
+        (
+            {CONF_REMIND_BEFORE_END_MINUTES: 10},
+            10,
+            "The heat session ends in 10 minutes.",
+        ),
+    ],
+)
+async def test_heads_up_comes_the_configured_minutes_before_the_end(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    before: int,
+    expected: str,
+) -> None:
+    """The heads-up arrives ``remind_before_end_minutes`` before the planned end."""
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    await _advance(hass, freezer, timedelta(minutes=before, seconds=-1))
+    assert phone.inbox.messages == [STARTED_HEAT]
+    await _advance(hass, freezer, timedelta(seconds=1))
+    assert phone.inbox.messages == [STARTED_HEAT, expected]
+
+
+@pytest.mark.parametrize(
+    ("extra_options", "more_notify"),
+    [
+        (
+            {
+                CONF_NOTIFY_ENTITIES: [
+                    "notify.broken",
+                    "notify.buggy",
+                    "notify.slow",
+                    "notify.gone",
+                    "notify.offline",
+                    PHONE,
+                ]
+            },
+            [
+                RecordingNotify("Broken", _raise_ha_error),
+                RecordingNotify("Buggy", _raise_bug),
+                RecordingNotify("Slow", _hang),
+                RecordingNotify("Offline"),
+            ],
+        )
+    ],
+)
+async def test_failing_targets_are_logged_once_and_delay_nothing(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    more_notify: list[RecordingNotify],
+    targets: None,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Raising, missing, unavailable and silent targets: the others and the plug go on."""
+    more_notify[3]._attr_available = False
+    more_notify[3].async_write_ha_state()
+    caplog.set_level(logging.WARNING, "custom_components.back_recovery.reminders")
+
+    await _turn_on_pad(hass)
+    assert _state(hass, PLUG) == STATE_ON
+    # The slow target still waits; the others have their message already.
+    await _until(lambda: bool(phone.inbox.messages and kitchen.inbox.messages))
+    assert phone.inbox.messages == [STARTED_HEAT]
+    assert kitchen.inbox.messages == [STARTED_HEAT]
+    assert more_notify[2].inbox.messages == []
+
+    # Stopping does not wait for the slow target either.
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": HEATING_PAD}, blocking=True
+    )
+    assert _state(hass, PLUG) == STATE_OFF
+    assert _state(hass, PLUG_POWER) == STATE_OFF
+
+    freezer.tick(timedelta(seconds=SEND_TIMEOUT - 1))
+    async_fire_time_changed(hass)
+    await _until(lambda: False, give_up_silently=True)
+    assert not [r for r in caplog.records if "notify.slow" in r.getMessage()]
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await _sent(hass)
+
+    reasons = {
+        "notify.broken": "printer on fire",
+        "notify.buggy": "RuntimeError('bug')",
+        "notify.gone": "the entity does not exist",
+        "notify.offline": "the entity is unavailable",
+        "notify.slow": f"no answer within {SEND_TIMEOUT} seconds",
+    }
+    for target, reason in reasons.items():
+        logged = [r.getMessage() for r in caplog.records if target in r.getMessage()]
+        assert logged == [f"Reminder to {target} not sent: {reason}"]
+    assert more_notify[2].inbox.messages == []
+
+
+@pytest.mark.parametrize(
+    ("now", "start", "end", "quiet"),
+    [
+        (time(1, 0), time(0, 0), time(0, 0), False),
+        (time(13, 0), time(7, 30), time(7, 30), False),
+        (time(1, 0), time(22, 0), time(7, 0), True),
+        (time(23, 0), time(22, 0), time(7, 0), True),
+        (time(22, 0), time(22, 0), time(7, 0), True),
+        (time(7, 0), time(22, 0), time(7, 0), False),
+        (time(12, 0), time(22, 0), time(7, 0), False),
+        (time(13, 0), time(12, 0), time(14, 0), True),
+        (time(14, 0), time(12, 0), time(14, 0), False),
+        (time(11, 59), time(12, 0), time(14, 0), False),
+    ],
+)
+def test_in_quiet_hours(now: time, start: time, end: time, quiet: bool) -> None:
+    """Quiet hours include their start, exclude their end and may span midnight."""
+    assert in_quiet_hours(now, start, end) is quiet
+
+
+@pytest.mark.parametrize(
+    ("extra_options", "spoken"),
+    [
+        ({CONF_QUIET_START: "00:00:00", CONF_QUIET_END: "00:00:00"}, True),
+        ({CONF_QUIET_START: "06:30:00", CONF_QUIET_END: "06:30:00"}, True),
+        ({CONF_QUIET_START: "22:00:00", CONF_QUIET_END: "07:00:00"}, False),
+        ({CONF_QUIET_START: "01:00:00", CONF_QUIET_END: "02:00:00"}, False),
+        ({CONF_QUIET_START: "00:00:00", CONF_QUIET_END: "01:00:00"}, True),
+        ({CONF_QUIET_START: "08:00:00", CONF_QUIET_END: "23:00:00"}, True),
+    ],
+    ids=["default", "equal", "over_midnight", "starts_now", "ended_now", "later"],
+)
+async def test_quiet_hours_send_but_do_not_speak(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+    spoken: bool,
+) -> None:
+    """In quiet hours (it is 01:00 local time) a reminder is written, not spoken."""
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    assert phone.inbox.messages == [STARTED_HEAT]
+    assert kitchen.inbox.messages == ([STARTED_HEAT] if spoken else [])
+
+
+async def test_quiet_hours_end_speaks_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+) -> None:
+    """Quiet hours until 02:00: the 01:00 start is written only, the 03:20 rest over spoken too."""
+    hass.config_entries.async_update_entry(
+        recovery,
+        options={
+            **recovery.options,
+            CONF_QUIET_START: "22:00:00",
+            CONF_QUIET_END: "02:00:00",
+        },
+    )
+    await hass.async_block_till_done()
+    await _heat_cycle(hass, freezer)
+    assert phone.inbox.messages == [
+        STARTED_HEAT,
+        HEADS_UP_HEAT,
+        COMPLETED_HEAT,
+        REST_OVER,
+    ]
+    assert kitchen.inbox.messages == [REST_OVER]
+
+
+@pytest.fixture
+def german(hass: HomeAssistant) -> None:
+    """Run Home Assistant in German."""
+    hass.config.language = "de"
+
+
+async def test_reminders_in_german(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    german: None,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+) -> None:
+    """With Home Assistant in German, the reminders are German."""
+    await _heat_cycle(hass, freezer)
+    expected = [
+        (
+            "Wärmeanwendung bis 01:20 gestartet. Lege ein Handtuch oder den "
+            "Bezug des Heizkissens zwischen Heizkissen und Haut."
+        ),
+        "Die Wärmeanwendung endet in 2 Minuten.",
+        (
+            "Wärmeanwendung beendet. Lass die Haut ruhen; die nächste Anwendung "
+            "ist ab 03:20 erlaubt."
+        ),
+        (
+            "Die Haut hat sich erholt. Die nächste Kälte- oder Wärmeanwendung "
+            "ist jetzt erlaubt."
+        ),
+    ]
+    assert phone.inbox.messages == expected
+    assert kitchen.inbox.messages == expected
+
+
+async def test_reminder_for_a_session_ending_tomorrow_names_the_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+) -> None:
+    """A session that ends after midnight says "tomorrow at"."""
+    freezer.move_to("2026-11-26 07:50:00+00:00")  # 23:50 local time
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    assert phone.inbox.messages[-1].startswith(
+        "Heat session started until tomorrow at 00:10."
+    )
+
+
+async def test_reminders_stop_with_the_entry(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+) -> None:
+    """An unloaded recovery sends no more reminders."""
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    assert await hass.config_entries.async_unload(recovery.entry_id)
+    await hass.async_block_till_done()
+    await _advance(hass, freezer, timedelta(hours=3))
+    assert phone.inbox.messages == [STARTED_HEAT]
+    assert _state(hass, PLUG) == STATE_OFF

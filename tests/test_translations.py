@@ -1,0 +1,112 @@
+"""Tests that the translations are complete: German matches English, every action is named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import json
+from pathlib import Path
+import string
+from typing import Any
+
+import pytest
+
+from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.model import Modality, Phase
+from homeassistant.util.yaml import load_yaml_dict
+
+INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+LANGUAGES = ("en", "de")
+
+
+def _load(language: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (INTEGRATION / "translations" / f"{language}.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for key, value in tree.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            yield from _flatten(value, path)
+        else:
+            assert isinstance(value, str), path
+            yield path, value
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+TEXTS = {language: dict(_flatten(_load(language))) for language in LANGUAGES}
+SERVICES: dict[str, Any] = dict(load_yaml_dict(INTEGRATION / "services.yaml"))
+
+
+def test_german_has_exactly_the_english_keys() -> None:
+    """Every English string has a German translation, and nothing else is there."""
+    english, german = set(TEXTS["en"]), set(TEXTS["de"])
+    assert sorted(english - german) == []
+    assert sorted(german - english) == []
+
+
+@pytest.mark.parametrize("path", sorted(TEXTS["en"]))
+def test_german_keeps_the_placeholders(path: str) -> None:
+    """A German text uses exactly the placeholders of the English one."""
+    assert _placeholders(TEXTS["de"].get(path, "")) == _placeholders(TEXTS["en"][path])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_text_is_empty_or_untranslated_markup(language: str) -> None:
+    """No translation is empty or refers to another key."""
+    for path, text in TEXTS[language].items():
+        assert text.strip(), path
+        assert "[%key:" not in text, path
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("action", sorted(SERVICES))
+def test_every_action_and_field_is_translated(language: str, action: str) -> None:
+    """Each action in services.yaml has a name and description, and so has each field."""
+    texts = TEXTS[language]
+    assert f"services.{action}.name" in texts
+    assert f"services.{action}.description" in texts
+    for field in (SERVICES[action] or {}).get("fields", {}):
+        assert f"services.{action}.fields.{field}.name" in texts
+        assert f"services.{action}.fields.{field}.description" in texts
+    assert {
+        path.split(".")[3]
+        for path in texts
+        if path.startswith(f"services.{action}.fields.")
+    } == set((SERVICES[action] or {}).get("fields", {}))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_selector_option_is_translated(language: str) -> None:
+    """Each option of a translated select selector in services.yaml has a text."""
+    texts = TEXTS[language]
+    for action in SERVICES.values():
+        for field in (action or {}).get("fields", {}).values():
+            select = field.get("selector", {}).get("select") or {}
+            if key := select.get("translation_key"):
+                for option in select["options"]:
+                    assert f"selector.{key}.options.{option}" in texts
+
+
+REMINDERS = [
+    *(f"session_started_{m.value}" for m in Modality),
+    *(f"session_ending_{m.value}" for m in Modality),
+    *(f"session_completed_{m.value}" for m in Modality),
+    "rest_over",
+    "phase_changed",
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reminder_and_phase_has_a_text(language: str) -> None:
+    """The engine's reminders and every phase in words exist in each language."""
+    texts = TEXTS[language]
+    for key in REMINDERS:
+        assert f"common.reminder_{key}" in texts
+    for phase in Phase:
+        assert f"common.phase_{phase.value}" in texts

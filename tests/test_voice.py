@@ -1,0 +1,613 @@
+"""Tests for Assist: built-in intents on the recovery's entities, and our own intents."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+import shutil
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from hassil import Intents
+from hassil.sample import sample_intents
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+
+from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    DOMAIN,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+)
+from custom_components.back_recovery.intent import (
+    INTENT_LAST_HEAT_SESSION,
+    INTENT_NEXT_HEAT_SESSION,
+    HeatingPadOnOffIntentHandler,
+)
+from custom_components.back_recovery.reminders import duration_text
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.components.intent import OnOffIntentHandler
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
+
+from .conftest import ENTRY_ID, PLUG
+
+HEATING_PAD = "switch.back_recovery_heating_pad"
+PHASE = "sensor.back_recovery_recovery_phase"
+SKIN_REST = "binary_sensor.back_recovery_skin_rest"
+SESSION_ACTIVE = "binary_sensor.back_recovery_session_active"
+START_ICE = "button.back_recovery_start_ice_session"
+REPO_SENTENCES = Path(__file__).parent.parent / "custom_sentences"
+
+ENGLISH = {
+    "duration_minute": "1 minute",
+    "duration_minutes": "{count} minutes",
+    "duration_hour": "1 hour",
+    "duration_hours": "{count} hours",
+    "duration_day": "1 day",
+    "duration_days": "{count} days",
+    "duration_and": "{first} and {second}",
+}
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state; it must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+async def _setup_assist(hass: HomeAssistant) -> None:
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    assert await async_setup_component(hass, "intent", {})
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def assist(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Set up Assist after the recovery and expose its sensors (the switch is exposed by default)."""
+    await _setup_assist(hass)
+    for entity_id in (PHASE, SKIN_REST):
+        async_expose_entity(hass, "conversation", entity_id, True)
+
+
+async def ask(hass: HomeAssistant, text: str, language: str = "en") -> dict[str, Any]:
+    """Ask Assist through the conversation.process action; return its response."""
+    result = await hass.services.async_call(
+        "conversation",
+        "process",
+        {"text": text, "language": language},
+        blocking=True,
+        return_response=True,
+    )
+    assert result is not None
+    response = result["response"]
+    assert isinstance(response, dict)
+    return response
+
+
+def speech(response: dict[str, Any]) -> str:
+    """Return the spoken answer."""
+    text: str = response["speech"]["plain"]["speech"]
+    return text
+
+
+async def _press(hass: HomeAssistant, domain: str, service: str, entity: str) -> None:
+    await hass.services.async_call(
+        domain, service, {"entity_id": entity}, blocking=True
+    )
+
+
+async def _advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def test_turn_on_the_heating_pad_starts_heat(
+    hass: HomeAssistant, assist: None
+) -> None:
+    """Saying "turn on the heating pad" starts a heat session."""
+    response = await ask(hass, "turn on the heating pad")
+    assert response["response_type"] == "action_done"
+    assert response["data"]["success"][0]["id"] == HEATING_PAD
+    assert _state(hass, PLUG) == STATE_ON
+    assert _state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
+    hass: HomeAssistant, assist: None
+) -> None:
+    """During the skin rest the pad stays off and the answer says when heat is allowed."""
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    assert _state(hass, SKIN_REST) == STATE_ON
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+
+    response = await ask(hass, "turn on the heating pad")
+
+    assert response["response_type"] == "error"
+    assert response["data"]["code"] == "failed_to_handle"
+    answer = speech(response)
+    assert "03:00" in answer
+    assert answer.startswith("The skin")
+    assert _state(hass, PLUG) == STATE_OFF
+    assert len(blocked) == 1
+
+
+async def test_turn_on_the_heating_pad_during_ice_says_when(
+    hass: HomeAssistant, assist: None
+) -> None:
+    """While an ice session runs, the answer names its end."""
+    await _press(hass, "button", "press", START_ICE)
+    response = await ask(hass, "turn on the heating pad")
+    assert response["response_type"] == "error"
+    assert "01:20" in speech(response)
+    assert _state(hass, PLUG) == STATE_OFF
+
+
+async def test_turn_off_the_heating_pad_ends_heat(
+    hass: HomeAssistant, assist: None
+) -> None:
+    """Saying "turn off the heating pad" ends heat and switches the plug off."""
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    response = await ask(hass, "turn off the heating pad")
+    assert response["response_type"] == "action_done"
+    assert _state(hass, PLUG) == STATE_OFF
+    assert [event.data["reason"] for event in ended] == ["stopped"]
+
+
+async def test_what_is_the_recovery_phase(hass: HomeAssistant, assist: None) -> None:
+    """Asking "what is the recovery phase" answers with the phase."""
+    response = await ask(hass, "what is the recovery phase")
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == "Recovery phase is rest"
+    assert response["data"]["success"][0]["id"] == PHASE
+
+
+async def test_is_the_skin_rest_on(hass: HomeAssistant, assist: None) -> None:
+    """Asking "is the skin rest on" answers no before a session, yes after one."""
+    response = await ask(hass, "is the skin rest on")
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == "No, off"
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    assert speech(await ask(hass, "is the skin rest on")) == "Yes"
+
+
+async def test_entities_get_their_own_name_as_alias(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
+) -> None:
+    """Each entity keeps its full name and gets its own name as an alias."""
+    for entity_id, alias in (
+        (HEATING_PAD, "Heating pad"),
+        (PHASE, "Recovery phase"),
+        (SKIN_REST, "Skin rest"),
+    ):
+        entry = entity_registry.async_get(entity_id)
+        assert entry is not None
+        assert entry.aliases == [er.COMPUTED_NAME, alias]
+
+
+async def test_aliases_the_user_changed_are_kept(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
+) -> None:
+    """The alias is only suggested once: a reload keeps the user's choice."""
+    entity_registry.async_update_entity(HEATING_PAD, aliases=["Warm pad"])
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    entry = entity_registry.async_get(HEATING_PAD)
+    assert entry is not None
+    assert entry.aliases == ["Warm pad"]
+
+
+async def test_second_recovery_keeps_full_names(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
+) -> None:
+    """A second person's entities get no alias that would be ambiguous."""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Anna",
+        data={CONF_NAME: "Anna", CONF_INJURY_DATE: "2026-11-01"},
+        options=dict(init_integration.options),
+        entry_id="01KRECOVERY000000000000002",
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+    entry = entity_registry.async_get("sensor.anna_recovery_phase")
+    assert entry is not None
+    assert entry.aliases == [er.COMPUTED_NAME]
+
+
+async def test_turn_on_is_explained_when_intent_loads_first(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Whichever loads first, Home Assistant's HassTurnOn handler gets replaced once."""
+    handlers = {h.intent_type: h for h in intent.async_get(hass)}
+    assert intent.INTENT_TURN_ON not in handlers
+    await _setup_assist(hass)
+    handlers = {h.intent_type: h for h in intent.async_get(hass)}
+    turn_on = handlers[intent.INTENT_TURN_ON]
+    assert type(turn_on) is HeatingPadOnOffIntentHandler
+    assert isinstance(turn_on, OnOffIntentHandler)
+    assert type(handlers[intent.INTENT_TURN_OFF]) is OnOffIntentHandler
+
+
+async def test_turn_on_is_explained_when_recovery_loads_later(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Intent already running when the recovery loads: HassTurnOn explains refusals too."""
+    await _setup_assist(hass)
+    original = {h.intent_type: h for h in intent.async_get(hass)}[intent.INTENT_TURN_ON]
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    turn_on = {h.intent_type: h for h in intent.async_get(hass)}[intent.INTENT_TURN_ON]
+    assert type(turn_on) is HeatingPadOnOffIntentHandler
+    assert vars(original).items() <= vars(turn_on).items()
+
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    assert "03:00" in speech(await ask(hass, "turn on the heating pad"))
+
+
+async def _handle(hass: HomeAssistant, intent_type: str, language: str = "en") -> str:
+    response = await intent.async_handle(
+        hass, "test", intent_type, {}, language=language
+    )
+    assert response.response_type in (
+        intent.IntentResponseType.QUERY_ANSWER,
+        intent.IntentResponseType.ERROR,
+    )
+    text: str = response.speech["plain"]["speech"]
+    return text
+
+
+async def test_intents_before_any_session(hass: HomeAssistant, assist: None) -> None:
+    """Without a session: none recorded, and heat is allowed now."""
+    assert (
+        await _handle(hass, INTENT_LAST_HEAT_SESSION)
+        == "No heat session is recorded yet."
+    )
+    assert (
+        await _handle(hass, INTENT_NEXT_HEAT_SESSION)
+        == "You can use the heating pad now."
+    )
+
+
+@pytest.mark.parametrize(
+    "entry_data",
+    [
+        {
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: "2026-11-25",
+            CONF_HEATING_PAD: PLUG,
+        }
+    ],
+)
+async def test_next_heat_in_the_ice_days(hass: HomeAssistant, assist: None) -> None:
+    """In the first days ice is recommended, not heat."""
+    assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
+        "The skin has rested, so a session is allowed now, "
+        "but ice is recommended today rather than heat."
+    )
+
+
+async def test_intents_during_heat(hass: HomeAssistant, assist: None) -> None:
+    """During heat: it runs until its end, and the pad is allowed after the rest."""
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    assert (
+        await _handle(hass, INTENT_LAST_HEAT_SESSION)
+        == "A heat session is running now, until 01:20."
+    )
+    assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
+        "The heating pad is on until 01:20. "
+        "After that the skin rests; you can use it again from 03:20."
+    )
+
+
+async def test_intents_during_ice(hass: HomeAssistant, assist: None) -> None:
+    """During ice: no heat recorded, and the pad is allowed after the ice and the rest."""
+    await _press(hass, "button", "press", START_ICE)
+    assert (
+        await _handle(hass, INTENT_LAST_HEAT_SESSION)
+        == "No heat session is recorded yet."
+    )
+    assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
+        "An ice session runs until 01:20. "
+        "After that the skin rests; you can use the heating pad from 03:20."
+    )
+
+
+async def test_intents_after_heat(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
+) -> None:
+    """After heat: how long ago in hours and minutes, and the end of the skin rest."""
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _advance(hass, freezer, timedelta(minutes=20))
+    assert _state(hass, PLUG) == STATE_OFF
+    assert (
+        await _handle(hass, INTENT_LAST_HEAT_SESSION)
+        == "Your last heat session ended just now."
+    )
+    await _advance(hass, freezer, timedelta(minutes=65))
+    assert (
+        await _handle(hass, INTENT_LAST_HEAT_SESSION)
+        == "Your last heat session ended 1 hour and 5 minutes ago."
+    )
+    assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
+        "Your skin is resting. You can use the heating pad again from 03:20."
+    )
+    await _advance(hass, freezer, timedelta(minutes=55))
+    assert (
+        await _handle(hass, INTENT_NEXT_HEAT_SESSION)
+        == "You can use the heating pad now."
+    )
+
+
+async def test_next_heat_tomorrow(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
+) -> None:
+    """A skin rest that ends after midnight says "tomorrow at"."""
+    await _advance(hass, freezer, timedelta(hours=22, minutes=30))  # 23:30 local
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
+        "Your skin is resting. You can use the heating pad again from tomorrow at 01:30."
+    )
+
+
+async def test_intents_name_each_recovery(
+    hass: HomeAssistant, assist: None, init_integration: MockConfigEntry
+) -> None:
+    """With two recoveries, each answer is named."""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Anna",
+        data={CONF_NAME: "Anna", CONF_INJURY_DATE: "2026-11-01"},
+        options=dict(init_integration.options),
+        entry_id="01KRECOVERY000000000000002",
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    assert await _handle(hass, INTENT_LAST_HEAT_SESSION) == (
+        "Back recovery: A heat session is running now, until 01:20. "
+        "Anna: No heat session is recorded yet."
+    )
+
+
+async def test_intents_without_recovery(hass: HomeAssistant) -> None:
+    """Without a loaded recovery the answer says so."""
+    await _setup_assist(hass)
+    entry = MockConfigEntry(domain=DOMAIN, data={CONF_INJURY_DATE: "2026-11-20"})
+    entry.add_to_hass(hass)
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert (
+        await _handle(hass, INTENT_NEXT_HEAT_SESSION) == "No back recovery is set up."
+    )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (0, "0 minutes"),
+        (1, "1 minute"),
+        (59, "59 minutes"),
+        (60, "1 hour"),
+        (61, "1 hour and 1 minute"),
+        (125, "2 hours and 5 minutes"),
+        (1440, "1 day"),
+        (1500, "1 day and 1 hour"),
+        (2 * 1440 + 5, "2 days and 5 minutes"),
+        (3 * 1440 + 125, "3 days and 2 hours"),
+    ],
+)
+def test_duration_text(minutes: int, said: str) -> None:
+    """Durations are said with their two largest parts."""
+    assert duration_text(ENGLISH, minutes) == said
+
+
+@pytest.fixture
+def config_with_sentences(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Copy the repository's custom_sentences into a configuration folder."""
+    shutil.copytree(REPO_SENTENCES, tmp_path / "custom_sentences")
+    hass.config.config_dir = str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        (
+            "how long since my last heat session",
+            "Your last heat session ended 1 hour and 5 minutes ago.",
+        ),
+        (
+            "when was my last heat session",
+            "Your last heat session ended 1 hour and 5 minutes ago.",
+        ),
+        (
+            "when can I use the heating pad again",
+            "Your skin is resting. You can use the heating pad again from 03:20.",
+        ),
+        (
+            "when is the next session allowed",
+            "Your skin is resting. You can use the heating pad again from 03:20.",
+        ),
+    ],
+)
+async def test_custom_sentences(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    config_with_sentences: None,
+    assist: None,
+    text: str,
+    answer: str,
+) -> None:
+    """The shipped custom sentences reach our intents through the default agent."""
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _advance(hass, freezer, timedelta(minutes=20))
+    await _advance(hass, freezer, timedelta(minutes=65))
+    response = await ask(hass, text)
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == answer
+
+
+def _entity_id(hass: HomeAssistant, platform: str, key: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        platform, DOMAIN, f"{ENTRY_ID}_{key}"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
+@pytest.fixture
+def german(hass: HomeAssistant) -> None:
+    """Run Home Assistant in German (before the recovery names its entities)."""
+    hass.config.language = "de"
+
+
+@pytest.fixture
+async def german_assist(
+    hass: HomeAssistant,
+    german: None,
+    config_with_sentences: None,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Set up Assist in German with the shipped sentences; expose the sensors."""
+    await _setup_assist(hass)
+    for platform, key in (("sensor", "phase"), ("binary_sensor", "skin_rest")):
+        async_expose_entity(hass, "conversation", _entity_id(hass, platform, key), True)
+
+
+async def test_voice_in_german(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, german_assist: None
+) -> None:
+    """The built-in German sentences work on the German aliases, with German answers."""
+    pad = _entity_id(hass, "switch", "heating_pad")
+    assert pad == "switch.back_recovery_heizkissen"
+    entry = er.async_get(hass).async_get(pad)
+    assert entry is not None
+    assert entry.aliases == [er.COMPUTED_NAME, "Heizkissen"]
+
+    response = await ask(hass, "schalte das Heizkissen ein", "de")
+    assert response["response_type"] == "action_done"
+    assert _state(hass, PLUG) == STATE_ON
+    response = await ask(hass, "schalte das Heizkissen aus", "de")
+    assert response["response_type"] == "action_done"
+    assert _state(hass, PLUG) == STATE_OFF
+
+    response = await ask(hass, "schalte das Heizkissen ein", "de")
+    assert response["response_type"] == "error"
+    assert speech(response) == (
+        "Die Haut ruht. Kälte oder Wärme ist wieder ab 03:00 (Ortszeit) erlaubt."
+    )
+    assert _state(hass, PLUG) == STATE_OFF
+
+    response = await ask(hass, "ist die Hautruhe an", "de")
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == "Ja"
+    response = await ask(hass, "was ist die Erholungsphase", "de")
+    assert response["response_type"] == "query_answer"
+    assert speech(response).startswith("Erholungsphase ist")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        (
+            "wie lange ist meine letzte Wärmeanwendung her",
+            "Deine letzte Wärmeanwendung endete vor 1 Stunde und 5 Minuten.",
+        ),
+        (
+            "wann kann ich das Heizkissen wieder benutzen",
+            "Deine Haut ruht. Du kannst das Heizkissen ab 03:20 wieder benutzen.",
+        ),
+    ],
+)
+async def test_custom_sentences_in_german(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    german_assist: None,
+    text: str,
+    answer: str,
+) -> None:
+    """The shipped German sentences reach our intents and answer in German."""
+    await _press(hass, "switch", "turn_on", _entity_id(hass, "switch", "heating_pad"))
+    await _advance(hass, freezer, timedelta(minutes=20))
+    await _advance(hass, freezer, timedelta(minutes=65))
+    response = await ask(hass, text, "de")
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == answer
+
+
+def _samples(language: str) -> list[tuple[str, str]]:
+    """Return every (intent, sentence) the shipped sentence file allows."""
+    data = load_yaml_dict(REPO_SENTENCES / language / "back_recovery.yaml")
+    assert data["language"] == language
+    return [
+        (name, " ".join(text.split()))
+        for name, text in sample_intents(Intents.from_dict(dict(data)))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "answers"),
+    [
+        (
+            "en",
+            {
+                INTENT_LAST_HEAT_SESSION: "Your last heat session ended 1 hour "
+                "and 5 minutes ago.",
+                INTENT_NEXT_HEAT_SESSION: "Your skin is resting. You can use the "
+                "heating pad again from 03:20.",
+            },
+        ),
+        (
+            "de",
+            {
+                INTENT_LAST_HEAT_SESSION: "Deine letzte Wärmeanwendung endete vor "
+                "1 Stunde und 5 Minuten.",
+                INTENT_NEXT_HEAT_SESSION: "Deine Haut ruht. Du kannst das "
+                "Heizkissen ab 03:20 wieder benutzen.",
+            },
+        ),
+    ],
+)
+async def test_every_shipped_sentence_reaches_its_intent(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    config_with_sentences: None,
+    assist: None,
+    language: str,
+    answers: dict[str, str],
+) -> None:
+    """Each sentence the files allow is answered by its intent, not a built-in one."""
+    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await _advance(hass, freezer, timedelta(minutes=20))
+    await _advance(hass, freezer, timedelta(minutes=65))
+    samples = _samples(language)
+    assert {name for name, _ in samples} == set(answers)
+    for name, sentence in samples:
+        response = await ask(hass, sentence, language)
+        assert speech(response) == answers[name], sentence

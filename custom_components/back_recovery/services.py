@@ -31,9 +31,7 @@ START_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
         vol.Optional(ATTR_MINUTES): vol.Coerce(int),
     }
 )
-SET_PHASE_SCHEMA = ENTRY_SCHEMA.extend(
-    {vol.Required(ATTR_PHASE): cv.string}
-)
+SET_PHASE_SCHEMA = ENTRY_SCHEMA.extend({vol.Required(ATTR_PHASE): cv.string})
 LOG_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
     {
         vol.Required(ATTR_MODALITY): vol.In([m.value for m in Modality]),

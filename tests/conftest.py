@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -20,9 +20,11 @@ from custom_components.back_recovery.const import (
     DOMAIN,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
 PLUG = "switch.heating_pad_plug"
+SECOND_PLUG = "switch.second_plug"
 PLUG_POWER = "input_boolean.heating_pad_power"
 PLUG_ONLINE = "input_boolean.heating_pad_online"
 ENTRY_ID = "01KRECOVERY000000000000001"
@@ -121,9 +123,47 @@ async def init_integration(
 
 
 @pytest.fixture
-def mock_setup_entry() -> Generator[AsyncMock]:
-    """Skip entry setup in flow tests."""
-    with patch(
-        "custom_components.back_recovery.async_setup_entry", return_value=True
-    ) as mock:
+async def mock_setup_entry(hass: HomeAssistant) -> AsyncGenerator[AsyncMock]:
+    """Skip entry setup in flow tests, and unload those entries without the engine."""
+    with (
+        patch(
+            "custom_components.back_recovery.async_setup_entry", return_value=True
+        ) as mock,
+        patch("custom_components.back_recovery.async_unload_entry", return_value=True),
+    ):
         yield mock
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
+
+
+def entity_state(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def hider_of(
+    registry: er.EntityRegistry, entity_id: str
+) -> er.RegistryEntryHider | None:
+    """Return who hid an entity that must be registered."""
+    entry = registry.async_get(entity_id)
+    assert entry is not None, entity_id
+    return entry.hidden_by
+
+
+@pytest.fixture
+async def second_plug(hass: HomeAssistant, plug: str) -> str:
+    """Set up a second plug: an optimistic template switch, switched off."""
+    entry = MockConfigEntry(
+        domain="template",
+        title="Second plug",
+        options={"name": "Second plug", "template_type": "switch"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
+    )
+    await hass.async_block_till_done()
+    return SECOND_PLUG

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Any, cast
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock
 
 from freezegun.api import FrozenDateTimeFactory
 import probatio
@@ -45,54 +44,9 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.translation import async_get_translations
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import ENTRY_ID, PLUG, SECOND_PLUG, entity_state, hider_of
 
-SECOND_PLUG = "switch.second_plug"
 HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the state of an entity that must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def _hidden_by(
-    registry: er.EntityRegistry, entity_id: str
-) -> er.RegistryEntryHider | None:
-    """Return who hid an entity that must be registered."""
-    entry = registry.async_get(entity_id)
-    assert entry is not None, entity_id
-    return entry.hidden_by
-
-
-@pytest.fixture
-async def second_plug(hass: HomeAssistant, plug: str) -> str:
-    """Set up a second plug: an optimistic template switch, switched off."""
-    entry = MockConfigEntry(
-        domain="template",
-        title="Second plug",
-        options={"name": "Second plug", "template_type": "switch"},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
-    )
-    await hass.async_block_till_done()
-    return SECOND_PLUG
-
-
-@pytest.fixture
-async def mock_setup_entry(
-    hass: HomeAssistant, mock_setup_entry: AsyncMock
-) -> AsyncGenerator[AsyncMock]:
-    """Skip entry setup, and unload the entries that were never set up as such."""
-    with patch("custom_components.back_recovery.async_unload_entry", return_value=True):
-        yield mock_setup_entry
-        for entry in hass.config_entries.async_entries(DOMAIN):
-            await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
@@ -436,7 +390,7 @@ async def test_user_flow_sets_up_the_entry(
         "switch", DOMAIN, f"{entry.entry_id}_heating_pad"
     )
     assert pad == "switch.alex_heating_pad"
-    assert _state(hass, pad) == STATE_OFF
+    assert entity_state(hass, pad) == STATE_OFF
 
 
 # The reconfigure flow.
@@ -494,8 +448,8 @@ async def test_reconfigure_flow_moves_to_another_plug(
     assert engine is not old_engine
     assert engine.plug_entity_id == SECOND_PLUG
     assert engine.days_since_injury == 24
-    assert _hidden_by(entity_registry, PLUG) is None
-    assert _hidden_by(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
+    assert hider_of(entity_registry, PLUG) is None
+    assert hider_of(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
     assert [device.name for device in devices] == ["Alex"]
     state = hass.states.get(HEATING_PAD_SWITCH)
@@ -526,7 +480,7 @@ async def test_reconfigure_flow_keeps_its_own_plug(
     assert result["reason"] == "reconfigure_successful"
     assert mock_config_entry.data[CONF_HEATING_PAD] == PLUG
     assert mock_config_entry.title == "Alex"
-    assert _hidden_by(entity_registry, PLUG) is er.RegistryEntryHider.INTEGRATION
+    assert hider_of(entity_registry, PLUG) is er.RegistryEntryHider.INTEGRATION
 
 
 async def test_reconfigure_flow_refuses_a_plug_in_use(
@@ -609,7 +563,7 @@ async def test_reconfigure_flow_gives_up_the_plug(
     assert CONF_HEATING_PAD not in init_integration.data
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data.engine.plug_entity_id is None
-    assert _hidden_by(entity_registry, PLUG) is None
+    assert hider_of(entity_registry, PLUG) is None
     assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
     assert hass.states.get(HEATING_PAD_SWITCH) is None
 
@@ -623,7 +577,7 @@ async def test_reconfigure_flow_unchanged_does_not_reload(
         "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
     )
     await hass.async_block_till_done()
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
     result = await init_integration.start_reconfigure_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
@@ -639,7 +593,7 @@ async def test_reconfigure_flow_unchanged_does_not_reload(
     assert result["reason"] == "reconfigure_successful"
     assert init_integration.runtime_data.engine is engine
     assert engine.running is not None
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
 
 
 # The options flow.
@@ -898,7 +852,7 @@ async def test_options_change_does_not_reload(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.runtime_data.engine is engine
     assert engine.running is running
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
     assert engine.log.settings.session_minutes == 10
     assert engine.schedule.rest_weeks == 1
     phase = hass.states.get("sensor.back_recovery_recovery_phase")

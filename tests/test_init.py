@@ -28,9 +28,8 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG, PLUG_CONFIG
+from .conftest import ENTRY_ID, PLUG, PLUG_CONFIG, SECOND_PLUG, entity_state, hider_of
 
-SECOND_PLUG = "switch.second_plug"
 SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
 HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
 MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
@@ -40,39 +39,6 @@ STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
 def _entry_state(entry: MockConfigEntry) -> ConfigEntryState:
     """Return the entry's state (read afresh after awaiting)."""
     return entry.state
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the state of an entity that must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def _hidden_by(
-    registry: er.EntityRegistry, entity_id: str
-) -> er.RegistryEntryHider | None:
-    """Return who hid an entity that must be registered."""
-    entry = registry.async_get(entity_id)
-    assert entry is not None, entity_id
-    return entry.hidden_by
-
-
-@pytest.fixture
-async def second_plug(hass: HomeAssistant, plug: str) -> str:
-    """Set up a second plug: an optimistic template switch, switched off."""
-    entry = MockConfigEntry(
-        domain="template",
-        title="Second plug",
-        options={"name": "Second plug", "template_type": "switch"},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
-    )
-    await hass.async_block_till_done()
-    return SECOND_PLUG
 
 
 @pytest.fixture
@@ -115,7 +81,7 @@ async def test_setup_entry(
     assert entities
     assert {entity.device_id for entity in entities} == {devices[0].id}
     assert all(entity.unique_id.startswith(f"{ENTRY_ID}_") for entity in entities)
-    assert _state(hass, HEATING_PAD_SWITCH) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD_SWITCH) == STATE_OFF
     assert not ir.async_get(hass).issues
 
 
@@ -203,7 +169,7 @@ async def test_reload_keeps_the_history(
     await hass.async_block_till_done()
 
     assert init_integration.runtime_data.engine.last_session_end == last_end
-    assert _state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
 
 
 async def test_unload_during_heat_switches_the_plug_off(
@@ -212,12 +178,12 @@ async def test_unload_during_heat_switches_the_plug_off(
     """Test unloading during a heat session switches the plug off (reason unloaded)."""
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     await _start_heat(hass)
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
 
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()
 
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert [event.data["reason"] for event in ended] == ["unloaded"]
 
 
@@ -253,24 +219,24 @@ async def test_second_entry_works_independently(
             device_registry, SECOND_ENTRY_ID
         )
     ] == ["Sam"]
-    assert _state(hass, "sensor.sam_recovery_phase") == "rehabilitation"
-    assert _state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+    assert entity_state(hass, "sensor.sam_recovery_phase") == "rehabilitation"
+    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
 
     await _start_heat(hass, SECOND_ENTRY_ID)
 
-    assert _state(hass, SECOND_PLUG) == STATE_ON
-    assert _state(hass, PLUG) == STATE_OFF
-    assert _state(hass, "binary_sensor.sam_session_active") == STATE_ON
-    assert _state(hass, "binary_sensor.back_recovery_session_active") == STATE_OFF
+    assert entity_state(hass, SECOND_PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, "binary_sensor.sam_session_active") == STATE_ON
+    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_OFF
     # The first person can still start a session: the rest gap is per entry.
     await _start_heat(hass, ENTRY_ID)
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
 
     assert await hass.config_entries.async_unload(SECOND_ENTRY_ID)
     await hass.async_block_till_done()
 
-    assert _state(hass, SECOND_PLUG) == STATE_OFF
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, SECOND_PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_ON
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data.engine.running is not None
 
@@ -318,7 +284,7 @@ async def test_remove_entry_unhides_the_plug(
     assert await hass.config_entries.async_remove(ENTRY_ID)
     await hass.async_block_till_done()
 
-    assert _hidden_by(entity_registry, PLUG) is None
+    assert hider_of(entity_registry, PLUG) is None
 
 
 async def test_remove_entry_keeps_a_plug_the_user_hid(
@@ -332,7 +298,7 @@ async def test_remove_entry_keeps_a_plug_the_user_hid(
     assert await hass.config_entries.async_remove(ENTRY_ID)
     await hass.async_block_till_done()
 
-    assert _hidden_by(entity_registry, PLUG) is er.RegistryEntryHider.USER
+    assert hider_of(entity_registry, PLUG) is er.RegistryEntryHider.USER
 
 
 async def test_remove_entry_without_plug(
@@ -386,8 +352,8 @@ async def test_renamed_plug_is_followed(
 
     await _start_heat(hass)
 
-    assert _state(hass, "switch.bedroom_plug") == STATE_ON
-    assert _state(hass, HEATING_PAD_SWITCH) == STATE_ON
+    assert entity_state(hass, "switch.bedroom_plug") == STATE_ON
+    assert entity_state(hass, HEATING_PAD_SWITCH) == STATE_ON
 
 
 async def test_removed_plug_raises_a_repair_issue(
@@ -410,7 +376,7 @@ async def test_removed_plug_raises_a_repair_issue(
     }
     assert issue.data == {"entry_id": ENTRY_ID}
     assert init_integration.state is ConfigEntryState.LOADED
-    assert _state(hass, HEATING_PAD_SWITCH) == "unavailable"
+    assert entity_state(hass, HEATING_PAD_SWITCH) == "unavailable"
 
 
 async def test_missing_plug_raises_the_issue_at_once_when_started(
@@ -459,7 +425,7 @@ async def test_plug_set_up_late_raises_no_issue(
 
     assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
     await _start_heat(hass)
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
 
 
 async def test_plug_back_clears_the_issue_at_start(

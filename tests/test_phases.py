@@ -34,7 +34,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .conftest import ENTRY_ID
+from .conftest import ENTRY_ID, entity_state
 
 PHASE = "sensor.back_recovery_recovery_phase"
 DAYS = "sensor.back_recovery_days_since_injury"
@@ -106,12 +106,6 @@ def _engine(entry: MockConfigEntry) -> RecoveryEngine:
     return engine
 
 
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
-
-
 def _attr(hass: HomeAssistant, name: str) -> Any:
     state = hass.states.get(PHASE)
     assert state is not None
@@ -147,9 +141,9 @@ async def test_walk_through_the_whole_schedule(
             await _move_to(hass, freezer, _midnight(day))
         fired_on.extend(day for _ in range(len(events) - len(fired_on)))
         assert (
-            _state(hass, PHASE),
-            _state(hass, THERAPY),
-            _state(hass, DAYS),
+            entity_state(hass, PHASE),
+            entity_state(hass, THERAPY),
+            entity_state(hass, DAYS),
         ) == (
             expected.phase_on(day).value,
             expected.recommended_therapy(day).value,
@@ -202,7 +196,7 @@ async def test_one_timer_and_no_polling(
     state = hass.states.get(PHASE)
     assert state is not None
     assert state.last_reported > reported
-    assert _state(hass, DAYS) == "1"
+    assert entity_state(hass, DAYS) == "1"
     assert engine.as_diagnostics()["timers"] == ["midnight"]
 
 
@@ -230,16 +224,16 @@ async def test_phase_changes_at_local_midnight_far_from_utc(
     assert dt_util.as_local(utc_of_midnight).hour == 0
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     await _setup(hass, new_day - timedelta(weeks=6))
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == new_day.isoformat()
     assert midnight_timers == [utc_of_midnight]
 
     await _move_to(hass, freezer, utc_of_midnight - timedelta(seconds=1))
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert events == []
     await _move_to(hass, freezer, utc_of_midnight)
-    assert _state(hass, PHASE) == "rehabilitation"
-    assert _state(hass, DAYS) == "42"
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, DAYS) == "42"
     assert _changes(events) == [("rest", "rehabilitation")]
 
 
@@ -271,19 +265,19 @@ async def test_phase_changes_at_midnight_after_a_dst_change(
     dst_day = _midnight(boundary - timedelta(days=1))
     assert midnight_timers == [dst_day]
     await _move_to(hass, freezer, dst_day)
-    assert _state(hass, DAYS) == "6"
+    assert entity_state(hass, DAYS) == "6"
     # The one timer now points at the next local midnight, 25 or 23 hours on.
     assert midnight_timers == [dst_day, boundary_utc]
     assert boundary_utc - dst_day == timedelta(hours=day_hours)
     # 24 hours after that midnight is still the DST day (25 h) or already past it (23 h).
     await _move_to(hass, freezer, boundary_utc - timedelta(seconds=1))
-    assert _state(hass, PHASE) == "rest"
-    assert _state(hass, DAYS) == "6"
+    assert entity_state(hass, PHASE) == "rest"
+    assert entity_state(hass, DAYS) == "6"
     await _move_to(hass, freezer, boundary_utc)
-    assert _state(hass, PHASE) == "rehabilitation"
-    assert _state(hass, DAYS) == "7"
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, DAYS) == "7"
     await _move_to(hass, freezer, boundary_utc + timedelta(hours=25))
-    assert _state(hass, DAYS) == "8"
+    assert entity_state(hass, DAYS) == "8"
     assert _changes(events) == [("rest", "rehabilitation")]
 
 
@@ -294,13 +288,13 @@ async def test_phase_starts_on_a_leap_day(
     freezer.move_to(datetime(2028, 2, 28, 20, 0, tzinfo=dt_util.UTC))
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     await _setup(hass, date(2028, 1, 18))
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == "2028-02-29"
     await _move_to(hass, freezer, _midnight(date(2028, 2, 29)))
-    assert _state(hass, PHASE) == "rehabilitation"
-    assert _state(hass, DAYS) == "42"
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, DAYS) == "42"
     await _move_to(hass, freezer, _midnight(date(2028, 3, 1)))
-    assert _state(hass, DAYS) == "43"
+    assert entity_state(hass, DAYS) == "43"
     assert _changes(events) == [("rest", "rehabilitation")]
 
 
@@ -354,9 +348,9 @@ async def test_sensors_for_an_injury_date(
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     await _setup(hass, injury)
     assert (
-        _state(hass, PHASE),
-        _state(hass, DAYS),
-        _state(hass, THERAPY),
+        entity_state(hass, PHASE),
+        entity_state(hass, DAYS),
+        entity_state(hass, THERAPY),
         _attr(hass, "phase_started"),
         _attr(hass, "next_phase"),
         _attr(hass, "next_phase_starts"),
@@ -393,9 +387,9 @@ async def test_lengths_at_the_limits(
     phases = [phase.value for phase in Phase]
     for index, boundary in enumerate(boundaries):
         await _move_to(hass, freezer, _midnight(boundary) - timedelta(seconds=1))
-        assert _state(hass, PHASE) == phases[index]
+        assert entity_state(hass, PHASE) == phases[index]
         await _move_to(hass, freezer, _midnight(boundary))
-        assert _state(hass, PHASE) == phases[index + 1]
+        assert entity_state(hass, PHASE) == phases[index + 1]
         assert len(events) == index + 1
     assert _changes(events) == list(zip(phases, phases[1:], strict=False))
 
@@ -407,9 +401,9 @@ async def test_ice_days_at_the_limits(
     """Ice on the injury date and ``ice_days`` days after it, then heat at local midnight."""
     await _setup(hass, TODAY, {CONF_ICE_DAYS: ice_days})
     await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=heat_from - 1)))
-    assert _state(hass, THERAPY) == "ice"
+    assert entity_state(hass, THERAPY) == "ice"
     await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=heat_from)))
-    assert _state(hass, THERAPY) == "heat"
+    assert entity_state(hass, THERAPY) == "heat"
 
 
 async def test_options_change_recomputes_at_once(
@@ -418,19 +412,19 @@ async def test_options_change_recomputes_at_once(
     """Shorter rest moves the phase on at once, fires once and survives a reload."""
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(weeks=3))
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
 
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_REST_WEEKS: 2}
     )
     await hass.async_block_till_done()
-    assert _state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert _attr(hass, "phase_started") == "2026-11-18"
     assert _changes(events) == [("rest", "rehabilitation")]
 
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert _state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert len(events) == 1
 
 
@@ -440,13 +434,13 @@ async def test_options_change_without_phase_change_fires_nothing(
     """Longer return to activity moves the next dates but not today's phase: no event."""
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(weeks=13))
-    assert _state(hass, PHASE) == "return_to_activity"
+    assert entity_state(hass, PHASE) == "return_to_activity"
     assert _attr(hass, "next_phase_starts") == "2027-02-10"
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_RETURN_WEEKS: 20}
     )
     await hass.async_block_till_done()
-    assert _state(hass, PHASE) == "return_to_activity"
+    assert entity_state(hass, PHASE) == "return_to_activity"
     assert _attr(hass, "next_phase_starts") == "2027-04-07"
     assert events == []
 
@@ -456,12 +450,12 @@ async def test_ice_days_option_changes_the_therapy_at_once(
 ) -> None:
     """More ice days turn the recommended therapy back to ice without a reload."""
     entry = await _setup(hass, TODAY - timedelta(days=3))
-    assert _state(hass, THERAPY) == "heat"
+    assert entity_state(hass, THERAPY) == "heat"
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_ICE_DAYS: 5}
     )
     await hass.async_block_till_done()
-    assert _state(hass, THERAPY) == "ice"
+    assert entity_state(hass, THERAPY) == "ice"
 
 
 async def test_set_phase_recomputes_and_persists(
@@ -476,20 +470,20 @@ async def test_set_phase_recomputes_and_persists(
         {"config_entry_id": entry.entry_id, "phase": "rehabilitation"},
         blocking=True,
     )
-    assert _state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert _attr(hass, "phase_started") == "2026-11-25"
     assert _attr(hass, "next_phase_starts") == "2027-01-06"
     assert _changes(events) == [("rest", "rehabilitation")]
 
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert _state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert _attr(hass, "phase_started") == "2026-11-25"
     assert len(events) == 1
 
     # The rebased schedule goes on at its own midnights after the reload.
     await _move_to(hass, freezer, _midnight(date(2027, 1, 6)))
-    assert _state(hass, PHASE) == "return_to_activity"
+    assert entity_state(hass, PHASE) == "return_to_activity"
     assert _changes(events)[1:] == [("rehabilitation", "return_to_activity")]
 
 
@@ -505,7 +499,7 @@ async def test_set_phase_to_the_current_phase_fires_nothing(
         {"config_entry_id": entry.entry_id, "phase": "rest"},
         blocking=True,
     )
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "phase_started") == "2026-11-25"
     assert _attr(hass, "next_phase_starts") == "2027-01-06"
     assert events == []
@@ -521,16 +515,16 @@ async def test_set_phase_recovered_and_back_to_rest(
     await hass.services.async_call(
         DOMAIN, "set_phase", {**data, "phase": "recovered"}, blocking=True
     )
-    assert _state(hass, PHASE) == "recovered"
+    assert entity_state(hass, PHASE) == "recovered"
     assert _attr(hass, "next_phase") is None
     assert _attr(hass, "next_phase_starts") is None
 
     await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=1)))
-    assert _state(hass, PHASE) == "recovered"
+    assert entity_state(hass, PHASE) == "recovered"
     await hass.services.async_call(
         DOMAIN, "set_phase", {**data, "phase": "rest"}, blocking=True
     )
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "phase_started") == "2026-11-26"
     assert _attr(hass, "next_phase_starts") == "2027-01-07"
     assert _changes(events) == [("rest", "recovered"), ("recovered", "rest")]
@@ -555,7 +549,7 @@ async def test_set_phase_unknown_is_refused_by_the_engine(hass: HomeAssistant) -
         "rest, rehabilitation, return_to_activity, recovered"
     )
     assert engine.schedule is before
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert events == []
 
 
@@ -579,14 +573,14 @@ async def test_change_while_stopped_fires_once_on_start(
     """A boundary passed while the entry was not loaded fires once when it loads again."""
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=41))
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
     freezer.move_to(_midnight(TODAY + timedelta(days=3)))
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert _state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert _changes(events) == [("rest", "rehabilitation")]
 
     assert await hass.config_entries.async_reload(entry.entry_id)
@@ -650,7 +644,7 @@ async def test_malformed_stored_phase_keeps_the_sessions(
     assert entry.state is ConfigEntryState.LOADED
     assert len(_engine(entry).log.sessions) == 1
     assert _engine(entry).schedule.anchor_date is None
-    assert _state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, PHASE) == "rehabilitation"
 
 
 async def test_two_entries_stay_independent(
@@ -667,8 +661,8 @@ async def test_two_entries_stay_independent(
         name="Second recovery",
     )
     other = "sensor.second_recovery_recovery_phase"
-    assert _state(hass, PHASE) == "rest"
-    assert _state(hass, other) == "rest"
+    assert entity_state(hass, PHASE) == "rest"
+    assert entity_state(hass, other) == "rest"
 
     await hass.services.async_call(
         DOMAIN,
@@ -676,12 +670,12 @@ async def test_two_entries_stay_independent(
         {"config_entry_id": second.entry_id, "phase": "return_to_activity"},
         blocking=True,
     )
-    assert _state(hass, other) == "return_to_activity"
-    assert _state(hass, PHASE) == "rest"
+    assert entity_state(hass, other) == "return_to_activity"
+    assert entity_state(hass, PHASE) == "rest"
 
     await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=1)))
-    assert _state(hass, PHASE) == "rehabilitation"
-    assert _state(hass, other) == "return_to_activity"
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, other) == "return_to_activity"
     assert [(e.data["config_entry_id"], e.data["to_phase"]) for e in events] == [
         (second.entry_id, "return_to_activity"),
         (first.entry_id, "rehabilitation"),

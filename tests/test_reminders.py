@@ -54,7 +54,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG, PLUG_POWER
+from .conftest import ENTRY_ID, PLUG, PLUG_POWER, entity_state
 
 PHONE = "notify.phone"
 KITCHEN = "assist_satellite.kitchen"
@@ -62,13 +62,6 @@ HEATING_PAD = "switch.back_recovery_heating_pad"
 START_ICE = "button.back_recovery_start_ice_session"
 
 type Behaviour = Callable[[], Awaitable[None]]
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state; it must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 async def _deliver() -> None:
@@ -351,7 +344,7 @@ async def test_heat_session_reminders_reach_notify_and_satellite(
     assert kitchen.inbox.messages[1:] == [HEADS_UP_HEAT]
 
     await _advance(hass, freezer, timedelta(minutes=2))
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert phone.inbox.messages[2:] == [COMPLETED_HEAT]
     assert kitchen.inbox.messages[2:] == [COMPLETED_HEAT]
 
@@ -425,11 +418,11 @@ async def test_phase_change_reminder(
     expected: list[str],
 ) -> None:
     """At local midnight the new phase is announced in words, unless switched off."""
-    assert _state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
     await _advance(hass, freezer, timedelta(hours=22, minutes=59))
     assert phone.inbox.messages == []
     await _advance(hass, freezer, timedelta(minutes=1))
-    assert _state(hass, "sensor.back_recovery_recovery_phase") == "rehabilitation"
+    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rehabilitation"
     assert phone.inbox.messages == expected
     assert kitchen.inbox.messages == expected
 
@@ -535,7 +528,7 @@ async def test_failing_targets_are_logged_once_and_delay_nothing(
     caplog.set_level(logging.WARNING, "custom_components.back_recovery.reminders")
 
     await _turn_on_pad(hass)
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
     # The slow target still waits; the others have their message already.
     await _until(lambda: bool(phone.inbox.messages and kitchen.inbox.messages))
     assert phone.inbox.messages == [STARTED_HEAT]
@@ -546,8 +539,8 @@ async def test_failing_targets_are_logged_once_and_delay_nothing(
     await hass.services.async_call(
         "switch", "turn_off", {"entity_id": HEATING_PAD}, blocking=True
     )
-    assert _state(hass, PLUG) == STATE_OFF
-    assert _state(hass, PLUG_POWER) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG_POWER) == STATE_OFF
 
     freezer.tick(timedelta(seconds=SEND_TIMEOUT - 1))
     async_fire_time_changed(hass)
@@ -709,4 +702,4 @@ async def test_reminders_stop_with_the_entry(
     await hass.async_block_till_done()
     await _advance(hass, freezer, timedelta(hours=3))
     assert phone.inbox.messages == [STARTED_HEAT]
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF

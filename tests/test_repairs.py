@@ -22,44 +22,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import ENTRY_ID, PLUG, SECOND_PLUG, entity_state, hider_of
 
-SECOND_PLUG = "switch.second_plug"
 HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
 MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the state of an entity that must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def _hidden_by(
-    registry: er.EntityRegistry, entity_id: str
-) -> er.RegistryEntryHider | None:
-    """Return who hid an entity that must be registered."""
-    entry = registry.async_get(entity_id)
-    assert entry is not None, entity_id
-    return entry.hidden_by
-
-
-@pytest.fixture
-async def second_plug(hass: HomeAssistant, plug: str) -> str:
-    """Set up a second plug: an optimistic template switch, switched off."""
-    entry = MockConfigEntry(
-        domain="template",
-        title="Second plug",
-        options={"name": "Second plug", "template_type": "switch"},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.services.async_call(
-        "switch", "turn_off", {"entity_id": SECOND_PLUG}, blocking=True
-    )
-    await hass.async_block_till_done()
-    return SECOND_PLUG
 
 
 @pytest.fixture
@@ -147,13 +113,13 @@ async def test_fix_flow_picks_another_plug(
     assert plug_removed.runtime_data.engine is not engine
     assert plug_removed.runtime_data.engine.plug_entity_id == SECOND_PLUG
     assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-    assert _hidden_by(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
+    assert hider_of(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
 
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
     )
     await hass.async_block_till_done()
-    assert _state(hass, SECOND_PLUG) == STATE_ON
+    assert entity_state(hass, SECOND_PLUG) == STATE_ON
 
 
 async def test_fix_flow_picks_no_plug(

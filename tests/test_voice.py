@@ -39,7 +39,7 @@ from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import ENTRY_ID, PLUG, entity_state
 
 HEATING_PAD = "switch.back_recovery_heating_pad"
 PHASE = "sensor.back_recovery_recovery_phase"
@@ -57,13 +57,6 @@ ENGLISH = {
     "duration_days": "{count} days",
     "duration_and": "{first} and {second}",
 }
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state; it must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 async def _setup_assist(hass: HomeAssistant) -> None:
@@ -123,8 +116,8 @@ async def test_turn_on_the_heating_pad_starts_heat(
     response = await ask(hass, "turn on the heating pad")
     assert response["response_type"] == "action_done"
     assert response["data"]["success"][0]["id"] == HEATING_PAD
-    assert _state(hass, PLUG) == STATE_ON
-    assert _state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
 
 async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
@@ -133,7 +126,7 @@ async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
     """During the skin rest the pad stays off and the answer says when heat is allowed."""
     await _press(hass, "switch", "turn_on", HEATING_PAD)
     await _press(hass, "switch", "turn_off", HEATING_PAD)
-    assert _state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_ON
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
 
     response = await ask(hass, "turn on the heating pad")
@@ -143,7 +136,7 @@ async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
     answer = speech(response)
     assert "03:00" in answer
     assert answer.startswith("The skin")
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert len(blocked) == 1
 
 
@@ -155,7 +148,7 @@ async def test_turn_on_the_heating_pad_during_ice_says_when(
     response = await ask(hass, "turn on the heating pad")
     assert response["response_type"] == "error"
     assert "01:20" in speech(response)
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
 
 
 async def test_turn_off_the_heating_pad_ends_heat(
@@ -166,7 +159,7 @@ async def test_turn_off_the_heating_pad_ends_heat(
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     response = await ask(hass, "turn off the heating pad")
     assert response["response_type"] == "action_done"
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert [event.data["reason"] for event in ended] == ["stopped"]
 
 
@@ -339,7 +332,7 @@ async def test_intents_after_heat(
     """After heat: how long ago in hours and minutes, and the end of the skin rest."""
     await _press(hass, "switch", "turn_on", HEATING_PAD)
     await _advance(hass, freezer, timedelta(minutes=20))
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "Your last heat session ended just now."
@@ -511,17 +504,17 @@ async def test_voice_in_german(
 
     response = await ask(hass, "schalte das Heizkissen ein", "de")
     assert response["response_type"] == "action_done"
-    assert _state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
     response = await ask(hass, "schalte das Heizkissen aus", "de")
     assert response["response_type"] == "action_done"
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
 
     response = await ask(hass, "schalte das Heizkissen ein", "de")
     assert response["response_type"] == "error"
     assert speech(response) == (
         "Die Haut ruht. Kälte oder Wärme ist wieder ab 03:00 (Ortszeit) erlaubt."
     )
-    assert _state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
 
     response = await ask(hass, "ist die Hautruhe an", "de")
     assert response["response_type"] == "query_answer"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -28,7 +29,15 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG, PLUG_CONFIG, SECOND_PLUG, entity_state, hider_of
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    PLUG_CONFIG,
+    PLUG_POWER,
+    SECOND_PLUG,
+    entity_state,
+    hider_of,
+)
 
 SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
 HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
@@ -151,6 +160,30 @@ async def test_unload_and_reload_leave_nothing_behind(
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()
     assert hass.bus.async_listeners() == listeners
+
+
+async def test_failed_platform_setup_leaves_no_engine_behind(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a setup that fails after the engine loaded stops the engine again."""
+    mock_config_entry.add_to_hass(hass)
+    with patch.object(
+        hass.config_entries,
+        "async_forward_entry_setups",
+        side_effect=RuntimeError("platforms failed"),
+    ):
+        assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    engine = mock_config_entry.runtime_data.engine
+
+    assert _entry_state(mock_config_entry) is ConfigEntryState.SETUP_ERROR
+    assert engine.as_diagnostics()["timers"] == []
+    # The plug switched on now is no longer governed by a half-set-up entry.
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert engine.running is None
 
 
 async def test_reload_keeps_the_history(

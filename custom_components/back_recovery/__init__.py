@@ -45,6 +45,8 @@ async def async_setup_entry(
         engine, title=entry.title, data=dict(entry.data)
     )
     await engine.async_load()
+    # Also when a later step fails: listeners, timers and the shutdown job go.
+    entry.async_on_unload(engine.async_unload)
 
     if (plug := engine.plug_entity_id) is not None:
 

@@ -167,3 +167,14 @@ async def second_plug(hass: HomeAssistant, plug: str) -> str:
     )
     await hass.async_block_till_done()
     return SECOND_PLUG
+
+
+async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Switch an input_boolean behind the plug: the plug's own button, or its app."""
+    await hass.services.async_call(
+        "input_boolean",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()

@@ -37,7 +37,14 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import ENTRY_ID, PLUG, PLUG_CONFIG, PLUG_ONLINE, PLUG_POWER
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    PLUG_CONFIG,
+    PLUG_ONLINE,
+    PLUG_POWER,
+    set_input_boolean,
+)
 
 HEATING_PAD = "switch.back_recovery_heating_pad"
 SESSION_ACTIVE = "binary_sensor.back_recovery_session_active"
@@ -75,17 +82,6 @@ async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
     )
 
 
-async def outside(hass: HomeAssistant, entity_id: str, on: bool) -> None:
-    """Switch an input_boolean behind the plug: the plug's own button, or its app."""
-    await hass.services.async_call(
-        "input_boolean",
-        "turn_on" if on else "turn_off",
-        {"entity_id": entity_id},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
-
-
 async def start_heat(hass: HomeAssistant, how: str) -> None:
     """Start heat through the switch, the action, or the plug itself."""
     if how == "switch":
@@ -93,7 +89,7 @@ async def start_heat(hass: HomeAssistant, how: str) -> None:
     elif how == "action":
         await action(hass, "start_session", modality="heat")
     else:
-        await outside(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_POWER, on=True)
     await hass.async_block_till_done()
 
 
@@ -141,7 +137,7 @@ async def other_home_assistant(
         assert await async_setup_component(other, "template", PLUG_CONFIG)
         await other.async_block_till_done()
         if plug_on:
-            await outside(other, PLUG_POWER, on=True)
+            await set_input_boolean(other, PLUG_POWER, on=True)
         yield other
         for entry in other.config_entries.async_entries(DOMAIN):
             if entry.state is ConfigEntryState.LOADED:
@@ -270,7 +266,7 @@ async def test_rule_2_plug_switched_on_during_rest_gap_switched_off_at_once(
     started = async_capture_events(hass, EVENT_SESSION_STARTED)
     await advance(hass, freezer, timedelta(minutes=90))
 
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     assert plug_power(hass) == STATE_OFF
     assert state(hass, PLUG) == STATE_OFF
     assert state(hass, SESSION_ACTIVE) == STATE_OFF
@@ -279,7 +275,7 @@ async def test_rule_2_plug_switched_on_during_rest_gap_switched_off_at_once(
     assert blocked[0].data["allowed_at"] == "2026-11-25T11:00:00+00:00"
 
     # Again, and again: every time.
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     assert plug_power(hass) == STATE_OFF
     assert len(blocked) == 2
 
@@ -327,7 +323,7 @@ async def test_rule_3_planned_end_survives_a_crash(
     hass_storage[STORAGE_KEY] = snapshots[0]
 
     await advance(hass, freezer, timedelta(minutes=7))
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     started = async_capture_events(hass, EVENT_SESSION_STARTED)
     await add_entry(hass)
@@ -357,7 +353,7 @@ async def test_rule_3_planned_end_passed_during_downtime_switches_off_at_once(
     hass_storage[STORAGE_KEY] = stored
 
     await advance(hass, freezer, timedelta(minutes=45))
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
     await add_entry(hass)
@@ -421,7 +417,7 @@ async def test_rule_5_unreachable_plug_switched_off_when_back(
 ) -> None:
     """An unreachable plug at the planned end raises the issue and goes off once back."""
     await start_heat(hass, "action")
-    await outside(hass, PLUG_ONLINE, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
     assert state(hass, PLUG) == "unavailable"
     assert state(hass, HEATING_PAD) == "unavailable"
 
@@ -434,7 +430,7 @@ async def test_rule_5_unreachable_plug_switched_off_when_back(
     assert plug_power(hass) == STATE_ON
 
     await advance(hass, freezer, timedelta(minutes=30))
-    await outside(hass, PLUG_ONLINE, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert plug_power(hass) == STATE_OFF
     assert state(hass, HEATING_PAD) == STATE_OFF
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
@@ -454,11 +450,11 @@ async def test_rule_5_plug_back_off_deletes_the_issue(
 ) -> None:
     """A plug that comes back already off clears the issue."""
     await start_heat(hass, "switch")
-    await outside(hass, PLUG_ONLINE, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
     await advance(hass, freezer, timedelta(minutes=21))
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
-    await outside(hass, PLUG_POWER, on=False)
-    await outside(hass, PLUG_ONLINE, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
     assert plug_power(hass) == STATE_OFF
 
@@ -471,9 +467,9 @@ async def test_rule_5_plug_back_before_the_planned_end_keeps_heating(
 ) -> None:
     """A short dropout before the planned end changes nothing."""
     await start_heat(hass, "switch")
-    await outside(hass, PLUG_ONLINE, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
     await advance(hass, freezer, timedelta(minutes=5))
-    await outside(hass, PLUG_ONLINE, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert state(hass, SESSION_ACTIVE) == STATE_ON
     assert state(hass, HEATING_PAD) == STATE_ON
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
@@ -485,7 +481,7 @@ async def test_rule_5_plug_back_before_the_planned_end_keeps_heating(
 async def test_heat_refused_while_plug_unavailable(hass: HomeAssistant) -> None:
     """Heat asked for while the plug is unreachable is refused and blocked; no session."""
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
-    await outside(hass, PLUG_ONLINE, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
     with pytest.raises(ServiceValidationError) as info:
         await action(hass, "start_session", modality="heat")
     assert info.value.translation_key == "heating_pad_unavailable"
@@ -513,7 +509,7 @@ async def test_rule_6_plug_switched_off_outside_ends_session_external(
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=8))
-    await outside(hass, PLUG_POWER, on=False)
+    await set_input_boolean(hass, PLUG_POWER, on=False)
     assert state(hass, SESSION_ACTIVE) == STATE_OFF
     assert state(hass, HEATING_PAD) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["external"]
@@ -562,7 +558,7 @@ async def test_rule_7_plug_switched_on_during_ice_is_refused(
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
     await action(hass, "start_session", modality="ice", minutes=15)
     await advance(hass, freezer, timedelta(minutes=3))
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     assert plug_power(hass) == STATE_OFF
     assert [e.data for e in blocked] == [
         {
@@ -678,7 +674,7 @@ async def test_events_carry_entry_id_and_plain_strings(
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=20))
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     for event in (*started, *ended, *blocked):
         assert event.data["config_entry_id"] == ENTRY_ID
         assert all(type(value) is str for value in event.data.values()), event.data
@@ -693,11 +689,11 @@ async def test_heating_pad_mirrors_plug_switched_outside(hass: HomeAssistant) ->
     """The heating pad switch follows the plug, whoever switches it."""
     await start_heat(hass, "outside")
     assert state(hass, HEATING_PAD) == STATE_ON
-    await outside(hass, PLUG_POWER, on=False)
+    await set_input_boolean(hass, PLUG_POWER, on=False)
     assert state(hass, HEATING_PAD) == STATE_OFF
-    await outside(hass, PLUG_ONLINE, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
     assert state(hass, HEATING_PAD) == "unavailable"
-    await outside(hass, PLUG_ONLINE, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert state(hass, HEATING_PAD) == STATE_OFF
 
 
@@ -707,10 +703,10 @@ async def test_switch_off_confirmed_is_not_stored_as_pending(
 ) -> None:
     """Once the plug is seen off, storage no longer says it must be switched off."""
     await start_heat(hass, "switch")
-    await outside(hass, PLUG_ONLINE, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
     await advance(hass, freezer, timedelta(minutes=20))
     assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
-    await outside(hass, PLUG_ONLINE, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert plug_power(hass) == STATE_OFF
     assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
 
@@ -725,7 +721,7 @@ async def test_plug_that_must_be_off_is_switched_off_at_setup(
         "key": STORAGE_KEY,
         "data": {"sessions": [], "plug_must_be_off": True},
     }
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     started = async_capture_events(hass, EVENT_SESSION_STARTED)
     await add_entry(hass)
     assert plug_power(hass) == STATE_OFF
@@ -737,7 +733,7 @@ async def test_plug_found_on_without_session_starts_one(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, plug: str
 ) -> None:
     """A plug found on at setup with no session starts heat with a deadline."""
-    await outside(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     started = async_capture_events(hass, EVENT_SESSION_STARTED)
     await add_entry(hass)
     assert len(started) == 1

@@ -18,7 +18,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ENTRY_ID, PLUG, PLUG_ONLINE, PLUG_POWER
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    PLUG_ONLINE,
+    PLUG_POWER,
+    entity_state,
+    set_input_boolean,
+)
 
 HEATING_PAD = "switch.back_recovery_heating_pad"
 
@@ -32,24 +39,6 @@ async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
         blocking=True,
     )
     await hass.async_block_till_done()
-
-
-async def set_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:
-    """Switch one of the input_booleans behind the simulated plug."""
-    await hass.services.async_call(
-        "input_boolean",
-        "turn_on" if on else "turn_off",
-        {"entity_id": entity_id},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the state of ``entity_id``."""
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -95,11 +84,11 @@ async def test_turn_on_and_off(hass: HomeAssistant) -> None:
     """Turning the switch on and off starts and stops heat on the plug."""
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     await switch(hass, HEATING_PAD, on=True)
-    assert state(hass, PLUG) == STATE_ON
-    assert state(hass, HEATING_PAD) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
     await switch(hass, HEATING_PAD, on=False)
-    assert state(hass, PLUG) == STATE_OFF
-    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["stopped"]
 
 
@@ -110,7 +99,7 @@ async def test_turn_on_while_heat_runs_refused(hass: HomeAssistant) -> None:
     with pytest.raises(ServiceValidationError) as info:
         await switch(hass, HEATING_PAD, on=True)
     assert info.value.translation_key == "session_running"
-    assert state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -123,17 +112,17 @@ async def test_turn_off_during_ice_keeps_ice_running(hass: HomeAssistant) -> Non
         blocking=True,
     )
     await switch(hass, HEATING_PAD, on=False)
-    assert state(hass, PLUG) == STATE_OFF
-    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_unavailable_with_the_plug(hass: HomeAssistant) -> None:
     """The switch is unavailable exactly while the plug is."""
-    await set_boolean(hass, PLUG_ONLINE, on=False)
-    assert state(hass, HEATING_PAD) == STATE_UNAVAILABLE
-    await set_boolean(hass, PLUG_ONLINE, on=True)
-    assert state(hass, HEATING_PAD) == STATE_OFF
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, HEATING_PAD) == STATE_UNAVAILABLE
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -141,12 +130,12 @@ async def test_mirrors_the_plug(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The switch shows the plug's state, whoever switched it."""
-    await set_boolean(hass, PLUG_POWER, on=True)
-    assert state(hass, HEATING_PAD) == STATE_ON
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
     freezer.tick(timedelta(minutes=20))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
 
 
 async def test_plug_missing_at_start_shows_unavailable(
@@ -156,7 +145,7 @@ async def test_plug_missing_at_start_shows_unavailable(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert state(hass, HEATING_PAD) == STATE_UNAVAILABLE
+    assert entity_state(hass, HEATING_PAD) == STATE_UNAVAILABLE
     with pytest.raises(ServiceValidationError) as info:
         await hass.services.async_call(
             DOMAIN,

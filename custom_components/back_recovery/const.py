@@ -8,6 +8,8 @@ from typing import Final
 
 from homeassistant.const import Platform
 
+from .model import SESSION_MINUTES_CEILING
+
 DOMAIN: Final = "back_recovery"
 DEFAULT_NAME: Final = "Back recovery"
 
@@ -44,7 +46,7 @@ CONF_QUIET_END: Final = "quiet_end"
 
 # Whole-number options: default and allowed range (inclusive).
 INT_OPTIONS: Final[dict[str, tuple[int, int, int]]] = {
-    CONF_SESSION_MINUTES: (20, 1, 20),
+    CONF_SESSION_MINUTES: (SESSION_MINUTES_CEILING, 1, SESSION_MINUTES_CEILING),
     CONF_REST_GAP_MINUTES: (120, 120, 1440),
     CONF_ICE_DAYS: (1, 0, 7),
     CONF_REST_WEEKS: (6, 1, 52),

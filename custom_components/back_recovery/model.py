@@ -6,7 +6,7 @@ passes ``now`` so every rule can be tested without a clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -539,10 +539,3 @@ class PhaseSchedule:
     def rebased(self, phase: Phase, today: date) -> PhaseSchedule:
         """Return the schedule after ``set_phase``: ``phase`` starts ``today``."""
         return replace(self, anchor_phase=phase, anchor_date=today)
-
-
-def overlapping(
-    sessions: Iterable[TherapySession], start: datetime, end: datetime
-) -> list[TherapySession]:
-    """Return the sessions that share time with ``start``..``end``."""
-    return [s for s in sessions if s.overlaps(start, end)]

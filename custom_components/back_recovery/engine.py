@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import wraps
 import logging
 import os
 from typing import Any
@@ -156,7 +157,7 @@ class RecoveryStore(Store[dict[str, Any]]):
 
 @dataclass
 class _Timers:
-    """Named one-shot timers; setting one replaces it."""
+    """Named one-shot timers; setting one replaces it, a fired one is forgotten."""
 
     hass: HomeAssistant
     unsubs: dict[str, CALLBACK_TYPE] = field(default_factory=dict)
@@ -165,10 +166,18 @@ class _Timers:
         self, name: str, when: datetime | None, action: Callable[[datetime], None]
     ) -> None:
         self.cancel(name)
-        if when is not None:
-            self.unsubs[name] = async_track_point_in_utc_time(
-                self.hass, HassJob(action, cancel_on_shutdown=True), when
-            )
+        if when is None:
+            return
+
+        @callback
+        @wraps(action)
+        def fire(moment: datetime) -> None:
+            self.unsubs.pop(name, None)
+            action(moment)
+
+        self.unsubs[name] = async_track_point_in_utc_time(
+            self.hass, HassJob(fire, cancel_on_shutdown=True), when
+        )
 
     def cancel(self, name: str) -> None:
         if (unsub := self.unsubs.pop(name, None)) is not None:
@@ -582,11 +591,16 @@ class RecoveryEngine:
 
     # The plug.
 
-    def _plug_is_on(self) -> bool | None:
-        """``True``/``False`` when the plug is reachable, else ``None``."""
+    @property
+    def plug_on(self) -> bool | None:
+        """Whether the plug is on; ``None`` when it is unreachable or none is set."""
         if self.plug_entity_id is None:
             return None
-        plug_on = _on_off(self.hass.states.get(self.plug_entity_id))
+        return _on_off(self.hass.states.get(self.plug_entity_id))
+
+    def _plug_is_on(self) -> bool | None:
+        """``True``/``False`` when the plug is reachable, else ``None``; notes availability."""
+        plug_on = self.plug_on
         self.plug_available = plug_on is not None
         return plug_on
 
@@ -784,7 +798,6 @@ class RecoveryEngine:
         The timer passes the moment it was set for: the deadline has come even
         if the clock reads a hair earlier.
         """
-        self._timers.unsubs.pop("deadline", None)
         outcome = self.log.deadline(max(self.now, planned_end), self._plug_is_on())
         if outcome is NOTHING:
             self._refresh_timers()
@@ -798,7 +811,6 @@ class RecoveryEngine:
 
     @callback
     def _on_heads_up(self, _now: datetime) -> None:
-        self._timers.unsubs.pop("heads_up", None)
         if (running := self.running) is None:
             return
         remaining = max(1, round((running.planned_end - self.now).total_seconds() / 60))
@@ -808,7 +820,6 @@ class RecoveryEngine:
 
     @callback
     def _on_rest_over(self, _now: datetime) -> None:
-        self._timers.unsubs.pop("rest_over", None)
         self._fire(EVENT_SKIN_REST_OVER, {})
         if self.options[CONF_REMIND_REST_OVER]:
             self.reminders.send("rest_over", {})
@@ -821,7 +832,6 @@ class RecoveryEngine:
     @callback
     def _on_midnight(self, _now: datetime) -> None:
         """Start a new local day: the one timer that moves the phases on."""
-        self._timers.unsubs.pop("midnight", None)
         if not self._update_phase():
             self._notify()
         self._schedule_midnight()

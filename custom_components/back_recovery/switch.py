@@ -40,9 +40,7 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
     @property
     def is_on(self) -> bool | None:
         """Whether the plug is on."""
-        if (state := self.hass.states.get(self.engine.plug_entity_id or "")) is None:
-            return None
-        return state.state == "on"
+        return self.engine.plug_on
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:

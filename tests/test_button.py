@@ -69,11 +69,16 @@ async def test_stop_session(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_stop_without_session_refused(hass: HomeAssistant) -> None:
-    """Stop with nothing running is a translated refusal."""
-    with pytest.raises(ServiceValidationError) as info:
-        await press(hass, STOP)
-    assert info.value.translation_key == "no_session_running"
+async def test_stop_without_session_does_nothing(hass: HomeAssistant) -> None:
+    """Stop with nothing running does nothing and raises nothing (pressed twice too)."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await press(hass, STOP)
+    await press(hass, START_ICE)
+    await press(hass, STOP)
+    await press(hass, STOP)
+    await hass.async_block_till_done()
+    assert [event.data["reason"] for event in ended] == ["stopped"]
+    assert hass.states.get("binary_sensor.back_recovery_session_active").state == "off"  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -152,11 +152,12 @@ def test_request_start_heat_with_unreachable_plug_refused_after_the_rules() -> N
     assert error.reason is Refusal.REST_GAP_ACTIVE
 
 
-def test_request_stop_without_session_refused() -> None:
-    """Stopping with nothing running is refused."""
-    assert refusal(lambda: TherapyLog().request_stop(T0)).reason is (
-        Refusal.NO_SESSION_RUNNING
-    )
+def test_request_stop_without_session_does_nothing() -> None:
+    """Stopping with nothing running does nothing and raises nothing (contract: actions)."""
+    log = TherapyLog()
+    assert log.request_stop(T0) is NOTHING
+    assert log.sessions == []
+    assert not log.plug_must_be_off
 
 
 def test_request_stop_heat_switches_off_and_remembers() -> None:
@@ -213,11 +214,15 @@ def test_plug_on_during_ice_switched_off_and_blocked() -> None:
 
 
 def test_plug_off_from_outside_ends_heat_external() -> None:
-    """The plug seen off ends heat with reason external, at that moment."""
+    """The plug seen off ends heat with reason external, at that moment (rule 6).
+
+    The switch-off is still sent (rule 12): a plug may report off with its relay on.
+    """
     log = TherapyLog()
     heat_running(log)
     outcome = log.plug_state(T0 + minutes(6), is_on=False)
-    assert not outcome.switch_off
+    assert outcome.switch_off
+    assert log.plug_must_be_off
     assert outcome.ended is not None
     assert outcome.ended.end_reason is EndReason.EXTERNAL
     assert log.last_end == T0 + minutes(6)
@@ -304,7 +309,7 @@ def test_reconcile_overdue_session_closed() -> None:
     """A restart after the planned end closes the session and switches off."""
     log = TherapyLog()
     heat_running(log)
-    outcome = log.reconcile(T0 + minutes(45), plug_on=True)
+    (outcome,) = log.reconcile(T0 + minutes(45), plug_on=True)
     assert outcome.switch_off
     assert outcome.ended is not None
 
@@ -313,13 +318,13 @@ def test_reconcile_running_session_kept() -> None:
     """A restart before the planned end with the plug on keeps the session."""
     log = TherapyLog()
     session = heat_running(log)
-    assert log.reconcile(T0 + minutes(5), plug_on=True) is NOTHING
+    assert log.reconcile(T0 + minutes(5), plug_on=True) == ()
     assert log.running == session
 
 
 def test_reconcile_plug_found_on_starts_heat() -> None:
     """A restart that finds the plug on with no session starts one."""
-    outcome = TherapyLog().reconcile(T0, plug_on=True)
+    (outcome,) = TherapyLog().reconcile(T0, plug_on=True)
     assert outcome.started is not None
     assert outcome.started.modality is Modality.HEAT
 
@@ -327,8 +332,84 @@ def test_reconcile_plug_found_on_starts_heat() -> None:
 def test_reconcile_unreachable_plug_that_must_be_off() -> None:
     """A restart with an unreachable plug that must be off tries to switch it off."""
     log = TherapyLog(plug_must_be_off=True)
-    assert log.reconcile(T0, plug_on=None) == Outcome(switch_off=True)
-    assert TherapyLog().reconcile(T0, plug_on=None) is NOTHING
+    assert log.reconcile(T0, plug_on=None) == (Outcome(switch_off=True),)
+    assert TherapyLog().reconcile(T0, plug_on=None) == ()
+
+
+def test_reconcile_judges_the_plug_after_closing_an_overdue_ice_session() -> None:
+    """Ice closed at a restart, the plug found on: it is switched off (rules 2, 7)."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    closed, judged = log.reconcile(T0 + minutes(45), plug_on=True)
+    assert closed.ended is not None
+    assert closed.ended.ended == T0 + minutes(20)
+    assert judged.switch_off
+    assert judged.blocked is not None
+    assert log.plug_must_be_off
+
+
+def test_reconcile_unreachable_plug_owed_off_after_closing_ice() -> None:
+    """Ice closed at a restart while a switch-off is owed: the switch-off is tried (rule 5)."""
+    log = TherapyLog(plug_must_be_off=True)
+    log.request_start(Modality.ICE, T0)
+    closed, judged = log.reconcile(T0 + minutes(45), plug_on=None)
+    assert closed.ended is not None
+    assert judged == Outcome(switch_off=True)
+
+
+def test_reconcile_heat_seen_off_still_switches_off() -> None:
+    """A stale off report at a restart ends heat external, with a switch-off (rule 12)."""
+    log = TherapyLog()
+    heat_running(log)
+    (outcome,) = log.reconcile(T0 + minutes(8), plug_on=False)
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    assert outcome.ended.end_reason is EndReason.EXTERNAL
+
+
+def test_deadline_due_on_the_monotonic_clock_or_with_a_start_in_the_future() -> None:
+    """A wall clock stepped back cannot keep a session going (rule 12)."""
+    log = TherapyLog()
+    heat_running(log)
+    assert log.deadline(T0 + minutes(5)) is NOTHING
+    outcome = log.deadline(T0 + minutes(5), due=True)
+    assert outcome.switch_off
+    assert outcome.ended is not None
+    log = TherapyLog()
+    heat_running(log)
+    outcome = log.deadline(T0 - minutes(55))
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0
+
+
+def test_rest_floor_keeps_the_rest_gap_after_a_forward_step() -> None:
+    """The monotonic clock's end of the rest gap wins when it is later (rule 12)."""
+    log = TherapyLog()
+    heat_running(log)
+    log.request_stop(T0 + minutes(20))
+    assert log.next_allowed() == T0 + minutes(140)
+    log.rest_floor = T0 + minutes(200)
+    assert log.next_allowed() == T0 + minutes(200)
+    assert log.skin_resting(T0 + minutes(150))
+    refused = refusal(lambda: log.request_start(Modality.HEAT, T0 + minutes(150)))
+    assert refused.reason is Refusal.REST_GAP_ACTIVE
+    assert refused.allowed_at == T0 + minutes(200)
+    log.rest_floor = T0
+    assert log.next_allowed() == T0 + minutes(140)
+
+
+def test_discard_forgets_an_unconfirmed_start() -> None:
+    """A heat start the plug did not confirm leaves no session and no rest gap (rule 11)."""
+    log = TherapyLog()
+    outcome = log.request_start(Modality.HEAT, T0)
+    assert outcome.started is not None
+    log.discard(outcome.started)
+    assert log.sessions == []
+    assert not log.skin_resting(T0 + minutes(1))
+    other = log.request_start(Modality.ICE, T0)
+    assert other.started is not None
+    log.discard(outcome.started)
+    assert log.running == other.started
 
 
 def test_halt_heat_ends_heat_only() -> None:

@@ -55,12 +55,12 @@ def midnight_timers() -> Generator[list[datetime]]:
     track: Callable[..., CALLBACK_TYPE] = async_track_point_in_utc_time
 
     def record(hass: HomeAssistant, job: HassJob[..., Any], when: datetime) -> Any:
-        if getattr(job.target, "__name__", "") == "_on_midnight":
+        if job.name == "back_recovery midnight":
             targets.append(when)
         return track(hass, job, when)
 
     with patch(
-        "custom_components.back_recovery.engine.async_track_point_in_utc_time", record
+        "custom_components.back_recovery.timers.async_track_point_in_utc_time", record
     ):
         yield targets
 

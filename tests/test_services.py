@@ -211,11 +211,14 @@ async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> N
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_stop_session_without_session_refused(hass: HomeAssistant) -> None:
-    """stop_session with nothing running is refused."""
-    with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "stop_session")
-    assert info.value.translation_key == "no_session_running"
+async def test_stop_session_without_session_does_nothing(hass: HomeAssistant) -> None:
+    """stop_session with nothing running does nothing and raises nothing."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await call(hass, "stop_session")
+    await call(hass, "stop_session")
+    await hass.async_block_till_done()
+    assert ended == []
+    assert state(hass, "sensor.back_recovery_last_session_end") == "unknown"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -320,8 +323,9 @@ def test_refusal_keys_have_messages() -> None:
         "session_overlaps",
         "ended_at_in_future",
         "minutes_out_of_range",
-        "no_session_running",
         "entry_not_loaded",
+        "heating_pad_not_responding",
+        "plan_not_saved",
     ):
         assert texts["exceptions"][key]["message"]
 

@@ -12,7 +12,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.back_recovery.const import DOMAIN, EVENT_SESSION_ENDED
+from custom_components.back_recovery.const import (
+    DOMAIN,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+    EVENT_SESSION_STARTED,
+)
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -93,13 +98,41 @@ async def test_turn_on_and_off(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_turn_on_while_heat_runs_refused(hass: HomeAssistant) -> None:
-    """A second turn_on during heat is refused with session_running."""
+async def test_turn_on_while_its_heat_runs_changes_nothing(hass: HomeAssistant) -> None:
+    """turn_on during its own heat session changes nothing and fires nothing.
+
+    Home Assistant's convention for a switch that is on already: a thermostat's
+    keep-alive must not fill the logbook with refusals.
+    """
     await switch(hass, HEATING_PAD, on=True)
+    ends = entity_state(hass, "sensor.back_recovery_session_ends")
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    for _ in range(3):
+        await switch(hass, HEATING_PAD, on=True)
+    await hass.async_block_till_done()
+    assert blocked == []
+    assert started == []
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, "sensor.back_recovery_session_ends") == ends
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
+    """turn_on while ice runs is a refused start: session_running, and blocked fires."""
+    await hass.services.async_call(
+        "back_recovery",
+        "start_session",
+        {"config_entry_id": "01KRECOVERY000000000000001", "modality": "ice"},
+        blocking=True,
+    )
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
     with pytest.raises(ServiceValidationError) as info:
         await switch(hass, HEATING_PAD, on=True)
     assert info.value.translation_key == "session_running"
-    assert entity_state(hass, PLUG) == STATE_ON
+    await hass.async_block_till_done()
+    assert len(blocked) == 1
+    assert entity_state(hass, PLUG) == STATE_OFF
 
 
 @pytest.mark.usefixtures("init_integration")

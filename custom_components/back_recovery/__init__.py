@@ -10,21 +10,22 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_HEATING_PAD,
     DOMAIN,
     ISSUE_HEATING_PAD_MISSING,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
+    ISSUE_STORAGE_NOT_WRITABLE,
     PLATFORMS,
-    STORAGE_VERSION,
 )
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
 from .repairs import async_check_heating_pad_exists, async_heating_pad_missing
 from .services import async_setup_services
+from .store import async_remove_history
 from .voice import async_suggest_voice_aliases
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -113,7 +114,11 @@ async def async_remove_entry(
             plug_entry := registry.async_get(plug)
         ) and plug_entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
             registry.async_update_entity(plug, hidden_by=None)
-    for issue in (ISSUE_HEATING_PAD_MISSING, ISSUE_HEATING_PAD_UNREACHABLE):
+    for issue in (
+        ISSUE_HEATING_PAD_MISSING,
+        ISSUE_HEATING_PAD_UNREACHABLE,
+        ISSUE_HEATING_PAD_NOT_RESPONDING,
+        ISSUE_STORAGE_NOT_WRITABLE,
+    ):
         ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
-    for key in (f"{DOMAIN}.{entry.entry_id}", f"{DOMAIN}.{entry.entry_id}.recovered"):
-        await Store[dict[str, object]](hass, STORAGE_VERSION, key).async_remove()
+    await async_remove_history(hass, entry.entry_id)

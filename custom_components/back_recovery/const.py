@@ -98,10 +98,13 @@ EVENT_SESSION_ENDED: Final = "back_recovery_session_ended"
 EVENT_SESSION_BLOCKED: Final = "back_recovery_session_blocked"
 EVENT_SKIN_REST_OVER: Final = "back_recovery_skin_rest_over"
 EVENT_PHASE_CHANGED: Final = "back_recovery_phase_changed"
+EVENT_HEATING_PAD_NOT_RESPONDING: Final = "back_recovery_heating_pad_not_responding"
 
 # Repair issues (the entry id is appended).
 ISSUE_HEATING_PAD_UNREACHABLE: Final = "heating_pad_unreachable"
 ISSUE_HEATING_PAD_MISSING: Final = "heating_pad_missing"
+ISSUE_HEATING_PAD_NOT_RESPONDING: Final = "heating_pad_not_responding"
+ISSUE_STORAGE_NOT_WRITABLE: Final = "storage_not_writable"
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1

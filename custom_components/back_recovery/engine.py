@@ -1,48 +1,28 @@
 """The engine: one per config entry.
 
-It owns the therapy log and the phase schedule, the timers for the planned
-end, the heads-up, the end of the rest gap and local midnight, the listener on
-the heating-pad plug, the storage and the events. Platforms only present it.
+It owns the therapy log and the phase schedule, the plug (through
+``plug.HeatingPadPlug``), the timers for the planned end, the heads-up, the
+end of the rest gap and local midnight, the two clocks (``timers.Clocks``),
+the storage (``store.HistoryStorage``) and the events. Platforms only present it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import wraps
 import logging
-import os
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import (
-    ATTR_ENTITY_ID,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
-    STATE_OFF,
-    STATE_ON,
-    Platform,
-)
 from homeassistant.core import (
     CALLBACK_TYPE,
-    Context,
-    Event,
-    EventStateChangedData,
     HassJob,
     HomeAssistant,
-    State,
     callback,
     valid_entity_id,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import (
-    async_track_point_in_utc_time,
-    async_track_state_change_event,
-    async_track_utc_time_change,
-)
-from homeassistant.helpers.storage import Store
+from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.translation import (
     async_get_cached_translations,
     async_get_translations,
@@ -71,15 +51,13 @@ from .const import (
     CONF_SESSION_MINUTES,
     DEFAULT_OPTIONS,
     DOMAIN,
+    EVENT_HEATING_PAD_NOT_RESPONDING,
     EVENT_PHASE_CHANGED,
     EVENT_SESSION_BLOCKED,
     EVENT_SESSION_ENDED,
     EVENT_SESSION_STARTED,
     EVENT_SKIN_REST_OVER,
-    ISSUE_HEATING_PAD_UNREACHABLE,
     MAX_STORED_SESSIONS,
-    STORAGE_MINOR_VERSION,
-    STORAGE_VERSION,
 )
 from .model import (
     NOTHING,
@@ -94,9 +72,15 @@ from .model import (
     TherapySession,
     TherapySettings,
 )
+from .plug import HeatingPadPlug
 from .reminders import Reminders
+from .store import HistoryStorage
+from .timers import Clocks, Timers
 
 _LOGGER = logging.getLogger(__name__)
+
+CLOCK_WATCH_SECONDS: Final = 10.0
+"""While a session runs, the clocks are compared this often (rule 12)."""
 
 type Listener = Callable[[], None]
 
@@ -140,54 +124,6 @@ def local_time_text(moment: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-class RecoveryStore(Store[dict[str, Any]]):
-    """Versioned storage of one entry's history and schedule."""
-
-    async def _async_migrate_func(
-        self,
-        old_major_version: int,
-        old_minor_version: int,
-        old_data: dict[str, Any],
-    ) -> dict[str, Any]:
-        """Migrate stored data; a newer major version cannot be read."""
-        if old_major_version > STORAGE_VERSION:
-            raise NotImplementedError
-        return old_data
-
-
-@dataclass
-class _Timers:
-    """Named one-shot timers; setting one replaces it, a fired one is forgotten."""
-
-    hass: HomeAssistant
-    unsubs: dict[str, CALLBACK_TYPE] = field(default_factory=dict)
-
-    def set(
-        self, name: str, when: datetime | None, action: Callable[[datetime], None]
-    ) -> None:
-        self.cancel(name)
-        if when is None:
-            return
-
-        @callback
-        @wraps(action)
-        def fire(moment: datetime) -> None:
-            self.unsubs.pop(name, None)
-            action(moment)
-
-        self.unsubs[name] = async_track_point_in_utc_time(
-            self.hass, HassJob(fire, cancel_on_shutdown=True), when
-        )
-
-    def cancel(self, name: str) -> None:
-        if (unsub := self.unsubs.pop(name, None)) is not None:
-            unsub()
-
-    def cancel_all(self) -> None:
-        for name in list(self.unsubs):
-            self.cancel(name)
-
-
 class RecoveryEngine:
     """Sessions, the heating pad's safety rules and the recovery phases of one person."""
 
@@ -201,33 +137,47 @@ class RecoveryEngine:
         )
         self.schedule = phase_schedule(entry, self.options)
         self.plug_entity_id = _plug_entity_id(entry)
-        self.plug_available = False
-        self.reminders = Reminders(hass, entry)
-        self._store = RecoveryStore(
-            hass,
-            STORAGE_VERSION,
-            f"{DOMAIN}.{entry.entry_id}",
-            minor_version=STORAGE_MINOR_VERSION,
+        self._plug = (
+            HeatingPadPlug(hass, entry, self.plug_entity_id, self._on_plug_alarm)
+            if self.plug_entity_id is not None
+            else None
         )
+        self.reminders = Reminders(hass, entry)
+        self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
+        self._clocks = Clocks(hass)
+        # The running session's start and its planned end on the monotonic
+        # clock; the last end and its monotonic reading (rule 12).
+        self._deadline_monotonic: tuple[datetime, float] | None = None
+        self._last_end_monotonic: tuple[datetime, float] | None = None
         self._phase: Phase = self.schedule.phase_on(self.today)
         self._phase_stored = False
         self._listeners: list[Listener] = []
         self._minute_listeners: list[Listener] = []
-        self._timers = _Timers(hass)
+        self._timers = Timers(hass)
         self._minute_unsub: CALLBACK_TYPE | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
         self._stopping = False
-        self._history_unknown = False
         self._stored_plug_must_be_off = False
-        self._context = Context()
 
     # What the entities present.
 
     @property
     def now(self) -> datetime:
-        """The current moment (UTC)."""
-        return dt_util.utcnow()
+        """The current moment on the wall clock (UTC).
+
+        Reading it also brings the monotonic clock's end of the rest gap into
+        the wall clock's current reading (rule 12).
+        """
+        now = self._clocks.wall()
+        if self._last_end_monotonic is None:
+            self.log.rest_floor = None
+        else:
+            gap = self.log.settings.rest_gap_minutes * 60
+            self.log.rest_floor = self._clocks.wall_of(
+                self._last_end_monotonic[1] + gap
+            )
+        return now
 
     @property
     def today(self) -> date:
@@ -270,7 +220,8 @@ class RecoveryEngine:
 
     @property
     def next_session_allowed(self) -> datetime | None:
-        """The end of the rest gap after the last session."""
+        """The end of the rest gap after the last session (the safer clock's reading)."""
+        self._read_clocks()
         return self.log.next_allowed()
 
     @property
@@ -288,9 +239,22 @@ class RecoveryEngine:
         """Whether the rest gap runs."""
         return self.log.skin_resting(self.now)
 
+    @property
+    def plug_on(self) -> bool | None:
+        """Whether the plug is on; ``None`` when it is unreachable or none is set."""
+        return self._plug.is_on if self._plug is not None else None
+
+    @property
+    def plug_available(self) -> bool:
+        """Whether the plug can be reached."""
+        return self._plug is not None and self._plug.available
+
     def local_midnight(self, day: date) -> datetime:
         """Return the start of a local date, as an aware datetime."""
         return dt_util.start_of_local_day(day)
+
+    def _read_clocks(self) -> None:
+        self.now  # noqa: B018 - reading the clock updates the rest floor
 
     # Listeners.
 
@@ -309,9 +273,17 @@ class RecoveryEngine:
         return remove
 
     @callback
-    def _notify(self) -> None:
-        for listener in [*self._listeners, *self._minute_listeners]:
-            listener()
+    def _notify(self, listeners: list[Listener] | None = None) -> None:
+        """Call every listener; one that fails is logged and the others go on (rule 13)."""
+        if listeners is None:
+            listeners = [*self._listeners, *self._minute_listeners]
+        for listener in listeners:
+            try:
+                listener()
+            except Exception:
+                _LOGGER.exception(
+                    "Presenting the recovery of %s failed", self.entry.title
+                )
 
     # Lifecycle.
 
@@ -327,14 +299,13 @@ class RecoveryEngine:
         """Restore from storage, reconcile with the plug, start listening."""
         for language in dict.fromkeys((self.hass.config.language, "en")):
             await async_get_translations(self.hass, language, "common", [DOMAIN])
-        await self._async_restore()
+        if (data := await self._storage.async_load(self.log.restore)) is not None:
+            # The phase part has its own fallbacks.
+            self._restore_phase(data)
+        self._stored_plug_must_be_off = self.log.plug_must_be_off
         self._loaded = True
-        if self.plug_entity_id is not None:
-            self._unsubs.append(
-                async_track_state_change_event(
-                    self.hass, [self.plug_entity_id], self._async_plug_changed
-                )
-            )
+        if self._plug is not None:
+            self._unsubs.append(self._plug.async_track(self._on_plug_changed))
         self._unsubs.append(
             self.hass.async_add_shutdown_job(HassJob(self._async_shutdown))
         )
@@ -342,81 +313,6 @@ class RecoveryEngine:
         self._update_phase()
         self._schedule_midnight()
         self._refresh_timers()
-
-    async def _async_restore(self) -> None:
-        """Load the history; unreadable data is logged, kept and never fatal.
-
-        Data that cannot be read (malformed, or from a newer version) stays
-        untouched in its file; the engine goes on in ``<key>.recovered``, and
-        reads that on later starts. A plug found on while the history is
-        unknown is switched off.
-        """
-        data, problem = await self._async_read(self._store)
-        if problem is not None:
-            _LOGGER.error(
-                "Stored Back Recovery data of %s cannot be read (%s); the file "
-                "%s stays untouched and the history continues in a new file",
-                self.entry.title,
-                problem,
-                self._store.path,
-            )
-            self._store = RecoveryStore(
-                self.hass,
-                STORAGE_VERSION,
-                f"{DOMAIN}.{self.entry.entry_id}.recovered",
-                minor_version=STORAGE_MINOR_VERSION,
-            )
-            recovered, recovered_problem = await self._async_read(self._store)
-            if recovered_problem is not None:
-                await self._async_move_aside(recovered_problem)
-            elif recovered is not None:
-                data = recovered
-            self._history_unknown = not self.log.sessions
-        self._stored_plug_must_be_off = self.log.plug_must_be_off
-        if data is not None:
-            # The phase part has its own fallbacks.
-            self._restore_phase(data)
-
-    async def _async_read(self, store: RecoveryStore) -> tuple[Any, str | None]:
-        """Load and restore ``store``: the data read, and why it cannot be read."""
-        try:
-            data = await store.async_load()
-        except (
-            HomeAssistantError,
-            NotImplementedError,
-            KeyError,
-            TypeError,
-            ValueError,
-        ) as err:
-            return None, str(err) or type(err).__name__
-        if data is None:
-            return None, None
-        try:
-            self.log.restore(data)
-        except (
-            KeyError,
-            TypeError,
-            ValueError,
-            AttributeError,
-            OverflowError,
-        ) as err:
-            return data, f"malformed: {err}"
-        return data, None
-
-    async def _async_move_aside(self, problem: str) -> None:
-        """Keep an unreadable recovered history beside, under a new name."""
-        path = self._store.path
-        aside = f"{path}.unreadable.{dt_util.utcnow().strftime('%Y%m%dT%H%M%S')}"
-        _LOGGER.error(
-            "Stored Back Recovery data %s cannot be read either (%s); kept as %s",
-            path,
-            problem,
-            aside,
-        )
-        try:
-            await self.hass.async_add_executor_job(os.replace, path, aside)
-        except OSError as err:
-            _LOGGER.error("Could not keep %s as %s: %s", path, aside, err)
 
     def _restore_phase(self, data: Mapping[str, Any]) -> None:
         """Restore the ``set_phase`` anchor and the last phase seen; skip what is malformed."""
@@ -452,23 +348,25 @@ class RecoveryEngine:
             "phase": self._phase.value,
         }
 
-    async def _async_save(self) -> None:
+    async def _async_save(self) -> bool:
+        """Write the history; return whether it was written."""
         data = self._data_to_store()
         self._stored_plug_must_be_off = self.log.plug_must_be_off
-        await self._store.async_save(data)
+        return await self._storage.async_save(data)
 
     async def _async_reconcile(self) -> None:
-        """After a start or reload: close overdue sessions, govern a plug found on."""
-        plug_on = self._plug_is_on()
-        if self.plug_entity_id is None:
-            self.log.plug_must_be_off = False
-        elif self._history_unknown and plug_on:
+        """After a start or reload: close overdue sessions, then judge the plug as it is."""
+        plug_on = self.plug_on
+        if self._plug is None:
+            self.log.forget_plug()
+        elif self._storage.history_unknown and plug_on:
             # Without the history the rest gap is unknown: no heat now.
-            self.log.plug_must_be_off = True
-        await self._async_apply(self.log.reconcile(self.now, plug_on))
+            self.log.history_unknown()
+        for outcome in self.log.reconcile(self.now, plug_on):
+            await self._async_apply(outcome)
 
     async def async_unload(self) -> None:
-        """Unload: a heat session ends with the plug switched off first."""
+        """Unload: a heat session ends with the plug switched off first (rule 9)."""
         if not self._loaded:
             return
         await self._async_apply(self.log.halt_heat(self.now, EndReason.UNLOADED))
@@ -477,7 +375,7 @@ class RecoveryEngine:
         self._loaded = False
 
     async def _async_shutdown(self) -> None:
-        """Home Assistant stops: switch the plug off while services still run.
+        """Home Assistant stops: switch the plug off while services still run (rule 4).
 
         Then no timer runs on (``async_track_point_in_utc_time`` ignores
         ``cancel_on_shutdown``); the plug listener stays, so a plug switched on
@@ -492,12 +390,14 @@ class RecoveryEngine:
     def _stop_listening(self) -> None:
         self._timers.cancel_all()
         self._set_minute_tick(False)
+        if self._plug is not None:
+            self._plug.async_stop()
         while self._unsubs:
             self._unsubs.pop()()
 
     @callback
     def async_options_updated(self) -> None:
-        """Apply new options to the next session; the running one goes on."""
+        """Apply new options to the next session; the running one goes on (rule 9)."""
         self.options = entry_options(self.entry)
         self.log.settings = therapy_settings(self.options)
         self.schedule = phase_schedule(self.entry, self.options, self.schedule)
@@ -514,28 +414,65 @@ class RecoveryEngine:
     ) -> None:
         """Start an ice or heat session, or raise a translated refusal.
 
-        A refused start (running session, rest gap, plug unreachable) fires
-        ``session_blocked`` first.
+        A start the rules refuse (running session, rest gap, plug unreachable)
+        fires ``session_blocked`` first and raises ``ServiceValidationError``.
+        Heat counts only once the plug confirms ``on`` (rule 11), and only
+        with its planned end stored (rule 3); otherwise ``HomeAssistantError``
+        (``heating_pad_not_responding``, ``plan_not_saved``) is raised and no
+        session is recorded.
         """
-        if modality is Modality.HEAT and self.plug_entity_id is None:
+        if modality is Modality.HEAT and self._plug is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="no_heating_pad"
             )
-        reachable = modality is Modality.ICE or self._plug_is_on() is not None
+        reachable = modality is Modality.ICE or self.plug_on is not None
         try:
             outcome = self.log.request_start(modality, self.now, minutes, reachable)
         except TherapyRefusedError as err:
             await self._async_apply(self.log.blocked_outcome(err))
             raise self._refusal(err) from err
-        await self._async_apply(outcome)
+        if outcome.switch_on:
+            await self._async_heat_on(outcome)
+        await self._async_apply(outcome, plan_saved=outcome.switch_on)
+
+    async def _async_heat_on(self, outcome: Outcome) -> None:
+        """Store the plan, then switch the plug on and wait for it to confirm.
+
+        Raises ``HomeAssistantError`` (the session is forgotten) when the plan
+        cannot be stored or the plug does not confirm ``on`` in time.
+        """
+        started = outcome.started
+        assert started is not None and self._plug is not None
+        self._note_clocks()
+        if not await self._async_save():
+            self._forget_start(started)
+            await self._async_save()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="plan_not_saved"
+            )
+        if await self._plug.async_turn_on():
+            return
+        self._forget_start(started)
+        await self._async_save()
+        self._refresh_timers()
+        self._notify()
+        if self.plug_on:
+            # On after all, but too late or with an error: a start from
+            # outside, timed like any other (rule 1).
+            await self._async_apply(self.log.plug_state(self.now, True))
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="heating_pad_not_responding",
+            translation_placeholders={"entity_id": self._plug.entity_id},
+        )
+
+    def _forget_start(self, started: TherapySession) -> None:
+        self.log.discard(started)
+        self._note_clocks()
 
     async def async_stop_session(self) -> None:
-        """End the running session, or raise a translated refusal."""
-        try:
-            outcome = self.log.request_stop(self.now)
-        except TherapyRefusedError as err:
-            raise self._refusal(err) from err
-        await self._async_apply(outcome)
+        """End the running session; with none running nothing happens."""
+        await self._async_apply(self.log.request_stop(self.now))
 
     async def async_turn_off_pad(self) -> None:
         """Turn the heating pad off: end heat, or just switch the plug off."""
@@ -544,11 +481,13 @@ class RecoveryEngine:
     async def async_log_session(
         self, modality: Modality, minutes: int, ended_at: datetime | None
     ) -> None:
-        """Record a session done without the integration."""
+        """Record a session done without the integration, or raise a translated refusal."""
+        now = self.now
         try:
-            self.log.log(modality, minutes, ended_at or self.now, self.now)
+            self.log.log(modality, minutes, ended_at or now, now)
         except TherapyRefusedError as err:
             raise self._refusal(err) from err
+        self._note_clocks()
         await self._async_save()
         self._refresh_timers()
         self._notify()
@@ -591,36 +530,19 @@ class RecoveryEngine:
 
     # The plug.
 
-    @property
-    def plug_on(self) -> bool | None:
-        """Whether the plug is on; ``None`` when it is unreachable or none is set."""
-        if self.plug_entity_id is None:
-            return None
-        return _on_off(self.hass.states.get(self.plug_entity_id))
-
-    def _plug_is_on(self) -> bool | None:
-        """``True``/``False`` when the plug is reachable, else ``None``; notes availability."""
-        plug_on = self.plug_on
-        self.plug_available = plug_on is not None
-        return plug_on
-
     @callback
-    def _async_plug_changed(self, event: Event[EventStateChangedData]) -> None:
+    def _on_plug_changed(self, old: bool | None, new: bool | None) -> None:
         """Follow the plug, event by event: on, off, gone and back.
 
-        Each event is judged by its own old and new state, so changes that
+        Each event is judged by its own old and new reading, so changes that
         arrive queued one after another are all seen in order.
         """
-        plug_on = _on_off(event.data["new_state"])
-        self.plug_available = plug_on is not None
-        if plug_on is None or _on_off(event.data["old_state"]) is plug_on:
+        if new is None or old is new:
             # Gone, or only its attributes changed: show it, decide nothing.
             self._notify()
             return
-        if not plug_on:
-            self._delete_issue(ISSUE_HEATING_PAD_UNREACHABLE)
         # The rules decide at once; the switching follows in this loop turn.
-        outcome = self.log.plug_state(self.now, plug_on)
+        outcome = self.log.plug_state(self.now, new)
         self.entry.async_create_task(
             self.hass,
             self._async_apply(outcome),
@@ -628,76 +550,38 @@ class RecoveryEngine:
             eager_start=True,
         )
 
-    async def _async_switch(self, on: bool) -> None:
-        """Call the plug's switch service; an unreachable plug raises the repair issue.
-
-        ``switch.turn_off`` on an unavailable entity is skipped without an error,
-        so availability is checked here first.
-        """
-        if self.plug_entity_id is None:
-            return
-        if self._plug_is_on() is None:
-            if not on:
-                self._raise_unreachable()
-            return
-        failed = False
-        try:
-            await self.hass.services.async_call(
-                Platform.SWITCH,
-                SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
-                {ATTR_ENTITY_ID: self.plug_entity_id},
-                blocking=True,
-                context=self._context,
-            )
-        except HomeAssistantError as err:
-            failed = True
-            _LOGGER.error(
-                "Could not switch %s %s: %s",
-                self.plug_entity_id,
-                "on" if on else "off",
-                err,
-            )
-        if on:
-            return
-        if self._plug_is_on() is False:
-            self.log.plug_must_be_off = False
-            self._delete_issue(ISSUE_HEATING_PAD_UNREACHABLE)
-        elif failed:
-            self._raise_unreachable()
-
-    def _raise_unreachable(self) -> None:
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"{ISSUE_HEATING_PAD_UNREACHABLE}_{self.entry.entry_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_HEATING_PAD_UNREACHABLE,
-            translation_placeholders={
-                "entity_id": self.plug_entity_id or "",
-                "name": self.entry.title,
-            },
+    @callback
+    def _on_plug_alarm(self) -> None:
+        """Tell everyone at once: the plug did not confirm a switch-off (rule 10)."""
+        assert self._plug is not None
+        self._fire(
+            EVENT_HEATING_PAD_NOT_RESPONDING, {"entity_id": self._plug.entity_id}
+        )
+        self.reminders.send(
+            "heating_pad_not_responding",
+            {"entity_id": self._plug.entity_id},
+            urgent=True,
         )
 
-    def _delete_issue(self, key: str) -> None:
-        ir.async_delete_issue(self.hass, DOMAIN, f"{key}_{self.entry.entry_id}")
+    async def _async_switch_off(self) -> None:
+        """Switch the plug off; once it reports ``off``, nothing is owed any more."""
+        if self._plug is not None and await self._plug.async_turn_off():
+            self.log.plug_confirmed_off()
 
     # Carrying out what the rules decided.
 
-    async def _async_apply(self, outcome: Outcome) -> None:
+    async def _async_apply(self, outcome: Outcome, plan_saved: bool = False) -> None:
         """Carry out what the rules decided, the plug first.
 
         Switching off comes before anything else. A started session is saved
-        before the plug is switched on, so a crash a moment later still knows
-        the planned end. Then events, reminders, storage, timers, entities.
+        (unless its plan was saved already) before events, reminders,
+        storage, timers and entities.
         """
+        self._note_clocks()
         if outcome.switch_off:
-            await self._async_switch(on=False)
-        if (started := outcome.started) is not None and self._loaded:
+            await self._async_switch_off()
+        if (started := outcome.started) is not None and self._loaded and not plan_saved:
             await self._async_save()
-        if outcome.switch_on and started is not None and self.running is started:
-            await self._async_switch(on=True)
-        entry_id = self.entry.entry_id
         if (ended := outcome.ended) is not None:
             self._fire(
                 EVENT_SESSION_ENDED,
@@ -736,7 +620,7 @@ class RecoveryEngine:
                 },
             )
         if outcome is not NOTHING:
-            _LOGGER.debug("Applied %s for %s", outcome, entry_id)
+            _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded and (
             outcome.ended
             or self.log.plug_must_be_off is not self._stored_plug_must_be_off
@@ -751,28 +635,68 @@ class RecoveryEngine:
             event_type, {ATTR_CONFIG_ENTRY_ID: self.entry.entry_id, **data}
         )
 
-    # Timers.
+    # Timers and clocks.
+
+    def _note_clocks(self) -> None:
+        """Pin the running session's planned end and the last end on the monotonic clock.
+
+        Called in the same turn of the loop as the change it follows, so both
+        clocks are read at the moment the rules saw (rule 12).
+        """
+        running = self.log.running
+        if running is None:
+            self._deadline_monotonic = None
+        elif self._deadline_monotonic is None or (
+            self._deadline_monotonic[0] != running.started
+        ):
+            self._deadline_monotonic = (
+                running.started,
+                self._clocks.monotonic_of(running.planned_end),
+            )
+        last_end = self.log.last_end
+        if last_end is None:
+            self._last_end_monotonic = None
+        elif self._last_end_monotonic is None or (
+            self._last_end_monotonic[0] != last_end
+        ):
+            self._last_end_monotonic = (last_end, self._clocks.monotonic_of(last_end))
 
     def _refresh_timers(self) -> None:
-        """Set the one timer for the planned end, the reminders' timers and the minute tick."""
+        """Set the planned end's timers, the reminders' timers and the minute tick.
+
+        The planned end has two timers, one on each clock: whichever comes
+        first ends the session (rule 12). While a session runs, the clocks are
+        also compared every ``CLOCK_WATCH_SECONDS``.
+        """
         if self._stopping:
             return
         running = self.running
         now = self.now
-        self._timers.set(
+        self._timers.at(
             "deadline", running.planned_end if running else None, self._on_deadline
         )
+        self._timers.at_monotonic(
+            "deadline_monotonic",
+            self._deadline_monotonic[1]
+            if running and self._deadline_monotonic
+            else None,
+            self._on_monotonic_deadline,
+        )
+        if running is None:
+            self._timers.cancel("clock_watch")
+        elif "clock_watch" not in self._timers.names:
+            self._watch_clocks()
         heads_up = None
         minutes = int(self.options[CONF_REMIND_BEFORE_END_MINUTES])
         if running is not None and minutes > 0:
             heads_up = running.planned_end - timedelta(minutes=minutes)
             if heads_up <= now or heads_up <= running.started:
                 heads_up = None
-        self._timers.set("heads_up", heads_up, self._on_heads_up)
-        rest_over = self.next_session_allowed if running is None else None
+        self._timers.at("heads_up", heads_up, self._on_heads_up)
+        rest_over = self.log.next_allowed() if running is None else None
         if rest_over is not None and rest_over <= now:
             rest_over = None
-        self._timers.set("rest_over", rest_over, self._on_rest_over)
+        self._timers.at("rest_over", rest_over, self._on_rest_over)
         # Only the time since the last session changes by the minute (0 while
         # a session runs).
         self._set_minute_tick(running is None and self.log.last_end is not None)
@@ -788,19 +712,45 @@ class RecoveryEngine:
 
     @callback
     def _on_minute(self, _now: datetime) -> None:
-        for listener in self._minute_listeners:
-            listener()
+        self._notify(self._minute_listeners)
 
     @callback
     def _on_deadline(self, planned_end: datetime) -> None:
-        """Reach the planned end: switch the plug off in this very turn of the loop.
+        """End the session at its planned end on the wall clock, in this very turn.
 
         The timer passes the moment it was set for: the deadline has come even
         if the clock reads a hair earlier.
         """
-        outcome = self.log.deadline(max(self.now, planned_end), self._plug_is_on())
+        self._close_if_due(max(self.now, planned_end))
+
+    @callback
+    def _on_monotonic_deadline(self) -> None:
+        """End the session at its planned end on the monotonic clock, whatever the wall says."""
+        self._close_if_due(self.now, due=True)
+
+    def _watch_clocks(self) -> None:
+        self._timers.at_monotonic(
+            "clock_watch",
+            self._clocks.monotonic() + CLOCK_WATCH_SECONDS,
+            self._on_clock_watch,
+        )
+
+    @callback
+    def _on_clock_watch(self) -> None:
+        """Compare the clocks: a start now in the future or a passed end ends the session."""
+        if self.running is not None and not self._stopping:
+            self._close_if_due(self.now, watch=True)
+
+    @callback
+    def _close_if_due(
+        self, now: datetime, due: bool = False, watch: bool = False
+    ) -> None:
+        outcome = self.log.deadline(now, self.plug_on, due=due)
         if outcome is NOTHING:
-            self._refresh_timers()
+            if watch:
+                self._watch_clocks()
+            else:
+                self._refresh_timers()
             return
         self.entry.async_create_task(
             self.hass,
@@ -810,7 +760,7 @@ class RecoveryEngine:
         )
 
     @callback
-    def _on_heads_up(self, _now: datetime) -> None:
+    def _on_heads_up(self, _moment: datetime) -> None:
         if (running := self.running) is None:
             return
         remaining = max(1, round((running.planned_end - self.now).total_seconds() / 60))
@@ -819,7 +769,7 @@ class RecoveryEngine:
         )
 
     @callback
-    def _on_rest_over(self, _now: datetime) -> None:
+    def _on_rest_over(self, _moment: datetime) -> None:
         self._fire(EVENT_SKIN_REST_OVER, {})
         if self.options[CONF_REMIND_REST_OVER]:
             self.reminders.send("rest_over", {})
@@ -827,10 +777,10 @@ class RecoveryEngine:
 
     def _schedule_midnight(self) -> None:
         tomorrow = self.today + timedelta(days=1)
-        self._timers.set("midnight", self.local_midnight(tomorrow), self._on_midnight)
+        self._timers.at("midnight", self.local_midnight(tomorrow), self._on_midnight)
 
     @callback
-    def _on_midnight(self, _now: datetime) -> None:
+    def _on_midnight(self, _moment: datetime) -> None:
         """Start a new local day: the one timer that moves the phases on."""
         if not self._update_phase():
             self._notify()
@@ -877,16 +827,9 @@ class RecoveryEngine:
             "sessions_stored": len(self.log.sessions),
             "last_session_end": _iso(self.last_session_end),
             "next_session_allowed": _iso(self.next_session_allowed),
-            "timers": sorted(self._timers.unsubs),
+            "timers": self._timers.names,
             "minute_tick": self._minute_unsub is not None,
         }
-
-
-def _on_off(state: State | None) -> bool | None:
-    """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
-    if state is None or state.state not in (STATE_ON, STATE_OFF):
-        return None
-    return state.state == STATE_ON
 
 
 def _plug_entity_id(entry: ConfigEntry) -> str | None:

@@ -52,7 +52,6 @@ class Refusal(StrEnum):
     SESSION_OVERLAPS = "session_overlaps"
     ENDED_AT_IN_FUTURE = "ended_at_in_future"
     MINUTES_OUT_OF_RANGE = "minutes_out_of_range"
-    NO_SESSION_RUNNING = "no_session_running"
     HEATING_PAD_UNAVAILABLE = "heating_pad_unavailable"
 
 
@@ -165,7 +164,11 @@ class Blocked:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What must happen after an event: the engine carries it out in this order."""
+    """What must happen after an event: the engine carries it out in this order.
+
+    ``switch_on`` is the start's own business: the engine switches the plug on
+    and waits for it to confirm before the start counts (rule 11).
+    """
 
     switch_off: bool = False
     switch_on: bool = False
@@ -181,14 +184,21 @@ NOTHING = Outcome()
 class TherapyLog:
     """The session history and the rules that decide what each event means.
 
-    ``plug_must_be_off`` remembers a switch-off that has not been confirmed yet
-    (the plug was unreachable): the plug seen on then is switched off at once.
+    ``plug_must_be_off`` remembers a switch-off that the plug has not confirmed
+    yet (rule 10): it is stored, the plug seen on is switched off at once, and
+    only the plug seen off clears it.
+
+    ``rest_floor`` is the end of the rest gap as the monotonic clock measures
+    it, said in the wall clock's current reading (rule 12). The engine keeps it
+    up to date while Home Assistant runs; it is not stored. A wall clock that
+    steps forward cannot shorten the rest gap below it.
     """
 
     settings: TherapySettings = field(default_factory=TherapySettings)
     sessions: list[TherapySession] = field(default_factory=list)
     plug_must_be_off: bool = False
     max_sessions: int = 1000
+    rest_floor: datetime | None = None
 
     # Reading the history.
 
@@ -217,15 +227,24 @@ class TherapyLog:
         return max(finished, key=lambda s: s.ended or s.started, default=None)
 
     def next_allowed(self) -> datetime | None:
-        """When the next session may start (after the rest gap), if there was one."""
+        """When the next session may start (after the rest gap), if there was one.
+
+        The later of the wall clock's and the monotonic clock's reading (rule 12).
+        """
         last_end = self.last_end
-        return None if last_end is None else self.settings.rest_gap.allowed_at(last_end)
+        if last_end is None:
+            return None
+        allowed = self.settings.rest_gap.allowed_at(last_end)
+        if self.rest_floor is not None and self.rest_floor > allowed:
+            return self.rest_floor
+        return allowed
 
     def skin_resting(self, now: datetime) -> bool:
         """Whether the rest gap runs at ``now`` (never while a session runs)."""
-        return self.running is None and self.settings.rest_gap.active(
-            self.last_end, now
-        )
+        if self.running is not None:
+            return False
+        allowed = self.next_allowed()
+        return allowed is not None and now < allowed
 
     def started_since(self, moment: datetime) -> int:
         """How many sessions started at or after ``moment``."""
@@ -252,6 +271,14 @@ class TherapyLog:
         self.sessions.sort(key=lambda s: s.started)
         if len(self.sessions) > self.max_sessions:
             del self.sessions[: len(self.sessions) - self.max_sessions]
+
+    def discard(self, session: TherapySession) -> None:
+        """Forget a start that did not count: the plug never confirmed ``on`` (rule 11).
+
+        No session is recorded and no rest gap begins.
+        """
+        if self.running is session:
+            self.sessions.pop()
 
     def _finish_running(self, at: datetime, reason: EndReason) -> TherapySession:
         running = self.running
@@ -296,9 +323,9 @@ class TherapyLog:
         return Outcome(blocked=Blocked(error.modality, error.allowed_at))
 
     def request_stop(self, now: datetime) -> Outcome:
-        """End the running session, or raise ``TherapyRefusedError``."""
+        """End the running session; with none running nothing happens (contract: actions)."""
         if self.running is None:
-            raise TherapyRefusedError(Refusal.NO_SESSION_RUNNING)
+            return NOTHING
         return self._end(now, EndReason.STOPPED)
 
     def turn_off_pad(self, now: datetime) -> Outcome:
@@ -310,6 +337,11 @@ class TherapyLog:
         return Outcome(switch_off=True)
 
     def _end(self, now: datetime, reason: EndReason) -> Outcome:
+        """End the running session; heat always ends with a switch-off (rule 12).
+
+        The switch-off is sent whatever the plug last reported: a plug that
+        reports ``off`` while its relay is on is switched off all the same.
+        """
         ended = self._finish_running(now, reason)
         heat = ended.modality is Modality.HEAT
         if heat:
@@ -318,13 +350,28 @@ class TherapyLog:
 
     # What the plug and the clock report.
 
+    def plug_confirmed_off(self) -> None:
+        """Owe no switch-off any more: the plug reports ``off`` (rule 10)."""
+        self.plug_must_be_off = False
+
+    def history_unknown(self) -> None:
+        """Owe a switch-off: the stored history cannot be read, so the rest gap may run."""
+        self.plug_must_be_off = True
+
+    def forget_plug(self) -> None:
+        """No plug is configured: nothing can be owed to it."""
+        self.plug_must_be_off = False
+
     def plug_state(self, now: datetime, is_on: bool) -> Outcome:
-        """Decide what the plug seen on or off means (a change, first seen, back online)."""
+        """Decide what the plug seen on or off means (a change, first seen, back online).
+
+        Seen off, heat ends ``external`` (rule 6), still with a switch-off.
+        """
         running = self.running
         if not is_on:
-            self.plug_must_be_off = False
+            self.plug_confirmed_off()
             if running is not None and running.modality is Modality.HEAT:
-                return Outcome(ended=self._finish_running(now, EndReason.EXTERNAL))
+                return self._end(now, EndReason.EXTERNAL)
             return NOTHING
         if running is not None and running.modality is Modality.HEAT:
             if now >= running.planned_end:
@@ -341,8 +388,14 @@ class TherapyLog:
             started=self._begin(Modality.HEAT, now, self.settings.session_minutes)
         )
 
-    def deadline(self, now: datetime, plug_on: bool | None = True) -> Outcome:
+    def deadline(
+        self, now: datetime, plug_on: bool | None = True, due: bool = False
+    ) -> Outcome:
         """End a running session whose planned end has passed by ``now``.
+
+        ``due`` says the monotonic clock has reached the planned end whatever
+        the wall clock reads (rule 12); a session that starts after ``now``
+        (the wall clock stepped back) is due at once as well.
 
         ``plug_on`` is what is known of the plug: ``False`` when it is seen off,
         so a heat session that outlived Home Assistant ended at its planned end
@@ -350,26 +403,32 @@ class TherapyLog:
         the moment it is seen again).
         """
         running = self.running
-        if running is None or now < running.planned_end:
+        if running is None or not (
+            due or now >= running.planned_end or now < running.started
+        ):
             return NOTHING
         at = now
         if running.modality is Modality.ICE or plug_on is False:
             at = min(now, running.planned_end)
         return self._end(at, EndReason.COMPLETED)
 
-    def reconcile(self, now: datetime, plug_on: bool | None) -> Outcome:
-        """Decide what a (re)start finds: an overdue session, a plug on or off.
+    def reconcile(self, now: datetime, plug_on: bool | None) -> tuple[Outcome, ...]:
+        """Decide what a (re)start finds: an overdue session, then the plug as it is.
 
-        ``plug_on`` is ``None`` when the plug is unreachable or none is configured.
+        Whatever was closed, the plug is judged afterwards (rules 2, 3, 5, 7):
+        on with no session allowed, it is switched off. ``plug_on`` is ``None``
+        when the plug is unreachable or none is configured.
         """
-        outcome = self.deadline(now, plug_on)
-        if outcome is not NOTHING:
-            return outcome
+        closed = self.deadline(now, plug_on)
+        if closed.switch_off:
+            return (closed,)
         if plug_on is not None:
-            return self.plug_state(now, plug_on)
-        if self.plug_must_be_off:
-            return Outcome(switch_off=True)
-        return NOTHING
+            judged = self.plug_state(now, plug_on)
+        elif self.plug_must_be_off:
+            judged = Outcome(switch_off=True)
+        else:
+            judged = NOTHING
+        return tuple(o for o in (closed, judged) if o is not NOTHING)
 
     def halt_heat(self, now: datetime, reason: EndReason) -> Outcome:
         """Home Assistant stops or the entry unloads: a heat session ends now."""

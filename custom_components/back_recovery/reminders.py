@@ -158,11 +158,16 @@ class Reminders:
         key: str,
         placeholders: Mapping[str, Placeholder],
         phase: Phase | None = None,
+        urgent: bool = False,
     ) -> None:
-        """Send reminder ``key`` to every target, in the background; return at once."""
+        """Send reminder ``key`` to every target, in the background; return at once.
+
+        An ``urgent`` reminder (a heating pad that does not switch off, rule 10)
+        is spoken during quiet hours too.
+        """
         notify_targets: list[str] = list(self._option(CONF_NOTIFY_ENTITIES))
         satellites: list[str] = list(self._option(CONF_ANNOUNCE_SATELLITES))
-        if satellites and self.quiet():
+        if satellites and not urgent and self.quiet():
             _LOGGER.debug("Quiet hours: reminder %s is not spoken", key)
             satellites = []
         if not notify_targets and not satellites:

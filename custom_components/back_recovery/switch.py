@@ -55,7 +55,13 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
         }
 
     async def async_turn_on(self, **kwargs: Any) -> None:
-        """Start a heat session, or raise the refusal (rest gap, session running)."""
+        """Start a heat session, or raise the refusal (rest gap, session running).
+
+        While its own heat session runs, nothing changes and nothing fires
+        (Home Assistant's convention for a switch that is on already).
+        """
+        if (running := self.engine.running) and running.modality is Modality.HEAT:
+            return
         await self.engine.async_start_session(Modality.HEAT)
 
     async def async_turn_off(self, **kwargs: Any) -> None:

@@ -1,0 +1,284 @@
+"""The heating-pad plug: the one place that reads it, switches it and confirms it.
+
+The engine asks for ``on`` or ``off`` and is told the result; nothing else
+calls ``switch.*`` on the plug. Every device lies sometimes, so nothing here
+trusts a call that returned: only the state the plug reports counts.
+
+- On (contract rule 11): ``turn_on`` must not raise and the plug must report
+  ``on`` within ``CONFIRM_SECONDS``, or the start does not count.
+- Off (rule 10): the plug must report ``off`` within ``CONFIRM_SECONDS``.
+  Until it does, ``turn_off`` is sent again after 5, 15 and 30 seconds, then
+  every 60 seconds, for as long as it takes; the repair issue
+  ``heating_pad_not_responding`` (reachable, still on) or
+  ``heating_pad_unreachable`` (gone) stands, and the engine is alarmed once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+import logging
+from typing import Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    Platform,
+)
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Context,
+    Event,
+    EventStateChangedData,
+    HassJob,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later, async_track_state_change_event
+
+from .const import (
+    DOMAIN,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+CONFIRM_SECONDS: Final = 5.0
+"""How long the plug has to report the state it was switched to (rules 10, 11)."""
+
+RETRY_DELAYS: Final = (5.0, 15.0, 30.0, 60.0)
+"""Seconds before each further ``turn_off``; the last delay repeats (rule 10)."""
+
+type PlugChange = Callable[[bool | None, bool | None], None]
+"""Called with the plug's old and new reading: on, off, or ``None`` (unreachable)."""
+
+
+def on_off(state: State | None) -> bool | None:
+    """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
+    if state is None or state.state not in (STATE_ON, STATE_OFF):
+        return None
+    return state.state == STATE_ON
+
+
+class HeatingPadPlug:
+    """One config entry's heating-pad plug."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        entity_id: str,
+        alarm: Callable[[], None],
+    ) -> None:
+        """Govern ``entity_id``; ``alarm`` is called once per unconfirmed switch-off."""
+        self._hass = hass
+        self._entry = entry
+        self.entity_id = entity_id
+        self._alarm = alarm
+        self._context = Context()
+        self._waiters: list[tuple[bool, asyncio.Future[None]]] = []
+        self._retry_unsub: CALLBACK_TYPE | None = None
+        self._attempt = 0
+        self._alarmed = False
+        self.available = self.is_on is not None
+
+    # Reading.
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the plug reports on; ``None`` while it is unreachable or missing."""
+        return on_off(self._hass.states.get(self.entity_id))
+
+    @property
+    def switching_off(self) -> bool:
+        """Whether a switch-off waits for the plug to confirm it."""
+        return self._retry_unsub is not None
+
+    @callback
+    def async_track(self, changed: PlugChange) -> CALLBACK_TYPE:
+        """Follow the plug, event by event; ``changed`` decides what each means.
+
+        Becoming unreachable and coming back are logged once each, at info
+        level. A reported ``off`` ends a pending switch-off.
+        """
+
+        @callback
+        def on_event(event: Event[EventStateChangedData]) -> None:
+            old = on_off(event.data["old_state"])
+            new = on_off(event.data["new_state"])
+            was_available, self.available = self.available, new is not None
+            if was_available and not self.available:
+                _LOGGER.info("The heating pad plug %s is unavailable", self.entity_id)
+            elif self.available and not was_available:
+                _LOGGER.info(
+                    "The heating pad plug %s is available again", self.entity_id
+                )
+            if new is False:
+                self.async_confirmed_off()
+            for wanted, waiter in self._waiters:
+                if new is wanted and not waiter.done():
+                    waiter.set_result(None)
+            changed(old, new)
+
+        return async_track_state_change_event(self._hass, [self.entity_id], on_event)
+
+    # Switching.
+
+    async def _async_call(self, service: str) -> bool:
+        """Call the plug's switch service; return whether the call went through.
+
+        Any error of the plug's integration is logged as a warning, never
+        raised: the caller decides by the state the plug reports.
+        """
+        try:
+            await self._hass.services.async_call(
+                Platform.SWITCH,
+                service,
+                {ATTR_ENTITY_ID: self.entity_id},
+                blocking=True,
+                context=self._context,
+            )
+        except Exception as err:  # noqa: BLE001 - a plug's bug must not stop the rules
+            _LOGGER.warning(
+                "The heating pad plug %s did not take %s: %s",
+                self.entity_id,
+                service,
+                err or type(err).__name__,
+            )
+            return False
+        return True
+
+    async def async_turn_on(self) -> bool:
+        """Switch the plug on; return whether it reported ``on`` in time (rule 11).
+
+        A ``turn_on`` that raises, or a plug that does not report ``on``
+        within ``CONFIRM_SECONDS``, returns ``False``.
+        """
+        if self.is_on is None:
+            return False
+        if not await self._async_call(SERVICE_TURN_ON):
+            return False
+        return await self._async_reported(True)
+
+    async def _async_reported(self, wanted: bool) -> bool:
+        """Wait up to ``CONFIRM_SECONDS`` for the plug to report ``wanted``."""
+        if self.is_on is wanted:
+            return True
+        waiter: asyncio.Future[None] = self._hass.loop.create_future()
+        entry = (wanted, waiter)
+        self._waiters.append(entry)
+        try:
+            async with asyncio.timeout(CONFIRM_SECONDS):
+                await waiter
+        except TimeoutError:
+            return False
+        finally:
+            self._waiters.remove(entry)
+        return True
+
+    async def async_turn_off(self) -> bool:
+        """Switch the plug off; return whether it reports ``off`` now (rule 10).
+
+        If it does not, the switch-off goes on in the background until the
+        plug reports ``off``: checked after ``CONFIRM_SECONDS``, then sent
+        again with backoff. A plug that cannot be reached raises
+        ``heating_pad_unreachable`` at once; Home Assistant skips calls to it.
+        """
+        if (
+            self.is_on is None
+            or not await self._async_call(SERVICE_TURN_OFF)
+            and self.is_on is not False
+        ):
+            self._async_not_switched_off()
+        if self.is_on is False:
+            self.async_confirmed_off()
+            return True
+        if self._retry_unsub is None:
+            self._attempt = 0
+            self._async_schedule_retry()
+        return False
+
+    @callback
+    def _async_schedule_retry(self) -> None:
+        delay = RETRY_DELAYS[min(self._attempt, len(RETRY_DELAYS) - 1)]
+        self._retry_unsub = async_call_later(
+            self._hass, delay, HassJob(self._async_retry, "back_recovery switch-off")
+        )
+
+    @callback
+    def _async_retry(self, _now: datetime) -> None:
+        """Alarm, send ``turn_off`` again and wait longer: the plug has not reported ``off``."""
+        self._retry_unsub = None
+        if self.is_on is False:
+            self.async_confirmed_off()
+            return
+        self._async_not_switched_off()
+        self._attempt += 1
+        self._async_schedule_retry()
+        if self.is_on is not None:
+            self._entry.async_create_task(
+                self._hass,
+                self._async_call(SERVICE_TURN_OFF),
+                "back_recovery switch-off again",
+                eager_start=True,
+            )
+
+    @callback
+    def _async_not_switched_off(self) -> None:
+        """Raise the repair issue that fits the plug's state; alarm once."""
+        reachable = self.is_on is not None
+        standing, cleared = (
+            (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE)
+            if reachable
+            else (ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING)
+        )
+        ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(cleared))
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self._issue_id(standing),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=standing,
+            translation_placeholders={
+                "entity_id": self.entity_id,
+                "name": self._entry.title,
+            },
+        )
+        if not self._alarmed:
+            self._alarmed = True
+            _LOGGER.warning(
+                "The heating pad plug %s has not switched off (%s); "
+                "sending the switch-off again until it does",
+                self.entity_id,
+                "still on" if reachable else "unreachable",
+            )
+            self._alarm()
+
+    @callback
+    def async_confirmed_off(self) -> None:
+        """Stop retrying, clear the issues and re-arm the alarm: the plug reports ``off``."""
+        if self._retry_unsub is not None:
+            self._retry_unsub()
+            self._retry_unsub = None
+        self._alarmed = False
+        for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(key))
+
+    def _issue_id(self, key: str) -> str:
+        return f"{key}_{self._entry.entry_id}"
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop retrying (unload); the stored obligation resumes at the next start."""
+        if self._retry_unsub is not None:
+            self._retry_unsub()
+            self._retry_unsub = None

@@ -856,6 +856,28 @@ def reference_average(daily: Mapping[date, Fraction], today: date) -> Fraction |
     return sum(values, Fraction(0)) / len(values) if len(values) >= 3 else None
 
 
+def reference_trend(daily: Mapping[date, Fraction], today: date) -> PainTrend:
+    """Return the definition's trend, its tests spelled out."""
+    average = reference_average(daily, today)
+    previous = reference_average(daily, today - days(7))
+    if average is None or previous is None:
+        return PainTrend.INSUFFICIENT_DATA
+    if previous != 0 and (previous - average >= 1 or average * 10 <= previous * 7):
+        return PainTrend.IMPROVING
+    if average - previous >= 1:
+        return PainTrend.WORSENING
+    return PainTrend.STABLE
+
+
+def reference_baseline(daily: Mapping[date, Fraction]) -> Fraction | None:
+    """Return the definition's baseline: the first 7 days from the first entry's day."""
+    if not daily:
+        return None
+    first = min(daily)
+    values = [daily[day] for day in daily if (day - first).days < 7]
+    return sum(values, Fraction(0)) / len(values) if len(values) >= 3 else None
+
+
 ZONES = [UTC, BERLIN, LOS_ANGELES, AUCKLAND, ZoneInfo("Asia/Kolkata")]
 START = datetime(2026, 10, 1, tzinfo=UTC)
 
@@ -874,7 +896,7 @@ def test_diary_matches_the_definitions_in_any_order(
 ) -> None:
     """Whatever the entries and their logging order, the readings follow the definitions.
 
-    Averages stay within 0..10, and the trend follows from the two averages.
+    A full scan by local date is the reference; averages stay within 0..10.
     """
     moments = [(level, START + timedelta(minutes=minute)) for level, minute in entries]
     shuffled = list(moments)
@@ -894,19 +916,23 @@ def test_diary_matches_the_definitions_in_any_order(
     assert diary.previous_average_7d(today, zone) == status.previous_average_7d
     for value in (status.average_7d, status.previous_average_7d):
         assert value is None or 0 <= value <= 10
-    if average is None or previous is None:
-        assert status.trend is PainTrend.INSUFFICIENT_DATA
-    elif status.trend is PainTrend.IMPROVING:
-        assert previous > 0
-        assert average <= previous - 1 or average <= previous * Fraction(7, 10)
-    elif status.trend is PainTrend.WORSENING:
-        assert average >= previous + 1
-    else:
-        assert status.trend is PainTrend.STABLE
-        assert average > previous - 1
-        assert previous == 0 or average > previous * Fraction(7, 10)
-        assert average < previous + 1
+    assert status.trend is reference_trend(daily, today)
     assert diary.trend(today, zone) is status.trend
+
+    baseline = reference_baseline(daily)
+    assert diary.baseline(zone) == (None if baseline is None else float(baseline))
+    review = status.review
+    assert review == diary.review(today, INJURY, zone)
+    assert review.by_baseline is (
+        average is not None
+        and baseline is not None
+        and baseline - average < 2
+        and (baseline - average) * 10 < baseline * 3
+    )
+    assert review.by_worsening is all(
+        reference_trend(daily, today - days(offset)) is PainTrend.WORSENING
+        for offset in range(14)
+    )
     if moments:
         assert status.latest is not None
         assert status.latest.recorded_at == max(moment for _, moment in moments)

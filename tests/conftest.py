@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from datetime import timedelta
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 # Import the integration before the ``hass`` fixture: the repository's
 # custom_components must win over the harness's own test package.
@@ -22,11 +26,35 @@ from custom_components.back_recovery.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 
 PLUG = "switch.heating_pad_plug"
 SECOND_PLUG = "switch.second_plug"
 PLUG_POWER = "input_boolean.heating_pad_power"
 PLUG_ONLINE = "input_boolean.heating_pad_online"
+# Faults the simulated plug can be told to have (each an input_boolean):
+PLUG_IGNORES = "input_boolean.heating_pad_ignores_commands"
+"""Commands answer success and change nothing (a cloud plug that lost them)."""
+PLUG_FAILS = "input_boolean.heating_pad_commands_fail"
+"""Commands raise (``MAC no ACK``) and change nothing."""
+PLUG_STALE = "input_boolean.heating_pad_reports_off"
+"""The plug reports ``off`` whatever its relay does (a default state after a restart)."""
+
+
+def _command(service: str) -> list[dict[str, Any]]:
+    """Return the plug's script for ``service``, obeying the faults above."""
+    return [
+        {
+            "if": [{"condition": "state", "entity_id": PLUG_FAILS, "state": "on"}],
+            "then": [{"action": "heating_pad.no_ack"}],
+        },
+        {
+            "if": [{"condition": "state", "entity_id": PLUG_IGNORES, "state": "off"}],
+            "then": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
+        },
+    ]
+
+
 ENTRY_ID = "01KRECOVERY000000000000001"
 NOW = "2026-11-25 09:00:00+00:00"
 
@@ -34,6 +62,9 @@ PLUG_CONFIG: dict[str, Any] = {
     "input_boolean": {
         "heating_pad_power": {"name": "Heating pad power"},
         "heating_pad_online": {"name": "Heating pad online", "initial": True},
+        "heating_pad_ignores_commands": {"name": "Heating pad ignores commands"},
+        "heating_pad_commands_fail": {"name": "Heating pad commands fail"},
+        "heating_pad_reports_off": {"name": "Heating pad reports off"},
     },
     "template": [
         {
@@ -41,16 +72,13 @@ PLUG_CONFIG: dict[str, Any] = {
                 {
                     "name": "Heating pad plug",
                     "unique_id": "heating_pad_plug",
-                    "state": "{{ is_state('input_boolean.heating_pad_power', 'on') }}",
+                    "state": (
+                        "{{ is_state('input_boolean.heating_pad_power', 'on')"
+                        " and is_state('input_boolean.heating_pad_reports_off', 'off') }}"
+                    ),
                     "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
-                    "turn_on": {
-                        "action": "input_boolean.turn_on",
-                        "target": {"entity_id": PLUG_POWER},
-                    },
-                    "turn_off": {
-                        "action": "input_boolean.turn_off",
-                        "target": {"entity_id": PLUG_POWER},
-                    },
+                    "turn_on": _command("input_boolean.turn_on"),
+                    "turn_off": _command("input_boolean.turn_off"),
                 }
             ]
         }
@@ -178,3 +206,40 @@ async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> No
         blocking=True,
     )
     await hass.async_block_till_done()
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move both clocks on by ``delta`` and run what is due."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+def step_wall_clock(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> Generator[Callable[[timedelta], Awaitable[None]]]:
+    """Return a function that steps the wall clock alone (NTP, a VM resumed).
+
+    ``freezer`` moves the wall clock and the event loop's monotonic clock
+    together; the loop's ``time`` is given an offset so that it runs on
+    unchanged while the wall clock steps.
+    """
+    loop = hass.loop
+    real_time = loop.time
+    offset = 0.0
+
+    def monotonic() -> float:
+        return real_time() + offset
+
+    async def step(delta: timedelta) -> None:
+        nonlocal offset
+        offset -= delta.total_seconds()
+        freezer.move_to(dt_util.utcnow() + delta)
+        await hass.async_block_till_done()
+
+    loop.time = monotonic  # type: ignore[method-assign]
+    yield step
+    del loop.time

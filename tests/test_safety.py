@@ -6,43 +6,54 @@ heating pad switch, the buttons and the actions, the clock through freezer.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 import copy
 from datetime import datetime, timedelta
+import logging
+from pathlib import Path
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
     async_test_home_assistant,
 )
 
 from custom_components.back_recovery.const import (
     CONF_SESSION_MINUTES,
     DOMAIN,
+    EVENT_HEATING_PAD_NOT_RESPONDING,
     EVENT_SESSION_BLOCKED,
     EVENT_SESSION_ENDED,
     EVENT_SESSION_STARTED,
+    EVENT_SKIN_REST_OVER,
 )
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from homeassistant.util.file import WriteError
 
 from .conftest import (
     ENTRY_ID,
     PLUG,
     PLUG_CONFIG,
+    PLUG_FAILS,
+    PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
+    PLUG_STALE,
+    advance,
     set_input_boolean,
 )
 
@@ -54,15 +65,6 @@ NEXT_ALLOWED = "sensor.back_recovery_next_session_allowed"
 LAST_END = "sensor.back_recovery_last_session_end"
 STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
 UNREACHABLE_ISSUE = f"heating_pad_unreachable_{ENTRY_ID}"
-
-
-async def advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    """Move the clock on and run what is due."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
@@ -740,3 +742,517 @@ async def test_plug_found_on_without_session_starts_one(
     assert state(hass, SESSION_ACTIVE) == STATE_ON
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
+
+
+# Rule 10: a switch-off is confirmed
+
+
+def plug_calls(hass: HomeAssistant, service: str) -> list[datetime]:
+    """Record when ``switch.<service>`` is called on the plug."""
+    calls: list[datetime] = []
+
+    @callback
+    def on_call(event: Event) -> None:
+        data = event.data
+        if (
+            data["domain"] == "switch"
+            and data["service"] == service
+            and data["service_data"].get("entity_id") == PLUG
+        ):
+            calls.append(dt_util.utcnow())
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    return calls
+
+
+NOT_RESPONDING_ISSUE = f"heating_pad_not_responding_{ENTRY_ID}"
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("fault", [PLUG_IGNORES, PLUG_FAILS])
+async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    fault: str,
+) -> None:
+    """A plug that ignores turn_off, or whose turn_off raises, is told again until it obeys.
+
+    Meanwhile the repair issue stands, the event fires once, the pad shows on
+    and the skin is not shown resting; all clears once the plug reports off.
+    """
+    alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, fault, on=True)
+    offs = plug_calls(hass, "turn_off")
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert len(offs) == 1
+    assert plug_power(hass) == STATE_ON
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert state(hass, HEATING_PAD) == STATE_ON
+    assert state(hass, SKIN_REST) == STATE_OFF
+    if fault == PLUG_FAILS:
+        # The call raised: the issue stands at once.
+        assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
+    else:
+        assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+        await advance(hass, freezer, timedelta(seconds=4))
+        assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+        await advance(hass, freezer, timedelta(seconds=1))
+    issue = issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert [e.data for e in alarms] == [
+        {"config_entry_id": ENTRY_ID, "entity_id": PLUG}
+    ]
+    # Sent again after 5, 15 and 30 seconds, then every 60 seconds.
+    for _ in range(6 * 60):
+        await advance(hass, freezer, timedelta(seconds=1))
+    end = datetime.fromisoformat("2026-11-25T09:20:00+00:00")
+    assert [(call - end).total_seconds() for call in offs] == [
+        0,
+        5,
+        20,
+        50,
+        110,
+        170,
+        230,
+        290,
+        350,
+    ]
+    assert len(alarms) == 1
+    assert plug_power(hass) == STATE_ON
+
+    # The plug obeys again: the next switch-off takes, and everything clears.
+    await set_input_boolean(hass, fault, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, HEATING_PAD) == STATE_OFF
+    assert state(hass, SKIN_REST) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    calls_when_off = len(offs)
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert len(offs) == calls_when_off
+
+
+async def test_rule_10_switch_off_owed_survives_a_restart(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A switch-off the plug never confirmed is owed after a restart, and retried."""
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await start_heat(crashed, "switch")
+        await set_input_boolean(crashed, PLUG_IGNORES, on=True)
+        await advance(crashed, freezer, timedelta(minutes=20))
+        assert plug_power(crashed) == STATE_ON
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    assert stored["data"]["plug_must_be_off"] is True
+    hass_storage[STORAGE_KEY] = stored
+
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await add_entry(hass)
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=15))
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_unreachable_plug_at_the_end_alarms_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A plug gone at the planned end: unreachable issue, one event, switched off when back."""
+    alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert len(alarms) == 1
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+
+# Rule 11: a heat start counts only when the plug confirms on
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["switch", "action"])
+async def test_rule_11_heat_start_refused_when_turn_on_raises(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
+) -> None:
+    """turn_on raises: the start is refused, no session, no rest gap, no events."""
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_FAILS, on=True)
+    with pytest.raises(HomeAssistantError) as info:
+        await start_heat(hass, how)
+    assert info.value.translation_key == "heating_pad_not_responding"
+    assert info.value.translation_domain == DOMAIN
+    await hass.async_block_till_done()
+    assert_no_session(hass)
+    assert started == blocked == []
+
+    # Nothing was recorded: heat works as soon as the plug does.
+    await set_input_boolean(hass, PLUG_FAILS, on=False)
+    await start_heat(hass, how)
+    assert plug_power(hass) == STATE_ON
+    assert len(started) == 1
+
+
+def assert_no_session(hass: HomeAssistant) -> None:
+    """Check that no session runs or was recorded, and the skin is not resting."""
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert state(hass, SKIN_REST) == STATE_OFF
+    assert state(hass, LAST_END) == "unknown"
+    assert state(hass, "sensor.back_recovery_sessions_today") == "0"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_11_heat_start_refused_when_the_plug_does_not_report_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug that answers success and stays off: refused after 5 s; a later on is a start."""
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    # The start waits for the plug in a task of the test's own, which
+    # block_till_done does not wait for: the clocks move on meanwhile.
+    task = asyncio.get_running_loop().create_task(start_heat(hass, "action"))
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=4))
+    assert not task.done()
+    await advance(hass, freezer, timedelta(seconds=1))
+    with pytest.raises(HomeAssistantError) as info:
+        await task
+    assert info.value.translation_key == "heating_pad_not_responding"
+    assert_no_session(hass)
+    assert started == []
+
+    # The plug switched on later by itself is a start from outside (rule 1).
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(minutes=3))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert len(started) == 1
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """turn_on raises though the relay went on: the start is refused, the heat is timed."""
+    with patch(
+        "custom_components.back_recovery.plug.HeatingPadPlug._async_call",
+        side_effect=[False],
+    ):
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_POWER, on=False)
+        await advance(hass, freezer, timedelta(hours=3))
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+
+    async def on_but_raise(self: Any, service: str) -> bool:
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        return False
+
+    with (
+        patch(
+            "custom_components.back_recovery.plug.HeatingPadPlug._async_call",
+            on_but_raise,
+        ),
+        pytest.raises(HomeAssistantError),
+    ):
+        await start_heat(hass, "action")
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+# Rule 12: clock steps cannot lengthen heat or shorten the rest gap
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_12_wall_clock_stepped_back_cannot_lengthen_heat(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Heat ends after 20 real minutes although the wall clock went back 5 minutes."""
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=10))
+    await step_wall_clock(-timedelta(minutes=5))
+    await advance(hass, freezer, timedelta(seconds=10))
+    assert "The wall clock stepped" in caplog.text
+    assert plug_power(hass) == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=9, seconds=49))
+    assert plug_power(hass) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    # Wall time 09:15 is when the plug went off; the rest gap counts from then.
+    assert state(hass, LAST_END) == "2026-11-25T09:15:00+00:00"
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("step", [timedelta(hours=1), timedelta(minutes=6)])
+async def test_rule_12_session_that_starts_in_the_future_ends_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+    step: timedelta,
+) -> None:
+    """The wall clock goes back past the start of heat: heat ends at once."""
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await step_wall_clock(-step)
+    await advance(hass, freezer, timedelta(seconds=10))
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert state(hass, SKIN_REST) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_12_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """After heat, the wall clock jumps an hour ahead: the rest gap still lasts 2 real hours."""
+    rest_over = async_capture_events(hass, EVENT_SKIN_REST_OVER)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(minutes=10))
+    await step_wall_clock(timedelta(hours=1))
+    # The wall clock reads 12:19 after 1 h 59 min of rest; the wall-clock
+    # rest gap ended at 11:20.
+    await advance(hass, freezer, timedelta(minutes=109))
+    assert dt_util.utcnow() == datetime.fromisoformat("2026-11-25T12:19:00+00:00")
+    assert rest_over == []
+    with pytest.raises(ServiceValidationError) as info:
+        await start_heat(hass, "action")
+    assert info.value.translation_key == "rest_gap_active"
+    # 12:20 UTC is 04:20 in the test time zone (US/Pacific).
+    assert info.value.translation_placeholders == {"allowed_at": "04:20"}
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    await advance(hass, freezer, timedelta(minutes=1))
+    assert len(rest_over) == 1
+    await start_heat(hass, "action")
+    assert plug_power(hass) == STATE_ON
+
+
+async def test_rule_12_stale_off_after_a_restart_still_sends_turn_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """Back after a crash, the plug reports off while its relay is on: it is switched off.
+
+    Heat ends 'external' (rule 6), with a turn_off all the same, and when the
+    plug then reports its relay on, that is a start during the rest gap (rule 2).
+    """
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await start_heat(crashed, "switch")
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    hass_storage[STORAGE_KEY] = stored
+
+    await advance(hass, freezer, timedelta(minutes=8))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_STALE, on=True)
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["external"]
+
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_STALE, on=False)
+    assert plug_power(hass) == STATE_OFF
+    assert len(blocked) == 1
+
+
+# Rules 2, 3 and 5 at a restart: whatever is overdue, the plug is judged as it is
+
+
+async def test_rule_2_restart_after_ice_switches_off_a_plug_found_on(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """Ice ran out while Home Assistant was down and the pad was switched on by hand.
+
+    The ice session is closed and the plug, on during the rest gap, goes off.
+    """
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await action(crashed, "start_session", modality="ice")
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    hass_storage[STORAGE_KEY] = stored
+
+    await advance(hass, freezer, timedelta(minutes=30))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, LAST_END) == "2026-11-25T09:20:00+00:00"
+    assert [e.data["allowed_at"] for e in blocked] == ["2026-11-25T11:20:00+00:00"]
+    await advance(hass, freezer, timedelta(hours=2))
+    assert plug_power(hass) == STATE_OFF
+
+
+async def test_rule_5_restart_keeps_the_unreachable_issue(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A switch-off owed to an unreachable plug keeps its issue across a restart."""
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": STORAGE_KEY,
+        "data": {
+            "sessions": [
+                {
+                    "modality": "ice",
+                    "started": "2026-11-25T08:30:00+00:00",
+                    "planned_end": "2026-11-25T08:50:00+00:00",
+                    "ended": None,
+                    "end_reason": None,
+                }
+            ],
+            "plug_must_be_off": True,
+        },
+    }
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await add_entry(hass)
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+
+# Storage: a plan that cannot be saved is not started; corrupt storage is an unknown history
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_3_heat_refused_when_its_planned_end_cannot_be_stored(
+    hass: HomeAssistant,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With storage failing, heat is refused (plug off) and a repair issue stands."""
+    storage_issue = f"storage_not_writable_{ENTRY_ID}"
+    with patch(
+        "homeassistant.helpers.storage.Store._async_write_data",
+        side_effect=WriteError("No space left on device"),
+    ):
+        with pytest.raises(HomeAssistantError) as info:
+            await start_heat(hass, "switch")
+        assert info.value.translation_key == "plan_not_saved"
+        await hass.async_block_till_done()
+        assert plug_power(hass) == STATE_OFF
+        assert_no_session(hass)
+        assert issue_registry.async_get_issue(DOMAIN, storage_issue) is not None
+        # Ice needs no plan to be safe: it runs, and the issue stays.
+        await action(hass, "start_session", modality="ice")
+        assert state(hass, SESSION_ACTIVE) == STATE_ON
+        await action(hass, "stop_session")
+    assert "No space left on device" in caplog.text
+    await action(
+        hass, "log_session", modality="ice", minutes=5, ended_at="2026-11-25 00:00:00"
+    )
+    assert issue_registry.async_get_issue(DOMAIN, storage_issue) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["this is not json", '{"version": 1, "minor_version": 1, "da'],
+)
+async def test_rule_3_corrupt_storage_is_an_unknown_history(
+    hass: HomeAssistant, plug: str, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Home Assistant moves a corrupt file aside; a plug found on is then switched off."""
+    path = Path(hass.config.path(".storage", STORAGE_KEY))
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    # Read through Home Assistant's real loading code, not the harness's dict.
+    with patch.object(Store, "_async_load", Store._async_load_data):
+        await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert "Unrecoverable error decoding storage" in caplog.text
+    assert not path.exists()
+    assert list(path.parent.glob(f"{STORAGE_KEY}.corrupt.*"))
+
+
+# Rule 13: an error in one entity stops nothing else
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_13_an_entity_that_fails_stops_nothing_else(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The calendar failing to present itself leaves the other entities and the plug working."""
+    with patch(
+        "custom_components.back_recovery.calendar.RecoveryCalendar.event",
+        new_callable=PropertyMock,
+        side_effect=RuntimeError("calendar bug"),
+    ):
+        await start_heat(hass, "switch")
+        assert plug_power(hass) == STATE_ON
+        assert state(hass, SESSION_ACTIVE) == STATE_ON
+        assert state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
+        await advance(hass, freezer, timedelta(minutes=20))
+        assert plug_power(hass) == STATE_OFF
+        assert state(hass, SESSION_ACTIVE) == STATE_OFF
+        assert state(hass, SKIN_REST) == STATE_ON
+    assert "calendar bug" in caplog.text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_plug_unavailable_and_back_logged_once_each(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One info line when the plug becomes unavailable and one when it is back."""
+    with caplog.at_level(logging.INFO, logger="custom_components.back_recovery"):
+        await set_input_boolean(hass, PLUG_ONLINE, on=False)
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    lines = [
+        r.getMessage() for r in caplog.records if r.name.startswith("custom_components")
+    ]
+    assert lines.count(f"The heating pad plug {PLUG} is unavailable") == 1
+    assert lines.count(f"The heating pad plug {PLUG} is available again") == 1
+    levels = {
+        r.levelno
+        for r in caplog.records
+        if "is unavailable" in r.getMessage() or "available again" in r.getMessage()
+    }
+    assert levels == {logging.INFO}

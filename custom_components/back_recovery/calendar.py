@@ -31,8 +31,12 @@ async def async_setup_entry(
     async_add_entities([RecoveryCalendar(entry, RECOVERY)])
 
 
-def _plain(moment: datetime) -> datetime:
-    """Return a plain ``datetime`` in local time (not a subclass a test clock may use)."""
+def _local(moment: datetime) -> datetime:
+    """Return the instant in local time, as a plain ``datetime``.
+
+    Both ends of an event are built the same way, so they are of the same
+    type, as ``CalendarEvent`` asks.
+    """
     return datetime.fromtimestamp(moment.timestamp(), dt_util.get_default_time_zone())
 
 
@@ -59,15 +63,32 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         )
 
     def _session_event(self, session: TherapySession) -> CalendarEvent:
-        end = session.ended or session.planned_end
+        """Return a session as a timed event at its real times (rule 13).
+
+        Home Assistant checks an event's length on the local readings of its
+        ends, so across the fall-back hour (01:45 PDT to 01:05 PST) it refuses
+        the real end. Such a session keeps its real start and its real length,
+        and says its real end (UTC) in the description.
+        """
+        start = session.started
+        end = max(session.ended or session.planned_end, start + timedelta(seconds=1))
+        summary = self._text(
+            f"session_{session.modality.value}", session.modality.value
+        )
+        reason = session.end_reason.value if session.end_reason else None
+        uid = f"{self.engine.entry.entry_id}_session_{start.timestamp():.0f}"
+        local_start, local_end = _local(start), _local(end)
+        if local_end.replace(tzinfo=None) <= local_start.replace(tzinfo=None):
+            local_end = local_start + (end - start)
+            reason = (
+                f"{reason or ''} ({start.isoformat()} – {end.isoformat()} UTC)".strip()
+            )
         return CalendarEvent(
-            start=_plain(session.started),
-            end=_plain(max(end, session.started + timedelta(seconds=1))),
-            summary=self._text(
-                f"session_{session.modality.value}", session.modality.value
-            ),
-            description=session.end_reason.value if session.end_reason else None,
-            uid=f"{self.engine.entry.entry_id}_session_{session.started.timestamp():.0f}",
+            start=local_start,
+            end=local_end,
+            summary=summary,
+            description=reason,
+            uid=uid,
         )
 
     @property
@@ -96,4 +117,4 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
             for session in self.engine.log.sessions
             if session.overlaps(start_date, end_date)
         )
-        return sorted(events, key=lambda event: event.start_datetime_local)
+        return sorted(events, key=lambda event: event.start_datetime_local.timestamp())

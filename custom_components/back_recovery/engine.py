@@ -236,7 +236,9 @@ class RecoveryEngine:
 
     @property
     def skin_resting(self) -> bool:
-        """Whether the rest gap runs."""
+        """Whether the rest gap runs; not while a plug that owes a switch-off still heats."""
+        if self.log.plug_must_be_off and self.plug_on:
+            return False
         return self.log.skin_resting(self.now)
 
     @property
@@ -453,6 +455,10 @@ class RecoveryEngine:
         if await self._plug.async_turn_on():
             return
         self._forget_start(started)
+        if not self.plug_on:
+            # Told it did not start, the person expects the pad off: a plug
+            # that answers late must not heat on its own.
+            await self._plug.async_cancel_on()
         await self._async_save()
         self._refresh_timers()
         self._notify()
@@ -770,6 +776,10 @@ class RecoveryEngine:
 
     @callback
     def _on_rest_over(self, _moment: datetime) -> None:
+        if self.log.skin_resting(self.now):
+            # The wall clock stepped forward: the monotonic clock's rest goes on.
+            self._refresh_timers()
+            return
         self._fire(EVENT_SKIN_REST_OVER, {})
         if self.options[CONF_REMIND_REST_OVER]:
             self.reminders.send("rest_over", {})

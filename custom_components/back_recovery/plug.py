@@ -168,6 +168,11 @@ class HeatingPadPlug:
             return False
         return await self._async_reported(True)
 
+    async def async_cancel_on(self) -> None:
+        """Send one ``turn_off`` after a start that did not count; owe nothing after it."""
+        if self.is_on is not None:
+            await self._async_call(SERVICE_TURN_OFF)
+
     async def _async_reported(self, wanted: bool) -> bool:
         """Wait up to ``CONFIRM_SECONDS`` for the plug to report ``wanted``."""
         if self.is_on is wanted:

@@ -271,6 +271,51 @@ async def test_user_flow_refuses_a_plug_in_use(
     assert result["errors"] == {CONF_HEATING_PAD: "heating_pad_in_use"}
 
 
+@pytest.mark.parametrize("name", ["Back recovery", " back RECOVERY "])
+async def test_user_flow_aborts_for_the_same_person(
+    hass: HomeAssistant,
+    second_plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    name: str,
+) -> None:
+    """Test a second entry with the same name (any case) and injury date is aborted."""
+    mock_config_entry.add_to_hass(hass)
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: name,
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: second_plug,
+        },
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    assert mock_setup_entry.mock_calls == []
+
+
+async def test_user_flow_takes_the_same_name_with_another_date(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test the same name with another injury date is another recovery."""
+    mock_config_entry.add_to_hass(hass)
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-11-21"},
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
 async def test_user_flow_resolves_a_registry_id(
     hass: HomeAssistant,
     plug: str,
@@ -455,6 +500,50 @@ async def test_reconfigure_flow_moves_to_another_plug(
     state = hass.states.get(HEATING_PAD_SWITCH)
     assert state is not None
     assert state.attributes["plug_entity_id"] == SECOND_PLUG
+
+
+async def test_reconfigure_flow_aborts_for_another_entrys_person(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test reconfiguring into another entry's name and injury date is aborted."""
+    mock_config_entry.add_to_hass(hass)
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        data={CONF_NAME: "Sam", CONF_INJURY_DATE: "2026-10-01"},
+        options=dict(DEFAULT_OPTIONS),
+    )
+    other.add_to_hass(hass)
+    result = await other.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-11-20"},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert dict(other.data) == {CONF_NAME: "Sam", CONF_INJURY_DATE: "2026-10-01"}
+
+
+async def test_reconfigure_flow_keeps_its_own_person(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test an entry reconfigured with its own name and date is no duplicate."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-11-20"},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
 
 
 async def test_reconfigure_flow_keeps_its_own_plug(
@@ -939,7 +1028,17 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
                 "name_empty",
             )
         ),
+        f"{prefix}.config.abort.already_configured",
+        *(
+            f"{prefix}.config.step.{step}.data_description.{field}"
+            for step in ("user", "reconfigure")
+            for field in (CONF_NAME, CONF_INJURY_DATE, CONF_HEATING_PAD)
+        ),
         *(f"{prefix}.options.step.init.data.{key}" for key in DEFAULT_OPTIONS),
+        *(
+            f"{prefix}.options.step.init.data_description.{key}"
+            for key in DEFAULT_OPTIONS
+        ),
         f"{prefix}.options.error.entity_not_found",
         f"{prefix}.options.error.not_whole_number",
         f"{prefix}.issues.heating_pad_missing.title",

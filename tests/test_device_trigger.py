@@ -292,13 +292,17 @@ async def test_unknown_device_is_refused(hass: HomeAssistant) -> None:
             "type": "session_started",
         }
     )
-    with pytest.raises(InvalidDeviceAutomationConfig):
+    with pytest.raises(InvalidDeviceAutomationConfig) as refused:
         await device_trigger.async_attach_trigger(
             hass,
             config,
             AsyncMock(),
             {"domain": "automation"},  # type: ignore[typeddict-item]
         )
+    assert refused.value.translation_domain == DOMAIN
+    assert refused.value.translation_key == "device_not_found"
+    assert refused.value.translation_placeholders == {"device_id": "not-a-device"}
+    assert "{device_id}" in EN["exceptions"]["device_not_found"]["message"]
 
 
 async def test_device_of_another_integration_is_refused(
@@ -318,13 +322,27 @@ async def test_device_of_another_integration_is_refused(
             "type": "session_started",
         }
     )
-    with pytest.raises(InvalidDeviceAutomationConfig):
+    with pytest.raises(InvalidDeviceAutomationConfig) as refused:
         await device_trigger.async_attach_trigger(
             hass,
             config,
             AsyncMock(),
             {"domain": "automation"},  # type: ignore[typeddict-item]
         )
+    assert refused.value.translation_domain == DOMAIN
+    assert refused.value.translation_key == "device_not_a_recovery"
+    assert refused.value.translation_placeholders == {"device_id": device.id}
+    assert "{device_id}" in EN["exceptions"]["device_not_a_recovery"]["message"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_attaching_uses_no_deprecated_device_api(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Attaching a trigger logs no deprecation of the device's config entries."""
+    await _automation(hass, _device_id(hass), "session_started")
+
+    assert "deprecated" not in caplog.text
 
 
 def test_unknown_to_phase_is_invalid() -> None:

@@ -29,12 +29,16 @@ from custom_components.back_recovery.intent import (
     INTENT_LAST_HEAT_SESSION,
     INTENT_NEXT_HEAT_SESSION,
     HeatingPadOnOffIntentHandler,
+    async_explain_heating_pad_refusals,
+    async_refusal_text,
 )
 from custom_components.back_recovery.reminders import duration_text
+from custom_components.back_recovery.voice import async_add_short_alias
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
@@ -604,3 +608,49 @@ async def test_every_shipped_sentence_reaches_its_intent(
     for name, sentence in samples:
         response = await ask(hass, sentence, language)
         assert speech(response) == answers[name], sentence
+
+
+async def test_no_short_alias_for_an_entity_the_user_named(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """An entity whose aliases the user set keeps them; no short alias is added."""
+    created = entity_registry.async_get_or_create(
+        "switch",
+        DOMAIN,
+        "named",
+        original_name="Heating pad",
+        has_entity_name=True,
+    )
+    entity_registry.async_update_entity(created.entity_id, aliases=["Warm pad"])
+    named = entity_registry.async_get(created.entity_id)
+    assert named is not None
+
+    async_add_short_alias(entity_registry, named)
+
+    entry = entity_registry.async_get(created.entity_id)
+    assert entry is not None
+    assert entry.aliases == ["Warm pad"]
+
+
+async def test_refusal_text_without_a_translation_is_the_error(
+    hass: HomeAssistant,
+) -> None:
+    """A refusal with no translated message is said as the error itself."""
+    err = ServiceValidationError(
+        translation_domain=DOMAIN, translation_key="no_such_refusal"
+    )
+
+    assert await async_refusal_text(hass, err, "de") == str(err)
+
+
+async def test_turn_on_is_left_alone_without_home_assistants_handler(
+    hass: HomeAssistant,
+) -> None:
+    """Without Home Assistant's own HassTurnOn handler nothing is registered in its place."""
+    await async_explain_heating_pad_refusals(hass)
+
+    assert [
+        handler
+        for handler in intent.async_get(hass)
+        if handler.intent_type == intent.INTENT_TURN_ON
+    ] == []

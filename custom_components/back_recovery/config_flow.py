@@ -143,6 +143,19 @@ def _entry_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _same_person(
+    hass: HomeAssistant, data: Mapping[str, Any], entry_id: str | None
+) -> bool:
+    """Return whether another entry has the same name (any case) and injury date."""
+    name = str(data[CONF_NAME]).casefold()
+    return any(
+        str(entry.data.get(CONF_NAME, "")).casefold() == name
+        and entry.data.get(CONF_INJURY_DATE) == data[CONF_INJURY_DATE]
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.entry_id != entry_id
+    )
+
+
 @callback
 def async_hide_plug(hass: HomeAssistant, new: str | None, old: str | None) -> None:
     """Hide the wrapped plug, like switch_as_x, and show the one given up again."""
@@ -155,7 +168,12 @@ def async_hide_plug(hass: HomeAssistant, new: str | None, old: str | None) -> No
 
 
 class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
-    """One entry per person in recovery."""
+    """One entry per person in recovery.
+
+    A second entry for the same person (the same name and injury date) is
+    aborted with ``already_configured``; a plug another entry controls is
+    refused on its field with ``heating_pad_in_use``.
+    """
 
     VERSION = 1
     MINOR_VERSION = 1
@@ -175,6 +193,8 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = validate_user_input(self.hass, user_input, None)
             if not errors:
                 data = _entry_data(user_input)
+                if _same_person(self.hass, data, None):
+                    return self.async_abort(reason="already_configured")
                 async_hide_plug(self.hass, data.get(CONF_HEATING_PAD), None)
                 return self.async_create_entry(
                     title=data[CONF_NAME], data=data, options=dict(DEFAULT_OPTIONS)
@@ -200,6 +220,8 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = validate_user_input(self.hass, user_input, entry.entry_id)
             if not errors:
                 data = _entry_data(user_input)
+                if _same_person(self.hass, data, entry.entry_id):
+                    return self.async_abort(reason="already_configured")
                 async_hide_plug(
                     self.hass,
                     data.get(CONF_HEATING_PAD),

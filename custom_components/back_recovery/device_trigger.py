@@ -65,14 +65,26 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
 
 
 def _entry_id(hass: HomeAssistant, device_id: str) -> str:
+    """Return the recovery's entry id of a device; refuse other devices, translated.
+
+    A device belongs to one config entry, ``config_entry_id`` (the set
+    ``config_entries`` is deprecated since 2026.10 and logs a warning).
+    """
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
-        raise InvalidDeviceAutomationConfig(f"Device {device_id} not found")
-    for entry_id in device.config_entries:
-        entry = hass.config_entries.async_get_entry(entry_id)
-        if entry is not None and entry.domain == DOMAIN:
-            return entry_id
-    raise InvalidDeviceAutomationConfig(f"Device {device_id} is not a Back Recovery")
+        raise InvalidDeviceAutomationConfig(
+            translation_domain=DOMAIN,
+            translation_key="device_not_found",
+            translation_placeholders={"device_id": device_id},
+        )
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise InvalidDeviceAutomationConfig(
+            translation_domain=DOMAIN,
+            translation_key="device_not_a_recovery",
+            translation_placeholders={"device_id": device_id},
+        )
+    return entry.entry_id
 
 
 async def async_get_triggers(

@@ -56,8 +56,11 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
     ),
     RecoverySensorDescription(
         key="days_since_injury",
+        # A duration in whole days; no state class: a count of days that only
+        # grows is no measurement worth long-term statistics.
+        device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
-        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         value_fn=lambda engine: engine.days_since_injury,
     ),
     RecoverySensorDescription(

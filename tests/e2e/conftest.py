@@ -1,16 +1,16 @@
-"""Fixtures for the real-browser test.
+"""Fixtures for the real-process tests: the browser test and the newest-release smoke.
 
 Home Assistant runs as a separate process (scripts/develop), so this folder
 turns off the in-process harness fixtures of tests/conftest.py: no frozen
-clock, no ``hass``. The test runs only when BACK_RECOVERY_E2E=1 (scripts/test
-sets it in CI and for ``--e2e``) and is skipped, with the reason in the
-summary, when that is unset or no browser can be had.
+clock, no ``hass``. The tests run only when BACK_RECOVERY_E2E=1 (scripts/test
+sets it in CI and for ``--e2e``) and are skipped, with the reason in the
+summary, when that is unset (or, for the browser test, no browser can be had).
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 import importlib.util
 import json
 import os
@@ -41,7 +41,9 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_TIMEOUT = 180.0
+# Bounded waits for a start, generous for a first start on a busy machine; each
+# test's own timeout (pytest-timeout) is longer, so these speak first.
+START_TIMEOUT = 420.0
 
 _SKIPPED: list[str] = []
 
@@ -95,13 +97,18 @@ def _install_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_path() -> str:
-    """Return the Chromium to drive; skip when the test is off or none can be had."""
+def e2e_enabled() -> None:
+    """Skip the real-process tests unless they are asked for."""
     if os.environ.get(ENV_ENABLE) != "1":
         _skip(
-            f"real-browser test off: set {ENV_ENABLE}=1 or run scripts/test --e2e"
-            " (CI always runs it)"
+            f"real-process tests off: set {ENV_ENABLE}=1 or run scripts/test --e2e"
+            " (CI always runs them)"
         )
+
+
+@pytest.fixture(scope="session")
+def browser_path(e2e_enabled: None) -> str:
+    """Return the Chromium to drive; skip when the test is off or none can be had."""
     if importlib.util.find_spec("playwright") is None:
         _skip(
             "real-browser test: playwright is not installed"
@@ -143,24 +150,46 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"e2e SKIPPED: {reason}", yellow=True)
 
 
-@pytest.fixture
-def home_assistant(
-    browser_path: str, socket_enabled: None, tmp_path: Path
+@contextmanager
+def running_instance(
+    config_dir: Path, log_name: str, *, newest: bool = False
 ) -> Generator[HomeAssistantInstance]:
-    """Start the development configuration in a fresh folder, onboarded, and stop it after."""
+    """Start the development configuration in a fresh folder, onboarded; stop it after.
+
+    Every wait is bounded and says what it waited for when it expires; Home
+    Assistant is stopped (Ctrl-C, then killed) whatever happens.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
-    instance = HomeAssistantInstance(
-        tmp_path / "config", ARTIFACTS / "home-assistant.log"
-    )
+    instance = HomeAssistantInstance(config_dir, ARTIFACTS / log_name, newest=newest)
     try:
         instance.start()
-        instance.wait_http(START_TIMEOUT)
+        instance.wait_started(START_TIMEOUT)
         instance.onboard()
         instance.wait_running(START_TIMEOUT)
         yield instance
     finally:
         returncode = instance.stop()
     assert returncode == 0, f"no clean stop on Ctrl-C; see {instance.log_path}"
+
+
+@pytest.fixture
+def home_assistant(
+    browser_path: str, socket_enabled: None, tmp_path: Path
+) -> Generator[HomeAssistantInstance]:
+    """Start Home Assistant as the test harness pins it, for the browser test."""
+    with running_instance(tmp_path / "config", "home-assistant.log") as instance:
+        yield instance
+
+
+@pytest.fixture
+def newest_home_assistant(
+    e2e_enabled: None, socket_enabled: None, tmp_path: Path
+) -> Generator[HomeAssistantInstance]:
+    """Start the newest Home Assistant release (.venv-newest) for the REST smoke test."""
+    with running_instance(
+        tmp_path / "config", "home-assistant-newest.log", newest=True
+    ) as instance:
+        yield instance
 
 
 @pytest.fixture

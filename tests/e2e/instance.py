@@ -23,6 +23,10 @@ DEVELOP = ROOT / "scripts" / "develop"
 CLIENT_ID = "http://127.0.0.1/"
 USERNAME = "e2e"
 PASSWORD = "back-recovery-e2e"
+# One HTTP request; waits for a whole start are bounded separately.
+REQUEST_TIMEOUT = 30.0
+# What onboarding's steps wait for (see wait_started).
+ONBOARDING_DOMAINS = ("person", "analytics")
 
 
 def playwright_api() -> Any:
@@ -49,10 +53,17 @@ class HomeAssistantError(RuntimeError):
 class HomeAssistantInstance:
     """Home Assistant started by scripts/develop in its own configuration folder."""
 
-    def __init__(self, config_dir: Path, log_path: Path) -> None:
-        """Prepare an instance; nothing runs before ``start``."""
+    def __init__(
+        self, config_dir: Path, log_path: Path, *, newest: bool = False
+    ) -> None:
+        """Prepare an instance; nothing runs before ``start``.
+
+        ``newest`` runs the newest Home Assistant release (.venv-newest)
+        instead of the one the test harness pins.
+        """
         self.config_dir = config_dir
         self.log_path = log_path
+        self.newest = newest
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tokens: dict[str, Any] = {}
@@ -87,6 +98,7 @@ class HomeAssistantInstance:
                     str(self.config_dir),
                     "--port",
                     str(self.port),
+                    *(["--newest"] if self.newest else []),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -126,6 +138,7 @@ class HomeAssistantInstance:
         *,
         form: bool = False,
         auth: bool = True,
+        timeout: float = REQUEST_TIMEOUT,
     ) -> Any:
         """Send one HTTP request and return the decoded JSON answer."""
         headers = {}
@@ -142,24 +155,49 @@ class HomeAssistantInstance:
         req = urllib.request.Request(
             self.url + path, data=body, headers=headers, method=method
         )
-        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310
             raw = response.read()
         return json.loads(raw) if raw else None
 
-    def wait_http(self, timeout: float) -> float:
-        """Wait until the HTTP server answers; return the seconds it took."""
+    def wait_started(self, timeout: float) -> float:
+        """Wait until onboarding can run at once; return the seconds it took.
+
+        Before onboarding there is no user, so the authenticated state in
+        /api/config cannot be read yet. Onboarding's own unauthenticated wait
+        view answers once an integration is set up: the steps wait for
+        ``person`` (the user step) and ``analytics`` (the core config step),
+        which a first start sets up only after it has installed what they
+        need. Each request is bounded; the whole wait is bounded by ``timeout``.
+        """
         start = time.monotonic()
-        while time.monotonic() - start < timeout:
+        pending = list(ONBOARDING_DOMAINS)
+        last = "no answer yet"
+        while (elapsed := time.monotonic() - start) < timeout:
             self._check_alive()
             try:
-                self.request("GET", "/api/onboarding", auth=False)
-            except urllib.error.HTTPError:
-                pass  # answered: onboarding is over, its views are gone
-            except OSError:
-                time.sleep(0.5)
-                continue
-            return time.monotonic() - start
-        raise HomeAssistantError(f"no HTTP answer within {timeout} s")
+                answer = self.request(
+                    "POST",
+                    "/api/onboarding/integration/wait",
+                    {"domain": pending[0]},
+                    auth=False,
+                    timeout=max(1.0, min(REQUEST_TIMEOUT, timeout - elapsed)),
+                )
+            except urllib.error.HTTPError as err:
+                last = f"HTTP {err.code} from the onboarding wait view"
+            except OSError as err:  # not listening yet, or the request timed out
+                last = str(err) or type(err).__name__
+            else:
+                if answer.get("integration_loaded"):
+                    pending.pop(0)
+                    if not pending:
+                        return time.monotonic() - start
+                    continue
+                last = f"{pending[0]} is not set up (yet)"
+            time.sleep(0.5)
+        raise HomeAssistantError(
+            f"Home Assistant did not finish starting within {timeout:.0f} s"
+            f" (last: {last}); see {self.log_path}"
+        )
 
     def onboard(self) -> None:
         """Finish onboarding through its API, as the frontend's wizard does."""
@@ -197,15 +235,25 @@ class HomeAssistantInstance:
     def wait_running(self, timeout: float) -> float:
         """Wait until Home Assistant reports RUNNING; return the seconds it took."""
         start = time.monotonic()
+        last = "no answer yet"
         while time.monotonic() - start < timeout:
             self._check_alive()
             try:
-                if self.request("GET", "/api/config")["state"] == "RUNNING":
-                    return time.monotonic() - start
-            except OSError:
-                pass
+                last = self.request("GET", "/api/config")["state"]
+            except OSError as err:
+                last = str(err) or type(err).__name__
+            if last == "RUNNING":
+                return time.monotonic() - start
             time.sleep(0.5)
-        raise HomeAssistantError(f"not RUNNING within {timeout} s")
+        raise HomeAssistantError(
+            f"Home Assistant did not report RUNNING within {timeout:.0f} s"
+            f" (last: {last}); see {self.log_path}"
+        )
+
+    def version(self) -> str:
+        """Return the running Home Assistant's version."""
+        version: str = self.request("GET", "/api/config")["version"]
+        return version
 
     def state(self, entity_id: str) -> dict[str, Any]:
         """Return an entity's state object."""

@@ -25,6 +25,7 @@ after every step what a person would feel:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -52,6 +53,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
 
 from .conftest import (
     PLUG,
@@ -76,25 +78,43 @@ REFUSALS = {
     "minutes_out_of_range",
 }
 
+START = st.tuples(
+    st.just("start"),
+    st.sampled_from(["switch", "action", "ice", "button"]),
+    st.sampled_from([None, None, 1, 5, 20, 21]),
+)
+WAIT = st.tuples(
+    st.just("wait"),
+    st.sampled_from([1, 5, 60, 600, 2700, "planned_end", "rest_over", "rest_over"]),
+)
+# Starts and waits come up most; the rarer steps are what the world does to them.
 STEPS = st.one_of(
-    st.tuples(
-        st.just("start"),
-        st.sampled_from(["switch", "action", "ice", "button"]),
-        st.sampled_from([None, 1, 5, 20, 21]),
-    ),
-    st.just(("stop",)),
-    st.just(("pad_off",)),
-    st.tuples(st.just("relay"), st.booleans()),
-    st.tuples(st.just("online"), st.booleans()),
-    st.tuples(st.just("fault"), st.sampled_from(FAULTS), st.booleans()),
-    st.tuples(
-        st.just("wait"), st.sampled_from([1, 5, 30, 600, 1199, 1200, 2700, 7200])
-    ),
+    START,
+    START,
+    st.tuples(st.just("relay"), st.just(True)),
+    WAIT,
+    WAIT,
+    WAIT,
     st.tuples(st.just("step"), st.sampled_from([-3600, -360, 300, 3600])),
-    st.just(("reload",)),
-    st.just(("crash",)),
-    st.just(("boot",)),
+    st.tuples(st.just("fault"), st.sampled_from(FAULTS), st.booleans()),
+    st.tuples(st.just("online"), st.booleans()),
+    st.sampled_from([("stop",), ("pad_off",), ("relay", False)]),
+    st.sampled_from([("reload",), ("crash",), ("boot",)]),
     st.tuples(st.just("options"), st.integers(1, 20), st.sampled_from([120, 121, 180])),
+    # Whole episodes, so that deep sequences come up often too.
+    st.tuples(
+        st.just("outage"),
+        st.sampled_from([60, 1500, 7200]),
+        st.sampled_from([None, True, False]),
+    ),
+    st.tuples(
+        st.just("fault_episode"), st.sampled_from(FAULTS), st.sampled_from([30, 1300])
+    ),
+    st.tuples(
+        st.just("heat_then_step"),
+        st.sampled_from([60, 600]),
+        st.sampled_from([-360, -3600, 300, 3600]),
+    ),
 )
 
 
@@ -255,12 +275,18 @@ class Day:
     async def _async_call(self, call: Awaitable[Any]) -> None:
         """Run a request the way a person would; a refusal must be a contract error."""
         task = self.hass.loop.create_task(call)  # type: ignore[arg-type]
-        await self.hass.async_block_till_done()
-        for _ in range(2):
-            if not task.done():
-                # Waiting for the plug to confirm: its window passes.
-                await self.async_run_for(5)
+        # A request may wait for the plug to confirm (5 s) inside a task that
+        # block_till_done waits for: let time pass second by second meanwhile.
+        for spin in range(1, 20 * 50):
+            if task.done():
+                break
+            await asyncio.sleep(0)
+            if spin % 50 == 0:
+                self.freezer.tick(timedelta(seconds=1))
+                self.world.real += 1
+                async_fire_time_changed(self.hass)
         assert task.done(), "a request still waits after the plug's window"
+        await self.hass.async_block_till_done()
         if (error := task.exception()) is None:
             return
         if isinstance(error, ServiceValidationError):
@@ -332,7 +358,19 @@ class Day:
             self.faults.discard(fault)
         await set_input_boolean(self.hass, fault, on=on)
 
-    async def _async_wait(self, seconds: int) -> None:
+    async def _async_wait(self, seconds: int | str) -> None:
+        """Wait a while, or until the wall clock reads the planned end or the rest's end."""
+        if isinstance(seconds, str):
+            engine = self.engine
+            target = None
+            if engine is not None:
+                target = (
+                    engine.session_ends
+                    if seconds == "planned_end"
+                    else engine.next_session_allowed
+                )
+            now = dt_util.utcnow()
+            seconds = (target - now).total_seconds() if target and target > now else 60
         await self.async_run_for(seconds)
 
     async def _async_step(self, seconds: int) -> None:
@@ -367,6 +405,27 @@ class Day:
         if self.world.relay_on_since is not None:
             self.world.relay_on_since = self.world.real
             self.world.relay_exempt = bool(self.faults) or not self.online
+
+    async def _async_outage(self, seconds: int, relay: bool | None) -> None:
+        """Home Assistant is down for ``seconds``; someone may switch the plug meanwhile."""
+        await self._async_crash()
+        if relay is not None:
+            await self._async_relay(relay)
+        await self.async_run_for(seconds)
+        await self._async_boot()
+
+    async def _async_fault_episode(self, fault: str, seconds: int) -> None:
+        """Give the plug ``fault`` for ``seconds``, then let it work again."""
+        await self._async_fault(fault, on=True)
+        await self.async_run_for(seconds)
+        await self._async_fault(fault, on=False)
+
+    async def _async_heat_then_step(self, before: int, step: int) -> None:
+        """Heat starts; after ``before`` seconds the wall clock steps; wait for the end."""
+        await self._async_start("action", None)
+        await self.async_run_for(before)
+        await self._async_step(step)
+        await self._async_wait("planned_end")
 
     async def _async_options(self, session_minutes: int, rest_gap: int) -> None:
         if self.engine is None:

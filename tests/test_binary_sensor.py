@@ -6,17 +6,14 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    async_capture_events,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.back_recovery.const import DOMAIN, EVENT_SKIN_REST_OVER
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ENTRY_ID
+from .conftest import ENTRY_ID, advance
 
 ACTIVE = "binary_sensor.back_recovery_session_active"
 REST = "binary_sensor.back_recovery_skin_rest"
@@ -27,15 +24,6 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
     current = hass.states.get(entity_id)
     assert current is not None, entity_id
     return current.state
-
-
-async def advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    """Move the clock on and run what is due."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 @pytest.mark.usefixtures("init_integration")

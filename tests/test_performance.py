@@ -82,17 +82,25 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
     fired: list[float] = []
     inside_callback = False
     calls: list[tuple[bool, float]] = []
-    original = engine._on_deadline
+    # The planned end has a timer on each clock, and a clock watch runs during
+    # a session: whichever fires first at the planned end switches off.
+    originals = {
+        name: getattr(engine, name)
+        for name in ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
+    }
 
-    @callback
-    def on_deadline(planned_end: datetime) -> None:
-        nonlocal inside_callback
-        fired.append(real_perf_counter())
-        inside_callback = True
-        try:
-            original(planned_end)
-        finally:
-            inside_callback = False
+    def timed(name: str) -> Callable[..., None]:
+        @callback
+        def on_timer(*args: Any) -> None:
+            nonlocal inside_callback
+            fired.append(real_perf_counter())
+            inside_callback = True
+            try:
+                originals[name](*args)
+            finally:
+                inside_callback = False
+
+        return on_timer
 
     @callback
     def on_call(event: Event) -> None:
@@ -102,7 +110,11 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
             calls.append((inside_callback, real_perf_counter()))
 
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
-    with patch.object(engine, "_on_deadline", on_deadline):
+    with (
+        patch.object(engine, "_on_deadline", timed("_on_deadline")),
+        patch.object(engine, "_on_monotonic_deadline", timed("_on_monotonic_deadline")),
+        patch.object(engine, "_on_clock_watch", timed("_on_clock_watch")),
+    ):
         await hass.services.async_call(
             DOMAIN,
             "start_session",

@@ -1256,3 +1256,65 @@ async def test_plug_unavailable_and_back_logged_once_each(
         if "is unavailable" in r.getMessage() or "available again" in r.getMessage()
     }
     assert levels == {logging.INFO}
+
+
+@pytest.mark.parametrize(
+    ("start", "shown"),
+    [
+        # Fall back: 01:45 PDT to 01:05 PST, a local end before the local start.
+        # Home Assistant refuses that end (it compares local readings), so the
+        # event keeps the real start and length and says the real times.
+        (
+            "2026-11-01T08:45:00+00:00",
+            {
+                "start": "2026-11-01T01:45:00-07:00",
+                "end": "2026-11-01T02:05:00-08:00",
+                "description": "completed (2026-11-01T08:45:00+00:00 – "
+                "2026-11-01T09:05:00+00:00 UTC)",
+            },
+        ),
+        # Spring forward: 01:50 PST to 03:10 PDT, 20 real minutes.
+        (
+            "2027-03-14T09:50:00+00:00",
+            {
+                "start": "2027-03-14T01:50:00-08:00",
+                "end": "2027-03-14T03:10:00-07:00",
+                "description": "completed",
+            },
+        ),
+    ],
+    ids=["fall_back", "spring_forward"],
+)
+async def test_rule_13_session_across_a_daylight_saving_change(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    start: str,
+    shown: dict[str, str],
+) -> None:
+    """Heat across a DST change works, every entity is current, the calendar answers."""
+    freezer.move_to(start)
+    await add_entry(hass)
+    await start_heat(hass, "switch")
+    assert plug_power(hass) == STATE_ON
+    assert state(hass, SESSION_ACTIVE) == STATE_ON
+    assert state(hass, "calendar.back_recovery_recovery") == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+    assert state(hass, SESSION_ACTIVE) == STATE_OFF
+    begin = datetime.fromisoformat(start) - timedelta(hours=12)
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.back_recovery_recovery",
+            "start_date_time": begin.isoformat(),
+            "end_date_time": (begin + timedelta(days=1)).isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    result: Any = response["calendar.back_recovery_recovery"]
+    (session,) = [e for e in result["events"] if e["summary"] == "Heat session"]
+    assert {key: session[key] for key in shown} == shown

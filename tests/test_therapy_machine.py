@@ -26,7 +26,7 @@ after every step what a person would feel:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 import os
@@ -51,7 +51,7 @@ from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.model import Modality, TherapySession
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
@@ -69,6 +69,8 @@ HEATING_PAD = "switch.back_recovery_heating_pad"
 START_ICE = "button.back_recovery_start_ice_session"
 STOP = "button.back_recovery_stop_session"
 CEILING = 20 * 60
+RESOLUTION = 0.001
+"""Seconds: the clocks' conversions round to microseconds; the real clock moves in ms."""
 FAULTS = (PLUG_IGNORES, PLUG_FAILS, PLUG_STALE)
 REFUSALS = {
     "rest_gap_active",
@@ -196,7 +198,7 @@ class Day:
             self.unsubs.pop()()
 
     @callback
-    def _on_state(self, event: Event) -> None:
+    def _on_state(self, event: Event[EventStateChangedData]) -> None:
         if event.data["entity_id"] != PLUG_POWER:
             return
         new = event.data["new_state"]
@@ -219,7 +221,8 @@ class Day:
         if (
             world.last_end_real is not None
             and not world.restarted_since_end
-            and world.real - world.last_end_real < world.rest_gap_minutes * 60
+            and world.real - world.last_end_real
+            < world.rest_gap_minutes * 60 - RESOLUTION
         ):
             world.violations.append(
                 f"a session started {world.real - world.last_end_real:.0f} s "
@@ -238,13 +241,14 @@ class Day:
         """The entry's engine while Home Assistant (and the entry) runs."""
         if not self.world.up or self.entry.state is not ConfigEntryState.LOADED:
             return None
-        return self.entry.runtime_data.engine
+        engine: RecoveryEngine = self.entry.runtime_data.engine
+        return engine
 
     # Time.
 
     async def async_run_for(self, seconds: float) -> None:
         """Let ``seconds`` of real time pass, stopping at every timer that falls due."""
-        loop = self.hass.loop
+        loop: Any = self.hass.loop
         remaining = seconds
         while remaining > 0:
             due = [
@@ -272,9 +276,9 @@ class Day:
         await self.hass.async_block_till_done()
         self.check()
 
-    async def _async_call(self, call: Awaitable[Any]) -> None:
+    async def _async_call(self, call: Coroutine[Any, Any, Any]) -> None:
         """Run a request the way a person would; a refusal must be a contract error."""
-        task = self.hass.loop.create_task(call)  # type: ignore[arg-type]
+        task = self.hass.loop.create_task(call)
         # A request may wait for the plug to confirm (5 s) inside a task that
         # block_till_done waits for: let time pass second by second meanwhile.
         for spin in range(1, 20 * 50):
@@ -370,7 +374,10 @@ class Day:
                     else engine.next_session_allowed
                 )
             now = dt_util.utcnow()
-            seconds = (target - now).total_seconds() if target and target > now else 60
+            await self.async_run_for(
+                (target - now).total_seconds() if target and target > now else 60
+            )
+            return
         await self.async_run_for(seconds)
 
     async def _async_step(self, seconds: int) -> None:
@@ -453,7 +460,7 @@ class Day:
         if (
             world.relay_on_since is not None
             and not world.relay_exempt
-            and world.real - world.relay_on_since > CEILING + 0.01
+            and world.real - world.relay_on_since > CEILING + RESOLUTION
         ):
             world.violations.append(
                 f"the pad heated {world.real - world.relay_on_since:.0f} real seconds"

@@ -84,41 +84,40 @@ class Timers:
         self, name: str, when: datetime | None, action: Callable[[datetime], None]
     ) -> None:
         """Call ``action(when)`` when the wall clock reaches ``when`` (``None`` cancels)."""
-        if when is not None and self._whens.get(name) == when:
-            return
-        self.cancel(name)
-        if when is None:
-            return
-
-        @callback
-        def fire(_now: datetime) -> None:
-            self._forget(name)
-            action(when)
-
-        self._whens[name] = when
-        self._unsubs[name] = async_track_point_in_utc_time(
-            self._hass, HassJob(fire, f"back_recovery {name}"), when
-        )
+        if self._set(name, when) and when is not None:
+            self._unsubs[name] = async_track_point_in_utc_time(
+                self._hass, self._job(name, lambda: action(when)), when
+            )
 
     def at_monotonic(
         self, name: str, when: float | None, action: Callable[[], None]
     ) -> None:
         """Call ``action()`` when the monotonic clock reaches ``when`` (``None`` cancels)."""
+        if self._set(name, when) and when is not None:
+            self._unsubs[name] = async_call_at(
+                self._hass, self._job(name, action), when
+            )
+
+    def _set(self, name: str, when: datetime | float | None) -> bool:
+        """Replace the timer ``name``; return whether one must be scheduled for ``when``.
+
+        ``None`` cancels it; the moment it is already set for changes nothing.
+        """
         if when is not None and self._whens.get(name) == when:
-            return
+            return False
         self.cancel(name)
         if when is None:
-            return
+            return False
+        self._whens[name] = when
+        return True
 
+    def _job(self, name: str, action: Callable[[], None]) -> HassJob[[datetime], None]:
         @callback
         def fire(_now: datetime) -> None:
             self._forget(name)
             action()
 
-        self._whens[name] = when
-        self._unsubs[name] = async_call_at(
-            self._hass, HassJob(fire, f"back_recovery {name}"), when
-        )
+        return HassJob(fire, f"back_recovery {name}")
 
     def _forget(self, name: str) -> None:
         self._unsubs.pop(name, None)

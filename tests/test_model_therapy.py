@@ -524,3 +524,21 @@ def test_restore_clamps_planned_end_to_the_ceiling() -> None:
     log.restore({"sessions": [long.as_dict()]})
     assert log.running is not None
     assert log.running.planned_end == T0 + minutes(20)
+
+
+def test_rest_gap_counts_from_a_stuck_plug_seen_off() -> None:
+    """A plug that ignored the switch-off heated until it went off (rule 10)."""
+    log = TherapyLog()
+    heat_running(log)
+    log.deadline(T0 + minutes(20))
+    assert log.plug_must_be_off
+    # Stop sends the owed switch-off again.
+    assert log.request_stop(T0 + minutes(25)) == Outcome(switch_off=True)
+    log.stuck_plug_off(T0 + minutes(50))
+    log.stuck_plug_off(T0 + minutes(30))
+    assert log.plug_state(T0 + minutes(50), is_on=False) is NOTHING
+    assert log.request_stop(T0 + minutes(51)) is NOTHING
+    assert log.next_allowed() == T0 + minutes(170)
+    restored = TherapyLog()
+    restored.restore(log.as_dict())
+    assert restored.next_allowed() == T0 + minutes(170)

@@ -778,8 +778,8 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
 ) -> None:
     """A plug that ignores turn_off, or whose turn_off raises, is told again until it obeys.
 
-    Meanwhile the repair issue stands, the event fires once, the pad shows on
-    and the skin is not shown resting; all clears once the plug reports off.
+    Meanwhile the repair issue stands, the event fires once and the pad shows
+    on; all clears once the plug reports off, and the skin rests from then.
     """
     alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
     await start_heat(hass, "switch")
@@ -790,7 +790,7 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     assert plug_power(hass) == STATE_ON
     assert state(hass, SESSION_ACTIVE) == STATE_OFF
     assert state(hass, HEATING_PAD) == STATE_ON
-    assert state(hass, SKIN_REST) == STATE_OFF
+    assert state(hass, SKIN_REST) == STATE_ON
     if fault == PLUG_FAILS:
         # The call raised: the issue stands at once.
         assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
@@ -829,6 +829,10 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     assert plug_power(hass) == STATE_OFF
     assert state(hass, HEATING_PAD) == STATE_OFF
     assert state(hass, SKIN_REST) == STATE_ON
+    # The skin was heated until the plug went off: the rest counts from then.
+    assert (
+        state(hass, NEXT_ALLOWED) == (dt_util.utcnow() + timedelta(hours=2)).isoformat()
+    )
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
     calls_when_off = len(offs)
     await advance(hass, freezer, timedelta(minutes=10))
@@ -1318,3 +1322,34 @@ async def test_rule_13_session_across_a_daylight_saving_change(
     result: Any = response["calendar.back_recovery_recovery"]
     (session,) = [e for e in result["events"] if e["summary"] == "Heat session"]
     assert {key: session[key] for key in shown} == shown
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["remove", "disable"])
+async def test_rule_10_unload_with_a_stuck_plug_tries_once_more_and_keeps_the_warning(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+) -> None:
+    """Removing or disabling the entry while the plug is stuck on: one last switch-off.
+
+    The repair issue stays while the plug is still on: it is the only alarm left.
+    """
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    offs = plug_calls(hass, "turn_off")
+    if how == "remove":
+        await hass.config_entries.async_remove(ENTRY_ID)
+    else:
+        await hass.config_entries.async_set_disabled_by(
+            ENTRY_ID, config_entries_disabler()
+        )
+    await hass.async_block_till_done()
+    assert len(offs) == 1
+    assert "has not confirmed that it is off" in caplog.text
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None

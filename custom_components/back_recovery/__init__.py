@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
+from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     config_validation as cv,
@@ -114,11 +114,10 @@ async def async_remove_entry(
             plug_entry := registry.async_get(plug)
         ) and plug_entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
             registry.async_update_entity(plug, hidden_by=None)
-    for issue in (
-        ISSUE_HEATING_PAD_MISSING,
-        ISSUE_HEATING_PAD_UNREACHABLE,
-        ISSUE_HEATING_PAD_NOT_RESPONDING,
-        ISSUE_STORAGE_NOT_WRITABLE,
-    ):
+    issues = [ISSUE_HEATING_PAD_MISSING, ISSUE_STORAGE_NOT_WRITABLE]
+    if not plug or hass.states.is_state(plug, STATE_OFF):
+        # A plug still on (or gone) keeps its warning to unplug the pad.
+        issues += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
+    for issue in issues:
         ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
     await async_remove_history(hass, entry.entry_id)

@@ -236,9 +236,7 @@ class RecoveryEngine:
 
     @property
     def skin_resting(self) -> bool:
-        """Whether the rest gap runs; not while a plug that owes a switch-off still heats."""
-        if self.log.plug_must_be_off and self.plug_on:
-            return False
+        """Whether the rest gap runs (it goes on while a stuck plug is switched off)."""
         return self.log.skin_resting(self.now)
 
     @property
@@ -372,6 +370,16 @@ class RecoveryEngine:
         if not self._loaded:
             return
         await self._async_apply(self.log.halt_heat(self.now, EndReason.UNLOADED))
+        if self._plug is not None and self.log.plug_must_be_off:
+            # No retries after this: one last switch-off, and a warning.
+            await self._plug.async_cancel_on()
+            if self.plug_on is not False:
+                _LOGGER.warning(
+                    "Back Recovery of %s stops while the heating pad plug %s has not "
+                    "confirmed that it is off: unplug the heating pad",
+                    self.entry.title,
+                    self._plug.entity_id,
+                )
         self._stop_listening()
         await self._async_save()
         self._loaded = False
@@ -543,6 +551,8 @@ class RecoveryEngine:
         Each event is judged by its own old and new reading, so changes that
         arrive queued one after another are all seen in order.
         """
+        if new is False and self._plug is not None and self._plug.take_stuck():
+            self.log.stuck_plug_off(self.now)
         if new is None or old is new:
             # Gone, or only its attributes changed: show it, decide nothing.
             self._notify()

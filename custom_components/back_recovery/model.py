@@ -192,6 +192,10 @@ class TherapyLog:
     it, said in the wall clock's current reading (rule 12). The engine keeps it
     up to date while Home Assistant runs; it is not stored. A wall clock that
     steps forward cannot shorten the rest gap below it.
+
+    ``heat_off_at`` is when a plug that owed a switch-off (it ignored one, was
+    unreachable, or was switched on during the rest) finally reported ``off``:
+    the skin was heated until then, so the rest gap counts from then too.
     """
 
     settings: TherapySettings = field(default_factory=TherapySettings)
@@ -199,6 +203,7 @@ class TherapyLog:
     plug_must_be_off: bool = False
     max_sessions: int = 1000
     rest_floor: datetime | None = None
+    heat_off_at: datetime | None = None
 
     # Reading the history.
 
@@ -234,10 +239,13 @@ class TherapyLog:
         last_end = self.last_end
         if last_end is None:
             return None
-        allowed = self.settings.rest_gap.allowed_at(last_end)
-        if self.rest_floor is not None and self.rest_floor > allowed:
-            return self.rest_floor
-        return allowed
+        gap = self.settings.rest_gap
+        candidates = [gap.allowed_at(last_end)]
+        if self.heat_off_at is not None:
+            candidates.append(gap.allowed_at(self.heat_off_at))
+        if self.rest_floor is not None:
+            candidates.append(self.rest_floor)
+        return max(candidates)
 
     def skin_resting(self, now: datetime) -> bool:
         """Whether the rest gap runs at ``now`` (never while a session runs)."""
@@ -323,9 +331,12 @@ class TherapyLog:
         return Outcome(blocked=Blocked(error.modality, error.allowed_at))
 
     def request_stop(self, now: datetime) -> Outcome:
-        """End the running session; with none running nothing happens (contract: actions)."""
+        """End the running session; with none running nothing happens (contract: actions).
+
+        A switch-off still owed (rule 10) is sent again.
+        """
         if self.running is None:
-            return NOTHING
+            return Outcome(switch_off=True) if self.plug_must_be_off else NOTHING
         return self._end(now, EndReason.STOPPED)
 
     def turn_off_pad(self, now: datetime) -> Outcome:
@@ -353,6 +364,14 @@ class TherapyLog:
     def plug_confirmed_off(self) -> None:
         """Owe no switch-off any more: the plug reports ``off`` (rule 10)."""
         self.plug_must_be_off = False
+
+    def stuck_plug_off(self, now: datetime) -> None:
+        """Count the rest gap from ``now``: a plug that did not switch off when told is off.
+
+        The skin was heated until then: the rest gap counts from ``now`` too.
+        """
+        if self.heat_off_at is None or now > self.heat_off_at:
+            self.heat_off_at = now
 
     def history_unknown(self) -> None:
         """Owe a switch-off: the stored history cannot be read, so the rest gap may run."""
@@ -467,6 +486,7 @@ class TherapyLog:
         return {
             "sessions": [s.as_dict() for s in self.sessions],
             "plug_must_be_off": self.plug_must_be_off,
+            "heat_off_at": self.heat_off_at.isoformat() if self.heat_off_at else None,
         }
 
     def restore(self, data: Mapping[str, Any]) -> None:
@@ -494,6 +514,10 @@ class TherapyLog:
         plug_must_be_off = data.get("plug_must_be_off", False)
         if not isinstance(plug_must_be_off, bool):
             raise TypeError("plug_must_be_off is not a boolean")
+        heat_off_at = data.get("heat_off_at")
+        self.heat_off_at = (
+            _aware(datetime.fromisoformat(heat_off_at)) if heat_off_at else None
+        )
         self.sessions = sessions[-self.max_sessions :]
         self.plug_must_be_off = plug_must_be_off
 

@@ -88,6 +88,7 @@ class HeatingPadPlug:
         self._retry_unsub: CALLBACK_TYPE | None = None
         self._attempt = 0
         self._alarmed = False
+        self._stuck = False
         self.available = self.is_on is not None
 
     # Reading.
@@ -206,6 +207,9 @@ class HeatingPadPlug:
         if self.is_on is False:
             self.async_confirmed_off()
             return True
+        if self._alarmed:
+            # Already alarmed: the repair issue follows the plug's state at once.
+            self._async_not_switched_off()
         if self._retry_unsub is None:
             self._attempt = 0
             self._async_schedule_retry()
@@ -258,6 +262,7 @@ class HeatingPadPlug:
                 "name": self._entry.title,
             },
         )
+        self._stuck = True
         if not self._alarmed:
             self._alarmed = True
             _LOGGER.warning(
@@ -277,6 +282,11 @@ class HeatingPadPlug:
         self._alarmed = False
         for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
             ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(key))
+
+    def take_stuck(self) -> bool:
+        """Return whether the plug had not switched off when told, and forget it."""
+        stuck, self._stuck = self._stuck, False
+        return stuck
 
     def _issue_id(self, key: str) -> str:
         return f"{key}_{self._entry.entry_id}"

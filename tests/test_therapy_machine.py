@@ -408,6 +408,9 @@ class Day:
         self.world.up = True
         assert await self.hass.config_entries.async_setup(self.entry.entry_id)
         await self.hass.async_block_till_done()
+        # Whatever the start-up closed ended while Home Assistant was down: the
+        # rest gap then counts on the wall clock alone (rule 12 holds while it runs).
+        self.world.restarted_since_end = True
         # What was on while Home Assistant was down is now its to bound.
         if self.world.relay_on_since is not None:
             self.world.relay_on_since = self.world.real

@@ -170,13 +170,7 @@ class RecoveryEngine:
         the wall clock's current reading (rule 12).
         """
         now = self._clocks.wall()
-        if self._last_end_monotonic is None:
-            self.log.rest_floor = None
-        else:
-            gap = self.log.settings.rest_gap_minutes * 60
-            self.log.rest_floor = self._clocks.wall_of(
-                self._last_end_monotonic[1] + gap
-            )
+        self._sync_rest_floor()
         return now
 
     @property
@@ -221,7 +215,7 @@ class RecoveryEngine:
     @property
     def next_session_allowed(self) -> datetime | None:
         """The end of the rest gap after the last session (the safer clock's reading)."""
-        self._read_clocks()
+        self._sync_rest_floor()
         return self.log.next_allowed()
 
     @property
@@ -253,8 +247,13 @@ class RecoveryEngine:
         """Return the start of a local date, as an aware datetime."""
         return dt_util.start_of_local_day(day)
 
-    def _read_clocks(self) -> None:
-        self.now  # noqa: B018 - reading the clock updates the rest floor
+    def _sync_rest_floor(self) -> None:
+        """Say the monotonic clock's end of the rest gap in the wall clock's reading now."""
+        if self._last_end_monotonic is None:
+            self.log.rest_floor = None
+            return
+        gap = self.log.settings.rest_gap_minutes * 60
+        self.log.rest_floor = self._clocks.wall_of(self._last_end_monotonic[1] + gap)
 
     # Listeners.
 
@@ -551,14 +550,15 @@ class RecoveryEngine:
         Each event is judged by its own old and new reading, so changes that
         arrive queued one after another are all seen in order.
         """
+        now = self.now
         if new is False and self._plug is not None and self._plug.take_stuck():
-            self.log.stuck_plug_off(self.now)
+            self.log.stuck_plug_off(now)
         if new is None or old is new:
             # Gone, or only its attributes changed: show it, decide nothing.
             self._notify()
             return
         # The rules decide at once; the switching follows in this loop turn.
-        outcome = self.log.plug_state(self.now, new)
+        outcome = self.log.plug_state(now, new)
         self.entry.async_create_task(
             self.hass,
             self._async_apply(outcome),

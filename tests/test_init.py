@@ -183,7 +183,7 @@ async def test_failed_platform_setup_leaves_no_engine_behind(
         "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
     )
     await hass.async_block_till_done()
-    assert engine.running is None
+    assert engine.view.running is None
 
 
 async def test_reload_keeps_the_history(
@@ -196,12 +196,12 @@ async def test_reload_keeps_the_history(
         {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
         blocking=True,
     )
-    last_end = init_integration.runtime_data.engine.last_session_end
+    last_end = init_integration.runtime_data.engine.view.last_session_end
 
     assert await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
 
-    assert init_integration.runtime_data.engine.last_session_end == last_end
+    assert init_integration.runtime_data.engine.view.last_session_end == last_end
     assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
 
 
@@ -271,7 +271,7 @@ async def test_second_entry_works_independently(
     assert entity_state(hass, SECOND_PLUG) == STATE_OFF
     assert entity_state(hass, PLUG) == STATE_ON
     assert init_integration.state is ConfigEntryState.LOADED
-    assert init_integration.runtime_data.engine.running is not None
+    assert init_integration.runtime_data.engine.view.running is not None
 
 
 async def test_remove_entry_cleans_up(

@@ -151,7 +151,7 @@ async def test_setup_with_1000_sessions_is_fast(
         await hass.async_block_till_done()
         wall.append((real_perf_counter() - begin) * 1000)
         cpu.append((time.process_time() - begin_cpu) * 1000)
-        assert len(mock_config_entry.runtime_data.engine.log.sessions) == 1000
+        assert len(mock_config_entry.runtime_data.engine.view.sessions) == 1000
         assert await hass.config_entries.async_unload(ENTRY_ID)
         await hass.async_block_till_done()
     # The first setup in a process also imports the platforms and loads translations.

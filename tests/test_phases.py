@@ -535,7 +535,7 @@ async def test_set_phase_unknown_is_refused_by_the_engine(hass: HomeAssistant) -
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=10))
     engine = _engine(entry)
-    before = engine.schedule
+    before = engine.view.schedule
     with pytest.raises(ServiceValidationError) as err:
         await engine.async_set_phase("healed")
     assert err.value.translation_domain == DOMAIN
@@ -548,7 +548,7 @@ async def test_set_phase_unknown_is_refused_by_the_engine(hass: HomeAssistant) -
         "There is no recovery phase called healed. Choose one of: "
         "rest, rehabilitation, return_to_activity, recovered"
     )
-    assert engine.schedule is before
+    assert engine.view.schedule is before
     assert entity_state(hass, PHASE) == "rest"
     assert events == []
 
@@ -556,7 +556,7 @@ async def test_set_phase_unknown_is_refused_by_the_engine(hass: HomeAssistant) -
 async def test_set_phase_action_refuses_unknown_phase(hass: HomeAssistant) -> None:
     """The set_phase action refuses an unknown phase with the translated error."""
     entry = await _setup(hass, TODAY - timedelta(days=10))
-    before = _engine(entry).schedule
+    before = _engine(entry).view.schedule
     with pytest.raises(ServiceValidationError, match="no recovery phase called healed"):
         await hass.services.async_call(
             DOMAIN,
@@ -564,7 +564,7 @@ async def test_set_phase_action_refuses_unknown_phase(hass: HomeAssistant) -> No
             {"config_entry_id": entry.entry_id, "phase": "healed"},
             blocking=True,
         )
-    assert _engine(entry).schedule is before
+    assert _engine(entry).view.schedule is before
 
 
 async def test_change_while_stopped_fires_once_on_start(
@@ -642,8 +642,8 @@ async def test_malformed_stored_phase_keeps_the_sessions(
     }
     entry = await _setup(hass, TODAY - timedelta(weeks=7))
     assert entry.state is ConfigEntryState.LOADED
-    assert len(_engine(entry).log.sessions) == 1
-    assert _engine(entry).schedule.anchor_date is None
+    assert len(_engine(entry).view.sessions) == 1
+    assert _engine(entry).view.schedule.anchor_date is None
     assert entity_state(hass, PHASE) == "rehabilitation"
 
 
@@ -680,4 +680,4 @@ async def test_two_entries_stay_independent(
         (second.entry_id, "return_to_activity"),
         (first.entry_id, "rehabilitation"),
     ]
-    assert _engine(first).schedule.anchor_date is None
+    assert _engine(first).view.schedule.anchor_date is None

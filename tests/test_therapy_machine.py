@@ -302,7 +302,7 @@ class Day:
     async def _async_start(self, how: str, minutes: int | None) -> None:
         if self.engine is None:
             return
-        before = list(self.engine.log.sessions)
+        before = list(self.engine.view.sessions)
         data: dict[str, Any] = {"config_entry_id": self.entry.entry_id}
         if minutes is not None:
             data["minutes"] = minutes
@@ -322,7 +322,7 @@ class Day:
         await self._async_call(call)
         engine = self.engine
         assert engine is not None
-        added = [s for s in engine.log.sessions if s not in before]
+        added = [s for s in engine.view.sessions if s not in before]
         for session in added:
             if session.modality is Modality.HEAT and not self._relay_on():
                 assert not session.running or self.faults & {PLUG_STALE}, (
@@ -369,9 +369,9 @@ class Day:
             target = None
             if engine is not None:
                 target = (
-                    engine.session_ends
+                    engine.view.session_ends
                     if seconds == "planned_end"
-                    else engine.next_session_allowed
+                    else engine.view.next_session_allowed
                 )
             now = dt_util.utcnow()
             await self.async_run_for(
@@ -475,15 +475,17 @@ class Day:
         assert not self.world.violations, self.world.violations
         if (engine := self.engine) is None:
             return
-        sessions = engine.log.sessions
+        sessions = engine.view.sessions
         assert all(not s.running for s in sessions[:-1]), "two sessions run"
         healthy = not self.faults and self.online
         if healthy and self._relay_on():
-            running = engine.running
+            running = engine.view.running
             if running is None or running.modality is not Modality.HEAT:
                 # Only a plug that had a fault until a moment ago: it is still
                 # being switched off.
-                assert engine.log.plug_must_be_off, "the plug is on without heat"
+                assert engine.as_diagnostics()["plug_must_be_off"], (
+                    "the plug is on without heat"
+                )
                 assert engine._plug is not None  # noqa: SLF001
                 assert engine._plug.switching_off, "nothing switches the plug off"  # noqa: SLF001
         by_start = {s.started: s for s in sessions}

@@ -14,28 +14,28 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
+from .view import RecoveryView
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(kw_only=True, frozen=True)
 class RecoveryBinarySensorDescription(BinarySensorEntityDescription):
-    """A binary sensor and how to read it from the engine."""
+    """A binary sensor and how to read it from the recovery."""
 
-    is_on_fn: Callable[[RecoveryEngine], bool]
+    is_on_fn: Callable[[RecoveryView], bool]
 
 
 BINARY_SENSORS: tuple[RecoveryBinarySensorDescription, ...] = (
     RecoveryBinarySensorDescription(
         key="session_active",
         device_class=BinarySensorDeviceClass.RUNNING,
-        is_on_fn=lambda engine: engine.running is not None,
+        is_on_fn=lambda view: view.running is not None,
     ),
     RecoveryBinarySensorDescription(
         key="skin_rest",
-        is_on_fn=lambda engine: engine.skin_resting,
+        is_on_fn=lambda view: view.skin_resting,
     ),
 )
 
@@ -52,11 +52,11 @@ async def async_setup_entry(
 
 
 class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):
-    """A binary sensor presenting one fact of the engine."""
+    """A binary sensor presenting one fact of the recovery."""
 
     entity_description: RecoveryBinarySensorDescription
 
     @property
     def is_on(self) -> bool:
         """Whether the fact holds now."""
-        return self.entity_description.is_on_fn(self.engine)
+        return self.entity_description.is_on_fn(self.view)

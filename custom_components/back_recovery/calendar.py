@@ -50,7 +50,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         """Each phase as (phase, first day, day after the last); recovered lasts a day."""
         return [
             (phase, start, end if end is not None else start + timedelta(days=1))
-            for phase, start, end in self.engine.schedule.spans()
+            for phase, start, end in self.view.phase_spans()
         ]
 
     def _phase_event(self, phase: Phase, start: date, end: date) -> CalendarEvent:
@@ -94,9 +94,9 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
     @property
     def event(self) -> CalendarEvent | None:
         """The running session, else today's phase."""
-        if (running := self.engine.running) is not None:
+        if (running := self.view.running) is not None:
             return self._session_event(running)
-        today = self.engine.today
+        today = self.view.today
         for phase, start, end in self._phase_days():
             if start <= today < end:
                 return self._phase_event(phase, start, end)
@@ -106,7 +106,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
         """Phases and sessions that overlap ``start_date``..``end_date``, from memory."""
-        midnight = self.engine.local_midnight
+        midnight = self.view.local_midnight
         events = [
             self._phase_event(phase, start, end)
             for phase, start, end in self._phase_days()
@@ -114,7 +114,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         ]
         events.extend(
             self._session_event(session)
-            for session in self.engine.log.sessions
+            for session in self.view.sessions
             if session.overlaps(start_date, end_date)
         )
         return sorted(events, key=lambda event: event.start_datetime_local.timestamp())

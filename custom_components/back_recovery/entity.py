@@ -8,6 +8,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
+from .view import RecoveryView
 
 
 class BackRecoveryEntity(Entity):
@@ -23,6 +24,7 @@ class BackRecoveryEntity(Entity):
         """Name the entity after its key, on the entry's device."""
         self.entity_description = description
         self.engine: RecoveryEngine = entry.runtime_data.engine
+        self.view: RecoveryView = self.engine.view
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_translation_key = description.translation_key or description.key
         self._attr_device_info = DeviceInfo(
@@ -32,10 +34,10 @@ class BackRecoveryEntity(Entity):
         )
 
     async def async_added_to_hass(self) -> None:
-        """Follow the engine."""
+        """Show every change of the recovery."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.engine.async_add_listener(
+            self.view.async_add_listener(
                 self.async_write_ha_state, every_minute=self._every_minute
             )
         )

@@ -19,7 +19,6 @@ is allowed again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 import logging
 from typing import Any, Final, Self, override
 
@@ -32,9 +31,9 @@ from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryEngine
 from .model import Modality
 from .reminders import FALLBACK_LANGUAGE, async_common_texts, duration_text, moment_text
+from .view import RecoveryView
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,37 +54,31 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
 # Our own intents.
 
 
-def _loaded_engines(hass: HomeAssistant) -> list[tuple[str, RecoveryEngine]]:
+def _loaded_engines(hass: HomeAssistant) -> list[tuple[str, RecoveryView]]:
     """Return (title, engine) of every loaded recovery."""
     entries: list[BackRecoveryConfigEntry] = hass.config_entries.async_loaded_entries(
         DOMAIN
     )
-    return [(entry.title, entry.runtime_data.engine) for entry in entries]
+    return [(entry.title, entry.runtime_data.engine.view) for entry in entries]
 
 
-def last_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+def last_heat_answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
     """Answer "how long since my last heat session"."""
     running = engine.running
     if running is not None and running.modality is Modality.HEAT:
         return texts["voice_last_heat_running"].format(
             ends_at=moment_text(texts, running.planned_end)
         )
-    ended = [
-        session.ended
-        for session in engine.log.sessions
-        if session.modality is Modality.HEAT and session.ended is not None
-    ]
-    if not ended:
+    if (ended := engine.last_end_of(Modality.HEAT)) is None:
         return texts["voice_last_heat_none"]
-    minutes = int((engine.now - max(ended)).total_seconds() // 60)
+    minutes = int((engine.now - ended).total_seconds() // 60)
     if minutes < 1:
         return texts["voice_last_heat_just_now"]
     return texts["voice_last_heat_ago"].format(ago=duration_text(texts, minutes))
 
 
-def next_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+def next_heat_answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
     """Answer "when can I use the heating pad again"."""
-    rest_gap = timedelta(minutes=engine.log.settings.rest_gap_minutes)
     if (running := engine.running) is not None:
         key = (
             "voice_next_heat_running_heat"
@@ -94,7 +87,9 @@ def next_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
         )
         return texts[key].format(
             ends_at=moment_text(texts, running.planned_end),
-            allowed_at=moment_text(texts, running.planned_end + rest_gap),
+            allowed_at=moment_text(
+                texts, engine.next_allowed_after_running or running.planned_end
+            ),
         )
     allowed = engine.next_session_allowed
     if allowed is not None and allowed > engine.now:
@@ -110,7 +105,7 @@ class _RecoveryIntentHandler(intent.IntentHandler):
     """Answers a question about every loaded recovery, in the asker's language."""
 
     @staticmethod
-    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    def answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
         """Return the answer for one recovery."""
         raise NotImplementedError
 
@@ -151,7 +146,7 @@ class LastHeatSessionIntentHandler(_RecoveryIntentHandler):
 
     @staticmethod
     @override
-    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    def answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
         """Return how long since the last heat session."""
         return last_heat_answer(texts, engine)
 
@@ -167,7 +162,7 @@ class NextHeatSessionIntentHandler(_RecoveryIntentHandler):
 
     @staticmethod
     @override
-    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    def answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
         """Return when heat is allowed again."""
         return next_heat_answer(texts, engine)
 

@@ -19,30 +19,31 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
 from .model import Modality, Phase
+from .view import RecoveryView
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(kw_only=True, frozen=True)
 class RecoverySensorDescription(SensorEntityDescription):
-    """A sensor and how to read it from the engine."""
+    """A sensor and how to read it from the recovery."""
 
-    value_fn: Callable[[RecoveryEngine], StateType | datetime]
-    attributes_fn: Callable[[RecoveryEngine], dict[str, Any]] | None = None
+    value_fn: Callable[[RecoveryView], StateType | datetime]
+    attributes_fn: (
+        Callable[[RecoveryView, Callable[[str], str]], dict[str, Any]] | None
+    ) = None
     every_minute: bool = False
 
 
-def _phase_attributes(engine: RecoveryEngine) -> dict[str, Any]:
-    today = engine.today
-    upcoming = engine.schedule.next_change(today)
+def _phase_attributes(view: RecoveryView, text: Callable[[str], str]) -> dict[str, Any]:
+    upcoming = view.next_phase_change
     return {
-        "phase_started": engine.schedule.phase_started(today).isoformat(),
+        "phase_started": view.phase_started.isoformat(),
         "next_phase": upcoming[0].value if upcoming else None,
         "next_phase_starts": upcoming[1].isoformat() if upcoming else None,
-        "guidance": engine.text(f"guidance_{engine.phase.value}"),
+        "guidance": text(f"guidance_{view.phase.value}"),
     }
 
 
@@ -51,7 +52,7 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         key="phase",
         device_class=SensorDeviceClass.ENUM,
         options=[phase.value for phase in Phase],
-        value_fn=lambda engine: engine.phase.value,
+        value_fn=lambda view: view.phase.value,
         attributes_fn=_phase_attributes,
     ),
     RecoverySensorDescription(
@@ -61,40 +62,40 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
         suggested_display_precision=0,
-        value_fn=lambda engine: engine.days_since_injury,
+        value_fn=lambda view: view.days_since_injury,
     ),
     RecoverySensorDescription(
         key="recommended_therapy",
         device_class=SensorDeviceClass.ENUM,
         options=[modality.value for modality in Modality],
-        value_fn=lambda engine: engine.recommended_therapy.value,
+        value_fn=lambda view: view.recommended_therapy.value,
     ),
     RecoverySensorDescription(
         key="last_session_end",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda engine: engine.last_session_end,
+        value_fn=lambda view: view.last_session_end,
     ),
     RecoverySensorDescription(
         key="time_since_last_session",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
-        value_fn=lambda engine: engine.time_since_last_session,
+        value_fn=lambda view: view.time_since_last_session,
         every_minute=True,
     ),
     RecoverySensorDescription(
         key="next_session_allowed",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda engine: engine.next_session_allowed,
+        value_fn=lambda view: view.next_session_allowed,
     ),
     RecoverySensorDescription(
         key="session_ends",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda engine: engine.session_ends,
+        value_fn=lambda view: view.session_ends,
     ),
     RecoverySensorDescription(
         key="sessions_today",
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda engine: engine.sessions_today,
+        value_fn=lambda view: view.sessions_today,
     ),
 )
 
@@ -109,7 +110,7 @@ async def async_setup_entry(
 
 
 class RecoverySensor(BackRecoveryEntity, SensorEntity):
-    """A sensor presenting one value of the engine."""
+    """A sensor presenting one value of the recovery."""
 
     _unrecorded_attributes = frozenset(
         {"guidance", "next_phase_starts", "phase_started"}
@@ -126,12 +127,12 @@ class RecoverySensor(BackRecoveryEntity, SensorEntity):
 
     @property
     def native_value(self) -> StateType | datetime:
-        """The value the engine holds now."""
-        return self.entity_description.value_fn(self.engine)
+        """The value the recovery shows now."""
+        return self.entity_description.value_fn(self.view)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Details, where the sensor has any."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.engine)
+        return self.entity_description.attributes_fn(self.view, self.engine.text)

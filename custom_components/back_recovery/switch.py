@@ -35,20 +35,20 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
     @property
     def available(self) -> bool:
         """Unavailable while the plug is."""
-        return self.engine.plug_available
+        return self.view.plug_available
 
     @property
     def is_on(self) -> bool | None:
         """Whether the plug is on."""
-        return self.engine.plug_on
+        return self.view.plug_on
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The plug it governs and when the heat ends."""
-        ends = self.engine.session_ends
-        running = self.engine.running
+        ends = self.view.session_ends
+        running = self.view.running
         return {
-            "plug_entity_id": self.engine.plug_entity_id,
+            "plug_entity_id": self.view.plug_entity_id,
             "session_ends": ends.isoformat()
             if ends and running and running.modality is Modality.HEAT
             else None,
@@ -60,7 +60,7 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
         While its own heat session runs, nothing changes and nothing fires
         (Home Assistant's convention for a switch that is on already).
         """
-        if (running := self.engine.running) and running.modality is Modality.HEAT:
+        if (running := self.view.running) and running.modality is Modality.HEAT:
             return
         await self.engine.async_start_session(Modality.HEAT)
 

@@ -1,0 +1,220 @@
+"""The timers around a session: its planned end, the heads-up, the end of the rest gap.
+
+The planned end is watched on both clocks (``timers.Clocks``): a timer on the
+wall clock, one on the monotonic clock, and every ``CLOCK_WATCH_SECONDS`` a
+comparison of the two; whichever says "due" first ends the session (contract
+rule 12). The end of the rest gap is pinned on the monotonic clock too, so a
+wall clock that steps forward does not shorten the skin's rest. The rules
+decide (``model.TherapyLog.deadline``); what they decide goes back to the
+engine, which carries it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_utc_time_change
+
+from .model import NOTHING, Outcome, TherapyLog, TherapySession
+from .timers import Clocks, Timers
+
+CLOCK_WATCH_SECONDS: Final = 10.0
+"""While a session runs, the clocks are compared this often, in seconds (rule 12)."""
+
+
+class SessionTimers:
+    """The planned end on both clocks, the heads-up, the rest gap's end, the minute tick.
+
+    ``on_outcome`` receives what the rules decided at a deadline;
+    ``on_heads_up`` the running session and the whole minutes left;
+    ``on_rest_over`` is called when the rest gap has ended on both clocks;
+    ``on_minute`` every minute while the time since the last session counts.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        log: TherapyLog,
+        *,
+        plug_on: Callable[[], bool | None],
+        heads_up_minutes: Callable[[], int],
+        on_outcome: Callable[[Outcome], None],
+        on_heads_up: Callable[[TherapySession, int], None],
+        on_rest_over: Callable[[], None],
+        on_minute: Callable[[], None],
+    ) -> None:
+        """Set nothing yet; ``refresh`` sets what the log needs."""
+        self._hass = hass
+        self._log = log
+        self._plug_on = plug_on
+        self._heads_up_minutes = heads_up_minutes
+        self._on_outcome = on_outcome
+        self._on_heads_up = on_heads_up
+        self._on_rest_over = on_rest_over
+        self._on_minute = on_minute
+        self.clocks = Clocks(hass)
+        self.timers = Timers(hass)
+        # The running session's start and its planned end on the monotonic
+        # clock; the last end and its monotonic reading (rule 12).
+        self._deadline_monotonic: tuple[datetime, float] | None = None
+        self._last_end_monotonic: tuple[datetime, float] | None = None
+        self._minute_unsub: CALLBACK_TYPE | None = None
+        self._stopped = False
+
+    def now(self) -> datetime:
+        """Return the current moment on the wall clock (UTC).
+
+        Reading it also brings the monotonic clock's end of the rest gap into
+        the wall clock's current reading (``TherapyLog.rest_floor``, rule 12).
+        """
+        now = self.clocks.wall()
+        self.sync_rest_floor()
+        return now
+
+    def sync_rest_floor(self) -> None:
+        """Say the monotonic clock's end of the rest gap in the wall clock's reading now."""
+        if self._last_end_monotonic is None:
+            self._log.rest_floor = None
+            return
+        gap = self._log.settings.rest_gap_minutes * 60
+        self._log.rest_floor = self.clocks.wall_of(self._last_end_monotonic[1] + gap)
+
+    def note_clocks(self) -> None:
+        """Pin the running session's planned end and the last end on the monotonic clock.
+
+        Called in the same turn of the loop as the change it follows, so both
+        clocks are read at the moment the rules saw (rule 12).
+        """
+        running = self._log.running
+        if running is None:
+            self._deadline_monotonic = None
+        elif self._deadline_monotonic is None or (
+            self._deadline_monotonic[0] != running.started
+        ):
+            self._deadline_monotonic = (
+                running.started,
+                self.clocks.monotonic_of(running.planned_end),
+            )
+        last_end = self._log.last_end
+        if last_end is None:
+            self._last_end_monotonic = None
+        elif self._last_end_monotonic is None or (
+            self._last_end_monotonic[0] != last_end
+        ):
+            self._last_end_monotonic = (last_end, self.clocks.monotonic_of(last_end))
+
+    @property
+    def minute_tick(self) -> bool:
+        """Whether the minute tick runs."""
+        return self._minute_unsub is not None
+
+    def refresh(self) -> None:
+        """Set the timers the log needs now; a stopped set sets nothing."""
+        if self._stopped:
+            return
+        running = self._log.running
+        now = self.now()
+        self.timers.at(
+            "deadline", running.planned_end if running else None, self._on_deadline
+        )
+        self.timers.at_monotonic(
+            "deadline_monotonic",
+            self._deadline_monotonic[1]
+            if running and self._deadline_monotonic
+            else None,
+            self._on_monotonic_deadline,
+        )
+        if running is None:
+            self.timers.cancel("clock_watch")
+        elif "clock_watch" not in self.timers.names:
+            self._watch_clocks()
+        heads_up = None
+        minutes = self._heads_up_minutes()
+        if running is not None and minutes > 0:
+            heads_up = running.planned_end - timedelta(minutes=minutes)
+            if heads_up <= now or heads_up <= running.started:
+                heads_up = None
+        self.timers.at("heads_up", heads_up, self._on_heads_up_due)
+        rest_over = self._log.next_allowed() if running is None else None
+        if rest_over is not None and rest_over <= now:
+            rest_over = None
+        self.timers.at("rest_over", rest_over, self._on_rest_over_due)
+        # Only the time since the last session changes by the minute (0 while
+        # a session runs).
+        self._set_minute_tick(running is None and self._log.last_end is not None)
+
+    def stop(self) -> None:
+        """Cancel every timer; none is set again (Home Assistant stops or the entry unloads)."""
+        self._stopped = True
+        self.timers.cancel_all()
+        self._set_minute_tick(False)
+
+    def _set_minute_tick(self, wanted: bool) -> None:
+        if wanted and self._minute_unsub is None:
+            self._minute_unsub = async_track_utc_time_change(
+                self._hass, self._on_minute_tick, second=0
+            )
+        elif not wanted and self._minute_unsub is not None:
+            self._minute_unsub()
+            self._minute_unsub = None
+
+    @callback
+    def _on_minute_tick(self, _now: datetime) -> None:
+        self._on_minute()
+
+    @callback
+    def _on_deadline(self, planned_end: datetime) -> None:
+        """End the session at its planned end on the wall clock, in this very turn.
+
+        The timer passes the moment it was set for: the deadline has come even
+        if the clock reads a hair earlier.
+        """
+        self._close_if_due(max(self.now(), planned_end))
+
+    @callback
+    def _on_monotonic_deadline(self) -> None:
+        """End the session at its planned end on the monotonic clock, whatever the wall says."""
+        self._close_if_due(self.now(), due=True)
+
+    def _watch_clocks(self) -> None:
+        self.timers.at_monotonic(
+            "clock_watch",
+            self.clocks.monotonic() + CLOCK_WATCH_SECONDS,
+            self._on_clock_watch,
+        )
+
+    @callback
+    def _on_clock_watch(self) -> None:
+        """Compare the clocks: a start now in the future or a passed end ends the session."""
+        if self._log.running is not None and not self._stopped:
+            self._close_if_due(self.now(), watch=True)
+
+    @callback
+    def _close_if_due(
+        self, now: datetime, due: bool = False, watch: bool = False
+    ) -> None:
+        outcome = self._log.deadline(now, self._plug_on(), due=due)
+        if outcome is not NOTHING:
+            self._on_outcome(outcome)
+        elif watch:
+            self._watch_clocks()
+        else:
+            self.refresh()
+
+    @callback
+    def _on_heads_up_due(self, _moment: datetime) -> None:
+        if (running := self._log.running) is None:
+            return
+        left = (running.planned_end - self.now()).total_seconds() / 60
+        self._on_heads_up(running, max(1, round(left)))
+
+    @callback
+    def _on_rest_over_due(self, _moment: datetime) -> None:
+        if self._log.skin_resting(self.now()):
+            # The wall clock stepped forward: the monotonic clock's rest goes on.
+            self.refresh()
+            return
+        self._on_rest_over()

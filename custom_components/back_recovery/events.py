@@ -1,0 +1,128 @@
+"""What the bus and the person hear: the events of contract.md and their reminders.
+
+Every event carries the entry's ``config_entry_id``; every reminder goes out
+only when its option asks for it (``remind_*``), except the heating pad that
+does not switch off, which is urgent (contract rule 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+
+from .const import (
+    ATTR_ALLOWED_AT,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_ENDS_AT,
+    ATTR_FROM_PHASE,
+    ATTR_MODALITY,
+    ATTR_REASON,
+    ATTR_TO_PHASE,
+    CONF_REMIND_PHASE_CHANGE,
+    CONF_REMIND_REST_OVER,
+    CONF_REMIND_SESSION_END,
+    EVENT_HEATING_PAD_NOT_RESPONDING,
+    EVENT_PHASE_CHANGED,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+    EVENT_SESSION_STARTED,
+    EVENT_SKIN_REST_OVER,
+)
+from .model import Blocked, EndReason, Phase, TherapySession
+from .reminders import Reminders
+
+
+class RecoveryEvents:
+    """Fires one entry's events and sends the reminders that go with them."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        reminders: Reminders,
+        options: Callable[[], Any],
+    ) -> None:
+        """Fire for ``entry_id``; ``options`` returns the options in force now."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self.reminders = reminders
+        self._options = options
+
+    def _fire(self, event_type: str, data: dict[str, Any]) -> None:
+        self._hass.bus.async_fire(
+            event_type, {ATTR_CONFIG_ENTRY_ID: self._entry_id, **data}
+        )
+
+    def _remind(self, option: str) -> bool:
+        return bool(self._options()[option])
+
+    def session_started(self, session: TherapySession) -> None:
+        """``session_started``; and "ends at …" if ``remind_session_end``."""
+        self._fire(
+            EVENT_SESSION_STARTED,
+            {
+                ATTR_MODALITY: session.modality.value,
+                ATTR_ENDS_AT: session.planned_end.isoformat(),
+            },
+        )
+        if self._remind(CONF_REMIND_SESSION_END):
+            self.reminders.send(
+                f"session_started_{session.modality.value}",
+                {"ends_at": session.planned_end},
+            )
+
+    def session_ended(
+        self, session: TherapySession, allowed_at: datetime | None
+    ) -> None:
+        """``session_ended`` with its reason; a completed one also reminds of the rest gap."""
+        reason = session.end_reason or EndReason.COMPLETED
+        self._fire(
+            EVENT_SESSION_ENDED,
+            {ATTR_MODALITY: session.modality.value, ATTR_REASON: reason.value},
+        )
+        if reason is EndReason.COMPLETED and self._remind(CONF_REMIND_SESSION_END):
+            self.reminders.send(
+                f"session_completed_{session.modality.value}",
+                {"allowed_at": allowed_at},
+            )
+
+    def session_blocked(self, blocked: Blocked) -> None:
+        """``session_blocked``: a start the rules refused or undid."""
+        self._fire(
+            EVENT_SESSION_BLOCKED,
+            {
+                ATTR_MODALITY: blocked.modality.value,
+                ATTR_ALLOWED_AT: blocked.allowed_at.isoformat(),
+            },
+        )
+
+    def session_ending(self, session: TherapySession, minutes: int) -> None:
+        """Send the heads-up, ``minutes`` (whole minutes) before the planned end."""
+        self.reminders.send(
+            f"session_ending_{session.modality.value}", {"minutes": minutes}
+        )
+
+    def skin_rest_over(self) -> None:
+        """``skin_rest_over``; and a reminder if ``remind_rest_over``."""
+        self._fire(EVENT_SKIN_REST_OVER, {})
+        if self._remind(CONF_REMIND_REST_OVER):
+            self.reminders.send("rest_over", {})
+
+    def phase_changed(self, old: Phase, new: Phase) -> None:
+        """``phase_changed``; and a reminder if ``remind_phase_change``."""
+        self._fire(
+            EVENT_PHASE_CHANGED,
+            {ATTR_FROM_PHASE: old.value, ATTR_TO_PHASE: new.value},
+        )
+        if self._remind(CONF_REMIND_PHASE_CHANGE):
+            self.reminders.send("phase_changed", {}, phase=new)
+
+    def heating_pad_not_responding(self, entity_id: str) -> None:
+        """Tell everyone at once: the plug did not confirm a switch-off (rule 10)."""
+        self._fire(EVENT_HEATING_PAD_NOT_RESPONDING, {"entity_id": entity_id})
+        self.reminders.send(
+            "heating_pad_not_responding", {"entity_id": entity_id}, urgent=True
+        )

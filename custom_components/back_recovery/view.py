@@ -1,0 +1,224 @@
+"""The read-only view of one recovery: what the entities, intents and diagnostics show.
+
+Nothing here changes the recovery; the engine changes it and then tells the
+listeners registered here (``async_add_listener``) to show the new state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+import logging
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.util import dt as dt_util
+
+from .model import (
+    Modality,
+    Phase,
+    PhaseSchedule,
+    TherapyLog,
+    TherapySession,
+    TherapySettings,
+)
+from .plug import HeatingPadPlug
+
+_LOGGER = logging.getLogger(__name__)
+
+type Listener = Callable[[], None]
+
+
+class RecoveryView:
+    """One person's recovery as it stands: sessions, rest gap, phases and the plug.
+
+    Moments are aware datetimes in UTC; dates are local dates.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        log: TherapyLog,
+        schedule: Callable[[], PhaseSchedule],
+        now: Callable[[], datetime],
+        plug: HeatingPadPlug | None,
+    ) -> None:
+        """Read ``log``, the current ``schedule`` and the ``plug``; ``now`` reads the clock."""
+        self._title = title
+        self._log = log
+        self._schedule = schedule
+        self._now = now
+        self._plug = plug
+        self._listeners: list[Listener] = []
+        self._minute_listeners: list[Listener] = []
+
+    # Listeners.
+
+    @callback
+    def async_add_listener(
+        self, listener: Listener, every_minute: bool = False
+    ) -> CALLBACK_TYPE:
+        """Call ``listener`` on every change (and every minute, if asked)."""
+        listeners = self._minute_listeners if every_minute else self._listeners
+        listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(listener)
+
+        return remove
+
+    @callback
+    def async_notify(self, minute: bool = False) -> None:
+        """Call the listeners (only the minute ones for ``minute``).
+
+        One that fails is logged and the others go on (contract rule 13).
+        """
+        listeners = (
+            self._minute_listeners
+            if minute
+            else [*self._listeners, *self._minute_listeners]
+        )
+        for listener in listeners:
+            try:
+                listener()
+            except Exception:
+                _LOGGER.exception("Presenting the recovery of %s failed", self._title)
+
+    # Time.
+
+    @property
+    def now(self) -> datetime:
+        """The current moment on the wall clock (UTC)."""
+        return self._now()
+
+    @property
+    def today(self) -> date:
+        """Today's local date."""
+        return dt_util.now().date()
+
+    def local_midnight(self, day: date) -> datetime:
+        """Return the start of a local date, as an aware datetime."""
+        return dt_util.start_of_local_day(day)
+
+    # Phases.
+
+    @property
+    def schedule(self) -> PhaseSchedule:
+        """The phase schedule in force (immutable)."""
+        return self._schedule()
+
+    @property
+    def phase(self) -> Phase:
+        """The phase of the recovery today."""
+        return self._schedule().phase_on(self.today)
+
+    @property
+    def phase_started(self) -> date:
+        """The local date today's phase started."""
+        return self._schedule().phase_started(self.today)
+
+    @property
+    def next_phase_change(self) -> tuple[Phase, date] | None:
+        """The next phase and the local date it starts; ``None`` once recovered."""
+        return self._schedule().next_change(self.today)
+
+    def phase_spans(self) -> list[tuple[Phase, date, date | None]]:
+        """Return every phase with its first local date and the first date after it."""
+        return self._schedule().spans()
+
+    @property
+    def days_since_injury(self) -> int:
+        """Whole days since the injury date."""
+        return self._schedule().days_since_injury(self.today)
+
+    @property
+    def recommended_therapy(self) -> Modality:
+        """Ice in the first days, heat from then on (the guidance)."""
+        return self._schedule().recommended_therapy(self.today)
+
+    # Sessions.
+
+    @property
+    def settings(self) -> TherapySettings:
+        """The session length and rest gap in force (immutable)."""
+        return self._log.settings
+
+    @property
+    def sessions(self) -> tuple[TherapySession, ...]:
+        """Every stored session, the running one included, oldest first."""
+        return tuple(self._log.sessions)
+
+    @property
+    def running(self) -> TherapySession | None:
+        """The session that runs now, if any."""
+        return self._log.running
+
+    @property
+    def session_ends(self) -> datetime | None:
+        """The planned end of the running session."""
+        return running.planned_end if (running := self.running) else None
+
+    @property
+    def last_session_end(self) -> datetime | None:
+        """The end of the latest finished session."""
+        return self._log.last_end
+
+    def last_end_of(self, modality: Modality) -> datetime | None:
+        """Return the end of the latest finished session of ``modality``."""
+        ended = [  # TEMP until model offers it
+            session.ended
+            for session in self._log.sessions
+            if session.modality is modality and session.ended is not None
+        ]
+        return max(ended, default=None)
+
+    @property
+    def time_since_last_session(self) -> int | None:
+        """Whole minutes since the last session ended; 0 while one runs."""
+        if self.running is not None:
+            return 0
+        if (last_end := self._log.last_end) is None:
+            return None
+        return max(0, int((self.now - last_end).total_seconds() // 60))
+
+    @property
+    def next_session_allowed(self) -> datetime | None:
+        """The end of the rest gap after the last session (the safer clock's reading)."""
+        self._now()
+        return self._log.next_allowed()
+
+    @property
+    def next_allowed_after_running(self) -> datetime | None:
+        """When the next session is allowed if the running one ends as planned."""
+        if (running := self.running) is None:  # TEMP until model offers it
+            return None
+        return running.planned_end + timedelta(
+            minutes=self._log.settings.rest_gap_minutes
+        )
+
+    @property
+    def sessions_today(self) -> int:
+        """Sessions started since local midnight."""
+        return self._log.started_since(dt_util.start_of_local_day())
+
+    @property
+    def skin_resting(self) -> bool:
+        """Whether the rest gap runs (it goes on while a stuck plug is switched off)."""
+        return self._log.skin_resting(self.now)
+
+    # The plug.
+
+    @property
+    def plug_entity_id(self) -> str | None:
+        """The heating pad's plug; ``None`` when none is set."""
+        return self._plug.entity_id if self._plug is not None else None
+
+    @property
+    def plug_on(self) -> bool | None:
+        """Whether the plug is on; ``None`` when it is unreachable or none is set."""
+        return self._plug.is_on if self._plug is not None else None
+
+    @property
+    def plug_available(self) -> bool:
+        """Whether the plug can be reached."""
+        return self._plug is not None and self._plug.available

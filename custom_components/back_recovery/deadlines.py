@@ -1,4 +1,4 @@
-"""The timers around a session: its planned end, the heads-up, the end of the rest gap.
+"""The recovery's timers: a session's planned end, the heads-up, the rest gap's end, midnight.
 
 The planned end is watched on both clocks (``timers.Clocks``): a timer on the
 wall clock, one on the monotonic clock, and every ``CLOCK_WATCH_SECONDS`` a
@@ -6,7 +6,7 @@ comparison of the two; whichever says "due" first ends the session (contract
 rule 12). The end of the rest gap is pinned on the monotonic clock too, so a
 wall clock that steps forward does not shorten the skin's rest. The rules
 decide (``model.TherapyLog.deadline``); what they decide goes back to the
-engine, which carries it out.
+engine, which carries it out. Local midnight moves the phases on.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_utc_time_change
+from homeassistant.util import dt as dt_util
 
 from .model import NOTHING, Outcome, TherapyLog, TherapySession
 from .timers import Clocks, Timers
@@ -25,13 +26,14 @@ CLOCK_WATCH_SECONDS: Final = 10.0
 """While a session runs, the clocks are compared this often, in seconds (rule 12)."""
 
 
-class SessionTimers:
-    """The planned end on both clocks, the heads-up, the rest gap's end, the minute tick.
+class RecoveryTimers:
+    """The planned end on both clocks, the heads-up, the rest gap's end, ticks, midnight.
 
     ``on_outcome`` receives what the rules decided at a deadline;
     ``on_heads_up`` the running session and the whole minutes left;
     ``on_rest_over`` is called when the rest gap has ended on both clocks;
-    ``on_minute`` every minute while the time since the last session counts.
+    ``on_minute`` every minute while the time since the last session counts;
+    ``on_midnight`` at every local midnight.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class SessionTimers:
         on_heads_up: Callable[[TherapySession, int], None],
         on_rest_over: Callable[[], None],
         on_minute: Callable[[], None],
+        on_midnight: Callable[[], None],
     ) -> None:
         """Set nothing yet; ``refresh`` sets what the log needs."""
         self._hass = hass
@@ -55,6 +58,7 @@ class SessionTimers:
         self._on_heads_up = on_heads_up
         self._on_rest_over = on_rest_over
         self._on_minute = on_minute
+        self._on_midnight = on_midnight
         self.clocks = Clocks(hass)
         self.timers = Timers(hass)
         # The running session's start and its planned end on the monotonic
@@ -145,6 +149,10 @@ class SessionTimers:
         # Only the time since the last session changes by the minute (0 while
         # a session runs).
         self._set_minute_tick(running is None and self._log.last_end is not None)
+        tomorrow = dt_util.now().date() + timedelta(days=1)
+        self.timers.at(
+            "midnight", dt_util.start_of_local_day(tomorrow), self._on_midnight_due
+        )
 
     def stop(self) -> None:
         """Cancel every timer; none is set again (Home Assistant stops or the entry unloads)."""
@@ -164,6 +172,11 @@ class SessionTimers:
     @callback
     def _on_minute_tick(self, _now: datetime) -> None:
         self._on_minute()
+
+    @callback
+    def _on_midnight_due(self, _moment: datetime) -> None:
+        self._on_midnight()
+        self.refresh()
 
     @callback
     def _on_deadline(self, planned_end: datetime) -> None:

@@ -9,7 +9,7 @@ the storage (``store.HistoryStorage``) and the events. Platforms only present it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 import logging
 from typing import Any
 
@@ -42,7 +42,7 @@ from .const import (
     DOMAIN,
     MAX_STORED_SESSIONS,
 )
-from .deadlines import SessionTimers
+from .deadlines import RecoveryTimers
 from .events import RecoveryEvents
 from .model import (
     NOTHING,
@@ -129,7 +129,7 @@ class RecoveryEngine:
             hass, entry.entry_id, Reminders(hass, entry), lambda: self.options
         )
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
-        self._timers = SessionTimers(
+        self._timers = RecoveryTimers(
             hass,
             self._log,
             plug_on=lambda: self.view.plug_on,
@@ -138,6 +138,7 @@ class RecoveryEngine:
             on_heads_up=self._events.session_ending,
             on_rest_over=self._on_rest_over,
             on_minute=lambda: self.view.async_notify(minute=True),
+            on_midnight=self._on_midnight,
         )
         self.view = RecoveryView(
             entry.title,
@@ -176,7 +177,6 @@ class RecoveryEngine:
         )
         await self._async_reconcile()
         self._update_phase()
-        self._schedule_midnight()
         self._timers.refresh()
 
     async def _async_save(self) -> bool:
@@ -244,7 +244,6 @@ class RecoveryEngine:
         )
         if not self._update_phase():
             self.view.async_notify()
-        self._schedule_midnight()
         self._timers.refresh()
         self.entry.async_create_task(self.hass, self._async_save())
 
@@ -361,7 +360,6 @@ class RecoveryEngine:
         self._phases.rebase(new_phase, self.view.today)
         if not self._update_phase():
             self.view.async_notify()
-        self._schedule_midnight()
         await self._async_save()
 
     def _refusal(self, err: TherapyRefusedError) -> ServiceValidationError:
@@ -449,18 +447,11 @@ class RecoveryEngine:
 
     # The phases.
 
-    def _schedule_midnight(self) -> None:
-        tomorrow = self.view.today + timedelta(days=1)
-        self._timers.timers.at(
-            "midnight", self.view.local_midnight(tomorrow), self._on_midnight
-        )
-
     @callback
-    def _on_midnight(self, _moment: datetime) -> None:
+    def _on_midnight(self) -> None:
         """Start a new local day: the one timer that moves the phases on."""
         if not self._update_phase():
             self.view.async_notify()
-        self._schedule_midnight()
 
     def _update_phase(self) -> bool:
         """Fire ``phase_changed`` once when today's phase differs from the last one seen.

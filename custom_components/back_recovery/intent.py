@@ -18,23 +18,21 @@ is allowed again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 import logging
-from typing import Any, Final, Self, override
+from typing import Final, Self, override
 
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import intent
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .model import Modality
-from .reminders import FALLBACK_LANGUAGE, async_common_texts, duration_text, moment_text
+from .texts import Texts, async_error_text, async_load_texts, duration_text, moment_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -63,12 +61,12 @@ def _loaded_engines(hass: HomeAssistant) -> list[tuple[str, RecoveryEngine]]:
     return [(entry.title, entry.runtime_data.engine) for entry in entries]
 
 
-def last_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+def last_heat_answer(texts: Texts, engine: RecoveryEngine) -> str:
     """Answer "how long since my last heat session"."""
     running = engine.running
     if running is not None and running.modality is Modality.HEAT:
         return texts["voice_last_heat_running"].format(
-            ends_at=moment_text(texts, running.planned_end)
+            ends_at=moment_text(running.planned_end, texts)
         )
     ended = [
         session.ended
@@ -80,10 +78,10 @@ def last_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
     minutes = int((engine.now - max(ended)).total_seconds() // 60)
     if minutes < 1:
         return texts["voice_last_heat_just_now"]
-    return texts["voice_last_heat_ago"].format(ago=duration_text(texts, minutes))
+    return texts["voice_last_heat_ago"].format(ago=duration_text(minutes, texts))
 
 
-def next_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+def next_heat_answer(texts: Texts, engine: RecoveryEngine) -> str:
     """Answer "when can I use the heating pad again"."""
     rest_gap = timedelta(minutes=engine.log.settings.rest_gap_minutes)
     if (running := engine.running) is not None:
@@ -93,13 +91,13 @@ def next_heat_answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
             else "voice_next_heat_running_ice"
         )
         return texts[key].format(
-            ends_at=moment_text(texts, running.planned_end),
-            allowed_at=moment_text(texts, running.planned_end + rest_gap),
+            ends_at=moment_text(running.planned_end, texts),
+            allowed_at=moment_text(running.planned_end + rest_gap, texts),
         )
     allowed = engine.next_session_allowed
     if allowed is not None and allowed > engine.now:
         return texts["voice_next_heat_rest"].format(
-            allowed_at=moment_text(texts, allowed)
+            allowed_at=moment_text(allowed, texts)
         )
     if engine.recommended_therapy is Modality.ICE:
         return texts["voice_next_heat_now_ice_recommended"]
@@ -110,14 +108,14 @@ class _RecoveryIntentHandler(intent.IntentHandler):
     """Answers a question about every loaded recovery, in the asker's language."""
 
     @staticmethod
-    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    def answer(texts: Texts, engine: RecoveryEngine) -> str:
         """Return the answer for one recovery."""
         raise NotImplementedError
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer for the one recovery, or for each, named."""
-        texts = await async_common_texts(intent_obj.hass, intent_obj.language)
+        texts = await async_load_texts(intent_obj.hass, intent_obj.language)
         response = intent_obj.create_response()
         engines = _loaded_engines(intent_obj.hass)
         if not engines:
@@ -151,7 +149,7 @@ class LastHeatSessionIntentHandler(_RecoveryIntentHandler):
 
     @staticmethod
     @override
-    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    def answer(texts: Texts, engine: RecoveryEngine) -> str:
         """Return how long since the last heat session."""
         return last_heat_answer(texts, engine)
 
@@ -167,7 +165,7 @@ class NextHeatSessionIntentHandler(_RecoveryIntentHandler):
 
     @staticmethod
     @override
-    def answer(texts: Mapping[str, str], engine: RecoveryEngine) -> str:
+    def answer(texts: Texts, engine: RecoveryEngine) -> str:
         """Return when heat is allowed again."""
         return next_heat_answer(texts, engine)
 
@@ -218,7 +216,7 @@ class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
             if not refusals:
                 raise
             messages = [
-                await async_refusal_text(intent_obj.hass, err, intent_obj.language)
+                await async_error_text(intent_obj.hass, err, intent_obj.language)
                 for err in refusals
             ]
             response = intent_obj.create_response()
@@ -229,19 +227,6 @@ class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
             return response
         finally:
             self._refusals.pop(id(intent_obj), None)
-
-
-async def async_refusal_text(
-    hass: HomeAssistant, err: ServiceValidationError, language: str
-) -> str:
-    """Return a refusal's message in ``language``, English as the fallback."""
-    key = f"component.{DOMAIN}.exceptions.{err.translation_key}.message"
-    placeholders: dict[str, Any] = dict(err.translation_placeholders or {})
-    for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
-        texts = await async_get_translations(hass, lang, "exceptions", [DOMAIN])
-        if (message := texts.get(key)) is not None:
-            return message.format(**placeholders)
-    return str(err)
 
 
 async def async_explain_heating_pad_refusals(

@@ -8,14 +8,7 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.const import (
-    DOMAIN,
-    EVENT_PHASE_CHANGED,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-    EVENT_SKIN_REST_OVER,
-)
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.logbook import async_describe_events
 from homeassistant.core import Event, HomeAssistant
 
@@ -40,11 +33,11 @@ def describers(hass: HomeAssistant) -> dict[str, Describe]:
 def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
     """Every event of the contract has a logbook description."""
     assert set(describers) == {
-        EVENT_SESSION_STARTED,
-        EVENT_SESSION_ENDED,
-        EVENT_SESSION_BLOCKED,
-        EVENT_SKIN_REST_OVER,
-        EVENT_PHASE_CHANGED,
+        RecoveryEvent.SESSION_STARTED,
+        RecoveryEvent.SESSION_ENDED,
+        RecoveryEvent.SESSION_BLOCKED,
+        RecoveryEvent.SKIN_REST_OVER,
+        RecoveryEvent.PHASE_CHANGED,
     }
 
 
@@ -52,28 +45,33 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
     ("event_type", "data", "message"),
     [
         (
-            EVENT_SESSION_STARTED,
+            RecoveryEvent.SESSION_STARTED,
             {"modality": "heat", "ends_at": "2026-11-25T09:20:00+00:00"},
             "Heat session started, ends at 01:20",
         ),
         (
-            EVENT_SESSION_ENDED,
+            RecoveryEvent.SESSION_ENDED,
             {"modality": "heat", "reason": "completed"},
             "Heat session ended: completed",
         ),
         (
-            EVENT_SESSION_ENDED,
+            RecoveryEvent.SESSION_ENDED,
             {"modality": "ice", "reason": "external"},
             "Ice session ended: external",
         ),
         (
-            EVENT_SESSION_BLOCKED,
+            RecoveryEvent.SESSION_BLOCKED,
             {"modality": "heat", "allowed_at": "2026-11-25T11:20:00+00:00"},
             "Heat session refused, allowed at 03:20",
         ),
-        (EVENT_SKIN_REST_OVER, {}, "Skin rest over, a new session is allowed"),
         (
-            EVENT_PHASE_CHANGED,
+            RecoveryEvent.SESSION_BLOCKED,
+            {"modality": "ice", "allowed_at": "2026-11-26T08:10:00+00:00"},
+            "Ice session refused, allowed at 2026-11-26 00:10",
+        ),
+        (RecoveryEvent.SKIN_REST_OVER, {}, "Skin rest over, a new session is allowed"),
+        (
+            RecoveryEvent.PHASE_CHANGED,
             {"from_phase": "rest", "to_phase": "return_to_activity"},
             "Recovery phase changed to return to activity",
         ),
@@ -100,8 +98,11 @@ def test_unknown_entry_named_after_the_integration(
     describers: dict[str, Describe],
 ) -> None:
     """An event of a removed entry still reads, under the integration's name."""
-    described = describers[EVENT_SESSION_BLOCKED](
-        Event(EVENT_SESSION_BLOCKED, {"config_entry_id": "gone", "modality": "ice"})
+    described = describers[RecoveryEvent.SESSION_BLOCKED](
+        Event(
+            RecoveryEvent.SESSION_BLOCKED,
+            {"config_entry_id": "gone", "modality": "ice"},
+        )
     )
     assert described == {
         "name": "Back Recovery",

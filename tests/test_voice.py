@@ -30,15 +30,12 @@ from custom_components.back_recovery.intent import (
     INTENT_NEXT_HEAT_SESSION,
     HeatingPadOnOffIntentHandler,
     async_explain_heating_pad_refusals,
-    async_refusal_text,
 )
-from custom_components.back_recovery.reminders import duration_text
 from custom_components.back_recovery.voice import async_add_short_alias
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
@@ -51,16 +48,6 @@ SKIN_REST = "binary_sensor.back_recovery_skin_rest"
 SESSION_ACTIVE = "binary_sensor.back_recovery_session_active"
 START_ICE = "button.back_recovery_start_ice_session"
 REPO_SENTENCES = Path(__file__).parent.parent / "custom_sentences"
-
-ENGLISH = {
-    "duration_minute": "1 minute",
-    "duration_minutes": "{count} minutes",
-    "duration_hour": "1 hour",
-    "duration_hours": "{count} hours",
-    "duration_day": "1 day",
-    "duration_days": "{count} days",
-    "duration_and": "{first} and {second}",
-}
 
 
 async def _setup_assist(hass: HomeAssistant) -> None:
@@ -403,26 +390,6 @@ async def test_intents_without_recovery(hass: HomeAssistant) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("minutes", "said"),
-    [
-        (0, "0 minutes"),
-        (1, "1 minute"),
-        (59, "59 minutes"),
-        (60, "1 hour"),
-        (61, "1 hour and 1 minute"),
-        (125, "2 hours and 5 minutes"),
-        (1440, "1 day"),
-        (1500, "1 day and 1 hour"),
-        (2 * 1440 + 5, "2 days and 5 minutes"),
-        (3 * 1440 + 125, "3 days and 2 hours"),
-    ],
-)
-def test_duration_text(minutes: int, said: str) -> None:
-    """Durations are said with their two largest parts."""
-    assert duration_text(ENGLISH, minutes) == said
-
-
 @pytest.fixture
 def config_with_sentences(hass: HomeAssistant, tmp_path: Path) -> None:
     """Copy the repository's custom_sentences into a configuration folder."""
@@ -630,17 +597,6 @@ async def test_no_short_alias_for_an_entity_the_user_named(
     entry = entity_registry.async_get(created.entity_id)
     assert entry is not None
     assert entry.aliases == ["Warm pad"]
-
-
-async def test_refusal_text_without_a_translation_is_the_error(
-    hass: HomeAssistant,
-) -> None:
-    """A refusal with no translated message is said as the error itself."""
-    err = ServiceValidationError(
-        translation_domain=DOMAIN, translation_key="no_such_refusal"
-    )
-
-    assert await async_refusal_text(hass, err, "de") == str(err)
 
 
 async def test_turn_on_is_left_alone_without_home_assistants_handler(

@@ -16,6 +16,7 @@ from homeassistant.util import dt as dt_util
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .model import Phase, TherapySession
+from .texts import cached_texts, guidance_text, phase_text
 
 PARALLEL_UPDATES = 0
 
@@ -43,9 +44,6 @@ def _local(moment: datetime) -> datetime:
 class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
     """Phases and sessions of one recovery, answered from memory."""
 
-    def _text(self, key: str, default: str) -> str:
-        return self.engine.text(key, default)
-
     def _phase_days(self) -> list[tuple[Phase, date, date]]:
         """Each phase as (phase, first day, day after the last); recovered lasts a day."""
         return [
@@ -54,11 +52,12 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         ]
 
     def _phase_event(self, phase: Phase, start: date, end: date) -> CalendarEvent:
+        texts = cached_texts(self.hass)
         return CalendarEvent(
             start=start,
             end=end,
-            summary=self._text(f"phase_{phase.value}", phase.value),
-            description=self._text(f"guidance_{phase.value}", "") or None,
+            summary=phase_text(phase, texts),
+            description=guidance_text(phase, texts) or None,
             uid=f"{self.engine.entry.entry_id}_phase_{phase.value}",
         )
 
@@ -72,7 +71,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         """
         start = session.started
         end = max(session.ended or session.planned_end, start + timedelta(seconds=1))
-        summary = self._text(
+        summary = cached_texts(self.hass).get(
             f"session_{session.modality.value}", session.modality.value
         )
         reason = session.end_reason.value if session.end_reason else None

@@ -92,19 +92,53 @@ class Service(StrEnum):
     LOG_SESSION = "log_session"
 
 
-# Events on the bus.
-EVENT_SESSION_STARTED: Final = "back_recovery_session_started"
-EVENT_SESSION_ENDED: Final = "back_recovery_session_ended"
-EVENT_SESSION_BLOCKED: Final = "back_recovery_session_blocked"
-EVENT_SKIN_REST_OVER: Final = "back_recovery_skin_rest_over"
-EVENT_PHASE_CHANGED: Final = "back_recovery_phase_changed"
-EVENT_HEATING_PAD_NOT_RESPONDING: Final = "back_recovery_heating_pad_not_responding"
+class RecoveryEvent(StrEnum):
+    """The events on the bus, by their full event type (contract: "Events on the bus")."""
 
-# Repair issues (the entry id is appended).
+    SESSION_STARTED = "back_recovery_session_started"
+    SESSION_ENDED = "back_recovery_session_ended"
+    SESSION_BLOCKED = "back_recovery_session_blocked"
+    SKIN_REST_OVER = "back_recovery_skin_rest_over"
+    PHASE_CHANGED = "back_recovery_phase_changed"
+    HEATING_PAD_NOT_RESPONDING = "back_recovery_heating_pad_not_responding"
+
+    @property
+    def short_name(self) -> str:
+        """The event type without the domain prefix (``session_started``).
+
+        The device trigger of an event has this type (contract: "Device triggers").
+        """
+        return self.value.removeprefix(f"{DOMAIN}_")
+
+
+# The earlier names of the events, kept until every module reads RecoveryEvent.
+EVENT_SESSION_STARTED: Final = RecoveryEvent.SESSION_STARTED
+EVENT_SESSION_ENDED: Final = RecoveryEvent.SESSION_ENDED
+EVENT_SESSION_BLOCKED: Final = RecoveryEvent.SESSION_BLOCKED
+EVENT_SKIN_REST_OVER: Final = RecoveryEvent.SKIN_REST_OVER
+EVENT_PHASE_CHANGED: Final = RecoveryEvent.PHASE_CHANGED
+EVENT_HEATING_PAD_NOT_RESPONDING: Final = RecoveryEvent.HEATING_PAD_NOT_RESPONDING
+
+# Repair issues: the translation key; the issue id appends the entry id.
 ISSUE_HEATING_PAD_UNREACHABLE: Final = "heating_pad_unreachable"
 ISSUE_HEATING_PAD_MISSING: Final = "heating_pad_missing"
 ISSUE_HEATING_PAD_NOT_RESPONDING: Final = "heating_pad_not_responding"
 ISSUE_STORAGE_NOT_WRITABLE: Final = "storage_not_writable"
+
+
+def issue_id(key: str, entry_id: str) -> str:
+    """Return the id of repair issue ``key`` for one entry (``heating_pad_missing_<entry id>``).
+
+    The contract: issue ids start with the key; the entry id keeps several
+    people apart.
+    """
+    return f"{key}_{entry_id}"
+
+
+def storage_key(entry_id: str) -> str:
+    """Return the key of an entry's history in Home Assistant's storage (``back_recovery.<entry id>``)."""
+    return f"{DOMAIN}.{entry_id}"
+
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1

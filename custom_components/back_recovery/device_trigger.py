@@ -28,25 +28,22 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .const import (
-    ATTR_CONFIG_ENTRY_ID,
-    ATTR_TO_PHASE,
-    DOMAIN,
-    EVENT_PHASE_CHANGED,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-    EVENT_SKIN_REST_OVER,
-)
+from .const import ATTR_CONFIG_ENTRY_ID, ATTR_TO_PHASE, DOMAIN, RecoveryEvent
 from .model import Phase
 
-TRIGGER_EVENTS = {
-    "phase_changed": EVENT_PHASE_CHANGED,
-    "session_started": EVENT_SESSION_STARTED,
-    "session_ended": EVENT_SESSION_ENDED,
-    "session_blocked": EVENT_SESSION_BLOCKED,
-    "skin_rest_over": EVENT_SKIN_REST_OVER,
+# Each trigger waits for one event; its type is the event's name without the
+# domain (contract: "Device triggers").
+TRIGGER_EVENTS: dict[str, RecoveryEvent] = {
+    event.short_name: event
+    for event in (
+        RecoveryEvent.PHASE_CHANGED,
+        RecoveryEvent.SESSION_STARTED,
+        RecoveryEvent.SESSION_ENDED,
+        RecoveryEvent.SESSION_BLOCKED,
+        RecoveryEvent.SKIN_REST_OVER,
+    )
 }
+PHASE_CHANGED: str = RecoveryEvent.PHASE_CHANGED.short_name
 
 PHASE_SELECTOR = SelectSelector(
     SelectSelectorConfig(
@@ -106,7 +103,7 @@ async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
     """Let the phase changed trigger name the phase it waits for."""
-    if config[CONF_TYPE] != "phase_changed":
+    if config[CONF_TYPE] != PHASE_CHANGED:
         return {}
     return {"extra_fields": vol.Schema({vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR})}
 
@@ -121,7 +118,7 @@ async def async_attach_trigger(
     event_data: dict[str, str] = {
         ATTR_CONFIG_ENTRY_ID: _entry_id(hass, config[CONF_DEVICE_ID])
     }
-    if config[CONF_TYPE] == "phase_changed" and (to_phase := config.get(ATTR_TO_PHASE)):
+    if config[CONF_TYPE] == PHASE_CHANGED and (to_phase := config.get(ATTR_TO_PHASE)):
         event_data[ATTR_TO_PHASE] = to_phase
     event_config = event_trigger.TRIGGER_SCHEMA(
         {

@@ -22,10 +22,6 @@ from homeassistant.core import (
     valid_entity_id,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.translation import (
-    async_get_cached_translations,
-    async_get_translations,
-)
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -51,7 +47,6 @@ from .model import (
     Outcome,
     Phase,
     PhaseSchedule,
-    Refusal,
     TherapyLog,
     TherapyRefusedError,
     TherapySession,
@@ -61,6 +56,7 @@ from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .reminders import Reminders
 from .store import HistoryStorage
+from .texts import async_load_texts, refusal_error
 from .view import RecoveryView
 
 _LOGGER = logging.getLogger(__name__)
@@ -92,17 +88,6 @@ def phase_schedule(
         anchor_phase=anchor.anchor_phase if anchor else Phase.REST,
         anchor_date=anchor.anchor_date if anchor else None,
     )
-
-
-def local_time_text(moment: datetime) -> str:
-    """Format a moment as a person reads it: local time, minutes precision.
-
-    A moment on another day than today carries its date too.
-    """
-    local = dt_util.as_local(moment)
-    if local.date() == dt_util.now().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 class RecoveryEngine:
@@ -151,20 +136,11 @@ class RecoveryEngine:
         self._loaded = False
         self._stored_plug_must_be_off = False
 
-    def text(self, key: str, default: str = "") -> str:
-        """Return a text of the ``common`` translations in the configured language."""
-        for language in dict.fromkeys((self.hass.config.language, "en")):
-            texts = async_get_cached_translations(self.hass, language, "common", DOMAIN)
-            if (text := texts.get(f"component.{DOMAIN}.common.{key}")) is not None:
-                return text
-        return default
-
     # Lifecycle.
 
     async def async_load(self) -> None:
         """Restore from storage, reconcile with the plug, start listening."""
-        for language in dict.fromkeys((self.hass.config.language, "en")):
-            await async_get_translations(self.hass, language, "common", [DOMAIN])
+        await async_load_texts(self.hass)
         if (data := await self._storage.async_load(self._log.restore)) is not None:
             # The phase part has its own fallbacks.
             self._phases.restore(data, self.entry.title)
@@ -272,7 +248,7 @@ class RecoveryEngine:
             )
         except TherapyRefusedError as err:
             await self._async_apply(self._log.blocked_outcome(err))
-            raise self._refusal(err) from err
+            raise refusal_error(err, self.plug_entity_id) from err
         if outcome.switch_on:
             await self._async_heat_on(outcome)
         await self._async_apply(outcome, plan_saved=outcome.switch_on)
@@ -335,7 +311,7 @@ class RecoveryEngine:
         try:
             self._log.log(modality, minutes, ended_at or now, now)
         except TherapyRefusedError as err:
-            raise self._refusal(err) from err
+            raise refusal_error(err, self.plug_entity_id) from err
         self._timers.note_clocks()
         await self._async_save()
         self._timers.refresh()
@@ -361,20 +337,6 @@ class RecoveryEngine:
         if not self._update_phase():
             self.view.async_notify()
         await self._async_save()
-
-    def _refusal(self, err: TherapyRefusedError) -> ServiceValidationError:
-        placeholders: dict[str, str] = {}
-        if err.allowed_at is not None:
-            placeholders["allowed_at"] = local_time_text(err.allowed_at)
-        if err.max_minutes is not None:
-            placeholders["max_minutes"] = str(err.max_minutes)
-        if err.reason is Refusal.HEATING_PAD_UNAVAILABLE:
-            placeholders["entity_id"] = self.plug_entity_id or ""
-        return ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key=err.reason.value,
-            translation_placeholders=placeholders or None,
-        )
 
     # The plug.
 

@@ -24,12 +24,7 @@ from .const import (
     CONF_REMIND_PHASE_CHANGE,
     CONF_REMIND_REST_OVER,
     CONF_REMIND_SESSION_END,
-    EVENT_HEATING_PAD_NOT_RESPONDING,
-    EVENT_PHASE_CHANGED,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-    EVENT_SKIN_REST_OVER,
+    RecoveryEvent,
 )
 from .model import Blocked, EndReason, Phase, TherapySession
 from .reminders import Reminders
@@ -62,7 +57,7 @@ class RecoveryEvents:
     def session_started(self, session: TherapySession) -> None:
         """``session_started``; and "ends at …" if ``remind_session_end``."""
         self._fire(
-            EVENT_SESSION_STARTED,
+            RecoveryEvent.SESSION_STARTED,
             {
                 ATTR_MODALITY: session.modality.value,
                 ATTR_ENDS_AT: session.planned_end.isoformat(),
@@ -80,7 +75,7 @@ class RecoveryEvents:
         """``session_ended`` with its reason; a completed one also reminds of the rest gap."""
         reason = session.end_reason or EndReason.COMPLETED
         self._fire(
-            EVENT_SESSION_ENDED,
+            RecoveryEvent.SESSION_ENDED,
             {ATTR_MODALITY: session.modality.value, ATTR_REASON: reason.value},
         )
         if reason is EndReason.COMPLETED and self._remind(CONF_REMIND_SESSION_END):
@@ -92,7 +87,7 @@ class RecoveryEvents:
     def session_blocked(self, blocked: Blocked) -> None:
         """``session_blocked``: a start the rules refused or undid."""
         self._fire(
-            EVENT_SESSION_BLOCKED,
+            RecoveryEvent.SESSION_BLOCKED,
             {
                 ATTR_MODALITY: blocked.modality.value,
                 ATTR_ALLOWED_AT: blocked.allowed_at.isoformat(),
@@ -107,14 +102,14 @@ class RecoveryEvents:
 
     def skin_rest_over(self) -> None:
         """``skin_rest_over``; and a reminder if ``remind_rest_over``."""
-        self._fire(EVENT_SKIN_REST_OVER, {})
+        self._fire(RecoveryEvent.SKIN_REST_OVER, {})
         if self._remind(CONF_REMIND_REST_OVER):
             self.reminders.send("rest_over", {})
 
     def phase_changed(self, old: Phase, new: Phase) -> None:
         """``phase_changed``; and a reminder if ``remind_phase_change``."""
         self._fire(
-            EVENT_PHASE_CHANGED,
+            RecoveryEvent.PHASE_CHANGED,
             {ATTR_FROM_PHASE: old.value, ATTR_TO_PHASE: new.value},
         )
         if self._remind(CONF_REMIND_PHASE_CHANGE):
@@ -122,7 +117,7 @@ class RecoveryEvents:
 
     def heating_pad_not_responding(self, entity_id: str) -> None:
         """Tell everyone at once: the plug did not confirm a switch-off (rule 10)."""
-        self._fire(EVENT_HEATING_PAD_NOT_RESPONDING, {"entity_id": entity_id})
+        self._fire(RecoveryEvent.HEATING_PAD_NOT_RESPONDING, {"entity_id": entity_id})
         self.reminders.send(
             "heating_pad_not_responding", {"entity_id": entity_id}, urgent=True
         )

@@ -18,21 +18,19 @@ is allowed again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import logging
-from typing import Any, Final, Self, override
+from typing import Final, Self, override
 
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import intent
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
 from .model import Modality
-from .reminders import FALLBACK_LANGUAGE, async_common_texts, duration_text, moment_text
+from .texts import Texts, async_error_text, async_load_texts, duration_text, moment_text
 from .view import RecoveryView
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,49 +52,49 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
 # Our own intents.
 
 
-def _loaded_engines(hass: HomeAssistant) -> list[tuple[str, RecoveryView]]:
-    """Return (title, engine) of every loaded recovery."""
+def _loaded_views(hass: HomeAssistant) -> list[tuple[str, RecoveryView]]:
+    """Return (title, view) of every loaded recovery."""
     entries: list[BackRecoveryConfigEntry] = hass.config_entries.async_loaded_entries(
         DOMAIN
     )
     return [(entry.title, entry.runtime_data.engine.view) for entry in entries]
 
 
-def last_heat_answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
+def last_heat_answer(texts: Texts, view: RecoveryView) -> str:
     """Answer "how long since my last heat session"."""
-    running = engine.running
+    running = view.running
     if running is not None and running.modality is Modality.HEAT:
         return texts["voice_last_heat_running"].format(
-            ends_at=moment_text(texts, running.planned_end)
+            ends_at=moment_text(running.planned_end, texts)
         )
-    if (ended := engine.last_end_of(Modality.HEAT)) is None:
+    if (ended := view.last_end_of(Modality.HEAT)) is None:
         return texts["voice_last_heat_none"]
-    minutes = int((engine.now - ended).total_seconds() // 60)
+    minutes = int((view.now - ended).total_seconds() // 60)
     if minutes < 1:
         return texts["voice_last_heat_just_now"]
-    return texts["voice_last_heat_ago"].format(ago=duration_text(texts, minutes))
+    return texts["voice_last_heat_ago"].format(ago=duration_text(minutes, texts))
 
 
-def next_heat_answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
+def next_heat_answer(texts: Texts, view: RecoveryView) -> str:
     """Answer "when can I use the heating pad again"."""
-    if (running := engine.running) is not None:
+    if (running := view.running) is not None:
         key = (
             "voice_next_heat_running_heat"
             if running.modality is Modality.HEAT
             else "voice_next_heat_running_ice"
         )
         return texts[key].format(
-            ends_at=moment_text(texts, running.planned_end),
+            ends_at=moment_text(running.planned_end, texts),
             allowed_at=moment_text(
-                texts, engine.next_allowed_after_running or running.planned_end
+                view.next_allowed_after_running or running.planned_end, texts
             ),
         )
-    allowed = engine.next_session_allowed
-    if allowed is not None and allowed > engine.now:
+    allowed = view.next_session_allowed
+    if allowed is not None and allowed > view.now:
         return texts["voice_next_heat_rest"].format(
-            allowed_at=moment_text(texts, allowed)
+            allowed_at=moment_text(allowed, texts)
         )
-    if engine.recommended_therapy is Modality.ICE:
+    if view.recommended_therapy is Modality.ICE:
         return texts["voice_next_heat_now_ice_recommended"]
     return texts["voice_next_heat_now"]
 
@@ -105,30 +103,30 @@ class _RecoveryIntentHandler(intent.IntentHandler):
     """Answers a question about every loaded recovery, in the asker's language."""
 
     @staticmethod
-    def answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
+    def answer(texts: Texts, view: RecoveryView) -> str:
         """Return the answer for one recovery."""
         raise NotImplementedError
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer for the one recovery, or for each, named."""
-        texts = await async_common_texts(intent_obj.hass, intent_obj.language)
+        texts = await async_load_texts(intent_obj.hass, intent_obj.language)
         response = intent_obj.create_response()
-        engines = _loaded_engines(intent_obj.hass)
-        if not engines:
+        views = _loaded_views(intent_obj.hass)
+        if not views:
             response.async_set_error(
                 intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
                 texts["voice_no_recovery"],
             )
             return response
-        if len(engines) == 1:
-            speech = self.answer(texts, engines[0][1])
+        if len(views) == 1:
+            speech = self.answer(texts, views[0][1])
         else:
             speech = " ".join(
                 texts["voice_named_answer"].format(
-                    name=title, answer=self.answer(texts, engine)
+                    name=title, answer=self.answer(texts, view)
                 )
-                for title, engine in engines
+                for title, view in views
             )
         response.response_type = intent.IntentResponseType.QUERY_ANSWER
         response.async_set_speech(speech)
@@ -146,9 +144,9 @@ class LastHeatSessionIntentHandler(_RecoveryIntentHandler):
 
     @staticmethod
     @override
-    def answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
+    def answer(texts: Texts, view: RecoveryView) -> str:
         """Return how long since the last heat session."""
-        return last_heat_answer(texts, engine)
+        return last_heat_answer(texts, view)
 
 
 class NextHeatSessionIntentHandler(_RecoveryIntentHandler):
@@ -162,9 +160,9 @@ class NextHeatSessionIntentHandler(_RecoveryIntentHandler):
 
     @staticmethod
     @override
-    def answer(texts: Mapping[str, str], engine: RecoveryView) -> str:
+    def answer(texts: Texts, view: RecoveryView) -> str:
         """Return when heat is allowed again."""
-        return next_heat_answer(texts, engine)
+        return next_heat_answer(texts, view)
 
 
 # HassTurnOn: say why the heating pad stays off.
@@ -213,7 +211,7 @@ class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
             if not refusals:
                 raise
             messages = [
-                await async_refusal_text(intent_obj.hass, err, intent_obj.language)
+                await async_error_text(intent_obj.hass, err, intent_obj.language)
                 for err in refusals
             ]
             response = intent_obj.create_response()
@@ -224,19 +222,6 @@ class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
             return response
         finally:
             self._refusals.pop(id(intent_obj), None)
-
-
-async def async_refusal_text(
-    hass: HomeAssistant, err: ServiceValidationError, language: str
-) -> str:
-    """Return a refusal's message in ``language``, English as the fallback."""
-    key = f"component.{DOMAIN}.exceptions.{err.translation_key}.message"
-    placeholders: dict[str, Any] = dict(err.translation_placeholders or {})
-    for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
-        texts = await async_get_translations(hass, lang, "exceptions", [DOMAIN])
-        if (message := texts.get(key)) is not None:
-            return message.format(**placeholders)
-    return str(err)
 
 
 async def async_explain_heating_pad_refusals(

@@ -20,17 +20,19 @@ from .const import (
     ATTR_REASON,
     ATTR_TO_PHASE,
     DOMAIN,
-    EVENT_PHASE_CHANGED,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-    EVENT_SKIN_REST_OVER,
+    RecoveryEvent,
 )
+from .texts import moment_text
 
 
-def _clock(iso: str | None) -> str:
+def _moment(iso: str | None) -> str:
+    """Say an ISO moment as a refusal does (``03:20``, ``2026-11-26 00:10``); ``?`` without one.
+
+    The logbook describes a row when it shows it and passes no ``time_fired``,
+    so the day is said when it is not today's.
+    """
     moment = dt_util.parse_datetime(iso or "")
-    return dt_util.as_local(moment).strftime("%H:%M") if moment else "?"
+    return moment_text(moment) if moment else "?"
 
 
 def _modality(data: dict[str, Any]) -> str:
@@ -38,17 +40,17 @@ def _modality(data: dict[str, Any]) -> str:
 
 
 MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    EVENT_SESSION_STARTED: lambda d: (
-        f"{_modality(d)} session started, ends at {_clock(d.get(ATTR_ENDS_AT))}"
+    RecoveryEvent.SESSION_STARTED: lambda d: (
+        f"{_modality(d)} session started, ends at {_moment(d.get(ATTR_ENDS_AT))}"
     ),
-    EVENT_SESSION_ENDED: lambda d: (
+    RecoveryEvent.SESSION_ENDED: lambda d: (
         f"{_modality(d)} session ended: {d.get(ATTR_REASON)}"
     ),
-    EVENT_SESSION_BLOCKED: lambda d: (
-        f"{_modality(d)} session refused, allowed at {_clock(d.get(ATTR_ALLOWED_AT))}"
+    RecoveryEvent.SESSION_BLOCKED: lambda d: (
+        f"{_modality(d)} session refused, allowed at {_moment(d.get(ATTR_ALLOWED_AT))}"
     ),
-    EVENT_SKIN_REST_OVER: lambda d: "Skin rest over, a new session is allowed",
-    EVENT_PHASE_CHANGED: lambda d: (
+    RecoveryEvent.SKIN_REST_OVER: lambda d: "Skin rest over, a new session is allowed",
+    RecoveryEvent.PHASE_CHANGED: lambda d: (
         f"Recovery phase changed to {str(d.get(ATTR_TO_PHASE, '')).replace('_', ' ')}"
     ),
 }

@@ -18,7 +18,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -30,11 +29,11 @@ from .const import (
     DOMAIN,
 )
 from .model import Phase
+from .texts import async_load_texts, duration_text, moment_text, phase_text
 
 _LOGGER = logging.getLogger(__name__)
 
 SEND_TIMEOUT: Final = 10
-FALLBACK_LANGUAGE: Final = "en"
 
 NOTIFY_DOMAIN: Final = "notify"
 SERVICE_SEND_MESSAGE: Final = "send_message"
@@ -49,58 +48,6 @@ def in_quiet_hours(now: time, start: time, end: time) -> bool:
     if start < end:
         return start <= now < end
     return now >= start or now < end
-
-
-async def async_common_texts(
-    hass: HomeAssistant, language: str | None = None
-) -> dict[str, str]:
-    """Return the ``common`` texts in ``language`` (default: Home Assistant's), English filling gaps."""
-    language = language or hass.config.language
-    prefix = f"component.{DOMAIN}.common."
-    texts: dict[str, str] = {}
-    for lang in dict.fromkeys((FALLBACK_LANGUAGE, language)):
-        translations = await async_get_translations(hass, lang, "common", [DOMAIN])
-        texts |= {
-            key.removeprefix(prefix): text
-            for key, text in translations.items()
-            if key.startswith(prefix)
-        }
-    return texts
-
-
-def phase_text(texts: Mapping[str, str], phase: Phase) -> str:
-    """Return the phase in words."""
-    return texts.get(f"phase_{phase.value}", phase.value)
-
-
-def duration_text(texts: Mapping[str, str], minutes: int) -> str:
-    """Say a duration in days, hours and minutes: the two largest parts."""
-    days, rest = divmod(max(0, minutes), 24 * 60)
-    hours, mins = divmod(rest, 60)
-    said = [
-        texts[f"duration_{unit}" if count == 1 else f"duration_{unit}s"].format(
-            count=count
-        )
-        for count, unit in ((days, "day"), (hours, "hour"), (mins, "minute"))
-        if count
-    ][:2]
-    if not said:
-        return texts["duration_minutes"].format(count=0)
-    if len(said) == 1:
-        return said[0]
-    return texts["duration_and"].format(first=said[0], second=said[1])
-
-
-def moment_text(texts: Mapping[str, str], moment: datetime) -> str:
-    """Say a moment: the local time, with the day when it is not today."""
-    local = dt_util.as_local(moment)
-    at = local.strftime("%H:%M")
-    days = (local.date() - dt_util.now().date()).days
-    if days == 0:
-        return at
-    if days == 1:
-        return texts["moment_tomorrow"].format(time=at)
-    return texts["moment_date"].format(date=local.date().isoformat(), time=at)
 
 
 type Placeholder = str | int | datetime | None
@@ -118,20 +65,20 @@ async def async_message(
     A moment is said in local time ("09:20", "tomorrow at 00:10"), ``minutes``
     also as ``duration`` ("1 minute", "2 minutes"), ``phase`` in words.
     """
-    texts = await async_common_texts(hass, language)
+    texts = await async_load_texts(hass, language)
     if (template := texts.get(f"reminder_{key}")) is None:
         _LOGGER.error("No text for reminder %s", key)
         return key
     values: dict[str, str] = {}
     for name, value in placeholders.items():
         if isinstance(value, datetime):
-            values[name] = moment_text(texts, value)
+            values[name] = moment_text(value, texts)
         else:
             values[name] = "" if value is None else str(value)
         if name == "minutes" and isinstance(value, int):
-            values["duration"] = duration_text(texts, value)
+            values["duration"] = duration_text(value, texts)
     if phase is not None:
-        values["phase"] = phase_text(texts, phase)
+        values["phase"] = phase_text(phase, texts)
     return template.format(**values)
 
 

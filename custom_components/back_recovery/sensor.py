@@ -21,6 +21,7 @@ from homeassistant.helpers.typing import StateType
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .model import Modality, Phase
+from .texts import Texts, cached_texts, guidance_text
 from .view import RecoveryView
 
 PARALLEL_UPDATES = 0
@@ -31,19 +32,17 @@ class RecoverySensorDescription(SensorEntityDescription):
     """A sensor and how to read it from the recovery."""
 
     value_fn: Callable[[RecoveryView], StateType | datetime]
-    attributes_fn: (
-        Callable[[RecoveryView, Callable[[str], str]], dict[str, Any]] | None
-    ) = None
+    attributes_fn: Callable[[RecoveryView, Texts], dict[str, Any]] | None = None
     every_minute: bool = False
 
 
-def _phase_attributes(view: RecoveryView, text: Callable[[str], str]) -> dict[str, Any]:
+def _phase_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
     upcoming = view.next_phase_change
     return {
         "phase_started": view.phase_started.isoformat(),
         "next_phase": upcoming[0].value if upcoming else None,
         "next_phase_starts": upcoming[1].isoformat() if upcoming else None,
-        "guidance": text(f"guidance_{view.phase.value}"),
+        "guidance": guidance_text(view.phase, texts),
     }
 
 
@@ -135,4 +134,4 @@ class RecoverySensor(BackRecoveryEntity, SensorEntity):
         """Details, where the sensor has any."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.view, self.engine.text)
+        return self.entity_description.attributes_fn(self.view, cached_texts(self.hass))

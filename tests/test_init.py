@@ -15,10 +15,10 @@ from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_SESSION_ENDED,
 )
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import CoreState, HomeAssistant

@@ -22,12 +22,12 @@ from custom_components.back_recovery.const import (
     CONF_REHABILITATION_WEEKS,
     CONF_REST_WEEKS,
     CONF_RETURN_WEEKS,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_PHASE_CHANGED,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.model import Phase, PhaseSchedule
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

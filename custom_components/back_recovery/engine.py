@@ -49,7 +49,6 @@ from .const import (
     CONF_REST_WEEKS,
     CONF_RETURN_WEEKS,
     CONF_SESSION_MINUTES,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_HEATING_PAD_NOT_RESPONDING,
     EVENT_PHASE_CHANGED,
@@ -72,6 +71,7 @@ from .model import (
     TherapySession,
     TherapySettings,
 )
+from .options import DEFAULT_OPTIONS
 from .plug import HeatingPadPlug
 from .reminders import Reminders
 from .store import HistoryStorage

@@ -26,10 +26,10 @@ from .const import (
     CONF_NOTIFY_ENTITIES,
     CONF_QUIET_END,
     CONF_QUIET_START,
-    DEFAULT_OPTIONS,
     DOMAIN,
 )
 from .model import Phase
+from .options import DEFAULT_OPTIONS
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
-    DEFAULT_OPTIONS,
     DOMAIN,
 )
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component

@@ -17,12 +17,8 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.back_recovery.const import (
-    CONF_INJURY_DATE,
-    CONF_NAME,
-    DEFAULT_OPTIONS,
-    DOMAIN,
-)
+from custom_components.back_recovery.const import CONF_INJURY_DATE, CONF_NAME, DOMAIN
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.components.blueprint import models
 from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
 from homeassistant.core import HomeAssistant, ServiceCall

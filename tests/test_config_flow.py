@@ -29,10 +29,9 @@ from custom_components.back_recovery.const import (
     CONF_REST_WEEKS,
     CONF_RETURN_WEEKS,
     CONF_SESSION_MINUTES,
-    DEFAULT_OPTIONS,
     DOMAIN,
-    INT_OPTIONS,
 )
+from custom_components.back_recovery.options import DEFAULT_OPTIONS, NUMBER_OPTIONS
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -746,20 +745,20 @@ async def test_options_flow_takes_a_subset(
         CONF_SESSION_MINUTES: 15,
         CONF_RETURN_WEEKS: 20,
     }
-    for key in INT_OPTIONS:
+    for key in NUMBER_OPTIONS:
         assert type(mock_config_entry.options[key]) is int
 
 
-@pytest.mark.parametrize("bound", [1, 2], ids=["low", "high"])
+@pytest.mark.parametrize("bound", ["minimum", "maximum"])
 async def test_options_flow_accepts_the_bounds(
     hass: HomeAssistant,
     mock_setup_entry: AsyncMock,
     mock_config_entry: MockConfigEntry,
-    bound: int,
+    bound: str,
 ) -> None:
     """Test the lowest and the highest allowed value of every number are taken."""
     mock_config_entry.add_to_hass(hass)
-    values = {key: limits[bound] for key, limits in INT_OPTIONS.items()}
+    values = {key: getattr(number, bound) for key, number in NUMBER_OPTIONS.items()}
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
 
     result = await hass.config_entries.options.async_configure(
@@ -767,7 +766,7 @@ async def test_options_flow_accepts_the_bounds(
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert {key: mock_config_entry.options[key] for key in INT_OPTIONS} == values
+    assert {key: mock_config_entry.options[key] for key in NUMBER_OPTIONS} == values
 
 
 @pytest.mark.parametrize(

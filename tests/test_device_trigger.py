@@ -21,12 +21,8 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 import voluptuous as vol
 
 from custom_components.back_recovery import device_trigger
-from custom_components.back_recovery.const import (
-    CONF_INJURY_DATE,
-    CONF_NAME,
-    DEFAULT_OPTIONS,
-    DOMAIN,
-)
+from custom_components.back_recovery.const import CONF_INJURY_DATE, CONF_NAME, DOMAIN
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.components.device_automation.exceptions import (
     InvalidDeviceAutomationConfig,

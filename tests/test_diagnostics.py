@@ -17,9 +17,9 @@ from syrupy.filters import props
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
     CONF_NOTIFY_ENTITIES,
-    DEFAULT_OPTIONS,
     DOMAIN,
 )
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.core import HomeAssistant
 
 from .conftest import ENTRY_ID, PLUG

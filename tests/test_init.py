@@ -15,10 +15,11 @@ from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_SESSION_ENDED,
 )
+from custom_components.back_recovery.engine import RecoveryEngine
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import CoreState, HomeAssistant
@@ -167,16 +168,25 @@ async def test_failed_platform_setup_leaves_no_engine_behind(
 ) -> None:
     """Test a setup that fails after the engine loaded stops the engine again."""
     mock_config_entry.add_to_hass(hass)
-    with patch.object(
-        hass.config_entries,
-        "async_forward_entry_setups",
-        side_effect=RuntimeError("platforms failed"),
+    with (
+        patch.object(
+            hass.config_entries,
+            "async_forward_entry_setups",
+            side_effect=RuntimeError("platforms failed"),
+        ),
+        patch.object(
+            RecoveryEngine,
+            "async_unload",
+            autospec=True,
+            side_effect=RecoveryEngine.async_unload,
+        ) as unload,
     ):
         assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+        await hass.async_block_till_done()
     engine = mock_config_entry.runtime_data.engine
 
     assert _entry_state(mock_config_entry) is ConfigEntryState.SETUP_ERROR
+    unload.assert_awaited_once_with(engine)
     assert engine.as_diagnostics()["timers"] == []
     # The plug switched on now is no longer governed by a half-set-up entry.
     await hass.services.async_call(
@@ -184,6 +194,40 @@ async def test_failed_platform_setup_leaves_no_engine_behind(
     )
     await hass.async_block_till_done()
     assert engine.view.running is None
+
+
+async def test_unload_unloads_the_engine_once_before_the_platforms(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an unload unloads the engine once, and before the platforms (rule 9)."""
+    order: list[str] = []
+    unload_engine = RecoveryEngine.async_unload
+    unload_platforms = hass.config_entries.async_unload_platforms
+
+    async def spy_engine(engine: RecoveryEngine) -> None:
+        order.append("engine")
+        await unload_engine(engine)
+
+    async def spy_platforms(entry: Any, platforms: Any) -> bool:
+        order.append("platforms")
+        return await unload_platforms(entry, platforms)
+
+    mock_config_entry.add_to_hass(hass)
+    with (
+        patch.object(
+            RecoveryEngine, "async_unload", autospec=True, side_effect=spy_engine
+        ),
+        patch.object(
+            hass.config_entries, "async_unload_platforms", side_effect=spy_platforms
+        ),
+    ):
+        assert await hass.config_entries.async_setup(ENTRY_ID)
+        await hass.async_block_till_done()
+        assert await hass.config_entries.async_unload(ENTRY_ID)
+        await hass.async_block_till_done()
+
+    assert order == ["engine", "platforms"]
+    assert _entry_state(mock_config_entry) is ConfigEntryState.NOT_LOADED
 
 
 async def test_reload_keeps_the_history(

@@ -22,12 +22,12 @@ from custom_components.back_recovery.const import (
     CONF_REHABILITATION_WEEKS,
     CONF_REST_WEEKS,
     CONF_RETURN_WEEKS,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_PHASE_CHANGED,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.model import Phase, PhaseSchedule
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -530,14 +530,21 @@ async def test_set_phase_recovered_and_back_to_rest(
     assert _changes(events) == [("rest", "recovered"), ("recovered", "rest")]
 
 
-async def test_set_phase_unknown_is_refused_by_the_engine(hass: HomeAssistant) -> None:
+async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
+    hass: HomeAssistant,
+) -> None:
     """An unknown phase is refused with a translated error; the schedule stays intact."""
     events = async_capture_events(hass, EVENT_PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=10))
     engine = _engine(entry)
     before = engine.view.schedule
     with pytest.raises(ServiceValidationError) as err:
-        await engine.async_set_phase("healed")
+        await hass.services.async_call(
+            DOMAIN,
+            "set_phase",
+            {"config_entry_id": entry.entry_id, "phase": "healed"},
+            blocking=True,
+        )
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "unknown_phase"
     assert err.value.translation_placeholders == {

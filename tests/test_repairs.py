@@ -13,9 +13,9 @@ from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
-    DEFAULT_OPTIONS,
     DOMAIN,
 )
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,12 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     EVENT_SESSION_BLOCKED,
     EVENT_SESSION_ENDED,
+)
+from custom_components.back_recovery.model import Modality, Phase
+from custom_components.back_recovery.services import (
+    LOG_SESSION_SCHEMA,
+    SET_PHASE_SCHEMA,
+    START_SESSION_SCHEMA,
 )
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -136,6 +142,7 @@ async def test_unknown_entry_refused(hass: HomeAssistant) -> None:
         )
     assert info.value.translation_key == "entry_not_loaded"
     assert info.value.translation_placeholders == {"config_entry_id": "nope"}
+    assert str(info.value) == "No loaded Back Recovery entry has the id nope"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -147,11 +154,13 @@ async def test_foreign_entry_refused(hass: HomeAssistant) -> None:
         ("start_session", {"modality": "ice"}),
         ("stop_session", {}),
         ("log_session", {"modality": "ice", "minutes": 5}),
+        ("set_phase", {"phase": "rest"}),
     ):
         with pytest.raises(ServiceValidationError) as info:
             await hass.services.async_call(
                 DOMAIN, service, {"config_entry_id": "OTHER", **data}, blocking=True
             )
+        assert info.value.translation_domain == DOMAIN
         assert info.value.translation_key == "entry_not_loaded"
 
 
@@ -161,10 +170,62 @@ async def test_unloaded_entry_refused(
     """An entry that is not loaded is refused with entry_not_loaded."""
     await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
-    with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="heat")
-    assert info.value.translation_key == "entry_not_loaded"
+    for service, data in (
+        ("start_session", {"modality": "heat"}),
+        ("set_phase", {"phase": "rest"}),
+    ):
+        with pytest.raises(ServiceValidationError) as info:
+            await call(hass, service, **data)
+        assert info.value.translation_domain == DOMAIN
+        assert info.value.translation_key == "entry_not_loaded"
     assert state(hass, PLUG) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("entry_id", [ENTRY_ID, "nope"])
+async def test_set_phase_unknown_phase_refused_by_schema(
+    hass: HomeAssistant, entry_id: str
+) -> None:
+    """An unknown phase fails in the schema, before the entry, naming the four phases."""
+    with pytest.raises(ServiceValidationError) as info:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_phase",
+            {"config_entry_id": entry_id, "phase": "healed"},
+            blocking=True,
+        )
+    assert info.value.translation_domain == DOMAIN
+    assert info.value.translation_key == "unknown_phase"
+    assert str(info.value) == (
+        "There is no recovery phase called healed. Choose one of: "
+        "rest, rehabilitation, return_to_activity, recovered"
+    )
+    assert state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_schemas_coerce_the_fields(hass: HomeAssistant) -> None:
+    """The schemas hand the handlers a Phase, a Modality, int minutes and a UTC end."""
+    entry = {"config_entry_id": ENTRY_ID}
+
+    assert SET_PHASE_SCHEMA({**entry, "phase": "rehabilitation"})["phase"] is (
+        Phase.REHABILITATION
+    )
+    start = START_SESSION_SCHEMA({**entry, "modality": "heat", "minutes": "7"})
+    assert start["modality"] is Modality.HEAT
+    assert start["minutes"] == 7
+    logged = LOG_SESSION_SCHEMA(
+        {**entry, "modality": "ice", "minutes": 5.0, "ended_at": "2026-11-25T00:30:00"}
+    )
+    assert logged["modality"] is Modality.ICE
+    assert logged["minutes"] == 5
+    # Without a time zone, ended_at is local time (US/Pacific in the tests).
+    assert logged["ended_at"] == datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
+    assert logged["ended_at"].tzinfo is UTC
+    aware = LOG_SESSION_SCHEMA(
+        {**entry, "modality": "ice", "minutes": 5, "ended_at": "2026-11-25T00:30:00Z"}
+    )
+    assert aware["ended_at"] == datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 
 
 @pytest.mark.usefixtures("init_integration")

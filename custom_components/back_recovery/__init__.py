@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import (
-    config_validation as cv,
-    entity_registry as er,
-    issue_registry as ir,
-)
-from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import (
-    CONF_HEATING_PAD,
-    DOMAIN,
-    ISSUE_HEATING_PAD_MISSING,
-    ISSUE_HEATING_PAD_NOT_RESPONDING,
-    ISSUE_HEATING_PAD_UNREACHABLE,
-    ISSUE_STORAGE_NOT_WRITABLE,
-    PLATFORMS,
-)
+from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_STORAGE_NOT_WRITABLE, PLATFORMS
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
-from .repairs import async_check_heating_pad_exists, async_heating_pad_missing
+from .plug import async_remove_pad_switch, async_unhide_plug
+from .repairs import async_delete_plug_issues, async_follow_plug
 from .services import async_setup_services
 from .store import async_remove_history
 from .voice import async_suggest_voice_aliases
@@ -40,48 +27,28 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(
     hass: HomeAssistant, entry: BackRecoveryConfigEntry
 ) -> bool:
-    """Load one person's recovery: the engine first, then the platforms that show it."""
+    """Load one person's recovery: the engine first, then the platforms that show it.
+
+    A setup that fails after the engine has loaded unloads the engine again
+    (listeners, timers, the shutdown job); a normal unload is
+    ``async_unload_entry``'s, so the engine unloads once either way.
+    """
     engine = RecoveryEngine(hass, entry)
     entry.runtime_data = BackRecoveryData(
         engine, title=entry.title, data=dict(entry.data)
     )
     await engine.async_load()
-    # Also when a later step fails: listeners, timers and the shutdown job go.
-    entry.async_on_unload(engine.async_unload)
-
-    if (plug := engine.plug_entity_id) is not None:
-
-        def follow_renamed_plug(new_entity_id: str) -> None:
-            # The update listener reloads the entry with the new entity id.
-            hass.config_entries.async_update_entry(
-                entry, data={**entry.data, CONF_HEATING_PAD: new_entity_id}
-            )
-
-        async def plug_removed() -> None:
-            async_heating_pad_missing(hass, entry)
-
-        entry.async_on_unload(
-            async_handle_source_entity_changes(
-                hass,
-                helper_config_entry_id=entry.entry_id,
-                set_source_entity_id_or_uuid=follow_renamed_plug,
-                source_device_id=None,
-                source_entity_id_or_uuid=plug,
-                source_entity_removed=plug_removed,
-            )
-        )
-        async_check_heating_pad_exists(hass, entry, plug)
-    else:
-        # A heating-pad switch left from a plug that was given up.
-        registry = er.async_get(hass)
-        if stale := registry.async_get_entity_id(
-            Platform.SWITCH, DOMAIN, f"{entry.entry_id}_heating_pad"
-        ):
-            registry.async_remove(stale)
-
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
-    entry.async_on_unload(async_suggest_voice_aliases(hass, entry))
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    try:
+        if (plug := engine.plug_entity_id) is not None:
+            async_follow_plug(hass, entry, plug)
+        else:
+            async_remove_pad_switch(hass, entry.entry_id)
+        entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+        entry.async_on_unload(async_suggest_voice_aliases(hass, entry))
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    except BaseException:
+        await engine.async_unload()
+        raise
     return True
 
 
@@ -108,16 +75,11 @@ async def async_remove_entry(
     hass: HomeAssistant, entry: BackRecoveryConfigEntry
 ) -> None:
     """Give the plug back to the dashboard and forget the history and the issues."""
-    if plug := entry.data.get(CONF_HEATING_PAD):
-        registry = er.async_get(hass)
-        if (
-            plug_entry := registry.async_get(plug)
-        ) and plug_entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
-            registry.async_update_entity(plug, hidden_by=None)
-    issues = [ISSUE_HEATING_PAD_MISSING, ISSUE_STORAGE_NOT_WRITABLE]
-    if not plug or hass.states.is_state(plug, STATE_OFF):
-        # A plug still on (or gone) keeps its warning to unplug the pad.
-        issues += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
-    for issue in issues:
-        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
+    plug = entry.data.get(CONF_HEATING_PAD)
+    if plug:
+        async_unhide_plug(hass, plug)
+    async_delete_plug_issues(hass, entry.entry_id, plug)
+    ir.async_delete_issue(
+        hass, DOMAIN, f"{ISSUE_STORAGE_NOT_WRITABLE}_{entry.entry_id}"
+    )
     await async_remove_history(hass, entry.entry_id)

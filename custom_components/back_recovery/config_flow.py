@@ -14,9 +14,8 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback, split_entity_id
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import (
     BooleanSelector,
     DateSelector,
@@ -31,37 +30,30 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    BOOL_OPTIONS,
-    CONF_ANNOUNCE_SATELLITES,
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
-    CONF_NOTIFY_ENTITIES,
-    CONF_QUIET_END,
-    CONF_QUIET_START,
     DEFAULT_NAME,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EARLIEST_INJURY_DATE,
-    INT_OPTIONS,
+)
+from .options import (
+    ENTITY_OPTIONS,
+    NUMBER_OPTIONS,
+    SWITCH_OPTIONS,
+    TIME_OPTIONS,
+    RecoveryOptions,
+)
+from .plug import (
+    PlugRefusedError,
+    async_hide_plug,
+    plug_selector,
+    resolve_entity,
+    validate_plug,
 )
 
-ENTITY_OPTIONS: dict[str, str] = {
-    CONF_NOTIFY_ENTITIES: "notify",
-    CONF_ANNOUNCE_SATELLITES: "assist_satellite",
-}
 
-
-def _own_switches(hass: HomeAssistant) -> list[str]:
-    """Return the integration's own heating-pad switches: never a plug to wrap."""
-    return [
-        entry.entity_id
-        for entry in er.async_get(hass).entities.values()
-        if entry.platform == DOMAIN and entry.domain == Platform.SWITCH
-    ]
-
-
-def user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
+def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
     """Return the form of the user and reconfigure steps, filled with ``values``."""
     pad = values.get(CONF_HEATING_PAD)
     return vol.Schema(
@@ -76,26 +68,12 @@ def user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
             vol.Optional(
                 CONF_HEATING_PAD,
                 description={"suggested_value": pad} if pad else None,
-            ): EntitySelector(
-                EntitySelectorConfig(
-                    domain=Platform.SWITCH, exclude_entities=_own_switches(hass)
-                )
-            ),
+            ): plug_selector(hass),
         }
     )
 
 
-def _resolve(hass: HomeAssistant, entity_id_or_uuid: str) -> str | None:
-    """Return the entity id of an existing entity (given by id or registry id)."""
-    registry = er.async_get(hass)
-    if (entity_id := er.async_resolve_entity_id(registry, entity_id_or_uuid)) is None:
-        return None
-    if hass.states.get(entity_id) is None and registry.async_get(entity_id) is None:
-        return None
-    return entity_id
-
-
-def validate_user_input(
+def _validate_user_input(
     hass: HomeAssistant, user_input: dict[str, Any], entry_id: str | None
 ) -> dict[str, str]:
     """Check the user step as the contract says; return field → error key.
@@ -114,20 +92,10 @@ def validate_user_input(
         elif injury < EARLIEST_INJURY_DATE:
             errors[CONF_INJURY_DATE] = "injury_date_invalid"
     if pad := user_input.get(CONF_HEATING_PAD):
-        if (entity_id := _resolve(hass, pad)) is None:
-            errors[CONF_HEATING_PAD] = "entity_not_found"
-        elif split_entity_id(entity_id)[0] != Platform.SWITCH or (
-            entity_id in _own_switches(hass)
-        ):
-            errors[CONF_HEATING_PAD] = "heating_pad_invalid"
-        elif any(
-            entry.data.get(CONF_HEATING_PAD) == entity_id
-            for entry in hass.config_entries.async_entries(DOMAIN)
-            if entry.entry_id != entry_id
-        ):
-            errors[CONF_HEATING_PAD] = "heating_pad_in_use"
-        else:
-            user_input[CONF_HEATING_PAD] = entity_id
+        try:
+            user_input[CONF_HEATING_PAD] = validate_plug(hass, pad, entry_id)
+        except PlugRefusedError as err:
+            errors[CONF_HEATING_PAD] = err.reason
     if not str(user_input.get(CONF_NAME, "")).strip():
         errors[CONF_NAME] = "name_empty"
     return errors
@@ -156,17 +124,6 @@ def _same_person(
     )
 
 
-@callback
-def async_hide_plug(hass: HomeAssistant, new: str | None, old: str | None) -> None:
-    """Hide the wrapped plug, like switch_as_x, and show the one given up again."""
-    registry = er.async_get(hass)
-    if old and old != new and (entry := registry.async_get(old)):
-        if entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
-            registry.async_update_entity(old, hidden_by=None)
-    if new and (entry := registry.async_get(new)) and entry.hidden_by is None:
-        registry.async_update_entity(new, hidden_by=er.RegistryEntryHider.INTEGRATION)
-
-
 class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
     """One entry per person in recovery.
 
@@ -190,18 +147,20 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
         """Name, injury date and (optionally) the plug under the heating pad."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_user_input(self.hass, user_input, None)
+            errors = _validate_user_input(self.hass, user_input, None)
             if not errors:
                 data = _entry_data(user_input)
                 if _same_person(self.hass, data, None):
                     return self.async_abort(reason="already_configured")
                 async_hide_plug(self.hass, data.get(CONF_HEATING_PAD), None)
                 return self.async_create_entry(
-                    title=data[CONF_NAME], data=data, options=dict(DEFAULT_OPTIONS)
+                    title=data[CONF_NAME],
+                    data=data,
+                    options=RecoveryOptions().as_dict(),
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=user_schema(self.hass, user_input or {}),
+            data_schema=_user_schema(self.hass, user_input or {}),
             errors=errors,
         )
 
@@ -217,7 +176,7 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_user_input(self.hass, user_input, entry.entry_id)
+            errors = _validate_user_input(self.hass, user_input, entry.entry_id)
             if not errors:
                 data = _entry_data(user_input)
                 if _same_person(self.hass, data, entry.entry_id):
@@ -232,55 +191,64 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=user_schema(self.hass, user_input or entry.data),
+            data_schema=_user_schema(self.hass, user_input or entry.data),
             errors=errors,
         )
 
 
-def _options_schema(options: Mapping[str, Any]) -> vol.Schema:
-    current = {**DEFAULT_OPTIONS, **options}
+def _options_schema(options: RecoveryOptions) -> vol.Schema:
+    """Return the options form; every field defaults to its value in ``options``."""
+    current = options.as_dict()
     fields: dict[Any, Any] = {
         vol.Optional(key, default=current[key]): NumberSelector(
-            NumberSelectorConfig(min=low, max=high, step=1, mode=NumberSelectorMode.BOX)
+            NumberSelectorConfig(
+                min=number.minimum,
+                max=number.maximum,
+                step=1,
+                mode=NumberSelectorMode.BOX,
+            )
         )
-        for key, (_, low, high) in INT_OPTIONS.items()
+        for key, number in NUMBER_OPTIONS.items()
     }
     for key, domain in ENTITY_OPTIONS.items():
-        fields[vol.Optional(key, default=list(current[key]))] = EntitySelector(
+        fields[vol.Optional(key, default=current[key])] = EntitySelector(
             EntitySelectorConfig(domain=domain, multiple=True)
         )
-    for key in BOOL_OPTIONS:
+    for key in SWITCH_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = BooleanSelector()
-    for key in (CONF_QUIET_START, CONF_QUIET_END):
+    for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = TimeSelector()
     return vol.Schema(fields)
 
 
 def _validate_options(
-    hass: HomeAssistant, options: dict[str, Any]
+    hass: HomeAssistant, current: RecoveryOptions, user_input: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return the options as stored (ints, entity ids, HH:MM:SS) and field → error key.
+    """Return ``user_input`` over ``current`` as stored, and field → error key.
 
-    Number selectors hand over floats; a fraction is refused, never rounded.
+    Number selectors hand over floats; a fraction is refused, never rounded
+    (the selectors refuse values outside the range). Entities given by
+    registry id are stored by entity id; times as ``HH:MM:SS``.
     """
     errors: dict[str, str] = {}
-    result = dict(options)
-    for key in INT_OPTIONS:
-        value = float(options[key])
-        if not value.is_integer():
+    values = {**current.as_dict(), **user_input}
+    for key, number in NUMBER_OPTIONS.items():
+        try:
+            values[key] = number.whole(values[key])
+        except ValueError:
             errors[key] = "not_whole_number"
-        else:
-            result[key] = int(value)
     for key in ENTITY_OPTIONS:
-        resolved = [_resolve(hass, item) for item in options[key]]
+        resolved = [resolve_entity(hass, item) for item in values[key]]
         entity_ids = [entity_id for entity_id in resolved if entity_id is not None]
         if len(entity_ids) != len(resolved):
             errors[key] = "entity_not_found"
         else:
-            result[key] = list(dict.fromkeys(entity_ids))
-    for key in (CONF_QUIET_START, CONF_QUIET_END):
-        result[key] = cv.time(options[key]).isoformat()
-    return result, errors
+            values[key] = list(dict.fromkeys(entity_ids))
+    for key in TIME_OPTIONS:
+        values[key] = cv.time(values[key])
+    if errors:
+        return values, errors
+    return RecoveryOptions.from_mapping(values).as_dict(), errors
 
 
 class BackRecoveryOptionsFlow(OptionsFlow):
@@ -294,18 +262,16 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Session limits, phase lengths and reminders."""
+        current = RecoveryOptions.from_entry(self.config_entry)
         errors: dict[str, str] = {}
         if user_input is not None:
-            options, errors = _validate_options(
-                self.hass,
-                {**DEFAULT_OPTIONS, **self.config_entry.options, **user_input},
-            )
+            options, errors = _validate_options(self.hass, current, user_input)
             if not errors:
                 return self.async_create_entry(data=options)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                _options_schema(self.config_entry.options), user_input or {}
+                _options_schema(current), user_input or {}
             ),
             errors=errors,
         )

@@ -8,8 +8,6 @@ from typing import Final
 
 from homeassistant.const import Platform
 
-from .model import SESSION_MINUTES_CEILING
-
 DOMAIN: Final = "back_recovery"
 DEFAULT_NAME: Final = "Back recovery"
 
@@ -27,8 +25,7 @@ CONF_INJURY_DATE: Final = "injury_date"
 CONF_HEATING_PAD: Final = "heating_pad"
 EARLIEST_INJURY_DATE: Final = date(2000, 1, 1)
 
-# Options. The guidance: "less than 20 minutes at a time" (a hard ceiling) and
-# "at least 2 hours between applications" (a hard floor).
+# Options: their types, defaults and ranges are in options.py.
 CONF_SESSION_MINUTES: Final = "session_minutes"
 CONF_REST_GAP_MINUTES: Final = "rest_gap_minutes"
 CONF_ICE_DAYS: Final = "ice_days"
@@ -43,32 +40,6 @@ CONF_REMIND_PHASE_CHANGE: Final = "remind_phase_change"
 CONF_REMIND_BEFORE_END_MINUTES: Final = "remind_before_end_minutes"
 CONF_QUIET_START: Final = "quiet_start"
 CONF_QUIET_END: Final = "quiet_end"
-
-# Whole-number options: default and allowed range (inclusive).
-INT_OPTIONS: Final[dict[str, tuple[int, int, int]]] = {
-    CONF_SESSION_MINUTES: (SESSION_MINUTES_CEILING, 1, SESSION_MINUTES_CEILING),
-    CONF_REST_GAP_MINUTES: (120, 120, 1440),
-    CONF_ICE_DAYS: (1, 0, 7),
-    CONF_REST_WEEKS: (6, 1, 52),
-    CONF_REHABILITATION_WEEKS: (6, 1, 52),
-    CONF_RETURN_WEEKS: (12, 1, 52),
-    CONF_REMIND_BEFORE_END_MINUTES: (2, 0, 10),
-}
-BOOL_OPTIONS: Final = (
-    CONF_REMIND_SESSION_END,
-    CONF_REMIND_REST_OVER,
-    CONF_REMIND_PHASE_CHANGE,
-)
-DEFAULT_QUIET_TIME: Final = "00:00:00"
-
-DEFAULT_OPTIONS: Final[dict[str, object]] = {
-    **{key: default for key, (default, _, _) in INT_OPTIONS.items()},
-    CONF_NOTIFY_ENTITIES: [],
-    CONF_ANNOUNCE_SATELLITES: [],
-    **dict.fromkeys(BOOL_OPTIONS, True),
-    CONF_QUIET_START: DEFAULT_QUIET_TIME,
-    CONF_QUIET_END: DEFAULT_QUIET_TIME,
-}
 
 # Actions and their fields.
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

@@ -8,7 +8,6 @@ the storage (``store.HistoryStorage``) and the events. Platforms only present it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 import logging
 from typing import Any
@@ -24,20 +23,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .const import (
-    CONF_HEATING_PAD,
-    CONF_ICE_DAYS,
-    CONF_INJURY_DATE,
-    CONF_REHABILITATION_WEEKS,
-    CONF_REMIND_BEFORE_END_MINUTES,
-    CONF_REST_GAP_MINUTES,
-    CONF_REST_WEEKS,
-    CONF_RETURN_WEEKS,
-    CONF_SESSION_MINUTES,
-    DEFAULT_OPTIONS,
-    DOMAIN,
-    MAX_STORED_SESSIONS,
-)
+from .const import CONF_HEATING_PAD, CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
 from .deadlines import RecoveryTimers
 from .events import RecoveryEvents
 from .model import (
@@ -46,12 +32,11 @@ from .model import (
     Modality,
     Outcome,
     Phase,
-    PhaseSchedule,
     TherapyLog,
     TherapyRefusedError,
     TherapySession,
-    TherapySettings,
 )
+from .options import RecoveryOptions
 from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .reminders import Reminders
@@ -62,34 +47,6 @@ from .view import RecoveryView
 _LOGGER = logging.getLogger(__name__)
 
 
-def entry_options(entry: ConfigEntry) -> dict[str, Any]:
-    """Return the entry's options, with the contract's defaults for those never set."""
-    return {**DEFAULT_OPTIONS, **entry.options}
-
-
-def therapy_settings(options: Mapping[str, Any]) -> TherapySettings:
-    """Return the session settings the options ask for."""
-    return TherapySettings(
-        session_minutes=int(options[CONF_SESSION_MINUTES]),
-        rest_gap_minutes=int(options[CONF_REST_GAP_MINUTES]),
-    )
-
-
-def phase_schedule(
-    entry: ConfigEntry, options: Mapping[str, Any], anchor: PhaseSchedule | None = None
-) -> PhaseSchedule:
-    """Return the phase schedule for the entry's injury date and options."""
-    return PhaseSchedule(
-        injury_date=date.fromisoformat(entry.data[CONF_INJURY_DATE]),
-        rest_weeks=int(options[CONF_REST_WEEKS]),
-        rehabilitation_weeks=int(options[CONF_REHABILITATION_WEEKS]),
-        return_weeks=int(options[CONF_RETURN_WEEKS]),
-        ice_days=int(options[CONF_ICE_DAYS]),
-        anchor_phase=anchor.anchor_phase if anchor else Phase.REST,
-        anchor_date=anchor.anchor_date if anchor else None,
-    )
-
-
 class RecoveryEngine:
     """Sessions, the heating pad's safety rules and the recovery phases of one person."""
 
@@ -97,12 +54,13 @@ class RecoveryEngine:
         """Prepare the engine; nothing runs before ``async_load``."""
         self.hass = hass
         self.entry = entry
-        self.options = entry_options(entry)
+        self.options = RecoveryOptions.from_entry(entry)
+        self._injury_date = date.fromisoformat(entry.data[CONF_INJURY_DATE])
         self._log = TherapyLog(
-            settings=therapy_settings(self.options), max_sessions=MAX_STORED_SESSIONS
+            settings=self.options.therapy_settings(), max_sessions=MAX_STORED_SESSIONS
         )
         self._phases = RecoveryPhases(
-            phase_schedule(entry, self.options), dt_util.now().date()
+            self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
         self.plug_entity_id = _plug_entity_id(entry)
         self._plug = (
@@ -111,14 +69,17 @@ class RecoveryEngine:
             else None
         )
         self._events = RecoveryEvents(
-            hass, entry.entry_id, Reminders(hass, entry), lambda: self.options
+            hass,
+            entry.entry_id,
+            Reminders(hass, entry, lambda: self.options),
+            lambda: self.options,
         )
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
         self._timers = RecoveryTimers(
             hass,
             self._log,
             plug_on=lambda: self.view.plug_on,
-            heads_up_minutes=lambda: int(self.options[CONF_REMIND_BEFORE_END_MINUTES]),
+            heads_up_minutes=lambda: self.options.remind_before_end_minutes,
             on_outcome=self._apply_soon,
             on_heads_up=self._events.session_ending,
             on_rest_over=self._on_rest_over,
@@ -213,10 +174,10 @@ class RecoveryEngine:
     @callback
     def async_options_updated(self) -> None:
         """Apply new options to the next session; the running one goes on (rule 9)."""
-        self.options = entry_options(self.entry)
-        self._log.settings = therapy_settings(self.options)
-        self._phases.schedule = phase_schedule(
-            self.entry, self.options, self._phases.schedule
+        self.options = RecoveryOptions.from_entry(self.entry)
+        self._log.settings = self.options.therapy_settings()
+        self._phases.schedule = self.options.phase_schedule(
+            self._injury_date, self._phases.schedule
         )
         if not self._update_phase():
             self.view.async_notify()
@@ -317,23 +278,9 @@ class RecoveryEngine:
         self._timers.refresh()
         self.view.async_notify()
 
-    async def async_set_phase(self, phase: Phase | str) -> None:
-        """``phase`` starts today; later phases follow with their lengths.
-
-        An unknown phase is refused with a translated error; the schedule stays.
-        """
-        try:
-            new_phase = Phase(phase)
-        except ValueError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_phase",
-                translation_placeholders={
-                    "phase": str(phase),
-                    "phases": ", ".join(Phase),
-                },
-            ) from err
-        self._phases.rebase(new_phase, self.view.today)
+    async def async_set_phase(self, phase: Phase) -> None:
+        """``phase`` starts today; later phases follow with their lengths (rule 8: stored)."""
+        self._phases.rebase(phase, self.view.today)
         if not self._update_phase():
             self.view.async_notify()
         await self._async_save()

@@ -21,12 +21,10 @@ from .const import (
     ATTR_MODALITY,
     ATTR_REASON,
     ATTR_TO_PHASE,
-    CONF_REMIND_PHASE_CHANGE,
-    CONF_REMIND_REST_OVER,
-    CONF_REMIND_SESSION_END,
     RecoveryEvent,
 )
 from .model import Blocked, EndReason, Phase, TherapySession
+from .options import RecoveryOptions
 from .reminders import Reminders
 
 
@@ -38,7 +36,7 @@ class RecoveryEvents:
         hass: HomeAssistant,
         entry_id: str,
         reminders: Reminders,
-        options: Callable[[], Any],
+        options: Callable[[], RecoveryOptions],
     ) -> None:
         """Fire for ``entry_id``; ``options`` returns the options in force now."""
         self._hass = hass
@@ -51,9 +49,6 @@ class RecoveryEvents:
             event_type, {ATTR_CONFIG_ENTRY_ID: self._entry_id, **data}
         )
 
-    def _remind(self, option: str) -> bool:
-        return bool(self._options()[option])
-
     def session_started(self, session: TherapySession) -> None:
         """``session_started``; and "ends at …" if ``remind_session_end``."""
         self._fire(
@@ -63,7 +58,7 @@ class RecoveryEvents:
                 ATTR_ENDS_AT: session.planned_end.isoformat(),
             },
         )
-        if self._remind(CONF_REMIND_SESSION_END):
+        if self._options().remind_session_end:
             self.reminders.send(
                 f"session_started_{session.modality.value}",
                 {"ends_at": session.planned_end},
@@ -78,7 +73,7 @@ class RecoveryEvents:
             RecoveryEvent.SESSION_ENDED,
             {ATTR_MODALITY: session.modality.value, ATTR_REASON: reason.value},
         )
-        if reason is EndReason.COMPLETED and self._remind(CONF_REMIND_SESSION_END):
+        if reason is EndReason.COMPLETED and self._options().remind_session_end:
             self.reminders.send(
                 f"session_completed_{session.modality.value}",
                 {"allowed_at": allowed_at},
@@ -103,7 +98,7 @@ class RecoveryEvents:
     def skin_rest_over(self) -> None:
         """``skin_rest_over``; and a reminder if ``remind_rest_over``."""
         self._fire(RecoveryEvent.SKIN_REST_OVER, {})
-        if self._remind(CONF_REMIND_REST_OVER):
+        if self._options().remind_rest_over:
             self.reminders.send("rest_over", {})
 
     def phase_changed(self, old: Phase, new: Phase) -> None:
@@ -112,7 +107,7 @@ class RecoveryEvents:
             RecoveryEvent.PHASE_CHANGED,
             {ATTR_FROM_PHASE: old.value, ATTR_TO_PHASE: new.value},
         )
-        if self._remind(CONF_REMIND_PHASE_CHANGE):
+        if self._options().remind_phase_change:
             self.reminders.send("phase_changed", {}, phase=new)
 
     def heating_pad_not_responding(self, entity_id: str) -> None:

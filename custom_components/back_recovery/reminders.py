@@ -9,10 +9,10 @@ and the others go on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, time
 import logging
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
@@ -20,15 +20,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .const import (
-    CONF_ANNOUNCE_SATELLITES,
-    CONF_NOTIFY_ENTITIES,
-    CONF_QUIET_END,
-    CONF_QUIET_START,
-    DEFAULT_OPTIONS,
-    DOMAIN,
-)
+from .const import DOMAIN
 from .model import Phase
+from .options import RecoveryOptions
 from .texts import async_load_texts, duration_text, moment_text, phase_text
 
 _LOGGER = logging.getLogger(__name__)
@@ -85,20 +79,22 @@ async def async_message(
 class Reminders:
     """Sends one entry's reminders."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
-        """Remember where the reminders go."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        options: Callable[[], RecoveryOptions],
+    ) -> None:
+        """Send for ``entry``; ``options`` returns the options in force now."""
         self.hass = hass
         self.entry = entry
-
-    def _option(self, key: str) -> Any:
-        return self.entry.options.get(key, DEFAULT_OPTIONS[key])
+        self._options = options
 
     def quiet(self, moment: datetime | None = None) -> bool:
         """Return whether reminders are not spoken at ``moment`` (default now)."""
         local = dt_util.as_local(moment or dt_util.utcnow()).time()
-        start = time.fromisoformat(self._option(CONF_QUIET_START))
-        end = time.fromisoformat(self._option(CONF_QUIET_END))
-        return in_quiet_hours(local, start, end)
+        options = self._options()
+        return in_quiet_hours(local, options.quiet_start, options.quiet_end)
 
     def send(
         self,
@@ -112,8 +108,9 @@ class Reminders:
         An ``urgent`` reminder (a heating pad that does not switch off, rule 10)
         is spoken during quiet hours too.
         """
-        notify_targets: list[str] = list(self._option(CONF_NOTIFY_ENTITIES))
-        satellites: list[str] = list(self._option(CONF_ANNOUNCE_SATELLITES))
+        options = self._options()
+        notify_targets = list(options.notify_entities)
+        satellites = list(options.announce_satellites)
         if satellites and not urgent and self.quiet():
             _LOGGER.debug("Quiet hours: reminder %s is not spoken", key)
             satellites = []

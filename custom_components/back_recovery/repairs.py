@@ -8,25 +8,39 @@ import voluptuous as vol
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
 from homeassistant.helpers.start import async_at_started
 
-from .config_flow import async_hide_plug, user_schema, validate_user_input
-from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_HEATING_PAD_MISSING
+from .const import (
+    CONF_HEATING_PAD,
+    DOMAIN,
+    ISSUE_HEATING_PAD_MISSING,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+)
+from .plug import (
+    PlugRefusedError,
+    async_hide_plug,
+    plug_selector,
+    resolve_entity,
+    validate_plug,
+)
 
 
-def _missing_issue_id(entry: ConfigEntry) -> str:
-    return f"{ISSUE_HEATING_PAD_MISSING}_{entry.entry_id}"
+def _missing_issue_id(entry_id: str) -> str:
+    return f"{ISSUE_HEATING_PAD_MISSING}_{entry_id}"
 
 
 @callback
-def async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
+def _async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise the repair: the plug is gone; pick another or none."""
     ir.async_create_issue(
         hass,
         DOMAIN,
-        _missing_issue_id(entry),
+        _missing_issue_id(entry.entry_id),
         is_fixable=True,
         severity=ir.IssueSeverity.ERROR,
         translation_key=ISSUE_HEATING_PAD_MISSING,
@@ -39,23 +53,58 @@ def async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 
 @callback
-def async_check_heating_pad_exists(
-    hass: HomeAssistant, entry: ConfigEntry, plug: str
-) -> None:
-    """Once Home Assistant has started, raise the issue if ``plug`` is not there.
+def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> None:
+    """Follow the plug's registry entry until ``entry`` unloads.
 
-    The check runs at once when Home Assistant has started already (the entry
-    is then still being set up); an unload before the start cancels it.
+    A renamed plug is written to the entry (its update listener reloads it).
+    A removed plug raises ``heating_pad_missing``, and so does one that does
+    not exist once Home Assistant has started (checked at once when it has;
+    an unload before the start cancels the check); one that exists then
+    clears the issue.
     """
+
+    def follow_renamed_plug(new_entity_id: str) -> None:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_HEATING_PAD: new_entity_id}
+        )
+
+    async def plug_removed() -> None:
+        _async_heating_pad_missing(hass, entry)
 
     @callback
     def check(_hass: HomeAssistant) -> None:
-        if hass.states.get(plug) is None and er.async_get(hass).async_get(plug) is None:
-            async_heating_pad_missing(hass, entry)
+        if resolve_entity(hass, plug) is None:
+            _async_heating_pad_missing(hass, entry)
         else:
-            ir.async_delete_issue(hass, DOMAIN, _missing_issue_id(entry))
+            ir.async_delete_issue(hass, DOMAIN, _missing_issue_id(entry.entry_id))
 
+    entry.async_on_unload(
+        async_handle_source_entity_changes(
+            hass,
+            helper_config_entry_id=entry.entry_id,
+            set_source_entity_id_or_uuid=follow_renamed_plug,
+            source_device_id=None,
+            source_entity_id_or_uuid=plug,
+            source_entity_removed=plug_removed,
+        )
+    )
     entry.async_on_unload(async_at_started(hass, check))
+
+
+@callback
+def async_delete_plug_issues(
+    hass: HomeAssistant, entry_id: str, plug: str | None
+) -> None:
+    """Delete the plug's issues of a removed entry ``entry_id``.
+
+    A plug still on (or gone) keeps its warning to unplug the pad
+    (``heating_pad_unreachable``, ``heating_pad_not_responding``).
+    """
+    keys = [ISSUE_HEATING_PAD_MISSING]
+    if not plug or hass.states.is_state(plug, STATE_OFF):
+        keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
+    for key in keys:
+        ir.async_delete_issue(hass, DOMAIN, f"{key}_{entry_id}")
 
 
 class HeatingPadMissingFlow(RepairsFlow):
@@ -80,32 +129,30 @@ class HeatingPadMissingFlow(RepairsFlow):
             return self.async_abort(reason="entry_removed")
         errors: dict[str, str] = {}
         if user_input is not None:
-            candidate = {
-                **entry.data,
-                CONF_HEATING_PAD: user_input.get(CONF_HEATING_PAD),
-            }
-            errors = {
-                key: error
-                for key, error in validate_user_input(
-                    self.hass, candidate, entry.entry_id
-                ).items()
-                if key == CONF_HEATING_PAD
-            }
-            if not errors:
-                old = entry.data.get(CONF_HEATING_PAD)
-                data = {k: v for k, v in entry.data.items() if k != CONF_HEATING_PAD}
-                if plug := candidate.get(CONF_HEATING_PAD):
-                    data[CONF_HEATING_PAD] = plug
-                async_hide_plug(self.hass, plug, old)
-                ir.async_delete_issue(self.hass, DOMAIN, _missing_issue_id(entry))
+            data = {k: v for k, v in entry.data.items() if k != CONF_HEATING_PAD}
+            try:
+                if picked := user_input.get(CONF_HEATING_PAD):
+                    data[CONF_HEATING_PAD] = validate_plug(
+                        self.hass, picked, entry.entry_id
+                    )
+            except PlugRefusedError as err:
+                errors[CONF_HEATING_PAD] = err.reason
+            else:
+                async_hide_plug(
+                    self.hass,
+                    data.get(CONF_HEATING_PAD),
+                    entry.data.get(CONF_HEATING_PAD),
+                )
+                ir.async_delete_issue(
+                    self.hass, DOMAIN, _missing_issue_id(entry.entry_id)
+                )
                 # A loaded entry's update listener reloads it with the new plug.
                 self.hass.config_entries.async_update_entry(entry, data=data)
                 return self.async_create_entry(data={})
-        schema = user_schema(self.hass, {})
         return self.async_show_form(
             step_id="pick_plug",
             data_schema=vol.Schema(
-                {k: v for k, v in schema.schema.items() if k == CONF_HEATING_PAD}
+                {vol.Optional(CONF_HEATING_PAD): plug_selector(self.hass)}
             ),
             errors=errors,
             description_placeholders={

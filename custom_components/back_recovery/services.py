@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import voluptuous as vol
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -21,48 +23,75 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .model import Modality
+from .model import Modality, Phase
+
+
+def _phase(value: Any) -> Phase:
+    """Return the phase named ``value``.
+
+    Raises the translated ``unknown_phase`` refusal (a ``ServiceValidationError``
+    naming the four phases) for any other value.
+    """
+    try:
+        return Phase(value)
+    except ValueError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_phase",
+            translation_placeholders={"phase": str(value), "phases": ", ".join(Phase)},
+        ) from err
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Return ``moment`` in UTC; a moment without a time zone is local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_utc(moment)
+
+
+MODALITY = vol.All(vol.In([modality.value for modality in Modality]), Modality)
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
-
 START_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
     {
-        vol.Required(ATTR_MODALITY): vol.In([m.value for m in Modality]),
+        vol.Required(ATTR_MODALITY): MODALITY,
         vol.Optional(ATTR_MINUTES): vol.Coerce(int),
     }
 )
-SET_PHASE_SCHEMA = ENTRY_SCHEMA.extend({vol.Required(ATTR_PHASE): cv.string})
+SET_PHASE_SCHEMA = ENTRY_SCHEMA.extend({vol.Required(ATTR_PHASE): _phase})
 LOG_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
     {
-        vol.Required(ATTR_MODALITY): vol.In([m.value for m in Modality]),
+        vol.Required(ATTR_MODALITY): MODALITY,
         vol.Required(ATTR_MINUTES): vol.Coerce(int),
-        vol.Optional(ATTR_ENDED_AT): cv.datetime,
+        vol.Optional(ATTR_ENDED_AT): vol.All(cv.datetime, _as_utc),
     }
 )
 
 
 def _engine(call: ServiceCall) -> RecoveryEngine:
-    """Return the engine of the entry the call names, or raise a translated refusal."""
+    """Return the engine of the entry the call names.
+
+    Raises ``ServiceValidationError`` with our ``entry_not_loaded`` (contract.md)
+    for an entry that does not exist, is another integration's or is not
+    loaded, in place of Home Assistant's own three keys.
+    """
     entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
-    entry: BackRecoveryConfigEntry | None = call.hass.config_entries.async_get_entry(
-        entry_id
-    )
-    if (
-        entry is None
-        or entry.domain != DOMAIN
-        or entry.state is not ConfigEntryState.LOADED
-    ):
+    try:
+        entry: BackRecoveryConfigEntry = service.async_get_config_entry(
+            call.hass, DOMAIN, entry_id
+        )
+    except ServiceValidationError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="entry_not_loaded",
             translation_placeholders={ATTR_CONFIG_ENTRY_ID: entry_id},
-        )
+        ) from err
     return entry.runtime_data.engine
 
 
 async def _async_start_session(call: ServiceCall) -> None:
     await _engine(call).async_start_session(
-        Modality(call.data[ATTR_MODALITY]), call.data.get(ATTR_MINUTES)
+        call.data[ATTR_MODALITY], call.data.get(ATTR_MINUTES)
     )
 
 
@@ -75,25 +104,18 @@ async def _async_set_phase(call: ServiceCall) -> None:
 
 
 async def _async_log_session(call: ServiceCall) -> None:
-    ended_at = call.data.get(ATTR_ENDED_AT)
-    if ended_at is not None:
-        ended_at = dt_util.as_utc(
-            ended_at
-            if ended_at.tzinfo
-            else ended_at.replace(tzinfo=dt_util.get_default_time_zone())
-        )
     await _engine(call).async_log_session(
-        Modality(call.data[ATTR_MODALITY]), call.data[ATTR_MINUTES], ended_at
+        call.data[ATTR_MODALITY], call.data[ATTR_MINUTES], call.data.get(ATTR_ENDED_AT)
     )
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions."""
-    for service, handler, schema in (
+    for action, handler, schema in (
         (Service.START_SESSION, _async_start_session, START_SESSION_SCHEMA),
         (Service.STOP_SESSION, _async_stop_session, ENTRY_SCHEMA),
         (Service.SET_PHASE, _async_set_phase, SET_PHASE_SCHEMA),
         (Service.LOG_SESSION, _async_log_session, LOG_SESSION_SCHEMA),
     ):
-        hass.services.async_register(DOMAIN, service, handler, schema=schema)
+        hass.services.async_register(DOMAIN, action, handler, schema=schema)

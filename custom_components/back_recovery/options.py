@@ -1,0 +1,212 @@
+"""The options of one recovery: typed, with the contract's defaults and ranges.
+
+The one place that fills in the defaults of options never set is
+``RecoveryOptions``: its fields carry the defaults of ``contract.md`` (options
+flow, step ``init``), and ``RecoveryOptions.from_mapping`` reads stored options
+over them. The ranges come from the guidance (``seed/recovery-guide.txt``):
+"less than 20 minutes at a time" is a hard ceiling of ``session_minutes``,
+"at least 2 hours between applications" a hard floor of ``rest_gap_minutes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, time
+from types import MappingProxyType
+from typing import Any, Final, Self
+
+from homeassistant.config_entries import ConfigEntry
+
+from .const import (
+    CONF_ANNOUNCE_SATELLITES,
+    CONF_ICE_DAYS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
+    CONF_REHABILITATION_WEEKS,
+    CONF_REMIND_BEFORE_END_MINUTES,
+    CONF_REMIND_PHASE_CHANGE,
+    CONF_REMIND_REST_OVER,
+    CONF_REMIND_SESSION_END,
+    CONF_REST_GAP_MINUTES,
+    CONF_REST_WEEKS,
+    CONF_RETURN_WEEKS,
+    CONF_SESSION_MINUTES,
+)
+from .model import SESSION_MINUTES_CEILING, Phase, PhaseSchedule, TherapySettings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumberOption:
+    """A whole-number option: its default and its allowed range, both ends included.
+
+    A value outside the range is refused by the options form, never clamped
+    (contract.md, options flow).
+    """
+
+    default: int
+    minimum: int
+    maximum: int
+
+    def whole(self, value: float) -> int:
+        """Return a form's number (number selectors hand over floats) as an ``int``.
+
+        Raises ``ValueError`` when it has a fraction: refused, never rounded.
+        """
+        if not float(value).is_integer():
+            raise ValueError(f"{value} is not a whole number")
+        return int(value)
+
+
+SESSION_MINUTES: Final = NumberOption(
+    default=SESSION_MINUTES_CEILING, minimum=1, maximum=SESSION_MINUTES_CEILING
+)
+"""Minutes a session lasts at most: 20 at most, the guidance's ceiling."""
+REST_GAP_MINUTES: Final = NumberOption(default=120, minimum=120, maximum=1440)
+"""Minutes between the end of a session and the next start: 2 hours at least."""
+ICE_DAYS: Final = NumberOption(default=1, minimum=0, maximum=7)
+"""Days after the injury date on which ice, not heat, is recommended."""
+REST_WEEKS: Final = NumberOption(default=6, minimum=1, maximum=52)
+"""Weeks of the ``rest`` phase."""
+REHABILITATION_WEEKS: Final = NumberOption(default=6, minimum=1, maximum=52)
+"""Weeks of the ``rehabilitation`` phase."""
+RETURN_WEEKS: Final = NumberOption(default=12, minimum=1, maximum=52)
+"""Weeks of the ``return_to_activity`` phase."""
+REMIND_BEFORE_END_MINUTES: Final = NumberOption(default=2, minimum=0, maximum=10)
+"""Minutes before a session's end for a heads-up; 0 sends none."""
+
+NUMBER_OPTIONS: Final[Mapping[str, NumberOption]] = MappingProxyType(
+    {
+        CONF_SESSION_MINUTES: SESSION_MINUTES,
+        CONF_REST_GAP_MINUTES: REST_GAP_MINUTES,
+        CONF_ICE_DAYS: ICE_DAYS,
+        CONF_REST_WEEKS: REST_WEEKS,
+        CONF_REHABILITATION_WEEKS: REHABILITATION_WEEKS,
+        CONF_RETURN_WEEKS: RETURN_WEEKS,
+        CONF_REMIND_BEFORE_END_MINUTES: REMIND_BEFORE_END_MINUTES,
+    }
+)
+"""The whole-number options by key, in the form's order."""
+
+ENTITY_OPTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {CONF_NOTIFY_ENTITIES: "notify", CONF_ANNOUNCE_SATELLITES: "assist_satellite"}
+)
+"""The options that list entities, with the domain of those entities."""
+
+SWITCH_OPTIONS: Final = (
+    CONF_REMIND_SESSION_END,
+    CONF_REMIND_REST_OVER,
+    CONF_REMIND_PHASE_CHANGE,
+)
+"""The on/off options (all on by default)."""
+
+TIME_OPTIONS: Final = (CONF_QUIET_START, CONF_QUIET_END)
+"""The local times of day (stored as ``HH:MM:SS``)."""
+
+MIDNIGHT: Final = time(0, 0)
+
+
+def _entity_ids(value: Any) -> tuple[str, ...]:
+    return tuple(str(entity_id) for entity_id in value)
+
+
+def _time(value: Any) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
+
+
+_READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
+    {
+        **dict.fromkeys(NUMBER_OPTIONS, int),
+        **dict.fromkeys(ENTITY_OPTIONS, _entity_ids),
+        **dict.fromkeys(SWITCH_OPTIONS, bool),
+        **dict.fromkeys(TIME_OPTIONS, _time),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecoveryOptions:
+    """One entry's options; a field never set has the contract's default.
+
+    Field names are the option keys (``CONF_*`` in ``const.py``).
+    """
+
+    session_minutes: int = SESSION_MINUTES.default
+    rest_gap_minutes: int = REST_GAP_MINUTES.default
+    ice_days: int = ICE_DAYS.default
+    rest_weeks: int = REST_WEEKS.default
+    rehabilitation_weeks: int = REHABILITATION_WEEKS.default
+    return_weeks: int = RETURN_WEEKS.default
+    notify_entities: tuple[str, ...] = ()
+    announce_satellites: tuple[str, ...] = ()
+    remind_session_end: bool = True
+    remind_rest_over: bool = True
+    remind_phase_change: bool = True
+    remind_before_end_minutes: int = REMIND_BEFORE_END_MINUTES.default
+    quiet_start: time = MIDNIGHT
+    """Start of the quiet hours, local time; equal to ``quiet_end``: none."""
+    quiet_end: time = MIDNIGHT
+    """End of the quiet hours, local time (exclusive)."""
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any]) -> Self:
+        """Read stored (or submitted) options; the defaults fill the rest.
+
+        Values are taken as they are, not checked against the ranges (the
+        options form checks them). Keys that are no option are ignored.
+        Raises ``ValueError`` or ``TypeError`` for a value of the wrong kind.
+        """
+        return cls(
+            **{
+                key: read(options[key])
+                for key, read in _READERS.items()
+                if key in options
+            }
+        )
+
+    @classmethod
+    def from_entry(cls, entry: ConfigEntry) -> Self:
+        """Read a config entry's options; see ``from_mapping``."""
+        return cls.from_mapping(entry.options)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the options as a config entry stores them (lists, ``HH:MM:SS``)."""
+        stored = asdict(self)
+        for key in ENTITY_OPTIONS:
+            stored[key] = list(stored[key])
+        for key in TIME_OPTIONS:
+            stored[key] = stored[key].isoformat()
+        return stored
+
+    def therapy_settings(self) -> TherapySettings:
+        """Return the settings that govern sessions (minutes)."""
+        return TherapySettings(
+            session_minutes=self.session_minutes,
+            rest_gap_minutes=self.rest_gap_minutes,
+        )
+
+    def phase_schedule(
+        self, injury_date: date, anchor: PhaseSchedule | None = None
+    ) -> PhaseSchedule:
+        """Return the phase schedule from ``injury_date`` (a local date).
+
+        ``anchor`` is the schedule these options replace: its ``set_phase``
+        anchor (phase and date) is kept; without it the phases count from the
+        injury date.
+        """
+        return PhaseSchedule(
+            injury_date=injury_date,
+            rest_weeks=self.rest_weeks,
+            rehabilitation_weeks=self.rehabilitation_weeks,
+            return_weeks=self.return_weeks,
+            ice_days=self.ice_days,
+            anchor_phase=anchor.anchor_phase if anchor else Phase.REST,
+            anchor_date=anchor.anchor_date if anchor else None,
+        )
+
+
+DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
+    RecoveryOptions().as_dict()
+)
+"""The contract's defaults as a config entry stores them."""

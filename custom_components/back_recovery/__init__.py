@@ -6,7 +6,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_STORAGE_NOT_WRITABLE, PLATFORMS
+from .const import (
+    CONF_HEATING_PAD,
+    DOMAIN,
+    ISSUE_STORAGE_NOT_WRITABLE,
+    PLATFORMS,
+    issue_id,
+)
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
 from .plug import async_remove_pad_switch, async_unhide_plug
@@ -80,6 +86,6 @@ async def async_remove_entry(
         async_unhide_plug(hass, plug)
     async_delete_plug_issues(hass, entry.entry_id, plug)
     ir.async_delete_issue(
-        hass, DOMAIN, f"{ISSUE_STORAGE_NOT_WRITABLE}_{entry.entry_id}"
+        hass, DOMAIN, issue_id(ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     )
     await async_remove_history(hass, entry.entry_id)

@@ -106,6 +106,11 @@ def issue_id(key: str, entry_id: str) -> str:
     return f"{key}_{entry_id}"
 
 
+def unique_id(entry_id: str, key: str) -> str:
+    """Return the unique id of the entity ``key`` of one entry (``<entry id>_heating_pad``)."""
+    return f"{entry_id}_{key}"
+
+
 def storage_key(entry_id: str) -> str:
     """Return the key of an entry's history in Home Assistant's storage (``back_recovery.<entry id>``)."""
     return f"{DOMAIN}.{entry_id}"

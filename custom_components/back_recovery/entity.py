@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .const import DOMAIN
+from .const import DOMAIN, unique_id
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .view import RecoveryView
@@ -25,7 +25,7 @@ class BackRecoveryEntity(Entity):
         self.entity_description = description
         self.engine: RecoveryEngine = entry.runtime_data.engine
         self.view: RecoveryView = self.engine.view
-        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_unique_id = unique_id(entry.entry_id, description.key)
         self._attr_translation_key = description.translation_key or description.key
         self._attr_device_info = DeviceInfo(
             entry_type=DeviceEntryType.SERVICE,

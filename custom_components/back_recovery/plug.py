@@ -50,6 +50,8 @@ from .const import (
     DOMAIN,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
+    issue_id,
+    unique_id,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -252,11 +254,13 @@ class HeatingPadPlug:
             if reachable
             else (ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING)
         )
-        ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(cleared))
+        ir.async_delete_issue(
+            self._hass, DOMAIN, issue_id(cleared, self._entry.entry_id)
+        )
         ir.async_create_issue(
             self._hass,
             DOMAIN,
-            self._issue_id(standing),
+            issue_id(standing, self._entry.entry_id),
             is_fixable=False,
             severity=ir.IssueSeverity.ERROR,
             translation_key=standing,
@@ -284,15 +288,14 @@ class HeatingPadPlug:
             self._retry_unsub = None
         self._alarmed = False
         for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
-            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(key))
+            ir.async_delete_issue(
+                self._hass, DOMAIN, issue_id(key, self._entry.entry_id)
+            )
 
     def take_stuck(self) -> bool:
         """Return whether the plug had not switched off when told, and forget it."""
         stuck, self._stuck = self._stuck, False
         return stuck
-
-    def _issue_id(self, key: str) -> str:
-        return f"{key}_{self._entry.entry_id}"
 
     @callback
     def async_stop(self) -> None:
@@ -395,6 +398,6 @@ def async_remove_pad_switch(hass: HomeAssistant, entry_id: str) -> None:
     """Remove the heating-pad switch left from a plug that was given up."""
     registry = er.async_get(hass)
     if stale := registry.async_get_entity_id(
-        Platform.SWITCH, DOMAIN, f"{entry_id}_heating_pad"
+        Platform.SWITCH, DOMAIN, unique_id(entry_id, "heating_pad")
     ):
         registry.async_remove(stale)

@@ -20,6 +20,7 @@ from .const import (
     ISSUE_HEATING_PAD_MISSING,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
+    issue_id,
 )
 from .plug import (
     PlugRefusedError,
@@ -30,17 +31,13 @@ from .plug import (
 )
 
 
-def _missing_issue_id(entry_id: str) -> str:
-    return f"{ISSUE_HEATING_PAD_MISSING}_{entry_id}"
-
-
 @callback
 def _async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise the repair: the plug is gone; pick another or none."""
     ir.async_create_issue(
         hass,
         DOMAIN,
-        _missing_issue_id(entry.entry_id),
+        issue_id(ISSUE_HEATING_PAD_MISSING, entry.entry_id),
         is_fixable=True,
         severity=ir.IssueSeverity.ERROR,
         translation_key=ISSUE_HEATING_PAD_MISSING,
@@ -76,7 +73,9 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
         if resolve_entity(hass, plug) is None:
             _async_heating_pad_missing(hass, entry)
         else:
-            ir.async_delete_issue(hass, DOMAIN, _missing_issue_id(entry.entry_id))
+            ir.async_delete_issue(
+                hass, DOMAIN, issue_id(ISSUE_HEATING_PAD_MISSING, entry.entry_id)
+            )
 
     entry.async_on_unload(
         async_handle_source_entity_changes(
@@ -104,7 +103,7 @@ def async_delete_plug_issues(
     if not plug or hass.states.is_state(plug, STATE_OFF):
         keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
     for key in keys:
-        ir.async_delete_issue(hass, DOMAIN, f"{key}_{entry_id}")
+        ir.async_delete_issue(hass, DOMAIN, issue_id(key, entry_id))
 
 
 class HeatingPadMissingFlow(RepairsFlow):
@@ -144,7 +143,9 @@ class HeatingPadMissingFlow(RepairsFlow):
                     entry.data.get(CONF_HEATING_PAD),
                 )
                 ir.async_delete_issue(
-                    self.hass, DOMAIN, _missing_issue_id(entry.entry_id)
+                    self.hass,
+                    DOMAIN,
+                    issue_id(ISSUE_HEATING_PAD_MISSING, entry.entry_id),
                 )
                 # A loaded entry's update listener reloads it with the new plug.
                 self.hass.config_entries.async_update_entry(entry, data=data)

@@ -25,6 +25,8 @@ from .const import (
     ISSUE_STORAGE_NOT_WRITABLE,
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
+    issue_id,
+    storage_key,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ type Restore = Callable[[Mapping[str, Any]], None]
 
 def storage_keys(entry_id: str) -> tuple[str, str]:
     """Return the storage keys of an entry: its history and the recovered history."""
-    key = f"{DOMAIN}.{entry_id}"
+    key = storage_key(entry_id)
     return key, f"{key}.recovered"
 
 
@@ -168,14 +170,14 @@ class HistoryStorage:
         While writing fails, the repair issue ``storage_not_writable`` stands.
         """
         await self._store.async_save(data)
-        issue_id = f"{ISSUE_STORAGE_NOT_WRITABLE}_{self._entry_id}"
+        issue = issue_id(ISSUE_STORAGE_NOT_WRITABLE, self._entry_id)
         if (error := self._store.write_error) is None:
-            ir.async_delete_issue(self._hass, DOMAIN, issue_id)
+            ir.async_delete_issue(self._hass, DOMAIN, issue)
             return True
         ir.async_create_issue(
             self._hass,
             DOMAIN,
-            issue_id,
+            issue,
             is_fixable=False,
             severity=ir.IssueSeverity.ERROR,
             translation_key=ISSUE_STORAGE_NOT_WRITABLE,

@@ -132,15 +132,15 @@ async def test_unload_and_reload_leave_nothing_behind(
         {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
         blocking=True,
     )
-    assert engine.as_diagnostics()["timers"]
+    assert engine.view.as_diagnostics()["timers"]
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()
     listeners = hass.bus.async_listeners()
 
     assert hass.config_entries.async_get_entry(ENTRY_ID) is init_integration
     assert _entry_state(init_integration) is ConfigEntryState.NOT_LOADED
-    assert engine.as_diagnostics()["timers"] == []
-    assert engine.as_diagnostics()["minute_tick"] is False
+    assert engine.view.as_diagnostics()["timers"] == []
+    assert engine.view.as_diagnostics()["minute_tick"] is False
     for entity_id in entities:
         state = hass.states.get(entity_id)
         assert state is None or state.state == "unavailable"
@@ -187,7 +187,7 @@ async def test_failed_platform_setup_leaves_no_engine_behind(
 
     assert _entry_state(mock_config_entry) is ConfigEntryState.SETUP_ERROR
     unload.assert_awaited_once_with(engine)
-    assert engine.as_diagnostics()["timers"] == []
+    assert engine.view.as_diagnostics()["timers"] == []
     # The plug switched on now is no longer governed by a half-set-up entry.
     await hass.services.async_call(
         "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True

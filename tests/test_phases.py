@@ -180,8 +180,8 @@ async def test_one_timer_and_no_polling(
     """Between midnights nothing is written: one timer waits for the next local midnight."""
     entry = await _setup(hass, TODAY)
     engine = _engine(entry)
-    assert engine.as_diagnostics()["timers"] == ["midnight"]
-    assert engine.as_diagnostics()["minute_tick"] is False
+    assert engine.view.as_diagnostics()["timers"] == ["midnight"]
+    assert engine.view.as_diagnostics()["minute_tick"] is False
     state = hass.states.get(PHASE)
     assert state is not None
     reported = state.last_reported
@@ -197,7 +197,7 @@ async def test_one_timer_and_no_polling(
     assert state is not None
     assert state.last_reported > reported
     assert entity_state(hass, DAYS) == "1"
-    assert engine.as_diagnostics()["timers"] == ["midnight"]
+    assert engine.view.as_diagnostics()["timers"] == ["midnight"]
 
 
 @pytest.mark.parametrize(

@@ -419,13 +419,13 @@ async def test_time_since_last_session_ticks_on_the_minute(
 ) -> None:
     """The minutes since the last session update every minute, and only then."""
     engine = init_integration.runtime_data.engine
-    assert engine.as_diagnostics()["minute_tick"] is False
+    assert engine.view.as_diagnostics()["minute_tick"] is False
     await call(hass, "start_session", modality="ice", minutes=1)
-    assert engine.as_diagnostics()["minute_tick"] is False
+    assert engine.view.as_diagnostics()["minute_tick"] is False
     freezer.tick(timedelta(seconds=60))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert engine.as_diagnostics()["minute_tick"] is True
+    assert engine.view.as_diagnostics()["minute_tick"] is True
     assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
     for minutes in (1, 2, 3):
         freezer.tick(timedelta(seconds=60))

@@ -483,7 +483,7 @@ class Day:
             if running is None or running.modality is not Modality.HEAT:
                 # Only a plug that had a fault until a moment ago: it is still
                 # being switched off.
-                assert engine.as_diagnostics()["plug_must_be_off"], (
+                assert engine.view.as_diagnostics()["plug_must_be_off"], (
                     "the plug is on without heat"
                 )
                 assert engine._plug is not None  # noqa: SLF001

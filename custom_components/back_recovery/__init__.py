@@ -15,7 +15,7 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
-from .plug import async_remove_pad_switch, async_unhide_plug
+from .plug_registry import async_remove_pad_switch, async_unhide_plug
 from .repairs import async_delete_plug_issues, async_follow_plug
 from .services import async_setup_services
 from .store import async_remove_history

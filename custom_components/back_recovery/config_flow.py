@@ -44,7 +44,7 @@ from .options import (
     TIME_OPTIONS,
     RecoveryOptions,
 )
-from .plug import (
+from .plug_registry import (
     PlugRefusedError,
     async_hide_plug,
     plug_selector,

@@ -1,29 +1,24 @@
-"""The engine: one per config entry.
+"""The engine: one per config entry, the façade the platforms and actions talk to.
 
-It owns the therapy log and the phase schedule, the plug (through
-``plug.HeatingPadPlug``), the timers for the planned end, the heads-up, the
-end of the rest gap and local midnight, the two clocks (``timers.Clocks``),
-the storage (``store.HistoryStorage``) and the events. Platforms only present it.
+It owns the therapy log (``model.TherapyLog``), the phases
+(``phases.RecoveryPhases``), the plug (``plug.HeatingPadPlug``), the timers
+(``deadlines.RecoveryTimers``), the storage (``store.HistoryStorage``) and the
+events (``events.RecoveryEvents``). It asks the rules, and carries out what
+they decide in one place (``_async_apply``); the platforms read
+``view.RecoveryView``.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 import logging
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import (
-    CALLBACK_TYPE,
-    HassJob,
-    HomeAssistant,
-    callback,
-    valid_entity_id,
-)
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_HEATING_PAD, CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
+from .const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
 from .deadlines import RecoveryTimers
 from .events import RecoveryEvents
 from .model import (
@@ -34,11 +29,11 @@ from .model import (
     Phase,
     TherapyLog,
     TherapyRefusedError,
-    TherapySession,
 )
 from .options import RecoveryOptions
 from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
+from .plug_registry import configured_plug
 from .reminders import Reminders
 from .store import HistoryStorage
 from .texts import async_load_texts, refusal_error
@@ -62,10 +57,16 @@ class RecoveryEngine:
         self._phases = RecoveryPhases(
             self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
-        self.plug_entity_id = _plug_entity_id(entry)
+        self.plug_entity_id = plug = configured_plug(entry)
         self._plug = (
-            HeatingPadPlug(hass, entry, self.plug_entity_id, self._on_plug_alarm)
-            if self.plug_entity_id is not None
+            HeatingPadPlug(
+                hass,
+                entry,
+                plug,
+                # The plug did not confirm a switch-off (rule 10).
+                lambda: self._events.heating_pad_not_responding(plug),
+            )
+            if plug is not None
             else None
         )
         self._events = RecoveryEvents(
@@ -84,13 +85,13 @@ class RecoveryEngine:
             on_heads_up=self._events.session_ending,
             on_rest_over=self._on_rest_over,
             on_minute=lambda: self.view.async_notify(minute=True),
-            on_midnight=self._on_midnight,
+            on_midnight=self._update_phase,
         )
         self.view = RecoveryView(
             entry.title,
             self._log,
             lambda: self._phases.schedule,
-            self._timers.now,
+            self._timers,
             self._plug,
         )
         self._unsubs: list[CALLBACK_TYPE] = []
@@ -112,7 +113,15 @@ class RecoveryEngine:
         self._unsubs.append(
             self.hass.async_add_shutdown_job(HassJob(self._async_shutdown))
         )
-        await self._async_reconcile()
+        # Close overdue sessions, then judge the plug as it is.
+        plug_on = self.view.plug_on
+        if self._plug is None:
+            self._log.forget_plug()
+        elif self._storage.history_unknown and plug_on:
+            # Without the history the rest gap is unknown: no heat now.
+            self._log.history_unknown()
+        for outcome in self._log.reconcile(self.view.now, plug_on):
+            await self._async_apply(outcome)
         self._update_phase()
         self._timers.refresh()
 
@@ -123,32 +132,13 @@ class RecoveryEngine:
             {**self._log.as_dict(), **self._phases.as_dict()}
         )
 
-    async def _async_reconcile(self) -> None:
-        """After a start or reload: close overdue sessions, then judge the plug as it is."""
-        plug_on = self.view.plug_on
-        if self._plug is None:
-            self._log.forget_plug()
-        elif self._storage.history_unknown and plug_on:
-            # Without the history the rest gap is unknown: no heat now.
-            self._log.history_unknown()
-        for outcome in self._log.reconcile(self.view.now, plug_on):
-            await self._async_apply(outcome)
-
     async def async_unload(self) -> None:
         """Unload: a heat session ends with the plug switched off first (rule 9)."""
         if not self._loaded:
             return
         await self._async_apply(self._log.halt_heat(self.view.now, EndReason.UNLOADED))
         if self._plug is not None and self._log.plug_must_be_off:
-            # No retries after this: one last switch-off, and a warning.
-            await self._plug.async_cancel_on()
-            if self.view.plug_on is not False:
-                _LOGGER.warning(
-                    "Back Recovery of %s stops while the heating pad plug %s has not "
-                    "confirmed that it is off: unplug the heating pad",
-                    self.entry.title,
-                    self._plug.entity_id,
-                )
+            await self._plug.async_last_turn_off()
         self._stop_listening()
         await self._async_save()
         self._loaded = False
@@ -179,8 +169,7 @@ class RecoveryEngine:
         self._phases.schedule = self.options.phase_schedule(
             self._injury_date, self._phases.schedule
         )
-        if not self._update_phase():
-            self.view.async_notify()
+        self._update_phase()
         self._timers.refresh()
         self.entry.async_create_task(self.hass, self._async_save())
 
@@ -224,21 +213,19 @@ class RecoveryEngine:
         assert started is not None and self._plug is not None
         self._timers.note_clocks()
         if not await self._async_save():
-            self._forget_start(started)
+            self._log.discard(started)
             await self._async_save()
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="plan_not_saved"
             )
         if await self._plug.async_turn_on():
             return
-        self._forget_start(started)
+        self._log.discard(started)
         if not self.view.plug_on:
             # Told it did not start, the person expects the pad off: a plug
             # that answers late must not heat on its own.
             await self._plug.async_cancel_on()
-        await self._async_save()
-        self._timers.refresh()
-        self.view.async_notify()
+        await self._async_apply(NOTHING, save=True)
         if self.view.plug_on:
             # On after all, but too late or with an error: a start from
             # outside, timed like any other (rule 1).
@@ -248,10 +235,6 @@ class RecoveryEngine:
             translation_key="heating_pad_not_responding",
             translation_placeholders={"entity_id": self._plug.entity_id},
         )
-
-    def _forget_start(self, started: TherapySession) -> None:
-        self._log.discard(started)
-        self._timers.note_clocks()
 
     async def async_stop_session(self) -> None:
         """End the running session; with none running nothing happens."""
@@ -273,16 +256,12 @@ class RecoveryEngine:
             self._log.log(modality, minutes, ended_at or now, now)
         except TherapyRefusedError as err:
             raise refusal_error(err, self.plug_entity_id) from err
-        self._timers.note_clocks()
-        await self._async_save()
-        self._timers.refresh()
-        self.view.async_notify()
+        await self._async_apply(NOTHING, save=True)
 
     async def async_set_phase(self, phase: Phase) -> None:
         """``phase`` starts today; later phases follow with their lengths (rule 8: stored)."""
         self._phases.rebase(phase, self.view.today)
-        if not self._update_phase():
-            self.view.async_notify()
+        self._update_phase()
         await self._async_save()
 
     # The plug.
@@ -304,12 +283,6 @@ class RecoveryEngine:
         # The rules decide at once; the switching follows in this loop turn.
         self._apply_soon(self._log.plug_state(now, new))
 
-    @callback
-    def _on_plug_alarm(self) -> None:
-        """Tell everyone at once: the plug did not confirm a switch-off (rule 10)."""
-        assert self._plug is not None
-        self._events.heating_pad_not_responding(self._plug.entity_id)
-
     # Carrying out what the rules decided.
 
     @callback
@@ -319,12 +292,14 @@ class RecoveryEngine:
             self.hass, self._async_apply(outcome), "back_recovery", eager_start=True
         )
 
-    async def _async_apply(self, outcome: Outcome, plan_saved: bool = False) -> None:
+    async def _async_apply(
+        self, outcome: Outcome, plan_saved: bool = False, save: bool = False
+    ) -> None:
         """Carry out what the rules decided, the plug first.
 
         Switching off comes before anything else. A started session is saved
         (unless its plan was saved already) before events, reminders,
-        storage, timers and entities.
+        storage, timers and entities. ``save`` saves the history in any case.
         """
         self._timers.note_clocks()
         if outcome.switch_off and self._plug is not None:
@@ -341,7 +316,8 @@ class RecoveryEngine:
         if outcome is not NOTHING:
             _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded and (
-            outcome.ended
+            save
+            or outcome.ended
             or self._log.plug_must_be_off is not self._stored_plug_must_be_off
         ):
             await self._async_save()
@@ -357,20 +333,15 @@ class RecoveryEngine:
     # The phases.
 
     @callback
-    def _on_midnight(self) -> None:
-        """Start a new local day: the one timer that moves the phases on."""
-        if not self._update_phase():
-            self.view.async_notify()
+    def _update_phase(self) -> None:
+        """Show today's phase; fire ``phase_changed`` once when it differs from the last seen.
 
-    def _update_phase(self) -> bool:
-        """Fire ``phase_changed`` once when today's phase differs from the last one seen.
-
-        The entities show the new phase before the event fires, so an automation
-        it triggers reads the new state. Return whether the phase changed.
+        Runs at local midnight and after anything that moves the phases. The
+        entities show the new phase before the event fires, so an automation
+        it triggers reads the new state.
         """
         change = self._phases.change(self.view.today)
-        if change is not None and self._loaded:
-            self.view.async_notify()
+        self.view.async_notify()
         if change is not None:
             self._events.phase_changed(*change)
         if self._loaded and (change is not None or not self._phases.stored):
@@ -378,40 +349,3 @@ class RecoveryEngine:
             # down still fires once when it starts again.
             self._phases.stored = True
             self.entry.async_create_task(self.hass, self._async_save())
-        return change is not None
-
-    def as_diagnostics(self) -> dict[str, Any]:
-        """Return the engine's state, without health details that identify the person."""
-        view = self.view
-        running = view.running
-        return {
-            "phase": view.phase.value,
-            "plug_available": view.plug_available,
-            "plug_must_be_off": self._log.plug_must_be_off,
-            "running": running.as_dict() if running else None,
-            "sessions_stored": len(view.sessions),
-            "last_session_end": _iso(view.last_session_end),
-            "next_session_allowed": _iso(view.next_session_allowed),
-            "timers": self._timers.timers.names,
-            "minute_tick": self._timers.minute_tick,
-        }
-
-
-def _plug_entity_id(entry: ConfigEntry) -> str | None:
-    """Return the configured plug; anything but a switch entity id is ignored."""
-    plug = entry.data.get(CONF_HEATING_PAD) or None
-    if plug is None:
-        return None
-    if isinstance(plug, str) and valid_entity_id(plug) and plug.startswith("switch."):
-        return plug
-    _LOGGER.error(
-        "The heating pad plug of %s must be a switch entity, not %r; "
-        "reconfigure the entry to choose one. Heat stays off until then",
-        entry.title,
-        plug,
-    )
-    return None
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

@@ -39,19 +39,15 @@ from homeassistant.core import (
     HomeAssistant,
     State,
     callback,
-    split_entity_id,
 )
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
-from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 
 from .const import (
-    CONF_HEATING_PAD,
     DOMAIN,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
     issue_id,
-    unique_id,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -179,6 +175,20 @@ class HeatingPadPlug:
         if self.is_on is not None:
             await self._async_call(SERVICE_TURN_OFF)
 
+    async def async_last_turn_off(self) -> None:
+        """Send one last ``turn_off`` as the entry unloads; warn if the plug is not off.
+
+        No retries follow (rule 10 resumes at the next start, from storage).
+        """
+        await self.async_cancel_on()
+        if self.is_on is not False:
+            _LOGGER.warning(
+                "Back Recovery of %s stops while the heating pad plug %s has not "
+                "confirmed that it is off: unplug the heating pad",
+                self._entry.title,
+                self.entity_id,
+            )
+
     async def _async_reported(self, wanted: bool) -> bool:
         """Wait up to ``CONFIRM_SECONDS`` for the plug to report ``wanted``."""
         if self.is_on is wanted:
@@ -303,101 +313,3 @@ class HeatingPadPlug:
         if self._retry_unsub is not None:
             self._retry_unsub()
             self._retry_unsub = None
-
-
-# The plug in the registries, for the flows and the entry's lifecycle.
-
-
-def _own_switches(hass: HomeAssistant) -> list[str]:
-    """Return the integration's own heating-pad switches: never a plug to wrap."""
-    return [
-        entry.entity_id
-        for entry in er.async_get(hass).entities.values()
-        if entry.platform == DOMAIN and entry.domain == Platform.SWITCH
-    ]
-
-
-def plug_selector(hass: HomeAssistant) -> EntitySelector:
-    """Return the plug picker of the flows: any switch but the integration's own."""
-    return EntitySelector(
-        EntitySelectorConfig(
-            domain=Platform.SWITCH, exclude_entities=_own_switches(hass)
-        )
-    )
-
-
-def resolve_entity(hass: HomeAssistant, entity_id_or_uuid: str) -> str | None:
-    """Return the entity id of an entity given by id or registry id; ``None`` if none.
-
-    An entity exists when it has a state or a registry entry.
-    """
-    registry = er.async_get(hass)
-    entity_id = er.async_resolve_entity_id(registry, entity_id_or_uuid)
-    if entity_id is None or (
-        hass.states.get(entity_id) is None and registry.async_get(entity_id) is None
-    ):
-        return None
-    return entity_id
-
-
-class PlugRefusedError(ValueError):
-    """A plug the flows refuse; ``reason`` is the form's error key (contract.md)."""
-
-    def __init__(self, reason: str) -> None:
-        """Refuse with the error key ``reason``."""
-        super().__init__(reason)
-        self.reason = reason
-
-
-def validate_plug(
-    hass: HomeAssistant, entity_id_or_uuid: str, entry_id: str | None
-) -> str:
-    """Return the entity id of the plug entry ``entry_id`` (``None``: a new one) is to wrap.
-
-    Raises ``PlugRefusedError``: ``entity_not_found``; ``heating_pad_invalid``
-    (not a switch, or this integration's own); ``heating_pad_in_use`` (another
-    entry controls it).
-    """
-    if (entity_id := resolve_entity(hass, entity_id_or_uuid)) is None:
-        raise PlugRefusedError("entity_not_found")
-    if split_entity_id(entity_id)[0] != Platform.SWITCH or (
-        entity_id in _own_switches(hass)
-    ):
-        raise PlugRefusedError("heating_pad_invalid")
-    if any(
-        entry.data.get(CONF_HEATING_PAD) == entity_id
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.entry_id != entry_id
-    ):
-        raise PlugRefusedError("heating_pad_in_use")
-    return entity_id
-
-
-@callback
-def async_unhide_plug(hass: HomeAssistant, entity_id: str) -> None:
-    """Show a plug this integration hid; a plug the user hid stays hidden."""
-    registry = er.async_get(hass)
-    if (
-        entry := registry.async_get(entity_id)
-    ) and entry.hidden_by is er.RegistryEntryHider.INTEGRATION:
-        registry.async_update_entity(entity_id, hidden_by=None)
-
-
-@callback
-def async_hide_plug(hass: HomeAssistant, new: str | None, old: str | None) -> None:
-    """Hide the wrapped plug ``new``, like switch_as_x, and show ``old`` given up again."""
-    if old and old != new:
-        async_unhide_plug(hass, old)
-    registry = er.async_get(hass)
-    if new and (entry := registry.async_get(new)) and entry.hidden_by is None:
-        registry.async_update_entity(new, hidden_by=er.RegistryEntryHider.INTEGRATION)
-
-
-@callback
-def async_remove_pad_switch(hass: HomeAssistant, entry_id: str) -> None:
-    """Remove the heating-pad switch left from a plug that was given up."""
-    registry = er.async_get(hass)
-    if stale := registry.async_get_entity_id(
-        Platform.SWITCH, DOMAIN, unique_id(entry_id, "heating_pad")
-    ):
-        registry.async_remove(stale)

@@ -22,7 +22,7 @@ from .const import (
     ISSUE_HEATING_PAD_UNREACHABLE,
     issue_id,
 )
-from .plug import (
+from .plug_registry import (
     PlugRefusedError,
     async_hide_plug,
     plug_selector,

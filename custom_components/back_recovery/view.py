@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 import logging
+from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
+from .deadlines import RecoveryTimers
 from .model import (
     Modality,
     Phase,
@@ -39,14 +41,14 @@ class RecoveryView:
         title: str,
         log: TherapyLog,
         schedule: Callable[[], PhaseSchedule],
-        now: Callable[[], datetime],
+        timers: RecoveryTimers,
         plug: HeatingPadPlug | None,
     ) -> None:
-        """Read ``log``, the current ``schedule`` and the ``plug``; ``now`` reads the clock."""
+        """Read ``log``, the current ``schedule``, the clocks of ``timers`` and the ``plug``."""
         self._title = title
         self._log = log
         self._schedule = schedule
-        self._now = now
+        self._timers = timers
         self._plug = plug
         self._listeners: list[Listener] = []
         self._minute_listeners: list[Listener] = []
@@ -89,7 +91,7 @@ class RecoveryView:
     @property
     def now(self) -> datetime:
         """The current moment on the wall clock (UTC)."""
-        return self._now()
+        return self._timers.now()
 
     @property
     def today(self) -> date:
@@ -184,7 +186,7 @@ class RecoveryView:
     @property
     def next_session_allowed(self) -> datetime | None:
         """The end of the rest gap after the last session (the safer clock's reading)."""
-        self._now()
+        self._timers.now()
         return self._log.next_allowed()
 
     @property
@@ -222,3 +224,22 @@ class RecoveryView:
     def plug_available(self) -> bool:
         """Whether the plug can be reached."""
         return self._plug is not None and self._plug.available
+
+    def as_diagnostics(self) -> dict[str, Any]:
+        """Return the recovery's state and timers, without details that identify the person."""
+        running = self.running
+        return {
+            "phase": self.phase.value,
+            "plug_available": self.plug_available,
+            "running": running.as_dict() if running else None,
+            "plug_must_be_off": self._log.plug_must_be_off,
+            "sessions_stored": len(self._log.sessions),
+            "last_session_end": _iso(self.last_session_end),
+            "next_session_allowed": _iso(self.next_session_allowed),
+            "timers": self._timers.timers.names,
+            "minute_tick": self._timers.minute_tick,
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -8,7 +8,7 @@ from typing import Final
 
 from homeassistant.const import Platform
 
-from .model import SESSION_MINUTES_CEILING
+from .session import SESSION_MINUTES_CEILING
 
 DOMAIN: Final = "back_recovery"
 DEFAULT_NAME: Final = "Back recovery"

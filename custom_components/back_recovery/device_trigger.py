@@ -38,7 +38,7 @@ from .const import (
     EVENT_SESSION_STARTED,
     EVENT_SKIN_REST_OVER,
 )
-from .model import Phase
+from .schedule import Phase
 
 TRIGGER_EVENTS = {
     "phase_changed": EVENT_PHASE_CHANGED,

@@ -59,21 +59,18 @@ from .const import (
     EVENT_SKIN_REST_OVER,
     MAX_STORED_SESSIONS,
 )
-from .model import (
-    NOTHING,
+from .model import NOTHING, Outcome, TherapyLog
+from .plug import HeatingPadPlug
+from .reminders import Reminders
+from .schedule import Phase, PhaseSchedule
+from .session import (
     EndReason,
     Modality,
-    Outcome,
-    Phase,
-    PhaseSchedule,
     Refusal,
-    TherapyLog,
     TherapyRefusedError,
     TherapySession,
     TherapySettings,
 )
-from .plug import HeatingPadPlug
-from .reminders import Reminders
 from .store import HistoryStorage
 from .timers import Clocks, Timers
 

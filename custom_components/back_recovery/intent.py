@@ -33,8 +33,8 @@ from homeassistant.setup import async_when_setup
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .model import Modality
 from .reminders import FALLBACK_LANGUAGE, async_common_texts, duration_text, moment_text
+from .session import Modality
 
 _LOGGER = logging.getLogger(__name__)
 

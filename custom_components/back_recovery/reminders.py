@@ -29,7 +29,7 @@ from .const import (
     DEFAULT_OPTIONS,
     DOMAIN,
 )
-from .model import Phase
+from .schedule import Phase
 
 _LOGGER = logging.getLogger(__name__)
 

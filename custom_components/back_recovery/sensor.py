@@ -21,7 +21,8 @@ from homeassistant.helpers.typing import StateType
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
-from .model import Modality, Phase
+from .schedule import Phase
+from .session import Modality
 
 PARALLEL_UPDATES = 0
 

@@ -21,7 +21,7 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .model import Modality
+from .session import Modality
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
 

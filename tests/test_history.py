@@ -30,6 +30,19 @@ def test_only_the_newest_session_runs() -> None:
     assert SessionHistory().running is None
 
 
+def test_last_end_of_a_modality() -> None:
+    """The latest end of heat, of ice, or of either; a running session has none."""
+    heat = finished(Modality.HEAT, 0)
+    ice = finished(Modality.ICE, 200)
+    running_heat = TherapySession(Modality.HEAT, T0 + minutes(400), T0 + minutes(420))
+    history = SessionHistory(sessions=[heat, ice, running_heat])
+    assert history.last_end_of(Modality.HEAT) == T0 + minutes(10)
+    assert history.last_end_of(Modality.ICE) == T0 + minutes(210)
+    assert history.last_end_of() == history.last_end == T0 + minutes(210)
+    assert SessionHistory(sessions=[ice]).last_end_of(Modality.HEAT) is None
+    assert SessionHistory().last_end is None
+
+
 def test_started_since_counts_starts_at_or_after_the_moment() -> None:
     """A session that started exactly at the moment counts; one before does not."""
     history = SessionHistory(

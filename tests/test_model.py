@@ -347,6 +347,29 @@ def test_rest_floor_keeps_the_rest_gap_after_a_forward_step() -> None:
     assert log.next_allowed() == T0 + minutes(140)
 
 
+def test_next_allowed_after_running_counts_from_the_planned_end() -> None:
+    """While a session runs, the next is allowed its planned end plus the rest gap."""
+    log = TherapyLog(TherapySettings(session_minutes=15, rest_gap_minutes=180))
+    assert log.next_allowed_after_running() is None
+    heat_running(log)
+    assert log.next_allowed_after_running() == T0 + minutes(15 + 180)
+    log.request_stop(T0 + minutes(5))
+    assert log.next_allowed_after_running() is None
+    assert log.next_allowed() == T0 + minutes(5 + 180)
+    log.request_start(Modality.ICE, T0 + minutes(185), 10)
+    assert log.next_allowed_after_running() == T0 + minutes(185 + 10 + 180)
+
+
+def test_last_end_of_heat_is_not_the_last_end_of_ice() -> None:
+    """After heat then ice, the last end of heat is the heat session's end."""
+    log = TherapyLog()
+    heat_running(log)
+    log.request_stop(T0 + minutes(10))
+    log.log(Modality.ICE, 10, T0 + minutes(200), T0 + minutes(200))
+    assert log.last_end_of(Modality.HEAT) == T0 + minutes(10)
+    assert log.last_end_of(Modality.ICE) == log.last_end == T0 + minutes(200)
+
+
 def test_discard_forgets_an_unconfirmed_start() -> None:
     """A heat start the plug did not confirm leaves no session and no rest gap (rule 11)."""
     log = TherapyLog()

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .session import SESSION_MINUTES_CEILING, EndReason, TherapySession, stored_moment
+from .session import (
+    SESSION_MINUTES_CEILING,
+    EndReason,
+    Modality,
+    TherapySession,
+    stored_moment,
+)
 
 
 @dataclass(kw_only=True)
@@ -35,15 +41,21 @@ class SessionHistory:
     @property
     def last_end(self) -> datetime | None:
         """The end of the latest finished session."""
-        return max(
-            (s.ended for s in self.sessions if s.ended is not None), default=None
-        )
+        return self.last_end_of()
 
-    @property
-    def last_finished(self) -> TherapySession | None:
-        """The finished session that ended last."""
-        finished = [s for s in self.sessions if s.ended is not None]
-        return max(finished, key=lambda s: s.ended or s.started, default=None)
+    def last_end_of(self, modality: Modality | None = None) -> datetime | None:
+        """Return the end of the latest finished session of ``modality``.
+
+        With ``modality`` ``None``, of either; ``None`` when none has finished.
+        """
+        return max(
+            (
+                s.ended
+                for s in self.sessions
+                if s.ended is not None and modality in (None, s.modality)
+            ),
+            default=None,
+        )
 
     def started_since(self, moment: datetime) -> int:
         """How many sessions started at or after ``moment``."""

@@ -94,6 +94,16 @@ class TherapyLog(SessionHistory):
             candidates.append(self.rest_floor)
         return max(candidates)
 
+    def next_allowed_after_running(self) -> datetime | None:
+        """When the next session may start once the running one ends as planned.
+
+        Its planned end plus the rest gap (``rest_gap_minutes``); ``None`` when
+        no session runs (``next_allowed`` says it then).
+        """
+        if (running := self.running) is None:
+            return None
+        return self.settings.rest_gap.allowed_at(running.planned_end)
+
     def skin_resting(self, now: datetime) -> bool:
         """Whether the rest gap runs at ``now`` (never while a session runs)."""
         if self.running is not None:

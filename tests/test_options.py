@@ -20,7 +20,6 @@ from custom_components.back_recovery.const import (
     CONF_SESSION_MINUTES,
     DOMAIN,
 )
-from custom_components.back_recovery.model import Phase, PhaseSchedule, TherapySettings
 from custom_components.back_recovery.options import (
     DEFAULT_OPTIONS,
     ENTITY_OPTIONS,
@@ -30,6 +29,8 @@ from custom_components.back_recovery.options import (
     NumberOption,
     RecoveryOptions,
 )
+from custom_components.back_recovery.schedule import Phase, PhaseSchedule
+from custom_components.back_recovery.session import TherapySettings
 
 # contract.md, options flow, step init: every option with its default.
 CONTRACT_DEFAULTS: dict[str, Any] = {

@@ -26,8 +26,8 @@ from custom_components.back_recovery.const import (
     EVENT_PHASE_CHANGED,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
-from custom_components.back_recovery.model import Phase, PhaseSchedule
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
+from custom_components.back_recovery.schedule import Phase, PhaseSchedule
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

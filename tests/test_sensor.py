@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.model import Phase
+from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.sensor import SENSORS
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import ConfigEntryState

@@ -23,12 +23,13 @@ from custom_components.back_recovery.const import (
     EVENT_SESSION_BLOCKED,
     EVENT_SESSION_ENDED,
 )
-from custom_components.back_recovery.model import Modality, Phase
+from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.services import (
     LOG_SESSION_SCHEMA,
     SET_PHASE_SCHEMA,
     START_SESSION_SCHEMA,
 )
+from custom_components.back_recovery.session import Modality
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

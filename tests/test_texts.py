@@ -9,7 +9,8 @@ import pytest
 
 from custom_components.back_recovery import texts as texts_module
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.model import Phase, Refusal, TherapyRefusedError
+from custom_components.back_recovery.schedule import Phase
+from custom_components.back_recovery.session import Refusal, TherapyRefusedError
 from custom_components.back_recovery.texts import (
     Texts,
     async_error_text,

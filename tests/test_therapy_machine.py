@@ -48,7 +48,7 @@ from custom_components.back_recovery.const import (
     EVENT_SESSION_STARTED,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
-from custom_components.back_recovery.model import Modality, TherapySession
+from custom_components.back_recovery.session import Modality, TherapySession
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.model import Modality, Phase
+from custom_components.back_recovery.schedule import Phase
+from custom_components.back_recovery.session import Modality
 from homeassistant.util.yaml import load_yaml_dict
 
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
-from .model import Modality
+from .session import Modality
 
 PARALLEL_UPDATES = 0
 

@@ -15,7 +15,8 @@ from homeassistant.util import dt as dt_util
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .model import Phase, TherapySession
+from .schedule import Phase
+from .session import TherapySession
 from .texts import cached_texts, guidance_text, phase_text
 
 PARALLEL_UPDATES = 0

@@ -29,7 +29,7 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
 from .const import ATTR_CONFIG_ENTRY_ID, ATTR_TO_PHASE, DOMAIN, RecoveryEvent
-from .model import Phase
+from .schedule import Phase
 
 # Each trigger waits for one event; its type is the event's name without the
 # domain (contract: "Device triggers").

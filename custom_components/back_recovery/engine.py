@@ -21,20 +21,14 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
 from .deadlines import RecoveryTimers
 from .events import RecoveryEvents
-from .model import (
-    NOTHING,
-    EndReason,
-    Modality,
-    Outcome,
-    Phase,
-    TherapyLog,
-    TherapyRefusedError,
-)
+from .model import NOTHING, Outcome, TherapyLog
 from .options import RecoveryOptions
 from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .plug_registry import configured_plug
 from .reminders import Reminders
+from .schedule import Phase
+from .session import EndReason, Modality, TherapyRefusedError
 from .store import HistoryStorage
 from .texts import async_load_texts, refusal_error
 from .view import RecoveryView

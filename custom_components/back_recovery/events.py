@@ -23,9 +23,11 @@ from .const import (
     ATTR_TO_PHASE,
     RecoveryEvent,
 )
-from .model import Blocked, EndReason, Phase, TherapySession
+from .model import Blocked
 from .options import RecoveryOptions
 from .reminders import Reminders
+from .schedule import Phase
+from .session import EndReason, TherapySession
 
 
 class RecoveryEvents:

@@ -29,7 +29,7 @@ from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
-from .model import Modality
+from .session import Modality
 from .texts import Texts, async_error_text, async_load_texts, duration_text, moment_text
 from .view import RecoveryView
 

@@ -1,157 +1,27 @@
-"""The therapy, as rules: pure functions of time and settings.
+"""The therapy, as rules: what each request, plug reading and deadline means.
 
 Nothing here imports Home Assistant. Times are aware datetimes; the caller
-passes ``now`` so every rule can be tested without a clock.
+passes ``now`` so every rule can be tested without a clock. Every change to
+``plug_must_be_off`` happens here. The rule numbers are the contract's safety
+rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-
-class Modality(StrEnum):
-    """What is put on the lower back."""
-
-    ICE = "ice"
-    HEAT = "heat"
-
-
-class Phase(StrEnum):
-    """The phases of the recovery, in order."""
-
-    REST = "rest"
-    REHABILITATION = "rehabilitation"
-    RETURN_TO_ACTIVITY = "return_to_activity"
-    RECOVERED = "recovered"
-
-
-SESSION_MINUTES_CEILING = 20
-"""The guidance's "less than 20 minutes at a time": no session is planned longer."""
-
-
-class EndReason(StrEnum):
-    """Why a session ended."""
-
-    COMPLETED = "completed"
-    STOPPED = "stopped"
-    EXTERNAL = "external"
-    SHUTDOWN = "shutdown"
-    UNLOADED = "unloaded"
-    LOGGED = "logged"
-
-
-class Refusal(StrEnum):
-    """Why a request was refused; each is a translation key."""
-
-    REST_GAP_ACTIVE = "rest_gap_active"
-    SESSION_RUNNING = "session_running"
-    SESSION_OVERLAPS = "session_overlaps"
-    ENDED_AT_IN_FUTURE = "ended_at_in_future"
-    MINUTES_OUT_OF_RANGE = "minutes_out_of_range"
-    HEATING_PAD_UNAVAILABLE = "heating_pad_unavailable"
-
-
-class TherapyRefusedError(Exception):
-    """A request the therapy rules do not allow."""
-
-    def __init__(
-        self,
-        reason: Refusal,
-        modality: Modality | None = None,
-        allowed_at: datetime | None = None,
-        max_minutes: int | None = None,
-    ) -> None:
-        """Remember why, and when it would be allowed."""
-        super().__init__(reason.value)
-        self.reason = reason
-        self.modality = modality
-        self.allowed_at = allowed_at
-        self.max_minutes = max_minutes
-
-
-@dataclass(frozen=True, slots=True)
-class TherapySession:
-    """One application of ice or heat."""
-
-    modality: Modality
-    started: datetime
-    planned_end: datetime
-    ended: datetime | None = None
-    end_reason: EndReason | None = None
-
-    @property
-    def running(self) -> bool:
-        """Whether the session has not ended yet."""
-        return self.ended is None
-
-    def finish(self, at: datetime, reason: EndReason) -> TherapySession:
-        """End the session at ``at`` (never before it began)."""
-        return replace(self, ended=max(at, self.started), end_reason=reason)
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        """Whether the session shares time with ``start``..``end``."""
-        return self.started < end and start < (self.ended or self.planned_end)
-
-    def as_dict(self) -> dict[str, str | None]:
-        """Serialize to JSON-safe values."""
-        return {
-            "modality": self.modality.value,
-            "started": self.started.isoformat(),
-            "planned_end": self.planned_end.isoformat(),
-            "ended": self.ended.isoformat() if self.ended else None,
-            "end_reason": self.end_reason.value if self.end_reason else None,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TherapySession:
-        """Deserialize; raises ``KeyError``/``ValueError``/``TypeError`` on bad data."""
-        ended = data.get("ended")
-        reason = data.get("end_reason")
-        return cls(
-            modality=Modality(data["modality"]),
-            started=_aware(datetime.fromisoformat(data["started"])),
-            planned_end=_aware(datetime.fromisoformat(data["planned_end"])),
-            ended=_aware(datetime.fromisoformat(ended)) if ended else None,
-            end_reason=EndReason(reason) if reason else None,
-        )
-
-
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment
-
-
-@dataclass(frozen=True, slots=True)
-class RestGap:
-    """The time the skin rests between two applications."""
-
-    minutes: int
-
-    def allowed_at(self, last_end: datetime) -> datetime:
-        """When the skin may be treated again after a session ending at ``last_end``."""
-        return last_end + timedelta(minutes=self.minutes)
-
-    def active(self, last_end: datetime | None, now: datetime) -> bool:
-        """Whether the skin is still resting at ``now``."""
-        return last_end is not None and now < self.allowed_at(last_end)
-
-
-@dataclass(frozen=True, slots=True)
-class TherapySettings:
-    """The options that govern sessions."""
-
-    session_minutes: int = 20
-    rest_gap_minutes: int = 120
-
-    @property
-    def rest_gap(self) -> RestGap:
-        """The rest gap these settings ask for."""
-        return RestGap(self.rest_gap_minutes)
+from .history import SessionHistory, StoredHistory
+from .session import (
+    EndReason,
+    Modality,
+    Refusal,
+    TherapyRefusedError,
+    TherapySession,
+    TherapySettings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +51,11 @@ NOTHING = Outcome()
 
 
 @dataclass
-class TherapyLog:
+class TherapyLog(SessionHistory):
     """The session history and the rules that decide what each event means.
+
+    The history itself (``sessions``, ``running``, ``last_end``, the cap) is
+    ``SessionHistory``'s; its stored form is ``StoredHistory``.
 
     ``plug_must_be_off`` remembers a switch-off that the plug has not confirmed
     yet (rule 10): it is stored, the plug seen on is switched off at once, and
@@ -199,37 +72,11 @@ class TherapyLog:
     """
 
     settings: TherapySettings = field(default_factory=TherapySettings)
-    sessions: list[TherapySession] = field(default_factory=list)
     plug_must_be_off: bool = False
-    max_sessions: int = 1000
     rest_floor: datetime | None = None
     heat_off_at: datetime | None = None
 
-    # Reading the history.
-
-    @property
-    def running(self) -> TherapySession | None:
-        """The session that runs now, if any.
-
-        Only the newest session can run: a start needs none running, a logged
-        session cannot overlap the running one, and ``restore`` closes older ones.
-        """
-        if self.sessions and (newest := self.sessions[-1]).running:
-            return newest
-        return None
-
-    @property
-    def last_end(self) -> datetime | None:
-        """The end of the latest finished session."""
-        return max(
-            (s.ended for s in self.sessions if s.ended is not None), default=None
-        )
-
-    @property
-    def last_finished(self) -> TherapySession | None:
-        """The finished session that ended last."""
-        finished = [s for s in self.sessions if s.ended is not None]
-        return max(finished, key=lambda s: s.ended or s.started, default=None)
+    # The rest gap, and what blocks a start.
 
     def next_allowed(self) -> datetime | None:
         """When the next session may start (after the rest gap), if there was one.
@@ -247,16 +94,22 @@ class TherapyLog:
             candidates.append(self.rest_floor)
         return max(candidates)
 
+    def next_allowed_after_running(self) -> datetime | None:
+        """When the next session may start once the running one ends as planned.
+
+        Its planned end plus the rest gap (``rest_gap_minutes``); ``None`` when
+        no session runs (``next_allowed`` says it then).
+        """
+        if (running := self.running) is None:
+            return None
+        return self.settings.rest_gap.allowed_at(running.planned_end)
+
     def skin_resting(self, now: datetime) -> bool:
         """Whether the rest gap runs at ``now`` (never while a session runs)."""
         if self.running is not None:
             return False
         allowed = self.next_allowed()
         return allowed is not None and now < allowed
-
-    def started_since(self, moment: datetime) -> int:
-        """How many sessions started at or after ``moment``."""
-        return sum(1 for s in self.sessions if s.started >= moment)
 
     def _blocker(self, modality: Modality, now: datetime) -> TherapyRefusedError | None:
         if (running := self.running) is not None:
@@ -274,27 +127,6 @@ class TherapyLog:
         self._append(session)
         return session
 
-    def _append(self, session: TherapySession) -> None:
-        self.sessions.append(session)
-        self.sessions.sort(key=lambda s: s.started)
-        if len(self.sessions) > self.max_sessions:
-            del self.sessions[: len(self.sessions) - self.max_sessions]
-
-    def discard(self, session: TherapySession) -> None:
-        """Forget a start that did not count: the plug never confirmed ``on`` (rule 11).
-
-        No session is recorded and no rest gap begins.
-        """
-        if self.running is session:
-            self.sessions.pop()
-
-    def _finish_running(self, at: datetime, reason: EndReason) -> TherapySession:
-        running = self.running
-        assert running is not None
-        finished = running.finish(at, reason)
-        self.sessions[-1] = finished
-        return finished
-
     # Requests from the person (switch, button, action).
 
     def request_start(
@@ -311,12 +143,7 @@ class TherapyLog:
         """
         if minutes is None:
             minutes = self.settings.session_minutes
-        if not 1 <= minutes <= self.settings.session_minutes:
-            raise TherapyRefusedError(
-                Refusal.MINUTES_OUT_OF_RANGE,
-                modality,
-                max_minutes=self.settings.session_minutes,
-            )
+        self.settings.check_minutes(minutes, modality)
         if (refusal := self._blocker(modality, now)) is not None:
             raise refusal
         if modality is Modality.HEAT and not plug_reachable:
@@ -462,12 +289,7 @@ class TherapyLog:
         self, modality: Modality, minutes: int, ended_at: datetime, now: datetime
     ) -> TherapySession:
         """Record a finished session, or raise ``TherapyRefusedError``."""
-        if not 1 <= minutes <= self.settings.session_minutes:
-            raise TherapyRefusedError(
-                Refusal.MINUTES_OUT_OF_RANGE,
-                modality,
-                max_minutes=self.settings.session_minutes,
-            )
+        self.settings.check_minutes(minutes, modality)
         if ended_at > now:
             raise TherapyRefusedError(Refusal.ENDED_AT_IN_FUTURE, modality)
         started = ended_at - timedelta(minutes=minutes)
@@ -482,143 +304,18 @@ class TherapyLog:
     # Storage.
 
     def as_dict(self) -> dict[str, Any]:
-        """Serialize the history."""
-        return {
-            "sessions": [s.as_dict() for s in self.sessions],
-            "plug_must_be_off": self.plug_must_be_off,
-            "heat_off_at": self.heat_off_at.isoformat() if self.heat_off_at else None,
-        }
+        """Serialize the history, the switch-off owed and ``heat_off_at`` (``StoredHistory``)."""
+        return StoredHistory(
+            tuple(self.sessions), self.plug_must_be_off, self.heat_off_at
+        ).as_dict()
 
     def restore(self, data: Mapping[str, Any]) -> None:
         """Load a serialized history; raises on malformed data and changes nothing then.
 
-        No session is planned longer than the ceiling, and at most one runs:
-        an older one still open ended at its planned end.
+        ``StoredHistory.from_dict`` reads it: no session is planned longer than
+        the ceiling, and at most one runs. The newest ``max_sessions`` are kept.
         """
-        raw = data.get("sessions", [])
-        if not isinstance(raw, list):
-            raise TypeError("sessions is not a list")
-        sessions = sorted(
-            (TherapySession.from_dict(s) for s in raw), key=lambda s: s.started
-        )
-        ceiling = timedelta(minutes=SESSION_MINUTES_CEILING)
-        for index, session in enumerate(sessions):
-            if session.planned_end - session.started > ceiling:
-                sessions[index] = session = replace(
-                    session, planned_end=session.started + ceiling
-                )
-            if session.running and index < len(sessions) - 1:
-                sessions[index] = session.finish(
-                    session.planned_end, EndReason.COMPLETED
-                )
-        plug_must_be_off = data.get("plug_must_be_off", False)
-        if not isinstance(plug_must_be_off, bool):
-            raise TypeError("plug_must_be_off is not a boolean")
-        heat_off_at = data.get("heat_off_at")
-        self.heat_off_at = (
-            _aware(datetime.fromisoformat(heat_off_at)) if heat_off_at else None
-        )
-        self.sessions = sessions[-self.max_sessions :]
-        self.plug_must_be_off = plug_must_be_off
-
-
-PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseSchedule:
-    """Which phase the recovery is in on each local date.
-
-    From the injury date: rest, rehabilitation and return to activity for their
-    lengths in weeks, then recovered. ``set_phase`` re-anchors the schedule: the
-    anchor phase starts on the anchor date and later phases follow with their
-    lengths; earlier phases end no later than the anchor date.
-    """
-
-    injury_date: date
-    rest_weeks: int = 6
-    rehabilitation_weeks: int = 6
-    return_weeks: int = 12
-    ice_days: int = 1
-    anchor_phase: Phase = Phase.REST
-    anchor_date: date | None = None
-
-    def _weeks(self, phase: Phase) -> int:
-        return {
-            Phase.REST: self.rest_weeks,
-            Phase.REHABILITATION: self.rehabilitation_weeks,
-            Phase.RETURN_TO_ACTIVITY: self.return_weeks,
-        }.get(phase, 0)
-
-    def _from_injury(self) -> dict[Phase, date]:
-        starts: dict[Phase, date] = {}
-        day = self.injury_date
-        for phase in PHASE_ORDER:
-            starts[phase] = day
-            day += timedelta(weeks=self._weeks(phase))
-        return starts
-
-    def starts(self) -> dict[Phase, date]:
-        """Return the first day of each phase (a skipped phase lasts no day)."""
-        starts = self._from_injury()
-        if self.anchor_date is None:
-            return starts
-        anchor = PHASE_ORDER.index(self.anchor_phase)
-        day = self.anchor_date
-        for phase in PHASE_ORDER[anchor:]:
-            starts[phase] = day
-            day += timedelta(weeks=self._weeks(phase))
-        for phase in PHASE_ORDER[:anchor]:
-            starts[phase] = min(starts[phase], self.anchor_date)
-        return starts
-
-    def spans(self) -> list[tuple[Phase, date, date | None]]:
-        """Each phase that lasts at least a day: (phase, first day, day after its last)."""
-        starts = self.starts()
-        spans: list[tuple[Phase, date, date | None]] = []
-        for index, phase in enumerate(PHASE_ORDER):
-            end = (
-                starts[PHASE_ORDER[index + 1]] if index + 1 < len(PHASE_ORDER) else None
-            )
-            if end is None or end > starts[phase]:
-                spans.append((phase, starts[phase], end))
-        return spans
-
-    def _span_on(self, day: date) -> tuple[Phase, date, date | None]:
-        """Return the span that runs on ``day`` (the first one before it starts)."""
-        spans = self.spans()
-        current = spans[0]
-        for span in spans:
-            if span[1] <= day:
-                current = span
-        return current
-
-    def phase_on(self, day: date) -> Phase:
-        """Return the phase on ``day`` (the first phase before the schedule starts)."""
-        return self._span_on(day)[0]
-
-    def phase_started(self, day: date) -> date:
-        """Return the first day of the phase that runs on ``day``."""
-        return self._span_on(day)[1]
-
-    def next_change(self, day: date) -> tuple[Phase, date] | None:
-        """Return the next phase after ``day`` and its first day; ``None`` once recovered."""
-        current = self.phase_on(day)
-        for phase, start, _ in self.spans():
-            if start > day and phase is not current:
-                return phase, start
-        return None
-
-    def recommended_therapy(self, day: date) -> Modality:
-        """Ice on the injury date and the ``ice_days`` after it, heat from then on."""
-        if (day - self.injury_date).days <= self.ice_days:
-            return Modality.ICE
-        return Modality.HEAT
-
-    def days_since_injury(self, day: date) -> int:
-        """Whole days since the injury date (0 on that date)."""
-        return (day - self.injury_date).days
-
-    def rebased(self, phase: Phase, today: date) -> PhaseSchedule:
-        """Return the schedule after ``set_phase``: ``phase`` starts ``today``."""
-        return replace(self, anchor_phase=phase, anchor_date=today)
+        stored = StoredHistory.from_dict(data)
+        self.sessions = list(stored.sessions[-self.max_sessions :])
+        self.plug_must_be_off = stored.plug_must_be_off
+        self.heat_off_at = stored.heat_off_at

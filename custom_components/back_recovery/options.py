@@ -34,7 +34,8 @@ from .const import (
     CONF_RETURN_WEEKS,
     CONF_SESSION_MINUTES,
 )
-from .model import SESSION_MINUTES_CEILING, Phase, PhaseSchedule, TherapySettings
+from .schedule import Phase, PhaseSchedule
+from .session import SESSION_MINUTES_CEILING, TherapySettings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

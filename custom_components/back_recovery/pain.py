@@ -1,19 +1,14 @@
-"""The pain diary, as rules: pure functions of the entries, the day and the time zone.
+"""The pain diary: its entries, what may be recorded, and the readings of each day.
 
-Nothing here imports Home Assistant. The guidance behind it
-(``recovery-guide.txt``): "your pain tolerance should guide you", and pain
-that rest and rehabilitation do not relieve needs a doctor's review. The
-definitions are the contract's section "Pain diary and review".
+Nothing here imports Home Assistant. The definitions are the contract's
+section "Pain diary and review"; the averages, the trend and the review are
+``pain_review``'s, read from the daily values this diary collects.
 
 Times are aware datetimes; an entry keeps its moment in UTC. Every day here
 is a local day: the caller passes the local time zone (a ``tzinfo``) and
 ``today`` (the local date of ``now``), and an entry belongs to the local date
 of its moment, ``recorded_at.astimezone(tz).date()``, so a 23-hour or 25-hour
 day around a daylight-saving change holds exactly its own entries.
-
-Averages are computed exactly (as fractions of whole pain levels) and
-compared unrounded; they leave this module as ``float`` and are rounded to
-one decimal only for display (``round_for_display``).
 """
 
 from __future__ import annotations
@@ -21,11 +16,22 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
+
+from .pain_review import (
+    ONE_DAY,
+    WINDOW_DAYS,
+    WORSENING_DAYS,
+    PainReview,
+    PainTrend,
+    as_float,
+    compare_weeks,
+    trend_on,
+    week_average,
+)
 
 PAIN_LEVEL_MIN = 0
 """The lowest pain level: no pain."""
@@ -39,42 +45,8 @@ NOTE_MAX_LENGTH = 200
 MAX_PAIN_ENTRIES = 5000
 """How many entries the diary keeps: two years at six a day (4380) fit."""
 
-WINDOW_DAYS = 7
-"""A week: today and the 6 local days before it."""
-
-MIN_DAYS_WITH_ENTRIES = 3
-"""A week's average (and the baseline) needs entries on at least this many days."""
-
-TREND_POINTS = Fraction(1)
-"""A week's average this many points below the previous week's is improving; above, worsening."""
-
-IMPROVING_RATIO = Fraction(7, 10)
-"""A week's average at or below 70 % of the previous week's is improving."""
-
-REVIEW_AFTER_DAYS = 42
-"""The baseline clause of the review applies from this many days after the injury date."""
-
-REVIEW_FALL_POINTS = Fraction(2)
-"""A fall of this many points below the baseline is the improvement expected."""
-
-REVIEW_FALL_RATIO = Fraction(3, 10)
-"""A fall of 30 % of the baseline is also the improvement expected."""
-
-WORSENING_DAYS = 14
-"""The trend worsening on each of this many local days, ending today, recommends a review."""
-
-_DAY = timedelta(days=1)
-_BASELINE_SPAN = timedelta(days=WINDOW_DAYS + 1)
+_BASELINE_SPAN = (WINDOW_DAYS + 1) * ONE_DAY
 """Covers the baseline's 7 local days from the first entry's moment, in any time zone."""
-
-
-class PainTrend(StrEnum):
-    """How this week's average compares with the previous week's."""
-
-    IMPROVING = "improving"
-    WORSENING = "worsening"
-    STABLE = "stable"
-    INSUFFICIENT_DATA = "insufficient_data"
 
 
 class PainRefusal(StrEnum):
@@ -96,16 +68,6 @@ class PainRefusedError(Exception):
 def local_day(moment: datetime, tz: tzinfo) -> date:
     """Return the local date of an aware ``moment`` in the time zone ``tz``."""
     return moment.astimezone(tz).date()
-
-
-def round_for_display(value: float | None) -> float | None:
-    """Round an average to 1 decimal for a state or a message; halves round up.
-
-    Only what is shown is rounded; the rules compare unrounded averages.
-    """
-    if value is None:
-        return None
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def check_recorded_at(
@@ -187,92 +149,6 @@ def _recorded_at(entry: PainEntry) -> datetime:
 
 def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
-
-
-def _mean(values: Iterable[Fraction]) -> Fraction:
-    values = list(values)
-    return sum(values, Fraction(0)) / len(values)
-
-
-def _as_float(value: Fraction | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _week_average(daily: Mapping[date, Fraction], last: date) -> Fraction | None:
-    """Return the mean of the daily values of ``last`` and the 6 days before it.
-
-    ``None`` when fewer than 3 of those days have entries.
-    """
-    values = [
-        value
-        for offset in range(WINDOW_DAYS)
-        if (value := daily.get(last - offset * _DAY)) is not None
-    ]
-    if len(values) < MIN_DAYS_WITH_ENTRIES:
-        return None
-    return _mean(values)
-
-
-def _trend(average: Fraction | None, previous: Fraction | None) -> PainTrend:
-    """Compare a week's average with the previous week's (unrounded).
-
-    Improving: at least 1.0 point lower, or at most 70 % of the previous week's
-    (never when the previous week's is 0). Worsening: at least 1.0 point higher.
-    """
-    if average is None or previous is None:
-        return PainTrend.INSUFFICIENT_DATA
-    if previous > 0 and (
-        average <= previous - TREND_POINTS or average <= previous * IMPROVING_RATIO
-    ):
-        return PainTrend.IMPROVING
-    if average >= previous + TREND_POINTS:
-        return PainTrend.WORSENING
-    return PainTrend.STABLE
-
-
-def _trend_on(daily: Mapping[date, Fraction], day: date) -> PainTrend:
-    return _trend(
-        _week_average(daily, day), _week_average(daily, day - WINDOW_DAYS * _DAY)
-    )
-
-
-def _fell_enough(average: Fraction, baseline: Fraction) -> bool:
-    """Whether ``average`` fell at least 2 points or 30 % below ``baseline``."""
-    fall = baseline - average
-    return fall >= REVIEW_FALL_POINTS or fall >= baseline * REVIEW_FALL_RATIO
-
-
-@dataclass(frozen=True, slots=True)
-class PainReview:
-    """Whether the diary recommends a review by a doctor or physical therapist, and why.
-
-    ``by_baseline``: 42 or more days after the injury date, this week's average
-    is known and has not fallen at least 2 points or 30 % below the baseline.
-    ``by_worsening``: the trend was worsening on each of the last 14 local days,
-    ending today (at any time after the injury). ``baseline`` and ``average``
-    are the unrounded numbers behind it (``None`` when unknown).
-    """
-
-    by_baseline: bool
-    by_worsening: bool
-    baseline: float | None
-    average: float | None
-
-    @property
-    def recommended(self) -> bool:
-        """Whether ``review_recommended`` is on."""
-        return self.by_baseline or self.by_worsening
-
-    def event_data(self) -> dict[str, float | None]:
-        """Return the data of ``back_recovery_review_recommended`` (without the entry id).
-
-        Both numbers are rounded for display like ``pain_average_7d``;
-        ``baseline`` is ``None`` when the worsening clause alone turned it on.
-        """
-        return {
-            "baseline": round_for_display(self.baseline) if self.by_baseline else None,
-            "average": round_for_display(self.average),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,9 +251,9 @@ class PainDiary:
         ``last`` hold every candidate; each is placed by its own local date.
         """
         entries = self._entries
-        start = bisect_left(entries, _utc_midnight(first - _DAY), key=_recorded_at)
+        start = bisect_left(entries, _utc_midnight(first - ONE_DAY), key=_recorded_at)
         stop = bisect_left(
-            entries, _utc_midnight(last + 2 * _DAY), start, key=_recorded_at
+            entries, _utc_midnight(last + 2 * ONE_DAY), start, key=_recorded_at
         )
         totals: dict[date, tuple[int, int]] = {}
         for index in range(start, stop):
@@ -400,10 +276,8 @@ class PainDiary:
         if not self._entries:
             return None
         first = local_day(self._entries[0].recorded_at, tz)
-        daily = self._daily(first, first + (WINDOW_DAYS - 1) * _DAY, tz)
-        if len(daily) < MIN_DAYS_WITH_ENTRIES:
-            return None
-        return _mean(daily.values())
+        last = first + (WINDOW_DAYS - 1) * ONE_DAY
+        return week_average(self._daily(first, last, tz), last)
 
     def baseline(self, tz: tzinfo) -> float | None:
         """Return the mean of the daily values of the first 7 local days.
@@ -412,24 +286,24 @@ class PainDiary:
         fewer than 3 of them have entries. A back-dated entry before the first
         moves the baseline's week.
         """
-        return _as_float(self._baseline(tz))
+        return as_float(self._baseline(tz))
 
     def average_7d(self, today: date, tz: tzinfo) -> float | None:
         """Return the mean of the daily values of ``today`` and the 6 days before (unrounded).
 
         ``None`` when fewer than 3 of those days have entries.
         """
-        first = today - (WINDOW_DAYS - 1) * _DAY
-        return _as_float(_week_average(self._daily(first, today, tz), today))
+        first = today - (WINDOW_DAYS - 1) * ONE_DAY
+        return as_float(week_average(self._daily(first, today, tz), today))
 
     def previous_average_7d(self, today: date, tz: tzinfo) -> float | None:
         """Return the average of the 7 days before ``average_7d``'s (unrounded)."""
-        return self.average_7d(today - WINDOW_DAYS * _DAY, tz)
+        return self.average_7d(today - WINDOW_DAYS * ONE_DAY, tz)
 
     def trend(self, today: date, tz: tzinfo) -> PainTrend:
         """Compare the average of ``today``'s week with the previous week's."""
-        first = today - (2 * WINDOW_DAYS - 1) * _DAY
-        return _trend_on(self._daily(first, today, tz), today)
+        first = today - (2 * WINDOW_DAYS - 1) * ONE_DAY
+        return trend_on(self._daily(first, today, tz), today)
 
     def review(self, today: date, injury_date: date, tz: tzinfo) -> PainReview:
         """Return whether a review is recommended on ``today``, and why."""
@@ -441,32 +315,16 @@ class PainDiary:
         One pass over the 27 local days the 14 daily trends need, and one over
         the baseline's week.
         """
-        first = today - (WORSENING_DAYS - 1 + 2 * WINDOW_DAYS - 1) * _DAY
+        first = today - (WORSENING_DAYS - 1 + 2 * WINDOW_DAYS - 1) * ONE_DAY
         daily = self._daily(first, today, tz)
-        average = _week_average(daily, today)
-        previous = _week_average(daily, today - WINDOW_DAYS * _DAY)
-        baseline = self._baseline(tz)
-        by_baseline = (
-            (today - injury_date).days >= REVIEW_AFTER_DAYS
-            and average is not None
-            and baseline is not None
-            and not _fell_enough(average, baseline)
-        )
-        by_worsening = all(
-            _trend_on(daily, today - offset * _DAY) is PainTrend.WORSENING
-            for offset in range(WORSENING_DAYS)
-        )
+        average = week_average(daily, today)
+        previous = week_average(daily, today - WINDOW_DAYS * ONE_DAY)
         return PainStatus(
             latest=self.latest,
-            average_7d=_as_float(average),
-            previous_average_7d=_as_float(previous),
-            trend=_trend(average, previous),
-            review=PainReview(
-                by_baseline=by_baseline,
-                by_worsening=by_worsening,
-                baseline=_as_float(baseline),
-                average=_as_float(average),
-            ),
+            average_7d=as_float(average),
+            previous_average_7d=as_float(previous),
+            trend=compare_weeks(average, previous),
+            review=PainReview.on(daily, today, injury_date, self._baseline(tz)),
         )
 
     # Storage.

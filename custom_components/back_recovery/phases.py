@@ -12,7 +12,7 @@ from datetime import date
 import logging
 from typing import Any
 
-from .model import Phase, PhaseSchedule
+from .schedule import Phase, PhaseSchedule
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .model import Phase
 from .options import RecoveryOptions
+from .schedule import Phase
 from .texts import async_load_texts, duration_text, moment_text, phase_text
 
 _LOGGER = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from homeassistant.helpers.typing import StateType
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .model import Modality, Phase
+from .schedule import Phase
+from .session import Modality
 from .texts import Texts, cached_texts, guidance_text
 from .view import RecoveryView
 

@@ -23,7 +23,8 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .model import Modality, Phase
+from .schedule import Phase
+from .session import Modality
 
 
 def _phase(value: Any) -> Phase:

@@ -22,7 +22,8 @@ from homeassistant.helpers.translation import (
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .model import Phase, Refusal, TherapyRefusedError
+from .schedule import Phase
+from .session import Refusal, TherapyRefusedError
 
 FALLBACK_LANGUAGE: Final = "en"
 COMMON: Final = "common"

@@ -7,7 +7,7 @@ listeners registered here (``async_add_listener``) to show the new state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 import logging
 from typing import Any
 
@@ -15,15 +15,10 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
 from .deadlines import RecoveryTimers
-from .model import (
-    Modality,
-    Phase,
-    PhaseSchedule,
-    TherapyLog,
-    TherapySession,
-    TherapySettings,
-)
+from .model import TherapyLog
 from .plug import HeatingPadPlug
+from .schedule import Phase, PhaseSchedule
+from .session import Modality, TherapySession, TherapySettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -167,12 +162,7 @@ class RecoveryView:
 
     def last_end_of(self, modality: Modality) -> datetime | None:
         """Return the end of the latest finished session of ``modality``."""
-        ended = [  # TEMP until model offers it
-            session.ended
-            for session in self._log.sessions
-            if session.modality is modality and session.ended is not None
-        ]
-        return max(ended, default=None)
+        return self._log.last_end_of(modality)
 
     @property
     def time_since_last_session(self) -> int | None:
@@ -192,11 +182,7 @@ class RecoveryView:
     @property
     def next_allowed_after_running(self) -> datetime | None:
         """When the next session is allowed if the running one ends as planned."""
-        if (running := self.running) is None:  # TEMP until model offers it
-            return None
-        return running.planned_end + timedelta(
-            minutes=self._log.settings.rest_gap_minutes
-        )
+        return self._log.next_allowed_after_running()
 
     @property
     def sessions_today(self) -> int:

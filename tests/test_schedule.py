@@ -1,4 +1,4 @@
-"""Tests for the phase schedule: the pure rules, without Home Assistant."""
+"""Tests of the phase schedule (schedule.py): the pure rules, without Home Assistant."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.model import Modality, Phase, PhaseSchedule
+from custom_components.back_recovery.schedule import Phase, PhaseSchedule
+from custom_components.back_recovery.session import Modality
 
 INJURY = date(2026, 3, 2)
 DEFAULTS: dict[str, int] = {}

@@ -1,32 +1,23 @@
-"""Tests of the therapy rules: TherapySession, RestGap and TherapyLog, without Home Assistant."""
+"""Tests of the therapy rules (model.py): what each request, plug reading and deadline means."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.model import (
-    NOTHING,
-    Blocked,
+from custom_components.back_recovery.model import NOTHING, Blocked, Outcome, TherapyLog
+from custom_components.back_recovery.session import (
     EndReason,
     Modality,
-    Outcome,
     Refusal,
-    RestGap,
-    TherapyLog,
     TherapyRefusedError,
     TherapySession,
     TherapySettings,
 )
 
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-def minutes(count: float) -> timedelta:
-    """Return ``count`` minutes."""
-    return timedelta(minutes=count)
+from .therapy_helpers import T0, minutes
 
 
 def heat_running(log: TherapyLog, at: datetime = T0) -> TherapySession:
@@ -41,48 +32,6 @@ def refusal(call: Any) -> TherapyRefusedError:
     with pytest.raises(TherapyRefusedError) as info:
         call()
     return info.value
-
-
-def test_session_finish_never_before_start() -> None:
-    """A session ends at the given moment, never before it began."""
-    session = TherapySession(Modality.ICE, T0, T0 + minutes(20))
-    assert session.finish(T0 - minutes(5), EndReason.STOPPED).ended == T0
-    assert session.finish(T0 + minutes(3), EndReason.STOPPED).ended == T0 + minutes(3)
-
-
-def test_session_round_trips_through_dict() -> None:
-    """A session survives serialization unchanged."""
-    session = TherapySession(
-        Modality.HEAT, T0, T0 + minutes(20), T0 + minutes(7), EndReason.EXTERNAL
-    )
-    assert TherapySession.from_dict(session.as_dict()) == session
-    running = TherapySession(Modality.ICE, T0, T0 + minutes(5))
-    assert TherapySession.from_dict(running.as_dict()) == running
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        {},
-        {"modality": "fire", "started": T0.isoformat(), "planned_end": T0.isoformat()},
-        {"modality": "ice", "started": "yesterday", "planned_end": T0.isoformat()},
-        {"modality": "ice", "started": "2026-11-25T09:00:00", "planned_end": "x"},
-        {"modality": "ice", "started": 5, "planned_end": T0.isoformat()},
-    ],
-)
-def test_session_from_bad_dict_raises(data: dict[str, Any]) -> None:
-    """Malformed stored sessions raise instead of loading half."""
-    with pytest.raises((KeyError, ValueError, TypeError)):
-        TherapySession.from_dict(data)
-
-
-def test_rest_gap_runs_for_its_minutes() -> None:
-    """The skin rests from the end of a session for the gap's minutes."""
-    gap = RestGap(120)
-    assert gap.allowed_at(T0) == T0 + minutes(120)
-    assert gap.active(T0, T0 + minutes(119))
-    assert not gap.active(T0, T0 + minutes(120))
-    assert not gap.active(None, T0)
 
 
 def test_request_start_heat_switches_on() -> None:
@@ -398,6 +347,29 @@ def test_rest_floor_keeps_the_rest_gap_after_a_forward_step() -> None:
     assert log.next_allowed() == T0 + minutes(140)
 
 
+def test_next_allowed_after_running_counts_from_the_planned_end() -> None:
+    """While a session runs, the next is allowed its planned end plus the rest gap."""
+    log = TherapyLog(TherapySettings(session_minutes=15, rest_gap_minutes=180))
+    assert log.next_allowed_after_running() is None
+    heat_running(log)
+    assert log.next_allowed_after_running() == T0 + minutes(15 + 180)
+    log.request_stop(T0 + minutes(5))
+    assert log.next_allowed_after_running() is None
+    assert log.next_allowed() == T0 + minutes(5 + 180)
+    log.request_start(Modality.ICE, T0 + minutes(185), 10)
+    assert log.next_allowed_after_running() == T0 + minutes(185 + 10 + 180)
+
+
+def test_last_end_of_heat_is_not_the_last_end_of_ice() -> None:
+    """After heat then ice, the last end of heat is the heat session's end."""
+    log = TherapyLog()
+    heat_running(log)
+    log.request_stop(T0 + minutes(10))
+    log.log(Modality.ICE, 10, T0 + minutes(200), T0 + minutes(200))
+    assert log.last_end_of(Modality.HEAT) == T0 + minutes(10)
+    assert log.last_end_of(Modality.ICE) == log.last_end == T0 + minutes(200)
+
+
 def test_discard_forgets_an_unconfirmed_start() -> None:
     """A heat start the plug did not confirm leaves no session and no rest gap (rule 11)."""
     log = TherapyLog()
@@ -492,6 +464,16 @@ def test_restore_round_trips() -> None:
     assert copy.plug_must_be_off
 
 
+def test_restore_keeps_the_newest_max_sessions() -> None:
+    """A stored history longer than the cap loads its newest sessions only."""
+    log = TherapyLog()
+    for day in range(5):
+        log.log(Modality.ICE, 5, T0 + timedelta(days=day), T0 + timedelta(days=9))
+    capped = TherapyLog(max_sessions=2)
+    capped.restore(log.as_dict())
+    assert capped.sessions == log.sessions[-2:]
+
+
 def test_restore_malformed_changes_nothing() -> None:
     """Malformed data raises and leaves the history as it was."""
     log = TherapyLog()
@@ -505,25 +487,6 @@ def test_restore_malformed_changes_nothing() -> None:
         with pytest.raises((KeyError, TypeError, ValueError)):
             log.restore(data)
     assert log.sessions == before
-
-
-def test_restore_closes_all_but_the_newest_running_session() -> None:
-    """Stored data with two open sessions keeps only the newest one running."""
-    older = TherapySession(Modality.ICE, T0, T0 + minutes(10))
-    newer = TherapySession(Modality.HEAT, T0 + minutes(200), T0 + minutes(220))
-    log = TherapyLog()
-    log.restore({"sessions": [newer.as_dict(), older.as_dict()]})
-    assert log.sessions[0].ended == T0 + minutes(10)
-    assert log.running == newer
-
-
-def test_restore_clamps_planned_end_to_the_ceiling() -> None:
-    """A stored session planned longer than 20 minutes ends 20 minutes after its start."""
-    long = TherapySession(Modality.HEAT, T0, T0 + minutes(600))
-    log = TherapyLog()
-    log.restore({"sessions": [long.as_dict()]})
-    assert log.running is not None
-    assert log.running.planned_end == T0 + minutes(20)
 
 
 def test_rest_gap_counts_from_a_stuck_plug_seen_off() -> None:

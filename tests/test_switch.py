@@ -35,6 +35,7 @@ from .conftest import (
     advance,
     entity_state,
     set_input_boolean,
+    start_heat,
     switch,
 )
 
@@ -175,6 +176,19 @@ async def test_mirrors_the_plug(
     await set_input_boolean(hass, PLUG_POWER, on=True)
     assert entity_state(hass, HEATING_PAD) == STATE_ON
     await advance(hass, freezer, timedelta(minutes=20))
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heating_pad_mirrors_plug_switched_outside(hass: HomeAssistant) -> None:
+    """The heating pad switch follows the plug, whoever switches it."""
+    await start_heat(hass, "outside")
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert entity_state(hass, HEATING_PAD) == STATE_OFF
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 from unittest.mock import AsyncMock, patch
@@ -12,7 +13,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    async_test_home_assistant,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 # Import the integration before the ``hass`` fixture: the repository's
 # custom_components must win over the harness's own test package.
@@ -21,8 +25,12 @@ from custom_components.back_recovery.const import (
     CONF_INJURY_DATE,
     CONF_NAME,
     DOMAIN,
+    PLATFORMS,
 )
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
+from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -56,7 +64,31 @@ def _command(service: str) -> list[dict[str, Any]]:
 
 
 ENTRY_ID = "01KRECOVERY000000000000001"
+"""The test entry's id: fixed, so snapshots and unique ids stay the same."""
 NOW = "2026-11-25 09:00:00+00:00"
+
+# The test entry's entities (its device is named "Back recovery"): the
+# contract's key in capitals; the calendar (key ``recovery``) is CALENDAR.
+PHASE = "sensor.back_recovery_recovery_phase"
+DAYS_SINCE_INJURY = "sensor.back_recovery_days_since_injury"
+RECOMMENDED_THERAPY = "sensor.back_recovery_recommended_therapy"
+LAST_SESSION_END = "sensor.back_recovery_last_session_end"
+TIME_SINCE_LAST_SESSION = "sensor.back_recovery_time_since_last_session"
+NEXT_SESSION_ALLOWED = "sensor.back_recovery_next_session_allowed"
+SESSION_ENDS = "sensor.back_recovery_session_ends"
+SESSIONS_TODAY = "sensor.back_recovery_sessions_today"
+SESSION_ACTIVE = "binary_sensor.back_recovery_session_active"
+SKIN_REST = "binary_sensor.back_recovery_skin_rest"
+HEATING_PAD = "switch.back_recovery_heating_pad"
+START_ICE_SESSION = "button.back_recovery_start_ice_session"
+STOP_SESSION = "button.back_recovery_stop_session"
+CALENDAR = "calendar.back_recovery_recovery"
+
+# The test entry's storage key and repair issue ids.
+STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
+MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
+UNREACHABLE_ISSUE = f"heating_pad_unreachable_{ENTRY_ID}"
+NOT_RESPONDING_ISSUE = f"heating_pad_not_responding_{ENTRY_ID}"
 
 PLUG_CONFIG: dict[str, Any] = {
     "input_boolean": {
@@ -151,6 +183,36 @@ async def init_integration(
 
 
 @pytest.fixture
+def platforms() -> list[Platform]:
+    """Return the platforms ``init_platforms`` sets up: a platform's tests narrow them."""
+    return list(PLATFORMS)
+
+
+@pytest.fixture
+async def init_platforms(
+    hass: HomeAssistant,
+    plug: str,
+    mock_config_entry: MockConfigEntry,
+    platforms: list[Platform],
+) -> AsyncGenerator[MockConfigEntry]:
+    """Set up the integration with the plug and only ``platforms``; unload it the same way."""
+    with patch("custom_components.back_recovery.PLATFORMS", platforms):
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        assert mock_config_entry.state is ConfigEntryState.LOADED
+        yield mock_config_entry
+        await hass.config_entries.async_unload(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Keep snapshots in ``tests/snapshots`` (syrupy's own fixture wins over the harness's)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
 async def mock_setup_entry(hass: HomeAssistant) -> AsyncGenerator[AsyncMock]:
     """Skip entry setup in flow tests, and unload those entries without the engine."""
     with (
@@ -169,6 +231,11 @@ def entity_state(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state.state
+
+
+def plug_power(hass: HomeAssistant) -> str:
+    """Return whether the plug really is on (even while unreachable)."""
+    return entity_state(hass, PLUG_POWER)
 
 
 def hider_of(
@@ -209,12 +276,105 @@ async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> No
 
 
 async def advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    delta: timedelta,
+    *,
+    wait_background_tasks: bool = False,
 ) -> None:
-    """Move both clocks on by ``delta`` and run what is due."""
+    """Move both clocks on by ``delta`` and run what is due.
+
+    ``wait_background_tasks`` also waits for background tasks (reminders in flight).
+    """
     freezer.tick(delta)
     async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
+
+
+async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
+    """Call one of the integration's actions for the test entry."""
+    await hass.services.async_call(
+        DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
+    )
     await hass.async_block_till_done()
+
+
+async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Call switch.turn_on / turn_off on ``entity_id``."""
+    await hass.services.async_call(
+        "switch",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def start_heat(hass: HomeAssistant, how: str) -> None:
+    """Start heat through the switch, the action, or the plug itself."""
+    if how == "switch":
+        await switch(hass, HEATING_PAD, on=True)
+    elif how == "action":
+        await action(hass, "start_session", modality="heat")
+    else:
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+    await hass.async_block_till_done()
+
+
+def assert_no_session(hass: HomeAssistant) -> None:
+    """Check that no session runs or was recorded, and the skin is not resting."""
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
+    assert entity_state(hass, SESSIONS_TODAY) == "0"
+
+
+def config_entries_disabler() -> ConfigEntryDisabler:
+    """Return the 'disabled by the user' marker."""
+    return ConfigEntryDisabler.USER
+
+
+async def add_entry(
+    hass: HomeAssistant, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Set up the test entry in ``hass``."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Back recovery",
+        data={
+            "name": "Back recovery",
+            "injury_date": "2026-11-20",
+            "heating_pad": PLUG,
+        },
+        options=options or {},
+        entry_id=ENTRY_ID,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@asynccontextmanager
+async def other_home_assistant(
+    storage: dict[str, Any], stop: bool = True
+) -> AsyncGenerator[HomeAssistant]:
+    """Run a second Home Assistant with the plug and the entry, sharing the storage.
+
+    ``storage`` is what ``hass_storage`` holds for the entry when it starts.
+    """
+    async with async_test_home_assistant() as other:
+        other.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+        assert await async_setup_component(other, "input_boolean", PLUG_CONFIG)
+        assert await async_setup_component(other, "template", PLUG_CONFIG)
+        await other.async_block_till_done()
+        yield other
+        for entry in other.config_entries.async_entries(DOMAIN):
+            if entry.state is ConfigEntryState.LOADED:
+                await other.config_entries.async_unload(entry.entry_id)
+        await other.async_block_till_done()
+        if stop:
+            await other.async_stop(force=True)
 
 
 @pytest.fixture

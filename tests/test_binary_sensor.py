@@ -6,30 +6,41 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN, EVENT_SKIN_REST_OVER
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ENTRY_ID, advance
-
-ACTIVE = "binary_sensor.back_recovery_session_active"
-REST = "binary_sensor.back_recovery_skin_rest"
+from .conftest import ENTRY_ID, SESSION_ACTIVE, SKIN_REST, advance, entity_state
 
 
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the state of ``entity_id``."""
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set up the binary sensor platform only."""
+    return [Platform.BINARY_SENSOR]
+
+
+async def test_all_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """The binary sensors' registry entries and states match the snapshot."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
 @pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize(
     ("entity_id", "key", "device_class"),
-    [(ACTIVE, "session_active", "running"), (REST, "skin_rest", None)],
+    [(SESSION_ACTIVE, "session_active", "running"), (SKIN_REST, "skin_rest", None)],
 )
 async def test_binary_sensors_registered(
     hass: HomeAssistant,
@@ -52,8 +63,8 @@ async def test_session_then_skin_rest(
 ) -> None:
     """A session turns session_active on; its end turns skin_rest on for the gap."""
     rest_over = async_capture_events(hass, EVENT_SKIN_REST_OVER)
-    assert state(hass, ACTIVE) == STATE_OFF
-    assert state(hass, REST) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
     await hass.services.async_call(
         DOMAIN,
         "start_session",
@@ -61,16 +72,16 @@ async def test_session_then_skin_rest(
         blocking=True,
     )
     await hass.async_block_till_done()
-    assert state(hass, ACTIVE) == STATE_ON
-    assert state(hass, REST) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
 
     await advance(hass, freezer, timedelta(minutes=10))
-    assert state(hass, ACTIVE) == STATE_OFF
-    assert state(hass, REST) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
 
     await advance(hass, freezer, timedelta(minutes=119))
-    assert state(hass, REST) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_ON
     assert rest_over == []
     await advance(hass, freezer, timedelta(minutes=1))
-    assert state(hass, REST) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
     assert [e.data for e in rest_over] == [{"config_entry_id": ENTRY_ID}]

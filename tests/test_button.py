@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import (
     EVENT_SESSION_ENDED,
     EVENT_SESSION_STARTED,
 )
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    SESSION_ACTIVE,
+    START_ICE_SESSION,
+    STOP_SESSION,
+    entity_state,
+)
 
-START_ICE = "button.back_recovery_start_ice_session"
-STOP = "button.back_recovery_stop_session"
-ACTIVE = "binary_sensor.back_recovery_session_active"
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set up the button platform only."""
+    return [Platform.BUTTON]
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:
@@ -29,10 +43,20 @@ async def press(hass: HomeAssistant, entity_id: str) -> None:
     await hass.async_block_till_done()
 
 
+async def test_all_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """The buttons' registry entries and states match the snapshot."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
+
+
 @pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize(
     ("entity_id", "key"),
-    [(START_ICE, "start_ice_session"), (STOP, "stop_session")],
+    [(START_ICE_SESSION, "start_ice_session"), (STOP_SESSION, "stop_session")],
 )
 async def test_buttons_registered(
     hass: HomeAssistant, entity_registry: er.EntityRegistry, entity_id: str, key: str
@@ -48,9 +72,9 @@ async def test_buttons_registered(
 async def test_start_ice_session(hass: HomeAssistant) -> None:
     """The start button runs an ice session of session_minutes."""
     started = async_capture_events(hass, EVENT_SESSION_STARTED)
-    await press(hass, START_ICE)
-    assert hass.states.get(ACTIVE).state == STATE_ON  # type: ignore[union-attr]
-    assert hass.states.get(PLUG).state == STATE_OFF  # type: ignore[union-attr]
+    await press(hass, START_ICE_SESSION)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert [(e.data["modality"], e.data["ends_at"]) for e in started] == [
         ("ice", "2026-11-25T09:20:00+00:00")
     ]
@@ -60,9 +84,9 @@ async def test_start_ice_session(hass: HomeAssistant) -> None:
 async def test_stop_session(hass: HomeAssistant) -> None:
     """The stop button ends the running session with reason stopped."""
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
-    await press(hass, START_ICE)
-    await press(hass, STOP)
-    assert hass.states.get(ACTIVE).state == STATE_OFF  # type: ignore[union-attr]
+    await press(hass, START_ICE_SESSION)
+    await press(hass, STOP_SESSION)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
     assert [(e.data["modality"], e.data["reason"]) for e in ended] == [
         ("ice", "stopped")
     ]
@@ -72,20 +96,20 @@ async def test_stop_session(hass: HomeAssistant) -> None:
 async def test_stop_without_session_does_nothing(hass: HomeAssistant) -> None:
     """Stop with nothing running does nothing and raises nothing (pressed twice too)."""
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
-    await press(hass, STOP)
-    await press(hass, START_ICE)
-    await press(hass, STOP)
-    await press(hass, STOP)
+    await press(hass, STOP_SESSION)
+    await press(hass, START_ICE_SESSION)
+    await press(hass, STOP_SESSION)
+    await press(hass, STOP_SESSION)
     await hass.async_block_till_done()
     assert [event.data["reason"] for event in ended] == ["stopped"]
-    assert hass.states.get("binary_sensor.back_recovery_session_active").state == "off"  # type: ignore[union-attr]
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_start_ice_during_rest_gap_refused(hass: HomeAssistant) -> None:
     """The start button refuses ice during the rest gap."""
-    await press(hass, START_ICE)
-    await press(hass, STOP)
+    await press(hass, START_ICE_SESSION)
+    await press(hass, STOP_SESSION)
     with pytest.raises(ServiceValidationError) as info:
-        await press(hass, START_ICE)
+        await press(hass, START_ICE_SESSION)
     assert info.value.translation_key == "rest_gap_active"

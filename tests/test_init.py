@@ -1,4 +1,4 @@
-"""Tests for the entry lifecycle: setup, unload, reload, removal and the plug's registry entry."""
+"""Tests for the entry lifecycle: setup, unload, reload, removal, and following a renamed plug."""
 
 from __future__ import annotations
 
@@ -22,28 +22,26 @@ from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import CoreState, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
 )
-from homeassistant.setup import async_setup_component
 
 from .conftest import (
     ENTRY_ID,
+    HEATING_PAD as HEATING_PAD_SWITCH,
+    MISSING_ISSUE,
     PLUG,
-    PLUG_CONFIG,
     PLUG_POWER,
     SECOND_PLUG,
+    STORAGE_KEY,
     entity_state,
     hider_of,
 )
 
 SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
-HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
-MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
-STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
 
 
 def _entry_state(entry: MockConfigEntry) -> ConfigEntryState:
@@ -431,112 +429,3 @@ async def test_renamed_plug_is_followed(
 
     assert entity_state(hass, "switch.bedroom_plug") == STATE_ON
     assert entity_state(hass, HEATING_PAD_SWITCH) == STATE_ON
-
-
-async def test_removed_plug_raises_a_repair_issue(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-) -> None:
-    """Test removing the plug's entity raises a fixable heating_pad_missing issue."""
-    entity_registry.async_remove(PLUG)
-    await hass.async_block_till_done()
-
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE)
-    assert issue is not None
-    assert issue.is_fixable
-    assert issue.severity is ir.IssueSeverity.ERROR
-    assert issue.translation_key == "heating_pad_missing"
-    assert issue.translation_placeholders == {
-        "entity_id": PLUG,
-        "name": "Back recovery",
-    }
-    assert issue.data == {"entry_id": ENTRY_ID}
-    assert init_integration.state is ConfigEntryState.LOADED
-    assert entity_state(hass, HEATING_PAD_SWITCH) == "unavailable"
-
-
-async def test_missing_plug_raises_the_issue_at_once_when_started(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test an entry set up after the start, with a plug that does not exist, raises the issue."""
-    mock_config_entry.add_to_hass(hass)
-
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-
-    assert mock_config_entry.state is ConfigEntryState.LOADED
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
-
-
-async def test_missing_plug_raises_the_issue_once_started(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a plug still missing when Home Assistant has started raises the issue then, not before."""
-    hass.set_state(CoreState.not_running)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-
-    await hass.async_start()
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
-
-
-async def test_plug_set_up_late_raises_no_issue(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a plug whose integration loads after the entry, before the start, raises no issue."""
-    hass.set_state(CoreState.not_running)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
-    assert await async_setup_component(hass, "template", PLUG_CONFIG)
-    await hass.async_block_till_done()
-
-    await hass.async_start()
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-    await _start_heat(hass)
-    assert entity_state(hass, PLUG) == STATE_ON
-
-
-async def test_plug_back_clears_the_issue_at_start(
-    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a standing heating_pad_missing issue goes once the plug exists at setup."""
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        MISSING_ISSUE,
-        is_fixable=True,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key="heating_pad_missing",
-        data={"entry_id": ENTRY_ID},
-    )
-    mock_config_entry.add_to_hass(hass)
-
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-
-
-async def test_unloaded_entry_ignores_the_start(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test an entry unloaded before the start raises no issue when Home Assistant starts."""
-    hass.set_state(CoreState.not_running)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_unload(ENTRY_ID)
-
-    await hass.async_start()
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None

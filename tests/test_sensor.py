@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 import json
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.sensor import SENSORS
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-PHASE = "sensor.back_recovery_recovery_phase"
+from .conftest import PHASE
+
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
 EN: dict[str, Any] = json.loads(
     (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
@@ -41,28 +38,19 @@ ENUM_SENSORS = [
 
 
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Keep snapshots in ``tests/snapshots`` (syrupy's own fixture wins over the harness's)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+def platforms() -> list[Platform]:
+    """Set up the sensor platform only."""
+    return [Platform.SENSOR]
 
 
-@pytest.fixture
-def sensor_only() -> Generator[None]:
-    """Load the sensor platform only."""
-    with patch("custom_components.back_recovery.PLATFORMS", [Platform.SENSOR]):
-        yield
-
-
-@pytest.mark.usefixtures("sensor_only")
-async def test_sensors(
+async def test_all_entities(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
-    init_integration: MockConfigEntry,
+    init_platforms: MockConfigEntry,
 ) -> None:
     """The sensors' registry entries and states match the snapshot."""
-    assert init_integration.state is ConfigEntryState.LOADED
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
 @pytest.mark.parametrize("description", ENUM_SENSORS, ids=[d.key for d in ENUM_SENSORS])
@@ -98,15 +86,14 @@ def test_every_sensor_has_a_name_and_an_icon() -> None:
 
 
 @pytest.mark.parametrize("phase", list(Phase))
-@pytest.mark.usefixtures("sensor_only")
 async def test_guidance_for_each_phase(
-    hass: HomeAssistant, init_integration: MockConfigEntry, phase: Phase
+    hass: HomeAssistant, init_platforms: MockConfigEntry, phase: Phase
 ) -> None:
     """The phase sensor tells in words what the phase means."""
     await hass.services.async_call(
         DOMAIN,
         "set_phase",
-        {"config_entry_id": init_integration.entry_id, "phase": phase.value},
+        {"config_entry_id": init_platforms.entry_id, "phase": phase.value},
         blocking=True,
     )
     state = hass.states.get(PHASE)

@@ -36,7 +36,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import ENTRY_ID, PLUG, entity_state
 
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
 
@@ -47,13 +47,6 @@ async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
         DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
     )
     await hass.async_block_till_done()
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the state of ``entity_id``."""
-    current = hass.states.get(entity_id)
-    assert current is not None, entity_id
-    return current.state
 
 
 async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:
@@ -67,21 +60,21 @@ async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:
 async def test_start_session_heat_switches_plug_on(hass: HomeAssistant) -> None:
     """start_session with heat switches the plug on and runs the session."""
     await call(hass, "start_session", modality="heat", minutes=7)
-    assert state(hass, PLUG) == STATE_ON
-    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
-    assert state(hass, "sensor.back_recovery_session_ends") == (
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert entity_state(hass, "sensor.back_recovery_session_ends") == (
         "2026-11-25T09:07:00+00:00"
     )
-    assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "0"
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_start_session_ice_leaves_plug_alone(hass: HomeAssistant) -> None:
     """start_session with ice runs a session and leaves the plug off."""
     await call(hass, "start_session", modality="ice")
-    assert state(hass, PLUG) == STATE_OFF
-    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
-    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -96,7 +89,7 @@ async def test_start_session_minutes_out_of_range(
     assert info.value.translation_key == "minutes_out_of_range"
     assert info.value.translation_placeholders == {"max_minutes": "20"}
     assert "1 to 20 minutes" in str(info.value)
-    assert state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert blocked == []
 
 
@@ -128,7 +121,7 @@ async def test_start_session_bad_input_refused_by_schema(
     """An unknown modality, no modality, no entry id or bad minutes fail validation."""
     with pytest.raises(vol.Invalid):
         await hass.services.async_call(DOMAIN, "start_session", data, blocking=True)
-    assert state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -179,7 +172,7 @@ async def test_unloaded_entry_refused(
             await call(hass, service, **data)
         assert info.value.translation_domain == DOMAIN
         assert info.value.translation_key == "entry_not_loaded"
-    assert state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -201,7 +194,7 @@ async def test_set_phase_unknown_phase_refused_by_schema(
         "There is no recovery phase called healed. Choose one of: "
         "rest, rehabilitation, return_to_activity, recovered"
     )
-    assert state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -257,7 +250,7 @@ async def test_heat_without_heating_pad_refused(hass: HomeAssistant) -> None:
     assert info.value.translation_key == "no_heating_pad"
     assert hass.states.get("switch.back_recovery_heating_pad") is None
     await call(hass, "start_session", modality="ice")
-    assert state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -266,10 +259,10 @@ async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> N
     ended = async_capture_events(hass, EVENT_SESSION_ENDED)
     await call(hass, "start_session", modality="heat")
     await call(hass, "stop_session")
-    assert state(hass, PLUG) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["stopped"]
-    assert state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
-    assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "0"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -280,7 +273,7 @@ async def test_stop_session_without_session_does_nothing(hass: HomeAssistant) ->
     await call(hass, "stop_session")
     await hass.async_block_till_done()
     assert ended == []
-    assert state(hass, "sensor.back_recovery_last_session_end") == "unknown"
+    assert entity_state(hass, "sensor.back_recovery_last_session_end") == "unknown"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -296,15 +289,15 @@ async def test_log_session_counts_for_rest_gap_and_sensors(
         ended_at="2026-11-25T00:30:00",
     )
     # 00:30 local (US/Pacific) is 08:30 UTC.
-    assert state(hass, "sensor.back_recovery_last_session_end") == (
+    assert entity_state(hass, "sensor.back_recovery_last_session_end") == (
         "2026-11-25T08:30:00+00:00"
     )
-    assert state(hass, "sensor.back_recovery_next_session_allowed") == (
+    assert entity_state(hass, "sensor.back_recovery_next_session_allowed") == (
         "2026-11-25T10:30:00+00:00"
     )
-    assert state(hass, "sensor.back_recovery_time_since_last_session") == "30"
-    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
-    assert state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "30"
+    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
+    assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, "start_session", modality="heat")
     assert info.value.translation_key == "rest_gap_active"
@@ -317,7 +310,7 @@ async def test_log_session_defaults_to_now(
 ) -> None:
     """Without ended_at, the logged session ends now."""
     await call(hass, "log_session", modality="heat", minutes=5)
-    assert state(hass, "sensor.back_recovery_last_session_end") == (
+    assert entity_state(hass, "sensor.back_recovery_last_session_end") == (
         "2026-11-25T09:00:00+00:00"
     )
 
@@ -342,7 +335,7 @@ async def test_log_session_refusals(
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, "log_session", modality="ice", **data)
     assert info.value.translation_key == key
-    assert state(hass, "sensor.back_recovery_last_session_end") == (
+    assert entity_state(hass, "sensor.back_recovery_last_session_end") == (
         "2026-11-25T08:00:00+00:00"
     )
 
@@ -401,16 +394,16 @@ async def test_sessions_today_resets_at_local_midnight(
 ) -> None:
     """sessions_today counts since local midnight and drops to 0 at the next one."""
     await call(hass, "start_session", modality="ice", minutes=5)
-    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
     # 09:00 UTC is 01:00 in US/Pacific: local midnight is 23 hours away.
     freezer.tick(timedelta(hours=22, minutes=59, seconds=59))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert state(hass, "sensor.back_recovery_sessions_today") == "1"
+    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
     freezer.tick(timedelta(seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert state(hass, "sensor.back_recovery_sessions_today") == "0"
+    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "0"
 
 
 async def test_time_since_last_session_ticks_on_the_minute(
@@ -427,14 +420,14 @@ async def test_time_since_last_session_ticks_on_the_minute(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert engine.view.as_diagnostics()["minute_tick"] is True
-    assert state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "0"
     for minutes in (1, 2, 3):
         freezer.tick(timedelta(seconds=60))
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
-        assert state(hass, "sensor.back_recovery_time_since_last_session") == str(
-            minutes
-        )
+        assert entity_state(
+            hass, "sensor.back_recovery_time_since_last_session"
+        ) == str(minutes)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
+    snapshot_platform,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import (
     DOMAIN,
@@ -18,32 +19,41 @@ from custom_components.back_recovery.const import (
     EVENT_SESSION_ENDED,
     EVENT_SESSION_STARTED,
 )
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import (
     ENTRY_ID,
+    HEATING_PAD,
     PLUG,
     PLUG_ONLINE,
     PLUG_POWER,
+    SESSION_ACTIVE,
+    SESSION_ENDS,
+    advance,
     entity_state,
     set_input_boolean,
+    start_heat,
+    switch,
 )
 
-HEATING_PAD = "switch.back_recovery_heating_pad"
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set up the switch platform only."""
+    return [Platform.SWITCH]
 
 
-async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
-    """Call switch.turn_on / turn_off."""
-    await hass.services.async_call(
-        "switch",
-        "turn_on" if on else "turn_off",
-        {"entity_id": entity_id},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+async def test_all_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """The switch's registry entry and state match the snapshot."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -105,7 +115,7 @@ async def test_turn_on_while_its_heat_runs_changes_nothing(hass: HomeAssistant) 
     keep-alive must not fill the logbook with refusals.
     """
     await switch(hass, HEATING_PAD, on=True)
-    ends = entity_state(hass, "sensor.back_recovery_session_ends")
+    ends = entity_state(hass, SESSION_ENDS)
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
     started = async_capture_events(hass, EVENT_SESSION_STARTED)
     for _ in range(3):
@@ -114,16 +124,16 @@ async def test_turn_on_while_its_heat_runs_changes_nothing(hass: HomeAssistant) 
     assert blocked == []
     assert started == []
     assert entity_state(hass, PLUG) == STATE_ON
-    assert entity_state(hass, "sensor.back_recovery_session_ends") == ends
+    assert entity_state(hass, SESSION_ENDS) == ends
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
     """turn_on while ice runs is a refused start: session_running, and blocked fires."""
     await hass.services.async_call(
-        "back_recovery",
+        DOMAIN,
         "start_session",
-        {"config_entry_id": "01KRECOVERY000000000000001", "modality": "ice"},
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
         blocking=True,
     )
     blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
@@ -146,7 +156,7 @@ async def test_turn_off_during_ice_keeps_ice_running(hass: HomeAssistant) -> Non
     )
     await switch(hass, HEATING_PAD, on=False)
     assert entity_state(hass, PLUG) == STATE_OFF
-    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -165,9 +175,20 @@ async def test_mirrors_the_plug(
     """The switch shows the plug's state, whoever switched it."""
     await set_input_boolean(hass, PLUG_POWER, on=True)
     assert entity_state(hass, HEATING_PAD) == STATE_ON
-    freezer.tick(timedelta(minutes=20))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heating_pad_mirrors_plug_switched_outside(hass: HomeAssistant) -> None:
+    """The heating pad switch follows the plug, whoever switches it."""
+    await start_heat(hass, "outside")
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert entity_state(hass, HEATING_PAD) == STATE_OFF
 
 

@@ -1,0 +1,598 @@
+"""The heating-pad plug: confirmed on and off, retries, unreachable, its repair issues, the alarm.
+
+The safety rules the plug carries (5, 10, 11), one test (or more) named after
+each rule, driven through the simulated plug and its faults from conftest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.back_recovery.const import (
+    DOMAIN,
+    EVENT_HEATING_PAD_NOT_RESPONDING,
+    EVENT_SESSION_BLOCKED,
+    EVENT_SESSION_ENDED,
+    EVENT_SESSION_STARTED,
+)
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
+from homeassistant.core import CoreState, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import (
+    ENTRY_ID,
+    HEATING_PAD,
+    MISSING_ISSUE,
+    NEXT_SESSION_ALLOWED,
+    NOT_RESPONDING_ISSUE,
+    PLUG,
+    PLUG_CONFIG,
+    PLUG_FAILS,
+    PLUG_IGNORES,
+    PLUG_ONLINE,
+    PLUG_POWER,
+    SESSION_ACTIVE,
+    SKIN_REST,
+    STORAGE_KEY,
+    UNREACHABLE_ISSUE,
+    add_entry,
+    advance,
+    assert_no_session,
+    config_entries_disabler,
+    entity_state,
+    other_home_assistant,
+    plug_power,
+    set_input_boolean,
+    start_heat,
+)
+
+
+def plug_calls(hass: HomeAssistant, service: str) -> list[datetime]:
+    """Record when ``switch.<service>`` is called on the plug."""
+    calls: list[datetime] = []
+
+    @callback
+    def on_call(event: Event) -> None:
+        data = event.data
+        if (
+            data["domain"] == "switch"
+            and data["service"] == service
+            and data["service_data"].get("entity_id") == PLUG
+        ):
+            calls.append(dt_util.utcnow())
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    return calls
+
+
+# Rule 5: an unreachable plug is switched off when back (and its coming and going logged)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_5_unreachable_plug_switched_off_when_back(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An unreachable plug at the planned end raises the issue and goes off once back."""
+    await start_heat(hass, "action")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, PLUG) == "unavailable"
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    issue = issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "heating_pad_unreachable"
+    assert plug_power(hass) == STATE_ON
+
+    await advance(hass, freezer, timedelta(minutes=30))
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+    # Nothing waits to switch it off any more: after the rest gap heat works.
+    await advance(hass, freezer, timedelta(hours=2))
+    await start_heat(hass, "outside")
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_5_plug_back_off_deletes_the_issue(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A plug that comes back already off clears the issue."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=21))
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_5_plug_back_before_the_planned_end_keeps_heating(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A short dropout before the planned end changes nothing."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=5))
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=15))
+    assert plug_power(hass) == STATE_OFF
+
+
+async def test_rule_5_restart_keeps_the_unreachable_issue(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A switch-off owed to an unreachable plug keeps its issue across a restart."""
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": STORAGE_KEY,
+        "data": {
+            "sessions": [
+                {
+                    "modality": "ice",
+                    "started": "2026-11-25T08:30:00+00:00",
+                    "planned_end": "2026-11-25T08:50:00+00:00",
+                    "ended": None,
+                    "end_reason": None,
+                }
+            ],
+            "plug_must_be_off": True,
+        },
+    }
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await add_entry(hass)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_plug_unavailable_and_back_logged_once_each(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One info line when the plug becomes unavailable and one when it is back."""
+    with caplog.at_level(logging.INFO, logger="custom_components.back_recovery"):
+        await set_input_boolean(hass, PLUG_ONLINE, on=False)
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    lines = [
+        r.getMessage() for r in caplog.records if r.name.startswith("custom_components")
+    ]
+    assert lines.count(f"The heating pad plug {PLUG} is unavailable") == 1
+    assert lines.count(f"The heating pad plug {PLUG} is available again") == 1
+    levels = {
+        r.levelno
+        for r in caplog.records
+        if "is unavailable" in r.getMessage() or "available again" in r.getMessage()
+    }
+    assert levels == {logging.INFO}
+
+
+# Rule 10: a switch-off is confirmed
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("fault", [PLUG_IGNORES, PLUG_FAILS])
+async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    fault: str,
+) -> None:
+    """A plug that ignores turn_off, or whose turn_off raises, is told again until it obeys.
+
+    Meanwhile the repair issue stands, the event fires once and the pad shows
+    on; all clears once the plug reports off, and the skin rests from then.
+    """
+    alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, fault, on=True)
+    offs = plug_calls(hass, "turn_off")
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert len(offs) == 1
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    if fault == PLUG_FAILS:
+        # The call raised: the issue stands at once.
+        assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
+    else:
+        assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+        await advance(hass, freezer, timedelta(seconds=4))
+        assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+        await advance(hass, freezer, timedelta(seconds=1))
+    issue = issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert [e.data for e in alarms] == [
+        {"config_entry_id": ENTRY_ID, "entity_id": PLUG}
+    ]
+    # Sent again after 5, 15 and 30 seconds, then every 60 seconds.
+    for _ in range(6 * 60):
+        await advance(hass, freezer, timedelta(seconds=1))
+    end = datetime.fromisoformat("2026-11-25T09:20:00+00:00")
+    assert [(call - end).total_seconds() for call in offs] == [
+        0,
+        5,
+        20,
+        50,
+        110,
+        170,
+        230,
+        290,
+        350,
+    ]
+    assert len(alarms) == 1
+    assert plug_power(hass) == STATE_ON
+
+    # The plug obeys again: the next switch-off takes, and everything clears.
+    await set_input_boolean(hass, fault, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    # The skin was heated until the plug went off: the rest counts from then.
+    assert (
+        entity_state(hass, NEXT_SESSION_ALLOWED)
+        == (dt_util.utcnow() + timedelta(hours=2)).isoformat()
+    )
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    calls_when_off = len(offs)
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert len(offs) == calls_when_off
+
+
+async def test_rule_10_switch_off_owed_survives_a_restart(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A switch-off the plug never confirmed is owed after a restart, and retried."""
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await start_heat(crashed, "switch")
+        await set_input_boolean(crashed, PLUG_IGNORES, on=True)
+        await advance(crashed, freezer, timedelta(minutes=20))
+        assert plug_power(crashed) == STATE_ON
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    assert stored["data"]["plug_must_be_off"] is True
+    hass_storage[STORAGE_KEY] = stored
+
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await add_entry(hass)
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=15))
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_switch_off_confirmed_is_not_stored_as_pending(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """Once the plug is seen off, storage no longer says it must be switched off."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+async def test_plug_that_must_be_off_is_switched_off_at_setup(
+    hass: HomeAssistant, hass_storage: dict[str, Any], plug: str
+) -> None:
+    """A stored pending switch-off is carried out when the entry starts."""
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": STORAGE_KEY,
+        "data": {"sessions": [], "plug_must_be_off": True},
+    }
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_unreachable_plug_at_the_end_alarms_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A plug gone at the planned end: unreachable issue, one event, switched off when back."""
+    alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert len(alarms) == 1
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["remove", "disable"])
+async def test_rule_10_unload_with_a_stuck_plug_tries_once_more_and_keeps_the_warning(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+) -> None:
+    """Removing or disabling the entry while the plug is stuck on: one last switch-off.
+
+    The repair issue stays while the plug is still on: it is the only alarm left.
+    """
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    offs = plug_calls(hass, "turn_off")
+    if how == "remove":
+        await hass.config_entries.async_remove(ENTRY_ID)
+    else:
+        await hass.config_entries.async_set_disabled_by(
+            ENTRY_ID, config_entries_disabler()
+        )
+    await hass.async_block_till_done()
+    assert len(offs) == 1
+    assert "has not confirmed that it is off" in caplog.text
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+
+
+# Rule 11: a heat start counts only when the plug confirms on
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["switch", "action"])
+async def test_rule_11_heat_start_refused_when_turn_on_raises(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
+) -> None:
+    """turn_on raises: the start is refused, no session, no rest gap, no events."""
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_FAILS, on=True)
+    with pytest.raises(HomeAssistantError) as info:
+        await start_heat(hass, how)
+    assert info.value.translation_key == "heating_pad_not_responding"
+    assert info.value.translation_domain == DOMAIN
+    await hass.async_block_till_done()
+    assert_no_session(hass)
+    assert started == blocked == []
+
+    # Nothing was recorded: heat works as soon as the plug does.
+    await set_input_boolean(hass, PLUG_FAILS, on=False)
+    await start_heat(hass, how)
+    assert plug_power(hass) == STATE_ON
+    assert len(started) == 1
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_11_heat_start_refused_when_the_plug_does_not_report_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug that answers success and stays off: refused after 5 s; a later on is a start."""
+    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    # The start waits for the plug in a task of the test's own, which
+    # block_till_done does not wait for: the clocks move on meanwhile.
+    task = asyncio.get_running_loop().create_task(start_heat(hass, "action"))
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=4))
+    assert not task.done()
+    await advance(hass, freezer, timedelta(seconds=1))
+    with pytest.raises(HomeAssistantError) as info:
+        await task
+    assert info.value.translation_key == "heating_pad_not_responding"
+    assert_no_session(hass)
+    assert started == []
+
+    # The plug switched on later by itself is a start from outside (rule 1).
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(minutes=3))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert len(started) == 1
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """turn_on raises though the relay went on: the start is refused, the heat is timed."""
+    with patch(
+        "custom_components.back_recovery.plug.HeatingPadPlug._async_call",
+        side_effect=[False],
+    ):
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_POWER, on=False)
+        await advance(hass, freezer, timedelta(hours=3))
+    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+
+    async def on_but_raise(self: Any, service: str) -> bool:
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        return False
+
+    with (
+        patch(
+            "custom_components.back_recovery.plug.HeatingPadPlug._async_call",
+            on_but_raise,
+        ),
+        pytest.raises(HomeAssistantError),
+    ):
+        await start_heat(hass, "action")
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+# The plug's entity: a repair issue when it is missing (heating_pad_missing)
+
+
+async def test_removed_plug_raises_a_repair_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test removing the plug's entity raises a fixable heating_pad_missing issue."""
+    entity_registry.async_remove(PLUG)
+    await hass.async_block_till_done()
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "heating_pad_missing"
+    assert issue.translation_placeholders == {
+        "entity_id": PLUG,
+        "name": "Back recovery",
+    }
+    assert issue.data == {"entry_id": ENTRY_ID}
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+
+
+async def test_missing_plug_raises_the_issue_at_once_when_started(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry set up after the start, with a plug that does not exist, raises the issue."""
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+
+async def test_missing_plug_raises_the_issue_once_started(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a plug still missing when Home Assistant has started raises the issue then, not before."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+
+async def test_plug_set_up_late_raises_no_issue(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a plug whose integration loads after the entry, before the start, raises no issue."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
+    assert await async_setup_component(hass, "template", PLUG_CONFIG)
+    await hass.async_block_till_done()
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+    await start_heat(hass, "action")
+    assert entity_state(hass, PLUG) == STATE_ON
+
+
+async def test_plug_back_clears_the_issue_at_start(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a standing heating_pad_missing issue goes once the plug exists at setup."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        MISSING_ISSUE,
+        is_fixable=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="heating_pad_missing",
+        data={"entry_id": ENTRY_ID},
+    )
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+async def test_unloaded_entry_ignores_the_start(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry unloaded before the start raises no issue when Home Assistant starts."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.const import DOMAIN, EVENT_SKIN_REST_OVER
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -62,7 +62,7 @@ async def test_session_then_skin_rest(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A session turns session_active on; its end turns skin_rest on for the gap."""
-    rest_over = async_capture_events(hass, EVENT_SKIN_REST_OVER)
+    rest_over = async_capture_events(hass, RecoveryEvent.SKIN_REST_OVER)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
     assert entity_state(hass, SKIN_REST) == STATE_OFF
     await hass.services.async_call(

@@ -10,10 +10,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.const import (
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-)
+from custom_components.back_recovery.const import RecoveryEvent
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -71,7 +68,7 @@ async def test_buttons_registered(
 @pytest.mark.usefixtures("init_integration")
 async def test_start_ice_session(hass: HomeAssistant) -> None:
     """The start button runs an ice session of session_minutes."""
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await press(hass, START_ICE_SESSION)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert entity_state(hass, PLUG) == STATE_OFF
@@ -83,7 +80,7 @@ async def test_start_ice_session(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_stop_session(hass: HomeAssistant) -> None:
     """The stop button ends the running session with reason stopped."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await press(hass, START_ICE_SESSION)
     await press(hass, STOP_SESSION)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
@@ -95,7 +92,7 @@ async def test_stop_session(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_stop_without_session_does_nothing(hass: HomeAssistant) -> None:
     """Stop with nothing running does nothing and raises nothing (pressed twice too)."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await press(hass, STOP_SESSION)
     await press(hass, START_ICE_SESSION)
     await press(hass, STOP_SESSION)

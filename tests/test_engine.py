@@ -22,9 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.back_recovery.const import (
     CONF_SESSION_MINUTES,
     DOMAIN,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
+    RecoveryEvent,
 )
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
@@ -73,7 +71,7 @@ def record_order(hass: HomeAssistant) -> list[str]:
         order.append(f"ended:{event.data['reason']}")
 
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
-    hass.bus.async_listen(EVENT_SESSION_ENDED, on_ended)
+    hass.bus.async_listen(RecoveryEvent.SESSION_ENDED, on_ended)
     return order
 
 
@@ -86,8 +84,8 @@ async def test_rule_1_heat_ends_after_session_minutes_however_started(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
 ) -> None:
     """Heat started by the switch, the action or the plug itself ends after 20 minutes."""
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await start_heat(hass, how)
     assert entity_state(hass, PLUG) == STATE_ON
     assert entity_state(hass, HEATING_PAD) == STATE_ON
@@ -141,7 +139,7 @@ async def test_rule_2_start_refused_during_rest_gap(
     """During the rest gap the switch and the action refuse heat; the plug stays off."""
     await start_heat(hass, "action")
     await advance(hass, freezer, timedelta(minutes=20))
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await advance(hass, freezer, timedelta(minutes=30))
 
     with pytest.raises(ServiceValidationError) as info:
@@ -171,8 +169,8 @@ async def test_rule_2_plug_switched_on_during_rest_gap_switched_off_at_once(
     await start_heat(hass, "switch")
     await switch(hass, HEATING_PAD, on=False)
     await hass.async_block_till_done()
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await advance(hass, freezer, timedelta(minutes=90))
 
     await set_input_boolean(hass, PLUG_POWER, on=True)
@@ -233,8 +231,8 @@ async def test_rule_3_planned_end_survives_a_crash(
 
     await advance(hass, freezer, timedelta(minutes=7))
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await add_entry(hass)
 
     assert entity_state(hass, PLUG) == STATE_ON
@@ -263,8 +261,8 @@ async def test_rule_3_planned_end_passed_during_downtime_switches_off_at_once(
 
     await advance(hass, freezer, timedelta(minutes=45))
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await add_entry(hass)
 
     assert plug_power(hass) == STATE_OFF
@@ -321,7 +319,7 @@ async def test_rule_4_home_assistant_stop_switches_plug_off_first(
 @pytest.mark.usefixtures("init_integration")
 async def test_heat_refused_while_plug_unavailable(hass: HomeAssistant) -> None:
     """Heat asked for while the plug is unreachable is refused and blocked; no session."""
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await set_input_boolean(hass, PLUG_ONLINE, on=False)
     with pytest.raises(ServiceValidationError) as info:
         await action(hass, "start_session", modality="heat")
@@ -347,7 +345,7 @@ async def test_rule_6_plug_switched_off_outside_ends_session_external(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The plug switched off by hand ends heat 'external'; the rest gap counts from then."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=8))
     await set_input_boolean(hass, PLUG_POWER, on=False)
@@ -370,7 +368,7 @@ async def test_rule_7_ice_session_same_limit_and_rest_gap(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Ice ends after session_minutes and the rest gap then refuses heat."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await hass.services.async_call(
         "button",
         "press",
@@ -396,7 +394,7 @@ async def test_rule_7_plug_switched_on_during_ice_is_refused(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The plug switched on during ice goes off again and the start is blocked."""
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await action(hass, "start_session", modality="ice", minutes=15)
     await advance(hass, freezer, timedelta(minutes=3))
     await set_input_boolean(hass, PLUG_POWER, on=True)
@@ -423,7 +421,7 @@ async def test_rule_9_unload_during_heat_switches_plug_off_first(
     """Reloading, disabling or removing the entry during heat switches off first."""
     await start_heat(hass, "action")
     order = record_order(hass)
-    events = async_capture_events(hass, EVENT_SESSION_ENDED)
+    events = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     if how == "reload":
         await hass.config_entries.async_reload(ENTRY_ID)
     elif how == "disable":
@@ -452,7 +450,7 @@ async def test_rule_9_options_change_keeps_running_session(
     init_integration: MockConfigEntry,
 ) -> None:
     """New options apply to the next session; the running one keeps its end."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=10))
     hass.config_entries.async_update_entry(
@@ -492,7 +490,7 @@ async def test_rule_2_restart_after_ice_switches_off_a_plug_found_on(
 
     await advance(hass, freezer, timedelta(minutes=30))
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await add_entry(hass)
     assert plug_power(hass) == STATE_OFF
     assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T09:20:00+00:00"
@@ -521,12 +519,12 @@ async def test_rule_12_stale_off_after_a_restart_still_sends_turn_off(
     await advance(hass, freezer, timedelta(minutes=8))
     await set_input_boolean(hass, PLUG_POWER, on=True)
     await set_input_boolean(hass, PLUG_STALE, on=True)
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await add_entry(hass)
     assert plug_power(hass) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["external"]
 
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await set_input_boolean(hass, PLUG_POWER, on=True)
     await set_input_boolean(hass, PLUG_STALE, on=False)
     assert plug_power(hass) == STATE_OFF
@@ -538,7 +536,7 @@ async def test_plug_found_on_without_session_starts_one(
 ) -> None:
     """A plug found on at setup with no session starts heat with a deadline."""
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await add_entry(hass)
     assert len(started) == 1
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
@@ -580,9 +578,9 @@ async def test_events_carry_entry_id_and_plain_strings(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Every session event names the entry and carries plain strings."""
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=20))
     await set_input_boolean(hass, PLUG_POWER, on=True)

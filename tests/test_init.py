@@ -16,7 +16,7 @@ from custom_components.back_recovery.const import (
     CONF_INJURY_DATE,
     CONF_NAME,
     DOMAIN,
-    EVENT_SESSION_ENDED,
+    RecoveryEvent,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
@@ -251,7 +251,7 @@ async def test_unload_during_heat_switches_the_plug_off(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Test unloading during a heat session switches the plug off (reason unloaded)."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await _start_heat(hass)
     assert entity_state(hass, PLUG) == STATE_ON
 

@@ -23,7 +23,7 @@ from custom_components.back_recovery.const import (
     CONF_REST_WEEKS,
     CONF_RETURN_WEEKS,
     DOMAIN,
-    EVENT_PHASE_CHANGED,
+    RecoveryEvent,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
@@ -121,7 +121,7 @@ async def test_walk_through_the_whole_schedule(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, options: dict[str, int]
 ) -> None:
     """Every local midnight moves the sensors on; each phase change fires exactly once."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY, options)
     lengths: dict[str, Any] = {
         key: options.get(conf, DEFAULT_OPTIONS[conf])
@@ -222,7 +222,7 @@ async def test_phase_changes_at_local_midnight_far_from_utc(
     await hass.config.async_set_time_zone(time_zone)
     new_day = dt_util.as_local(utc_of_midnight).date()
     assert dt_util.as_local(utc_of_midnight).hour == 0
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     await _setup(hass, new_day - timedelta(weeks=6))
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == new_day.isoformat()
@@ -258,7 +258,7 @@ async def test_phase_changes_at_midnight_after_a_dst_change(
     boundary = dt_util.as_local(boundary_utc).date()
     # Start at midday the day before the daylight-saving change.
     freezer.move_to(boundary_utc - timedelta(hours=36))
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     await _setup(hass, boundary - timedelta(weeks=1), {CONF_REST_WEEKS: 1})
     assert _midnight(boundary) == boundary_utc
     # The DST day itself begins at its midnight too.
@@ -286,7 +286,7 @@ async def test_phase_starts_on_a_leap_day(
 ) -> None:
     """Rest ends at the midnight that begins 29 February; the day counts."""
     freezer.move_to(datetime(2028, 2, 28, 20, 0, tzinfo=dt_util.UTC))
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     await _setup(hass, date(2028, 1, 18))
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == "2028-02-29"
@@ -345,7 +345,7 @@ async def test_sensors_for_an_injury_date(
     hass: HomeAssistant, injury: date, expected: tuple[str | None, ...]
 ) -> None:
     """The phase, its dates, the day count and the therapy fit the injury date."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     await _setup(hass, injury)
     assert (
         entity_state(hass, PHASE),
@@ -373,7 +373,7 @@ async def test_lengths_at_the_limits(
     boundaries: list[date],
 ) -> None:
     """Phase lengths of 1 and 52 weeks change the phase on the right midnights, once each."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     await _setup(
         hass,
         TODAY,
@@ -410,7 +410,7 @@ async def test_options_change_recomputes_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Shorter rest moves the phase on at once, fires once and survives a reload."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(weeks=3))
     assert entity_state(hass, PHASE) == "rest"
 
@@ -432,7 +432,7 @@ async def test_options_change_without_phase_change_fires_nothing(
     hass: HomeAssistant,
 ) -> None:
     """Longer return to activity moves the next dates but not today's phase: no event."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(weeks=13))
     assert entity_state(hass, PHASE) == "return_to_activity"
     assert _attr(hass, "next_phase_starts") == "2027-02-10"
@@ -462,7 +462,7 @@ async def test_set_phase_recomputes_and_persists(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """set_phase starts the phase today, fires once, and survives a reload."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=10))
     await hass.services.async_call(
         DOMAIN,
@@ -491,7 +491,7 @@ async def test_set_phase_to_the_current_phase_fires_nothing(
     hass: HomeAssistant,
 ) -> None:
     """Setting the phase it already is restarts it today without an event."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=10))
     await hass.services.async_call(
         DOMAIN,
@@ -509,7 +509,7 @@ async def test_set_phase_recovered_and_back_to_rest(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Recovered, then back to rest the next day: two events and a fresh schedule."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=20))
     data = {"config_entry_id": entry.entry_id}
     await hass.services.async_call(
@@ -534,7 +534,7 @@ async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
     hass: HomeAssistant,
 ) -> None:
     """An unknown phase is refused with a translated error; the schedule stays intact."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=10))
     engine = _engine(entry)
     before = engine.view.schedule
@@ -578,7 +578,7 @@ async def test_change_while_stopped_fires_once_on_start(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A boundary passed while the entry was not loaded fires once when it loads again."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await _setup(hass, TODAY - timedelta(days=41))
     assert entity_state(hass, PHASE) == "rest"
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -658,7 +658,7 @@ async def test_two_entries_stay_independent(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Two recoveries keep their own schedules, set_phase and events."""
-    events = async_capture_events(hass, EVENT_PHASE_CHANGED)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     first = await _setup(hass, TODAY - timedelta(days=41))
     second = await _setup(
         hass,

@@ -20,13 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.back_recovery.const import (
-    DOMAIN,
-    EVENT_HEATING_PAD_NOT_RESPONDING,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-)
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
 from homeassistant.core import CoreState, Event, HomeAssistant, callback
@@ -225,7 +219,7 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     Meanwhile the repair issue stands, the event fires once and the pad shows
     on; all clears once the plug reports off, and the skin rests from then.
     """
-    alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
+    alarms = async_capture_events(hass, RecoveryEvent.HEATING_PAD_NOT_RESPONDING)
     await start_heat(hass, "switch")
     await set_input_boolean(hass, fault, on=True)
     offs = plug_calls(hass, "turn_off")
@@ -339,7 +333,7 @@ async def test_plug_that_must_be_off_is_switched_off_at_setup(
         "data": {"sessions": [], "plug_must_be_off": True},
     }
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await add_entry(hass)
     assert plug_power(hass) == STATE_OFF
     assert started == []
@@ -353,7 +347,7 @@ async def test_rule_10_unreachable_plug_at_the_end_alarms_once(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A plug gone at the planned end: unreachable issue, one event, switched off when back."""
-    alarms = async_capture_events(hass, EVENT_HEATING_PAD_NOT_RESPONDING)
+    alarms = async_capture_events(hass, RecoveryEvent.HEATING_PAD_NOT_RESPONDING)
     await start_heat(hass, "switch")
     await set_input_boolean(hass, PLUG_ONLINE, on=False)
     await advance(hass, freezer, timedelta(minutes=20))
@@ -407,8 +401,8 @@ async def test_rule_11_heat_start_refused_when_turn_on_raises(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
 ) -> None:
     """turn_on raises: the start is refused, no session, no rest gap, no events."""
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await set_input_boolean(hass, PLUG_FAILS, on=True)
     with pytest.raises(HomeAssistantError) as info:
         await start_heat(hass, how)
@@ -430,7 +424,7 @@ async def test_rule_11_heat_start_refused_when_the_plug_does_not_report_on(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A plug that answers success and stays off: refused after 5 s; a later on is a start."""
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await set_input_boolean(hass, PLUG_IGNORES, on=True)
     # The start waits for the plug in a task of the test's own, which
     # block_till_done does not wait for: the clocks move on meanwhile.
@@ -466,7 +460,7 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
         await set_input_boolean(hass, PLUG_POWER, on=True)
         await set_input_boolean(hass, PLUG_POWER, on=False)
         await advance(hass, freezer, timedelta(hours=3))
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
 
     async def on_but_raise(self: Any, service: str) -> bool:
         await set_input_boolean(hass, PLUG_POWER, on=True)

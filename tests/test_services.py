@@ -20,8 +20,7 @@ from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
     CONF_SESSION_MINUTES,
     DOMAIN,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
+    RecoveryEvent,
 )
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.services import (
@@ -83,7 +82,7 @@ async def test_start_session_minutes_out_of_range(
     hass: HomeAssistant, minutes: int
 ) -> None:
     """Minutes outside 1..session_minutes are refused, nothing starts, nothing is blocked."""
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, "start_session", modality="heat", minutes=minutes)
     assert info.value.translation_key == "minutes_out_of_range"
@@ -225,7 +224,7 @@ async def test_schemas_coerce_the_fields(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_start_session_while_running_refused(hass: HomeAssistant) -> None:
     """A start while a session runs is refused with its end, and blocked."""
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     await call(hass, "start_session", modality="heat", minutes=15)
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, "start_session", modality="ice")
@@ -256,7 +255,7 @@ async def test_heat_without_heating_pad_refused(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> None:
     """stop_session ends heat with reason stopped and switches the plug off."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await call(hass, "start_session", modality="heat")
     await call(hass, "stop_session")
     assert entity_state(hass, PLUG) == STATE_OFF
@@ -268,7 +267,7 @@ async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> N
 @pytest.mark.usefixtures("init_integration")
 async def test_stop_session_without_session_does_nothing(hass: HomeAssistant) -> None:
     """stop_session with nothing running does nothing and raises nothing."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await call(hass, "stop_session")
     await call(hass, "stop_session")
     await hass.async_block_till_done()

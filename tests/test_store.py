@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.back_recovery.const import DOMAIN, EVENT_SESSION_STARTED
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -161,7 +161,7 @@ async def test_unreadable_storage_switches_a_plug_found_on_off(
         "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
     )
     await hass.async_block_till_done()
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await setup_entry(hass, mock_config_entry)
     assert entity_state(hass, PLUG_POWER) == STATE_OFF
     assert started == []
@@ -330,7 +330,7 @@ async def test_rule_3_corrupt_storage_is_an_unknown_history(
     path = Path(hass.config.path(".storage", STORAGE_KEY))
     path.parent.mkdir(exist_ok=True)
     path.write_text(content)
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await set_input_boolean(hass, PLUG_POWER, on=True)
     # Read through Home Assistant's real loading code, not the harness's dict.
     with patch.object(Store, "_async_load", Store._async_load_data):

@@ -13,12 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.const import (
-    DOMAIN,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
-)
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -97,7 +92,7 @@ async def test_heating_pad_session_ends_unset_during_ice(hass: HomeAssistant) ->
 @pytest.mark.usefixtures("init_integration")
 async def test_turn_on_and_off(hass: HomeAssistant) -> None:
     """Turning the switch on and off starts and stops heat on the plug."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await switch(hass, HEATING_PAD, on=True)
     assert entity_state(hass, PLUG) == STATE_ON
     assert entity_state(hass, HEATING_PAD) == STATE_ON
@@ -116,8 +111,8 @@ async def test_turn_on_while_its_heat_runs_changes_nothing(hass: HomeAssistant) 
     """
     await switch(hass, HEATING_PAD, on=True)
     ends = entity_state(hass, SESSION_ENDS)
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
-    started = async_capture_events(hass, EVENT_SESSION_STARTED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     for _ in range(3):
         await switch(hass, HEATING_PAD, on=True)
     await hass.async_block_till_done()
@@ -136,7 +131,7 @@ async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
         {"config_entry_id": ENTRY_ID, "modality": "ice"},
         blocking=True,
     )
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     with pytest.raises(ServiceValidationError) as info:
         await switch(hass, HEATING_PAD, on=True)
     assert info.value.translation_key == "session_running"

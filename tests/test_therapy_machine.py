@@ -44,8 +44,7 @@ from custom_components.back_recovery.const import (
     CONF_REST_GAP_MINUTES,
     CONF_SESSION_MINUTES,
     DOMAIN,
-    EVENT_SESSION_ENDED,
-    EVENT_SESSION_STARTED,
+    RecoveryEvent,
 )
 from custom_components.back_recovery.engine import RecoveryEngine
 from custom_components.back_recovery.session import Modality, TherapySession
@@ -181,10 +180,10 @@ class Day:
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_state)
         )
         self.unsubs.append(
-            self.hass.bus.async_listen(EVENT_SESSION_STARTED, self._on_started)
+            self.hass.bus.async_listen(RecoveryEvent.SESSION_STARTED, self._on_started)
         )
         self.unsubs.append(
-            self.hass.bus.async_listen(EVENT_SESSION_ENDED, self._on_ended)
+            self.hass.bus.async_listen(RecoveryEvent.SESSION_ENDED, self._on_ended)
         )
         self.entry.add_to_hass(self.hass)
         assert await self.hass.config_entries.async_setup(self.entry.entry_id)

@@ -15,10 +15,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.back_recovery.const import (
-    EVENT_SESSION_ENDED,
-    EVENT_SKIN_REST_OVER,
-)
+from custom_components.back_recovery.const import RecoveryEvent
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -73,7 +70,7 @@ async def test_rule_12_session_that_starts_in_the_future_ends_at_once(
     step: timedelta,
 ) -> None:
     """The wall clock goes back past the start of heat: heat ends at once."""
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=5))
     await step_wall_clock(-step)
@@ -90,7 +87,7 @@ async def test_rule_12_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
     step_wall_clock: Callable[[timedelta], Awaitable[None]],
 ) -> None:
     """After heat, the wall clock jumps an hour ahead: the rest gap still lasts 2 real hours."""
-    rest_over = async_capture_events(hass, EVENT_SKIN_REST_OVER)
+    rest_over = async_capture_events(hass, RecoveryEvent.SKIN_REST_OVER)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=20))
     await advance(hass, freezer, timedelta(minutes=10))

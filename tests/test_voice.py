@@ -22,8 +22,7 @@ from custom_components.back_recovery.const import (
     CONF_INJURY_DATE,
     CONF_NAME,
     DOMAIN,
-    EVENT_SESSION_BLOCKED,
-    EVENT_SESSION_ENDED,
+    RecoveryEvent,
 )
 from custom_components.back_recovery.intent import (
     INTENT_LAST_HEAT_SESSION,
@@ -31,7 +30,7 @@ from custom_components.back_recovery.intent import (
     HeatingPadOnOffIntentHandler,
     async_explain_heating_pad_refusals,
 )
-from custom_components.back_recovery.voice import async_add_short_alias
+from custom_components.back_recovery.aliases import async_add_short_alias
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -118,7 +117,7 @@ async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
     await _press(hass, "switch", "turn_on", HEATING_PAD)
     await _press(hass, "switch", "turn_off", HEATING_PAD)
     assert entity_state(hass, SKIN_REST) == STATE_ON
-    blocked = async_capture_events(hass, EVENT_SESSION_BLOCKED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
 
     response = await ask(hass, "turn on the heating pad")
 
@@ -147,7 +146,7 @@ async def test_turn_off_the_heating_pad_ends_heat(
 ) -> None:
     """Saying "turn off the heating pad" ends heat and switches the plug off."""
     await _press(hass, "switch", "turn_on", HEATING_PAD)
-    ended = async_capture_events(hass, EVENT_SESSION_ENDED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     response = await ask(hass, "turn off the heating pad")
     assert response["response_type"] == "action_done"
     assert entity_state(hass, PLUG) == STATE_OFF

@@ -19,7 +19,7 @@ from .plug_registry import async_remove_pad_switch, async_unhide_plug
 from .repairs import async_delete_plug_issues, async_follow_plug
 from .services import async_setup_services
 from .store import async_remove_history
-from .voice import async_suggest_voice_aliases
+from .aliases import async_suggest_voice_aliases
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

@@ -82,14 +82,6 @@ class RecoveryEvent(StrEnum):
         return self.value.removeprefix(f"{DOMAIN}_")
 
 
-# The earlier names of the events, kept until every module reads RecoveryEvent.
-EVENT_SESSION_STARTED: Final = RecoveryEvent.SESSION_STARTED
-EVENT_SESSION_ENDED: Final = RecoveryEvent.SESSION_ENDED
-EVENT_SESSION_BLOCKED: Final = RecoveryEvent.SESSION_BLOCKED
-EVENT_SKIN_REST_OVER: Final = RecoveryEvent.SKIN_REST_OVER
-EVENT_PHASE_CHANGED: Final = RecoveryEvent.PHASE_CHANGED
-EVENT_HEATING_PAD_NOT_RESPONDING: Final = RecoveryEvent.HEATING_PAD_NOT_RESPONDING
-
 # Repair issues: the translation key; the issue id appends the entry id.
 ISSUE_HEATING_PAD_UNREACHABLE: Final = "heating_pad_unreachable"
 ISSUE_HEATING_PAD_MISSING: Final = "heating_pad_missing"

@@ -285,6 +285,22 @@ def test_reconcile_unreachable_plug_that_must_be_off() -> None:
     assert TherapyLog().reconcile(T0, plug_on=None) == ()
 
 
+def test_reconcile_without_a_plug_owes_nothing() -> None:
+    """With no plug configured any more, a stored switch-off obligation is dropped."""
+    log = TherapyLog(plug_must_be_off=True)
+    assert log.reconcile(T0, plug_on=None, has_plug=False) == ()
+    assert not log.plug_must_be_off
+
+
+def test_rule_3_unknown_history_switches_off_a_plug_found_on() -> None:
+    """A history that cannot be read may hide a rest gap: a plug found on goes off."""
+    log = TherapyLog()
+    (outcome,) = log.reconcile(T0, plug_on=True, history_unknown=True)
+    assert outcome.switch_off
+    assert log.plug_must_be_off
+    assert TherapyLog().reconcile(T0, plug_on=False, history_unknown=True) == ()
+
+
 def test_reconcile_judges_the_plug_after_closing_an_overdue_ice_session() -> None:
     """Ice closed at a restart, the plug found on: it is switched off (rules 2, 7)."""
     log = TherapyLog()

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .const import (
-    CONF_HEATING_PAD,
-    DOMAIN,
-    ISSUE_STORAGE_NOT_WRITABLE,
-    PLATFORMS,
-    issue_id,
-)
+from .aliases import async_suggest_voice_aliases
+from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_STORAGE_NOT_WRITABLE, PLATFORMS
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
+from .issues import async_clear_issue
 from .plug_registry import async_remove_pad_switch, async_unhide_plug
 from .repairs import async_delete_plug_issues, async_follow_plug
 from .services import async_setup_services
 from .store import async_remove_history
-from .aliases import async_suggest_voice_aliases
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -85,7 +80,5 @@ async def async_remove_entry(
     if plug:
         async_unhide_plug(hass, plug)
     async_delete_plug_issues(hass, entry.entry_id, plug)
-    ir.async_delete_issue(
-        hass, DOMAIN, issue_id(ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
-    )
+    async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     await async_remove_history(hass, entry.entry_id)

@@ -26,7 +26,6 @@ from .options import RecoveryOptions
 from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .plug_registry import configured_plug
-from .reminders import Reminders
 from .schedule import Phase
 from .session import EndReason, Modality, TherapyRefusedError
 from .store import HistoryStorage
@@ -63,12 +62,7 @@ class RecoveryEngine:
             if plug is not None
             else None
         )
-        self._events = RecoveryEvents(
-            hass,
-            entry.entry_id,
-            Reminders(hass, entry, lambda: self.options),
-            lambda: self.options,
-        )
+        self._events = RecoveryEvents(hass, entry, lambda: self.options)
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
         self._timers = RecoveryTimers(
             hass,
@@ -82,11 +76,7 @@ class RecoveryEngine:
             on_midnight=self._update_phase,
         )
         self.view = RecoveryView(
-            entry.title,
-            self._log,
-            lambda: self._phases.schedule,
-            self._timers,
-            self._plug,
+            entry.title, self._log, self._phases, self._timers, self._plug
         )
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
@@ -108,13 +98,12 @@ class RecoveryEngine:
             self.hass.async_add_shutdown_job(HassJob(self._async_shutdown))
         )
         # Close overdue sessions, then judge the plug as it is.
-        plug_on = self.view.plug_on
-        if self._plug is None:
-            self._log.forget_plug()
-        elif self._storage.history_unknown and plug_on:
-            # Without the history the rest gap is unknown: no heat now.
-            self._log.history_unknown()
-        for outcome in self._log.reconcile(self.view.now, plug_on):
+        for outcome in self._log.reconcile(
+            self.view.now,
+            self.view.plug_on,
+            has_plug=self._plug is not None,
+            history_unknown=self._storage.history_unknown,
+        ):
             await self._async_apply(outcome)
         self._update_phase()
         self._timers.refresh()

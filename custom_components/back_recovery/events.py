@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from .const import (
@@ -36,14 +37,13 @@ class RecoveryEvents:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry_id: str,
-        reminders: Reminders,
+        entry: ConfigEntry,
         options: Callable[[], RecoveryOptions],
     ) -> None:
-        """Fire for ``entry_id``; ``options`` returns the options in force now."""
+        """Fire for ``entry``; ``options`` returns the options in force now."""
         self._hass = hass
-        self._entry_id = entry_id
-        self.reminders = reminders
+        self._entry_id = entry.entry_id
+        self.reminders = Reminders(hass, entry, options)
         self._options = options
 
     def _fire(self, event_type: str, data: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ is allowed again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import logging
 from typing import Final, Self, override
 
@@ -42,8 +43,24 @@ INTENT_COMPONENT: Final = "intent"
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
     """Register the intents and explain refused heating pads in HassTurnOn."""
-    intent.async_register(hass, LastHeatSessionIntentHandler())
-    intent.async_register(hass, NextHeatSessionIntentHandler())
+    intent.async_register(
+        hass,
+        RecoveryQuestionHandler(
+            INTENT_LAST_HEAT_SESSION,
+            "Tells how long ago the last heat session (heating pad) of the back "
+            "recovery ended, or until when the running one lasts.",
+            last_heat_answer,
+        ),
+    )
+    intent.async_register(
+        hass,
+        RecoveryQuestionHandler(
+            INTENT_NEXT_HEAT_SESSION,
+            "Tells when the heating pad of the back recovery may be used again: "
+            "the skin rests at least 2 hours between sessions.",
+            next_heat_answer,
+        ),
+    )
     # The intent integration loads this platform before it registers its own
     # intents: replace HassTurnOn once it has finished setting up.
     async_when_setup(hass, INTENT_COMPONENT, async_explain_heating_pad_refusals)
@@ -99,13 +116,19 @@ def next_heat_answer(texts: Texts, view: RecoveryView) -> str:
     return texts["voice_next_heat_now"]
 
 
-class _RecoveryIntentHandler(intent.IntentHandler):
-    """Answers a question about every loaded recovery, in the asker's language."""
+class RecoveryQuestionHandler(intent.IntentHandler):
+    """Answers one question about every loaded recovery, in the asker's language."""
 
-    @staticmethod
-    def answer(texts: Texts, view: RecoveryView) -> str:
-        """Return the answer for one recovery."""
-        raise NotImplementedError
+    def __init__(
+        self,
+        intent_type: str,
+        description: str,
+        answer: Callable[[Texts, RecoveryView], str],
+    ) -> None:
+        """Answer ``intent_type`` for each recovery with ``answer``."""
+        self.intent_type = intent_type
+        self.description = description
+        self._answer = answer
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
@@ -120,49 +143,17 @@ class _RecoveryIntentHandler(intent.IntentHandler):
             )
             return response
         if len(views) == 1:
-            speech = self.answer(texts, views[0][1])
+            speech = self._answer(texts, views[0][1])
         else:
             speech = " ".join(
                 texts["voice_named_answer"].format(
-                    name=title, answer=self.answer(texts, view)
+                    name=title, answer=self._answer(texts, view)
                 )
                 for title, view in views
             )
         response.response_type = intent.IntentResponseType.QUERY_ANSWER
         response.async_set_speech(speech)
         return response
-
-
-class LastHeatSessionIntentHandler(_RecoveryIntentHandler):
-    """How long since the last heat session."""
-
-    intent_type = INTENT_LAST_HEAT_SESSION
-    description = (
-        "Tells how long ago the last heat session (heating pad) of the back "
-        "recovery ended, or until when the running one lasts."
-    )
-
-    @staticmethod
-    @override
-    def answer(texts: Texts, view: RecoveryView) -> str:
-        """Return how long since the last heat session."""
-        return last_heat_answer(texts, view)
-
-
-class NextHeatSessionIntentHandler(_RecoveryIntentHandler):
-    """When the heating pad may be used again."""
-
-    intent_type = INTENT_NEXT_HEAT_SESSION
-    description = (
-        "Tells when the heating pad of the back recovery may be used again: "
-        "the skin rests at least 2 hours between sessions."
-    )
-
-    @staticmethod
-    @override
-    def answer(texts: Texts, view: RecoveryView) -> str:
-        """Return when heat is allowed again."""
-        return next_heat_answer(texts, view)
 
 
 # HassTurnOn: say why the heating pad stays off.

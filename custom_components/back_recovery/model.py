@@ -200,14 +200,6 @@ class TherapyLog(SessionHistory):
         if self.heat_off_at is None or now > self.heat_off_at:
             self.heat_off_at = now
 
-    def history_unknown(self) -> None:
-        """Owe a switch-off: the stored history cannot be read, so the rest gap may run."""
-        self.plug_must_be_off = True
-
-    def forget_plug(self) -> None:
-        """No plug is configured: nothing can be owed to it."""
-        self.plug_must_be_off = False
-
     def plug_state(self, now: datetime, is_on: bool) -> Outcome:
         """Decide what the plug seen on or off means (a change, first seen, back online).
 
@@ -258,13 +250,27 @@ class TherapyLog(SessionHistory):
             at = min(now, running.planned_end)
         return self._end(at, EndReason.COMPLETED)
 
-    def reconcile(self, now: datetime, plug_on: bool | None) -> tuple[Outcome, ...]:
+    def reconcile(
+        self,
+        now: datetime,
+        plug_on: bool | None,
+        *,
+        has_plug: bool = True,
+        history_unknown: bool = False,
+    ) -> tuple[Outcome, ...]:
         """Decide what a (re)start finds: an overdue session, then the plug as it is.
 
         Whatever was closed, the plug is judged afterwards (rules 2, 3, 5, 7):
         on with no session allowed, it is switched off. ``plug_on`` is ``None``
-        when the plug is unreachable or none is configured.
+        when the plug is unreachable or none is configured. Without a plug
+        nothing can be owed to it; with a history that cannot be read
+        (``history_unknown``) the rest gap may run, so a plug found on owes a
+        switch-off.
         """
+        if not has_plug:
+            self.plug_must_be_off = False
+        elif history_unknown and plug_on:
+            self.plug_must_be_off = True
         closed = self.deadline(now, plug_on)
         if closed.switch_off:
             return (closed,)

@@ -40,15 +40,10 @@ from homeassistant.core import (
     State,
     callback,
 )
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
-from .const import (
-    DOMAIN,
-    ISSUE_HEATING_PAD_NOT_RESPONDING,
-    ISSUE_HEATING_PAD_UNREACHABLE,
-    issue_id,
-)
+from .const import ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE
+from .issues import async_clear_issue, async_raise_issue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -264,20 +259,12 @@ class HeatingPadPlug:
             if reachable
             else (ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING)
         )
-        ir.async_delete_issue(
-            self._hass, DOMAIN, issue_id(cleared, self._entry.entry_id)
-        )
-        ir.async_create_issue(
+        async_clear_issue(self._hass, cleared, self._entry.entry_id)
+        async_raise_issue(
             self._hass,
-            DOMAIN,
-            issue_id(standing, self._entry.entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=standing,
-            translation_placeholders={
-                "entity_id": self.entity_id,
-                "name": self._entry.title,
-            },
+            standing,
+            self._entry.entry_id,
+            {"entity_id": self.entity_id, "name": self._entry.title},
         )
         self._stuck = True
         if not self._alarmed:
@@ -298,9 +285,7 @@ class HeatingPadPlug:
             self._retry_unsub = None
         self._alarmed = False
         for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
-            ir.async_delete_issue(
-                self._hass, DOMAIN, issue_id(key, self._entry.entry_id)
-            )
+            async_clear_issue(self._hass, key, self._entry.entry_id)
 
     def take_stuck(self) -> bool:
         """Return whether the plug had not switched off when told, and forget it."""

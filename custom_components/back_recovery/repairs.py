@@ -10,18 +10,16 @@ from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
 from homeassistant.helpers.start import async_at_started
 
 from .const import (
     CONF_HEATING_PAD,
-    DOMAIN,
     ISSUE_HEATING_PAD_MISSING,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
-    issue_id,
 )
+from .issues import async_clear_issue, async_raise_issue
 from .plug_registry import (
     PlugRefusedError,
     async_hide_plug,
@@ -34,18 +32,12 @@ from .plug_registry import (
 @callback
 def _async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Raise the repair: the plug is gone; pick another or none."""
-    ir.async_create_issue(
+    async_raise_issue(
         hass,
-        DOMAIN,
-        issue_id(ISSUE_HEATING_PAD_MISSING, entry.entry_id),
-        is_fixable=True,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key=ISSUE_HEATING_PAD_MISSING,
-        translation_placeholders={
-            "entity_id": entry.data.get(CONF_HEATING_PAD, ""),
-            "name": entry.title,
-        },
-        data={"entry_id": entry.entry_id},
+        ISSUE_HEATING_PAD_MISSING,
+        entry.entry_id,
+        {"entity_id": entry.data.get(CONF_HEATING_PAD, ""), "name": entry.title},
+        fixable=True,
     )
 
 
@@ -73,9 +65,7 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
         if resolve_entity(hass, plug) is None:
             _async_heating_pad_missing(hass, entry)
         else:
-            ir.async_delete_issue(
-                hass, DOMAIN, issue_id(ISSUE_HEATING_PAD_MISSING, entry.entry_id)
-            )
+            async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
 
     entry.async_on_unload(
         async_handle_source_entity_changes(
@@ -103,7 +93,7 @@ def async_delete_plug_issues(
     if not plug or hass.states.is_state(plug, STATE_OFF):
         keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
     for key in keys:
-        ir.async_delete_issue(hass, DOMAIN, issue_id(key, entry_id))
+        async_clear_issue(hass, key, entry_id)
 
 
 class HeatingPadMissingFlow(RepairsFlow):
@@ -142,11 +132,7 @@ class HeatingPadMissingFlow(RepairsFlow):
                     data.get(CONF_HEATING_PAD),
                     entry.data.get(CONF_HEATING_PAD),
                 )
-                ir.async_delete_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id(ISSUE_HEATING_PAD_MISSING, entry.entry_id),
-                )
+                async_clear_issue(self.hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
                 # A loaded entry's update listener reloads it with the new plug.
                 self.hass.config_entries.async_update_entry(entry, data=data)
                 return self.async_create_entry(data={})

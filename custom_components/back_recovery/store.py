@@ -16,18 +16,16 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    DOMAIN,
     ISSUE_STORAGE_NOT_WRITABLE,
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
-    issue_id,
     storage_key,
 )
+from .issues import async_clear_issue, async_raise_issue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -170,22 +168,14 @@ class HistoryStorage:
         While writing fails, the repair issue ``storage_not_writable`` stands.
         """
         await self._store.async_save(data)
-        issue = issue_id(ISSUE_STORAGE_NOT_WRITABLE, self._entry_id)
         if (error := self._store.write_error) is None:
-            ir.async_delete_issue(self._hass, DOMAIN, issue)
+            async_clear_issue(self._hass, ISSUE_STORAGE_NOT_WRITABLE, self._entry_id)
             return True
-        ir.async_create_issue(
+        async_raise_issue(
             self._hass,
-            DOMAIN,
-            issue,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_STORAGE_NOT_WRITABLE,
-            translation_placeholders={
-                "name": self._title,
-                "path": self._store.path,
-                "error": str(error),
-            },
+            ISSUE_STORAGE_NOT_WRITABLE,
+            self._entry_id,
+            {"name": self._title, "path": self._store.path, "error": str(error)},
         )
         return False
 

@@ -16,6 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from .deadlines import RecoveryTimers
 from .model import TherapyLog
+from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .schedule import Phase, PhaseSchedule
 from .session import Modality, TherapySession, TherapySettings
@@ -35,14 +36,14 @@ class RecoveryView:
         self,
         title: str,
         log: TherapyLog,
-        schedule: Callable[[], PhaseSchedule],
+        phases: RecoveryPhases,
         timers: RecoveryTimers,
         plug: HeatingPadPlug | None,
     ) -> None:
-        """Read ``log``, the current ``schedule``, the clocks of ``timers`` and the ``plug``."""
+        """Read ``log``, the schedule of ``phases``, the clocks of ``timers`` and the ``plug``."""
         self._title = title
         self._log = log
-        self._schedule = schedule
+        self._phases = phases
         self._timers = timers
         self._plug = plug
         self._listeners: list[Listener] = []
@@ -102,36 +103,36 @@ class RecoveryView:
     @property
     def schedule(self) -> PhaseSchedule:
         """The phase schedule in force (immutable)."""
-        return self._schedule()
+        return self._phases.schedule
 
     @property
     def phase(self) -> Phase:
         """The phase of the recovery today."""
-        return self._schedule().phase_on(self.today)
+        return self._phases.schedule.phase_on(self.today)
 
     @property
     def phase_started(self) -> date:
         """The local date today's phase started."""
-        return self._schedule().phase_started(self.today)
+        return self._phases.schedule.phase_started(self.today)
 
     @property
     def next_phase_change(self) -> tuple[Phase, date] | None:
         """The next phase and the local date it starts; ``None`` once recovered."""
-        return self._schedule().next_change(self.today)
+        return self._phases.schedule.next_change(self.today)
 
     def phase_spans(self) -> list[tuple[Phase, date, date | None]]:
         """Return every phase with its first local date and the first date after it."""
-        return self._schedule().spans()
+        return self._phases.schedule.spans()
 
     @property
     def days_since_injury(self) -> int:
         """Whole days since the injury date."""
-        return self._schedule().days_since_injury(self.today)
+        return self._phases.schedule.days_since_injury(self.today)
 
     @property
     def recommended_therapy(self) -> Modality:
         """Ice in the first days, heat from then on (the guidance)."""
-        return self._schedule().recommended_therapy(self.today)
+        return self._phases.schedule.recommended_therapy(self.today)
 
     # Sessions.
 

@@ -1,0 +1,46 @@
+"""The repair issues of one entry: raised and cleared by their key.
+
+Every issue is an error (a heating pad that may be on, a history that is not
+saved, a plug that is gone); its id is the key with the entry id appended, so
+several people's recoveries keep their issues apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN, issue_id
+
+
+@callback
+def async_raise_issue(
+    hass: HomeAssistant,
+    key: str,
+    entry_id: str,
+    placeholders: dict[str, str],
+    fixable: bool = False,
+) -> None:
+    """Raise the issue ``key`` of entry ``entry_id``, translated with ``placeholders``.
+
+    A ``fixable`` issue carries the entry id for its repair flow.
+    """
+    data: dict[str, Any] | None = {"entry_id": entry_id} if fixable else None
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(key, entry_id),
+        is_fixable=fixable,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=key,
+        translation_placeholders=placeholders,
+        data=data,
+    )
+
+
+@callback
+def async_clear_issue(hass: HomeAssistant, key: str, entry_id: str) -> None:
+    """Delete the issue ``key`` of entry ``entry_id``, if it stands."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(key, entry_id))

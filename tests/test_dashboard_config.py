@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import condition, config_validation as cv
 from homeassistant.util.yaml import load_yaml_dict
 
 from .conftest import PLUG_CONFIG
@@ -100,13 +101,61 @@ def test_dashboard_shows_what_a_person_needs(dashboard: dict[str, Any]) -> None:
     by_type = {card["type"]: card for card in cards(dashboard["views"])}
     assert by_type["history-graph"]["hours_to_show"] == 7 * 24
     assert by_type["calendar"]["entities"] == ["calendar.back_recovery_recovery"]
-    assert "guidance" in by_type["markdown"]["content"]
+    markdown = [
+        card for card in cards(dashboard["views"]) if card["type"] == "markdown"
+    ]
+    assert any("guidance" in card["content"] for card in markdown)
+
+
+async def visible(hass: HomeAssistant, section: dict[str, Any]) -> bool:
+    """Return whether a section's visibility conditions hold.
+
+    The frontend has Home Assistant evaluate them (``subscribe_condition``),
+    so the core's own condition code answers here.
+    """
+    for config in section.get("visibility", []):
+        validated = await condition.async_validate_condition_config(
+            hass, cv.CONDITION_SCHEMA(config)
+        )
+        checker = await condition.async_from_config(hass, validated)
+        if not checker(hass):
+            return False
+    return True
+
+
+async def test_dashboard_without_the_integration_says_what_to_do(
+    hass: HomeAssistant, plug: str, dashboard: dict[str, Any]
+) -> None:
+    """Before Back Recovery is added: one section that says how, no "Entity not found".
+
+    The frontend shows a missing entity as "Entity not found", and its own
+    state condition cannot test for one that does not exist (the condition
+    fails), so the sections ask ``has_value`` of the phase sensor.
+    """
+    notice, *others = dashboard["views"][0]["sections"]
+    assert not list(entity_ids(notice["cards"]))
+    text = " ".join(card.get("content", "") for card in notice["cards"])
+    assert "Add integration" in text
+    assert "(/config/integrations/dashboard/add?domain=back_recovery)" in text
+    assert others
+    assert await visible(hass, notice)
+    for section in others:
+        assert not await visible(hass, section), section["cards"][0]
+
+
+async def test_dashboard_with_the_integration_shows_the_recovery(
+    hass: HomeAssistant, init_integration: Any, dashboard: dict[str, Any]
+) -> None:
+    """Once the recovery exists, every section but the notice shows."""
+    notice, *others = dashboard["views"][0]["sections"]
+    assert not await visible(hass, notice)
+    for section in others:
+        assert await visible(hass, section), section["cards"][0]
 
 
 def test_develop_config_has_the_test_plug() -> None:
     """scripts/develop's simulated plug is the one the tests use."""
     config = load(DEVELOP_CONFIG)
-    assert "default_config" in config
     assert config["logger"]["logs"]["custom_components.back_recovery"] == "debug"
     switch = config["template"][0]["switch"][0]
     expected = PLUG_CONFIG["template"][0]["switch"][0]
@@ -114,3 +163,10 @@ def test_develop_config_has_the_test_plug() -> None:
         assert switch[key] == expected[key], key
     assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
+
+
+def test_develop_config_lists_what_a_newcomer_needs() -> None:
+    """No default_config (its go2rtc fails here); voice, history and logbook listed."""
+    config = load(DEVELOP_CONFIG)
+    assert "default_config" not in config
+    assert {"assist_pipeline", "history", "logbook", "lovelace"} <= set(config)

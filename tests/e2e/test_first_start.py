@@ -95,6 +95,9 @@ def test_first_start(
     assert frontend_ws(page, {"type": "persistent_notification/get"}) == []
     log = home_assistant.log_path.read_text(encoding="utf-8", errors="replace")
     assert not SETUP_FAILED.findall(log), f"see {home_assistant.log_path}"
+    page.get_by_text("Notifications", exact=True).click()
+    page.get_by_text(re.compile("no notifications", re.IGNORECASE)).wait_for()
+    page.wait_for_timeout(500)  # the drawer slides in
     shot(page, "01-first-login")
 
     # Before Back Recovery is added its dashboard says how, and the link opens
@@ -142,8 +145,19 @@ def test_first_start(
     shot(page, "04-dashboard-phone")
     page.set_viewport_size(DESKTOP)
 
-    # The device triggers: Add trigger -> By type -> Device (under Generic).
-    page.goto(home_assistant.url + "/config/automation/edit/new")
+    # The blueprints first (scripts/develop links them), then the device
+    # triggers: Create automation -> Create new automation -> Add trigger ->
+    # By type -> Device (under Generic).
+    page.goto(home_assistant.url + "/config/blueprint/dashboard")
+    for blueprint in (
+        "Announce a new recovery phase",
+        "Remind me when heat therapy is allowed again",
+    ):
+        page.get_by_text(blueprint, exact=True).wait_for()
+    shot(page, "05-blueprints")
+    page.goto(home_assistant.url + "/config/automation/dashboard")
+    page.get_by_role("button", name="Create automation").click()
+    page.get_by_text("Create new automation", exact=True).click()
     page.get_by_role("button", name="Add trigger").first.click()
     page.get_by_text("By type", exact=True).click()
     page.get_by_text("Device", exact=True).first.click()
@@ -159,7 +173,7 @@ def test_first_start(
     trigger_picker.click()
     page.get_by_text("Session refused", exact=True).wait_for()
     page.wait_for_timeout(500)  # the list unfolds
-    shot(page, "05-device-trigger")
+    shot(page, "06-device-trigger")
 
     home_assistant.request("POST", "/api/services/switch/turn_off", {"entity_id": PLUG})
     log = home_assistant.log_path.read_text(encoding="utf-8", errors="replace")

@@ -177,7 +177,7 @@ class RecoveryView:
     @property
     def next_session_allowed(self) -> datetime | None:
         """The end of the rest gap after the last session (the safer clock's reading)."""
-        self._timers.now()
+        self._timers.sync_rest_floor()
         return self._log.next_allowed()
 
     @property

@@ -78,14 +78,15 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
     await hass.async_block_till_done()
-    engine = mock_config_entry.runtime_data.engine
+    # The recovery's timers (deadlines.py) hold the deadline callbacks.
+    timers = mock_config_entry.runtime_data.engine._timers  # noqa: SLF001
     fired: list[float] = []
     inside_callback = False
     calls: list[tuple[bool, float]] = []
     # The planned end has a timer on each clock, and a clock watch runs during
     # a session: whichever fires first at the planned end switches off.
     originals = {
-        name: getattr(engine, name)
+        name: getattr(timers, name)
         for name in ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
     }
 
@@ -111,9 +112,9 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
 
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
     with (
-        patch.object(engine, "_on_deadline", timed("_on_deadline")),
-        patch.object(engine, "_on_monotonic_deadline", timed("_on_monotonic_deadline")),
-        patch.object(engine, "_on_clock_watch", timed("_on_clock_watch")),
+        patch.object(timers, "_on_deadline", timed("_on_deadline")),
+        patch.object(timers, "_on_monotonic_deadline", timed("_on_monotonic_deadline")),
+        patch.object(timers, "_on_clock_watch", timed("_on_clock_watch")),
     ):
         await hass.services.async_call(
             DOMAIN,

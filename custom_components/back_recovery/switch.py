@@ -33,6 +33,13 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
     # The last refusal only tells a dashboard to show the state again: the
     # session_blocked event is what the recorder keeps of it.
     _unrecorded_attributes = frozenset({"session_ends", "last_refusal"})
+    # Turning it on is a request the safety rules may refuse, so the frontend
+    # must not show the switch on before the plug is: with an assumed state
+    # it shows separate on and off buttons that follow the state, where its
+    # toggle (tile card, more-info) would stay on after a refusal until the
+    # page is reloaded (frontend 20260930: the toggle keeps its own position
+    # when the state it is given does not change).
+    _attr_assumed_state = True
 
     @property
     def available(self) -> bool:

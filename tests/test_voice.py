@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 from pathlib import Path
 import shutil
 from typing import Any
@@ -17,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.back_recovery.aliases import async_add_short_alias
 from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
@@ -30,7 +32,6 @@ from custom_components.back_recovery.intent import (
     HeatingPadOnOffIntentHandler,
     async_explain_heating_pad_refusals,
 )
-from custom_components.back_recovery.aliases import async_add_short_alias
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -111,15 +112,22 @@ async def test_turn_on_the_heating_pad_starts_heat(
 
 
 async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
-    hass: HomeAssistant, assist: None
+    hass: HomeAssistant, assist: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """During the skin rest the pad stays off and the answer says when heat is allowed."""
+    """During the skin rest the pad stays off and the answer says when heat is allowed.
+
+    A refusal is expected: nothing is logged as an error, no traceback.
+    """
     await _press(hass, "switch", "turn_on", HEATING_PAD)
     await _press(hass, "switch", "turn_off", HEATING_PAD)
     assert entity_state(hass, SKIN_REST) == STATE_ON
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    caplog.clear()
 
     response = await ask(hass, "turn on the heating pad")
+
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert not any(r.exc_info for r in caplog.records)
 
     assert response["response_type"] == "error"
     assert response["data"]["code"] == "failed_to_handle"

@@ -27,7 +27,7 @@ from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .plug_registry import configured_plug
 from .schedule import Phase
-from .session import EndReason, Modality, TherapyRefusedError
+from .session import EndReason, Modality, Refusal, TherapyRefusedError
 from .store import HistoryStorage
 from .texts import async_load_texts, refusal_error
 from .view import RecoveryView
@@ -180,10 +180,17 @@ class RecoveryEngine:
                 modality, self.view.now, minutes, reachable
             )
         except TherapyRefusedError as err:
+            if modality is Modality.HEAT:
+                self.view.note_refusal(err.reason, err.allowed_at)
             await self._async_apply(self._log.blocked_outcome(err))
             raise refusal_error(err, self.plug_entity_id) from err
         if outcome.switch_on:
-            await self._async_heat_on(outcome)
+            try:
+                await self._async_heat_on(outcome)
+            except HomeAssistantError as err:
+                self.view.note_refusal(err.translation_key or "", None)
+                self.view.async_notify()
+                raise
         await self._async_apply(outcome, plan_saved=outcome.switch_on)
 
     async def _async_heat_on(self, outcome: Outcome) -> None:
@@ -264,7 +271,17 @@ class RecoveryEngine:
             self.view.async_notify()
             return
         # The rules decide at once; the switching follows in this loop turn.
-        self._apply_soon(self._log.plug_state(now, new))
+        outcome = self._log.plug_state(now, new)
+        if outcome.blocked is not None:
+            # Switched on from outside during the rest gap or an ice session:
+            # undone (rules 2, 7), and shown as the refusal it is.
+            self.view.note_refusal(
+                Refusal.SESSION_RUNNING
+                if self._log.running is not None
+                else Refusal.REST_GAP_ACTIVE,
+                outcome.blocked.allowed_at,
+            )
+        self._apply_soon(outcome)
 
     # Carrying out what the rules decided.
 

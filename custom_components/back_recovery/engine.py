@@ -27,7 +27,7 @@ from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .plug_registry import configured_plug
 from .schedule import Phase
-from .session import EndReason, Modality, Refusal, TherapyRefusedError
+from .session import EndReason, Modality, TherapyRefusedError
 from .store import HistoryStorage
 from .texts import async_load_texts, refusal_error
 from .view import RecoveryView
@@ -180,8 +180,6 @@ class RecoveryEngine:
                 modality, self.view.now, minutes, reachable
             )
         except TherapyRefusedError as err:
-            if modality is Modality.HEAT:
-                self.view.note_refusal(err.reason, err.allowed_at)
             await self._async_apply(self._log.blocked_outcome(err))
             raise refusal_error(err, self.plug_entity_id) from err
         if outcome.switch_on:
@@ -271,17 +269,7 @@ class RecoveryEngine:
             self.view.async_notify()
             return
         # The rules decide at once; the switching follows in this loop turn.
-        outcome = self._log.plug_state(now, new)
-        if outcome.blocked is not None:
-            # Switched on from outside during the rest gap or an ice session:
-            # undone (rules 2, 7), and shown as the refusal it is.
-            self.view.note_refusal(
-                Refusal.SESSION_RUNNING
-                if self._log.running is not None
-                else Refusal.REST_GAP_ACTIVE,
-                outcome.blocked.allowed_at,
-            )
-        self._apply_soon(outcome)
+        self._apply_soon(self._log.plug_state(now, new))
 
     # Carrying out what the rules decided.
 
@@ -313,6 +301,9 @@ class RecoveryEngine:
             self._events.session_started(started)
         if (blocked := outcome.blocked) is not None:
             self._events.session_blocked(blocked)
+            if blocked.modality is Modality.HEAT:
+                # Refused or undone (rules 2, 7): the heating pad shows why.
+                self.view.note_refusal(blocked.reason, blocked.allowed_at)
         if outcome is not NOTHING:
             _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded and (

@@ -27,6 +27,9 @@ INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
 EN: dict[str, Any] = json.loads(
     (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
 )
+DE: dict[str, Any] = json.loads(
+    (INTEGRATION / "translations" / "de.json").read_text(encoding="utf-8")
+)
 ICONS: dict[str, Any] = json.loads(
     (INTEGRATION / "icons.json").read_text(encoding="utf-8")
 )
@@ -100,6 +103,34 @@ async def test_guidance_for_each_phase(
     assert state is not None
     assert state.state == phase.value
     assert state.attributes["guidance"] == EN["common"][f"guidance_{phase.value}"]
+
+
+async def test_guidance_follows_a_change_of_language(
+    hass: HomeAssistant, init_platforms: MockConfigEntry
+) -> None:
+    """A new language in Home Assistant's settings reaches the guidance without a restart."""
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+
+    state = hass.states.get(PHASE)
+    assert state is not None
+    assert state.attributes["guidance"] == DE["common"]["guidance_rest"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "said"),
+    [
+        (EN, ("less than 20 minutes", "at least 2 hours of skin rest")),
+        (DE, ("weniger als 20 Minuten", "mindestens 2 Stunden Hautruhe")),
+    ],
+    ids=["en", "de"],
+)
+def test_guidance_of_the_rest_phase_names_the_skin_rest(
+    texts: dict[str, Any], said: tuple[str, ...]
+) -> None:
+    """The rest phase's guidance says what the README's table says: 20 minutes, 2 hours of skin rest."""
+    rest = texts["common"]["guidance_rest"]
+    assert all(words in rest for words in said)
 
 
 def test_guidance_follows_the_recovery_guide() -> None:

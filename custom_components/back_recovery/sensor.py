@@ -47,6 +47,24 @@ def _phase_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
     }
 
 
+def _allowed_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+    """Say when the next session is allowed where the state cannot (contract: the state is unknown before the first session).
+
+    ``allowed``: ``now``, ``after_session`` (the running session, then its
+    skin rest) or ``skin_rest``; ``allowed_at``: that moment (ISO), ``None``
+    when it is now.
+    """
+    if view.running is not None:
+        after = view.next_allowed_after_running
+        return {
+            "allowed": "after_session",
+            "allowed_at": after.isoformat() if after else None,
+        }
+    if view.skin_resting and (allowed := view.next_session_allowed) is not None:
+        return {"allowed": "skin_rest", "allowed_at": allowed.isoformat()}
+    return {"allowed": "now", "allowed_at": None}
+
+
 SENSORS: tuple[RecoverySensorDescription, ...] = (
     RecoverySensorDescription(
         key="phase",
@@ -86,6 +104,7 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         key="next_session_allowed",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda view: view.next_session_allowed,
+        attributes_fn=_allowed_attributes,
     ),
     RecoverySensorDescription(
         key="session_ends",

@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.back_recovery.const import DOMAIN
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
@@ -112,6 +113,41 @@ async def test_state_shows_todays_phase(hass: HomeAssistant) -> None:
     assert state.attributes["all_day"] is True
     assert state.attributes["start_time"] == "2026-11-20 00:00:00"
     assert state.attributes["end_time"] == "2027-01-01 00:00:00"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_calendar_is_named_calendar_and_keeps_its_entity_id(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """The calendar reads "Back recovery Calendar", not "Back recovery Recovery"; its entity id stays."""
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Back recovery Calendar"
+    entry = entity_registry.async_get(CALENDAR)
+    assert entry is not None
+    assert entry.unique_id.endswith("_recovery")
+    assert entry.translation_key == "recovery"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_events_follow_a_change_of_language(hass: HomeAssistant) -> None:
+    """A new language in Home Assistant's settings names the events without a restart."""
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.attributes["message"] == "Ruhe"
+    assert state.attributes["description"].startswith("Ruhe und Schonung")
+    events = await _events(
+        hass, _midnight(date(2026, 1, 1)), _midnight(date(2028, 1, 1))
+    )
+    assert [event["summary"] for event in events] == [
+        "Ruhe",
+        "Rehabilitation",
+        "Rückkehr zur Aktivität",
+        "Erholt",
+    ]
 
 
 async def test_set_phase_shows_on_the_calendar(

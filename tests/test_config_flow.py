@@ -822,6 +822,128 @@ async def test_options_flow_refuses_out_of_range(
     assert mock_config_entry.options[CONF_ICE_DAYS] == 3
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "error"),
+    [
+        (CONF_SESSION_MINUTES, 30, "session_minutes_too_large"),
+        (CONF_SESSION_MINUTES, 0.0, "session_minutes_too_small"),
+        (CONF_REST_GAP_MINUTES, 60.0, "rest_gap_minutes_too_small"),
+        (CONF_REST_GAP_MINUTES, 2000, "rest_gap_minutes_too_large"),
+        (CONF_ICE_DAYS, 8.0, "ice_days_too_large"),
+        (CONF_REST_WEEKS, 0, "rest_weeks_too_small"),
+        (CONF_REHABILITATION_WEEKS, 53, "rehabilitation_weeks_too_large"),
+        (CONF_RETURN_WEEKS, 0, "return_weeks_too_small"),
+        (CONF_REMIND_BEFORE_END_MINUTES, -1, "remind_before_end_minutes_too_small"),
+        (CONF_REMIND_BEFORE_END_MINUTES, 11, "remind_before_end_minutes_too_large"),
+    ],
+)
+async def test_options_flow_out_of_range_error_is_a_translation_key(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    *,
+    key: str,
+    value: float,
+    error: str,
+) -> None:
+    """Test an out-of-range number is refused on its field with the error key the frontend translates."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {key: value}
+        )
+
+    assert err.value.schema_errors == {key: error}
+    assert f"component.{DOMAIN}.options.error.{error}" in await async_get_translations(
+        hass, "en", "options", [DOMAIN]
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "error", "said"),
+    [
+        ("en", CONF_SESSION_MINUTES, "too_large", "At most 20 minutes"),
+        ("de", CONF_SESSION_MINUTES, "too_large", "Höchstens 20 Minuten"),
+        ("en", CONF_REST_GAP_MINUTES, "too_small", "At least 120 minutes"),
+        ("de", CONF_REST_GAP_MINUTES, "too_small", "Mindestens 120 Minuten"),
+        ("en", CONF_REST_WEEKS, "too_large", "At most 52 weeks"),
+        ("de", CONF_ICE_DAYS, "too_large", "Höchstens 7 Tage"),
+    ],
+)
+async def test_options_flow_range_errors_name_the_limit(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    *,
+    language: str,
+    key: str,
+    error: str,
+    said: str,
+) -> None:
+    """Test the form's placeholders fill the range errors with the limit, a whole number, in each language."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    texts = await async_get_translations(hass, language, "options", [DOMAIN])
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+
+    message = texts[f"component.{DOMAIN}.options.error.{key}_{error}"].format(
+        **placeholders
+    )
+
+    assert message.startswith(said)
+    assert ".0" not in message
+
+
+async def test_options_flow_hands_over_whole_numbers_as_ints(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test the number fields turn a whole float into an int and leave a fraction for the step."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    schema = result["data_schema"]
+    assert schema is not None
+    fields = {str(key): value for key, value in schema.schema.items()}
+
+    assert type(fields[CONF_SESSION_MINUTES](15.0)) is int
+    assert fields[CONF_SESSION_MINUTES]("15") == 15
+    assert fields[CONF_SESSION_MINUTES](12.5) == 12.5
+
+
+async def test_options_form_shows_quiet_hours_without_seconds(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test the quiet hours are asked to the minute; they are still stored as HH:MM:SS."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    fields = cast(
+        "list[dict[str, Any]]",
+        probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        ),
+    )
+    times = {
+        field["name"]: field["selector"]
+        for field in fields
+        if field["name"] in (CONF_QUIET_START, CONF_QUIET_END)
+    }
+    assert times == {
+        CONF_QUIET_START: {"time": {"no_second": True}},
+        CONF_QUIET_END: {"time": {"no_second": True}},
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_QUIET_START: "22:30", CONF_QUIET_END: "06:45:00"}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_QUIET_START] == "22:30:00"
+    assert mock_config_entry.options[CONF_QUIET_END] == "06:45:00"
+
+
 async def test_options_flow_refuses_a_fraction(
     hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
 ) -> None:
@@ -1040,6 +1162,11 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
         ),
         f"{prefix}.options.error.entity_not_found",
         f"{prefix}.options.error.not_whole_number",
+        *(
+            f"{prefix}.options.error.{key}_{miss}"
+            for key in NUMBER_OPTIONS
+            for miss in ("too_small", "too_large")
+        ),
         f"{prefix}.issues.heating_pad_missing.title",
         f"{prefix}.issues.heating_pad_missing.fix_flow.step.pick_plug.data.heating_pad",
         *(

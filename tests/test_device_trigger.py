@@ -201,10 +201,13 @@ async def test_phase_changed_capabilities_offer_to_phase(
                         "mode": "dropdown",
                         "multiple": False,
                         "options": [
-                            "rest",
-                            "rehabilitation",
-                            "return_to_activity",
-                            "recovered",
+                            {"value": "rest", "label": "Rest"},
+                            {"value": "rehabilitation", "label": "Rehabilitation"},
+                            {
+                                "value": "return_to_activity",
+                                "label": "Return to activity",
+                            },
+                            {"value": "recovered", "label": "Recovered"},
                         ],
                         "sort": False,
                         "translation_key": "phase",
@@ -214,6 +217,33 @@ async def test_phase_changed_capabilities_offer_to_phase(
         ]
     }
     assert all(capabilities[kind] == {"extra_fields": []} for kind in TRIGGER_TYPES[1:])
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_phase_choices_follow_home_assistants_language(
+    hass: HomeAssistant,
+) -> None:
+    """The to_phase choices are named in Home Assistant's language, never by their raw value."""
+    hass.config.language = "de"
+
+    capabilities = await device_trigger.async_get_trigger_capabilities(
+        hass,
+        {
+            "platform": "device",
+            "domain": DOMAIN,
+            "device_id": _device_id(hass),
+            "type": "phase_changed",
+        },
+    )
+
+    selector = capabilities["extra_fields"].schema["to_phase"]
+    assert selector.config["options"] == [
+        {"value": "rest", "label": "Ruhe"},
+        {"value": "rehabilitation", "label": "Rehabilitation"},
+        {"value": "return_to_activity", "label": "Rückkehr zur Aktivität"},
+        {"value": "recovered", "label": "Erholt"},
+    ]
+    assert selector("return_to_activity") == "return_to_activity"
 
 
 def test_triggers_are_translated() -> None:

@@ -1,0 +1,226 @@
+"""Tests for the named one-shot timers and the two clocks (timers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+
+from custom_components.back_recovery.timers import Clocks, Timers
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.event import async_call_at, async_track_point_in_utc_time
+from homeassistant.util import dt as dt_util
+
+from .conftest import advance
+
+TIMERS = "custom_components.back_recovery.timers"
+STEPPED = "The wall clock stepped"
+
+
+class Calls:
+    """Record the calls of timer actions, by name."""
+
+    def __init__(self) -> None:
+        """Record nothing yet."""
+        self.calls: list[tuple[str, datetime | None]] = []
+
+    def wall(self, name: str) -> Callable[[datetime], None]:
+        """Return an action for ``Timers.at`` that records ``name`` and its moment."""
+        return lambda when: self.calls.append((name, when))
+
+    def monotonic(self, name: str) -> Callable[[], None]:
+        """Return an action for ``Timers.at_monotonic`` that records ``name``."""
+        return lambda: self.calls.append((name, None))
+
+
+@pytest.fixture
+def calls() -> Calls:
+    """Return a recorder of timer actions."""
+    return Calls()
+
+
+def _in(minutes: int) -> datetime:
+    """Return the wall-clock moment ``minutes`` from now (UTC)."""
+    return dt_util.utcnow() + timedelta(minutes=minutes)
+
+
+async def test_a_wall_clock_timer_fires_once_at_its_moment_and_is_forgotten(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """``at`` calls its action with its moment when the wall clock reaches it, then forgets it."""
+    timers = Timers(hass)
+    when = _in(5)
+    timers.at("end", when, calls.wall("end"))
+    assert timers.names == ["end"]
+    await advance(hass, freezer, timedelta(minutes=4, seconds=59))
+    assert calls.calls == []
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert calls.calls == [("end", when)]
+    assert timers.names == []
+    # Forgotten: the same moment again is a new timer, not "already set".
+    timers.at("end", when, calls.wall("end"))
+    assert timers.names == ["end"]
+    timers.cancel_all()
+
+
+async def test_a_monotonic_timer_fires_once_and_is_forgotten(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """``at_monotonic`` calls its action when the monotonic clock reaches it, then forgets it."""
+    timers = Timers(hass)
+    when = hass.loop.time() + 60
+    timers.at_monotonic("rest", when, calls.monotonic("rest"))
+    assert timers.names == ["rest"]
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert calls.calls == []
+    await advance(hass, freezer, timedelta(seconds=31))
+    assert calls.calls == [("rest", None)]
+    assert timers.names == []
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert calls.calls == [("rest", None)]
+
+
+async def test_setting_the_same_moment_twice_changes_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """The moment a timer is already set for schedules nothing new; it fires once."""
+    timers = Timers(hass)
+    when = _in(5)
+    monotonic_when = hass.loop.time() + 300
+    with (
+        patch(
+            f"{TIMERS}.async_track_point_in_utc_time",
+            wraps=async_track_point_in_utc_time,
+        ) as track,
+        patch(f"{TIMERS}.async_call_at", wraps=async_call_at) as call_at,
+    ):
+        for _ in range(2):
+            timers.at("end", when, calls.wall("end"))
+            timers.at_monotonic("rest", monotonic_when, calls.monotonic("rest"))
+    assert track.call_count == 1
+    assert call_at.call_count == 1
+    await advance(hass, freezer, timedelta(minutes=5, seconds=1))
+    assert sorted(calls.calls, key=lambda call: call[0]) == [
+        ("end", when),
+        ("rest", None),
+    ]
+
+
+async def test_setting_another_moment_replaces_the_timer(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """A new moment for a name cancels the old one: only the new moment fires."""
+    timers = Timers(hass)
+    later = _in(10)
+    timers.at("end", _in(5), calls.wall("end"))
+    timers.at("end", later, calls.wall("end"))
+    assert timers.names == ["end"]
+    await advance(hass, freezer, timedelta(minutes=6))
+    assert calls.calls == []
+    await advance(hass, freezer, timedelta(minutes=4))
+    assert calls.calls == [("end", later)]
+
+
+@pytest.mark.parametrize("clock", ["wall", "monotonic"])
+async def test_setting_none_cancels(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls, clock: str
+) -> None:
+    """``None`` cancels the timer of that name, on either clock; it never fires."""
+    timers = Timers(hass)
+    if clock == "wall":
+        timers.at("end", _in(5), calls.wall("end"))
+        timers.at("end", None, calls.wall("end"))
+    else:
+        timers.at_monotonic("end", hass.loop.time() + 300, calls.monotonic("end"))
+        timers.at_monotonic("end", None, calls.monotonic("end"))
+    assert timers.names == []
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert calls.calls == []
+
+
+async def test_names_are_the_timers_set_sorted(
+    hass: HomeAssistant, calls: Calls
+) -> None:
+    """``names`` lists the timers that are set, sorted; a cancelled one is gone."""
+    timers = Timers(hass)
+    assert timers.names == []
+    timers.at("midnight", _in(60), calls.wall("midnight"))
+    timers.at_monotonic("heads_up", hass.loop.time() + 60, calls.monotonic("x"))
+    timers.at("end", _in(20), calls.wall("end"))
+    assert timers.names == ["end", "heads_up", "midnight"]
+    timers.cancel("heads_up")
+    timers.cancel("never_set")
+    assert timers.names == ["end", "midnight"]
+    timers.cancel_all()
+
+
+async def test_cancel_all_cancels_every_timer(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """``cancel_all`` cancels every timer on both clocks; none fires afterwards."""
+    timers = Timers(hass)
+    timers.at("end", _in(5), calls.wall("end"))
+    timers.at("midnight", _in(60), calls.wall("midnight"))
+    timers.at_monotonic("rest", hass.loop.time() + 120, calls.monotonic("rest"))
+    timers.cancel_all()
+    assert timers.names == []
+    await advance(hass, freezer, timedelta(hours=2))
+    assert calls.calls == []
+    # A cancelled moment is no longer "already set": it can be set again.
+    when = _in(5)
+    timers.at("end", when, calls.wall("end"))
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert calls.calls == [("end", when)]
+
+
+async def test_wall_clock_step_logs_one_warning(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A wall clock that steps more than a minute from the monotonic clock is logged once."""
+    clocks = Clocks(hass)
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert clocks.wall() == dt_util.utcnow()
+    await step_wall_clock(timedelta(seconds=59))
+    clocks.wall()
+    assert STEPPED not in caplog.text
+    await step_wall_clock(-timedelta(minutes=5))
+    assert clocks.wall() == dt_util.utcnow()
+    assert caplog.text.count(STEPPED) == 1
+    # The new reading is the anchor: reading again, or later, warns no more.
+    clocks.wall()
+    await advance(hass, freezer, timedelta(minutes=3))
+    clocks.wall()
+    assert caplog.text.count(STEPPED) == 1
+
+
+async def test_wall_clock_step_read_with_utcnow_patched(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A wall clock an hour ahead of the monotonic clock's count is logged with its offset."""
+    clocks = Clocks(hass)
+    ahead = dt_util.utcnow() + timedelta(hours=1)
+    with patch(f"{TIMERS}.dt_util.utcnow", return_value=ahead):
+        assert clocks.wall() == ahead
+        clocks.wall()
+    assert caplog.text.count(STEPPED) == 1
+    assert "(+3600 s)" in caplog.text
+
+
+async def test_monotonic_and_wall_readings_round_trip(hass: HomeAssistant) -> None:
+    """A moment said on the monotonic clock and back is the same moment."""
+    clocks = Clocks(hass)
+    assert clocks.monotonic() == hass.loop.time()
+    moment = _in(20)
+    monotonic = clocks.monotonic_of(moment)
+    assert monotonic == pytest.approx(hass.loop.time() + 20 * 60, abs=0.01)
+    assert abs(clocks.wall_of(monotonic) - moment) < timedelta(milliseconds=10)
+    reading = hass.loop.time() - 90
+    assert clocks.monotonic_of(clocks.wall_of(reading)) == pytest.approx(
+        reading, abs=0.01
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 import json
 import statistics
@@ -22,14 +23,20 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.deadlines import RecoveryTimers
 from custom_components.back_recovery.entity import BackRecoveryEntity
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    STORAGE_KEY,
+    TIME_SINCE_LAST_SESSION,
+    action,
+    advance,
+)
 
-KEY = f"{DOMAIN}.{ENTRY_ID}"
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
@@ -57,7 +64,7 @@ def history(count: int) -> dict[str, Any]:
     return {
         "version": 1,
         "minor_version": 1,
-        "key": KEY,
+        "key": STORAGE_KEY,
         "data": {
             "sessions": sessions,
             "plug_must_be_off": False,
@@ -78,25 +85,22 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
     await hass.async_block_till_done()
-    engine = mock_config_entry.runtime_data.engine
     fired: list[float] = []
     inside_callback = False
     calls: list[tuple[bool, float]] = []
     # The planned end has a timer on each clock, and a clock watch runs during
     # a session: whichever fires first at the planned end switches off.
-    originals = {
-        name: getattr(engine, name)
-        for name in ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
-    }
+    names = ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
+    originals = {name: getattr(RecoveryTimers, name) for name in names}
 
     def timed(name: str) -> Callable[..., None]:
         @callback
-        def on_timer(*args: Any) -> None:
+        def on_timer(timers: RecoveryTimers, *args: Any) -> None:
             nonlocal inside_callback
             fired.append(real_perf_counter())
             inside_callback = True
             try:
-                originals[name](*args)
+                originals[name](timers, *args)
             finally:
                 inside_callback = False
 
@@ -110,20 +114,11 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
             calls.append((inside_callback, real_perf_counter()))
 
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
-    with (
-        patch.object(engine, "_on_deadline", timed("_on_deadline")),
-        patch.object(engine, "_on_monotonic_deadline", timed("_on_monotonic_deadline")),
-        patch.object(engine, "_on_clock_watch", timed("_on_clock_watch")),
-    ):
-        await hass.services.async_call(
-            DOMAIN,
-            "start_session",
-            {"config_entry_id": ENTRY_ID, "modality": "heat"},
-            blocking=True,
-        )
-        freezer.tick(timedelta(minutes=20))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+    with ExitStack() as stack:
+        for name in names:
+            stack.enter_context(patch.object(RecoveryTimers, name, timed(name)))
+        await action(hass, "start_session", modality="heat")
+        await advance(hass, freezer, timedelta(minutes=20))
 
     assert len(calls) == 1
     inside, called_at = calls[0]
@@ -145,7 +140,7 @@ async def test_setup_with_1000_sessions_is_fast(
     wall: list[float] = []
     cpu: list[float] = []
     for _ in range(11):
-        hass_storage[KEY] = history(1000)
+        hass_storage[STORAGE_KEY] = history(1000)
         begin, begin_cpu = real_perf_counter(), time.process_time()
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
@@ -178,7 +173,7 @@ async def test_state_writes_per_idle_day(
 ) -> None:
     """An idle day writes far fewer than 1500 states; attributes stay small."""
     if sessions:
-        hass_storage[KEY] = history(sessions)
+        hass_storage[STORAGE_KEY] = history(sessions)
     writes: Counter[str] = Counter()
     original = BackRecoveryEntity.async_write_ha_state
 
@@ -196,9 +191,7 @@ async def test_state_writes_per_idle_day(
         await hass.async_block_till_done()
         writes.clear()
         for _ in range(24 * 60):
-            freezer.tick(timedelta(minutes=1))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
+            await advance(hass, freezer, timedelta(minutes=1))
 
     total = sum(writes.values())
     record_property(f"state_writes_idle_day_{sessions}_sessions", total)
@@ -215,4 +208,4 @@ async def test_state_writes_per_idle_day(
     assert largest < 1024
     if sessions == 0:
         # Nothing ticks without a last session: only local midnight writes.
-        assert writes["sensor.back_recovery_time_since_last_session"] <= 1
+        assert writes[TIME_SINCE_LAST_SESSION] <= 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 from datetime import datetime, timedelta
 from typing import Any
-from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -542,32 +541,6 @@ async def test_plug_found_on_without_session_starts_one(
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
-
-
-# Rule 13: an error in one entity stops nothing else
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_rule_13_an_entity_that_fails_stops_nothing_else(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The calendar failing to present itself leaves the other entities and the plug working."""
-    with patch(
-        "custom_components.back_recovery.calendar.RecoveryCalendar.event",
-        new_callable=PropertyMock,
-        side_effect=RuntimeError("calendar bug"),
-    ):
-        await start_heat(hass, "switch")
-        assert plug_power(hass) == STATE_ON
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
-        assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
-        await advance(hass, freezer, timedelta(minutes=20))
-        assert plug_power(hass) == STATE_OFF
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
-        assert entity_state(hass, SKIN_REST) == STATE_ON
-    assert "calendar bug" in caplog.text
 
 
 # Events

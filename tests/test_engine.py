@@ -8,7 +8,7 @@ switch, the buttons and the actions, the clock through freezer.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -27,7 +27,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.util import dt as dt_util
 
 from .conftest import (
     ENTRY_ID,
@@ -541,26 +540,3 @@ async def test_plug_found_on_without_session_starts_one(
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
-
-
-# Events
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_events_carry_entry_id_and_plain_strings(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Every session event names the entry and carries plain strings."""
-    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
-    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
-    await start_heat(hass, "switch")
-    await advance(hass, freezer, timedelta(minutes=20))
-    await set_input_boolean(hass, PLUG_POWER, on=True)
-    for event in (*started, *ended, *blocked):
-        assert event.data["config_entry_id"] == ENTRY_ID
-        assert all(type(value) is str for value in event.data.values()), event.data
-    assert len(started) == len(ended) == len(blocked) == 1
-    assert dt_util.parse_datetime(started[0].data["ends_at"]) == datetime.fromisoformat(
-        "2026-11-25T09:20:00+00:00"
-    )

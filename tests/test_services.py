@@ -427,23 +427,3 @@ async def test_time_since_last_session_ticks_on_the_minute(
         assert entity_state(
             hass, "sensor.back_recovery_time_since_last_session"
         ) == str(minutes)
-
-
-@pytest.mark.parametrize(
-    "entry_data",
-    [{"name": "Back recovery", "injury_date": "2026-11-20", "heating_pad": "light.x"}],
-)
-async def test_plug_that_is_not_a_switch_is_ignored(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A plug entity that is not a switch is logged and never switched."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert "must be a switch entity" in caplog.text
-    assert hass.states.get("switch.back_recovery_heating_pad") is None
-    with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="heat")
-    assert info.value.translation_key == "no_heating_pad"

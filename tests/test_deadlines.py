@@ -1,4 +1,4 @@
-"""Timers and the two clocks: deadlines on the wall and the monotonic clock, clock steps.
+"""The recovery's deadlines on the two clocks: the planned end, the rest gap, clock steps.
 
 Rule 12 (clock steps cannot lengthen heat or shorten the rest gap), with the
 wall clock stepped alone by the ``step_wall_clock`` fixture, and heat across

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -32,7 +32,7 @@ from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
@@ -65,6 +65,8 @@ def _command(service: str) -> list[dict[str, Any]]:
 
 ENTRY_ID = "01KRECOVERY000000000000001"
 """The test entry's id: fixed, so snapshots and unique ids stay the same."""
+SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
+"""A second person's entry, where a test needs two."""
 NOW = "2026-11-25 09:00:00+00:00"
 
 # The test entry's entities (its device is named "Back recovery"): the
@@ -213,6 +215,12 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture
+def german(hass: HomeAssistant) -> None:
+    """Run Home Assistant in German (before the recovery names its entities)."""
+    hass.config.language = "de"
+
+
+@pytest.fixture
 async def mock_setup_entry(hass: HomeAssistant) -> AsyncGenerator[AsyncMock]:
     """Skip entry setup in flow tests, and unload those entries without the engine."""
     with (
@@ -236,6 +244,15 @@ def entity_state(hass: HomeAssistant, entity_id: str) -> str:
 def plug_power(hass: HomeAssistant) -> str:
     """Return whether the plug really is on (even while unreachable)."""
     return entity_state(hass, PLUG_POWER)
+
+
+def device_id(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> str:
+    """Return the id of an entry's device, which must exist."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry_id), entry_id
+    )
+    assert device is not None
+    return device.id
 
 
 def hider_of(
@@ -291,8 +308,17 @@ async def advance(
     await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
 
 
+async def move_to(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
+) -> None:
+    """Move both clocks to ``moment`` and run what became due."""
+    freezer.move_to(moment)
+    async_fire_time_changed(hass, moment)
+    await hass.async_block_till_done()
+
+
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
-    """Call one of the integration's actions for the test entry."""
+    """Call one of the integration's actions for the test entry (or ``config_entry_id``)."""
     await hass.services.async_call(
         DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
     )
@@ -306,6 +332,14 @@ async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
         "turn_on" if on else "turn_off",
         {"entity_id": entity_id},
         blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def press(hass: HomeAssistant, entity_id: str) -> None:
+    """Press a button."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id}, blocking=True
     )
     await hass.async_block_till_done()
 
@@ -335,19 +369,28 @@ def config_entries_disabler() -> ConfigEntryDisabler:
 
 
 async def add_entry(
-    hass: HomeAssistant, options: dict[str, Any] | None = None
+    hass: HomeAssistant,
+    options: Mapping[str, Any] | None = None,
+    *,
+    entry_id: str = ENTRY_ID,
+    name: str = "Back recovery",
+    injury_date: date | str = "2026-11-20",
+    plug: str | None = PLUG,
 ) -> MockConfigEntry:
-    """Set up the test entry in ``hass``."""
+    """Set up a recovery entry in ``hass``: by default the test entry with its plug.
+
+    ``options`` change the defaults; ``plug=None`` sets up a recovery without a
+    heating pad.
+    """
+    data = {CONF_NAME: name, CONF_INJURY_DATE: str(injury_date)}
+    if plug is not None:
+        data[CONF_HEATING_PAD] = plug
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="Back recovery",
-        data={
-            "name": "Back recovery",
-            "injury_date": "2026-11-20",
-            "heating_pad": PLUG,
-        },
-        options=options or {},
-        entry_id=ENTRY_ID,
+        title=name,
+        data=data,
+        options={**DEFAULT_OPTIONS, **(options or {})},
+        entry_id=entry_id,
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

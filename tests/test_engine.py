@@ -49,6 +49,7 @@ from .conftest import (
     entity_state,
     other_home_assistant,
     plug_power,
+    press,
     set_input_boolean,
     start_heat,
     switch,
@@ -279,12 +280,7 @@ async def test_rule_3_planned_end_survives_an_entry_setup_from_storage(
 ) -> None:
     """A stored running ice session keeps its planned end when the entry starts again."""
     await add_entry(hass)
-    await hass.services.async_call(
-        "button",
-        "press",
-        {"entity_id": START_ICE_SESSION},
-        blocking=True,
-    )
+    await press(hass, START_ICE_SESSION)
     await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
@@ -367,12 +363,7 @@ async def test_rule_7_ice_session_same_limit_and_rest_gap(
 ) -> None:
     """Ice ends after session_minutes and the rest gap then refuses heat."""
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    await hass.services.async_call(
-        "button",
-        "press",
-        {"entity_id": START_ICE_SESSION},
-        blocking=True,
-    )
+    await press(hass, START_ICE_SESSION)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert entity_state(hass, PLUG) == STATE_OFF
     with pytest.raises(ServiceValidationError, match="ends at 01:20"):

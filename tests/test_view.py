@@ -31,6 +31,7 @@ from .conftest import (
     advance,
     entity_state,
     plug_power,
+    press,
     set_input_boolean,
     start_heat,
 )
@@ -237,9 +238,7 @@ async def test_sessions_today_counts_from_local_midnight(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: RecoveryView
 ) -> None:
     """A session before local midnight is not today's once the local date changes."""
-    await hass.services.async_call(
-        "button", "press", {"entity_id": START_ICE_SESSION}, blocking=True
-    )
+    await press(hass, START_ICE_SESSION)
     await advance(hass, freezer, timedelta(minutes=20))
     assert view.last_end_of(Modality.ICE) == _at("09:20")
     assert view.sessions_today == 1

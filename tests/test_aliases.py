@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
 from custom_components.back_recovery.aliases import async_add_short_alias
-from custom_components.back_recovery.const import CONF_INJURY_DATE, CONF_NAME, DOMAIN
+from custom_components.back_recovery.const import DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import HEATING_PAD, PHASE, SKIN_REST
+from .conftest import HEATING_PAD, PHASE, SECOND_ENTRY_ID, SKIN_REST, add_entry
 
 
 async def test_entities_get_their_own_name_as_alias(
@@ -44,16 +42,13 @@ async def test_second_recovery_keeps_full_names(
     hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
 ) -> None:
     """A second person's entities get no alias that would be ambiguous."""
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Anna",
-        data={CONF_NAME: "Anna", CONF_INJURY_DATE: "2026-11-01"},
-        options=dict(init_integration.options),
-        entry_id="01KRECOVERY000000000000002",
+    await add_entry(
+        hass,
+        entry_id=SECOND_ENTRY_ID,
+        name="Anna",
+        injury_date="2026-11-01",
+        plug=None,
     )
-    second.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(second.entry_id)
-    await hass.async_block_till_done()
     entry = entity_registry.async_get("sensor.anna_recovery_phase")
     assert entry is not None
     assert entry.aliases == [er.COMPUTED_NAME]

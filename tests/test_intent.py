@@ -42,11 +42,15 @@ from .conftest import (
     HEATING_PAD,
     PHASE,
     PLUG,
+    SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
     START_ICE_SESSION,
+    add_entry,
     advance,
     entity_state,
+    press,
+    switch,
 )
 
 REPO_SENTENCES = Path(__file__).parent.parent / "custom_sentences"
@@ -88,12 +92,6 @@ def speech(response: dict[str, Any]) -> str:
     return text
 
 
-async def _press(hass: HomeAssistant, domain: str, service: str, entity: str) -> None:
-    await hass.services.async_call(
-        domain, service, {"entity_id": entity}, blocking=True
-    )
-
-
 async def test_turn_on_the_heating_pad_starts_heat(
     hass: HomeAssistant, assist: None
 ) -> None:
@@ -109,8 +107,8 @@ async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
     hass: HomeAssistant, assist: None
 ) -> None:
     """During the skin rest the pad stays off and the answer says when heat is allowed."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert entity_state(hass, SKIN_REST) == STATE_ON
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
 
@@ -129,7 +127,7 @@ async def test_turn_on_the_heating_pad_during_ice_says_when(
     hass: HomeAssistant, assist: None
 ) -> None:
     """While an ice session runs, the answer names its end."""
-    await _press(hass, "button", "press", START_ICE_SESSION)
+    await press(hass, START_ICE_SESSION)
     response = await ask(hass, "turn on the heating pad")
     assert response["response_type"] == "error"
     assert "01:20" in speech(response)
@@ -140,7 +138,7 @@ async def test_turn_off_the_heating_pad_ends_heat(
     hass: HomeAssistant, assist: None
 ) -> None:
     """Saying "turn off the heating pad" ends heat and switches the plug off."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     response = await ask(hass, "turn off the heating pad")
     assert response["response_type"] == "action_done"
@@ -161,8 +159,8 @@ async def test_is_the_skin_rest_on(hass: HomeAssistant, assist: None) -> None:
     response = await ask(hass, "is the skin rest on")
     assert response["response_type"] == "query_answer"
     assert speech(response) == "No, off"
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert speech(await ask(hass, "is the skin rest on")) == "Yes"
 
 
@@ -193,8 +191,8 @@ async def test_turn_on_is_explained_when_recovery_loads_later(
     assert type(turn_on) is HeatingPadOnOffIntentHandler
     assert vars(original).items() <= vars(turn_on).items()
 
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert "03:00" in speech(await ask(hass, "turn on the heating pad"))
 
 
@@ -242,7 +240,7 @@ async def test_next_heat_in_the_ice_days(hass: HomeAssistant, assist: None) -> N
 
 async def test_intents_during_heat(hass: HomeAssistant, assist: None) -> None:
     """During heat: it runs until its end, and the pad is allowed after the rest."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "A heat session is running now, until 01:20."
@@ -255,7 +253,7 @@ async def test_intents_during_heat(hass: HomeAssistant, assist: None) -> None:
 
 async def test_intents_during_ice(hass: HomeAssistant, assist: None) -> None:
     """During ice: no heat recorded, and the pad is allowed after the ice and the rest."""
-    await _press(hass, "button", "press", START_ICE_SESSION)
+    await press(hass, START_ICE_SESSION)
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "No heat session is recorded yet."
@@ -270,7 +268,7 @@ async def test_intents_after_heat(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
 ) -> None:
     """After heat: how long ago in hours and minutes, and the end of the skin rest."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     assert entity_state(hass, PLUG) == STATE_OFF
     assert (
@@ -297,8 +295,8 @@ async def test_next_heat_tomorrow(
 ) -> None:
     """A skin rest that ends after midnight says "tomorrow at"."""
     await advance(hass, freezer, timedelta(hours=22, minutes=30))  # 23:30 local
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
         "Your skin is resting. You can use the heating pad again from tomorrow at 01:30."
     )
@@ -308,17 +306,14 @@ async def test_intents_name_each_recovery(
     hass: HomeAssistant, assist: None, init_integration: MockConfigEntry
 ) -> None:
     """With two recoveries, each answer is named."""
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Anna",
-        data={CONF_NAME: "Anna", CONF_INJURY_DATE: "2026-11-01"},
-        options=dict(init_integration.options),
-        entry_id="01KRECOVERY000000000000002",
+    await add_entry(
+        hass,
+        entry_id=SECOND_ENTRY_ID,
+        name="Anna",
+        injury_date="2026-11-01",
+        plug=None,
     )
-    second.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(second.entry_id)
-    await hass.async_block_till_done()
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     assert await _handle(hass, INTENT_LAST_HEAT_SESSION) == (
         "Back recovery: A heat session is running now, until 01:20. "
         "Anna: No heat session is recorded yet."
@@ -377,7 +372,7 @@ async def test_custom_sentences(
     answer: str,
 ) -> None:
     """The shipped custom sentences reach our intents through the default agent."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     await advance(hass, freezer, timedelta(minutes=65))
     response = await ask(hass, text)
@@ -391,12 +386,6 @@ def _entity_id(hass: HomeAssistant, platform: str, key: str) -> str:
     )
     assert entity_id is not None
     return entity_id
-
-
-@pytest.fixture
-def german(hass: HomeAssistant) -> None:
-    """Run Home Assistant in German (before the recovery names its entities)."""
-    hass.config.language = "de"
 
 
 @pytest.fixture
@@ -465,7 +454,7 @@ async def test_custom_sentences_in_german(
     answer: str,
 ) -> None:
     """The shipped German sentences reach our intents and answer in German."""
-    await _press(hass, "switch", "turn_on", _entity_id(hass, "switch", "heating_pad"))
+    await switch(hass, _entity_id(hass, "switch", "heating_pad"), on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     await advance(hass, freezer, timedelta(minutes=65))
     response = await ask(hass, text, "de")
@@ -516,7 +505,7 @@ async def test_every_shipped_sentence_reaches_its_intent(
     answers: dict[str, str],
 ) -> None:
     """Each sentence the files allow is answered by its intent, not a built-in one."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     await advance(hass, freezer, timedelta(minutes=65))
     samples = _samples(language)

@@ -54,12 +54,20 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG, PLUG_POWER, entity_state
+from .conftest import (
+    ENTRY_ID,
+    HEATING_PAD,
+    PHASE,
+    PLUG,
+    PLUG_POWER,
+    START_ICE_SESSION,
+    advance,
+    entity_state,
+    press,
+)
 
 PHONE = "notify.phone"
 KITCHEN = "assist_satellite.kitchen"
-HEATING_PAD = "switch.back_recovery_heating_pad"
-START_ICE = "button.back_recovery_start_ice_session"
 
 type Behaviour = Callable[[], Awaitable[None]]
 
@@ -269,15 +277,6 @@ async def _sent(hass: HomeAssistant) -> None:
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    await _sent(hass)
-
-
 async def _until(predicate: Callable[[], bool], give_up_silently: bool = False) -> None:
     """Run the loop (and let executor jobs finish) until ``predicate`` holds.
 
@@ -318,9 +317,9 @@ async def _heat_cycle(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     """Start heat at 01:00 local time and go to the end of the skin rest at 03:20."""
     await _turn_on_pad(hass)
     await _sent(hass)
-    await _advance(hass, freezer, timedelta(minutes=18))
-    await _advance(hass, freezer, timedelta(minutes=2))
-    await _advance(hass, freezer, timedelta(minutes=120))
+    await advance(hass, freezer, timedelta(minutes=18), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=120), wait_background_tasks=True)
 
 
 async def test_heat_session_reminders_reach_notify_and_satellite(
@@ -337,20 +336,22 @@ async def test_heat_session_reminders_reach_notify_and_satellite(
     assert phone.inbox.titles == ["Back recovery"]
     assert kitchen.inbox.messages == [STARTED_HEAT]
 
-    await _advance(hass, freezer, timedelta(minutes=17, seconds=59))
+    await advance(
+        hass, freezer, timedelta(minutes=17, seconds=59), wait_background_tasks=True
+    )
     assert len(phone.inbox.messages) == 1
-    await _advance(hass, freezer, timedelta(seconds=1))
+    await advance(hass, freezer, timedelta(seconds=1), wait_background_tasks=True)
     assert phone.inbox.messages[1:] == [HEADS_UP_HEAT]
     assert kitchen.inbox.messages[1:] == [HEADS_UP_HEAT]
 
-    await _advance(hass, freezer, timedelta(minutes=2))
+    await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
     assert entity_state(hass, PLUG) == STATE_OFF
     assert phone.inbox.messages[2:] == [COMPLETED_HEAT]
     assert kitchen.inbox.messages[2:] == [COMPLETED_HEAT]
 
-    await _advance(hass, freezer, timedelta(minutes=119))
+    await advance(hass, freezer, timedelta(minutes=119), wait_background_tasks=True)
     assert len(phone.inbox.messages) == 3
-    await _advance(hass, freezer, timedelta(minutes=1))
+    await advance(hass, freezer, timedelta(minutes=1), wait_background_tasks=True)
     assert phone.inbox.messages[3:] == [REST_OVER]
     assert kitchen.inbox.messages[3:] == [REST_OVER]
 
@@ -363,12 +364,10 @@ async def test_ice_session_reminders_reach_notify_and_satellite(
     kitchen: RecordingSatellite,
 ) -> None:
     """An ice session reminds to wrap the ice pack, then of its end."""
-    await hass.services.async_call(
-        "button", "press", {"entity_id": START_ICE}, blocking=True
-    )
+    await press(hass, START_ICE_SESSION)
     await _sent(hass)
-    await _advance(hass, freezer, timedelta(minutes=18))
-    await _advance(hass, freezer, timedelta(minutes=2))
+    await advance(hass, freezer, timedelta(minutes=18), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
     expected = [
         (
             "Ice session started until 01:20. "
@@ -418,11 +417,13 @@ async def test_phase_change_reminder(
     expected: list[str],
 ) -> None:
     """At local midnight the new phase is announced in words, unless switched off."""
-    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
-    await _advance(hass, freezer, timedelta(hours=22, minutes=59))
+    assert entity_state(hass, PHASE) == "rest"
+    await advance(
+        hass, freezer, timedelta(hours=22, minutes=59), wait_background_tasks=True
+    )
     assert phone.inbox.messages == []
-    await _advance(hass, freezer, timedelta(minutes=1))
-    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rehabilitation"
+    await advance(hass, freezer, timedelta(minutes=1), wait_background_tasks=True)
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert phone.inbox.messages == expected
     assert kitchen.inbox.messages == expected
 
@@ -482,9 +483,11 @@ async def test_heads_up_comes_the_configured_minutes_before_the_end(
     """The heads-up arrives ``remind_before_end_minutes`` before the planned end."""
     await _turn_on_pad(hass)
     await _sent(hass)
-    await _advance(hass, freezer, timedelta(minutes=before, seconds=-1))
+    await advance(
+        hass, freezer, timedelta(minutes=before, seconds=-1), wait_background_tasks=True
+    )
     assert phone.inbox.messages == [STARTED_HEAT]
-    await _advance(hass, freezer, timedelta(seconds=1))
+    await advance(hass, freezer, timedelta(seconds=1), wait_background_tasks=True)
     assert phone.inbox.messages == [STARTED_HEAT, expected]
 
 
@@ -636,12 +639,6 @@ async def test_quiet_hours_end_speaks_again(
     assert kitchen.inbox.messages == [REST_OVER]
 
 
-@pytest.fixture
-def german(hass: HomeAssistant) -> None:
-    """Run Home Assistant in German."""
-    hass.config.language = "de"
-
-
 async def test_reminders_in_german(
     hass: HomeAssistant,
     *,
@@ -700,6 +697,6 @@ async def test_reminders_stop_with_the_entry(
     await _sent(hass)
     assert await hass.config_entries.async_unload(recovery.entry_id)
     await hass.async_block_till_done()
-    await _advance(hass, freezer, timedelta(hours=3))
+    await advance(hass, freezer, timedelta(hours=3), wait_background_tasks=True)
     assert phone.inbox.messages == [STARTED_HEAT]
     assert entity_state(hass, PLUG) == STATE_OFF

@@ -12,11 +12,14 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
     async_mock_service,
+    snapshot_platform,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
@@ -31,6 +34,22 @@ REHABILITATION = {
 }
 RETURN = {"start": "2027-02-12", "end": "2027-05-07", "summary": "Return to activity"}
 RECOVERED = {"start": "2027-05-07", "end": "2027-05-08", "summary": "Recovered"}
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set up the calendar platform only."""
+    return [Platform.CALENDAR]
+
+
+async def test_all_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """The calendar's registry entry and state match the snapshot."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
 def _midnight(day: date) -> datetime:

@@ -308,6 +308,11 @@ async def advance(
     await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
 
 
+def local_midnight(day: date) -> datetime:
+    """Return the start of a local date (Home Assistant's time zone), an aware datetime."""
+    return dt_util.start_of_local_day(day)
+
+
 async def move_to(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
 ) -> None:

@@ -40,6 +40,7 @@ from .conftest import (
     action,
     add_entry,
     entity_state,
+    local_midnight,
     move_to,
 )
 
@@ -106,7 +107,7 @@ async def test_walk_through_the_whole_schedule(
     day = TODAY
     while day <= recovered + timedelta(days=2):
         if day > TODAY:
-            await move_to(hass, freezer, dt_util.start_of_local_day(day))
+            await move_to(hass, freezer, local_midnight(day))
         fired_on.extend(day for _ in range(len(events) - len(fired_on)))
         assert (
             entity_state(hass, PHASE),
@@ -160,7 +161,7 @@ async def test_one_timer_and_no_polling(
         state = hass.states.get(PHASE)
         assert state is not None
         assert state.last_reported == reported
-    await move_to(hass, freezer, dt_util.start_of_local_day(TODAY + timedelta(days=1)))
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
     state = hass.states.get(PHASE)
     assert state is not None
     assert state.last_reported > reported
@@ -230,9 +231,9 @@ async def test_phase_changes_at_midnight_after_a_dst_change(
     await add_entry(
         hass, {CONF_REST_WEEKS: 1}, injury_date=boundary - timedelta(weeks=1), plug=None
     )
-    assert dt_util.start_of_local_day(boundary) == boundary_utc
+    assert local_midnight(boundary) == boundary_utc
     # The DST day itself begins at its midnight too.
-    dst_day = dt_util.start_of_local_day(boundary - timedelta(days=1))
+    dst_day = local_midnight(boundary - timedelta(days=1))
     assert midnight_timers == [dst_day]
     await move_to(hass, freezer, dst_day)
     assert entity_state(hass, DAYS_SINCE_INJURY) == "6"
@@ -260,10 +261,10 @@ async def test_phase_starts_on_a_leap_day(
     await add_entry(hass, injury_date=date(2028, 1, 18), plug=None)
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == "2028-02-29"
-    await move_to(hass, freezer, dt_util.start_of_local_day(date(2028, 2, 29)))
+    await move_to(hass, freezer, local_midnight(date(2028, 2, 29)))
     assert entity_state(hass, PHASE) == "rehabilitation"
     assert entity_state(hass, DAYS_SINCE_INJURY) == "42"
-    await move_to(hass, freezer, dt_util.start_of_local_day(date(2028, 3, 1)))
+    await move_to(hass, freezer, local_midnight(date(2028, 3, 1)))
     assert entity_state(hass, DAYS_SINCE_INJURY) == "43"
     assert _changes(events) == [("rest", "rehabilitation")]
 
@@ -357,11 +358,9 @@ async def test_lengths_at_the_limits(
     assert _attr(hass, "next_phase_starts") == boundaries[0].isoformat()
     phases = [phase.value for phase in Phase]
     for index, boundary in enumerate(boundaries):
-        await move_to(
-            hass, freezer, dt_util.start_of_local_day(boundary) - timedelta(seconds=1)
-        )
+        await move_to(hass, freezer, local_midnight(boundary) - timedelta(seconds=1))
         assert entity_state(hass, PHASE) == phases[index]
-        await move_to(hass, freezer, dt_util.start_of_local_day(boundary))
+        await move_to(hass, freezer, local_midnight(boundary))
         assert entity_state(hass, PHASE) == phases[index + 1]
         assert len(events) == index + 1
     assert _changes(events) == list(zip(phases, phases[1:], strict=False))
@@ -373,13 +372,9 @@ async def test_ice_days_at_the_limits(
 ) -> None:
     """Ice on the injury date and ``ice_days`` days after it, then heat at local midnight."""
     await add_entry(hass, {CONF_ICE_DAYS: ice_days}, injury_date=TODAY, plug=None)
-    await move_to(
-        hass, freezer, dt_util.start_of_local_day(TODAY + timedelta(days=heat_from - 1))
-    )
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=heat_from - 1)))
     assert entity_state(hass, RECOMMENDED_THERAPY) == "ice"
-    await move_to(
-        hass, freezer, dt_util.start_of_local_day(TODAY + timedelta(days=heat_from))
-    )
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=heat_from)))
     assert entity_state(hass, RECOMMENDED_THERAPY) == "heat"
 
 
@@ -454,7 +449,7 @@ async def test_set_phase_recomputes_and_persists(
     assert len(events) == 1
 
     # The rebased schedule goes on at its own midnights after the reload.
-    await move_to(hass, freezer, dt_util.start_of_local_day(date(2027, 1, 6)))
+    await move_to(hass, freezer, local_midnight(date(2027, 1, 6)))
     assert entity_state(hass, PHASE) == "return_to_activity"
     assert _changes(events)[1:] == [("rehabilitation", "return_to_activity")]
 
@@ -483,7 +478,7 @@ async def test_set_phase_recovered_and_back_to_rest(
     assert _attr(hass, "next_phase") is None
     assert _attr(hass, "next_phase_starts") is None
 
-    await move_to(hass, freezer, dt_util.start_of_local_day(TODAY + timedelta(days=1)))
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
     assert entity_state(hass, PHASE) == "recovered"
     await action(hass, "set_phase", phase="rest")
     assert entity_state(hass, PHASE) == "rest"
@@ -536,7 +531,7 @@ async def test_change_while_stopped_fires_once_on_start(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
-    freezer.move_to(dt_util.start_of_local_day(TODAY + timedelta(days=3)))
+    freezer.move_to(local_midnight(TODAY + timedelta(days=3)))
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entity_state(hass, PHASE) == "rehabilitation"
@@ -625,7 +620,7 @@ async def test_two_entries_stay_independent(
     assert entity_state(hass, other) == "return_to_activity"
     assert entity_state(hass, PHASE) == "rest"
 
-    await move_to(hass, freezer, dt_util.start_of_local_day(TODAY + timedelta(days=1)))
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
     assert entity_state(hass, PHASE) == "rehabilitation"
     assert entity_state(hass, other) == "return_to_activity"
     assert [(e.data["config_entry_id"], e.data["to_phase"]) for e in events] == [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -35,6 +37,21 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+
+INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+"""The integration's folder: manifest, translations, icons, services.yaml."""
+
+
+def integration_json(name: str) -> dict[str, Any]:
+    """Return one of the integration's JSON files (``icons.json``, ``translations/en.json``)."""
+    data: dict[str, Any] = json.loads((INTEGRATION / name).read_text(encoding="utf-8"))
+    return data
+
+
+def translations(language: str = "en") -> dict[str, Any]:
+    """Return the integration's translations in ``language``, as shipped."""
+    return integration_json(f"translations/{language}.json")
+
 
 PLUG = "switch.heating_pad_plug"
 SECOND_PLUG = "switch.second_plug"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from datetime import date, timedelta
-import json
 from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
@@ -32,20 +31,13 @@ from .conftest import (
     device_id,
     local_midnight,
     move_to,
+    translations,
 )
 
 BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation"
 ANNOUNCE = "back_recovery/announce_new_phase.yaml"
 HEAT_AGAIN = "back_recovery/heat_allowed_again.yaml"
-EN: dict[str, Any] = json.loads(
-    (
-        Path(__file__).parent.parent
-        / "custom_components"
-        / DOMAIN
-        / "translations"
-        / "en.json"
-    ).read_text(encoding="utf-8")
-)
+EN = translations()
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-import json
-from pathlib import Path
-from typing import Any
 from unittest.mock import AsyncMock
 
 from freezegun.api import FrozenDateTimeFactory
@@ -40,6 +37,7 @@ from .conftest import (
     advance,
     device_id,
     press,
+    translations,
 )
 
 TRIGGER_TYPES = [
@@ -49,15 +47,7 @@ TRIGGER_TYPES = [
     "session_blocked",
     "skin_rest_over",
 ]
-EN: dict[str, Any] = json.loads(
-    (
-        Path(__file__).parent.parent
-        / "custom_components"
-        / DOMAIN
-        / "translations"
-        / "en.json"
-    ).read_text(encoding="utf-8")
-)
+EN = translations()
 
 type Cause = Callable[[HomeAssistant, FrozenDateTimeFactory], Awaitable[None]]
 

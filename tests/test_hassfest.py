@@ -28,7 +28,8 @@ from homeassistant.helpers import config_validation as cv, service
 from homeassistant.loader import Manifest
 from homeassistant.util.yaml import load_yaml_dict
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+from .conftest import INTEGRATION
+
 CORE_COMPONENTS = Path(homeassistant.__file__).parent / "components"
 # Keys Home Assistant's loader adds itself; a manifest.json never has them.
 RUNTIME_MANIFEST_KEYS = {"is_built_in", "overwrites_built_in"}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +19,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import PHASE
+from .conftest import PHASE, integration_json, translations
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
-EN: dict[str, Any] = json.loads(
-    (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
-)
-ICONS: dict[str, Any] = json.loads(
-    (INTEGRATION / "icons.json").read_text(encoding="utf-8")
-)
+EN = translations()
+ICONS = integration_json("icons.json")
 ENUM_SENSORS = [
     description
     for description in SENSORS

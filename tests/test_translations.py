@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-import json
-from pathlib import Path
 import string
 from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.const import DOMAIN
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.session import Modality
 from homeassistant.util.yaml import load_yaml_dict
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+from .conftest import INTEGRATION, translations
+
 LANGUAGES = ("en", "de")
-
-
-def _load(language: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (INTEGRATION / "translations" / f"{language}.json").read_text(encoding="utf-8")
-    )
-    return data
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -40,7 +31,7 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-TEXTS = {language: dict(_flatten(_load(language))) for language in LANGUAGES}
+TEXTS = {language: dict(_flatten(translations(language))) for language in LANGUAGES}
 SERVICES: dict[str, Any] = dict(load_yaml_dict(INTEGRATION / "services.yaml"))
 
 

@@ -38,6 +38,8 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
+from .therapy_helpers import T0
+
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
 """The integration's folder: manifest, translations, icons, services.yaml."""
 
@@ -84,7 +86,6 @@ ENTRY_ID = "01KRECOVERY000000000000001"
 """The test entry's id: fixed, so snapshots and unique ids stay the same."""
 SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
 """A second person's entry, where a test needs two."""
-NOW = "2026-11-25 09:00:00+00:00"
 
 # The test entry's entities (its device is named "Back recovery"): the
 # contract's key in capitals; the calendar (key ``recovery``) is CALENDAR.
@@ -139,8 +140,8 @@ PLUG_CONFIG: dict[str, Any] = {
 
 @pytest.fixture(autouse=True)
 def frozen_clock(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
-    """Freeze time before ``hass`` exists, so it tears down in frozen time too."""
-    freezer.move_to(NOW)
+    """Freeze time at ``T0`` before ``hass`` exists, so it tears down in frozen time too."""
+    freezer.move_to(T0)
     return freezer
 
 
@@ -418,6 +419,30 @@ async def add_entry(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def stored(data: Any, version: int = 1, minor_version: int = 1) -> dict[str, Any]:
+    """Wrap ``data`` the way Store writes it."""
+    return {
+        "version": version,
+        "minor_version": minor_version,
+        "key": STORAGE_KEY,
+        "data": data,
+    }
+
+
+def stored_session(
+    started: datetime, minutes: int = 15, ended: bool = True, modality: str = "ice"
+) -> dict[str, Any]:
+    """Return a session as the storage holds it (``minutes`` long, from ``started``)."""
+    end = started + timedelta(minutes=minutes)
+    return {
+        "modality": modality,
+        "started": started.isoformat(),
+        "planned_end": end.isoformat(),
+        "ended": end.isoformat() if ended else None,
+        "end_reason": "completed" if ended else None,
+    }
 
 
 @asynccontextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 import json
 import statistics
 import time
@@ -35,9 +35,10 @@ from .conftest import (
     TIME_SINCE_LAST_SESSION,
     action,
     advance,
+    stored,
+    stored_session,
 )
-
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+from .therapy_helpers import T0
 
 
 def real_perf_counter() -> float:
@@ -48,30 +49,21 @@ def real_perf_counter() -> float:
 def history(count: int) -> dict[str, Any]:
     """Return stored data with ``count`` finished sessions, three hours apart."""
     first = T0 - timedelta(hours=3 * count)
-    sessions = []
-    for index in range(count):
-        start = first + timedelta(hours=3 * index)
-        end = start + timedelta(minutes=20)
-        sessions.append(
-            {
-                "modality": "heat" if index % 2 else "ice",
-                "started": start.isoformat(),
-                "planned_end": end.isoformat(),
-                "ended": end.isoformat(),
-                "end_reason": "completed",
-            }
-        )
-    return {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            "sessions": sessions,
+    return stored(
+        {
+            "sessions": [
+                stored_session(
+                    first + timedelta(hours=3 * index),
+                    minutes=20,
+                    modality="heat" if index % 2 else "ice",
+                )
+                for index in range(count)
+            ],
             "plug_must_be_off": False,
             "phase_anchor": None,
             "phase": "rest",
-        },
-    }
+        }
+    )
 
 
 @pytest.mark.usefixtures("plug")

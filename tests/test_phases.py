@@ -42,6 +42,7 @@ from .conftest import (
     entity_state,
     local_midnight,
     move_to,
+    stored,
 )
 
 TODAY = date(2026, 11, 25)  # the local date of the frozen clock in US/Pacific
@@ -571,11 +572,8 @@ async def test_malformed_stored_phase_keeps_the_sessions(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """A malformed stored phase is skipped; the session history is not lost."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
+    hass_storage[STORAGE_KEY] = stored(
+        {
             "sessions": [
                 {
                     "modality": "ice",
@@ -587,8 +585,8 @@ async def test_malformed_stored_phase_keeps_the_sessions(
             ],
             "phase_anchor": {"phase": "healed", "date": "2026-11-20"},
             "phase": "rest",
-        },
-    }
+        }
+    )
     entry = await add_entry(hass, injury_date=TODAY - timedelta(weeks=7), plug=None)
     assert entry.state is ConfigEntryState.LOADED
     assert len(_engine(entry).view.sessions) == 1

@@ -221,12 +221,7 @@ async def test_heat_reminder_when_the_skin_has_rested(
         HEAT_AGAIN,
         {"recovery": device_id(hass), "notify_target": ["notify.phone"]},
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 15},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="heat", minutes=15)
     await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=119))
     assert calls == []
     await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=2))
@@ -260,12 +255,7 @@ async def test_no_heat_reminder_in_the_days_of_ice(
         HEAT_AGAIN,
         {"recovery": device_id(hass), "notify_target": ["notify.phone"]},
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=15)
     await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=121))
     state = hass.states.get(RECOMMENDED_THERAPY)
     assert state is not None

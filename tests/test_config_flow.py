@@ -49,6 +49,7 @@ from .conftest import (
     PHASE,
     PLUG,
     SECOND_PLUG,
+    action,
     entity_state,
     hider_of,
     switch,
@@ -925,13 +926,7 @@ async def test_options_change_does_not_reload(
 ) -> None:
     """Test new options reach the engine without a reload: a running heat session goes on."""
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 20},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat", minutes=20)
     running = engine.view.running
     assert running is not None
     result = await hass.config_entries.options.async_init(ENTRY_ID)
@@ -992,12 +987,7 @@ async def test_options_apply_to_the_next_session(
     init_integration: MockConfigEntry,
 ) -> None:
     """Test a shorter session length applies to the next session, not the running one."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     result = await hass.config_entries.options.async_init(ENTRY_ID)
     await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_SESSION_MINUTES: 5}

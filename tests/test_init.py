@@ -117,12 +117,7 @@ async def test_unload_and_reload_leave_nothing_behind(
         for entity in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
     )
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=15)
     assert engine.view.as_diagnostics()["timers"]
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()
@@ -225,12 +220,7 @@ async def test_reload_keeps_the_history(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Test a reload restores the logged sessions from storage."""
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=15)
     last_end = init_integration.runtime_data.engine.view.last_session_end
 
     assert await hass.config_entries.async_reload(ENTRY_ID)
@@ -321,13 +311,7 @@ async def test_remove_entry_cleans_up(
     entity_registry.async_update_entity(
         PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "log_session", modality="ice", minutes=15)
     assert STORAGE_KEY in hass_storage
     entity_registry.async_remove(PLUG)
     await hass.async_block_till_done()
@@ -382,12 +366,7 @@ async def test_remove_entry_without_plug(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
     await hass.async_block_till_done()
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 10},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=10)
     assert STORAGE_KEY in hass_storage
 
     assert await hass.config_entries.async_remove(ENTRY_ID)

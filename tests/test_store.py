@@ -219,13 +219,7 @@ async def test_history_capped_at_1000_sessions(
         }
     )
     await setup_entry(hass, mock_config_entry)
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat"},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat")
     assert entity_state(hass, PLUG) == STATE_ON
     sessions = hass_storage[STORAGE_KEY]["data"]["sessions"]
     assert len(sessions) == 1000

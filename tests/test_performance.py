@@ -18,10 +18,7 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.back_recovery.deadlines import RecoveryTimers
 from custom_components.back_recovery.entity import BackRecoveryEntity
@@ -35,6 +32,7 @@ from .conftest import (
     TIME_SINCE_LAST_SESSION,
     action,
     advance,
+    move_to,
     stored,
     stored_session,
 )
@@ -178,9 +176,7 @@ async def test_state_writes_per_idle_day(
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
         # Start counting after the rest gap of the stored session is over.
-        freezer.move_to("2026-11-25T12:00:30+00:00")
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        await move_to(hass, freezer, T0 + timedelta(hours=3, seconds=30))
         writes.clear()
         for _ in range(24 * 60):
             await advance(hass, freezer, timedelta(minutes=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 import io
 import logging
 from pathlib import Path
@@ -63,6 +63,7 @@ from .conftest import (
     START_ICE_SESSION,
     advance,
     entity_state,
+    move_to,
     press,
 )
 
@@ -549,9 +550,7 @@ async def test_failing_targets_are_logged_once_and_delay_nothing(
     async_fire_time_changed(hass)
     await _until(lambda: False, give_up_silently=True)
     assert not [r for r in caplog.records if "notify.slow" in r.getMessage()]
-    freezer.tick(timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await _sent(hass)
+    await advance(hass, freezer, timedelta(seconds=1), wait_background_tasks=True)
 
     reasons = {
         "notify.broken": "printer on fire",
@@ -676,9 +675,8 @@ async def test_reminder_for_a_session_ending_tomorrow_names_the_day(
     phone: RecordingNotify,
 ) -> None:
     """A session that ends after midnight says "tomorrow at"."""
-    freezer.move_to("2026-11-26 07:50:00+00:00")  # 23:50 local time
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    # 23:50 local time
+    await move_to(hass, freezer, datetime.fromisoformat("2026-11-26 07:50:00+00:00"))
     await _turn_on_pad(hass)
     await _sent(hass)
     assert phone.inbox.messages[-1].startswith(

@@ -28,6 +28,7 @@ from custom_components.back_recovery.const import (
     CONF_NAME,
     DOMAIN,
     PLATFORMS,
+    unique_id,
 )
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant import loader
@@ -257,6 +258,15 @@ def entity_state(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state.state
+
+
+def entity_id_of(hass: HomeAssistant, platform: str, key: str) -> str:
+    """Return the entity id of the test entry's entity ``key`` (in German it follows the German name)."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        platform, DOMAIN, unique_id(ENTRY_ID, key)
+    )
+    assert entity_id is not None, key
+    return entity_id
 
 
 def plug_power(hass: HomeAssistant) -> str:

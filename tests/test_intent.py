@@ -38,7 +38,6 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
 from .conftest import (
-    ENTRY_ID,
     HEATING_PAD,
     PHASE,
     PLUG,
@@ -48,6 +47,7 @@ from .conftest import (
     START_ICE_SESSION,
     add_entry,
     advance,
+    entity_id_of,
     entity_state,
     press,
     switch,
@@ -380,14 +380,6 @@ async def test_custom_sentences(
     assert speech(response) == answer
 
 
-def _entity_id(hass: HomeAssistant, platform: str, key: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, f"{ENTRY_ID}_{key}"
-    )
-    assert entity_id is not None
-    return entity_id
-
-
 @pytest.fixture
 async def german_assist(
     hass: HomeAssistant,
@@ -398,14 +390,16 @@ async def german_assist(
     """Set up Assist in German with the shipped sentences; expose the sensors."""
     await _setup_assist(hass)
     for platform, key in (("sensor", "phase"), ("binary_sensor", "skin_rest")):
-        async_expose_entity(hass, "conversation", _entity_id(hass, platform, key), True)
+        async_expose_entity(
+            hass, "conversation", entity_id_of(hass, platform, key), True
+        )
 
 
 async def test_voice_in_german(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, german_assist: None
 ) -> None:
     """The built-in German sentences work on the German aliases, with German answers."""
-    pad = _entity_id(hass, "switch", "heating_pad")
+    pad = entity_id_of(hass, "switch", "heating_pad")
     assert pad == "switch.back_recovery_heizkissen"
     entry = er.async_get(hass).async_get(pad)
     assert entry is not None
@@ -454,7 +448,7 @@ async def test_custom_sentences_in_german(
     answer: str,
 ) -> None:
     """The shipped German sentences reach our intents and answer in German."""
-    await switch(hass, _entity_id(hass, "switch", "heating_pad"), on=True)
+    await switch(hass, entity_id_of(hass, "switch", "heating_pad"), on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     await advance(hass, freezer, timedelta(minutes=65))
     response = await ask(hass, text, "de")

@@ -35,7 +35,6 @@ from custom_components.back_recovery.const import (
     CONF_REMIND_PHASE_CHANGE,
     CONF_REMIND_REST_OVER,
     CONF_REMIND_SESSION_END,
-    DOMAIN,
 )
 from custom_components.back_recovery.reminders import SEND_TIMEOUT, in_quiet_hours
 from homeassistant.components.assist_pipeline import PipelineEvent
@@ -51,17 +50,16 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlow
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
 from .conftest import (
-    ENTRY_ID,
     HEATING_PAD,
     PHASE,
     PLUG,
     PLUG_POWER,
     START_ICE_SESSION,
     advance,
+    entity_id_of,
     entity_state,
     move_to,
     press,
@@ -295,11 +293,11 @@ async def _until(predicate: Callable[[], bool], give_up_silently: bool = False) 
 
 async def _turn_on_pad(hass: HomeAssistant) -> None:
     # Looked up: in German the entity id follows the German name.
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "switch", DOMAIN, f"{ENTRY_ID}_heating_pad"
-    )
     await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": entity_id}, blocking=True
+        "switch",
+        "turn_on",
+        {"entity_id": entity_id_of(hass, "switch", "heating_pad")},
+        blocking=True,
     )
 
 

@@ -38,6 +38,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from homeassistant.util.yaml import load_yaml_dict
 
 from .therapy_helpers import T0
 
@@ -49,6 +50,11 @@ def integration_json(name: str) -> dict[str, Any]:
     """Return one of the integration's JSON files (``icons.json``, ``translations/en.json``)."""
     data: dict[str, Any] = json.loads((INTEGRATION / name).read_text(encoding="utf-8"))
     return data
+
+
+def services_yaml() -> dict[str, Any]:
+    """Return the integration's ``services.yaml``."""
+    return dict(load_yaml_dict(INTEGRATION / "services.yaml"))
 
 
 def translations(language: str = "en") -> dict[str, Any]:

@@ -30,12 +30,10 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
-from homeassistant.util.yaml import load_yaml_dict
 
 from .conftest import (
     ENTRY_ID,
     HEATING_PAD,
-    INTEGRATION,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
@@ -48,6 +46,7 @@ from .conftest import (
     action,
     advance,
     entity_state,
+    services_yaml,
     translations,
 )
 
@@ -347,7 +346,7 @@ async def test_log_session_overlapping_running_session_refused(
 
 def test_services_yaml_matches_translations() -> None:
     """Every action and field in services.yaml has a name and description in en.json."""
-    services = load_yaml_dict(str(INTEGRATION / "services.yaml"))
+    services = services_yaml()
     texts = translations()
     assert set(services) == set(texts["services"])
     for service, spec in services.items():

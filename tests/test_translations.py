@@ -10,9 +10,8 @@ import pytest
 
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.session import Modality
-from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import INTEGRATION, translations
+from .conftest import services_yaml, translations
 
 LANGUAGES = ("en", "de")
 
@@ -32,7 +31,7 @@ def _placeholders(text: str) -> set[str]:
 
 
 TEXTS = {language: dict(_flatten(translations(language))) for language in LANGUAGES}
-SERVICES: dict[str, Any] = dict(load_yaml_dict(INTEGRATION / "services.yaml"))
+SERVICES = services_yaml()
 
 
 def test_german_has_exactly_the_english_keys() -> None:

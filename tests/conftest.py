@@ -42,7 +42,9 @@ from homeassistant.util.yaml import load_yaml_dict
 
 from .therapy_helpers import T0
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository's folder."""
+INTEGRATION = ROOT / "custom_components" / DOMAIN
 """The integration's folder: manifest, translations, icons, services.yaml."""
 
 

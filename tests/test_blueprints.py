@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -27,6 +26,7 @@ from .conftest import (
     ENTRY_ID,
     PHASE,
     RECOMMENDED_THERAPY,
+    ROOT,
     action,
     device_id,
     local_midnight,
@@ -34,7 +34,7 @@ from .conftest import (
     translations,
 )
 
-BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation"
+BLUEPRINTS = ROOT / "blueprints" / "automation"
 ANNOUNCE = "back_recovery/announce_new_phase.yaml"
 HEAT_AGAIN = "back_recovery/heat_allowed_again.yaml"
 EN = translations()

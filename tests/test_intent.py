@@ -41,6 +41,7 @@ from .conftest import (
     HEATING_PAD,
     PHASE,
     PLUG,
+    ROOT,
     SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
@@ -53,7 +54,7 @@ from .conftest import (
     switch,
 )
 
-REPO_SENTENCES = Path(__file__).parent.parent / "custom_sentences"
+REPO_SENTENCES = ROOT / "custom_sentences"
 
 
 async def _setup_assist(hass: HomeAssistant) -> None:

@@ -35,12 +35,12 @@ from .conftest import (
     HEATING_PAD,
     PLUG,
     PLUG_POWER,
+    SECOND_ENTRY_ID,
     SECOND_PLUG,
     action,
     hider_of,
 )
 
-OTHER_ENTRY_ID = "01KRECOVERY000000000000002"
 INTEGRATION = er.RegistryEntryHider.INTEGRATION
 USER = er.RegistryEntryHider.USER
 
@@ -51,7 +51,7 @@ def _entry(heating_pad: Any) -> MockConfigEntry:
     if heating_pad is not None:
         data[CONF_HEATING_PAD] = heating_pad
     return MockConfigEntry(
-        domain=DOMAIN, title="Anna", data=data, entry_id=OTHER_ENTRY_ID
+        domain=DOMAIN, title="Anna", data=data, entry_id=SECOND_ENTRY_ID
     )
 
 
@@ -103,7 +103,7 @@ async def test_validate_plug_refuses_a_plug_another_entry_controls(
     hass: HomeAssistant,
 ) -> None:
     """The test entry's plug is in use for a new entry or another, not for itself."""
-    for entry_id in (None, OTHER_ENTRY_ID):
+    for entry_id in (None, SECOND_ENTRY_ID):
         with pytest.raises(PlugRefusedError) as info:
             validate_plug(hass, PLUG, entry_id)
         assert info.value.reason == "heating_pad_in_use"

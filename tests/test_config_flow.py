@@ -43,9 +43,17 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.translation import async_get_translations
 
-from .conftest import ENTRY_ID, PLUG, SECOND_PLUG, entity_state, hider_of
-
-HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
+from .conftest import (
+    ENTRY_ID,
+    HEATING_PAD,
+    PHASE,
+    PLUG,
+    SECOND_PLUG,
+    action,
+    entity_state,
+    hider_of,
+    switch,
+)
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
@@ -373,14 +381,14 @@ async def test_user_flow_offers_no_own_switch(
     assert result["data_schema"] is not None
     pad_selector = result["data_schema"].schema[CONF_HEATING_PAD]
     assert pad_selector.config["domain"] == ["switch"]
-    assert pad_selector.config["exclude_entities"] == [HEATING_PAD_SWITCH]
+    assert pad_selector.config["exclude_entities"] == [HEATING_PAD]
     with pytest.raises(InvalidData):
         await hass.config_entries.flow.async_configure(
             result["flow_id"],
             {
                 CONF_NAME: "Sam",
                 CONF_INJURY_DATE: "2026-11-20",
-                CONF_HEATING_PAD: HEATING_PAD_SWITCH,
+                CONF_HEATING_PAD: HEATING_PAD,
             },
         )
 
@@ -496,7 +504,7 @@ async def test_reconfigure_flow_moves_to_another_plug(
     assert hider_of(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
     assert [device.name for device in devices] == ["Alex"]
-    state = hass.states.get(HEATING_PAD_SWITCH)
+    state = hass.states.get(HEATING_PAD)
     assert state is not None
     assert state.attributes["plug_entity_id"] == SECOND_PLUG
 
@@ -652,8 +660,8 @@ async def test_reconfigure_flow_gives_up_the_plug(
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data.engine.plug_entity_id is None
     assert hider_of(entity_registry, PLUG) is None
-    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
-    assert hass.states.get(HEATING_PAD_SWITCH) is None
+    assert entity_registry.async_get(HEATING_PAD) is None
+    assert hass.states.get(HEATING_PAD) is None
 
 
 async def test_reconfigure_flow_unchanged_does_not_reload(
@@ -661,10 +669,7 @@ async def test_reconfigure_flow_unchanged_does_not_reload(
 ) -> None:
     """Test a reconfigure that changes nothing leaves a running heat session alone."""
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
-    )
-    await hass.async_block_till_done()
+    await switch(hass, HEATING_PAD, on=True)
     assert entity_state(hass, PLUG) == STATE_ON
     result = await init_integration.start_reconfigure_flow(hass)
 
@@ -1043,13 +1048,7 @@ async def test_options_change_does_not_reload(
 ) -> None:
     """Test new options reach the engine without a reload: a running heat session goes on."""
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 20},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat", minutes=20)
     running = engine.view.running
     assert running is not None
     result = await hass.config_entries.options.async_init(ENTRY_ID)
@@ -1065,7 +1064,7 @@ async def test_options_change_does_not_reload(
     assert entity_state(hass, PLUG) == STATE_ON
     assert engine.view.settings.session_minutes == 10
     assert engine.view.schedule.rest_weeks == 1
-    phase = hass.states.get("sensor.back_recovery_recovery_phase")
+    phase = hass.states.get(PHASE)
     assert phase is not None
     assert phase.attributes["next_phase_starts"] == "2026-11-27"
 
@@ -1110,12 +1109,7 @@ async def test_options_apply_to_the_next_session(
     init_integration: MockConfigEntry,
 ) -> None:
     """Test a shorter session length applies to the next session, not the running one."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     result = await hass.config_entries.options.async_init(ENTRY_ID)
     await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_SESSION_MINUTES: 5}

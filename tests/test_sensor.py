@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import json
-from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -23,18 +21,18 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import NEXT_SESSION_ALLOWED, PHASE, action, advance
+from .conftest import (
+    NEXT_SESSION_ALLOWED,
+    PHASE,
+    action,
+    advance,
+    integration_json,
+    translations,
+)
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
-EN: dict[str, Any] = json.loads(
-    (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
-)
-DE: dict[str, Any] = json.loads(
-    (INTEGRATION / "translations" / "de.json").read_text(encoding="utf-8")
-)
-ICONS: dict[str, Any] = json.loads(
-    (INTEGRATION / "icons.json").read_text(encoding="utf-8")
-)
+EN = translations()
+DE = translations("de")
+ICONS = integration_json("icons.json")
 ENUM_SENSORS = [
     description
     for description in SENSORS

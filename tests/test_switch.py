@@ -40,6 +40,7 @@ from .conftest import (
     PLUG_POWER,
     SESSION_ACTIVE,
     SESSION_ENDS,
+    action,
     advance,
     entity_state,
     set_input_boolean,
@@ -91,13 +92,7 @@ async def test_heating_pad_attributes(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_heating_pad_session_ends_unset_during_ice(hass: HomeAssistant) -> None:
     """During ice the heating pad names no end of heat."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="ice")
     attributes = hass.states.get(HEATING_PAD).attributes  # type: ignore[union-attr]
     assert attributes["session_ends"] is None
 
@@ -138,12 +133,7 @@ async def test_turn_on_while_its_heat_runs_changes_nothing(hass: HomeAssistant) 
 @pytest.mark.usefixtures("init_integration")
 async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
     """turn_on while ice runs is a refused start: session_running, and blocked fires."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     with pytest.raises(ServiceValidationError) as info:
         await switch(hass, HEATING_PAD, on=True)
@@ -156,12 +146,7 @@ async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_turn_off_during_ice_keeps_ice_running(hass: HomeAssistant) -> None:
     """Turning the pad off during ice switches only the plug off."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     await switch(hass, HEATING_PAD, on=False)
     assert entity_state(hass, PLUG) == STATE_OFF
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
@@ -209,12 +194,7 @@ async def test_plug_missing_at_start_shows_unavailable(
     await hass.async_block_till_done()
     assert entity_state(hass, HEATING_PAD) == STATE_UNAVAILABLE
     with pytest.raises(ServiceValidationError) as info:
-        await hass.services.async_call(
-            DOMAIN,
-            "start_session",
-            {"config_entry_id": ENTRY_ID, "modality": "heat"},
-            blocking=True,
-        )
+        await action(hass, "start_session", modality="heat")
     assert info.value.translation_key == "heating_pad_unavailable"
 
 

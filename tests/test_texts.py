@@ -52,9 +52,8 @@ async def english(hass: HomeAssistant) -> Texts:
 
 
 @pytest.fixture
-async def german(hass: HomeAssistant) -> Texts:
-    """Return the texts in German, Home Assistant's language from now on."""
-    hass.config.language = "de"
+async def german(hass: HomeAssistant, german: None) -> Texts:
+    """Return the texts in German, Home Assistant's language from now on (conftest)."""
     return await async_load_texts(hass)
 
 

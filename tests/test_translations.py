@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-import json
-from pathlib import Path
 import string
 from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.const import DOMAIN
 from custom_components.back_recovery.device_trigger import PHASE_SELECTOR
 from custom_components.back_recovery.options import NUMBER_OPTIONS
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.session import EndReason, Modality
-from homeassistant.util.yaml import load_yaml_dict
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+from .conftest import services_yaml, translations
+
 LANGUAGES = ("en", "de")
-
-
-def _load(language: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (INTEGRATION / "translations" / f"{language}.json").read_text(encoding="utf-8")
-    )
-    return data
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -42,8 +32,8 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-TEXTS = {language: dict(_flatten(_load(language))) for language in LANGUAGES}
-SERVICES: dict[str, Any] = dict(load_yaml_dict(INTEGRATION / "services.yaml"))
+TEXTS = {language: dict(_flatten(translations(language))) for language in LANGUAGES}
+SERVICES = services_yaml()
 
 
 def test_german_has_exactly_the_english_keys() -> None:

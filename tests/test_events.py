@@ -48,7 +48,6 @@ REMINDERS = {
 """The reminders each option governs."""
 
 
-@pytest.mark.usefixtures("init_integration")
 def _events(
     hass: HomeAssistant, reminders: Reminders, options: Callable[[], RecoveryOptions]
 ) -> RecoveryEvents:
@@ -60,6 +59,7 @@ def _events(
     return events
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_events_carry_entry_id_and_plain_strings(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -26,15 +28,41 @@ from custom_components.back_recovery.const import (
     CONF_NAME,
     DOMAIN,
     PLATFORMS,
+    unique_id,
 )
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from homeassistant.util.yaml import load_yaml_dict
+
+from .therapy_helpers import T0
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository's folder."""
+INTEGRATION = ROOT / "custom_components" / DOMAIN
+"""The integration's folder: manifest, translations, icons, services.yaml."""
+
+
+def integration_json(name: str) -> dict[str, Any]:
+    """Return one of the integration's JSON files (``icons.json``, ``translations/en.json``)."""
+    data: dict[str, Any] = json.loads((INTEGRATION / name).read_text(encoding="utf-8"))
+    return data
+
+
+def services_yaml() -> dict[str, Any]:
+    """Return the integration's ``services.yaml``."""
+    return dict(load_yaml_dict(INTEGRATION / "services.yaml"))
+
+
+def translations(language: str = "en") -> dict[str, Any]:
+    """Return the integration's translations in ``language``, as shipped."""
+    return integration_json(f"translations/{language}.json")
+
 
 PLUG = "switch.heating_pad_plug"
 SECOND_PLUG = "switch.second_plug"
@@ -65,7 +93,8 @@ def _command(service: str) -> list[dict[str, Any]]:
 
 ENTRY_ID = "01KRECOVERY000000000000001"
 """The test entry's id: fixed, so snapshots and unique ids stay the same."""
-NOW = "2026-11-25 09:00:00+00:00"
+SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
+"""A second person's entry, where a test needs two."""
 
 # The test entry's entities (its device is named "Back recovery"): the
 # contract's key in capitals; the calendar (key ``recovery``) is CALENDAR.
@@ -120,8 +149,8 @@ PLUG_CONFIG: dict[str, Any] = {
 
 @pytest.fixture(autouse=True)
 def frozen_clock(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
-    """Freeze time before ``hass`` exists, so it tears down in frozen time too."""
-    freezer.move_to(NOW)
+    """Freeze time at ``T0`` before ``hass`` exists, so it tears down in frozen time too."""
+    freezer.move_to(T0)
     return freezer
 
 
@@ -213,6 +242,12 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture
+def german(hass: HomeAssistant) -> None:
+    """Run Home Assistant in German (before the recovery names its entities)."""
+    hass.config.language = "de"
+
+
+@pytest.fixture
 async def mock_setup_entry(hass: HomeAssistant) -> AsyncGenerator[AsyncMock]:
     """Skip entry setup in flow tests, and unload those entries without the engine."""
     with (
@@ -233,9 +268,27 @@ def entity_state(hass: HomeAssistant, entity_id: str) -> str:
     return state.state
 
 
+def entity_id_of(hass: HomeAssistant, platform: str, key: str) -> str:
+    """Return the entity id of the test entry's entity ``key`` (in German it follows the German name)."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        platform, DOMAIN, unique_id(ENTRY_ID, key)
+    )
+    assert entity_id is not None, key
+    return entity_id
+
+
 def plug_power(hass: HomeAssistant) -> str:
     """Return whether the plug really is on (even while unreachable)."""
     return entity_state(hass, PLUG_POWER)
+
+
+def device_id(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> str:
+    """Return the id of an entry's device, which must exist."""
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry_id), entry_id
+    )
+    assert device is not None
+    return device.id
 
 
 def hider_of(
@@ -291,8 +344,22 @@ async def advance(
     await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
 
 
+def local_midnight(day: date) -> datetime:
+    """Return the start of a local date (Home Assistant's time zone), an aware datetime."""
+    return dt_util.start_of_local_day(day)
+
+
+async def move_to(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
+) -> None:
+    """Move both clocks to ``moment`` and run what became due."""
+    freezer.move_to(moment)
+    async_fire_time_changed(hass, moment)
+    await hass.async_block_till_done()
+
+
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
-    """Call one of the integration's actions for the test entry."""
+    """Call one of the integration's actions for the test entry (or ``config_entry_id``)."""
     await hass.services.async_call(
         DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
     )
@@ -306,6 +373,14 @@ async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
         "turn_on" if on else "turn_off",
         {"entity_id": entity_id},
         blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def press(hass: HomeAssistant, entity_id: str) -> None:
+    """Press a button."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id}, blocking=True
     )
     await hass.async_block_till_done()
 
@@ -335,24 +410,57 @@ def config_entries_disabler() -> ConfigEntryDisabler:
 
 
 async def add_entry(
-    hass: HomeAssistant, options: dict[str, Any] | None = None
+    hass: HomeAssistant,
+    options: Mapping[str, Any] | None = None,
+    *,
+    entry_id: str = ENTRY_ID,
+    name: str = "Back recovery",
+    injury_date: date | str = "2026-11-20",
+    plug: str | None = PLUG,
 ) -> MockConfigEntry:
-    """Set up the test entry in ``hass``."""
+    """Set up a recovery entry in ``hass``: by default the test entry with its plug.
+
+    ``options`` change the defaults; ``plug=None`` sets up a recovery without a
+    heating pad.
+    """
+    data = {CONF_NAME: name, CONF_INJURY_DATE: str(injury_date)}
+    if plug is not None:
+        data[CONF_HEATING_PAD] = plug
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="Back recovery",
-        data={
-            "name": "Back recovery",
-            "injury_date": "2026-11-20",
-            "heating_pad": PLUG,
-        },
-        options=options or {},
-        entry_id=ENTRY_ID,
+        title=name,
+        data=data,
+        options={**DEFAULT_OPTIONS, **(options or {})},
+        entry_id=entry_id,
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def stored(data: Any, version: int = 1, minor_version: int = 1) -> dict[str, Any]:
+    """Wrap ``data`` the way Store writes it."""
+    return {
+        "version": version,
+        "minor_version": minor_version,
+        "key": STORAGE_KEY,
+        "data": data,
+    }
+
+
+def stored_session(
+    started: datetime, minutes: int = 15, ended: bool = True, modality: str = "ice"
+) -> dict[str, Any]:
+    """Return a session as the storage holds it (``minutes`` long, from ``started``)."""
+    end = started + timedelta(minutes=minutes)
+    return {
+        "modality": modality,
+        "started": started.isoformat(),
+        "planned_end": end.isoformat(),
+        "ended": end.isoformat() if ended else None,
+        "end_reason": "completed" if ended else None,
+    }
 
 
 @asynccontextmanager

@@ -13,12 +13,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.const import RecoveryEvent
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ENTRY_ID, SESSION_ACTIVE, SKIN_REST, advance, entity_state
+from .conftest import ENTRY_ID, SESSION_ACTIVE, SKIN_REST, action, advance, entity_state
 
 
 @pytest.fixture
@@ -65,13 +65,7 @@ async def test_session_then_skin_rest(
     rest_over = async_capture_events(hass, RecoveryEvent.SKIN_REST_OVER)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
     assert entity_state(hass, SKIN_REST) == STATE_OFF
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 10},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="ice", minutes=10)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert entity_state(hass, SKIN_REST) == STATE_OFF
 

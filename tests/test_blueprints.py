@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
-from datetime import date, datetime, timedelta
-import json
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -13,7 +11,6 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_mock_service,
 )
 
@@ -22,24 +19,25 @@ from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.components.blueprint import models
 from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import ENTRY_ID
+from .conftest import (
+    ENTRY_ID,
+    PHASE,
+    RECOMMENDED_THERAPY,
+    ROOT,
+    action,
+    device_id,
+    local_midnight,
+    move_to,
+    translations,
+)
 
-BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation"
+BLUEPRINTS = ROOT / "blueprints" / "automation"
 ANNOUNCE = "back_recovery/announce_new_phase.yaml"
 HEAT_AGAIN = "back_recovery/heat_allowed_again.yaml"
-EN: dict[str, Any] = json.loads(
-    (
-        Path(__file__).parent.parent
-        / "custom_components"
-        / DOMAIN
-        / "translations"
-        / "en.json"
-    ).read_text(encoding="utf-8")
-)
+EN = translations()
 
 
 @pytest.fixture(autouse=True)
@@ -64,14 +62,6 @@ async def detach_automations(hass: HomeAssistant) -> AsyncGenerator[None]:
         )
 
 
-def _device_id(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, entry_id), entry_id
-    )
-    assert device is not None
-    return device.id
-
-
 async def _use(hass: HomeAssistant, path: str, inputs: dict[str, Any]) -> None:
     """Set up one automation from a blueprint."""
     assert await async_setup_component(
@@ -88,24 +78,6 @@ async def _use(hass: HomeAssistant, path: str, inputs: dict[str, Any]) -> None:
     state = hass.states.get("automation.from_blueprint")
     assert state is not None
     assert state.state == "on"
-
-
-async def _move_to(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
-) -> None:
-    freezer.move_to(moment)
-    async_fire_time_changed(hass, moment)
-    await hass.async_block_till_done()
-
-
-async def _set_phase(hass: HomeAssistant, phase: str) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "set_phase",
-        {"config_entry_id": ENTRY_ID, "phase": phase},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
 
 
 async def test_blueprints_load(hass: HomeAssistant) -> None:
@@ -145,16 +117,16 @@ async def test_announce_waits_for_the_morning_on_a_satellite(
     await _use(
         hass,
         ANNOUNCE,
-        {"recovery": _device_id(hass), "speaker": "assist_satellite.bedroom"},
+        {"recovery": device_id(hass), "speaker": "assist_satellite.bedroom"},
     )
     assert dt_util.now().hour == 1
-    await _set_phase(hass, "rehabilitation")
+    await action(hass, "set_phase", phase="rehabilitation")
     assert calls == []
 
-    morning = dt_util.start_of_local_day(date(2026, 11, 25)) + timedelta(hours=8)
-    await _move_to(hass, freezer, morning - timedelta(minutes=1))
+    morning = local_midnight(date(2026, 11, 25)) + timedelta(hours=8)
+    await move_to(hass, freezer, morning - timedelta(minutes=1))
     assert calls == []
-    await _move_to(hass, freezer, morning)
+    await move_to(hass, freezer, morning)
     assert [call.data for call in calls] == [
         {
             "entity_id": ["assist_satellite.bedroom"],
@@ -163,7 +135,7 @@ async def test_announce_waits_for_the_morning_on_a_satellite(
         }
     ]
     # The next morning brings no new phase and no announcement.
-    await _move_to(hass, freezer, morning + timedelta(days=1))
+    await move_to(hass, freezer, morning + timedelta(days=1))
     assert len(calls) == 1
 
 
@@ -186,20 +158,20 @@ async def test_announce_a_phase_that_began_at_midnight(
         hass,
         ANNOUNCE,
         {
-            "recovery": _device_id(hass),
+            "recovery": device_id(hass),
             "speaker": "assist_satellite.kitchen",
             "announce_after": "07:30:00",
         },
     )
-    midnight = dt_util.start_of_local_day(date(2026, 11, 26))
-    await _move_to(hass, freezer, midnight - timedelta(hours=12))
+    midnight = local_midnight(date(2026, 11, 26))
+    await move_to(hass, freezer, midnight - timedelta(hours=12))
     assert calls == []
-    await _move_to(hass, freezer, midnight)
-    state = hass.states.get("sensor.back_recovery_recovery_phase")
+    await move_to(hass, freezer, midnight)
+    state = hass.states.get(PHASE)
     assert state is not None
     assert state.state == "rehabilitation"
     assert calls == []
-    await _move_to(hass, freezer, midnight + timedelta(hours=7, minutes=30))
+    await move_to(hass, freezer, midnight + timedelta(hours=7, minutes=30))
     assert len(calls) == 1
     assert (
         calls[0]
@@ -214,21 +186,21 @@ async def test_announce_on_a_media_player_by_day(
 ) -> None:
     """During the day a new phase is spoken at once on a media player through TTS."""
     calls = async_mock_service(hass, "tts", "speak")
-    await _move_to(
+    await move_to(
         hass,
         freezer,
-        dt_util.start_of_local_day(date(2026, 11, 25)) + timedelta(hours=10),
+        local_midnight(date(2026, 11, 25)) + timedelta(hours=10),
     )
     await _use(
         hass,
         ANNOUNCE,
         {
-            "recovery": _device_id(hass),
+            "recovery": device_id(hass),
             "speaker": "media_player.living_room",
             "tts_engine": "tts.piper",
         },
     )
-    await _set_phase(hass, "recovered")
+    await action(hass, "set_phase", phase="recovered")
     assert len(calls) == 1
     assert calls[0].data == {
         "entity_id": ["tts.piper"],
@@ -247,17 +219,12 @@ async def test_heat_reminder_when_the_skin_has_rested(
     await _use(
         hass,
         HEAT_AGAIN,
-        {"recovery": _device_id(hass), "notify_target": ["notify.phone"]},
+        {"recovery": device_id(hass), "notify_target": ["notify.phone"]},
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 15},
-        blocking=True,
-    )
-    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=119))
+    await action(hass, "log_session", modality="heat", minutes=15)
+    await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=119))
     assert calls == []
-    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=2))
+    await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=2))
     assert [call.data for call in calls] == [
         {
             "entity_id": ["notify.phone"],
@@ -286,16 +253,11 @@ async def test_no_heat_reminder_in_the_days_of_ice(
     await _use(
         hass,
         HEAT_AGAIN,
-        {"recovery": _device_id(hass), "notify_target": ["notify.phone"]},
+        {"recovery": device_id(hass), "notify_target": ["notify.phone"]},
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
-    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=121))
-    state = hass.states.get("sensor.back_recovery_recommended_therapy")
+    await action(hass, "log_session", modality="ice", minutes=15)
+    await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=121))
+    state = hass.states.get(RECOMMENDED_THERAPY)
     assert state is not None
     assert state.state == "ice"
     assert calls == []

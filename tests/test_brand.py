@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PIL import Image
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BRAND = ROOT / "custom_components" / "back_recovery" / "brand"
+from .conftest import INTEGRATION, ROOT
+
+BRAND = INTEGRATION / "brand"
 SOURCES = ROOT / "brand-src"
 
 # Name -> (width, height); None: any width, wider than high (a logo).

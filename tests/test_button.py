@@ -23,6 +23,7 @@ from .conftest import (
     START_ICE_SESSION,
     STOP_SESSION,
     entity_state,
+    press,
 )
 
 
@@ -30,14 +31,6 @@ from .conftest import (
 def platforms() -> list[Platform]:
     """Set up the button platform only."""
     return [Platform.BUTTON]
-
-
-async def press(hass: HomeAssistant, entity_id: str) -> None:
-    """Press a button."""
-    await hass.services.async_call(
-        "button", "press", {"entity_id": entity_id}, blocking=True
-    )
-    await hass.async_block_till_done()
 
 
 async def test_all_entities(

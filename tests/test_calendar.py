@@ -10,18 +10,20 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_mock_service,
+    snapshot_platform,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-CALENDAR = "calendar.back_recovery_recovery"
-START_ICE = "button.back_recovery_start_ice_session"
+from .conftest import CALENDAR, START_ICE_SESSION, local_midnight, move_to, press
+
 # The entry's injury date is 2026-11-20; today is 2026-11-25 in US/Pacific.
 REST = {"start": "2026-11-20", "end": "2027-01-01", "summary": "Rest"}
 REHABILITATION = {
@@ -33,8 +35,20 @@ RETURN = {"start": "2027-02-12", "end": "2027-05-07", "summary": "Return to acti
 RECOVERED = {"start": "2027-05-07", "end": "2027-05-08", "summary": "Recovered"}
 
 
-def _midnight(day: date) -> datetime:
-    return dt_util.start_of_local_day(day)
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Set up the calendar platform only."""
+    return [Platform.CALENDAR]
+
+
+async def test_all_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """The calendar's registry entry and state match the snapshot."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
 async def _events(hass: HomeAssistant, start: datetime, end: datetime) -> list[Any]:
@@ -62,19 +76,13 @@ def _brief(events: list[Any]) -> list[dict[str, str]]:
     ]
 
 
-async def _move_to(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
-) -> None:
-    freezer.move_to(moment)
-    async_fire_time_changed(hass, moment)
-    await hass.async_block_till_done()
-
-
 @pytest.mark.usefixtures("init_integration")
 async def test_phases_are_all_day_events(hass: HomeAssistant) -> None:
     """The whole schedule shows as all-day events; recovered is one day long."""
     events = await _events(
-        hass, _midnight(date(2026, 1, 1)), _midnight(date(2028, 1, 1))
+        hass,
+        local_midnight(date(2026, 1, 1)),
+        local_midnight(date(2028, 1, 1)),
     )
     assert _brief(events) == [REST, REHABILITATION, RETURN, RECOVERED]
     assert events[0]["description"].startswith("Rest and protect your back")
@@ -97,7 +105,9 @@ async def test_one_day_queries_on_boundaries(
 ) -> None:
     """A query for one local day returns the phase of that day only."""
     events = await _events(
-        hass, _midnight(first_day), _midnight(first_day + timedelta(days=1))
+        hass,
+        local_midnight(first_day),
+        local_midnight(first_day + timedelta(days=1)),
     )
     assert _brief(events) == expected
 
@@ -114,6 +124,41 @@ async def test_state_shows_todays_phase(hass: HomeAssistant) -> None:
     assert state.attributes["end_time"] == "2027-01-01 00:00:00"
 
 
+@pytest.mark.usefixtures("init_integration")
+async def test_calendar_is_named_calendar_and_keeps_its_entity_id(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """The calendar reads "Back recovery Calendar", not "Back recovery Recovery"; its entity id stays."""
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Back recovery Calendar"
+    entry = entity_registry.async_get(CALENDAR)
+    assert entry is not None
+    assert entry.unique_id.endswith("_recovery")
+    assert entry.translation_key == "recovery"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_events_follow_a_change_of_language(hass: HomeAssistant) -> None:
+    """A new language in Home Assistant's settings names the events without a restart."""
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+
+    state = hass.states.get(CALENDAR)
+    assert state is not None
+    assert state.attributes["message"] == "Ruhe"
+    assert state.attributes["description"].startswith("Ruhe und Schonung")
+    events = await _events(
+        hass, local_midnight(date(2026, 1, 1)), local_midnight(date(2028, 1, 1))
+    )
+    assert [event["summary"] for event in events] == [
+        "Ruhe",
+        "Rehabilitation",
+        "Rückkehr zur Aktivität",
+        "Erholt",
+    ]
+
+
 async def test_set_phase_shows_on_the_calendar(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
@@ -125,7 +170,9 @@ async def test_set_phase_shows_on_the_calendar(
         blocking=True,
     )
     events = await _events(
-        hass, _midnight(date(2026, 11, 1)), _midnight(date(2028, 1, 1))
+        hass,
+        local_midnight(date(2026, 11, 1)),
+        local_midnight(date(2028, 1, 1)),
     )
     assert _brief(events) == [
         {"start": "2026-11-20", "end": "2026-11-25", "summary": "Rest"},
@@ -148,7 +195,7 @@ async def test_recovered_is_off_after_its_first_day(
         {"config_entry_id": init_integration.entry_id, "phase": "recovered"},
         blocking=True,
     )
-    await _move_to(hass, freezer, _midnight(date(2026, 11, 26)))
+    await move_to(hass, freezer, local_midnight(date(2026, 11, 26)))
     state = hass.states.get(CALENDAR)
     assert state is not None
     assert state.state == STATE_OFF
@@ -159,17 +206,17 @@ async def test_sessions_are_timed_events(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A running and then a finished ice session show as timed events at their times."""
-    await hass.services.async_call(
-        "button", "press", {"entity_id": START_ICE}, blocking=True
-    )
+    await press(hass, START_ICE_SESSION)
     state = hass.states.get(CALENDAR)
     assert state is not None
     assert state.attributes["message"] == "Ice session"
     assert state.attributes["all_day"] is False
 
-    await _move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=25))
+    await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=25))
     events = await _events(
-        hass, _midnight(date(2026, 11, 25)), _midnight(date(2026, 11, 26))
+        hass,
+        local_midnight(date(2026, 11, 25)),
+        local_midnight(date(2026, 11, 26)),
     )
     assert _brief(events) == [
         {"start": "2026-11-20", "end": "2027-01-01", "summary": "Rest"},
@@ -181,7 +228,9 @@ async def test_sessions_are_timed_events(
     ]
     # A window that ends before the session began leaves it out.
     earlier = await _events(
-        hass, _midnight(date(2026, 11, 24)), _midnight(date(2026, 11, 25))
+        hass,
+        local_midnight(date(2026, 11, 24)),
+        local_midnight(date(2026, 11, 25)),
     )
     assert _brief(earlier) == [REST | {"start": "2026-11-20"}]
 
@@ -194,7 +243,9 @@ async def test_answers_from_memory(hass: HomeAssistant) -> None:
         side_effect=AssertionError("storage read"),
     ) as load:
         events = await _events(
-            hass, _midnight(date(2026, 1, 1)), _midnight(date(2028, 1, 1))
+            hass,
+            local_midnight(date(2026, 1, 1)),
+            local_midnight(date(2028, 1, 1)),
         )
     assert len(events) == 4
     load.assert_not_called()
@@ -224,12 +275,12 @@ async def test_calendar_trigger_fires_when_rehabilitation_starts(
         },
     )
     await hass.async_block_till_done()
-    moment = _midnight(date(2026, 12, 31)) + timedelta(hours=23, minutes=50)
-    await _move_to(hass, freezer, moment)
+    moment = local_midnight(date(2026, 12, 31)) + timedelta(hours=23, minutes=50)
+    await move_to(hass, freezer, moment)
     assert calls == []
-    while moment < _midnight(date(2027, 1, 1)) + timedelta(minutes=20):
+    while moment < local_midnight(date(2027, 1, 1)) + timedelta(minutes=20):
         moment += timedelta(minutes=5)
-        await _move_to(hass, freezer, moment)
+        await move_to(hass, freezer, moment)
     assert [call.data["summary"] for call in calls] == ["Rehabilitation"]
     # Detach the calendar trigger's refresh timer before Home Assistant stops.
     await hass.services.async_call(

@@ -43,9 +43,17 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.translation import async_get_translations
 
-from .conftest import ENTRY_ID, PLUG, SECOND_PLUG, entity_state, hider_of
-
-HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
+from .conftest import (
+    ENTRY_ID,
+    HEATING_PAD,
+    PHASE,
+    PLUG,
+    SECOND_PLUG,
+    action,
+    entity_state,
+    hider_of,
+    switch,
+)
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
@@ -373,14 +381,14 @@ async def test_user_flow_offers_no_own_switch(
     assert result["data_schema"] is not None
     pad_selector = result["data_schema"].schema[CONF_HEATING_PAD]
     assert pad_selector.config["domain"] == ["switch"]
-    assert pad_selector.config["exclude_entities"] == [HEATING_PAD_SWITCH]
+    assert pad_selector.config["exclude_entities"] == [HEATING_PAD]
     with pytest.raises(InvalidData):
         await hass.config_entries.flow.async_configure(
             result["flow_id"],
             {
                 CONF_NAME: "Sam",
                 CONF_INJURY_DATE: "2026-11-20",
-                CONF_HEATING_PAD: HEATING_PAD_SWITCH,
+                CONF_HEATING_PAD: HEATING_PAD,
             },
         )
 
@@ -496,7 +504,7 @@ async def test_reconfigure_flow_moves_to_another_plug(
     assert hider_of(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
     assert [device.name for device in devices] == ["Alex"]
-    state = hass.states.get(HEATING_PAD_SWITCH)
+    state = hass.states.get(HEATING_PAD)
     assert state is not None
     assert state.attributes["plug_entity_id"] == SECOND_PLUG
 
@@ -652,8 +660,8 @@ async def test_reconfigure_flow_gives_up_the_plug(
     assert init_integration.state is ConfigEntryState.LOADED
     assert init_integration.runtime_data.engine.plug_entity_id is None
     assert hider_of(entity_registry, PLUG) is None
-    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
-    assert hass.states.get(HEATING_PAD_SWITCH) is None
+    assert entity_registry.async_get(HEATING_PAD) is None
+    assert hass.states.get(HEATING_PAD) is None
 
 
 async def test_reconfigure_flow_unchanged_does_not_reload(
@@ -661,10 +669,7 @@ async def test_reconfigure_flow_unchanged_does_not_reload(
 ) -> None:
     """Test a reconfigure that changes nothing leaves a running heat session alone."""
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
-    )
-    await hass.async_block_till_done()
+    await switch(hass, HEATING_PAD, on=True)
     assert entity_state(hass, PLUG) == STATE_ON
     result = await init_integration.start_reconfigure_flow(hass)
 
@@ -822,6 +827,128 @@ async def test_options_flow_refuses_out_of_range(
     assert mock_config_entry.options[CONF_ICE_DAYS] == 3
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "error"),
+    [
+        (CONF_SESSION_MINUTES, 30, "session_minutes_too_large"),
+        (CONF_SESSION_MINUTES, 0.0, "session_minutes_too_small"),
+        (CONF_REST_GAP_MINUTES, 60.0, "rest_gap_minutes_too_small"),
+        (CONF_REST_GAP_MINUTES, 2000, "rest_gap_minutes_too_large"),
+        (CONF_ICE_DAYS, 8.0, "ice_days_too_large"),
+        (CONF_REST_WEEKS, 0, "rest_weeks_too_small"),
+        (CONF_REHABILITATION_WEEKS, 53, "rehabilitation_weeks_too_large"),
+        (CONF_RETURN_WEEKS, 0, "return_weeks_too_small"),
+        (CONF_REMIND_BEFORE_END_MINUTES, -1, "remind_before_end_minutes_too_small"),
+        (CONF_REMIND_BEFORE_END_MINUTES, 11, "remind_before_end_minutes_too_large"),
+    ],
+)
+async def test_options_flow_out_of_range_error_is_a_translation_key(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    *,
+    key: str,
+    value: float,
+    error: str,
+) -> None:
+    """Test an out-of-range number is refused on its field with the error key the frontend translates."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {key: value}
+        )
+
+    assert err.value.schema_errors == {key: error}
+    assert f"component.{DOMAIN}.options.error.{error}" in await async_get_translations(
+        hass, "en", "options", [DOMAIN]
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "error", "said"),
+    [
+        ("en", CONF_SESSION_MINUTES, "too_large", "At most 20 minutes"),
+        ("de", CONF_SESSION_MINUTES, "too_large", "Höchstens 20 Minuten"),
+        ("en", CONF_REST_GAP_MINUTES, "too_small", "At least 120 minutes"),
+        ("de", CONF_REST_GAP_MINUTES, "too_small", "Mindestens 120 Minuten"),
+        ("en", CONF_REST_WEEKS, "too_large", "At most 52 weeks"),
+        ("de", CONF_ICE_DAYS, "too_large", "Höchstens 7 Tage"),
+    ],
+)
+async def test_options_flow_range_errors_name_the_limit(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    *,
+    language: str,
+    key: str,
+    error: str,
+    said: str,
+) -> None:
+    """Test the form's placeholders fill the range errors with the limit, a whole number, in each language."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    texts = await async_get_translations(hass, language, "options", [DOMAIN])
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+
+    message = texts[f"component.{DOMAIN}.options.error.{key}_{error}"].format(
+        **placeholders
+    )
+
+    assert message.startswith(said)
+    assert ".0" not in message
+
+
+async def test_options_flow_hands_over_whole_numbers_as_ints(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test the number fields turn a whole float into an int and leave a fraction for the step."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    schema = result["data_schema"]
+    assert schema is not None
+    fields = {str(key): value for key, value in schema.schema.items()}
+
+    assert type(fields[CONF_SESSION_MINUTES](15.0)) is int
+    assert fields[CONF_SESSION_MINUTES]("15") == 15
+    assert fields[CONF_SESSION_MINUTES](12.5) == 12.5
+
+
+async def test_options_form_shows_quiet_hours_without_seconds(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test the quiet hours are asked to the minute; they are still stored as HH:MM:SS."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    fields = cast(
+        "list[dict[str, Any]]",
+        probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        ),
+    )
+    times = {
+        field["name"]: field["selector"]
+        for field in fields
+        if field["name"] in (CONF_QUIET_START, CONF_QUIET_END)
+    }
+    assert times == {
+        CONF_QUIET_START: {"time": {"no_second": True}},
+        CONF_QUIET_END: {"time": {"no_second": True}},
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_QUIET_START: "22:30", CONF_QUIET_END: "06:45:00"}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_QUIET_START] == "22:30:00"
+    assert mock_config_entry.options[CONF_QUIET_END] == "06:45:00"
+
+
 async def test_options_flow_refuses_a_fraction(
     hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
 ) -> None:
@@ -921,13 +1048,7 @@ async def test_options_change_does_not_reload(
 ) -> None:
     """Test new options reach the engine without a reload: a running heat session goes on."""
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 20},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat", minutes=20)
     running = engine.view.running
     assert running is not None
     result = await hass.config_entries.options.async_init(ENTRY_ID)
@@ -943,7 +1064,7 @@ async def test_options_change_does_not_reload(
     assert entity_state(hass, PLUG) == STATE_ON
     assert engine.view.settings.session_minutes == 10
     assert engine.view.schedule.rest_weeks == 1
-    phase = hass.states.get("sensor.back_recovery_recovery_phase")
+    phase = hass.states.get(PHASE)
     assert phase is not None
     assert phase.attributes["next_phase_starts"] == "2026-11-27"
 
@@ -988,12 +1109,7 @@ async def test_options_apply_to_the_next_session(
     init_integration: MockConfigEntry,
 ) -> None:
     """Test a shorter session length applies to the next session, not the running one."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     result = await hass.config_entries.options.async_init(ENTRY_ID)
     await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_SESSION_MINUTES: 5}
@@ -1040,6 +1156,11 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
         ),
         f"{prefix}.options.error.entity_not_found",
         f"{prefix}.options.error.not_whole_number",
+        *(
+            f"{prefix}.options.error.{key}_{miss}"
+            for key in NUMBER_OPTIONS
+            for miss in ("too_small", "too_large")
+        ),
         f"{prefix}.issues.heating_pad_missing.title",
         f"{prefix}.issues.heating_pad_missing.fix_flow.step.pick_plug.data.heating_pad",
         *(

@@ -12,9 +12,19 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import condition, config_validation as cv
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import PLUG_CONFIG
+from .conftest import (
+    CALENDAR,
+    HEATING_PAD,
+    NEXT_SESSION_ALLOWED,
+    PHASE,
+    PLUG_CONFIG,
+    ROOT,
+    SESSION_ENDS,
+    START_ICE_SESSION,
+    STOP_SESSION,
+    TIME_SINCE_LAST_SESSION,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 DEVELOP_CONFIG = ROOT / "config" / "configuration.yaml"
 
@@ -86,21 +96,21 @@ async def test_dashboard_entities_exist(
 def test_dashboard_shows_what_a_person_needs(dashboard: dict[str, Any]) -> None:
     """Heating pad toggle, countdown, phase, skin rest, 7-day history, calendar, buttons."""
     by_entity = {card.get("entity"): card for card in cards(dashboard["views"])}
-    pad = by_entity["switch.back_recovery_heating_pad"]
+    pad = by_entity[HEATING_PAD]
     assert pad["type"] == "tile"
     assert {"type": "toggle"} in pad["features"]
     for entity_id in (
-        "sensor.back_recovery_session_ends",
-        "sensor.back_recovery_recovery_phase",
-        "sensor.back_recovery_time_since_last_session",
-        "sensor.back_recovery_next_session_allowed",
-        "button.back_recovery_start_ice_session",
-        "button.back_recovery_stop_session",
+        SESSION_ENDS,
+        PHASE,
+        TIME_SINCE_LAST_SESSION,
+        NEXT_SESSION_ALLOWED,
+        START_ICE_SESSION,
+        STOP_SESSION,
     ):
         assert by_entity[entity_id]["type"] == "tile", entity_id
     by_type = {card["type"]: card for card in cards(dashboard["views"])}
     assert by_type["history-graph"]["hours_to_show"] == 7 * 24
-    assert by_type["calendar"]["entities"] == ["calendar.back_recovery_recovery"]
+    assert by_type["calendar"]["entities"] == [CALENDAR]
     markdown = [
         card for card in cards(dashboard["views"]) if card["type"] == "markdown"
     ]

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-import json
-from pathlib import Path
-from typing import Any
 from unittest.mock import AsyncMock
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_get_device_automations,
     async_mock_service,
 )
@@ -21,8 +17,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 import voluptuous as vol
 
 from custom_components.back_recovery import device_trigger
-from custom_components.back_recovery.const import CONF_INJURY_DATE, CONF_NAME, DOMAIN
-from custom_components.back_recovery.options import DEFAULT_OPTIONS
+from custom_components.back_recovery.const import DOMAIN
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.components.device_automation.exceptions import (
     InvalidDeviceAutomationConfig,
@@ -32,10 +27,19 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID
+from .conftest import (
+    ENTRY_ID,
+    SECOND_ENTRY_ID,
+    START_ICE_SESSION,
+    STOP_SESSION,
+    action,
+    add_entry,
+    advance,
+    device_id,
+    press,
+    translations,
+)
 
-START_ICE = "button.back_recovery_start_ice_session"
-STOP = "button.back_recovery_stop_session"
 TRIGGER_TYPES = [
     "phase_changed",
     "session_started",
@@ -43,71 +47,34 @@ TRIGGER_TYPES = [
     "session_blocked",
     "skin_rest_over",
 ]
-EN: dict[str, Any] = json.loads(
-    (
-        Path(__file__).parent.parent
-        / "custom_components"
-        / DOMAIN
-        / "translations"
-        / "en.json"
-    ).read_text(encoding="utf-8")
-)
+EN = translations()
 
 type Cause = Callable[[HomeAssistant, FrozenDateTimeFactory], Awaitable[None]]
 
 
-def _device_id(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, entry_id), entry_id
-    )
-    assert device is not None
-    return device.id
-
-
-async def _press(hass: HomeAssistant, entity_id: str) -> None:
-    await hass.services.async_call(
-        "button", "press", {"entity_id": entity_id}, blocking=True
-    )
-
-
-async def _set_phase(hass: HomeAssistant, phase: str) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "set_phase",
-        {"config_entry_id": ENTRY_ID, "phase": phase},
-        blocking=True,
-    )
-
-
 async def _phase_changed(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
-    await _set_phase(hass, "rehabilitation")
+    await action(hass, "set_phase", phase="rehabilitation")
 
 
 async def _session_started(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
-    await _press(hass, START_ICE)
+    await press(hass, START_ICE_SESSION)
 
 
 async def _session_ended(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
-    await _press(hass, START_ICE)
-    await _press(hass, STOP)
+    await press(hass, START_ICE_SESSION)
+    await press(hass, STOP_SESSION)
 
 
 async def _session_blocked(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
-    await _press(hass, START_ICE)
-    await _press(hass, STOP)
+    await press(hass, START_ICE_SESSION)
+    await press(hass, STOP_SESSION)
     with pytest.raises(ServiceValidationError):
-        await _press(hass, START_ICE)
+        await press(hass, START_ICE_SESSION)
 
 
 async def _skin_rest_over(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 10},
-        blocking=True,
-    )
-    freezer.tick(timedelta(minutes=121))
-    async_fire_time_changed(hass)
+    await action(hass, "log_session", modality="ice", minutes=10)
+    await advance(hass, freezer, timedelta(minutes=121))
 
 
 CAUSES: dict[str, Cause] = {
@@ -154,15 +121,15 @@ async def _automation(
 @pytest.mark.usefixtures("init_integration")
 async def test_get_triggers(hass: HomeAssistant) -> None:
     """The device offers the five triggers of the contract."""
-    device_id = _device_id(hass)
+    device = device_id(hass)
     triggers = await async_get_device_automations(
-        hass, DeviceAutomationType.TRIGGER, device_id
+        hass, DeviceAutomationType.TRIGGER, device
     )
     assert sorted(
         (t["platform"], t["domain"], t["device_id"], t["type"])
         for t in triggers
         if t["domain"] == DOMAIN
-    ) == sorted(("device", DOMAIN, device_id, kind) for kind in TRIGGER_TYPES)
+    ) == sorted(("device", DOMAIN, device, kind) for kind in TRIGGER_TYPES)
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -172,7 +139,7 @@ async def test_phase_changed_capabilities_offer_to_phase(
     """The phase changed trigger offers a translated choice of the phase it waits for."""
     assert await async_setup_component(hass, "device_automation", {})
     client = await hass_ws_client(hass)
-    device_id = _device_id(hass)
+    device = device_id(hass)
     capabilities = {}
     for kind in TRIGGER_TYPES:
         await client.send_json_auto_id(
@@ -181,7 +148,7 @@ async def test_phase_changed_capabilities_offer_to_phase(
                 "trigger": {
                     "platform": "device",
                     "domain": DOMAIN,
-                    "device_id": device_id,
+                    "device_id": device,
                     "type": kind,
                 },
             }
@@ -201,10 +168,13 @@ async def test_phase_changed_capabilities_offer_to_phase(
                         "mode": "dropdown",
                         "multiple": False,
                         "options": [
-                            "rest",
-                            "rehabilitation",
-                            "return_to_activity",
-                            "recovered",
+                            {"value": "rest", "label": "Rest"},
+                            {"value": "rehabilitation", "label": "Rehabilitation"},
+                            {
+                                "value": "return_to_activity",
+                                "label": "Return to activity",
+                            },
+                            {"value": "recovered", "label": "Recovered"},
                         ],
                         "sort": False,
                         "translation_key": "phase",
@@ -214,6 +184,33 @@ async def test_phase_changed_capabilities_offer_to_phase(
         ]
     }
     assert all(capabilities[kind] == {"extra_fields": []} for kind in TRIGGER_TYPES[1:])
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_phase_choices_follow_home_assistants_language(
+    hass: HomeAssistant,
+) -> None:
+    """The to_phase choices are named in Home Assistant's language, never by their raw value."""
+    hass.config.language = "de"
+
+    capabilities = await device_trigger.async_get_trigger_capabilities(
+        hass,
+        {
+            "platform": "device",
+            "domain": DOMAIN,
+            "device_id": device_id(hass),
+            "type": "phase_changed",
+        },
+    )
+
+    selector = capabilities["extra_fields"].schema["to_phase"]
+    assert selector.config["options"] == [
+        {"value": "rest", "label": "Ruhe"},
+        {"value": "rehabilitation", "label": "Rehabilitation"},
+        {"value": "return_to_activity", "label": "Rückkehr zur Aktivität"},
+        {"value": "recovered", "label": "Erholt"},
+    ]
+    assert selector("return_to_activity") == "return_to_activity"
 
 
 def test_triggers_are_translated() -> None:
@@ -233,7 +230,7 @@ async def test_trigger_fires_an_automation(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, trigger_type: str
 ) -> None:
     """Each device trigger runs an automation when its event happens on the device."""
-    calls = await _automation(hass, _device_id(hass), trigger_type)
+    calls = await _automation(hass, device_id(hass), trigger_type)
     await CAUSES[trigger_type](hass, freezer)
     await hass.async_block_till_done()
     assert [call.data for call in calls] == [
@@ -249,12 +246,12 @@ async def test_trigger_fires_an_automation(
 async def test_to_phase_filters(hass: HomeAssistant) -> None:
     """A phase changed trigger with to_phase runs only for that phase."""
     calls = await _automation(
-        hass, _device_id(hass), "phase_changed", to_phase="recovered"
+        hass, device_id(hass), "phase_changed", to_phase="recovered"
     )
-    await _set_phase(hass, "rehabilitation")
+    await action(hass, "set_phase", phase="rehabilitation")
     await hass.async_block_till_done()
     assert calls == []
-    await _set_phase(hass, "recovered")
+    await action(hass, "set_phase", phase="recovered")
     await hass.async_block_till_done()
     assert len(calls) == 1
 
@@ -262,18 +259,15 @@ async def test_to_phase_filters(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_trigger_ignores_another_recovery(hass: HomeAssistant) -> None:
     """A trigger on one recovery's device does not run for another recovery."""
-    other = MockConfigEntry(
-        domain=DOMAIN,
-        title="Second recovery",
-        data={CONF_NAME: "Second recovery", CONF_INJURY_DATE: "2026-11-01"},
-        options=dict(DEFAULT_OPTIONS),
-        entry_id="01KRECOVERY000000000000002",
+    other = await add_entry(
+        hass,
+        entry_id=SECOND_ENTRY_ID,
+        name="Second recovery",
+        injury_date="2026-11-01",
+        plug=None,
     )
-    other.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(other.entry_id)
-    await hass.async_block_till_done()
-    calls = await _automation(hass, _device_id(hass, other.entry_id), "phase_changed")
-    await _set_phase(hass, "rehabilitation")
+    calls = await _automation(hass, device_id(hass, other.entry_id), "phase_changed")
+    await action(hass, "set_phase", phase="rehabilitation")
     await hass.async_block_till_done()
     assert calls == []
 
@@ -336,7 +330,7 @@ async def test_attaching_uses_no_deprecated_device_api(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Attaching a trigger logs no deprecation of the device's config entries."""
-    await _automation(hass, _device_id(hass), "session_started")
+    await _automation(hass, device_id(hass), "session_started")
 
     assert "deprecated" not in caplog.text
 

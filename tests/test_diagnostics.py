@@ -16,12 +16,11 @@ from syrupy.filters import props
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
     CONF_NOTIFY_ENTITIES,
-    DOMAIN,
 )
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.core import HomeAssistant
 
-from .conftest import ENTRY_ID, PLUG
+from .conftest import PLUG, action
 
 REDACTED = "**REDACTED**"
 
@@ -43,24 +42,14 @@ async def test_diagnostics(
     snapshot: SnapshotAssertion,
 ) -> None:
     """Test diagnostics show the settings, redacted, and the engine's state during a session."""
-    await hass.services.async_call(
-        DOMAIN,
+    await action(
+        hass,
         "log_session",
-        {
-            "config_entry_id": ENTRY_ID,
-            "modality": "ice",
-            "minutes": 15,
-            "ended_at": "2026-11-24T18:00:00+00:00",
-        },
-        blocking=True,
+        modality="ice",
+        minutes=15,
+        ended_at="2026-11-24T18:00:00+00:00",
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "minutes": 15},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat", minutes=15)
 
     result = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
 

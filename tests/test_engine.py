@@ -8,9 +8,8 @@ switch, the buttons and the actions, the clock through freezer.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -28,7 +27,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.util import dt as dt_util
 
 from .conftest import (
     ENTRY_ID,
@@ -51,6 +49,7 @@ from .conftest import (
     entity_state,
     other_home_assistant,
     plug_power,
+    press,
     set_input_boolean,
     start_heat,
     switch,
@@ -281,12 +280,7 @@ async def test_rule_3_planned_end_survives_an_entry_setup_from_storage(
 ) -> None:
     """A stored running ice session keeps its planned end when the entry starts again."""
     await add_entry(hass)
-    await hass.services.async_call(
-        "button",
-        "press",
-        {"entity_id": START_ICE_SESSION},
-        blocking=True,
-    )
+    await press(hass, START_ICE_SESSION)
     await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
@@ -369,12 +363,7 @@ async def test_rule_7_ice_session_same_limit_and_rest_gap(
 ) -> None:
     """Ice ends after session_minutes and the rest gap then refuses heat."""
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    await hass.services.async_call(
-        "button",
-        "press",
-        {"entity_id": START_ICE_SESSION},
-        blocking=True,
-    )
+    await press(hass, START_ICE_SESSION)
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert entity_state(hass, PLUG) == STATE_OFF
     with pytest.raises(ServiceValidationError, match="ends at 01:20"):
@@ -542,52 +531,3 @@ async def test_plug_found_on_without_session_starts_one(
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
-
-
-# Rule 13: an error in one entity stops nothing else
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_rule_13_an_entity_that_fails_stops_nothing_else(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The calendar failing to present itself leaves the other entities and the plug working."""
-    with patch(
-        "custom_components.back_recovery.calendar.RecoveryCalendar.event",
-        new_callable=PropertyMock,
-        side_effect=RuntimeError("calendar bug"),
-    ):
-        await start_heat(hass, "switch")
-        assert plug_power(hass) == STATE_ON
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
-        assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
-        await advance(hass, freezer, timedelta(minutes=20))
-        assert plug_power(hass) == STATE_OFF
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
-        assert entity_state(hass, SKIN_REST) == STATE_ON
-    assert "calendar bug" in caplog.text
-
-
-# Events
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_events_carry_entry_id_and_plain_strings(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Every session event names the entry and carries plain strings."""
-    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
-    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
-    await start_heat(hass, "switch")
-    await advance(hass, freezer, timedelta(minutes=20))
-    await set_input_boolean(hass, PLUG_POWER, on=True)
-    for event in (*started, *ended, *blocked):
-        assert event.data["config_entry_id"] == ENTRY_ID
-        assert all(type(value) is str for value in event.data.values()), event.data
-    assert len(started) == len(ended) == len(blocked) == 1
-    assert dt_util.parse_datetime(started[0].data["ends_at"]) == datetime.fromisoformat(
-        "2026-11-25T09:20:00+00:00"
-    )

@@ -22,14 +22,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
-PAD = "switch.back_recovery_heating_pad"
-PHASE = "sensor.back_recovery_recovery_phase"
-SKIN_REST = "binary_sensor.back_recovery_skin_rest"
-NOT_SUGGESTED = (
-    "sensor.back_recovery_days_since_injury",
-    "sensor.back_recovery_next_session_allowed",
-    "binary_sensor.back_recovery_session_active",
+from .conftest import (
+    DAYS_SINCE_INJURY,
+    HEATING_PAD,
+    NEXT_SESSION_ALLOWED,
+    PHASE,
+    SESSION_ACTIVE,
+    SKIN_REST,
 )
+
+NOT_SUGGESTED = (DAYS_SINCE_INJURY, NEXT_SESSION_ALLOWED, SESSION_ACTIVE)
 ASSISTANT = "conversation"
 
 
@@ -137,4 +139,4 @@ async def test_without_assist_nothing_is_exposed(
     registry_entry = entity_registry.async_get(PHASE)
     assert registry_entry is not None
     assert ASSISTANT not in registry_entry.options
-    assert hass.states.get(PAD) is not None
+    assert hass.states.get(HEATING_PAD) is not None

@@ -26,9 +26,9 @@ from custom_components.back_recovery.const import DOMAIN, PLATFORMS
 import homeassistant
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.loader import Manifest
-from homeassistant.util.yaml import load_yaml_dict
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+from .conftest import INTEGRATION, services_yaml
+
 CORE_COMPONENTS = Path(homeassistant.__file__).parent / "components"
 # Keys Home Assistant's loader adds itself; a manifest.json never has them.
 RUNTIME_MANIFEST_KEYS = {"is_built_in", "overwrites_built_in"}
@@ -69,7 +69,7 @@ def _strings(tree: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 MANIFEST = _json(INTEGRATION / "manifest.json")
 EN = _json(INTEGRATION / "translations" / "en.json")
 ICONS = _json(INTEGRATION / "icons.json")
-SERVICES: dict[str, Any] = dict(load_yaml_dict(INTEGRATION / "services.yaml"))
+SERVICES = services_yaml()
 
 
 # manifest.json

@@ -31,17 +31,20 @@ from homeassistant.helpers import (
 
 from .conftest import (
     ENTRY_ID,
-    HEATING_PAD as HEATING_PAD_SWITCH,
+    HEATING_PAD,
     MISSING_ISSUE,
+    PHASE,
     PLUG,
     PLUG_POWER,
+    SECOND_ENTRY_ID,
     SECOND_PLUG,
+    SESSION_ACTIVE,
+    SKIN_REST,
     STORAGE_KEY,
+    action,
     entity_state,
     hider_of,
 )
-
-SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
 
 
 def _entry_state(entry: MockConfigEntry) -> ConfigEntryState:
@@ -65,16 +68,6 @@ def second_entry(second_plug: str) -> MockConfigEntry:
     )
 
 
-async def _start_heat(hass: HomeAssistant, entry_id: str = ENTRY_ID) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": entry_id, "modality": "heat"},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
-
-
 async def test_setup_entry(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -89,7 +82,7 @@ async def test_setup_entry(
     assert entities
     assert {entity.device_id for entity in entities} == {devices[0].id}
     assert all(entity.unique_id.startswith(f"{ENTRY_ID}_") for entity in entities)
-    assert entity_state(hass, HEATING_PAD_SWITCH) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD) == STATE_OFF
     assert not ir.async_get(hass).issues
 
 
@@ -108,8 +101,8 @@ async def test_setup_entry_without_plug(
 
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert mock_config_entry.runtime_data.engine.plug_entity_id is None
-    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
-    assert hass.states.get("sensor.back_recovery_recovery_phase") is not None
+    assert entity_registry.async_get(HEATING_PAD) is None
+    assert hass.states.get(PHASE) is not None
     assert not ir.async_get(hass).issues
 
 
@@ -124,12 +117,7 @@ async def test_unload_and_reload_leave_nothing_behind(
         for entity in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
     )
     engine = init_integration.runtime_data.engine
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=15)
     assert engine.view.as_diagnostics()["timers"]
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()
@@ -232,19 +220,14 @@ async def test_reload_keeps_the_history(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Test a reload restores the logged sessions from storage."""
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=15)
     last_end = init_integration.runtime_data.engine.view.last_session_end
 
     assert await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
 
     assert init_integration.runtime_data.engine.view.last_session_end == last_end
-    assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_ON
 
 
 async def test_unload_during_heat_switches_the_plug_off(
@@ -252,7 +235,7 @@ async def test_unload_during_heat_switches_the_plug_off(
 ) -> None:
     """Test unloading during a heat session switches the plug off (reason unloaded)."""
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    await _start_heat(hass)
+    await action(hass, "start_session", modality="heat")
     assert entity_state(hass, PLUG) == STATE_ON
 
     assert await hass.config_entries.async_unload(ENTRY_ID)
@@ -295,16 +278,18 @@ async def test_second_entry_works_independently(
         )
     ] == ["Sam"]
     assert entity_state(hass, "sensor.sam_recovery_phase") == "rehabilitation"
-    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+    assert entity_state(hass, PHASE) == "rest"
 
-    await _start_heat(hass, SECOND_ENTRY_ID)
+    await action(
+        hass, "start_session", config_entry_id=SECOND_ENTRY_ID, modality="heat"
+    )
 
     assert entity_state(hass, SECOND_PLUG) == STATE_ON
     assert entity_state(hass, PLUG) == STATE_OFF
     assert entity_state(hass, "binary_sensor.sam_session_active") == STATE_ON
-    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
     # The first person can still start a session: the rest gap is per entry.
-    await _start_heat(hass, ENTRY_ID)
+    await action(hass, "start_session", modality="heat")
     assert entity_state(hass, PLUG) == STATE_ON
 
     assert await hass.config_entries.async_unload(SECOND_ENTRY_ID)
@@ -326,13 +311,7 @@ async def test_remove_entry_cleans_up(
     entity_registry.async_update_entity(
         PLUG, hidden_by=er.RegistryEntryHider.INTEGRATION
     )
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 15},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "log_session", modality="ice", minutes=15)
     assert STORAGE_KEY in hass_storage
     entity_registry.async_remove(PLUG)
     await hass.async_block_till_done()
@@ -387,12 +366,7 @@ async def test_remove_entry_without_plug(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
     await hass.async_block_till_done()
-    await hass.services.async_call(
-        DOMAIN,
-        "log_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice", "minutes": 10},
-        blocking=True,
-    )
+    await action(hass, "log_session", modality="ice", minutes=10)
     assert STORAGE_KEY in hass_storage
 
     assert await hass.config_entries.async_remove(ENTRY_ID)
@@ -425,7 +399,7 @@ async def test_renamed_plug_is_followed(
     assert plug_entry.hidden_by is er.RegistryEntryHider.INTEGRATION
     assert not ir.async_get(hass).issues
 
-    await _start_heat(hass)
+    await action(hass, "start_session", modality="heat")
 
     assert entity_state(hass, "switch.bedroom_plug") == STATE_ON
-    assert entity_state(hass, HEATING_PAD_SWITCH) == STATE_ON
+    assert entity_state(hass, HEATING_PAD) == STATE_ON

@@ -71,7 +71,7 @@ def test_request_start_refused_while_a_session_runs() -> None:
     assert error.reason is Refusal.SESSION_RUNNING
     assert error.allowed_at == running.planned_end
     assert log.blocked_outcome(error) == Outcome(
-        blocked=Blocked(Modality.ICE, running.planned_end)
+        blocked=Blocked(Modality.ICE, running.planned_end, Refusal.SESSION_RUNNING)
     )
 
 
@@ -146,7 +146,9 @@ def test_plug_on_during_rest_gap_switched_off_and_blocked() -> None:
     log.plug_state(T0 + minutes(20), is_on=False)
     outcome = log.plug_state(T0 + minutes(30), is_on=True)
     assert outcome.switch_off
-    assert outcome.blocked == Blocked(Modality.HEAT, T0 + minutes(140))
+    assert outcome.blocked == Blocked(
+        Modality.HEAT, T0 + minutes(140), Refusal.REST_GAP_ACTIVE
+    )
     assert outcome.started is None
     assert log.plug_must_be_off
 
@@ -157,7 +159,9 @@ def test_plug_on_during_ice_switched_off_and_blocked() -> None:
     log.request_start(Modality.ICE, T0)
     outcome = log.plug_state(T0 + minutes(2), is_on=True)
     assert outcome.switch_off
-    assert outcome.blocked == Blocked(Modality.HEAT, T0 + minutes(20))
+    assert outcome.blocked == Blocked(
+        Modality.HEAT, T0 + minutes(20), Refusal.SESSION_RUNNING
+    )
     assert log.running is not None
     assert log.running.modality is Modality.ICE
 

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings, strategies as st
 import pytest
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.pain import PainDiary, PainEntry, local_day
@@ -37,12 +36,6 @@ from .pain_helpers import (
 )
 
 HOURS = (8, 14, 21)
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Keep snapshots in ``tests/snapshots`` (syrupy's own fixture wins over the harness's)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 # The weekly average.

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from contextlib import ExitStack
+from datetime import timedelta
 import json
 import statistics
 import time
@@ -17,20 +18,25 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.deadlines import RecoveryTimers
 from custom_components.back_recovery.entity import BackRecoveryEntity
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .conftest import ENTRY_ID, PLUG
-
-KEY = f"{DOMAIN}.{ENTRY_ID}"
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    STORAGE_KEY,
+    TIME_SINCE_LAST_SESSION,
+    action,
+    advance,
+    move_to,
+    stored,
+    stored_session,
+)
+from .therapy_helpers import T0
 
 
 def real_perf_counter() -> float:
@@ -41,30 +47,21 @@ def real_perf_counter() -> float:
 def history(count: int) -> dict[str, Any]:
     """Return stored data with ``count`` finished sessions, three hours apart."""
     first = T0 - timedelta(hours=3 * count)
-    sessions = []
-    for index in range(count):
-        start = first + timedelta(hours=3 * index)
-        end = start + timedelta(minutes=20)
-        sessions.append(
-            {
-                "modality": "heat" if index % 2 else "ice",
-                "started": start.isoformat(),
-                "planned_end": end.isoformat(),
-                "ended": end.isoformat(),
-                "end_reason": "completed",
-            }
-        )
-    return {
-        "version": 1,
-        "minor_version": 1,
-        "key": KEY,
-        "data": {
-            "sessions": sessions,
+    return stored(
+        {
+            "sessions": [
+                stored_session(
+                    first + timedelta(hours=3 * index),
+                    minutes=20,
+                    modality="heat" if index % 2 else "ice",
+                )
+                for index in range(count)
+            ],
             "plug_must_be_off": False,
             "phase_anchor": None,
             "phase": "rest",
-        },
-    }
+        }
+    )
 
 
 @pytest.mark.usefixtures("plug")
@@ -78,25 +75,22 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
     await hass.async_block_till_done()
-    engine = mock_config_entry.runtime_data.engine
     fired: list[float] = []
     inside_callback = False
     calls: list[tuple[bool, float]] = []
     # The planned end has a timer on each clock, and a clock watch runs during
     # a session: whichever fires first at the planned end switches off.
-    originals = {
-        name: getattr(engine, name)
-        for name in ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
-    }
+    names = ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
+    originals = {name: getattr(RecoveryTimers, name) for name in names}
 
     def timed(name: str) -> Callable[..., None]:
         @callback
-        def on_timer(*args: Any) -> None:
+        def on_timer(timers: RecoveryTimers, *args: Any) -> None:
             nonlocal inside_callback
             fired.append(real_perf_counter())
             inside_callback = True
             try:
-                originals[name](*args)
+                originals[name](timers, *args)
             finally:
                 inside_callback = False
 
@@ -110,20 +104,11 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
             calls.append((inside_callback, real_perf_counter()))
 
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
-    with (
-        patch.object(engine, "_on_deadline", timed("_on_deadline")),
-        patch.object(engine, "_on_monotonic_deadline", timed("_on_monotonic_deadline")),
-        patch.object(engine, "_on_clock_watch", timed("_on_clock_watch")),
-    ):
-        await hass.services.async_call(
-            DOMAIN,
-            "start_session",
-            {"config_entry_id": ENTRY_ID, "modality": "heat"},
-            blocking=True,
-        )
-        freezer.tick(timedelta(minutes=20))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+    with ExitStack() as stack:
+        for name in names:
+            stack.enter_context(patch.object(RecoveryTimers, name, timed(name)))
+        await action(hass, "start_session", modality="heat")
+        await advance(hass, freezer, timedelta(minutes=20))
 
     assert len(calls) == 1
     inside, called_at = calls[0]
@@ -145,7 +130,7 @@ async def test_setup_with_1000_sessions_is_fast(
     wall: list[float] = []
     cpu: list[float] = []
     for _ in range(11):
-        hass_storage[KEY] = history(1000)
+        hass_storage[STORAGE_KEY] = history(1000)
         begin, begin_cpu = real_perf_counter(), time.process_time()
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
@@ -178,7 +163,7 @@ async def test_state_writes_per_idle_day(
 ) -> None:
     """An idle day writes far fewer than 1500 states; attributes stay small."""
     if sessions:
-        hass_storage[KEY] = history(sessions)
+        hass_storage[STORAGE_KEY] = history(sessions)
     writes: Counter[str] = Counter()
     original = BackRecoveryEntity.async_write_ha_state
 
@@ -191,14 +176,10 @@ async def test_state_writes_per_idle_day(
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
         # Start counting after the rest gap of the stored session is over.
-        freezer.move_to("2026-11-25T12:00:30+00:00")
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        await move_to(hass, freezer, T0 + timedelta(hours=3, seconds=30))
         writes.clear()
         for _ in range(24 * 60):
-            freezer.tick(timedelta(minutes=1))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
+            await advance(hass, freezer, timedelta(minutes=1))
 
     total = sum(writes.values())
     record_property(f"state_writes_idle_day_{sessions}_sessions", total)
@@ -215,4 +196,4 @@ async def test_state_writes_per_idle_day(
     assert largest < 1024
     if sessions == 0:
         # Nothing ticks without a last session: only local midnight writes.
-        assert writes["sensor.back_recovery_time_since_last_session"] <= 1
+        assert writes[TIME_SINCE_LAST_SESSION] <= 1

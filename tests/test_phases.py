@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator
 from datetime import date, datetime, timedelta
 from typing import Any
 from unittest.mock import patch
@@ -12,13 +12,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.back_recovery.const import (
     CONF_ICE_DAYS,
-    CONF_INJURY_DATE,
-    CONF_NAME,
     CONF_REHABILITATION_WEEKS,
     CONF_REST_WEEKS,
     CONF_RETURN_WEEKS,
@@ -34,11 +31,20 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .conftest import ENTRY_ID, entity_state
+from .conftest import (
+    DAYS_SINCE_INJURY,
+    PHASE,
+    RECOMMENDED_THERAPY,
+    SECOND_ENTRY_ID,
+    STORAGE_KEY,
+    action,
+    add_entry,
+    entity_state,
+    local_midnight,
+    move_to,
+    stored,
+)
 
-PHASE = "sensor.back_recovery_recovery_phase"
-DAYS = "sensor.back_recovery_days_since_injury"
-THERAPY = "sensor.back_recovery_recommended_therapy"
 TODAY = date(2026, 11, 25)  # the local date of the frozen clock in US/Pacific
 NON_DEFAULT = {
     CONF_REST_WEEKS: 2,
@@ -65,42 +71,6 @@ def midnight_timers() -> Generator[list[datetime]]:
         yield targets
 
 
-async def _setup(
-    hass: HomeAssistant,
-    injury: date,
-    options: Mapping[str, Any] | None = None,
-    *,
-    entry_id: str = ENTRY_ID,
-    name: str = "Back recovery",
-) -> MockConfigEntry:
-    """Set up a recovery without a heating pad."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=name,
-        data={CONF_NAME: name, CONF_INJURY_DATE: injury.isoformat()},
-        options={**DEFAULT_OPTIONS, **(options or {})},
-        entry_id=entry_id,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-async def _move_to(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
-) -> None:
-    """Move the clock to ``moment`` and run what became due."""
-    freezer.move_to(moment)
-    async_fire_time_changed(hass, moment)
-    await hass.async_block_till_done()
-
-
-def _midnight(day: date) -> datetime:
-    """Return the start of a local date."""
-    return dt_util.start_of_local_day(day)
-
-
 def _engine(entry: MockConfigEntry) -> RecoveryEngine:
     engine: RecoveryEngine = entry.runtime_data.engine
     return engine
@@ -122,7 +92,7 @@ async def test_walk_through_the_whole_schedule(
 ) -> None:
     """Every local midnight moves the sensors on; each phase change fires exactly once."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY, options)
+    entry = await add_entry(hass, options, injury_date=TODAY, plug=None)
     lengths: dict[str, Any] = {
         key: options.get(conf, DEFAULT_OPTIONS[conf])
         for key, conf in (
@@ -138,12 +108,12 @@ async def test_walk_through_the_whole_schedule(
     day = TODAY
     while day <= recovered + timedelta(days=2):
         if day > TODAY:
-            await _move_to(hass, freezer, _midnight(day))
+            await move_to(hass, freezer, local_midnight(day))
         fired_on.extend(day for _ in range(len(events) - len(fired_on)))
         assert (
             entity_state(hass, PHASE),
-            entity_state(hass, THERAPY),
-            entity_state(hass, DAYS),
+            entity_state(hass, RECOMMENDED_THERAPY),
+            entity_state(hass, DAYS_SINCE_INJURY),
         ) == (
             expected.phase_on(day).value,
             expected.recommended_therapy(day).value,
@@ -167,7 +137,7 @@ async def test_walk_through_the_whole_schedule(
 
 async def test_default_walk_dates(hass: HomeAssistant) -> None:
     """With the defaults, an injury today ends rest on 6 January and recovers on 12 May."""
-    await _setup(hass, TODAY)
+    await add_entry(hass, injury_date=TODAY, plug=None)
     assert _attr(hass, "phase_started") == "2026-11-25"
     assert _attr(hass, "next_phase") == "rehabilitation"
     assert _attr(hass, "next_phase_starts") == "2027-01-06"
@@ -178,7 +148,7 @@ async def test_one_timer_and_no_polling(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Between midnights nothing is written: one timer waits for the next local midnight."""
-    entry = await _setup(hass, TODAY)
+    entry = await add_entry(hass, injury_date=TODAY, plug=None)
     engine = _engine(entry)
     assert engine.view.as_diagnostics()["timers"] == ["midnight"]
     assert engine.view.as_diagnostics()["minute_tick"] is False
@@ -186,17 +156,17 @@ async def test_one_timer_and_no_polling(
     assert state is not None
     reported = state.last_reported
     for hour in range(1, 15):
-        await _move_to(
+        await move_to(
             hass, freezer, dt_util.utcnow() + timedelta(hours=1, minutes=hour)
         )
         state = hass.states.get(PHASE)
         assert state is not None
         assert state.last_reported == reported
-    await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=1)))
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
     state = hass.states.get(PHASE)
     assert state is not None
     assert state.last_reported > reported
-    assert entity_state(hass, DAYS) == "1"
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "1"
     assert engine.view.as_diagnostics()["timers"] == ["midnight"]
 
 
@@ -223,17 +193,17 @@ async def test_phase_changes_at_local_midnight_far_from_utc(
     new_day = dt_util.as_local(utc_of_midnight).date()
     assert dt_util.as_local(utc_of_midnight).hour == 0
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    await _setup(hass, new_day - timedelta(weeks=6))
+    await add_entry(hass, injury_date=new_day - timedelta(weeks=6), plug=None)
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == new_day.isoformat()
     assert midnight_timers == [utc_of_midnight]
 
-    await _move_to(hass, freezer, utc_of_midnight - timedelta(seconds=1))
+    await move_to(hass, freezer, utc_of_midnight - timedelta(seconds=1))
     assert entity_state(hass, PHASE) == "rest"
     assert events == []
-    await _move_to(hass, freezer, utc_of_midnight)
+    await move_to(hass, freezer, utc_of_midnight)
     assert entity_state(hass, PHASE) == "rehabilitation"
-    assert entity_state(hass, DAYS) == "42"
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "42"
     assert _changes(events) == [("rest", "rehabilitation")]
 
 
@@ -259,25 +229,27 @@ async def test_phase_changes_at_midnight_after_a_dst_change(
     # Start at midday the day before the daylight-saving change.
     freezer.move_to(boundary_utc - timedelta(hours=36))
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    await _setup(hass, boundary - timedelta(weeks=1), {CONF_REST_WEEKS: 1})
-    assert _midnight(boundary) == boundary_utc
+    await add_entry(
+        hass, {CONF_REST_WEEKS: 1}, injury_date=boundary - timedelta(weeks=1), plug=None
+    )
+    assert local_midnight(boundary) == boundary_utc
     # The DST day itself begins at its midnight too.
-    dst_day = _midnight(boundary - timedelta(days=1))
+    dst_day = local_midnight(boundary - timedelta(days=1))
     assert midnight_timers == [dst_day]
-    await _move_to(hass, freezer, dst_day)
-    assert entity_state(hass, DAYS) == "6"
+    await move_to(hass, freezer, dst_day)
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "6"
     # The one timer now points at the next local midnight, 25 or 23 hours on.
     assert midnight_timers == [dst_day, boundary_utc]
     assert boundary_utc - dst_day == timedelta(hours=day_hours)
     # 24 hours after that midnight is still the DST day (25 h) or already past it (23 h).
-    await _move_to(hass, freezer, boundary_utc - timedelta(seconds=1))
+    await move_to(hass, freezer, boundary_utc - timedelta(seconds=1))
     assert entity_state(hass, PHASE) == "rest"
-    assert entity_state(hass, DAYS) == "6"
-    await _move_to(hass, freezer, boundary_utc)
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "6"
+    await move_to(hass, freezer, boundary_utc)
     assert entity_state(hass, PHASE) == "rehabilitation"
-    assert entity_state(hass, DAYS) == "7"
-    await _move_to(hass, freezer, boundary_utc + timedelta(hours=25))
-    assert entity_state(hass, DAYS) == "8"
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "7"
+    await move_to(hass, freezer, boundary_utc + timedelta(hours=25))
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "8"
     assert _changes(events) == [("rest", "rehabilitation")]
 
 
@@ -287,14 +259,14 @@ async def test_phase_starts_on_a_leap_day(
     """Rest ends at the midnight that begins 29 February; the day counts."""
     freezer.move_to(datetime(2028, 2, 28, 20, 0, tzinfo=dt_util.UTC))
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    await _setup(hass, date(2028, 1, 18))
+    await add_entry(hass, injury_date=date(2028, 1, 18), plug=None)
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "next_phase_starts") == "2028-02-29"
-    await _move_to(hass, freezer, _midnight(date(2028, 2, 29)))
+    await move_to(hass, freezer, local_midnight(date(2028, 2, 29)))
     assert entity_state(hass, PHASE) == "rehabilitation"
-    assert entity_state(hass, DAYS) == "42"
-    await _move_to(hass, freezer, _midnight(date(2028, 3, 1)))
-    assert entity_state(hass, DAYS) == "43"
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "42"
+    await move_to(hass, freezer, local_midnight(date(2028, 3, 1)))
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "43"
     assert _changes(events) == [("rest", "rehabilitation")]
 
 
@@ -346,11 +318,11 @@ async def test_sensors_for_an_injury_date(
 ) -> None:
     """The phase, its dates, the day count and the therapy fit the injury date."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    await _setup(hass, injury)
+    await add_entry(hass, injury_date=injury, plug=None)
     assert (
         entity_state(hass, PHASE),
-        entity_state(hass, DAYS),
-        entity_state(hass, THERAPY),
+        entity_state(hass, DAYS_SINCE_INJURY),
+        entity_state(hass, RECOMMENDED_THERAPY),
         _attr(hass, "phase_started"),
         _attr(hass, "next_phase"),
         _attr(hass, "next_phase_starts"),
@@ -374,21 +346,22 @@ async def test_lengths_at_the_limits(
 ) -> None:
     """Phase lengths of 1 and 52 weeks change the phase on the right midnights, once each."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    await _setup(
+    await add_entry(
         hass,
-        TODAY,
         {
             CONF_REST_WEEKS: weeks,
             CONF_REHABILITATION_WEEKS: weeks,
             CONF_RETURN_WEEKS: weeks,
         },
+        injury_date=TODAY,
+        plug=None,
     )
     assert _attr(hass, "next_phase_starts") == boundaries[0].isoformat()
     phases = [phase.value for phase in Phase]
     for index, boundary in enumerate(boundaries):
-        await _move_to(hass, freezer, _midnight(boundary) - timedelta(seconds=1))
+        await move_to(hass, freezer, local_midnight(boundary) - timedelta(seconds=1))
         assert entity_state(hass, PHASE) == phases[index]
-        await _move_to(hass, freezer, _midnight(boundary))
+        await move_to(hass, freezer, local_midnight(boundary))
         assert entity_state(hass, PHASE) == phases[index + 1]
         assert len(events) == index + 1
     assert _changes(events) == list(zip(phases, phases[1:], strict=False))
@@ -399,11 +372,11 @@ async def test_ice_days_at_the_limits(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, ice_days: int, heat_from: int
 ) -> None:
     """Ice on the injury date and ``ice_days`` days after it, then heat at local midnight."""
-    await _setup(hass, TODAY, {CONF_ICE_DAYS: ice_days})
-    await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=heat_from - 1)))
-    assert entity_state(hass, THERAPY) == "ice"
-    await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=heat_from)))
-    assert entity_state(hass, THERAPY) == "heat"
+    await add_entry(hass, {CONF_ICE_DAYS: ice_days}, injury_date=TODAY, plug=None)
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=heat_from - 1)))
+    assert entity_state(hass, RECOMMENDED_THERAPY) == "ice"
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=heat_from)))
+    assert entity_state(hass, RECOMMENDED_THERAPY) == "heat"
 
 
 async def test_options_change_recomputes_at_once(
@@ -411,7 +384,7 @@ async def test_options_change_recomputes_at_once(
 ) -> None:
     """Shorter rest moves the phase on at once, fires once and survives a reload."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(weeks=3))
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(weeks=3), plug=None)
     assert entity_state(hass, PHASE) == "rest"
 
     hass.config_entries.async_update_entry(
@@ -433,7 +406,7 @@ async def test_options_change_without_phase_change_fires_nothing(
 ) -> None:
     """Longer return to activity moves the next dates but not today's phase: no event."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(weeks=13))
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(weeks=13), plug=None)
     assert entity_state(hass, PHASE) == "return_to_activity"
     assert _attr(hass, "next_phase_starts") == "2027-02-10"
     hass.config_entries.async_update_entry(
@@ -449,13 +422,13 @@ async def test_ice_days_option_changes_the_therapy_at_once(
     hass: HomeAssistant,
 ) -> None:
     """More ice days turn the recommended therapy back to ice without a reload."""
-    entry = await _setup(hass, TODAY - timedelta(days=3))
-    assert entity_state(hass, THERAPY) == "heat"
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(days=3), plug=None)
+    assert entity_state(hass, RECOMMENDED_THERAPY) == "heat"
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_ICE_DAYS: 5}
     )
     await hass.async_block_till_done()
-    assert entity_state(hass, THERAPY) == "ice"
+    assert entity_state(hass, RECOMMENDED_THERAPY) == "ice"
 
 
 async def test_set_phase_recomputes_and_persists(
@@ -463,13 +436,8 @@ async def test_set_phase_recomputes_and_persists(
 ) -> None:
     """set_phase starts the phase today, fires once, and survives a reload."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(days=10))
-    await hass.services.async_call(
-        DOMAIN,
-        "set_phase",
-        {"config_entry_id": entry.entry_id, "phase": "rehabilitation"},
-        blocking=True,
-    )
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
+    await action(hass, "set_phase", phase="rehabilitation")
     assert entity_state(hass, PHASE) == "rehabilitation"
     assert _attr(hass, "phase_started") == "2026-11-25"
     assert _attr(hass, "next_phase_starts") == "2027-01-06"
@@ -482,7 +450,7 @@ async def test_set_phase_recomputes_and_persists(
     assert len(events) == 1
 
     # The rebased schedule goes on at its own midnights after the reload.
-    await _move_to(hass, freezer, _midnight(date(2027, 1, 6)))
+    await move_to(hass, freezer, local_midnight(date(2027, 1, 6)))
     assert entity_state(hass, PHASE) == "return_to_activity"
     assert _changes(events)[1:] == [("rehabilitation", "return_to_activity")]
 
@@ -492,13 +460,8 @@ async def test_set_phase_to_the_current_phase_fires_nothing(
 ) -> None:
     """Setting the phase it already is restarts it today without an event."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(days=10))
-    await hass.services.async_call(
-        DOMAIN,
-        "set_phase",
-        {"config_entry_id": entry.entry_id, "phase": "rest"},
-        blocking=True,
-    )
+    await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
+    await action(hass, "set_phase", phase="rest")
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "phase_started") == "2026-11-25"
     assert _attr(hass, "next_phase_starts") == "2027-01-06"
@@ -510,20 +473,15 @@ async def test_set_phase_recovered_and_back_to_rest(
 ) -> None:
     """Recovered, then back to rest the next day: two events and a fresh schedule."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(days=20))
-    data = {"config_entry_id": entry.entry_id}
-    await hass.services.async_call(
-        DOMAIN, "set_phase", {**data, "phase": "recovered"}, blocking=True
-    )
+    await add_entry(hass, injury_date=TODAY - timedelta(days=20), plug=None)
+    await action(hass, "set_phase", phase="recovered")
     assert entity_state(hass, PHASE) == "recovered"
     assert _attr(hass, "next_phase") is None
     assert _attr(hass, "next_phase_starts") is None
 
-    await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=1)))
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
     assert entity_state(hass, PHASE) == "recovered"
-    await hass.services.async_call(
-        DOMAIN, "set_phase", {**data, "phase": "rest"}, blocking=True
-    )
+    await action(hass, "set_phase", phase="rest")
     assert entity_state(hass, PHASE) == "rest"
     assert _attr(hass, "phase_started") == "2026-11-26"
     assert _attr(hass, "next_phase_starts") == "2027-01-07"
@@ -535,16 +493,11 @@ async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
 ) -> None:
     """An unknown phase is refused with a translated error; the schedule stays intact."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(days=10))
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
     engine = _engine(entry)
     before = engine.view.schedule
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "set_phase",
-            {"config_entry_id": entry.entry_id, "phase": "healed"},
-            blocking=True,
-        )
+        await action(hass, "set_phase", phase="healed")
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "unknown_phase"
     assert err.value.translation_placeholders == {
@@ -562,15 +515,10 @@ async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
 
 async def test_set_phase_action_refuses_unknown_phase(hass: HomeAssistant) -> None:
     """The set_phase action refuses an unknown phase with the translated error."""
-    entry = await _setup(hass, TODAY - timedelta(days=10))
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
     before = _engine(entry).view.schedule
     with pytest.raises(ServiceValidationError, match="no recovery phase called healed"):
-        await hass.services.async_call(
-            DOMAIN,
-            "set_phase",
-            {"config_entry_id": entry.entry_id, "phase": "healed"},
-            blocking=True,
-        )
+        await action(hass, "set_phase", phase="healed")
     assert _engine(entry).view.schedule is before
 
 
@@ -579,12 +527,12 @@ async def test_change_while_stopped_fires_once_on_start(
 ) -> None:
     """A boundary passed while the entry was not loaded fires once when it loads again."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    entry = await _setup(hass, TODAY - timedelta(days=41))
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(days=41), plug=None)
     assert entity_state(hass, PHASE) == "rest"
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
 
-    freezer.move_to(_midnight(TODAY + timedelta(days=3)))
+    freezer.move_to(local_midnight(TODAY + timedelta(days=3)))
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entity_state(hass, PHASE) == "rehabilitation"
@@ -599,9 +547,9 @@ async def test_phase_is_stored_at_the_first_start(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """The phase is stored at once, so a crash before any change still knows it."""
-    await _setup(hass, TODAY - timedelta(days=41))
+    await add_entry(hass, injury_date=TODAY - timedelta(days=41), plug=None)
     await hass.async_block_till_done()
-    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}"]["data"]
+    stored = hass_storage[STORAGE_KEY]["data"]
     assert stored["phase"] == "rest"
     assert stored["phase_anchor"] is None
 
@@ -610,14 +558,9 @@ async def test_set_phase_is_stored_at_once(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """A set_phase anchor is in storage right after the action, before any unload."""
-    entry = await _setup(hass, TODAY - timedelta(days=10))
-    await hass.services.async_call(
-        DOMAIN,
-        "set_phase",
-        {"config_entry_id": entry.entry_id, "phase": "return_to_activity"},
-        blocking=True,
-    )
-    stored = hass_storage[f"{DOMAIN}.{ENTRY_ID}"]["data"]
+    await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
+    await action(hass, "set_phase", phase="return_to_activity")
+    stored = hass_storage[STORAGE_KEY]["data"]
     assert stored["phase"] == "return_to_activity"
     assert stored["phase_anchor"] == {
         "phase": "return_to_activity",
@@ -629,11 +572,8 @@ async def test_malformed_stored_phase_keeps_the_sessions(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """A malformed stored phase is skipped; the session history is not lost."""
-    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"{DOMAIN}.{ENTRY_ID}",
-        "data": {
+    hass_storage[STORAGE_KEY] = stored(
+        {
             "sessions": [
                 {
                     "modality": "ice",
@@ -645,9 +585,9 @@ async def test_malformed_stored_phase_keeps_the_sessions(
             ],
             "phase_anchor": {"phase": "healed", "date": "2026-11-20"},
             "phase": "rest",
-        },
-    }
-    entry = await _setup(hass, TODAY - timedelta(weeks=7))
+        }
+    )
+    entry = await add_entry(hass, injury_date=TODAY - timedelta(weeks=7), plug=None)
     assert entry.state is ConfigEntryState.LOADED
     assert len(_engine(entry).view.sessions) == 1
     assert _engine(entry).view.schedule.anchor_date is None
@@ -659,28 +599,26 @@ async def test_two_entries_stay_independent(
 ) -> None:
     """Two recoveries keep their own schedules, set_phase and events."""
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
-    first = await _setup(hass, TODAY - timedelta(days=41))
-    second = await _setup(
+    first = await add_entry(hass, injury_date=TODAY - timedelta(days=41), plug=None)
+    second = await add_entry(
         hass,
-        TODAY - timedelta(days=13),
         {CONF_REST_WEEKS: 2},
-        entry_id="01KRECOVERY000000000000002",
+        injury_date=TODAY - timedelta(days=13),
+        plug=None,
+        entry_id=SECOND_ENTRY_ID,
         name="Second recovery",
     )
     other = "sensor.second_recovery_recovery_phase"
     assert entity_state(hass, PHASE) == "rest"
     assert entity_state(hass, other) == "rest"
 
-    await hass.services.async_call(
-        DOMAIN,
-        "set_phase",
-        {"config_entry_id": second.entry_id, "phase": "return_to_activity"},
-        blocking=True,
+    await action(
+        hass, "set_phase", config_entry_id=second.entry_id, phase="return_to_activity"
     )
     assert entity_state(hass, other) == "return_to_activity"
     assert entity_state(hass, PHASE) == "rest"
 
-    await _move_to(hass, freezer, _midnight(TODAY + timedelta(days=1)))
+    await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
     assert entity_state(hass, PHASE) == "rehabilitation"
     assert entity_state(hass, other) == "return_to_activity"
     assert [(e.data["config_entry_id"], e.data["to_phase"]) for e in events] == [

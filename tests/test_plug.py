@@ -54,6 +54,7 @@ from .conftest import (
     plug_power,
     set_input_boolean,
     start_heat,
+    stored,
 )
 
 
@@ -154,11 +155,8 @@ async def test_rule_5_restart_keeps_the_unreachable_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A switch-off owed to an unreachable plug keeps its issue across a restart."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
+    hass_storage[STORAGE_KEY] = stored(
+        {
             "sessions": [
                 {
                     "modality": "ice",
@@ -169,8 +167,8 @@ async def test_rule_5_restart_keeps_the_unreachable_issue(
                 }
             ],
             "plug_must_be_off": True,
-        },
-    }
+        }
+    )
     await set_input_boolean(hass, PLUG_POWER, on=True)
     await set_input_boolean(hass, PLUG_ONLINE, on=False)
     await add_entry(hass)
@@ -326,12 +324,7 @@ async def test_plug_that_must_be_off_is_switched_off_at_setup(
     hass: HomeAssistant, hass_storage: dict[str, Any], plug: str
 ) -> None:
     """A stored pending switch-off is carried out when the entry starts."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {"sessions": [], "plug_must_be_off": True},
-    }
+    hass_storage[STORAGE_KEY] = stored({"sessions": [], "plug_must_be_off": True})
     await set_input_boolean(hass, PLUG_POWER, on=True)
     started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await add_entry(hass)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 import io
 import logging
 from pathlib import Path
@@ -35,7 +35,6 @@ from custom_components.back_recovery.const import (
     CONF_REMIND_PHASE_CHANGE,
     CONF_REMIND_REST_OVER,
     CONF_REMIND_SESSION_END,
-    DOMAIN,
 )
 from custom_components.back_recovery.reminders import SEND_TIMEOUT, in_quiet_hours
 from homeassistant.components.assist_pipeline import PipelineEvent
@@ -51,15 +50,23 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlow
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG, PLUG_POWER, entity_state
+from .conftest import (
+    HEATING_PAD,
+    PHASE,
+    PLUG,
+    PLUG_POWER,
+    START_ICE_SESSION,
+    advance,
+    entity_id_of,
+    entity_state,
+    move_to,
+    press,
+)
 
 PHONE = "notify.phone"
 KITCHEN = "assist_satellite.kitchen"
-HEATING_PAD = "switch.back_recovery_heating_pad"
-START_ICE = "button.back_recovery_start_ice_session"
 
 type Behaviour = Callable[[], Awaitable[None]]
 
@@ -269,15 +276,6 @@ async def _sent(hass: HomeAssistant) -> None:
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    await _sent(hass)
-
-
 async def _until(predicate: Callable[[], bool], give_up_silently: bool = False) -> None:
     """Run the loop (and let executor jobs finish) until ``predicate`` holds.
 
@@ -295,11 +293,11 @@ async def _until(predicate: Callable[[], bool], give_up_silently: bool = False) 
 
 async def _turn_on_pad(hass: HomeAssistant) -> None:
     # Looked up: in German the entity id follows the German name.
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "switch", DOMAIN, f"{ENTRY_ID}_heating_pad"
-    )
     await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": entity_id}, blocking=True
+        "switch",
+        "turn_on",
+        {"entity_id": entity_id_of(hass, "switch", "heating_pad")},
+        blocking=True,
     )
 
 
@@ -318,9 +316,9 @@ async def _heat_cycle(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     """Start heat at 01:00 local time and go to the end of the skin rest at 03:20."""
     await _turn_on_pad(hass)
     await _sent(hass)
-    await _advance(hass, freezer, timedelta(minutes=18))
-    await _advance(hass, freezer, timedelta(minutes=2))
-    await _advance(hass, freezer, timedelta(minutes=120))
+    await advance(hass, freezer, timedelta(minutes=18), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=120), wait_background_tasks=True)
 
 
 async def test_heat_session_reminders_reach_notify_and_satellite(
@@ -337,20 +335,22 @@ async def test_heat_session_reminders_reach_notify_and_satellite(
     assert phone.inbox.titles == ["Back recovery"]
     assert kitchen.inbox.messages == [STARTED_HEAT]
 
-    await _advance(hass, freezer, timedelta(minutes=17, seconds=59))
+    await advance(
+        hass, freezer, timedelta(minutes=17, seconds=59), wait_background_tasks=True
+    )
     assert len(phone.inbox.messages) == 1
-    await _advance(hass, freezer, timedelta(seconds=1))
+    await advance(hass, freezer, timedelta(seconds=1), wait_background_tasks=True)
     assert phone.inbox.messages[1:] == [HEADS_UP_HEAT]
     assert kitchen.inbox.messages[1:] == [HEADS_UP_HEAT]
 
-    await _advance(hass, freezer, timedelta(minutes=2))
+    await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
     assert entity_state(hass, PLUG) == STATE_OFF
     assert phone.inbox.messages[2:] == [COMPLETED_HEAT]
     assert kitchen.inbox.messages[2:] == [COMPLETED_HEAT]
 
-    await _advance(hass, freezer, timedelta(minutes=119))
+    await advance(hass, freezer, timedelta(minutes=119), wait_background_tasks=True)
     assert len(phone.inbox.messages) == 3
-    await _advance(hass, freezer, timedelta(minutes=1))
+    await advance(hass, freezer, timedelta(minutes=1), wait_background_tasks=True)
     assert phone.inbox.messages[3:] == [REST_OVER]
     assert kitchen.inbox.messages[3:] == [REST_OVER]
 
@@ -363,12 +363,10 @@ async def test_ice_session_reminders_reach_notify_and_satellite(
     kitchen: RecordingSatellite,
 ) -> None:
     """An ice session reminds to wrap the ice pack, then of its end."""
-    await hass.services.async_call(
-        "button", "press", {"entity_id": START_ICE}, blocking=True
-    )
+    await press(hass, START_ICE_SESSION)
     await _sent(hass)
-    await _advance(hass, freezer, timedelta(minutes=18))
-    await _advance(hass, freezer, timedelta(minutes=2))
+    await advance(hass, freezer, timedelta(minutes=18), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
     expected = [
         (
             "Ice session started until 01:20. "
@@ -418,11 +416,13 @@ async def test_phase_change_reminder(
     expected: list[str],
 ) -> None:
     """At local midnight the new phase is announced in words, unless switched off."""
-    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
-    await _advance(hass, freezer, timedelta(hours=22, minutes=59))
+    assert entity_state(hass, PHASE) == "rest"
+    await advance(
+        hass, freezer, timedelta(hours=22, minutes=59), wait_background_tasks=True
+    )
     assert phone.inbox.messages == []
-    await _advance(hass, freezer, timedelta(minutes=1))
-    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rehabilitation"
+    await advance(hass, freezer, timedelta(minutes=1), wait_background_tasks=True)
+    assert entity_state(hass, PHASE) == "rehabilitation"
     assert phone.inbox.messages == expected
     assert kitchen.inbox.messages == expected
 
@@ -482,9 +482,11 @@ async def test_heads_up_comes_the_configured_minutes_before_the_end(
     """The heads-up arrives ``remind_before_end_minutes`` before the planned end."""
     await _turn_on_pad(hass)
     await _sent(hass)
-    await _advance(hass, freezer, timedelta(minutes=before, seconds=-1))
+    await advance(
+        hass, freezer, timedelta(minutes=before, seconds=-1), wait_background_tasks=True
+    )
     assert phone.inbox.messages == [STARTED_HEAT]
-    await _advance(hass, freezer, timedelta(seconds=1))
+    await advance(hass, freezer, timedelta(seconds=1), wait_background_tasks=True)
     assert phone.inbox.messages == [STARTED_HEAT, expected]
 
 
@@ -546,9 +548,7 @@ async def test_failing_targets_are_logged_once_and_delay_nothing(
     async_fire_time_changed(hass)
     await _until(lambda: False, give_up_silently=True)
     assert not [r for r in caplog.records if "notify.slow" in r.getMessage()]
-    freezer.tick(timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await _sent(hass)
+    await advance(hass, freezer, timedelta(seconds=1), wait_background_tasks=True)
 
     reasons = {
         "notify.broken": "printer on fire",
@@ -636,12 +636,6 @@ async def test_quiet_hours_end_speaks_again(
     assert kitchen.inbox.messages == [REST_OVER]
 
 
-@pytest.fixture
-def german(hass: HomeAssistant) -> None:
-    """Run Home Assistant in German."""
-    hass.config.language = "de"
-
-
 async def test_reminders_in_german(
     hass: HomeAssistant,
     *,
@@ -679,9 +673,8 @@ async def test_reminder_for_a_session_ending_tomorrow_names_the_day(
     phone: RecordingNotify,
 ) -> None:
     """A session that ends after midnight says "tomorrow at"."""
-    freezer.move_to("2026-11-26 07:50:00+00:00")  # 23:50 local time
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    # 23:50 local time
+    await move_to(hass, freezer, datetime.fromisoformat("2026-11-26 07:50:00+00:00"))
     await _turn_on_pad(hass)
     await _sent(hass)
     assert phone.inbox.messages[-1].startswith(
@@ -700,6 +693,6 @@ async def test_reminders_stop_with_the_entry(
     await _sent(hass)
     assert await hass.config_entries.async_unload(recovery.entry_id)
     await hass.async_block_till_done()
-    await _advance(hass, freezer, timedelta(hours=3))
+    await advance(hass, freezer, timedelta(hours=3), wait_background_tasks=True)
     assert phone.inbox.messages == [STARTED_HEAT]
     assert entity_state(hass, PLUG) == STATE_OFF

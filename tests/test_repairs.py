@@ -22,10 +22,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, PLUG, SECOND_PLUG, entity_state, hider_of
-
-HEATING_PAD_SWITCH = "switch.back_recovery_heating_pad"
-MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
+from .conftest import (
+    ENTRY_ID,
+    HEATING_PAD,
+    MISSING_ISSUE,
+    PLUG,
+    SECOND_PLUG,
+    entity_state,
+    hider_of,
+    switch,
+)
 
 
 @pytest.fixture
@@ -82,7 +88,7 @@ async def test_fix_flow_shows_the_plug_picker(
             "selector": {
                 "entity": {
                     "domain": ["switch"],
-                    "exclude_entities": [HEATING_PAD_SWITCH],
+                    "exclude_entities": [HEATING_PAD],
                     "multiple": False,
                     "reorder": False,
                 }
@@ -115,10 +121,7 @@ async def test_fix_flow_picks_another_plug(
     assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
     assert hider_of(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
 
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": HEATING_PAD_SWITCH}, blocking=True
-    )
-    await hass.async_block_till_done()
+    await switch(hass, HEATING_PAD, on=True)
     assert entity_state(hass, SECOND_PLUG) == STATE_ON
 
 
@@ -139,7 +142,7 @@ async def test_fix_flow_picks_no_plug(
     assert CONF_HEATING_PAD not in plug_removed.data
     assert plug_removed.state is ConfigEntryState.LOADED
     assert plug_removed.runtime_data.engine.plug_entity_id is None
-    assert entity_registry.async_get(HEATING_PAD_SWITCH) is None
+    assert entity_registry.async_get(HEATING_PAD) is None
     assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from hypothesis import given, settings, strategies as st
 import pytest
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.schedule import Phase, PhaseSchedule
@@ -22,12 +21,6 @@ NON_DEFAULT = {
     "ice_days": 3,
 }
 PHASES = list(Phase)
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Keep snapshots in ``tests/snapshots`` (syrupy's own fixture wins over the harness's)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 def _table(schedule: PhaseSchedule) -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -21,15 +21,18 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import PHASE
+from .conftest import (
+    NEXT_SESSION_ALLOWED,
+    PHASE,
+    action,
+    advance,
+    integration_json,
+    translations,
+)
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
-EN: dict[str, Any] = json.loads(
-    (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
-)
-ICONS: dict[str, Any] = json.loads(
-    (INTEGRATION / "icons.json").read_text(encoding="utf-8")
-)
+EN = translations()
+DE = translations("de")
+ICONS = integration_json("icons.json")
 ENUM_SENSORS = [
     description
     for description in SENSORS
@@ -100,6 +103,66 @@ async def test_guidance_for_each_phase(
     assert state is not None
     assert state.state == phase.value
     assert state.attributes["guidance"] == EN["common"][f"guidance_{phase.value}"]
+
+
+async def test_guidance_follows_a_change_of_language(
+    hass: HomeAssistant, init_platforms: MockConfigEntry
+) -> None:
+    """A new language in Home Assistant's settings reaches the guidance without a restart."""
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+
+    state = hass.states.get(PHASE)
+    assert state is not None
+    assert state.attributes["guidance"] == DE["common"]["guidance_rest"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "said"),
+    [
+        (EN, ("less than 20 minutes", "at least 2 hours of skin rest")),
+        (DE, ("weniger als 20 Minuten", "mindestens 2 Stunden Hautruhe")),
+    ],
+    ids=["en", "de"],
+)
+def test_guidance_of_the_rest_phase_names_the_skin_rest(
+    texts: dict[str, Any], said: tuple[str, ...]
+) -> None:
+    """The rest phase's guidance says what the README's table says: 20 minutes, 2 hours of skin rest."""
+    rest = texts["common"]["guidance_rest"]
+    assert all(words in rest for words in said)
+
+
+async def test_next_session_allowed_says_when_in_words(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """Where the state is unknown or past, the attributes say now, after this session, or after the skin rest."""
+
+    def allowed() -> tuple[str, Any, Any]:
+        state = hass.states.get(NEXT_SESSION_ALLOWED)
+        assert state is not None
+        return (
+            state.state,
+            state.attributes["allowed"],
+            state.attributes["allowed_at"],
+        )
+
+    assert allowed() == ("unknown", "now", None)
+
+    await action(hass, "start_session", modality="ice", minutes=10)
+    assert allowed() == ("unknown", "after_session", "2026-11-25T11:10:00+00:00")
+
+    await advance(hass, frozen_clock, timedelta(minutes=10))
+    assert allowed() == (
+        "2026-11-25T11:10:00+00:00",
+        "skin_rest",
+        "2026-11-25T11:10:00+00:00",
+    )
+
+    await advance(hass, frozen_clock, timedelta(minutes=120))
+    assert allowed() == ("2026-11-25T11:10:00+00:00", "now", None)
 
 
 def test_guidance_follows_the_recovery_guide() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-import json
-from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,7 +10,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 import voluptuous as vol
 
@@ -33,19 +30,25 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
-from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import ENTRY_ID, PLUG, entity_state
-
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
-
-
-async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
-    """Call an action of the integration for the test entry."""
-    await hass.services.async_call(
-        DOMAIN, service, {"config_entry_id": ENTRY_ID, **data}, blocking=True
-    )
-    await hass.async_block_till_done()
+from .conftest import (
+    ENTRY_ID,
+    HEATING_PAD,
+    LAST_SESSION_END,
+    NEXT_SESSION_ALLOWED,
+    PHASE,
+    PLUG,
+    SESSION_ACTIVE,
+    SESSION_ENDS,
+    SESSIONS_TODAY,
+    SKIN_REST,
+    TIME_SINCE_LAST_SESSION,
+    action,
+    advance,
+    entity_state,
+    services_yaml,
+    translations,
+)
 
 
 async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:
@@ -58,22 +61,20 @@ async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_start_session_heat_switches_plug_on(hass: HomeAssistant) -> None:
     """start_session with heat switches the plug on and runs the session."""
-    await call(hass, "start_session", modality="heat", minutes=7)
+    await action(hass, "start_session", modality="heat", minutes=7)
     assert entity_state(hass, PLUG) == STATE_ON
-    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
-    assert entity_state(hass, "sensor.back_recovery_session_ends") == (
-        "2026-11-25T09:07:00+00:00"
-    )
-    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:07:00+00:00"
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "0"
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_start_session_ice_leaves_plug_alone(hass: HomeAssistant) -> None:
     """start_session with ice runs a session and leaves the plug off."""
-    await call(hass, "start_session", modality="ice")
+    await action(hass, "start_session", modality="ice")
     assert entity_state(hass, PLUG) == STATE_OFF
-    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
-    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SESSIONS_TODAY) == "1"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -84,7 +85,7 @@ async def test_start_session_minutes_out_of_range(
     """Minutes outside 1..session_minutes are refused, nothing starts, nothing is blocked."""
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="heat", minutes=minutes)
+        await action(hass, "start_session", modality="heat", minutes=minutes)
     assert info.value.translation_key == "minutes_out_of_range"
     assert info.value.translation_placeholders == {"max_minutes": "20"}
     assert "1 to 20 minutes" in str(info.value)
@@ -99,9 +100,9 @@ async def test_start_session_minutes_above_option_refused(
 ) -> None:
     """The configured session_minutes is the maximum an action may ask for."""
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="ice", minutes=11)
+        await action(hass, "start_session", modality="ice", minutes=11)
     assert info.value.translation_placeholders == {"max_minutes": "10"}
-    await call(hass, "start_session", modality="ice", minutes=10)
+    await action(hass, "start_session", modality="ice", minutes=10)
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -168,7 +169,7 @@ async def test_unloaded_entry_refused(
         ("set_phase", {"phase": "rest"}),
     ):
         with pytest.raises(ServiceValidationError) as info:
-            await call(hass, service, **data)
+            await action(hass, service, **data)
         assert info.value.translation_domain == DOMAIN
         assert info.value.translation_key == "entry_not_loaded"
     assert entity_state(hass, PLUG) == STATE_OFF
@@ -193,7 +194,7 @@ async def test_set_phase_unknown_phase_refused_by_schema(
         "There is no recovery phase called healed. Choose one of: "
         "rest, rehabilitation, return_to_activity, recovered"
     )
-    assert entity_state(hass, "sensor.back_recovery_recovery_phase") == "rest"
+    assert entity_state(hass, PHASE) == "rest"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -225,9 +226,9 @@ async def test_schemas_coerce_the_fields(hass: HomeAssistant) -> None:
 async def test_start_session_while_running_refused(hass: HomeAssistant) -> None:
     """A start while a session runs is refused with its end, and blocked."""
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
-    await call(hass, "start_session", modality="heat", minutes=15)
+    await action(hass, "start_session", modality="heat", minutes=15)
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="ice")
+        await action(hass, "start_session", modality="ice")
     assert info.value.translation_key == "session_running"
     assert info.value.translation_placeholders == {"allowed_at": "01:15"}
     await hass.async_block_till_done()
@@ -245,34 +246,34 @@ async def test_heat_without_heating_pad_refused(hass: HomeAssistant) -> None:
     """Heat needs a configured plug; ice works without one."""
     assert CONF_HEATING_PAD not in hass.config_entries.async_get_entry(ENTRY_ID).data  # type: ignore[union-attr]
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="heat")
+        await action(hass, "start_session", modality="heat")
     assert info.value.translation_key == "no_heating_pad"
-    assert hass.states.get("switch.back_recovery_heating_pad") is None
-    await call(hass, "start_session", modality="ice")
-    assert entity_state(hass, "binary_sensor.back_recovery_session_active") == STATE_ON
+    assert hass.states.get(HEATING_PAD) is None
+    await action(hass, "start_session", modality="ice")
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> None:
     """stop_session ends heat with reason stopped and switches the plug off."""
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    await call(hass, "start_session", modality="heat")
-    await call(hass, "stop_session")
+    await action(hass, "start_session", modality="heat")
+    await action(hass, "stop_session")
     assert entity_state(hass, PLUG) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["stopped"]
-    assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
-    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "0"
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_stop_session_without_session_does_nothing(hass: HomeAssistant) -> None:
     """stop_session with nothing running does nothing and raises nothing."""
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    await call(hass, "stop_session")
-    await call(hass, "stop_session")
+    await action(hass, "stop_session")
+    await action(hass, "stop_session")
     await hass.async_block_till_done()
     assert ended == []
-    assert entity_state(hass, "sensor.back_recovery_last_session_end") == "unknown"
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -280,7 +281,7 @@ async def test_log_session_counts_for_rest_gap_and_sensors(
     hass: HomeAssistant,
 ) -> None:
     """A logged session sets the last end, the rest gap and today's count."""
-    await call(
+    await action(
         hass,
         "log_session",
         modality="ice",
@@ -288,17 +289,13 @@ async def test_log_session_counts_for_rest_gap_and_sensors(
         ended_at="2026-11-25T00:30:00",
     )
     # 00:30 local (US/Pacific) is 08:30 UTC.
-    assert entity_state(hass, "sensor.back_recovery_last_session_end") == (
-        "2026-11-25T08:30:00+00:00"
-    )
-    assert entity_state(hass, "sensor.back_recovery_next_session_allowed") == (
-        "2026-11-25T10:30:00+00:00"
-    )
-    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "30"
-    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
-    assert entity_state(hass, "binary_sensor.back_recovery_skin_rest") == STATE_ON
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T08:30:00+00:00"
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T10:30:00+00:00"
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "30"
+    assert entity_state(hass, SESSIONS_TODAY) == "1"
+    assert entity_state(hass, SKIN_REST) == STATE_ON
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="heat")
+        await action(hass, "start_session", modality="heat")
     assert info.value.translation_key == "rest_gap_active"
     assert info.value.translation_placeholders == {"allowed_at": "02:30"}
 
@@ -308,10 +305,8 @@ async def test_log_session_defaults_to_now(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Without ended_at, the logged session ends now."""
-    await call(hass, "log_session", modality="heat", minutes=5)
-    assert entity_state(hass, "sensor.back_recovery_last_session_end") == (
-        "2026-11-25T09:00:00+00:00"
-    )
+    await action(hass, "log_session", modality="heat", minutes=5)
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T09:00:00+00:00"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -328,15 +323,13 @@ async def test_log_session_refusals(
     hass: HomeAssistant, data: dict[str, Any], key: str
 ) -> None:
     """Logging refuses the future, bad minutes and overlaps; nothing is recorded."""
-    await call(
+    await action(
         hass, "log_session", modality="ice", minutes=10, ended_at="2026-11-25T00:00:00"
     )
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "log_session", modality="ice", **data)
+        await action(hass, "log_session", modality="ice", **data)
     assert info.value.translation_key == key
-    assert entity_state(hass, "sensor.back_recovery_last_session_end") == (
-        "2026-11-25T08:00:00+00:00"
-    )
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T08:00:00+00:00"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -344,17 +337,17 @@ async def test_log_session_overlapping_running_session_refused(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A logged session may not overlap the one running now."""
-    await call(hass, "start_session", modality="ice")
+    await action(hass, "start_session", modality="ice")
     freezer.tick(timedelta(minutes=3))
     with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "log_session", modality="heat", minutes=5)
+        await action(hass, "log_session", modality="heat", minutes=5)
     assert info.value.translation_key == "session_overlaps"
 
 
 def test_services_yaml_matches_translations() -> None:
     """Every action and field in services.yaml has a name and description in en.json."""
-    services = load_yaml_dict(str(INTEGRATION / "services.yaml"))
-    texts = json.loads((INTEGRATION / "translations" / "en.json").read_text())
+    services = services_yaml()
+    texts = translations()
     assert set(services) == set(texts["services"])
     for service, spec in services.items():
         described = texts["services"][service]
@@ -368,7 +361,7 @@ def test_services_yaml_matches_translations() -> None:
 
 def test_refusal_keys_have_messages() -> None:
     """Every refusal the engine raises has a message in en.json."""
-    texts = json.loads((INTEGRATION / "translations" / "en.json").read_text())
+    texts = translations()
     for key in (
         "rest_gap_active",
         "no_heating_pad",
@@ -392,17 +385,13 @@ async def test_sessions_today_resets_at_local_midnight(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """sessions_today counts since local midnight and drops to 0 at the next one."""
-    await call(hass, "start_session", modality="ice", minutes=5)
-    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
+    await action(hass, "start_session", modality="ice", minutes=5)
+    assert entity_state(hass, SESSIONS_TODAY) == "1"
     # 09:00 UTC is 01:00 in US/Pacific: local midnight is 23 hours away.
-    freezer.tick(timedelta(hours=22, minutes=59, seconds=59))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "1"
-    freezer.tick(timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    assert entity_state(hass, "sensor.back_recovery_sessions_today") == "0"
+    await advance(hass, freezer, timedelta(hours=22, minutes=59, seconds=59))
+    assert entity_state(hass, SESSIONS_TODAY) == "1"
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert entity_state(hass, SESSIONS_TODAY) == "0"
 
 
 async def test_time_since_last_session_ticks_on_the_minute(
@@ -413,37 +402,11 @@ async def test_time_since_last_session_ticks_on_the_minute(
     """The minutes since the last session update every minute, and only then."""
     engine = init_integration.runtime_data.engine
     assert engine.view.as_diagnostics()["minute_tick"] is False
-    await call(hass, "start_session", modality="ice", minutes=1)
+    await action(hass, "start_session", modality="ice", minutes=1)
     assert engine.view.as_diagnostics()["minute_tick"] is False
-    freezer.tick(timedelta(seconds=60))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=60))
     assert engine.view.as_diagnostics()["minute_tick"] is True
-    assert entity_state(hass, "sensor.back_recovery_time_since_last_session") == "0"
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "0"
     for minutes in (1, 2, 3):
-        freezer.tick(timedelta(seconds=60))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
-        assert entity_state(
-            hass, "sensor.back_recovery_time_since_last_session"
-        ) == str(minutes)
-
-
-@pytest.mark.parametrize(
-    "entry_data",
-    [{"name": "Back recovery", "injury_date": "2026-11-20", "heating_pad": "light.x"}],
-)
-async def test_plug_that_is_not_a_switch_is_ignored(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A plug entity that is not a switch is logged and never switched."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert "must be a switch entity" in caplog.text
-    assert hass.states.get("switch.back_recovery_heating_pad") is None
-    with pytest.raises(ServiceValidationError) as info:
-        await call(hass, "start_session", modality="heat")
-    assert info.value.translation_key == "no_heating_pad"
+        await advance(hass, freezer, timedelta(seconds=60))
+        assert entity_state(hass, TIME_SINCE_LAST_SESSION) == str(minutes)

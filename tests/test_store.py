@@ -7,7 +7,7 @@ Also the safety rules storage carries: nothing is lost across restarts
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -46,34 +46,12 @@ from .conftest import (
     plug_power,
     set_input_boolean,
     start_heat,
+    stored,
+    stored_session,
 )
+from .therapy_helpers import T0
 
 RECOVERED = f"{STORAGE_KEY}.recovered"
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-def stored(data: Any, version: int = 1, minor_version: int = 1) -> dict[str, Any]:
-    """Wrap ``data`` the way Store writes it."""
-    return {
-        "version": version,
-        "minor_version": minor_version,
-        "key": STORAGE_KEY,
-        "data": data,
-    }
-
-
-def session(
-    started: datetime, minutes: int = 15, ended: bool = True, modality: str = "ice"
-) -> dict[str, Any]:
-    """Return a stored session."""
-    end = started + timedelta(minutes=minutes)
-    return {
-        "modality": modality,
-        "started": started.isoformat(),
-        "planned_end": end.isoformat(),
-        "ended": end.isoformat() if ended else None,
-        "end_reason": "completed" if ended else None,
-    }
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -84,24 +62,13 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert entry.state is ConfigEntryState.LOADED
 
 
-async def start_ice(hass: HomeAssistant) -> None:
-    """Start an ice session through the action."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
-
-
 UNREADABLE = [
     pytest.param(stored({"sessions": [{"modality": "lava"}]}), id="bad-session"),
     pytest.param(stored({"sessions": "lots"}), id="sessions-not-a-list"),
     pytest.param(stored(["not", "a", "dict"]), id="data-not-a-dict"),
     pytest.param(stored({"sessions": [], "plug_must_be_off": "maybe"}), id="bad-flag"),
     pytest.param(
-        stored({"sessions": [session(T0 - timedelta(hours=5))]}, version=2),
+        stored({"sessions": [stored_session(T0 - timedelta(hours=5))]}, version=2),
         id="newer-version",
     ),
     pytest.param({"key": STORAGE_KEY, "data": {}}, id="no-version"),
@@ -123,7 +90,7 @@ async def test_unreadable_storage_starts_empty_and_keeps_the_file(
     assert "cannot be read" in caplog.text
     assert entity_state(hass, LAST_SESSION_END) == "unknown"
 
-    await start_ice(hass)
+    await action(hass, "start_session", modality="ice")
     assert hass_storage[STORAGE_KEY] == data
     assert hass_storage[RECOVERED]["data"]["sessions"][0]["modality"] == "ice"
 
@@ -140,7 +107,7 @@ async def test_recovered_history_read_on_next_start(
         {"sessions": [], "phase": "no-such-phase"}, version=9
     )
     await setup_entry(hass, mock_config_entry)
-    await start_ice(hass)
+    await action(hass, "start_session", modality="ice")
     freezer.tick(timedelta(minutes=5))
     await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
@@ -212,7 +179,7 @@ async def test_older_minor_version_loads(
 ) -> None:
     """Data of an older minor version goes through the migration hook and loads."""
     hass_storage[STORAGE_KEY] = stored(
-        {"sessions": [session(T0 - timedelta(hours=5))]}, minor_version=0
+        {"sessions": [stored_session(T0 - timedelta(hours=5))]}, minor_version=0
     )
     await setup_entry(hass, mock_config_entry)
     assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T04:15:00+00:00"
@@ -223,7 +190,7 @@ async def test_running_session_saved_at_its_start(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """A started session is in storage at once, with its planned end."""
-    await start_ice(hass)
+    await action(hass, "start_session", modality="ice")
     sessions = hass_storage[STORAGE_KEY]["data"]["sessions"]
     assert sessions == [
         {
@@ -245,16 +212,14 @@ async def test_history_capped_at_1000_sessions(
     """At most the newest 1000 sessions are kept."""
     first = T0 - timedelta(hours=3 * 1000)
     hass_storage[STORAGE_KEY] = stored(
-        {"sessions": [session(first + timedelta(hours=3 * i)) for i in range(1000)]}
+        {
+            "sessions": [
+                stored_session(first + timedelta(hours=3 * i)) for i in range(1000)
+            ]
+        }
     )
     await setup_entry(hass, mock_config_entry)
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "heat"},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat")
     assert entity_state(hass, PLUG) == STATE_ON
     sessions = hass_storage[STORAGE_KEY]["data"]["sessions"]
     assert len(sessions) == 1000

@@ -14,19 +14,33 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import (
     ENTRY_ID,
     HEATING_PAD,
     PLUG,
+    PLUG_FAILS,
     PLUG_ONLINE,
     PLUG_POWER,
     SESSION_ACTIVE,
     SESSION_ENDS,
+    action,
     advance,
     entity_state,
     set_input_boolean,
@@ -78,13 +92,7 @@ async def test_heating_pad_attributes(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_heating_pad_session_ends_unset_during_ice(hass: HomeAssistant) -> None:
     """During ice the heating pad names no end of heat."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="ice")
     attributes = hass.states.get(HEATING_PAD).attributes  # type: ignore[union-attr]
     assert attributes["session_ends"] is None
 
@@ -125,12 +133,7 @@ async def test_turn_on_while_its_heat_runs_changes_nothing(hass: HomeAssistant) 
 @pytest.mark.usefixtures("init_integration")
 async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
     """turn_on while ice runs is a refused start: session_running, and blocked fires."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
     with pytest.raises(ServiceValidationError) as info:
         await switch(hass, HEATING_PAD, on=True)
@@ -143,12 +146,7 @@ async def test_turn_on_during_ice_refused(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_turn_off_during_ice_keeps_ice_running(hass: HomeAssistant) -> None:
     """Turning the pad off during ice switches only the plug off."""
-    await hass.services.async_call(
-        DOMAIN,
-        "start_session",
-        {"config_entry_id": ENTRY_ID, "modality": "ice"},
-        blocking=True,
-    )
+    await action(hass, "start_session", modality="ice")
     await switch(hass, HEATING_PAD, on=False)
     assert entity_state(hass, PLUG) == STATE_OFF
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
@@ -196,10 +194,99 @@ async def test_plug_missing_at_start_shows_unavailable(
     await hass.async_block_till_done()
     assert entity_state(hass, HEATING_PAD) == STATE_UNAVAILABLE
     with pytest.raises(ServiceValidationError) as info:
+        await action(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "heating_pad_unavailable"
+
+
+# A refused start writes a new state (issue 12): the frontend, which showed the
+# switch on while it asked, receives it and shows the switch off again.
+
+
+def pad_states(hass: HomeAssistant) -> list[State]:
+    """Collect every new state of the heating pad switch from now on."""
+    states: list[State] = []
+
+    @callback
+    def collect(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] == HEATING_PAD and event.data["new_state"]:
+            states.append(event.data["new_state"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, collect)
+    return states
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_refused_turn_on_writes_a_new_state(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each refused turn_on fires state_changed: off, with the reason and allowed_at."""
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
+    assert hass.states.get(HEATING_PAD).attributes["last_refusal"] is None  # type: ignore[union-attr]
+    states = pad_states(hass)
+    for attempt in range(2):
+        freezer.tick(timedelta(seconds=1))
+        with pytest.raises(ServiceValidationError):
+            await switch(hass, HEATING_PAD, on=True)
+        assert len(states) == attempt + 1
+        assert states[-1].state == STATE_OFF
+        assert states[-1].attributes["last_refusal"] == {
+            "reason": "rest_gap_active",
+            "at": f"2026-11-25T09:00:0{attempt + 1}+00:00",
+            "allowed_at": "2026-11-25T11:00:00+00:00",
+        }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_undone_start_writes_a_new_state(hass: HomeAssistant) -> None:
+    """A plug switched on from outside during ice is undone, and the switch says so."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
+        blocking=True,
+    )
+    states = pad_states(hass)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await hass.async_block_till_done()
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert states[-1].state == STATE_OFF
+    assert states[-1].attributes["last_refusal"] == {
+        "reason": "session_running",
+        "at": "2026-11-25T09:00:00+00:00",
+        "allowed_at": "2026-11-25T09:20:00+00:00",
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_unconfirmed_turn_on_writes_a_new_state(hass: HomeAssistant) -> None:
+    """A plug that fails turn_on (rule 11): the switch shows the refusal, off."""
+    await set_input_boolean(hass, PLUG_FAILS, on=True)
+    states = pad_states(hass)
+    with pytest.raises(HomeAssistantError):
+        await switch(hass, HEATING_PAD, on=True)
+    assert states[-1].state == STATE_OFF
+    assert states[-1].attributes["last_refusal"] == {
+        "reason": "heating_pad_not_responding",
+        "at": "2026-11-25T09:00:00+00:00",
+        "allowed_at": None,
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_ice_refusal_leaves_the_heating_pad_alone(hass: HomeAssistant) -> None:
+    """A refused ice start is not the heating pad's refusal."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_session",
+        {"config_entry_id": ENTRY_ID, "modality": "ice"},
+        blocking=True,
+    )
+    with pytest.raises(ServiceValidationError):
         await hass.services.async_call(
             DOMAIN,
             "start_session",
-            {"config_entry_id": ENTRY_ID, "modality": "heat"},
+            {"config_entry_id": ENTRY_ID, "modality": "ice"},
             blocking=True,
         )
-    assert info.value.translation_key == "heating_pad_unavailable"
+    assert hass.states.get(HEATING_PAD).attributes["last_refusal"] is None  # type: ignore[union-attr]

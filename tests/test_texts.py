@@ -13,9 +13,12 @@ from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.session import Refusal, TherapyRefusedError
 from custom_components.back_recovery.texts import (
     Texts,
+    async_clock_hours,
     async_error_text,
     async_load_texts,
+    async_track_language,
     cached_texts,
+    clock_hours,
     duration_text,
     guidance_text,
     moment_text,
@@ -23,9 +26,11 @@ from custom_components.back_recovery.texts import (
     refusal_error,
     text,
 )
+from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.translation import async_get_cached_translations
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 # The tests run at 2026-11-25 01:00 local time (US/Pacific, UTC-8).
@@ -47,9 +52,8 @@ async def english(hass: HomeAssistant) -> Texts:
 
 
 @pytest.fixture
-async def german(hass: HomeAssistant) -> Texts:
-    """Return the texts in German, Home Assistant's language from now on."""
-    hass.config.language = "de"
+async def german(hass: HomeAssistant, german: None) -> Texts:
+    """Return the texts in German, Home Assistant's language from now on (conftest)."""
     return await async_load_texts(hass)
 
 
@@ -315,3 +319,93 @@ async def test_error_text_without_a_translation_is_the_error(
     )
 
     assert await async_error_text(hass, err, "de") == str(err)
+
+
+# The reader's clock.
+
+
+@pytest.mark.parametrize(
+    ("moment", "hours", "said"),
+    [
+        (TODAY_0320, 24, "03:20"),
+        (TODAY_0320, 12, "3:20 AM"),
+        (LATER_0920, 12, "2026-11-28 9:20 AM"),
+        (TOMORROW_0010, 12, "2026-11-26 12:10 AM"),
+        (dt_util.parse_datetime("2026-11-25T20:05:00+00:00"), 12, "12:05 PM"),
+        (dt_util.parse_datetime("2026-11-25T23:45:00+00:00"), 12, "3:45 PM"),
+        (dt_util.parse_datetime("2026-11-25T23:45:00+00:00"), 24, "15:45"),
+    ],
+)
+@pytest.mark.usefixtures("hass")
+def test_moment_on_a_clock(moment: datetime | None, hours: int, said: str) -> None:
+    """A moment is said on a 12- or a 24-hour clock."""
+    assert moment_text(_moment(moment), hours=hours) == said
+
+
+async def test_each_language_names_its_clock(english: Texts, german: Texts) -> None:
+    """English reads a 12-hour clock, German a 24-hour one; no text means 24 hours."""
+    assert clock_hours(english) == 12
+    assert clock_hours(german) == 24
+    assert clock_hours({}) == 24
+
+
+@pytest.mark.parametrize(
+    ("locale", "hours"),
+    [
+        (None, 12),
+        ({"language": "de", "time_format": "language"}, 24),
+        ({"language": "en", "time_format": "system"}, 12),
+        ({"language": "en", "time_format": "24"}, 24),
+        ({"language": "de", "time_format": "12"}, 12),
+        ({"time_format": "language"}, 12),
+    ],
+)
+async def test_clock_follows_the_persons_time_format(
+    hass: HomeAssistant, locale: dict[str, str] | None, hours: int
+) -> None:
+    """A person's own time format wins, else their language's clock, else Home Assistant's."""
+    assert await async_setup_component(hass, "frontend", {})
+    if locale is not None:
+        store = await async_user_store(hass, "person")
+        await store.async_set_item("language", locale)
+
+    assert await async_clock_hours(hass, "person") == hours
+
+
+async def test_clock_without_a_person_is_home_assistants_languages(
+    hass: HomeAssistant,
+) -> None:
+    """Without a person the clock is the one of Home Assistant's language."""
+    assert await async_clock_hours(hass) == 12
+    hass.config.language = "de"
+    assert await async_clock_hours(hass) == 24
+
+
+@pytest.mark.usefixtures("hass")
+def test_refusal_on_the_readers_clock() -> None:
+    """A refusal's moment is said on the clock it is asked for."""
+    err = refusal_error(
+        TherapyRefusedError(Refusal.REST_GAP_ACTIVE, allowed_at=TODAY_0320), hours=12
+    )
+    assert err.translation_placeholders == {"allowed_at": "3:20 AM"}
+
+
+async def test_language_tracking_waits_for_a_new_language(hass: HomeAssistant) -> None:
+    """Only a change of language calls back, once its texts are loaded."""
+    calls: list[str] = []
+    stop = async_track_language(
+        hass, lambda: calls.append(cached_texts(hass)["phase_rest"])
+    )
+
+    await hass.config.async_update(location_name="Home")
+    await hass.async_block_till_done()
+    assert calls == []
+
+    await hass.config.async_update(language="de")
+    await hass.async_block_till_done()
+    assert calls == ["Ruhe"]
+
+    stop()
+    await hass.config.async_update(language="en")
+    await hass.async_block_till_done()
+    assert calls == ["Ruhe"]

@@ -55,18 +55,18 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .conftest import (
+    HEATING_PAD,
     PLUG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
     PLUG_STALE,
+    START_ICE_SESSION,
+    STOP_SESSION,
     set_input_boolean,
 )
 
-HEATING_PAD = "switch.back_recovery_heating_pad"
-START_ICE = "button.back_recovery_start_ice_session"
-STOP = "button.back_recovery_stop_session"
 CEILING = 20 * 60
 RESOLUTION = 0.001
 """Seconds: the clocks' conversions round to microseconds; the real clock moves in ms."""
@@ -311,7 +311,7 @@ class Day:
             )
         elif how == "button":
             call = self.hass.services.async_call(
-                "button", "press", {"entity_id": START_ICE}, blocking=True
+                "button", "press", {"entity_id": START_ICE_SESSION}, blocking=True
             )
         else:
             modality = "ice" if how == "ice" else "heat"
@@ -332,7 +332,7 @@ class Day:
         if self.engine is not None:
             await self._async_call(
                 self.hass.services.async_call(
-                    "button", "press", {"entity_id": STOP}, blocking=True
+                    "button", "press", {"entity_id": STOP_SESSION}, blocking=True
                 )
             )
 

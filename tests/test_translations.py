@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-import json
-from pathlib import Path
 import string
 from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.device_trigger import PHASE_SELECTOR
+from custom_components.back_recovery.options import NUMBER_OPTIONS
 from custom_components.back_recovery.schedule import Phase
-from custom_components.back_recovery.session import Modality
-from homeassistant.util.yaml import load_yaml_dict
+from custom_components.back_recovery.session import EndReason, Modality
 
-INTEGRATION = Path(__file__).parent.parent / "custom_components" / DOMAIN
+from .conftest import services_yaml, translations
+
 LANGUAGES = ("en", "de")
-
-
-def _load(language: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (INTEGRATION / "translations" / f"{language}.json").read_text(encoding="utf-8")
-    )
-    return data
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -40,8 +32,8 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-TEXTS = {language: dict(_flatten(_load(language))) for language in LANGUAGES}
-SERVICES: dict[str, Any] = dict(load_yaml_dict(INTEGRATION / "services.yaml"))
+TEXTS = {language: dict(_flatten(translations(language))) for language in LANGUAGES}
+SERVICES = services_yaml()
 
 
 def test_german_has_exactly_the_english_keys() -> None:
@@ -49,6 +41,37 @@ def test_german_has_exactly_the_english_keys() -> None:
     english, german = set(TEXTS["en"]), set(TEXTS["de"])
     assert sorted(english - german) == []
     assert sorted(german - english) == []
+
+
+# German texts that are the same word as the English one, on purpose.
+SAME_IN_GERMAN = {
+    "title",  # the integration's name
+    "config.step.user.data.name",
+    "config.step.reconfigure.data.name",
+    "services.set_phase.fields.phase.name",
+    "common.voice_named_answer",  # only placeholders
+    *(
+        path
+        for path, text in TEXTS["en"].items()
+        if text == "Rehabilitation"  # the phase is called so in both
+    ),
+}
+
+
+def test_german_is_german() -> None:
+    """Every German text differs from the English one, except the few words both share."""
+    same = sorted(
+        path
+        for path, text in TEXTS["en"].items()
+        if TEXTS["de"].get(path) == text and path not in SAME_IN_GERMAN
+    )
+    assert same == []
+
+
+def test_the_shared_words_are_few() -> None:
+    """The list of words German shares with English names real texts only."""
+    assert set(TEXTS["en"]) >= SAME_IN_GERMAN
+    assert len(SAME_IN_GERMAN) < 10
 
 
 @pytest.mark.parametrize("path", sorted(TEXTS["en"]))
@@ -80,6 +103,27 @@ def test_every_action_and_field_is_translated(language: str, action: str) -> Non
         for path in texts
         if path.startswith(f"services.{action}.fields.")
     } == set((SERVICES[action] or {}).get("fields", {}))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_phase_choice_and_end_reason_is_said(language: str) -> None:
+    """The device trigger's phases, the logbook's end reasons and the clock have texts."""
+    texts = TEXTS[language]
+    for option in PHASE_SELECTOR.config["options"]:
+        assert f"selector.phase.options.{option}" in texts
+    for reason in EndReason:
+        assert f"common.end_reason_{reason.value}" in texts
+    assert texts["common.clock_hours"] in ("12", "24")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_options_range_error_names_its_limit(language: str) -> None:
+    """Each number option has a text for a value too small and too large, naming the limit."""
+    texts = TEXTS[language]
+    for key in NUMBER_OPTIONS:
+        for miss, end in (("too_small", "min"), ("too_large", "max")):
+            text = texts[f"options.error.{key}_{miss}"]
+            assert _placeholders(text) == {f"{key}_{end}"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -11,6 +11,7 @@ from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_STORAGE_NOT_WRITABLE, PLATFOR
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
 from .issues import async_clear_issue
+from .logs import install_refusal_filter
 from .plug_registry import async_remove_pad_switch, async_unhide_plug
 from .repairs import async_delete_plug_issues, async_follow_plug
 from .services import async_setup_services
@@ -20,8 +21,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once for all entries."""
+    """Register the actions once for all entries; keep refusals out of the ERROR log."""
     async_setup_services(hass)
+    install_refusal_filter()
     return True
 
 

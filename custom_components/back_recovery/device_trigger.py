@@ -21,6 +21,7 @@ from homeassistant.const import (
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -30,6 +31,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import ATTR_CONFIG_ENTRY_ID, ATTR_TO_PHASE, DOMAIN, RecoveryEvent
 from .schedule import Phase
+from .texts import async_load_texts, phase_text
 
 # Each trigger waits for one event; its type is the event's name without the
 # domain (contract: "Device triggers").
@@ -105,7 +107,32 @@ async def async_get_trigger_capabilities(
     """Let the phase changed trigger name the phase it waits for."""
     if config[CONF_TYPE] != PHASE_CHANGED:
         return {}
-    return {"extra_fields": vol.Schema({vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR})}
+    return {
+        "extra_fields": vol.Schema(
+            {vol.Optional(ATTR_TO_PHASE): await _async_labelled_phases(hass)}
+        )
+    }
+
+
+async def _async_labelled_phases(hass: HomeAssistant) -> SelectSelector:
+    """Return the phase choice with each phase's name in Home Assistant's language.
+
+    The automation editor of 2026.10 does not translate a device trigger's
+    select options by their ``translation_key`` (its form gets no
+    ``localizeValue``), so the options carry their labels; a frontend that
+    does translate them finds the same texts under ``selector.phase``.
+    """
+    texts = await async_load_texts(hass)
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[
+                SelectOptionDict(value=phase.value, label=phase_text(phase, texts))
+                for phase in Phase
+            ],
+            mode=SelectSelectorMode.DROPDOWN,
+            translation_key="phase",
+        )
+    )
 
 
 async def async_attach_trigger(

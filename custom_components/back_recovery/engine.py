@@ -183,7 +183,12 @@ class RecoveryEngine:
             await self._async_apply(self._log.blocked_outcome(err))
             raise refusal_error(err, self.plug_entity_id) from err
         if outcome.switch_on:
-            await self._async_heat_on(outcome)
+            try:
+                await self._async_heat_on(outcome)
+            except HomeAssistantError as err:
+                self.view.note_refusal(err.translation_key or "", None)
+                self.view.async_notify()
+                raise
         await self._async_apply(outcome, plan_saved=outcome.switch_on)
 
     async def _async_heat_on(self, outcome: Outcome) -> None:
@@ -296,6 +301,9 @@ class RecoveryEngine:
             self._events.session_started(started)
         if (blocked := outcome.blocked) is not None:
             self._events.session_blocked(blocked)
+            if blocked.modality is Modality.HEAT:
+                # Refused or undone (rules 2, 7): the heating pad shows why.
+                self.view.note_refusal(blocked.reason, blocked.allowed_at)
         if outcome is not NOTHING:
             _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded and (

@@ -24,7 +24,7 @@ from typing import Final, Self, override
 
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.core import HomeAssistant, State
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import intent
 from homeassistant.setup import async_when_setup
 
@@ -160,9 +160,14 @@ class RecoveryQuestionHandler(intent.IntentHandler):
 
 
 class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
-    """Home Assistant's on/off handler; a refused heating pad answers with the reason."""
+    """Home Assistant's on/off handler; a refused heating pad answers with the reason.
 
-    _refusals: dict[int, list[ServiceValidationError]]
+    A refusal is expected behaviour: it is kept from Home Assistant's handler,
+    which would log it with a traceback (``Service call failed for …``), and
+    the target counts as failed with the refusal as the answer.
+    """
+
+    _refusals: dict[int, dict[str, HomeAssistantError]]
 
     @classmethod
     def from_handler(cls, handler: OnOffIntentHandler) -> Self:
@@ -176,13 +181,13 @@ class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
     async def async_call_service(
         self, domain: str, service: str, intent_obj: intent.Intent, state: State
     ) -> None:
-        """Call the service; remember a Back Recovery refusal."""
+        """Call the service; remember a Back Recovery refusal instead of raising it."""
         try:
             await super().async_call_service(domain, service, intent_obj, state)
         except ServiceValidationError as err:
-            if err.translation_domain == DOMAIN and err.translation_key:
-                self._refusals.setdefault(id(intent_obj), []).append(err)
-            raise
+            if err.translation_domain != DOMAIN or not err.translation_key:
+                raise
+            self._refusals.setdefault(id(intent_obj), {})[state.entity_id] = err
 
     @override
     async def async_handle_states(
@@ -192,27 +197,38 @@ class HeatingPadOnOffIntentHandler(OnOffIntentHandler):
         match_constraints: intent.MatchTargetsConstraints,
         match_preferences: intent.MatchTargetsPreferences | None = None,
     ) -> intent.IntentResponse:
-        """Handle as Home Assistant does; when only refusals failed it, say them."""
+        """Handle as Home Assistant does; a refused target failed, and says why."""
         try:
-            return await super().async_handle_states(
+            response = await super().async_handle_states(
                 intent_obj, match_result, match_constraints, match_preferences
             )
-        except intent.IntentHandleError:
             refusals = self._refusals.get(id(intent_obj))
-            if not refusals:
-                raise
-            messages = [
-                await async_error_text(intent_obj.hass, err, intent_obj.language)
-                for err in refusals
-            ]
-            response = intent_obj.create_response()
-            response.async_set_error(
-                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
-                " ".join(dict.fromkeys(messages)),
-            )
-            return response
         finally:
             self._refusals.pop(id(intent_obj), None)
+        if not refusals:
+            return response
+        succeeded = response.success_results
+        refused = [t for t in succeeded if t.id in refusals]
+        if any(
+            t.type is intent.IntentResponseTargetType.ENTITY and t not in refused
+            for t in succeeded
+        ):
+            # Others did what was asked: the refused ones are listed as failed.
+            response.async_set_results(
+                success_results=[t for t in succeeded if t not in refused],
+                failed_results=[*response.failed_results, *refused],
+            )
+            return response
+        messages = [
+            await async_error_text(intent_obj.hass, err, intent_obj.language)
+            for err in refusals.values()
+        ]
+        response = intent_obj.create_response()
+        response.async_set_error(
+            intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
+            " ".join(dict.fromkeys(messages)),
+        )
+        return response
 
 
 async def async_explain_heating_pad_refusals(

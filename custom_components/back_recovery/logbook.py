@@ -1,11 +1,16 @@
-"""Logbook entries for the events, so the history reads "Heat session ended: completed"."""
+"""Logbook entries for the events, so the history reads "Heat session ended: completed".
+
+The entries are said in Home Assistant's language (the ``logbook_*`` texts),
+times on that language's clock, each with an icon.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ICON,
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
@@ -22,38 +27,85 @@ from .const import (
     DOMAIN,
     RecoveryEvent,
 )
-from .texts import moment_text
+from .session import Modality
+from .texts import Texts, async_load_texts, cached_texts, clock_hours, moment_text
+
+MODALITY_ICONS: Final[dict[str, str]] = {
+    Modality.ICE: "mdi:snowflake",
+    Modality.HEAT: "mdi:heating-coil",
+}
+"""A started session's icon, as the recommended therapy sensor shows the modality."""
+ICONS: Final[dict[str, str]] = {
+    RecoveryEvent.SESSION_STARTED: "mdi:timer-play-outline",
+    RecoveryEvent.SESSION_ENDED: "mdi:timer-check-outline",
+    RecoveryEvent.SESSION_BLOCKED: "mdi:hand-back-right-off-outline",
+    RecoveryEvent.SKIN_REST_OVER: "mdi:hand-back-right-outline",
+    RecoveryEvent.PHASE_CHANGED: "mdi:calendar-arrow-right",
+}
+"""Each event's icon, the icon of the entity that shows the same (``icons.json``)."""
 
 
-def _moment(iso: str | None) -> str:
+def _moment(iso: str | None, texts: Texts) -> str:
     """Say an ISO moment as a refusal does (``03:20``, ``2026-11-26 00:10``); ``?`` without one.
 
     The logbook describes a row when it shows it and passes no ``time_fired``,
-    so the day is said when it is not today's.
+    so the day is said when it is not today's. The clock is the language's.
     """
     moment = dt_util.parse_datetime(iso or "")
-    return moment_text(moment) if moment else "?"
+    return moment_text(moment, hours=clock_hours(texts)) if moment else "?"
 
 
-def _modality(data: dict[str, Any]) -> str:
-    return str(data.get(ATTR_MODALITY, "")).capitalize()
+def _session(data: dict[str, Any], texts: Texts) -> str:
+    """Say the event's kind of session: ``Heat session``; its modality without a text."""
+    modality = str(data.get(ATTR_MODALITY, ""))
+    return texts.get(f"session_{modality}", modality)
 
 
-MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    RecoveryEvent.SESSION_STARTED: lambda d: (
-        f"{_modality(d)} session started, ends at {_moment(d.get(ATTR_ENDS_AT))}"
-    ),
-    RecoveryEvent.SESSION_ENDED: lambda d: (
-        f"{_modality(d)} session ended: {d.get(ATTR_REASON)}"
-    ),
-    RecoveryEvent.SESSION_BLOCKED: lambda d: (
-        f"{_modality(d)} session refused, allowed at {_moment(d.get(ATTR_ALLOWED_AT))}"
-    ),
-    RecoveryEvent.SKIN_REST_OVER: lambda d: "Skin rest over, a new session is allowed",
-    RecoveryEvent.PHASE_CHANGED: lambda d: (
-        f"Recovery phase changed to {str(d.get(ATTR_TO_PHASE, '')).replace('_', ' ')}"
-    ),
+def _phase(data: dict[str, Any], texts: Texts) -> str:
+    value = str(data.get(ATTR_TO_PHASE, ""))
+    return texts.get(f"phase_{value}", value)
+
+
+def _reason(data: dict[str, Any], texts: Texts) -> str:
+    reason = str(data.get(ATTR_REASON, ""))
+    return texts.get(f"end_reason_{reason}", reason)
+
+
+PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]] = {
+    RecoveryEvent.SESSION_STARTED: lambda d, t: {
+        "session": _session(d, t),
+        "ends_at": _moment(d.get(ATTR_ENDS_AT), t),
+    },
+    RecoveryEvent.SESSION_ENDED: lambda d, t: {
+        "session": _session(d, t),
+        "reason": _reason(d, t),
+    },
+    RecoveryEvent.SESSION_BLOCKED: lambda d, t: {
+        "session": _session(d, t),
+        "allowed_at": _moment(d.get(ATTR_ALLOWED_AT), t),
+    },
+    RecoveryEvent.SKIN_REST_OVER: lambda d, t: {},
+    RecoveryEvent.PHASE_CHANGED: lambda d, t: {"phase": _phase(d, t)},
 }
+"""Each event's text is ``logbook_<event>``, filled with these placeholders."""
+
+
+def describe_event(
+    event_type: str, data: dict[str, Any], texts: Texts
+) -> tuple[str, str]:
+    """Return an event's logbook message and icon, said with ``texts``.
+
+    Before the texts are loaded the message is the event's name and its
+    placeholders, so nothing is lost.
+    """
+    event = RecoveryEvent(event_type)
+    placeholders = PLACEHOLDERS[event](data, texts)
+    icon = ICONS[event]
+    if event is RecoveryEvent.SESSION_STARTED:
+        icon = MODALITY_ICONS.get(str(data.get(ATTR_MODALITY)), icon)
+    if (template := texts.get(f"logbook_{event.short_name}")) is None:
+        return " ".join([event.short_name, *placeholders.values()]), icon
+    return template.format(**placeholders), icon
 
 
 @callback
@@ -61,17 +113,22 @@ def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[[str, str, Callable[[Event], dict[str, str]]], None],
 ) -> None:
-    """Describe the integration's events for the logbook."""
+    """Describe the integration's events for the logbook, in Home Assistant's language."""
+    hass.async_create_task(async_load_texts(hass), eager_start=True)
 
     @callback
     def describe(event: Event) -> dict[str, str]:
         entry = hass.config_entries.async_get_entry(
             str(event.data.get(ATTR_CONFIG_ENTRY_ID, ""))
         )
+        message, icon = describe_event(
+            str(event.event_type), dict(event.data), cached_texts(hass)
+        )
         return {
             LOGBOOK_ENTRY_NAME: entry.title if entry else "Back Recovery",
-            LOGBOOK_ENTRY_MESSAGE: MESSAGES[str(event.event_type)](dict(event.data)),
+            LOGBOOK_ENTRY_MESSAGE: message,
+            LOGBOOK_ENTRY_ICON: icon,
         }
 
-    for event_type in MESSAGES:
+    for event_type in PLACEHOLDERS:
         async_describe_event(DOMAIN, event_type, describe)

@@ -26,10 +26,11 @@ from .session import (
 
 @dataclass(frozen=True, slots=True)
 class Blocked:
-    """A start that was refused or undone."""
+    """A start that was refused or undone, and why."""
 
     modality: Modality
     allowed_at: datetime
+    reason: Refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,7 @@ class TherapyLog(SessionHistory):
         """Return the event a refused start fires (none for malformed input)."""
         if error.modality is None or error.allowed_at is None:
             return NOTHING
-        return Outcome(blocked=Blocked(error.modality, error.allowed_at))
+        return Outcome(blocked=Blocked(error.modality, error.allowed_at, error.reason))
 
     def request_stop(self, now: datetime) -> Outcome:
         """End the running session; with none running nothing happens (contract: actions).

@@ -59,6 +59,14 @@ class NumberOption:
             raise ValueError(f"{value} is not a whole number")
         return int(value)
 
+    def out_of_range(self, value: float) -> str | None:
+        """Say how ``value`` misses the range: ``too_small``, ``too_large``; ``None`` within it."""
+        if value < self.minimum:
+            return "too_small"
+        if value > self.maximum:
+            return "too_large"
+        return None
+
 
 SESSION_MINUTES: Final = NumberOption(
     default=SESSION_MINUTES_CEILING, minimum=1, maximum=SESSION_MINUTES_CEILING

@@ -22,7 +22,7 @@ from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .schedule import Phase
 from .session import Modality
-from .texts import Texts, cached_texts, guidance_text
+from .texts import Texts, async_track_language, cached_texts, guidance_text
 from .view import RecoveryView
 
 PARALLEL_UPDATES = 0
@@ -45,6 +45,24 @@ def _phase_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
         "next_phase_starts": upcoming[1].isoformat() if upcoming else None,
         "guidance": guidance_text(view.phase, texts),
     }
+
+
+def _allowed_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+    """Say when the next session is allowed where the state cannot (contract: the state is unknown before the first session).
+
+    ``allowed``: ``now``, ``after_session`` (the running session, then its
+    skin rest) or ``skin_rest``; ``allowed_at``: that moment (ISO), ``None``
+    when it is now.
+    """
+    if view.running is not None:
+        after = view.next_allowed_after_running
+        return {
+            "allowed": "after_session",
+            "allowed_at": after.isoformat() if after else None,
+        }
+    if view.skin_resting and (allowed := view.next_session_allowed) is not None:
+        return {"allowed": "skin_rest", "allowed_at": allowed.isoformat()}
+    return {"allowed": "now", "allowed_at": None}
 
 
 SENSORS: tuple[RecoverySensorDescription, ...] = (
@@ -86,6 +104,7 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         key="next_session_allowed",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda view: view.next_session_allowed,
+        attributes_fn=_allowed_attributes,
     ),
     RecoverySensorDescription(
         key="session_ends",
@@ -124,6 +143,14 @@ class RecoverySensor(BackRecoveryEntity, SensorEntity):
         """Present ``description`` of the entry's engine."""
         super().__init__(entry, description)
         self._every_minute = description.every_minute
+
+    async def async_added_to_hass(self) -> None:
+        """Show every change of the recovery, and say the details in a new language at once."""
+        await super().async_added_to_hass()
+        if self.entity_description.attributes_fn is not None:
+            self.async_on_remove(
+                async_track_language(self.hass, self.async_write_ha_state)
+            )
 
     @property
     def native_value(self) -> StateType | datetime:

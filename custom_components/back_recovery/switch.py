@@ -30,7 +30,16 @@ async def async_setup_entry(
 class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
     """Mirrors the plug; turning it on starts a heat session under the safety rules."""
 
-    _unrecorded_attributes = frozenset({"session_ends"})
+    # The last refusal only tells a dashboard to show the state again: the
+    # session_blocked event is what the recorder keeps of it.
+    _unrecorded_attributes = frozenset({"session_ends", "last_refusal"})
+    # Turning it on is a request the safety rules may refuse, so the frontend
+    # must not show the switch on before the plug is: with an assumed state
+    # it shows separate on and off buttons that follow the state, where its
+    # toggle (tile card, more-info) would stay on after a refusal until the
+    # page is reloaded (frontend 20260930: the toggle keeps its own position
+    # when the state it is given does not change).
+    _attr_assumed_state = True
 
     @property
     def available(self) -> bool:
@@ -44,14 +53,22 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The plug it governs and when the heat ends."""
+        """The plug it governs, when the heat ends and the last refused start.
+
+        ``last_refusal`` changes with every refused or undone start, so the
+        state written after one always differs from the one before: a
+        dashboard that showed the switch on while it asked receives the state
+        and shows it off again.
+        """
         ends = self.view.session_ends
         running = self.view.running
+        refusal = self.view.last_refusal
         return {
             "plug_entity_id": self.view.plug_entity_id,
             "session_ends": ends.isoformat()
             if ends and running and running.modality is Modality.HEAT
             else None,
+            "last_refusal": refusal.as_attribute() if refusal else None,
         }
 
     async def async_turn_on(self, **kwargs: Any) -> None:

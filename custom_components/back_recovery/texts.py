@@ -9,11 +9,13 @@ read from Home Assistant's translation cache after that, so reading needs no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from homeassistant.core import HomeAssistant
+from homeassistant.components.frontend.storage import async_user_store
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.translation import (
     async_get_cached_translations,
@@ -31,6 +33,12 @@ EXCEPTIONS: Final = "exceptions"
 
 type Texts = Mapping[str, str]
 """The ``common`` texts of one language by key (``phase_rest``), English filling gaps."""
+
+CLOCK_HOURS: Final = "clock_hours"
+"""The text that says a language's clock: ``12`` (``3:20 PM``) or ``24`` (``15:20``)."""
+DEFAULT_CLOCK_HOURS: Final = 24
+USER_LOCALE: Final = "language"
+"""The frontend's user data that holds a person's language and time format."""
 
 
 def _cached(hass: HomeAssistant, category: str, language: str) -> dict[str, str]:
@@ -67,13 +75,70 @@ def cached_texts(hass: HomeAssistant, language: str | None = None) -> Texts:
     return _cached(hass, COMMON, language or hass.config.language)
 
 
+@callback
+def async_track_language(
+    hass: HomeAssistant, action: Callable[[], None]
+) -> CALLBACK_TYPE:
+    """Call ``action`` after Home Assistant's language changed and its texts are loaded.
+
+    What an entity says in its state (a guidance, an event's name) is said in
+    Home Assistant's language; a change of language in the settings reaches
+    it without a restart. Returns the function that stops listening.
+    """
+    said_in = hass.config.language
+
+    async def _async_config_updated(event: Event) -> None:
+        nonlocal said_in
+        if hass.config.language == said_in:
+            return
+        said_in = hass.config.language
+        await async_load_texts(hass)
+        action()
+
+    return hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_config_updated)
+
+
 def text(hass: HomeAssistant, key: str, default: str = "") -> str:
     """Return one text in Home Assistant's language, English as the fallback, else ``default``."""
     return cached_texts(hass).get(key, default)
 
 
+def clock_hours(texts: Texts) -> int:
+    """Return the clock of the language of ``texts``: 12 or 24 hours (24 without a text)."""
+    return 12 if texts.get(CLOCK_HOURS) == "12" else DEFAULT_CLOCK_HOURS
+
+
+def clock_text(moment: datetime, hours: int = DEFAULT_CLOCK_HOURS) -> str:
+    """Say the local time of day of ``moment``: ``15:20``, or ``3:20 PM`` on a 12-hour clock."""
+    local = dt_util.as_local(moment)
+    if hours != 12:
+        return local.strftime("%H:%M")
+    return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+
+
+async def async_clock_hours(hass: HomeAssistant, user_id: str | None = None) -> int:
+    """Return the clock a person reads times on: 12 or 24 hours.
+
+    The person's own time format (their profile in the frontend: 12 or 24
+    hours) wins. Otherwise the convention of their language (the profile's,
+    else Home Assistant's): English 12 hours, German 24. A time format that
+    follows the browser ("system") is not known here: the language decides.
+    """
+    language = hass.config.language
+    if user_id is not None and "frontend" in hass.config.components:
+        locale = (await async_user_store(hass, user_id)).data.get(USER_LOCALE) or {}
+        if (time_format := locale.get("time_format")) in ("12", "24"):
+            return int(time_format)
+        language = locale.get("language") or language
+    return clock_hours(await async_load_texts(hass, language))
+
+
 def moment_text(
-    moment: datetime, texts: Texts | None = None, *, now: datetime | None = None
+    moment: datetime,
+    texts: Texts | None = None,
+    *,
+    now: datetime | None = None,
+    hours: int = DEFAULT_CLOCK_HOURS,
 ) -> str:
     """Say a moment in local time to the minute, with its day when that is not ``now``'s.
 
@@ -81,10 +146,12 @@ def moment_text(
     day, with ``texts``, in words: ``tomorrow at 00:10``, ``on 2026-11-28 at
     09:20``; without ``texts``, language-neutral: ``2026-11-28 09:20``, as a
     placeholder of a translated error needs (the reader's language fills in
-    the words around it).
+    the words around it). The clock has ``hours`` (12 or 24; the reader's
+    is ``clock_hours`` of their texts or ``async_clock_hours``), 24 unless
+    given.
     """
     local = dt_util.as_local(moment)
-    clock = local.strftime("%H:%M")
+    clock = clock_text(local, hours)
     today = dt_util.as_local(now or dt_util.utcnow()).date()
     days = (local.date() - today).days
     if days == 0:
@@ -130,17 +197,22 @@ def guidance_text(phase: Phase, texts: Texts) -> str:
 
 
 def refusal_error(
-    err: TherapyRefusedError, plug_entity_id: str | None = None
+    err: TherapyRefusedError,
+    plug_entity_id: str | None = None,
+    *,
+    hours: int = DEFAULT_CLOCK_HOURS,
 ) -> ServiceValidationError:
     """Return the rules' refusal as the translated error of the actions.
 
     The translation key is the refusal (contract: "Refusals"); ``allowed_at``
-    is said by ``moment_text`` without words, ``entity_id`` names the plug
+    is said by ``moment_text`` without words, on a clock of ``hours`` (the
+    reader's: ``async_clock_hours``; the frontend puts the placeholder into
+    its translated message as it is), ``entity_id`` names the plug
     (``plug_entity_id``) when it is unavailable.
     """
     placeholders: dict[str, str] = {}
     if err.allowed_at is not None:
-        placeholders["allowed_at"] = moment_text(err.allowed_at)
+        placeholders["allowed_at"] = moment_text(err.allowed_at, hours=hours)
     if err.max_minutes is not None:
         placeholders["max_minutes"] = str(err.max_minutes)
     if err.reason is Refusal.HEATING_PAD_UNAVAILABLE:

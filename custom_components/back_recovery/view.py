@@ -7,6 +7,7 @@ listeners registered here (``async_add_listener``) to show the new state.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 import logging
 from typing import Any
@@ -24,6 +25,28 @@ from .session import Modality, TherapySession, TherapySettings
 _LOGGER = logging.getLogger(__name__)
 
 type Listener = Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedStart:
+    """A heat start that was refused or undone, as the heating-pad switch shows it.
+
+    ``reason`` is the refusal's translation key; ``at`` makes every refusal
+    differ from the one before, so the switch's state always changes and a
+    dashboard that showed the switch on optimistically shows it off again.
+    """
+
+    reason: str
+    at: datetime
+    allowed_at: datetime | None
+
+    def as_attribute(self) -> dict[str, str | None]:
+        """Return it as a state attribute: the reason and two ISO moments."""
+        return {
+            "reason": self.reason,
+            "at": self.at.isoformat(),
+            "allowed_at": _iso(self.allowed_at),
+        }
 
 
 class RecoveryView:
@@ -48,6 +71,7 @@ class RecoveryView:
         self._plug = plug
         self._listeners: list[Listener] = []
         self._minute_listeners: list[Listener] = []
+        self.last_refusal: RefusedStart | None = None
 
     # Listeners.
 
@@ -81,6 +105,11 @@ class RecoveryView:
                 listener()
             except Exception:
                 _LOGGER.exception("Presenting the recovery of %s failed", self._title)
+
+    @callback
+    def note_refusal(self, reason: str, allowed_at: datetime | None) -> None:
+        """Remember a refused or undone heat start; the engine shows it with the rest."""
+        self.last_refusal = RefusedStart(reason, self.now, allowed_at)
 
     # Time.
 
@@ -177,7 +206,7 @@ class RecoveryView:
     @property
     def next_session_allowed(self) -> datetime | None:
         """The end of the rest gap after the last session (the safer clock's reading)."""
-        self._timers.now()
+        self._timers.sync_rest_floor()
         return self._log.next_allowed()
 
     @property

@@ -41,6 +41,8 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 # Bounded waits for a start, generous for a first start on a busy machine; each
 # test's own timeout (pytest-timeout) is longer, so these speak first.
 START_TIMEOUT = 420.0
@@ -193,34 +195,79 @@ def newest_home_assistant(
 
 
 @pytest.fixture
-def page(
-    browser_path: str,
-    home_assistant: HomeAssistantInstance,
-    request: pytest.FixtureRequest,
-) -> Generator[Any]:
-    """Open the frontend in Chromium, logged in as the onboarded owner."""
+def browser(browser_path: str) -> Generator[Any]:
+    """Start Chromium for the test; it is closed after it, whatever happens."""
     sync_api = playwright_api()
-    tokens = json.dumps(home_assistant.browser_tokens())
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=browser_path, args=BROWSER_ARGS
         )
         try:
-            context = browser.new_context(
-                viewport={"width": 1280, "height": 900}, locale="en-US"
-            )
-            # The frontend's stored login: no login form.
-            context.add_init_script(
-                f"window.localStorage.setItem('hassTokens', {json.dumps(tokens)});"
-            )
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            yield page
-            if failed(request):
-                with suppress(sync_api.Error):
-                    page.screenshot(path=ARTIFACTS / "failure.png")
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def logged_in_page(
+    browser: Any,
+    home_assistant: HomeAssistantInstance,
+    request: pytest.FixtureRequest,
+    name: str,
+    **context_options: Any,
+) -> Generator[Any]:
+    """Open a page in a new browser context, logged in as the onboarded owner.
+
+    On a failed test its last view is saved as ``failure-<name>.png``.
+    """
+    tokens = json.dumps(home_assistant.browser_tokens())
+    context = browser.new_context(locale="en-US", **context_options)
+    try:
+        # The frontend's stored login: no login form.
+        context.add_init_script(
+            f"window.localStorage.setItem('hassTokens', {json.dumps(tokens)});"
+        )
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        if failed(request):
+            with suppress(playwright_api().Error):
+                page.screenshot(path=ARTIFACTS / f"failure-{name}.png")
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(
+    browser: Any,
+    home_assistant: HomeAssistantInstance,
+    request: pytest.FixtureRequest,
+) -> Generator[Any]:
+    """Open the frontend in a desktop window, logged in as the onboarded owner."""
+    with logged_in_page(
+        browser, home_assistant, request, "desktop", viewport=DESKTOP
+    ) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(
+    browser: Any,
+    home_assistant: HomeAssistantInstance,
+    request: pytest.FixtureRequest,
+) -> Generator[Any]:
+    """Open the frontend as on a phone (390x844, touch), logged in as the owner."""
+    with logged_in_page(
+        browser,
+        home_assistant,
+        request,
+        "phone",
+        viewport=PHONE,
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    ) as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

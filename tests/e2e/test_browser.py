@@ -3,7 +3,9 @@
 A person adds Back Recovery in Settings with the simulated plug, opens the
 Back Recovery dashboard, switches the heating pad on with the tile card, sees
 the countdown, stops the session with the button, tries again and is refused
-with the skin-rest reason. Screenshots of each step go to tests/e2e/artifacts/.
+with the skin-rest reason, and the heating pad shows off within a second (it
+never shows on), on the desktop and on a phone. Screenshots of each step go to
+tests/e2e/artifacts/.
 """
 
 from __future__ import annotations
@@ -49,6 +51,49 @@ def tile(page: Any, name: str) -> Any:
         .filter(has=page.get_by_text(name, exact=True))
         .first
     )
+
+
+def pad_buttons(page: Any) -> tuple[Any, Any]:
+    """Return the heating pad tile's off and on buttons.
+
+    The switch has an assumed state, so the tile shows two buttons that follow
+    the state, never a toggle that moves before the plug is on.
+    """
+    feature = tile(page, "Heating pad").locator("hui-toggle-card-feature")
+    return (
+        feature.locator("ha-control-button").nth(0),
+        feature.locator("ha-control-button").nth(1),
+    )
+
+
+def shows_on(button: Any) -> bool:
+    """Return whether a tile button shows its state as the current one."""
+    return "active" in (button.get_attribute("class") or "").split()
+
+
+def refused_start_shows_off(page: Any, tap: bool = False) -> None:
+    """Switch the heating pad on during skin rest: it shows off within a second, and stays off.
+
+    Checked every 50 ms from the tap for 2 seconds; the on button never shows
+    on, and the off button shows off again within a second at the latest.
+    """
+    off, on = pad_buttons(page)
+    assert shows_on(off)
+    assert not shows_on(on)
+    started = time.monotonic()
+    if tap:
+        on.tap()
+    else:
+        on.click()
+    shown_off_after: float | None = None
+    while (elapsed := time.monotonic() - started) < 2:
+        if shows_on(on):
+            shown_off_after = None
+        elif shows_on(off) and shown_off_after is None:
+            shown_off_after = elapsed
+        page.wait_for_timeout(50)
+    assert shown_off_after is not None, "the heating pad does not show off"
+    assert shown_off_after < 1, f"off shown only after {shown_off_after:.2f} s"
 
 
 def message_pattern(text: str) -> re.Pattern[str]:
@@ -102,10 +147,15 @@ def add_integration(page: Any, home_assistant: HomeAssistantInstance) -> None:
 
 def test_heating_pad_from_the_dashboard(
     page: Any,
+    phone: Any,
     home_assistant: HomeAssistantInstance,
     translations: dict[str, Any],
 ) -> None:
-    """A person starts heat on the dashboard, stops it, and is refused during skin rest."""
+    """A person starts heat on the dashboard, stops it, and is refused during skin rest.
+
+    After the refusal the heating pad shows off within a second, on the
+    desktop and on a phone.
+    """
     add_integration(page, home_assistant)
     entries = home_assistant.request(
         "GET", "/api/config/config_entries/entry?domain=back_recovery"
@@ -114,12 +164,11 @@ def test_heating_pad_from_the_dashboard(
     wait_for_state(home_assistant, PAD, "off")
 
     page.goto(home_assistant.url + DASHBOARD)
-    pad = tile(page, "Heating pad")
-    switch = pad.locator("hui-toggle-card-feature ha-control-switch")
-    switch.wait_for()
+    _, turn_on = pad_buttons(page)
+    turn_on.wait_for()
     shot(page, "04-dashboard")
 
-    switch.click()
+    turn_on.click()
     wait_for_state(home_assistant, PLUG, "on")
     ends = tile(page, "Session ends")
     # The relative time is text in the shadow root of hui-timestamp-display.
@@ -137,11 +186,20 @@ def test_heating_pad_from_the_dashboard(
     tile(page, "Skin resting").get_by_text("On", exact=True).wait_for()
     shot(page, "06-session-stopped")
 
-    switch.click()
+    refused_start_shows_off(page)
     refusal = message_pattern(translations["exceptions"]["rest_gap_active"]["message"])
     page.locator("ha-toast").get_by_text(refusal).first.wait_for()
-    page.wait_for_timeout(500)  # the toast fades in
     shot(page, "07-refused")
-    time.sleep(1)
     assert home_assistant.state(PLUG)["state"] == "off"
-    assert home_assistant.state(PAD)["state"] == "off"
+    pad_state = home_assistant.state(PAD)
+    assert pad_state["state"] == "off"
+    assert pad_state["attributes"]["last_refusal"]["reason"] == "rest_gap_active"
+
+    # The same on a phone, with a tap.
+    phone.goto(home_assistant.url + DASHBOARD)
+    pad_buttons(phone)[1].wait_for()
+    shot(phone, "08-phone-dashboard")
+    refused_start_shows_off(phone, tap=True)
+    phone.locator("ha-toast").get_by_text(refusal).first.wait_for()
+    shot(phone, "09-phone-refused")
+    assert home_assistant.state(PLUG)["state"] == "off"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import logging
 from pathlib import Path
 import shutil
 from typing import Any
@@ -14,7 +15,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.back_recovery.const import (
@@ -30,7 +30,6 @@ from custom_components.back_recovery.intent import (
     HeatingPadOnOffIntentHandler,
     async_explain_heating_pad_refusals,
 )
-from custom_components.back_recovery.aliases import async_add_short_alias
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -39,14 +38,24 @@ from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import ENTRY_ID, PLUG, entity_state
+from .conftest import (
+    HEATING_PAD,
+    PHASE,
+    PLUG,
+    ROOT,
+    SECOND_ENTRY_ID,
+    SESSION_ACTIVE,
+    SKIN_REST,
+    START_ICE_SESSION,
+    add_entry,
+    advance,
+    entity_id_of,
+    entity_state,
+    press,
+    switch,
+)
 
-HEATING_PAD = "switch.back_recovery_heating_pad"
-PHASE = "sensor.back_recovery_recovery_phase"
-SKIN_REST = "binary_sensor.back_recovery_skin_rest"
-SESSION_ACTIVE = "binary_sensor.back_recovery_session_active"
-START_ICE = "button.back_recovery_start_ice_session"
-REPO_SENTENCES = Path(__file__).parent.parent / "custom_sentences"
+REPO_SENTENCES = ROOT / "custom_sentences"
 
 
 async def _setup_assist(hass: HomeAssistant) -> None:
@@ -85,20 +94,6 @@ def speech(response: dict[str, Any]) -> str:
     return text
 
 
-async def _press(hass: HomeAssistant, domain: str, service: str, entity: str) -> None:
-    await hass.services.async_call(
-        domain, service, {"entity_id": entity}, blocking=True
-    )
-
-
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-
-
 async def test_turn_on_the_heating_pad_starts_heat(
     hass: HomeAssistant, assist: None
 ) -> None:
@@ -111,15 +106,22 @@ async def test_turn_on_the_heating_pad_starts_heat(
 
 
 async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
-    hass: HomeAssistant, assist: None
+    hass: HomeAssistant, assist: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """During the skin rest the pad stays off and the answer says when heat is allowed."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    """During the skin rest the pad stays off and the answer says when heat is allowed.
+
+    A refusal is expected: nothing is logged as an error, no traceback.
+    """
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert entity_state(hass, SKIN_REST) == STATE_ON
     blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    caplog.clear()
 
     response = await ask(hass, "turn on the heating pad")
+
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert not any(r.exc_info for r in caplog.records)
 
     assert response["response_type"] == "error"
     assert response["data"]["code"] == "failed_to_handle"
@@ -134,7 +136,7 @@ async def test_turn_on_the_heating_pad_during_ice_says_when(
     hass: HomeAssistant, assist: None
 ) -> None:
     """While an ice session runs, the answer names its end."""
-    await _press(hass, "button", "press", START_ICE)
+    await press(hass, START_ICE_SESSION)
     response = await ask(hass, "turn on the heating pad")
     assert response["response_type"] == "error"
     assert "01:20" in speech(response)
@@ -145,7 +147,7 @@ async def test_turn_off_the_heating_pad_ends_heat(
     hass: HomeAssistant, assist: None
 ) -> None:
     """Saying "turn off the heating pad" ends heat and switches the plug off."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     response = await ask(hass, "turn off the heating pad")
     assert response["response_type"] == "action_done"
@@ -166,54 +168,9 @@ async def test_is_the_skin_rest_on(hass: HomeAssistant, assist: None) -> None:
     response = await ask(hass, "is the skin rest on")
     assert response["response_type"] == "query_answer"
     assert speech(response) == "No, off"
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert speech(await ask(hass, "is the skin rest on")) == "Yes"
-
-
-async def test_entities_get_their_own_name_as_alias(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
-) -> None:
-    """Each entity keeps its full name and gets its own name as an alias."""
-    for entity_id, alias in (
-        (HEATING_PAD, "Heating pad"),
-        (PHASE, "Recovery phase"),
-        (SKIN_REST, "Skin rest"),
-    ):
-        entry = entity_registry.async_get(entity_id)
-        assert entry is not None
-        assert entry.aliases == [er.COMPUTED_NAME, alias]
-
-
-async def test_aliases_the_user_changed_are_kept(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
-) -> None:
-    """The alias is only suggested once: a reload keeps the user's choice."""
-    entity_registry.async_update_entity(HEATING_PAD, aliases=["Warm pad"])
-    assert await hass.config_entries.async_reload(init_integration.entry_id)
-    await hass.async_block_till_done()
-    entry = entity_registry.async_get(HEATING_PAD)
-    assert entry is not None
-    assert entry.aliases == ["Warm pad"]
-
-
-async def test_second_recovery_keeps_full_names(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
-) -> None:
-    """A second person's entities get no alias that would be ambiguous."""
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Anna",
-        data={CONF_NAME: "Anna", CONF_INJURY_DATE: "2026-11-01"},
-        options=dict(init_integration.options),
-        entry_id="01KRECOVERY000000000000002",
-    )
-    second.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(second.entry_id)
-    await hass.async_block_till_done()
-    entry = entity_registry.async_get("sensor.anna_recovery_phase")
-    assert entry is not None
-    assert entry.aliases == [er.COMPUTED_NAME]
 
 
 async def test_turn_on_is_explained_when_intent_loads_first(
@@ -243,8 +200,8 @@ async def test_turn_on_is_explained_when_recovery_loads_later(
     assert type(turn_on) is HeatingPadOnOffIntentHandler
     assert vars(original).items() <= vars(turn_on).items()
 
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert "03:00" in speech(await ask(hass, "turn on the heating pad"))
 
 
@@ -292,7 +249,7 @@ async def test_next_heat_in_the_ice_days(hass: HomeAssistant, assist: None) -> N
 
 async def test_intents_during_heat(hass: HomeAssistant, assist: None) -> None:
     """During heat: it runs until its end, and the pad is allowed after the rest."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "A heat session is running now, until 01:20."
@@ -305,7 +262,7 @@ async def test_intents_during_heat(hass: HomeAssistant, assist: None) -> None:
 
 async def test_intents_during_ice(hass: HomeAssistant, assist: None) -> None:
     """During ice: no heat recorded, and the pad is allowed after the ice and the rest."""
-    await _press(hass, "button", "press", START_ICE)
+    await press(hass, START_ICE_SESSION)
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "No heat session is recorded yet."
@@ -320,14 +277,14 @@ async def test_intents_after_heat(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
 ) -> None:
     """After heat: how long ago in hours and minutes, and the end of the skin rest."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _advance(hass, freezer, timedelta(minutes=20))
+    await switch(hass, HEATING_PAD, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
     assert entity_state(hass, PLUG) == STATE_OFF
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "Your last heat session ended just now."
     )
-    await _advance(hass, freezer, timedelta(minutes=65))
+    await advance(hass, freezer, timedelta(minutes=65))
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
         == "Your last heat session ended 1 hour and 5 minutes ago."
@@ -335,7 +292,7 @@ async def test_intents_after_heat(
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
         "Your skin is resting. You can use the heating pad again from 03:20."
     )
-    await _advance(hass, freezer, timedelta(minutes=55))
+    await advance(hass, freezer, timedelta(minutes=55))
     assert (
         await _handle(hass, INTENT_NEXT_HEAT_SESSION)
         == "You can use the heating pad now."
@@ -346,9 +303,9 @@ async def test_next_heat_tomorrow(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
 ) -> None:
     """A skin rest that ends after midnight says "tomorrow at"."""
-    await _advance(hass, freezer, timedelta(hours=22, minutes=30))  # 23:30 local
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _press(hass, "switch", "turn_off", HEATING_PAD)
+    await advance(hass, freezer, timedelta(hours=22, minutes=30))  # 23:30 local
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
         "Your skin is resting. You can use the heating pad again from tomorrow at 01:30."
     )
@@ -358,17 +315,14 @@ async def test_intents_name_each_recovery(
     hass: HomeAssistant, assist: None, init_integration: MockConfigEntry
 ) -> None:
     """With two recoveries, each answer is named."""
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Anna",
-        data={CONF_NAME: "Anna", CONF_INJURY_DATE: "2026-11-01"},
-        options=dict(init_integration.options),
-        entry_id="01KRECOVERY000000000000002",
+    await add_entry(
+        hass,
+        entry_id=SECOND_ENTRY_ID,
+        name="Anna",
+        injury_date="2026-11-01",
+        plug=None,
     )
-    second.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(second.entry_id)
-    await hass.async_block_till_done()
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
+    await switch(hass, HEATING_PAD, on=True)
     assert await _handle(hass, INTENT_LAST_HEAT_SESSION) == (
         "Back recovery: A heat session is running now, until 01:20. "
         "Anna: No heat session is recorded yet."
@@ -427,26 +381,12 @@ async def test_custom_sentences(
     answer: str,
 ) -> None:
     """The shipped custom sentences reach our intents through the default agent."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _advance(hass, freezer, timedelta(minutes=20))
-    await _advance(hass, freezer, timedelta(minutes=65))
+    await switch(hass, HEATING_PAD, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(minutes=65))
     response = await ask(hass, text)
     assert response["response_type"] == "query_answer"
     assert speech(response) == answer
-
-
-def _entity_id(hass: HomeAssistant, platform: str, key: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, f"{ENTRY_ID}_{key}"
-    )
-    assert entity_id is not None
-    return entity_id
-
-
-@pytest.fixture
-def german(hass: HomeAssistant) -> None:
-    """Run Home Assistant in German (before the recovery names its entities)."""
-    hass.config.language = "de"
 
 
 @pytest.fixture
@@ -459,14 +399,16 @@ async def german_assist(
     """Set up Assist in German with the shipped sentences; expose the sensors."""
     await _setup_assist(hass)
     for platform, key in (("sensor", "phase"), ("binary_sensor", "skin_rest")):
-        async_expose_entity(hass, "conversation", _entity_id(hass, platform, key), True)
+        async_expose_entity(
+            hass, "conversation", entity_id_of(hass, platform, key), True
+        )
 
 
 async def test_voice_in_german(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, german_assist: None
 ) -> None:
     """The built-in German sentences work on the German aliases, with German answers."""
-    pad = _entity_id(hass, "switch", "heating_pad")
+    pad = entity_id_of(hass, "switch", "heating_pad")
     assert pad == "switch.back_recovery_heizkissen"
     entry = er.async_get(hass).async_get(pad)
     assert entry is not None
@@ -515,9 +457,9 @@ async def test_custom_sentences_in_german(
     answer: str,
 ) -> None:
     """The shipped German sentences reach our intents and answer in German."""
-    await _press(hass, "switch", "turn_on", _entity_id(hass, "switch", "heating_pad"))
-    await _advance(hass, freezer, timedelta(minutes=20))
-    await _advance(hass, freezer, timedelta(minutes=65))
+    await switch(hass, entity_id_of(hass, "switch", "heating_pad"), on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(minutes=65))
     response = await ask(hass, text, "de")
     assert response["response_type"] == "query_answer"
     assert speech(response) == answer
@@ -566,36 +508,14 @@ async def test_every_shipped_sentence_reaches_its_intent(
     answers: dict[str, str],
 ) -> None:
     """Each sentence the files allow is answered by its intent, not a built-in one."""
-    await _press(hass, "switch", "turn_on", HEATING_PAD)
-    await _advance(hass, freezer, timedelta(minutes=20))
-    await _advance(hass, freezer, timedelta(minutes=65))
+    await switch(hass, HEATING_PAD, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(minutes=65))
     samples = _samples(language)
     assert {name for name, _ in samples} == set(answers)
     for name, sentence in samples:
         response = await ask(hass, sentence, language)
         assert speech(response) == answers[name], sentence
-
-
-async def test_no_short_alias_for_an_entity_the_user_named(
-    hass: HomeAssistant, entity_registry: er.EntityRegistry
-) -> None:
-    """An entity whose aliases the user set keeps them; no short alias is added."""
-    created = entity_registry.async_get_or_create(
-        "switch",
-        DOMAIN,
-        "named",
-        original_name="Heating pad",
-        has_entity_name=True,
-    )
-    entity_registry.async_update_entity(created.entity_id, aliases=["Warm pad"])
-    named = entity_registry.async_get(created.entity_id)
-    assert named is not None
-
-    async_add_short_alias(entity_registry, named)
-
-    entry = entity_registry.async_get(created.entity_id)
-    assert entry is not None
-    assert entry.aliases == ["Warm pad"]
 
 
 async def test_turn_on_is_left_alone_without_home_assistants_handler(

@@ -63,7 +63,8 @@ async def ask(hass: HomeAssistant, text: str) -> dict[str, Any]:
         return_response=True,
     )
     assert result is not None
-    response: dict[str, Any] = result["response"]
+    response = result["response"]
+    assert isinstance(response, dict)
     return response
 
 

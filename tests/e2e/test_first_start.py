@@ -21,8 +21,6 @@ from .instance import ARTIFACTS, HomeAssistantInstance, playwright_api
 DASHBOARD = "/back-recovery/back-recovery"
 PHASE = "sensor.back_recovery_recovery_phase"
 PLUG = "switch.heating_pad_plug"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 # What Home Assistant logs when an integration of the configuration fails.
 SETUP_FAILED = re.compile(r"Setup failed for|could not be set up|Invalid config")
 
@@ -84,6 +82,7 @@ def no_error_cards(page: Any) -> None:
 
 def test_first_start(
     page: Any,
+    phone: Any,
     home_assistant: HomeAssistantInstance,
     translations: dict[str, Any],
 ) -> None:
@@ -140,10 +139,11 @@ def test_first_start(
     no_error_cards(page)
     page.wait_for_timeout(1000)  # the history graph and the calendar draw
     shot(page, "03-dashboard-session")
-    page.set_viewport_size(PHONE)
-    page.wait_for_timeout(1000)
-    shot(page, "04-dashboard-phone")
-    page.set_viewport_size(DESKTOP)
+    phone.goto(home_assistant.url + DASHBOARD)
+    phone.get_by_text("Session ends", exact=True).wait_for()
+    no_error_cards(phone)
+    phone.wait_for_timeout(1000)
+    shot(phone, "04-dashboard-phone")
 
     # The blueprints first (scripts/develop links them), then the device
     # triggers: Create automation -> Create new automation -> Add trigger ->
@@ -154,10 +154,14 @@ def test_first_start(
         "Remind me when heat therapy is allowed again",
     ):
         page.get_by_text(blueprint, exact=True).wait_for()
-    shot(page, "05-blueprints")
     page.goto(home_assistant.url + "/config/automation/dashboard")
     page.get_by_role("button", name="Create automation").click()
-    page.get_by_text("Create new automation", exact=True).click()
+    new_automation = page.get_by_text("Start with an empty automation from scratch")
+    new_automation.wait_for()
+    page.get_by_text("Remind me when heat therapy is allowed again").wait_for()
+    page.wait_for_timeout(500)  # the dialog fades in
+    shot(page, "05-create-automation")
+    new_automation.click()
     page.get_by_role("button", name="Add trigger").first.click()
     page.get_by_text("By type", exact=True).click()
     page.get_by_text("Device", exact=True).first.click()

@@ -50,19 +50,13 @@ class RecoveryEngine:
         self._phases = RecoveryPhases(
             self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
+        self._events = RecoveryEvents(hass, entry, lambda: self.options)
         self.plug_entity_id = plug = configured_plug(entry)
         self._plug = (
-            HeatingPadPlug(
-                hass,
-                entry,
-                plug,
-                # The plug did not confirm a switch-off (rule 10).
-                lambda: self._events.heating_pad_not_responding(plug),
-            )
+            HeatingPadPlug(hass, entry, plug, self._events.heating_pad_not_responding)
             if plug is not None
             else None
         )
-        self._events = RecoveryEvents(hass, entry, lambda: self.options)
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
         self._timers = RecoveryTimers(
             hass,

@@ -72,9 +72,9 @@ class HeatingPadPlug:
         hass: HomeAssistant,
         entry: ConfigEntry,
         entity_id: str,
-        alarm: Callable[[], None],
+        alarm: Callable[[str], None],
     ) -> None:
-        """Govern ``entity_id``; ``alarm`` is called once per unconfirmed switch-off."""
+        """Govern ``entity_id``; ``alarm(entity_id)`` is called once per unconfirmed switch-off."""
         self._hass = hass
         self._entry = entry
         self.entity_id = entity_id
@@ -275,7 +275,7 @@ class HeatingPadPlug:
                 self.entity_id,
                 "still on" if reachable else "unreachable",
             )
-            self._alarm()
+            self._alarm(self.entity_id)
 
     @callback
     def async_confirmed_off(self) -> None:

@@ -17,7 +17,7 @@ from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .schedule import Phase
 from .session import TherapySession
-from .texts import async_track_language, cached_texts, guidance_text, phase_text
+from .texts import cached_texts, guidance_text, phase_text
 
 PARALLEL_UPDATES = 0
 
@@ -58,11 +58,6 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         entity id that name gave.
         """
         return "Recovery"
-
-    async def async_added_to_hass(self) -> None:
-        """Show every change of the recovery, and name the events in a new language at once."""
-        await super().async_added_to_hass()
-        self.async_on_remove(async_track_language(self.hass, self.async_write_ha_state))
 
     def _phase_days(self) -> list[tuple[Phase, date, date]]:
         """Each phase as (phase, first day, day after the last); recovered lasts a day."""

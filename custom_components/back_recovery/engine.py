@@ -29,7 +29,7 @@ from .plug_registry import configured_plug
 from .schedule import Phase
 from .session import EndReason, Modality, TherapyRefusedError
 from .store import HistoryStorage
-from .texts import async_load_texts, refusal_error
+from .texts import async_load_texts, async_track_language, refusal_error
 from .view import RecoveryView
 
 _LOGGER = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class RecoveryEngine:
     # Lifecycle.
 
     async def async_load(self) -> None:
-        """Restore from storage, reconcile with the plug, start listening."""
+        """Restore from storage, reconcile with the plug, listen (plug, shutdown, language)."""
         await async_load_texts(self.hass)
         if (data := await self._storage.async_load(self._log.restore)) is not None:
             # The phase part has its own fallbacks.
@@ -91,6 +91,7 @@ class RecoveryEngine:
         self._unsubs.append(
             self.hass.async_add_shutdown_job(HassJob(self._async_shutdown))
         )
+        self._unsubs.append(async_track_language(self.hass, self.view.async_notify))
         # Close overdue sessions, then judge the plug as it is.
         for outcome in self._log.reconcile(
             self.view.now,

@@ -22,7 +22,7 @@ from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .schedule import Phase
 from .session import Modality
-from .texts import Texts, async_track_language, cached_texts, guidance_text
+from .texts import Texts, cached_texts, guidance_text
 from .view import RecoveryView
 
 PARALLEL_UPDATES = 0
@@ -143,14 +143,6 @@ class RecoverySensor(BackRecoveryEntity, SensorEntity):
         """Present ``description`` of the entry's engine."""
         super().__init__(entry, description)
         self._every_minute = description.every_minute
-
-    async def async_added_to_hass(self) -> None:
-        """Show every change of the recovery, and say the details in a new language at once."""
-        await super().async_added_to_hass()
-        if self.entity_description.attributes_fn is not None:
-            self.async_on_remove(
-                async_track_language(self.hass, self.async_write_ha_state)
-            )
 
     @property
     def native_value(self) -> StateType | datetime:

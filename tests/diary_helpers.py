@@ -39,9 +39,7 @@ def pain_entities(hass: HomeAssistant) -> dict[str, str]:
         "pain_level": entity_id_of(hass, "sensor", "pain_level"),
         "pain_average_7d": entity_id_of(hass, "sensor", "pain_average_7d"),
         "pain_trend": entity_id_of(hass, "sensor", "pain_trend"),
-        "review_recommended": entity_id_of(
-            hass, "binary_sensor", "review_recommended"
-        ),
+        "review_recommended": entity_id_of(hass, "binary_sensor", "review_recommended"),
     }
 
 

@@ -27,7 +27,6 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .diary_helpers import turn_review_on
 from .conftest import (
     ENTRY_ID,
     SECOND_ENTRY_ID,
@@ -40,6 +39,7 @@ from .conftest import (
     press,
     translations,
 )
+from .diary_helpers import turn_review_on
 
 TRIGGER_TYPES = [
     "phase_changed",

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 import voluptuous as vol
 
-from custom_components.back_recovery.const import RecoveryEvent
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.diagnostics import (
     async_get_config_entry_diagnostics,
 )
@@ -31,13 +31,14 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from .conftest import (
-    DOMAIN,
     ENTRY_ID,
     STORAGE_KEY,
     add_entry,
     advance,
     entity_state,
     move_to,
+    stored,
+    stored_session,
 )
 from .diary_helpers import (
     INJURY,
@@ -53,7 +54,9 @@ pytestmark = pytest.mark.usefixtures("plug")
 
 
 @pytest.fixture
-async def entities(hass: HomeAssistant, init_integration: MockConfigEntry) -> dict[str, str]:
+async def entities(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> dict[str, str]:
     """Set up the test entry; return its pain entities by key."""
     return pain_entities(hass)
 
@@ -63,7 +66,9 @@ def states(hass: HomeAssistant, entities: dict[str, str]) -> dict[str, str]:
     return {key: entity_state(hass, entity_id) for key, entity_id in entities.items()}
 
 
-async def test_nothing_logged_yet(hass: HomeAssistant, entities: dict[str, str]) -> None:
+async def test_nothing_logged_yet(
+    hass: HomeAssistant, entities: dict[str, str]
+) -> None:
     """Before the first entry the level is unknown, the trend lacks data, no review."""
     assert states(hass, entities) == {
         "pain": "unknown",
@@ -304,7 +309,9 @@ async def test_worsening_for_14_days_recommends_a_review_before_day_42(
     first = dt_util.now().date()
     await move_to(hass, freezer, local(first + timedelta(days=26), 20))
     for offset in range(27):
-        await log_pain(hass, min(10, offset * 3 // 8), local(first + timedelta(days=offset)))
+        await log_pain(
+            hass, min(10, offset * 3 // 8), local(first + timedelta(days=offset))
+        )
     assert (dt_util.now().date() - INJURY).days < 42
     assert entity_state(hass, entities["pain_trend"]) == "worsening"
     assert entity_state(hass, entities["review_recommended"]) == "on"
@@ -338,8 +345,6 @@ async def test_history_of_minor_version_1_migrates(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A history written before the diary loads with an empty diary and is saved as version 1.2."""
-    from .conftest import stored, stored_session  # noqa: PLC0415
-
     session = stored_session(T0 - timedelta(hours=5))
     hass_storage[STORAGE_KEY] = stored({"sessions": [session]}, minor_version=1)
     mock_config_entry.add_to_hass(hass)
@@ -360,8 +365,6 @@ async def test_malformed_pain_entry_is_skipped_and_the_rest_loads(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A malformed stored entry is logged and skipped; the other entries and the sessions load."""
-    from .conftest import stored  # noqa: PLC0415
-
     good = {"level": 3, "recorded_at": (T0 - timedelta(hours=1)).isoformat()}
     hass_storage[STORAGE_KEY] = stored(
         {"sessions": [], "pain": {"entries": [{"level": 42}, good]}}, minor_version=2

@@ -54,6 +54,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.SESSION_BLOCKED,
         RecoveryEvent.SKIN_REST_OVER,
         RecoveryEvent.PHASE_CHANGED,
+        RecoveryEvent.PAIN_LOGGED,
+        RecoveryEvent.REVIEW_RECOMMENDED,
     }
 
 

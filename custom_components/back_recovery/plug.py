@@ -44,6 +44,7 @@ from homeassistant.helpers.event import async_call_later, async_track_state_chan
 
 from .const import ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE
 from .issues import async_clear_issue, async_raise_issue
+from .plug_registry import configured_plug
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,6 +63,14 @@ def on_off(state: State | None) -> bool | None:
     if state is None or state.state not in (STATE_ON, STATE_OFF):
         return None
     return state.state == STATE_ON
+
+
+def entry_plug(
+    hass: HomeAssistant, entry: ConfigEntry, alarm: Callable[[str], None]
+) -> HeatingPadPlug | None:
+    """Return the entry's configured plug (``plug_registry.configured_plug``); ``None`` without one."""
+    entity_id = configured_plug(entry)
+    return HeatingPadPlug(hass, entry, entity_id, alarm) if entity_id else None
 
 
 class HeatingPadPlug:

@@ -22,6 +22,7 @@ Descriptions for the model are English; what a person reads is translated.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any, Final, override
 
@@ -173,12 +174,12 @@ class ActionTool(RecoveryTool):
             return error_result(str(err))
         view = entry.runtime_data.engine.view
         return ToolResult(
-            data={"success": True, "name": entry.title, **self.result(view, texts)}
+            data={"success": True, "name": entry.title, **self.result(view)}
         )
 
-    def result(self, view: RecoveryView, texts: Texts) -> JsonObjectType:
+    @abstractmethod
+    def result(self, view: RecoveryView) -> JsonObjectType:
         """Return what the model should know after the action succeeded."""
-        return {}
 
 
 class StartSessionTool(ActionTool):
@@ -210,7 +211,7 @@ class StartSessionTool(ActionTool):
         }
 
     @override
-    def result(self, view: RecoveryView, texts: Texts) -> JsonObjectType:
+    def result(self, view: RecoveryView) -> JsonObjectType:
         """Return the session that now runs and its end."""
         running = view.running
         return {
@@ -233,7 +234,7 @@ class StopSessionTool(ActionTool):
     action = Service.STOP_SESSION
 
     @override
-    def result(self, view: RecoveryView, texts: Texts) -> JsonObjectType:
+    def result(self, view: RecoveryView) -> JsonObjectType:
         """Return when the next session is allowed."""
         return {"next_session_allowed": local_iso(view.next_session_allowed)}
 
@@ -269,7 +270,7 @@ class LogPainTool(ActionTool):
         }
 
     @override
-    def result(self, view: RecoveryView, texts: Texts) -> JsonObjectType:
+    def result(self, view: RecoveryView) -> JsonObjectType:
         """Return the diary's reading after the entry."""
         pain = view.pain
         return {

@@ -191,16 +191,25 @@ async def test_start_heat_then_status_shows_the_session_and_its_end(
     assert status["next_session_allowed_now"] is False
 
 
-@pytest.mark.parametrize(("language", "texts"), [("en", EN), ("de", DE)])
+@pytest.mark.parametrize(
+    ("languages", "texts"),
+    [(("en", "en"), EN), (("de", "en"), DE), (("*", "de"), DE)],
+    ids=["english", "german", "mcp_server_in_home_assistants_language"],
+)
 @pytest.mark.usefixtures("assist_api")
 async def test_start_refused_during_skin_rest_is_an_error_result_in_the_askers_language(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
-    language: str,
+    languages: tuple[str, str],
     texts: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """During the skin rest, start is refused like the action: an error result with the translated reason."""
+    """During the skin rest, start is refused like the action: an error result with the translated reason.
+
+    ``languages``: the asker's, Home Assistant's. The MCP server asks in every
+    language (``*``): the answer is in Home Assistant's.
+    """
+    language, hass.config.language = languages
     await action(hass, "log_session", modality="ice", minutes=15)
     allowed = view_of(init_integration).next_session_allowed
     assert allowed is not None

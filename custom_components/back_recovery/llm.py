@@ -47,7 +47,14 @@ from .intent import (
     last_heat_answer,
     next_heat_answer,
 )
-from .llm_tool import RecoveryTool, error_result, exposed_recoveries, local_iso, status
+from .llm_tool import (
+    RecoveryTool,
+    asker_language,
+    error_result,
+    exposed_recoveries,
+    local_iso,
+    status,
+)
 from .pain_review import round_for_display
 from .session import Modality
 from .texts import Texts, async_error_text
@@ -169,7 +176,8 @@ class ActionTool(RecoveryTool):
                 context=llm_context.context,
             )
         except HomeAssistantError as err:
-            return error_result(await async_error_text(hass, err, llm_context.language))
+            language = asker_language(hass, llm_context)
+            return error_result(await async_error_text(hass, err, language))
         except vol.Invalid as err:
             return error_result(str(err))
         view = entry.runtime_data.engine.view

@@ -15,6 +15,7 @@ from typing import Any, Final, override
 import voluptuous as vol
 
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
+from homeassistant.const import MATCH_ALL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.llm import LLMContext, Tool, ToolInput, ToolResult
@@ -62,6 +63,16 @@ def exposed_recoveries(
     ]
 
 
+def asker_language(hass: HomeAssistant, llm_context: LLMContext) -> str:
+    """Return the language to answer in: the asker's, else Home Assistant's.
+
+    Home Assistant's MCP server asks in every language (``*``): it gets Home
+    Assistant's.
+    """
+    language = llm_context.language
+    return language if language and language != MATCH_ALL else hass.config.language
+
+
 def local_iso(moment: datetime | None) -> str | None:
     """Say a moment as local ISO time with its offset, or ``None``."""
     return dt_util.as_local(moment).isoformat() if moment is not None else None
@@ -93,7 +104,7 @@ class RecoveryTool(Tool):
         """Choose the recovery, then act on it; an unclear choice is an error result."""
         args = dict(tool_input.tool_args)
         name = args.pop(ATTR_NAME, None)
-        texts = await async_load_texts(hass, llm_context.language)
+        texts = await async_load_texts(hass, asker_language(hass, llm_context))
         entries = exposed_recoveries(hass, llm_context.assistant)
         titles = [entry.title for entry in entries]
         if not entries:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Generator
 from datetime import date, datetime, timedelta
+import logging
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -12,15 +13,21 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
     async_mock_service,
 )
 
-from custom_components.back_recovery.const import CONF_INJURY_DATE, CONF_NAME, DOMAIN
+from custom_components.back_recovery.const import (
+    CONF_INJURY_DATE,
+    CONF_NAME,
+    DOMAIN,
+    RecoveryEvent,
+)
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.components.blueprint import models
 from homeassistant.components.blueprint.const import DOMAIN as BLUEPRINT_DOMAIN
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import Event, HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -341,9 +348,9 @@ async def _ask_at(
     await asyncio.wait_for(sent.wait(), 5)
 
 
-def _stand_in_log_pain(hass: HomeAssistant) -> list[ServiceCall]:
-    """Register a stand-in for back_recovery.log_pain (the diary's action lands in another branch)."""
-    return async_mock_service(hass, DOMAIN, "log_pain")
+def _pain_logged(hass: HomeAssistant) -> list[Event]:
+    """Capture the pain diary's ``back_recovery_pain_logged`` events."""
+    return async_capture_events(hass, RecoveryEvent.PAIN_LOGGED)
 
 
 def _evening() -> datetime:
@@ -358,7 +365,7 @@ async def test_ask_pain_in_the_evening_links_the_dashboard_and_logs_the_reply(
     """At the chosen time the question goes out with the dashboard link; a reply of 6 is logged."""
     texts = async_mock_service(hass, "notify", "send_message")
     phone_calls, sent = _mock_phone(hass)
-    logged = _stand_in_log_pain(hass)
+    logged = _pain_logged(hass)
     await _use(
         hass,
         ASK_PAIN,
@@ -400,17 +407,22 @@ async def test_ask_pain_in_the_evening_links_the_dashboard_and_logs_the_reply(
         {"action": reply["action"], "reply_text": " 6 "},
     )
     await hass.async_block_till_done()
-    assert [call.data for call in logged] == [{"config_entry_id": ENTRY_ID, "level": 6}]
+    assert [
+        (event.data["config_entry_id"], event.data["level"]) for event in logged
+    ] == [(ENTRY_ID, 6)]
 
 
 @pytest.mark.parametrize("reply", ["a lot", "11", "-1", ""])
 @pytest.mark.usefixtures("init_integration")
 async def test_ask_pain_logs_no_reply_outside_0_to_10(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, reply: str
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    reply: str,
 ) -> None:
-    """A reply that is not a level from 0 to 10 is not logged."""
+    """A reply that is not a level from 0 to 10 is not logged, and not sent to the action to fail."""
     phone_calls, sent = _mock_phone(hass)
-    logged = _stand_in_log_pain(hass)
+    logged = _pain_logged(hass)
     await _use(
         hass,
         ASK_PAIN,
@@ -423,6 +435,7 @@ async def test_ask_pain_logs_no_reply_outside_0_to_10(
     )
     await hass.async_block_till_done()
     assert logged == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -432,7 +445,7 @@ async def test_ask_pain_reply_after_the_wait_is_not_logged(
     """A reply after the answer time is over is not logged; a text-only target is asked at a time of choice."""
     texts = async_mock_service(hass, "notify", "send_message")
     phone_calls, sent = _mock_phone(hass)
-    logged = _stand_in_log_pain(hass)
+    logged = _pain_logged(hass)
     await _use(
         hass,
         ASK_PAIN,

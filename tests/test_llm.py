@@ -8,15 +8,17 @@ from typing import Any
 
 import probatio
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
-from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.llm import SERVICE_LOG_PAIN, async_get_tools
-from custom_components.back_recovery.texts import async_error_text, moment_text
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.llm import async_get_tools
+from custom_components.back_recovery.texts import moment_text
 from custom_components.back_recovery.view import RecoveryView
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.core import Context, HomeAssistant, ServiceCall
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er, llm
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -263,49 +265,43 @@ async def test_stop_ends_the_session_and_says_when_the_next_is_allowed(
 
 
 @pytest.mark.usefixtures("assist_api")
-async def test_log_pain_calls_the_action_and_returns_its_refusal(
-    hass: HomeAssistant,
+async def test_log_pain_logs_through_the_action_and_returns_its_refusals(
+    hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """log_pain goes through back_recovery.log_pain; its refusal comes back translated as an error result.
-
-    The diary's action lands in another branch: a stand-in that refuses like
-    the contract ("recorded_at_in_future") takes its place here.
-    """
-    calls: list[dict[str, Any]] = []
-
-    async def stand_in_log_pain(call: ServiceCall) -> None:
-        calls.append(dict(call.data))
-        if (
-            datetime.fromisoformat(call.data.get("recorded_at", "2000-01-01")).replace(
-                tzinfo=dt_util.get_default_time_zone()
-            )
-            > dt_util.now()
-        ):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="recorded_at_in_future"
-            )
-
-    hass.services.async_register(DOMAIN, SERVICE_LOG_PAIN, stand_in_log_pain)
-
+    """log_pain goes through back_recovery.log_pain; its refusals come back translated as error results."""
+    logged = async_capture_events(hass, RecoveryEvent.PAIN_LOGGED)
     result = await call(hass, LOG_PAIN, level=4, note="after the walk")
     assert result.error is False
-    assert result.data["success"] is True
-    assert calls == [
-        {"config_entry_id": ENTRY_ID, "level": 4, "note": "after the walk"}
-    ]
-
-    tomorrow = (dt_util.now() + timedelta(days=1)).replace(tzinfo=None).isoformat()
-    result = await call(hass, LOG_PAIN, level=4, recorded_at=tomorrow)
-    refusal = ServiceValidationError(
-        translation_domain=DOMAIN, translation_key="recorded_at_in_future"
-    )
-    assert result.error is True
-    assert result.data == {"error": await async_error_text(hass, refusal, "en")}
-    assert calls[-1] == {
-        "config_entry_id": ENTRY_ID,
-        "level": 4,
-        "recorded_at": tomorrow,
+    assert result.data == {
+        "success": True,
+        "name": "Back recovery",
+        "pain_average_7d": None,
+        "pain_trend": "insufficient_data",
+        "review_recommended": False,
     }
+    assert [event.data["level"] for event in logged] == [4]
+    latest = view_of(init_integration).pain.latest
+    assert latest is not None
+    assert (latest.level, latest.note) == (4, "after the walk")
+    status = (await call(hass, STATUS)).data
+    assert status["latest_pain"] == {
+        "level": 4,
+        "recorded_at": local(dt_util.utcnow()),
+    }
+
+    now = dt_util.now().replace(tzinfo=None)
+    for recorded_at, refusal in (
+        (now + timedelta(hours=1), "recorded_at_in_future"),
+        (datetime(2026, 11, 19, 12), "recorded_before_injury"),
+    ):
+        result = await call(
+            hass, LOG_PAIN, level=5, recorded_at=recorded_at.isoformat()
+        )
+        assert result.error is True
+        assert result.data == {"error": EN["exceptions"][refusal]["message"]}
+    result = await call(hass, LOG_PAIN, level=11)
+    assert result.error is True
+    assert len(logged) == 1
 
 
 @pytest.mark.usefixtures("assist_api")

@@ -39,7 +39,16 @@ from homeassistant.helpers.llm import (
 )
 from homeassistant.util.json import JsonObjectType
 
-from .const import ATTR_CONFIG_ENTRY_ID, ATTR_MINUTES, ATTR_MODALITY, DOMAIN, Service
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_LEVEL,
+    ATTR_MINUTES,
+    ATTR_MODALITY,
+    ATTR_NOTE,
+    ATTR_RECORDED_AT,
+    DOMAIN,
+    Service,
+)
 from .data import BackRecoveryConfigEntry
 from .intent import (
     INTENT_LAST_HEAT_SESSION,
@@ -55,17 +64,13 @@ from .llm_tool import (
     local_iso,
     status,
 )
+from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 from .pain_review import round_for_display
 from .session import Modality
 from .texts import Texts, async_error_text
 from .view import RecoveryView
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
-SERVICE_LOG_PAIN: Final = "log_pain"
-"""The pain diary's action (contract: "Pain diary and review")."""
-ATTR_LEVEL: Final = "level"
-ATTR_RECORDED_AT: Final = "recorded_at"
-ATTR_NOTE: Final = "note"
 
 _READS: Final = ToolAnnotations(
     read_only=True, destructive=False, idempotent=True, open_world=False
@@ -258,7 +263,7 @@ class LogPainTool(ActionTool):
         "level when the person did not say it."
     )
     annotations = _ADDS
-    action = SERVICE_LOG_PAIN
+    action = Service.LOG_PAIN
 
     @override
     def fields(self) -> dict[Any, Any]:
@@ -266,7 +271,9 @@ class LogPainTool(ActionTool):
         return {
             vol.Required(
                 ATTR_LEVEL, description="Pain level, a whole number from 0 to 10."
-            ): vol.All(vol.Coerce(int), vol.Range(min=0, max=10)),
+            ): vol.All(
+                vol.Coerce(int), vol.Range(min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX)
+            ),
             vol.Optional(
                 ATTR_RECORDED_AT,
                 description="When the pain was felt, ISO date and time (local "
@@ -274,7 +281,7 @@ class LogPainTool(ActionTool):
             ): str,
             vol.Optional(
                 ATTR_NOTE, description="A short note, at most 200 characters."
-            ): vol.All(str, vol.Length(max=200)),
+            ): vol.All(str, vol.Length(max=NOTE_MAX_LENGTH)),
         }
 
     @override

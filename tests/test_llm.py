@@ -1,0 +1,419 @@
+"""Tests for the tools language-model assistants get, through Home Assistant's LLM helper."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.llm import async_get_tools
+from custom_components.back_recovery.texts import moment_text
+from custom_components.back_recovery.view import RecoveryView
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import entity_registry as er, llm
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import (
+    ENTRY_ID,
+    SECOND_ENTRY_ID,
+    action,
+    add_entry,
+    plug_power,
+    translations,
+)
+
+ASSISTANT = "conversation"
+PREFIX = f"{DOMAIN}__"
+STATUS = f"{PREFIX}get_status"
+START = f"{PREFIX}start_session"
+STOP = f"{PREFIX}stop_session"
+LOG_PAIN = f"{PREFIX}log_pain"
+LAST_HEAT = f"{PREFIX}BackRecoveryLastHeatSession"
+NEXT_HEAT = f"{PREFIX}BackRecoveryNextHeatSession"
+EN = translations("en")
+DE = translations("de")
+
+
+@pytest.fixture
+async def assist_api(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Set up Home Assistant's exposure settings and its LLM APIs beside the recovery."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "llm", {})
+    await hass.async_block_till_done()
+
+
+async def get_api(hass: HomeAssistant, language: str = "en") -> llm.APIInstance:
+    """Return the Assist API as a conversation agent gets it."""
+    return await llm.async_get_api(
+        hass,
+        llm.LLM_API_ASSIST,
+        llm.LLMContext(
+            platform="test",
+            context=Context(),
+            language=language,
+            assistant=ASSISTANT,
+            device_id=None,
+        ),
+    )
+
+
+def our_tools(api: llm.APIInstance) -> dict[str, llm.Tool]:
+    """Return Back Recovery's tools by name."""
+    return {tool.name: tool for tool in api.tools if tool.name.startswith(PREFIX)}
+
+
+async def call(
+    hass: HomeAssistant, tool: str, language: str = "en", **args: Any
+) -> llm.ToolResult:
+    """Call one tool through the Assist API, as a conversation agent does."""
+    api = await get_api(hass, language)
+    result = await api.async_call_tool(llm.ToolInput(tool_name=tool, tool_args=args))
+    await hass.async_block_till_done()
+    return result
+
+
+def view_of(entry: MockConfigEntry) -> RecoveryView:
+    """Return the engine's view of a loaded recovery."""
+    view: RecoveryView = entry.runtime_data.engine.view
+    return view
+
+
+def local(moment: datetime | None) -> str | None:
+    """Say a moment as the tools do: local ISO time with its offset."""
+    return dt_util.as_local(moment).isoformat() if moment else None
+
+
+def expose_recovery(hass: HomeAssistant, entry_id: str, exposed: bool) -> None:
+    """Expose every entity of a recovery to the assistant, or none."""
+    registry = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(registry, entry_id):
+        async_expose_entity(hass, ASSISTANT, entity.entity_id, exposed)
+
+
+def openapi(api: llm.APIInstance, tool: llm.Tool) -> dict[str, Any]:
+    """Return a tool's parameters as the MCP server and the agents send them."""
+    schema: dict[str, Any] = probatio.to_openapi(
+        tool.parameters, custom_serializer=api.custom_serializer
+    )
+    return schema
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_tools_are_listed_with_descriptions_schemas_and_annotations(
+    hass: HomeAssistant,
+) -> None:
+    """The Assist API lists the six tools, described, with their parameters; reads are marked read-only."""
+    api = await get_api(hass)
+    tools = our_tools(api)
+    assert set(tools) == {STATUS, START, STOP, LOG_PAIN, LAST_HEAT, NEXT_HEAT}
+    for tool in tools.values():
+        assert tool.integration == DOMAIN
+        assert tool.description
+        assert len(tool.description) > 60
+        assert tool.annotations.open_world is False
+        # One recovery: nothing to choose.
+        assert "name" not in openapi(api, tool).get("properties", {})
+    for name in (STATUS, LAST_HEAT, NEXT_HEAT):
+        assert tools[name].annotations.read_only is True
+    for name in (START, STOP, LOG_PAIN):
+        assert tools[name].annotations.read_only is False
+    start = openapi(api, tools[START])
+    assert start["required"] == ["modality"]
+    assert start["properties"]["modality"]["enum"] == ["ice", "heat"]
+    assert start["properties"]["minutes"]["type"] == "integer"
+    log_pain = openapi(api, tools[LOG_PAIN])
+    assert log_pain["required"] == ["level"]
+    assert log_pain["properties"]["level"]["minimum"] == 0
+    assert log_pain["properties"]["level"]["maximum"] == 10
+    assert set(log_pain["properties"]) == {"level", "recorded_at", "note"}
+    assert openapi(api, tools[STATUS]).get("properties", {}) == {}
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_get_status_without_a_session(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The status names the phase with its guidance, no session, no skin rest, no pain yet."""
+    result = await call(hass, STATUS)
+    assert result.error is False
+    assert result.data == {
+        "name": "Back recovery",
+        "now": local(dt_util.utcnow()),
+        "phase": "rest",
+        "phase_name": EN["common"]["phase_rest"],
+        "guidance": EN["common"]["guidance_rest"],
+        "days_since_injury": 5,
+        "recommended_therapy": "heat",
+        "session_running": False,
+        "session": None,
+        "skin_rest": False,
+        "next_session_allowed": None,
+        "next_session_allowed_now": True,
+        "sessions_today": 0,
+        "latest_pain": None,
+        "pain_average_7d": None,
+        "pain_trend": "insufficient_data",
+        "review_recommended": False,
+    }
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_start_heat_then_status_shows_the_session_and_its_end(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Starting heat through the tool switches the pad on; the status shows the session."""
+    result = await call(hass, START, modality="heat", minutes=15)
+    ends_at = dt_util.utcnow() + timedelta(minutes=15)
+    assert result.error is False
+    assert result.data == {
+        "success": True,
+        "name": "Back recovery",
+        "modality": "heat",
+        "ends_at": local(ends_at),
+    }
+    assert plug_power(hass) == "on"
+    status = (await call(hass, STATUS)).data
+    assert status["session_running"] is True
+    assert status["session"] == {
+        "modality": "heat",
+        "started_at": local(dt_util.utcnow()),
+        "ends_at": local(ends_at),
+    }
+    assert status["sessions_today"] == 1
+    assert status["next_session_allowed_now"] is False
+
+
+@pytest.mark.parametrize(
+    ("languages", "texts"),
+    [(("en", "en"), EN), (("de", "en"), DE), (("*", "de"), DE)],
+    ids=["english", "german", "mcp_server_in_home_assistants_language"],
+)
+@pytest.mark.usefixtures("assist_api")
+async def test_start_refused_during_skin_rest_is_an_error_result_in_the_askers_language(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    languages: tuple[str, str],
+    texts: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """During the skin rest, start is refused like the action: an error result with the translated reason.
+
+    ``languages``: the asker's, Home Assistant's. The MCP server asks in every
+    language (``*``): the answer is in Home Assistant's.
+    """
+    language, hass.config.language = languages
+    await action(hass, "log_session", modality="ice", minutes=15)
+    allowed = view_of(init_integration).next_session_allowed
+    assert allowed is not None
+    result = await call(hass, START, language, modality="heat")
+    assert result.error is True
+    assert result.data == {
+        "error": texts["exceptions"]["rest_gap_active"]["message"].format(
+            allowed_at=moment_text(allowed)
+        )
+    }
+    assert plug_power(hass) == "off"
+    assert view_of(init_integration).running is None
+    # A refusal is expected behaviour, never an ERROR in the log.
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    status = (await call(hass, STATUS, language)).data
+    assert status["skin_rest"] is True
+    assert status["next_session_allowed"] == local(allowed)
+    assert status["guidance"] == texts["common"]["guidance_rest"]
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_arguments_the_action_refuses_are_an_error_result(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An argument outside the action's schema is refused by the action, as an error result."""
+    result = await call(hass, START, modality="fire")
+    assert result.error is True
+    assert "modality" in str(result.data["error"])
+    assert view_of(init_integration).running is None
+    assert plug_power(hass) == "off"
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_stop_ends_the_session_and_says_when_the_next_is_allowed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Stop ends the running session through the action; the skin rest starts."""
+    await action(hass, "start_session", modality="heat")
+    assert plug_power(hass) == "on"
+    result = await call(hass, STOP)
+    assert result.error is False
+    view = view_of(init_integration)
+    assert view.running is None
+    assert plug_power(hass) == "off"
+    assert view.next_session_allowed == dt_util.utcnow() + timedelta(hours=2)
+    assert result.data == {
+        "success": True,
+        "name": "Back recovery",
+        "next_session_allowed": local(view.next_session_allowed),
+    }
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_log_pain_logs_through_the_action_and_returns_its_refusals(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """log_pain goes through back_recovery.log_pain; its refusals come back translated as error results."""
+    logged = async_capture_events(hass, RecoveryEvent.PAIN_LOGGED)
+    result = await call(hass, LOG_PAIN, level=4, note="after the walk")
+    assert result.error is False
+    assert result.data == {
+        "success": True,
+        "name": "Back recovery",
+        "pain_average_7d": None,
+        "pain_trend": "insufficient_data",
+        "review_recommended": False,
+    }
+    assert [event.data["level"] for event in logged] == [4]
+    latest = view_of(init_integration).pain.latest
+    assert latest is not None
+    assert (latest.level, latest.note) == (4, "after the walk")
+    status = (await call(hass, STATUS)).data
+    assert status["latest_pain"] == {
+        "level": 4,
+        "recorded_at": local(dt_util.utcnow()),
+    }
+
+    now = dt_util.now().replace(tzinfo=None)
+    for recorded_at, refusal in (
+        (now + timedelta(hours=1), "recorded_at_in_future"),
+        (datetime(2026, 11, 19, 12), "recorded_before_injury"),
+    ):
+        result = await call(
+            hass, LOG_PAIN, level=5, recorded_at=recorded_at.isoformat()
+        )
+        assert result.error is True
+        assert result.data == {"error": EN["exceptions"][refusal]["message"]}
+    result = await call(hass, LOG_PAIN, level=11)
+    assert result.error is True
+    assert len(logged) == 1
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_the_question_intents_answer_as_tools(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The two question intents answer through their tools, in the asker's language."""
+    result = await call(hass, LAST_HEAT)
+    assert result.data == {
+        "name": "Back recovery",
+        "answer": EN["common"]["voice_last_heat_none"],
+    }
+    await action(hass, "log_session", modality="heat", minutes=15)
+    allowed = view_of(init_integration).next_session_allowed
+    assert allowed is not None
+    result = await call(hass, NEXT_HEAT, "de")
+    assert result.error is False
+    assert result.data["answer"] == DE["common"]["voice_next_heat_rest"].format(
+        allowed_at=moment_text(allowed, DE["common"])
+    )
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_tools_never_act_on_a_recovery_with_nothing_exposed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """With none of its entities exposed, a recovery gets no tools and a held tool does not act on it."""
+    api = await get_api(hass)
+    start = our_tools(api)[START]
+    expose_recovery(hass, ENTRY_ID, False)
+    assert our_tools(await get_api(hass)) == {}
+
+    result = await start.async_call(
+        hass,
+        llm.ToolInput(tool_name=START, tool_args={"modality": "heat"}),
+        api.llm_context,
+    )
+    assert isinstance(result, llm.ToolResult)
+    assert result.error is True
+    assert result.data == {"error": EN["common"]["llm_no_recovery"]}
+    assert plug_power(hass) == "off"
+    assert view_of(init_integration).running is None
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_only_exposed_recoveries_count(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A second recovery with nothing exposed is neither offered nor acted on."""
+    second = await add_entry(hass, entry_id=SECOND_ENTRY_ID, name="Anna", plug=None)
+    expose_recovery(hass, SECOND_ENTRY_ID, False)
+    api = await get_api(hass)
+    assert "name" not in openapi(api, our_tools(api)[STOP]).get("properties", {})
+    result = await call(hass, START, modality="ice")
+    assert result.data["name"] == "Back recovery"
+    assert view_of(init_integration).running is not None
+    assert view_of(second).running is None
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_two_recoveries_take_a_name_and_offer_the_names(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """With two exposed recoveries, a tool without a name answers with the names; with one, it acts on that one."""
+    second = await add_entry(hass, entry_id=SECOND_ENTRY_ID, name="Anna", plug=None)
+    expose_recovery(hass, SECOND_ENTRY_ID, True)
+    api = await get_api(hass)
+    for tool in our_tools(api).values():
+        name = openapi(api, tool)["properties"]["name"]
+        assert name["enum"] == ["Back recovery", "Anna"]
+        assert "name" not in openapi(api, tool).get("required", [])
+
+    names = ["Back recovery", "Anna"]
+    for tool_name, args in (
+        (STATUS, {}),
+        (START, {"modality": "ice"}),
+        (LAST_HEAT, {}),
+    ):
+        result = await call(hass, tool_name, **args)
+        assert result.error is True
+        assert result.data == {
+            "error": EN["common"]["llm_choose_recovery"].format(
+                names="Back recovery, Anna"
+            ),
+            "names": names,
+        }
+    assert view_of(init_integration).running is None
+    assert view_of(second).running is None
+
+    result = await call(hass, START, name="anna", modality="ice")
+    assert result.error is False
+    assert result.data["name"] == "Anna"
+    assert view_of(second).running is not None
+    assert view_of(init_integration).running is None
+
+    status = await call(hass, STATUS, name="Back recovery")
+    assert status.data["name"] == "Back recovery"
+    assert status.data["session_running"] is False
+
+    result = await call(hass, STOP, "de", name="Ben")
+    assert result.error is True
+    assert result.data == {
+        "error": DE["common"]["llm_unknown_recovery"].format(
+            name="Ben", names="Back recovery, Anna"
+        ),
+        "names": names,
+    }
+    assert view_of(second).running is not None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_no_tools_for_another_api(hass: HomeAssistant) -> None:
+    """Back Recovery offers its tools to the Assist API only."""
+    context = llm.LLMContext("test", Context(), "en", ASSISTANT, None)
+    assert async_get_tools(hass, context, "another_api") is None

@@ -11,10 +11,10 @@ itself, so it is on exactly while either issue stands, whoever raised it.
 from __future__ import annotations
 
 from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import Event, callback
 from homeassistant.helpers import issue_registry as ir
 

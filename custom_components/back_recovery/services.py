@@ -25,6 +25,7 @@ from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .schedule import Phase
 from .session import Modality
+from .texts import async_said_to
 
 
 def _phase(value: Any) -> Phase:
@@ -91,9 +92,10 @@ def _engine(call: ServiceCall) -> RecoveryEngine:
 
 
 async def _async_start_session(call: ServiceCall) -> None:
-    await _engine(call).async_start_session(
-        call.data[ATTR_MODALITY], call.data.get(ATTR_MINUTES)
-    )
+    async with async_said_to(call.hass, call.context.user_id):
+        await _engine(call).async_start_session(
+            call.data[ATTR_MODALITY], call.data.get(ATTR_MINUTES)
+        )
 
 
 async def _async_stop_session(call: ServiceCall) -> None:

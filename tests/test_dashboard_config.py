@@ -274,6 +274,8 @@ def test_develop_config_lists_what_a_newcomer_needs() -> None:
     config = load(DEVELOP_CONFIG)
     assert "default_config" not in config
     assert {"assist_pipeline", "history", "logbook", "lovelace"} <= set(config)
+    # Loaded before a recovery is added: voice questions answer from the start.
+    assert config["back_recovery"] is None
 
 
 def test_develop_config_offers_the_dashboard_in_each_language() -> None:

@@ -34,7 +34,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.helpers import entity_registry as er, intent, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
@@ -339,8 +339,48 @@ async def test_intents_without_recovery(hass: HomeAssistant) -> None:
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert (
-        await _handle(hass, INTENT_NEXT_HEAT_SESSION) == "No back recovery is set up."
+        await _handle(hass, INTENT_NEXT_HEAT_SESSION)
+        == "No back recovery is set up yet."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        (
+            "en",
+            "when can I use the heating pad again",
+            "No back recovery is set up yet.",
+        ),
+        (
+            "en",
+            "how long since my last heat session",
+            "No back recovery is set up yet.",
+        ),
+        (
+            "de",
+            "wann kann ich das Heizkissen wieder benutzen",
+            "Es ist noch keine Rückenerholung eingerichtet.",
+        ),
+    ],
+)
+async def test_questions_before_any_recovery_is_added(
+    hass: HomeAssistant,
+    config_with_sentences: None,
+    language: str,
+    text: str,
+    answer: str,
+) -> None:
+    """With ``back_recovery:`` in the YAML and no recovery, a question is answered, not unknown."""
+    await _setup_assist(hass)
+    assert await async_setup_component(hass, DOMAIN, {DOMAIN: None})
+    await hass.async_block_till_done()
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    # An empty key is no YAML set-up to repair.
+    assert ir.async_get(hass).issues == {}
+
+    response = await ask(hass, text, language)
+    assert speech(response) == answer
 
 
 @pytest.fixture

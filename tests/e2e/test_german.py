@@ -17,7 +17,6 @@ import pytest
 
 from .instance import ROOT, HomeAssistantInstance
 from .test_browser import (
-    PAD,
     PLUG,
     message_pattern,
     pad_buttons,
@@ -28,6 +27,9 @@ from .test_browser import (
 )
 
 GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
+# Home Assistant in German makes the entity ids from the German names.
+PAD = "switch.back_recovery_heizkissen"
+SKIN_REST = "binary_sensor.back_recovery_hautruhe"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -80,7 +82,7 @@ def test_german_dashboard_refusal_and_options(
         "/api/services/back_recovery/stop_session",
         {"config_entry_id": entry_id},
     )
-    wait_for_state(home_assistant, "binary_sensor.back_recovery_skin_rest", "on")
+    wait_for_state(home_assistant, SKIN_REST, "on")
 
     page.goto(home_assistant.url + GERMAN_DASHBOARD)
     for heading in ("Wärme und Kälte", "Hautruhe", "Genesung", "Kalender"):
@@ -102,10 +104,11 @@ def test_german_dashboard_refusal_and_options(
     # The options form: 30 minutes is refused with the limit, in German.
     page.goto(home_assistant.url + "/config/integrations/integration/back_recovery")
     page.get_by_role("button", name="Konfigurieren").first.click()
-    options = german["options"]["step"]["init"]["data"]
-    field = page.get_by_label(options["session_minutes"])
-    field.fill("30")
-    page.get_by_role("button", name="Absenden").click()
+    form = page.locator("dialog-data-entry-flow")
+    form.get_by_text(german["options"]["step"]["init"]["data"]["session_minutes"])
+    # The session length is the form's first number box.
+    form.get_by_role("spinbutton").first.fill("30")
+    form.get_by_role("button", name="OK").click()
     limit = german["options"]["error"]["session_minutes_too_large"].format(
         session_minutes_max=20
     )

@@ -119,7 +119,7 @@ def test_first_start(
     )["response"]
     assert before["speech"]["plain"]["speech"] == common["voice_no_recovery"]
 
-    add_recovery(home_assistant)
+    entry_id = add_recovery(home_assistant)
 
     # Voice, with nothing copied: the custom sentences are linked by
     # scripts/develop, the phase and the skin rest exposed on creation.
@@ -195,6 +195,27 @@ def test_first_start(
     page.get_by_text("Session refused", exact=True).wait_for()
     page.wait_for_timeout(500)  # the list unfolds
     shot(page, "06-device-trigger")
+
+    # The plug drops off the network and the session is stopped: the plug
+    # cannot be switched off (rule 5), and the dashboard says to unplug the pad
+    # until the plug is back and off.
+    online = {"entity_id": "input_boolean.heating_pad_online"}
+    home_assistant.request("POST", "/api/services/input_boolean/turn_off", online)
+    home_assistant.request(
+        "POST",
+        "/api/services/back_recovery/stop_session",
+        {"config_entry_id": entry_id},
+    )
+    problem = translations["entity"]["binary_sensor"]["heating_pad_problem"]
+    page.goto(home_assistant.url + DASHBOARD)
+    unplug = page.locator("hui-tile-card").filter(
+        has=page.get_by_text(problem["name"], exact=True)
+    )
+    unplug.get_by_text(problem["state"]["on"], exact=True).wait_for()
+    shot(page, "07-unplug-the-heating-pad")
+    home_assistant.request("POST", "/api/services/input_boolean/turn_on", online)
+    unplug.wait_for(state="hidden")
+    assert home_assistant.state(PLUG)["state"] == "off"
 
     home_assistant.request("POST", "/api/services/switch/turn_off", {"entity_id": PLUG})
     log = home_assistant.log_path.read_text(encoding="utf-8", errors="replace")

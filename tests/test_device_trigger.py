@@ -39,6 +39,7 @@ from .conftest import (
     press,
     translations,
 )
+from .diary_helpers import turn_review_on
 
 TRIGGER_TYPES = [
     "phase_changed",
@@ -46,6 +47,8 @@ TRIGGER_TYPES = [
     "session_ended",
     "session_blocked",
     "skin_rest_over",
+    "pain_logged",
+    "review_recommended",
 ]
 EN = translations()
 
@@ -77,12 +80,24 @@ async def _skin_rest_over(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -
     await advance(hass, freezer, timedelta(minutes=121))
 
 
+async def _pain_logged(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await action(hass, "log_pain", level=3)
+
+
+async def _review_recommended(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await turn_review_on(hass, freezer)
+
+
 CAUSES: dict[str, Cause] = {
     "phase_changed": _phase_changed,
     "session_started": _session_started,
     "session_ended": _session_ended,
     "session_blocked": _session_blocked,
     "skin_rest_over": _skin_rest_over,
+    "pain_logged": _pain_logged,
+    "review_recommended": _review_recommended,
 }
 
 
@@ -183,7 +198,25 @@ async def test_phase_changed_capabilities_offer_to_phase(
             }
         ]
     }
-    assert all(capabilities[kind] == {"extra_fields": []} for kind in TRIGGER_TYPES[1:])
+    assert capabilities["pain_logged"] == {
+        "extra_fields": [
+            {
+                "name": "above",
+                "optional": True,
+                "required": False,
+                "selector": {
+                    "number": {
+                        "min": 0.0,
+                        "max": 10.0,
+                        "step": 1.0,
+                        "mode": "slider",
+                    }
+                },
+            }
+        ]
+    }
+    others = [kind for kind in TRIGGER_TYPES[1:] if kind != "pain_logged"]
+    assert all(capabilities[kind] == {"extra_fields": []} for kind in others)
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -219,6 +252,7 @@ def test_triggers_are_translated() -> None:
     assert sorted(automation["trigger_type"]) == sorted(TRIGGER_TYPES)
     assert all(automation["trigger_type"].values())
     assert automation["extra_fields"]["to_phase"]
+    assert automation["extra_fields"]["above"]
     assert sorted(EN["selector"]["phase"]["options"]) == sorted(
         str(option) for option in device_trigger.PHASE_SELECTOR.config["options"]
     )
@@ -252,6 +286,18 @@ async def test_to_phase_filters(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
     assert calls == []
     await action(hass, "set_phase", phase="recovered")
+    await hass.async_block_till_done()
+    assert len(calls) == 1
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_pain_logged_above_filters(hass: HomeAssistant) -> None:
+    """A pain logged trigger with above runs only for a level above it."""
+    calls = await _automation(hass, device_id(hass), "pain_logged", above="5")
+    await action(hass, "log_pain", level=5)
+    await hass.async_block_till_done()
+    assert calls == []
+    await action(hass, "log_pain", level=6)
     await hass.async_block_till_done()
     assert len(calls) == 1
 

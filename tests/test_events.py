@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.back_recovery.const import (
     CONF_REMIND_PHASE_CHANGE,
     CONF_REMIND_REST_OVER,
+    CONF_REMIND_REVIEW,
     CONF_REMIND_SESSION_END,
     DOMAIN,
     RecoveryEvent,
@@ -24,6 +25,8 @@ from custom_components.back_recovery.const import (
 from custom_components.back_recovery.events import RecoveryEvents
 from custom_components.back_recovery.model import Blocked
 from custom_components.back_recovery.options import RecoveryOptions
+from custom_components.back_recovery.pain import PainEntry
+from custom_components.back_recovery.pain_review import PainReview
 from custom_components.back_recovery.reminders import Reminders
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.session import (
@@ -44,6 +47,7 @@ REMINDERS = {
     CONF_REMIND_SESSION_END: ["session_started_heat", "session_completed_heat"],
     CONF_REMIND_REST_OVER: ["rest_over"],
     CONF_REMIND_PHASE_CHANGE: ["phase_changed"],
+    CONF_REMIND_REVIEW: ["review_recommended"],
 }
 """The reminders each option governs."""
 
@@ -87,6 +91,10 @@ def _everything(events: RecoveryEvents) -> None:
     events.session_blocked(Blocked(Modality.HEAT, ALLOWED_AT, Refusal.REST_GAP_ACTIVE))
     events.skin_rest_over()
     events.phase_changed(Phase.REST, Phase.REHABILITATION)
+    events.pain_logged(PainEntry(6, START))
+    events.review_recommended(
+        PainReview(by_baseline=True, by_worsening=False, baseline=5.0, average=5.0)
+    )
 
 
 def _fired(hass: HomeAssistant) -> list[list[Any]]:
@@ -115,6 +123,7 @@ async def test_each_reminder_option_silences_only_its_reminders(
             "session_completed_heat",
             "rest_over",
             "phase_changed",
+            "review_recommended",
         )
         if key not in silenced
     ]
@@ -130,6 +139,8 @@ async def test_each_reminder_option_silences_only_its_reminders(
         RecoveryEvent.PHASE_CHANGED: 1,
         RecoveryEvent.HEATING_PAD_NOT_RESPONDING: 0,
         RecoveryEvent.HEATING_PAD_SWITCHING_OFF: 0,
+        RecoveryEvent.PAIN_LOGGED: 1,
+        RecoveryEvent.REVIEW_RECOMMENDED: 1,
     }
 
 

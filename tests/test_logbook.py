@@ -69,6 +69,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.PHASE_CHANGED,
         RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
         RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
+        RecoveryEvent.PAIN_LOGGED,
+        RecoveryEvent.REVIEW_RECOMMENDED,
     }
 
 

@@ -45,6 +45,7 @@ CONTRACT_DEFAULTS: dict[str, Any] = {
     "remind_session_end": True,
     "remind_rest_over": True,
     "remind_phase_change": True,
+    "remind_review": True,
     "remind_before_end_minutes": 2,
     "quiet_start": "00:00:00",
     "quiet_end": "00:00:00",

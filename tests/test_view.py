@@ -306,4 +306,12 @@ async def test_diagnostics_say_the_state_and_the_timers(
         "next_session_allowed": "2026-11-25T11:20:00+00:00",
         "timers": ["midnight", "rest_over"],
         "minute_tick": True,
+        "pain": {
+            "entries": 0,
+            "first_recorded_at": None,
+            "latest": None,
+            "average_7d": None,
+            "trend": "insufficient_data",
+            "review_recommended": False,
+        },
     }

@@ -7,7 +7,13 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .aliases import async_suggest_voice_aliases
-from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_STORAGE_NOT_WRITABLE, PLATFORMS
+from .const import (
+    CONF_HEATING_PAD,
+    DOMAIN,
+    ISSUE_PAIN_NOT_IMPROVING,
+    ISSUE_STORAGE_NOT_WRITABLE,
+    PLATFORMS,
+)
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine
 from .issues import async_clear_issue
@@ -87,4 +93,5 @@ async def async_remove_entry(
         async_unhide_plug(hass, plug)
     async_delete_plug_issues(hass, entry.entry_id, plug)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
+    async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry.entry_id)
     await async_remove_history(hass, entry.entry_id)

@@ -15,6 +15,7 @@ PLATFORMS: Final = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
     Platform.CALENDAR,
+    Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
 ]
@@ -37,6 +38,7 @@ CONF_ANNOUNCE_SATELLITES: Final = "announce_satellites"
 CONF_REMIND_SESSION_END: Final = "remind_session_end"
 CONF_REMIND_REST_OVER: Final = "remind_rest_over"
 CONF_REMIND_PHASE_CHANGE: Final = "remind_phase_change"
+CONF_REMIND_REVIEW: Final = "remind_review"
 CONF_REMIND_BEFORE_END_MINUTES: Final = "remind_before_end_minutes"
 CONF_QUIET_START: Final = "quiet_start"
 CONF_QUIET_END: Final = "quiet_end"
@@ -52,6 +54,12 @@ ATTR_REASON: Final = "reason"
 ATTR_ALLOWED_AT: Final = "allowed_at"
 ATTR_FROM_PHASE: Final = "from_phase"
 ATTR_TO_PHASE: Final = "to_phase"
+ATTR_LEVEL: Final = "level"
+ATTR_RECORDED_AT: Final = "recorded_at"
+ATTR_NOTE: Final = "note"
+ATTR_BASELINE: Final = "baseline"
+ATTR_AVERAGE: Final = "average"
+ATTR_ABOVE: Final = "above"
 
 
 class Service(StrEnum):
@@ -61,6 +69,7 @@ class Service(StrEnum):
     STOP_SESSION = "stop_session"
     SET_PHASE = "set_phase"
     LOG_SESSION = "log_session"
+    LOG_PAIN = "log_pain"
 
 
 class RecoveryEvent(StrEnum):
@@ -78,6 +87,8 @@ class RecoveryEvent(StrEnum):
     The plug's switch-off then shows in the logbook as Back Recovery's doing,
     not as an anonymous ``switch.turn_off``.
     """
+    PAIN_LOGGED = "back_recovery_pain_logged"
+    REVIEW_RECOMMENDED = "back_recovery_review_recommended"
 
     @property
     def short_name(self) -> str:
@@ -93,6 +104,7 @@ ISSUE_HEATING_PAD_UNREACHABLE: Final = "heating_pad_unreachable"
 ISSUE_HEATING_PAD_MISSING: Final = "heating_pad_missing"
 ISSUE_HEATING_PAD_NOT_RESPONDING: Final = "heating_pad_not_responding"
 ISSUE_STORAGE_NOT_WRITABLE: Final = "storage_not_writable"
+ISSUE_PAIN_NOT_IMPROVING: Final = "pain_not_improving"
 
 
 def issue_id(key: str, entry_id: str) -> str:
@@ -115,5 +127,6 @@ def storage_key(entry_id: str) -> str:
 
 
 STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 2
+"""2: the pain diary (``pain``) beside the sessions; 1 had none."""
 MAX_STORED_SESSIONS: Final = 1000

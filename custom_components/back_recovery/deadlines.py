@@ -32,7 +32,8 @@ class RecoveryTimers:
 
     ``on_outcome`` receives what the rules decided at a deadline;
     ``on_heads_up`` the running session and the whole minutes left;
-    ``on_rest_over`` is called when the rest gap has ended on both clocks;
+    ``on_rest_over`` is called when the rest gap has ended on both clocks,
+    then ``on_outcome`` with nothing to carry out, so the end is shown;
     ``on_minute`` every minute while the time since the last session counts;
     ``on_midnight`` at every local midnight.
     """
@@ -232,3 +233,4 @@ class RecoveryTimers:
             self.refresh()
             return
         self._on_rest_over()
+        self._on_outcome(NOTHING)

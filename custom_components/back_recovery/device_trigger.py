@@ -18,9 +18,12 @@ from homeassistant.const import (
     CONF_PLATFORM,
     CONF_TYPE,
 )
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -29,7 +32,15 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .const import ATTR_CONFIG_ENTRY_ID, ATTR_TO_PHASE, DOMAIN, RecoveryEvent
+from .const import (
+    ATTR_ABOVE,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_LEVEL,
+    ATTR_TO_PHASE,
+    DOMAIN,
+    RecoveryEvent,
+)
+from .pain import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 from .schedule import Phase
 from .texts import async_load_texts, phase_text
 
@@ -43,9 +54,20 @@ TRIGGER_EVENTS: dict[str, RecoveryEvent] = {
         RecoveryEvent.SESSION_ENDED,
         RecoveryEvent.SESSION_BLOCKED,
         RecoveryEvent.SKIN_REST_OVER,
+        RecoveryEvent.PAIN_LOGGED,
+        RecoveryEvent.REVIEW_RECOMMENDED,
     )
 }
 PHASE_CHANGED: str = RecoveryEvent.PHASE_CHANGED.short_name
+PAIN_LOGGED: str = RecoveryEvent.PAIN_LOGGED.short_name
+
+ABOVE = vol.All(vol.Coerce(float), vol.Range(min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX))
+"""``pain_logged``'s optional ``above``: it fires only for a level above it."""
+ABOVE_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX, step=1, mode=NumberSelectorMode.SLIDER
+    )
+)
 
 PHASE_SELECTOR = SelectSelector(
     SelectSelectorConfig(
@@ -59,6 +81,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {
         vol.Required(CONF_TYPE): vol.In(list(TRIGGER_EVENTS)),
         vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR,
+        vol.Optional(ATTR_ABOVE): ABOVE,
     }
 )
 
@@ -104,7 +127,9 @@ async def async_get_triggers(
 async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
-    """Let the phase changed trigger name the phase it waits for."""
+    """Let the phase changed trigger name the phase, pain logged a level to exceed."""
+    if config[CONF_TYPE] == PAIN_LOGGED:
+        return {"extra_fields": vol.Schema({vol.Optional(ATTR_ABOVE): ABOVE_SELECTOR})}
     if config[CONF_TYPE] != PHASE_CHANGED:
         return {}
     return {
@@ -141,7 +166,10 @@ async def async_attach_trigger(
     action: TriggerActionType,
     trigger_info: TriggerInfo,
 ) -> CALLBACK_TYPE:
-    """Listen for the event behind the trigger, for this device's entry only."""
+    """Listen for the event behind the trigger, for this device's entry only.
+
+    ``pain_logged`` with ``above`` runs its action only for a level above it.
+    """
     event_data: dict[str, str] = {
         ATTR_CONFIG_ENTRY_ID: _entry_id(hass, config[CONF_DEVICE_ID])
     }
@@ -154,6 +182,26 @@ async def async_attach_trigger(
             CONF_EVENT_DATA: event_data,
         }
     )
+    if (
+        config[CONF_TYPE] == PAIN_LOGGED
+        and (above := config.get(ATTR_ABOVE)) is not None
+    ):
+        action = _above(action, above)
     return await event_trigger.async_attach_trigger(
         hass, event_config, action, trigger_info, platform_type="device"
     )
+
+
+def _above(action: TriggerActionType, above: float) -> TriggerActionType:
+    """Return ``action`` run only for a ``pain_logged`` event with a level above ``above``."""
+
+    async def filtered(
+        run_variables: dict[str, Any], context: Context | None = None
+    ) -> None:
+        level = run_variables["trigger"]["event"].data.get(ATTR_LEVEL)
+        if not isinstance(level, int) or level <= above:
+            return
+        if (result := action(run_variables, context)) is not None:
+            await result
+
+    return filtered

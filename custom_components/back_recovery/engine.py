@@ -1,7 +1,8 @@
 """The engine: one per config entry, the façade the platforms and actions talk to.
 
 It owns the therapy log (``model.TherapyLog``), the phases
-(``phases.RecoveryPhases``), the plug (``plug.HeatingPadPlug``), the timers
+(``phases.RecoveryPhases``), the pain diary (``diary.RecoveryPainDiary``),
+the plug (``plug.HeatingPadPlug``), the timers
 (``deadlines.RecoveryTimers``), the storage (``store.HistoryStorage``) and the
 events (``events.RecoveryEvents``). It asks the rules, and carries out what
 they decide in one place (``_async_apply``); the platforms read
@@ -20,12 +21,12 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
 from .deadlines import RecoveryTimers
+from .diary import RecoveryPainDiary
 from .events import RecoveryEvents
 from .model import NOTHING, Outcome, TherapyLog
 from .options import RecoveryOptions
 from .phases import RecoveryPhases
-from .plug import HeatingPadPlug
-from .plug_registry import configured_plug
+from .plug import entry_plug
 from .schedule import Phase
 from .session import EndReason, Modality, TherapyRefusedError
 from .store import HistoryStorage
@@ -51,12 +52,8 @@ class RecoveryEngine:
             self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
         self._events = RecoveryEvents(hass, entry, lambda: self.options)
-        self.plug_entity_id = plug = configured_plug(entry)
-        self._plug = (
-            HeatingPadPlug(hass, entry, plug, self._events.heating_pad_not_responding)
-            if plug is not None
-            else None
-        )
+        self._plug = entry_plug(hass, entry, self._events.heating_pad_not_responding)
+        self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
         self._timers = RecoveryTimers(
             hass,
@@ -65,12 +62,18 @@ class RecoveryEngine:
             heads_up_minutes=lambda: self.options.remind_before_end_minutes,
             on_outcome=self._apply_soon,
             on_heads_up=self._events.session_ending,
-            on_rest_over=self._on_rest_over,
+            on_rest_over=self._events.skin_rest_over,
             on_minute=lambda: self.view.async_notify(minute=True),
             on_midnight=self._update_phase,
         )
+        self.pain = RecoveryPainDiary(hass, entry, self._events, self._async_save)
         self.view = RecoveryView(
-            entry.title, self._log, self._phases, self._timers, self._plug
+            entry.title,
+            self._log,
+            self._phases,
+            self._timers,
+            self._plug,
+            pain=self.pain,
         )
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
@@ -84,13 +87,13 @@ class RecoveryEngine:
         if (data := await self._storage.async_load(self._log.restore)) is not None:
             # The phase part has its own fallbacks.
             self._phases.restore(data, self.entry.title)
+            self.pain.restore(data)
         self._stored_plug_must_be_off = self._log.plug_must_be_off
         self._loaded = True
         if self._plug is not None:
             self._unsubs.append(self._plug.async_track(self._on_plug_changed))
-        self._unsubs.append(
-            self.hass.async_add_shutdown_job(HassJob(self._async_shutdown))
-        )
+        shutdown = HassJob(self._async_shutdown)
+        self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
         self._unsubs.append(async_track_language(self.hass, self.view.async_notify))
         # Close overdue sessions, then judge the plug as it is.
         for outcome in self._log.reconcile(
@@ -107,7 +110,7 @@ class RecoveryEngine:
         """Write the history; return whether it was written."""
         self._stored_plug_must_be_off = self._log.plug_must_be_off
         return await self._storage.async_save(
-            {**self._log.as_dict(), **self._phases.as_dict()}
+            {**self._log.as_dict(), **self._phases.as_dict(), **self.pain.as_dict()}
         )
 
     async def async_unload(self) -> None:
@@ -311,11 +314,6 @@ class RecoveryEngine:
             self._timers.refresh()
             self.view.async_notify()
 
-    @callback
-    def _on_rest_over(self) -> None:
-        self._events.skin_rest_over()
-        self.view.async_notify()
-
     # The phases.
 
     @callback
@@ -327,6 +325,7 @@ class RecoveryEngine:
         it triggers reads the new state.
         """
         change = self._phases.change(self.view.today)
+        self.pain.refresh()
         self.view.async_notify()
         if change is not None:
             self._events.phase_changed(*change)

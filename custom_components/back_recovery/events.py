@@ -19,13 +19,17 @@ from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
     ATTR_FROM_PHASE,
+    ATTR_LEVEL,
     ATTR_MODALITY,
     ATTR_REASON,
+    ATTR_RECORDED_AT,
     ATTR_TO_PHASE,
     RecoveryEvent,
 )
 from .model import Blocked
 from .options import RecoveryOptions
+from .pain import PainEntry
+from .pain_review import PainReview
 from .reminders import Reminders
 from .schedule import Phase
 from .session import EndReason, TherapySession
@@ -118,3 +122,25 @@ class RecoveryEvents:
         self.reminders.send(
             "heating_pad_not_responding", {"entity_id": entity_id}, urgent=True
         )
+
+    def pain_logged(self, entry: PainEntry) -> None:
+        """``pain_logged``: the level and the moment it describes (ISO, UTC)."""
+        self._fire(
+            RecoveryEvent.PAIN_LOGGED,
+            {
+                ATTR_LEVEL: entry.level,
+                ATTR_RECORDED_AT: entry.recorded_at.isoformat(),
+            },
+        )
+
+    def review_recommended(self, review: PainReview) -> None:
+        """``review_recommended``; and a reminder if ``remind_review`` (quiet hours apply).
+
+        Contract "Pain diary and review": ``baseline`` is ``None`` when the
+        worsening clause alone turned the review on; both numbers are rounded
+        to 1 decimal like ``pain_average_7d``.
+        """
+        data = review.event_data()
+        self._fire(RecoveryEvent.REVIEW_RECOMMENDED, data)
+        if self._options().remind_review:
+            self.reminders.send("review_recommended", {"average": str(data["average"])})

@@ -1,8 +1,9 @@
 """The repair issues of one entry: raised and cleared by their key.
 
-Every issue is an error (a heating pad that may be on, a history that is not
-saved, a plug that is gone); its id is the key with the entry id appended, so
-several people's recoveries keep their issues apart.
+An issue about the heating pad or the history is an error (a heating pad
+that may be on, a history that is not saved, a plug that is gone); the pain
+diary's ``pain_not_improving`` is a warning. An issue's id is the key with
+the entry id appended, so several people's recoveries keep their issues apart.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ def async_raise_issue(
     key: str,
     entry_id: str,
     placeholders: dict[str, str],
+    *,
     fixable: bool = False,
+    severity: ir.IssueSeverity = ir.IssueSeverity.ERROR,
 ) -> None:
     """Raise the issue ``key`` of entry ``entry_id``, translated with ``placeholders``.
 
-    A ``fixable`` issue carries the entry id for its repair flow.
+    A ``fixable`` issue carries the entry id for its repair flow; ``severity``
+    is an error unless given.
     """
     data: dict[str, Any] | None = {"entry_id": entry_id} if fixable else None
     ir.async_create_issue(
@@ -33,7 +37,7 @@ def async_raise_issue(
         DOMAIN,
         issue_id(key, entry_id),
         is_fixable=fixable,
-        severity=ir.IssueSeverity.ERROR,
+        severity=severity,
         translation_key=key,
         translation_placeholders=placeholders,
         data=data,

@@ -21,8 +21,10 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     ATTR_ALLOWED_AT,
+    ATTR_AVERAGE,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
+    ATTR_LEVEL,
     ATTR_MODALITY,
     ATTR_REASON,
     ATTR_TO_PHASE,
@@ -45,6 +47,8 @@ ICONS: Final[dict[str, str]] = {
     RecoveryEvent.PHASE_CHANGED: "mdi:calendar-arrow-right",
     RecoveryEvent.HEATING_PAD_NOT_RESPONDING: "mdi:power-plug-off",
     RecoveryEvent.HEATING_PAD_SWITCHING_OFF: "mdi:radiator-off",
+    RecoveryEvent.PAIN_LOGGED: "mdi:clipboard-pulse-outline",
+    RecoveryEvent.REVIEW_RECOMMENDED: "mdi:doctor",
 }
 """Each event's icon, the icon of the entity that shows the same (``icons.json``)."""
 
@@ -92,6 +96,10 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
     RecoveryEvent.PHASE_CHANGED: lambda d, t: {"phase": _phase(d, t)},
     RecoveryEvent.HEATING_PAD_NOT_RESPONDING: lambda d, t: {},
     RecoveryEvent.HEATING_PAD_SWITCHING_OFF: lambda d, t: {},
+    RecoveryEvent.PAIN_LOGGED: lambda d, t: {"level": str(d.get(ATTR_LEVEL, "?"))},
+    RecoveryEvent.REVIEW_RECOMMENDED: lambda d, t: {
+        "average": str(d.get(ATTR_AVERAGE, "?"))
+    },
 }
 """Each event's text is ``logbook_<event>``, filled with these placeholders."""
 

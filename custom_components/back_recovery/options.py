@@ -28,6 +28,7 @@ from .const import (
     CONF_REMIND_BEFORE_END_MINUTES,
     CONF_REMIND_PHASE_CHANGE,
     CONF_REMIND_REST_OVER,
+    CONF_REMIND_REVIEW,
     CONF_REMIND_SESSION_END,
     CONF_REST_GAP_MINUTES,
     CONF_REST_WEEKS,
@@ -107,6 +108,7 @@ SWITCH_OPTIONS: Final = (
     CONF_REMIND_SESSION_END,
     CONF_REMIND_REST_OVER,
     CONF_REMIND_PHASE_CHANGE,
+    CONF_REMIND_REVIEW,
 )
 """The on/off options (all on by default)."""
 
@@ -152,6 +154,8 @@ class RecoveryOptions:
     remind_session_end: bool = True
     remind_rest_over: bool = True
     remind_phase_change: bool = True
+    remind_review: bool = True
+    """A reminder when ``review_recommended`` turns on (the pain diary)."""
     remind_before_end_minutes: int = REMIND_BEFORE_END_MINUTES.default
     quiet_start: time = MIDNIGHT
     """Start of the quiet hours, local time; equal to ``quiet_end``: none."""

@@ -49,6 +49,7 @@ from .const import (
     RecoveryEvent,
 )
 from .issues import async_clear_issue, async_raise_issue
+from .plug_registry import configured_plug
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,6 +68,14 @@ def on_off(state: State | None) -> bool | None:
     if state is None or state.state not in (STATE_ON, STATE_OFF):
         return None
     return state.state == STATE_ON
+
+
+def entry_plug(
+    hass: HomeAssistant, entry: ConfigEntry, alarm: Callable[[str], None]
+) -> HeatingPadPlug | None:
+    """Return the entry's configured plug (``plug_registry.configured_plug``); ``None`` without one."""
+    entity_id = configured_plug(entry)
+    return HeatingPadPlug(hass, entry, entity_id, alarm) if entity_id else None
 
 
 class HeatingPadPlug:

@@ -1,4 +1,4 @@
-"""Sensors: the phase, the days since the injury and the session clock."""
+"""Sensors: the phase, the days since the injury, the session clock and the pain diary."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from homeassistant.helpers.typing import StateType
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
+from .pain_review import PainTrend, round_for_display
 from .schedule import Phase
 from .session import Modality
 from .texts import Texts, cached_texts, guidance_text
@@ -63,6 +64,17 @@ def _allowed_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
     if view.skin_resting and (allowed := view.next_session_allowed) is not None:
         return {"allowed": "skin_rest", "allowed_at": allowed.isoformat()}
     return {"allowed": "now", "allowed_at": None}
+
+
+def _pain_level_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+    """``recorded_at``: the moment the latest entry describes (ISO, UTC); ``None`` before one."""
+    latest = view.pain.latest
+    return {"recorded_at": latest.recorded_at.isoformat() if latest else None}
+
+
+def _pain_average_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+    """``previous_average_7d``: the 7 days before, rounded like the state (``None`` when unknown)."""
+    return {"previous_average_7d": round_for_display(view.pain.previous_average_7d)}
 
 
 SENSORS: tuple[RecoverySensorDescription, ...] = (
@@ -115,6 +127,27 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         key="sessions_today",
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda view: view.sessions_today,
+    ),
+    # The pain diary (contract "Pain diary and review"): measurements, so
+    # the statistics graph card shows weeks of them.
+    RecoverySensorDescription(
+        key="pain_level",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda view: latest.level if (latest := view.pain.latest) else None,
+        attributes_fn=_pain_level_attributes,
+    ),
+    RecoverySensorDescription(
+        key="pain_average_7d",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda view: round_for_display(view.pain.average_7d),
+        attributes_fn=_pain_average_attributes,
+    ),
+    RecoverySensorDescription(
+        key="pain_trend",
+        device_class=SensorDeviceClass.ENUM,
+        options=[trend.value for trend in PainTrend],
+        value_fn=lambda view: view.pain.trend.value,
     ),
 )
 

@@ -1,4 +1,4 @@
-"""The actions: start, stop and log sessions, set the phase."""
+"""The actions: start, stop and log sessions, set the phase, log pain."""
 
 from __future__ import annotations
 
@@ -15,14 +15,18 @@ from homeassistant.util import dt as dt_util
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDED_AT,
+    ATTR_LEVEL,
     ATTR_MINUTES,
     ATTR_MODALITY,
+    ATTR_NOTE,
     ATTR_PHASE,
+    ATTR_RECORDED_AT,
     DOMAIN,
     Service,
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
+from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 from .schedule import Phase
 from .session import Modality
 from .texts import async_said_to
@@ -51,6 +55,13 @@ def _as_utc(moment: datetime) -> datetime:
     return dt_util.as_utc(moment)
 
 
+def _whole(value: float) -> int:
+    """Return a whole number as an ``int``; a fraction is refused (``vol.Invalid``), never rounded."""
+    if not float(value).is_integer():
+        raise vol.Invalid("not a whole number")
+    return int(value)
+
+
 MODALITY = vol.All(vol.In([modality.value for modality in Modality]), Modality)
 
 ENTRY_SCHEMA = vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
@@ -68,6 +79,20 @@ LOG_SESSION_SCHEMA = ENTRY_SCHEMA.extend(
         vol.Optional(ATTR_ENDED_AT): vol.All(cv.datetime, _as_utc),
     }
 )
+
+LOG_PAIN_SCHEMA = ENTRY_SCHEMA.extend(
+    {
+        vol.Required(ATTR_LEVEL): vol.All(
+            vol.Coerce(float),
+            _whole,
+            vol.Range(min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX),
+        ),
+        vol.Optional(ATTR_RECORDED_AT): vol.All(cv.datetime, _as_utc),
+        vol.Optional(ATTR_NOTE): vol.All(cv.string, vol.Length(max=NOTE_MAX_LENGTH)),
+    }
+)
+"""Contract "Pain diary and review": a level outside 0 to 10 or a note over
+200 characters is refused by the schema."""
 
 
 def _engine(call: ServiceCall) -> RecoveryEngine:
@@ -112,6 +137,12 @@ async def _async_log_session(call: ServiceCall) -> None:
     )
 
 
+async def _async_log_pain(call: ServiceCall) -> None:
+    await _engine(call).pain.async_log(
+        call.data[ATTR_LEVEL], call.data.get(ATTR_RECORDED_AT), call.data.get(ATTR_NOTE)
+    )
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions."""
@@ -120,5 +151,6 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (Service.STOP_SESSION, _async_stop_session, ENTRY_SCHEMA),
         (Service.SET_PHASE, _async_set_phase, SET_PHASE_SCHEMA),
         (Service.LOG_SESSION, _async_log_session, LOG_SESSION_SCHEMA),
+        (Service.LOG_PAIN, _async_log_pain, LOG_PAIN_SCHEMA),
     ):
         hass.services.async_register(DOMAIN, action, handler, schema=schema)

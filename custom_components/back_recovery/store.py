@@ -43,6 +43,7 @@ class RecoveryStore(Store[dict[str, Any]]):
     """Versioned storage of one entry's history; remembers whether the last write failed."""
 
     write_error: Exception | None = None
+    _migrated = False
 
     async def _async_migrate_func(
         self,
@@ -50,10 +51,27 @@ class RecoveryStore(Store[dict[str, Any]]):
         old_minor_version: int,
         old_data: dict[str, Any],
     ) -> dict[str, Any]:
-        """Migrate stored data; a newer major version cannot be read."""
+        """Migrate stored data; a newer major version cannot be read.
+
+        Minor version 1 had no pain diary: it gets an empty one (``pain``).
+        """
         if old_major_version > STORAGE_VERSION:
             raise NotImplementedError
+        self._migrated = True
+        if old_minor_version < 2 and isinstance(old_data, dict):
+            old_data = {"pain": {"entries": []}, **old_data}
         return old_data
+
+    async def async_save(self, data: dict[str, Any]) -> None:
+        """Save ``data``; not the copy ``Store`` writes right after a migration.
+
+        The migrated data is not restored yet: data that cannot be read is
+        never overwritten. The next save writes it, with the new version.
+        """
+        if self._migrated:
+            self._migrated = False
+            return
+        await super().async_save(data)
 
     async def _async_write_data(self, data: dict[str, Any]) -> None:
         """Write, and remember the outcome: ``Store`` only logs a failed write."""

@@ -16,7 +16,9 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
 from .deadlines import RecoveryTimers
+from .diary import RecoveryPainDiary
 from .model import TherapyLog
+from .pain import PainStatus
 from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
 from .schedule import Phase, PhaseSchedule
@@ -62,13 +64,17 @@ class RecoveryView:
         phases: RecoveryPhases,
         timers: RecoveryTimers,
         plug: HeatingPadPlug | None,
+        *,
+        pain: RecoveryPainDiary,
     ) -> None:
-        """Read ``log``, the schedule of ``phases``, the clocks of ``timers`` and the ``plug``."""
+        """Read ``log``, ``phases``' schedule, ``timers``' clocks, the ``plug`` and the ``pain`` diary."""
         self._title = title
         self._log = log
         self._phases = phases
         self._timers = timers
         self._plug = plug
+        self._pain = pain
+        pain.notify = self.async_notify
         self._listeners: list[Listener] = []
         self._minute_listeners: list[Listener] = []
         self.last_refusal: RefusedStart | None = None
@@ -224,6 +230,22 @@ class RecoveryView:
         """Whether the rest gap runs (it goes on while a stuck plug is switched off)."""
         return self._log.skin_resting(self.now)
 
+    # The pain diary.
+
+    @property
+    def pain(self) -> PainStatus:
+        """Today's pain: the latest entry, the 7-day averages, the trend and the review.
+
+        Computed once per change (an entry logged, local midnight); the
+        definitions are the contract's section "Pain diary and review".
+        """
+        return self._pain.status
+
+    @property
+    def pain_entries(self) -> int:
+        """How many entries the pain diary holds."""
+        return len(self._pain)
+
     # The plug.
 
     @property
@@ -254,6 +276,7 @@ class RecoveryView:
             "next_session_allowed": _iso(self.next_session_allowed),
             "timers": self._timers.timers.names,
             "minute_tick": self._timers.minute_tick,
+            "pain": self._pain.as_diagnostics(),
         }
 
 

@@ -45,6 +45,7 @@ def test_event_types_and_their_short_names() -> None:
         "back_recovery_skin_rest_over",
         "back_recovery_phase_changed",
         "back_recovery_heating_pad_not_responding",
+        "back_recovery_heating_pad_switching_off",
         "back_recovery_pain_logged",
         "back_recovery_review_recommended",
     }

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+import re
 from typing import Any
 
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.back_recovery.const import (
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+)
+from custom_components.back_recovery.issues import async_clear_issue, async_raise_issue
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import condition, config_validation as cv
-from homeassistant.util.yaml import load_yaml_dict
+from homeassistant.util.yaml import load_yaml_dict, parse_yaml
 
 from .conftest import (
     CALENDAR,
@@ -26,7 +33,34 @@ from .conftest import (
 )
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
+GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"
+DASHBOARDS = {"en": DASHBOARD, "de": GERMAN_DASHBOARD}
 DEVELOP_CONFIG = ROOT / "config" / "configuration.yaml"
+PROBLEM = "binary_sensor.back_recovery_heating_pad_switch_off"
+GERMAN_IDS = {
+    "binary_sensor.back_recovery_session_active": "binary_sensor.back_recovery_anwendung_lauft",
+    "binary_sensor.back_recovery_skin_rest": "binary_sensor.back_recovery_hautruhe",
+    PROBLEM: "binary_sensor.back_recovery_ausschalten_des_heizkissens",
+    START_ICE_SESSION: "button.back_recovery_kalteanwendung_starten",
+    STOP_SESSION: "button.back_recovery_anwendung_beenden",
+    PHASE: "sensor.back_recovery_erholungsphase",
+    "sensor.back_recovery_days_since_injury": "sensor.back_recovery_tage_seit_der_verletzung",
+    "sensor.back_recovery_recommended_therapy": "sensor.back_recovery_empfohlene_anwendung",
+    TIME_SINCE_LAST_SESSION: "sensor.back_recovery_zeit_seit_der_letzten_anwendung",
+    NEXT_SESSION_ALLOWED: "sensor.back_recovery_nachste_anwendung_erlaubt",
+    SESSION_ENDS: "sensor.back_recovery_anwendung_endet",
+    "sensor.back_recovery_sessions_today": "sensor.back_recovery_anwendungen_heute",
+    HEATING_PAD: "switch.back_recovery_heizkissen",
+}
+"""The entity ids Home Assistant gives a recovery added while it runs in German.
+
+Home Assistant makes entity ids from the names in its language (German is
+one of its "native entity id" languages), so the German dashboard names
+these; the calendar keeps its id. ``test_dashboard_entities_exist`` proves
+them against a recovery set up in German.
+"""
+TEXT_KEYS = frozenset({"title", "heading", "content"})
+"""The only keys whose values a dashboard's language copy translates."""
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -62,10 +96,88 @@ def entity_ids(node: Any) -> Iterator[str]:
             yield from entity_ids(item)
 
 
+def without_texts(node: Any) -> Any:
+    """Return a dashboard with its headings, titles and markdown texts left out."""
+    if isinstance(node, dict):
+        return {
+            key: without_texts(value)
+            for key, value in node.items()
+            if key not in TEXT_KEYS
+        }
+    if isinstance(node, list):
+        return [without_texts(item) for item in node]
+    return node
+
+
+def texts(node: Any) -> Iterator[str]:
+    """Yield every heading, title and markdown text of a dashboard."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in TEXT_KEYS and isinstance(value, str):
+                yield value
+            else:
+                yield from texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from texts(item)
+
+
+@pytest.fixture(params=sorted(DASHBOARDS))
+def language(request: pytest.FixtureRequest, hass: HomeAssistant) -> str:
+    """Run Home Assistant in each language a dashboard is shipped in.
+
+    Set before the recovery is set up: its entity ids follow the language.
+    """
+    language: str = request.param
+    hass.config.language = language
+    return language
+
+
 @pytest.fixture
-def dashboard() -> dict[str, Any]:
-    """Return the ready dashboard."""
-    return load(DASHBOARD)
+def dashboard(language: str) -> dict[str, Any]:
+    """Return the ready dashboard in Home Assistant's language."""
+    return load(DASHBOARDS[language])
+
+
+def entity(language: str, english_id: str) -> str:
+    """Return an entity's id in ``language``'s dashboard, by its English id."""
+    return GERMAN_IDS.get(english_id, english_id) if language == "de" else english_id
+
+
+def test_dashboard_names_come_from_the_entities(dashboard: dict[str, Any]) -> None:
+    """No card renames an entity: each shows its own translated name, no device name.
+
+    ``name: {type: entity}`` (frontend 2025.11 and later) is the entity's
+    name without the device's ("Recovery phase", not "Back recovery
+    Recovery phase"), in Home Assistant's language.
+    """
+    named = [card for card in cards(dashboard["views"]) if "name" in card]
+    assert named
+    assert [card for card in named if card["name"] != {"type": "entity"}] == []
+    for card in cards(dashboard["views"]):
+        for row in card.get("entities", []):
+            assert isinstance(row, str) or row.get("name") == {"type": "entity"}
+
+
+def test_german_dashboard_is_the_english_one_translated() -> None:
+    """The German copy differs from the English one in its texts and entity ids only.
+
+    Each text is translated; each entity is the same one under its German id.
+    """
+    text = DASHBOARD.read_text(encoding="utf-8")
+    for english_id, german_id in GERMAN_IDS.items():
+        text = re.sub(rf"\b{re.escape(english_id)}\b", german_id, text)
+    english = parse_yaml(text)
+    assert isinstance(english, dict)
+    german = load(GERMAN_DASHBOARD)
+    assert without_texts(german) == without_texts(english)
+    pairs = list(zip(texts(english), texts(german), strict=True))
+    assert pairs
+    assert [
+        text
+        for text, translated in pairs
+        if text == translated and text != "Back Recovery" and "{{" not in text
+    ] == []
 
 
 def test_dashboard_is_one_view_of_builtin_cards(dashboard: dict[str, Any]) -> None:
@@ -75,17 +187,20 @@ def test_dashboard_is_one_view_of_builtin_cards(dashboard: dict[str, Any]) -> No
     assert not {card_type for card_type in types if card_type.startswith("custom:")}
 
 
-def test_dashboard_pastes_without_questions() -> None:
+@pytest.mark.parametrize("path", DASHBOARDS.values(), ids=DASHBOARDS.keys())
+def test_dashboard_pastes_without_questions(path: Path) -> None:
     """No YAML comments: the Raw configuration editor would ask to drop them."""
-    lines = DASHBOARD.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()
     assert [line for line in lines if line.lstrip().startswith("#")] == []
 
 
-@pytest.mark.usefixtures("init_integration")
 async def test_dashboard_entities_exist(
-    hass: HomeAssistant, dashboard: dict[str, Any]
+    hass: HomeAssistant, dashboard: dict[str, Any], init_integration: MockConfigEntry
 ) -> None:
-    """Every entity on the dashboard exists for a recovery named "Back recovery"."""
+    """Every entity on the dashboard exists for a recovery named "Back recovery".
+
+    The recovery is set up in the dashboard's language, as its person's is.
+    """
     named = set(entity_ids(dashboard))
     assert named
     assert {
@@ -93,10 +208,12 @@ async def test_dashboard_entities_exist(
     } == set()
 
 
-def test_dashboard_shows_what_a_person_needs(dashboard: dict[str, Any]) -> None:
+def test_dashboard_shows_what_a_person_needs(
+    language: str, dashboard: dict[str, Any]
+) -> None:
     """Heating pad toggle, countdown, phase, skin rest, 7-day history, calendar, buttons."""
     by_entity = {card.get("entity"): card for card in cards(dashboard["views"])}
-    pad = by_entity[HEATING_PAD]
+    pad = by_entity[entity(language, HEATING_PAD)]
     assert pad["type"] == "tile"
     assert {"type": "toggle"} in pad["features"]
     for entity_id in (
@@ -107,7 +224,7 @@ def test_dashboard_shows_what_a_person_needs(dashboard: dict[str, Any]) -> None:
         START_ICE_SESSION,
         STOP_SESSION,
     ):
-        assert by_entity[entity_id]["type"] == "tile", entity_id
+        assert by_entity[entity(language, entity_id)]["type"] == "tile", entity_id
     by_type = {card["type"]: card for card in cards(dashboard["views"])}
     assert by_type["history-graph"]["hours_to_show"] == 7 * 24
     assert by_type["calendar"]["entities"] == [CALENDAR]
@@ -118,12 +235,17 @@ def test_dashboard_shows_what_a_person_needs(dashboard: dict[str, Any]) -> None:
 
 
 async def visible(hass: HomeAssistant, section: dict[str, Any]) -> bool:
-    """Return whether a section's visibility conditions hold.
+    """Return whether a section's or card's visibility conditions hold.
 
-    The frontend has Home Assistant evaluate them (``subscribe_condition``),
-    so the core's own condition code answers here.
+    The frontend has Home Assistant evaluate template conditions
+    (``subscribe_condition``) and checks state conditions itself, the way the
+    core's condition code does, so the core's code answers here.
     """
     for config in section.get("visibility", []):
+        if config["condition"] == "state":
+            # The frontend's state condition names its entity "entity".
+            config = {**config, "entity_id": config["entity"]}
+            del config["entity"]
         validated = await condition.async_validate_condition_config(
             hass, cv.CONDITION_SCHEMA(config)
         )
@@ -145,7 +267,7 @@ async def test_dashboard_without_the_integration_says_what_to_do(
     notice, *others = dashboard["views"][0]["sections"]
     assert not list(entity_ids(notice["cards"]))
     text = " ".join(card.get("content", "") for card in notice["cards"])
-    assert "Add integration" in text
+    assert "→ Back Recovery" in text
     assert "(/config/integrations/dashboard/add?domain=back_recovery)" in text
     assert others
     assert await visible(hass, notice)
@@ -154,13 +276,40 @@ async def test_dashboard_without_the_integration_says_what_to_do(
 
 
 async def test_dashboard_with_the_integration_shows_the_recovery(
-    hass: HomeAssistant, init_integration: Any, dashboard: dict[str, Any]
+    hass: HomeAssistant, dashboard: dict[str, Any], init_integration: Any
 ) -> None:
     """Once the recovery exists, every section but the notice shows."""
     notice, *others = dashboard["views"][0]["sections"]
     assert not await visible(hass, notice)
     for section in others:
         assert await visible(hass, section), section["cards"][0]
+
+
+async def test_dashboard_tells_to_unplug_only_while_the_plug_is_stuck(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """The problem tile ("Unplug the heating pad") shows only while a plug issue stands.
+
+    Rules 5 and 10: the repair issue alone shows only under Settings → Repairs.
+    """
+    heat = dashboard["views"][0]["sections"][1]
+    first = heat["cards"][1]
+    problem = entity(language, PROBLEM)
+    assert first["entity"] == problem
+    assert first["visibility"] == [
+        {"condition": "state", "entity": problem, "state": "on"}
+    ]
+    assert not await visible(hass, first)
+    for key in (ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING):
+        async_raise_issue(hass, key, init_integration.entry_id, {})
+        await hass.async_block_till_done()
+        assert await visible(hass, first), key
+        async_clear_issue(hass, key, init_integration.entry_id)
+        await hass.async_block_till_done()
+        assert not await visible(hass, first), key
 
 
 def test_develop_config_has_the_test_plug() -> None:
@@ -180,3 +329,18 @@ def test_develop_config_lists_what_a_newcomer_needs() -> None:
     config = load(DEVELOP_CONFIG)
     assert "default_config" not in config
     assert {"assist_pipeline", "history", "logbook", "lovelace"} <= set(config)
+    # Loaded before a recovery is added: voice questions answer from the start.
+    assert config["back_recovery"] is None
+
+
+def test_develop_config_offers_the_dashboard_in_each_language() -> None:
+    """The sidebar has the ready dashboard in English and in German."""
+    dashboards = load(DEVELOP_CONFIG)["lovelace"]["dashboards"]
+    files = {
+        ROOT / "config" / board["filename"]
+        for board in dashboards.values()
+        if board["filename"].startswith("dashboards/")
+    }
+    assert files == {
+        ROOT / "config" / "dashboards" / path.name for path in DASHBOARDS.values()
+    }

@@ -100,8 +100,8 @@ async def test_rule_12_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
     with pytest.raises(ServiceValidationError) as info:
         await start_heat(hass, "action")
     assert info.value.translation_key == "rest_gap_active"
-    # 12:20 UTC is 04:20 in the test time zone (US/Pacific).
-    assert info.value.translation_placeholders == {"allowed_at": "04:20"}
+    # 12:20 UTC is 4:20 AM in the test time zone (US/Pacific), on English's clock.
+    assert info.value.translation_placeholders == {"allowed_at": "4:20 AM"}
     await set_input_boolean(hass, PLUG_POWER, on=True)
     assert plug_power(hass) == STATE_OFF
     await advance(hass, freezer, timedelta(minutes=1))

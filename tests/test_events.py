@@ -138,6 +138,7 @@ async def test_each_reminder_option_silences_only_its_reminders(
         RecoveryEvent.SKIN_REST_OVER: 1,
         RecoveryEvent.PHASE_CHANGED: 1,
         RecoveryEvent.HEATING_PAD_NOT_RESPONDING: 0,
+        RecoveryEvent.HEATING_PAD_SWITCHING_OFF: 0,
         RecoveryEvent.PAIN_LOGGED: 1,
         RecoveryEvent.REVIEW_RECOMMENDED: 1,
     }

@@ -126,14 +126,22 @@ def test_hacs_names_the_minimum_version() -> None:
 # Config schema
 
 
-def test_config_schema_is_config_entry_only() -> None:
-    """With async_setup and a config flow, CONFIG_SCHEMA says there is no YAML."""
+def test_config_schema_takes_no_parameters(caplog: pytest.LogCaptureFixture) -> None:
+    """With async_setup and a config flow, CONFIG_SCHEMA takes an empty key only.
+
+    ``back_recovery:`` loads the integration (voice questions answer before a
+    recovery is added); any parameter is logged as an error, never used.
+    """
     module = importlib.import_module(f"custom_components.{DOMAIN}")
     assert hasattr(module, "async_setup")
     assert MANIFEST["config_flow"] is True
     schema = module.CONFIG_SCHEMA
-    assert schema.__name__ == cv.config_entry_only_config_schema(DOMAIN).__name__
+    assert schema.__name__ == cv.empty_config_schema(DOMAIN).__name__
     assert schema({}) == {}
+    assert schema({DOMAIN: None}) == {DOMAIN: None}
+    assert "does not support any configuration parameters" not in caplog.text
+    schema({DOMAIN: {"name": "Alex"}})
+    assert "does not support any configuration parameters" in caplog.text
 
 
 # Translations (translations/en.json stands in for strings.json)

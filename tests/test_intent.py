@@ -34,7 +34,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er, intent
+from homeassistant.helpers import entity_registry as er, intent, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
@@ -126,7 +126,7 @@ async def test_turn_on_the_heating_pad_during_skin_rest_says_when(
     assert response["response_type"] == "error"
     assert response["data"]["code"] == "failed_to_handle"
     answer = speech(response)
-    assert "03:00" in answer
+    assert "3:00 AM" in answer
     assert answer.startswith("The skin")
     assert entity_state(hass, PLUG) == STATE_OFF
     assert len(blocked) == 1
@@ -139,7 +139,7 @@ async def test_turn_on_the_heating_pad_during_ice_says_when(
     await press(hass, START_ICE_SESSION)
     response = await ask(hass, "turn on the heating pad")
     assert response["response_type"] == "error"
-    assert "01:20" in speech(response)
+    assert "1:20 AM" in speech(response)
     assert entity_state(hass, PLUG) == STATE_OFF
 
 
@@ -202,7 +202,7 @@ async def test_turn_on_is_explained_when_recovery_loads_later(
 
     await switch(hass, HEATING_PAD, on=True)
     await switch(hass, HEATING_PAD, on=False)
-    assert "03:00" in speech(await ask(hass, "turn on the heating pad"))
+    assert "3:00 AM" in speech(await ask(hass, "turn on the heating pad"))
 
 
 async def _handle(hass: HomeAssistant, intent_type: str, language: str = "en") -> str:
@@ -252,11 +252,11 @@ async def test_intents_during_heat(hass: HomeAssistant, assist: None) -> None:
     await switch(hass, HEATING_PAD, on=True)
     assert (
         await _handle(hass, INTENT_LAST_HEAT_SESSION)
-        == "A heat session is running now, until 01:20."
+        == "A heat session is running now, until 1:20 AM."
     )
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
-        "The heating pad is on until 01:20. "
-        "After that the skin rests; you can use it again from 03:20."
+        "The heating pad is on until 1:20 AM. "
+        "After that the skin rests; you can use it again from 3:20 AM."
     )
 
 
@@ -268,8 +268,8 @@ async def test_intents_during_ice(hass: HomeAssistant, assist: None) -> None:
         == "No heat session is recorded yet."
     )
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
-        "An ice session runs until 01:20. "
-        "After that the skin rests; you can use the heating pad from 03:20."
+        "An ice session runs until 1:20 AM. "
+        "After that the skin rests; you can use the heating pad from 3:20 AM."
     )
 
 
@@ -290,7 +290,7 @@ async def test_intents_after_heat(
         == "Your last heat session ended 1 hour and 5 minutes ago."
     )
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
-        "Your skin is resting. You can use the heating pad again from 03:20."
+        "Your skin is resting. You can use the heating pad again from 3:20 AM."
     )
     await advance(hass, freezer, timedelta(minutes=55))
     assert (
@@ -307,7 +307,7 @@ async def test_next_heat_tomorrow(
     await switch(hass, HEATING_PAD, on=True)
     await switch(hass, HEATING_PAD, on=False)
     assert await _handle(hass, INTENT_NEXT_HEAT_SESSION) == (
-        "Your skin is resting. You can use the heating pad again from tomorrow at 01:30."
+        "Your skin is resting. You can use the heating pad again from tomorrow at 1:30 AM."
     )
 
 
@@ -324,7 +324,7 @@ async def test_intents_name_each_recovery(
     )
     await switch(hass, HEATING_PAD, on=True)
     assert await _handle(hass, INTENT_LAST_HEAT_SESSION) == (
-        "Back recovery: A heat session is running now, until 01:20. "
+        "Back recovery: A heat session is running now, until 1:20 AM. "
         "Anna: No heat session is recorded yet."
     )
 
@@ -339,8 +339,48 @@ async def test_intents_without_recovery(hass: HomeAssistant) -> None:
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert (
-        await _handle(hass, INTENT_NEXT_HEAT_SESSION) == "No back recovery is set up."
+        await _handle(hass, INTENT_NEXT_HEAT_SESSION)
+        == "No back recovery is set up yet."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        (
+            "en",
+            "when can I use the heating pad again",
+            "No back recovery is set up yet.",
+        ),
+        (
+            "en",
+            "how long since my last heat session",
+            "No back recovery is set up yet.",
+        ),
+        (
+            "de",
+            "wann kann ich das Heizkissen wieder benutzen",
+            "Es ist noch keine Rückenerholung eingerichtet.",
+        ),
+    ],
+)
+async def test_questions_before_any_recovery_is_added(
+    hass: HomeAssistant,
+    config_with_sentences: None,
+    language: str,
+    text: str,
+    answer: str,
+) -> None:
+    """With ``back_recovery:`` in the YAML and no recovery, a question is answered, not unknown."""
+    await _setup_assist(hass)
+    assert await async_setup_component(hass, DOMAIN, {DOMAIN: None})
+    await hass.async_block_till_done()
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    # An empty key is no YAML set-up to repair.
+    assert ir.async_get(hass).issues == {}
+
+    response = await ask(hass, text, language)
+    assert speech(response) == answer
 
 
 @pytest.fixture
@@ -363,11 +403,11 @@ def config_with_sentences(hass: HomeAssistant, tmp_path: Path) -> None:
         ),
         (
             "when can I use the heating pad again",
-            "Your skin is resting. You can use the heating pad again from 03:20.",
+            "Your skin is resting. You can use the heating pad again from 3:20 AM.",
         ),
         (
             "when is the next session allowed",
-            "Your skin is resting. You can use the heating pad again from 03:20.",
+            "Your skin is resting. You can use the heating pad again from 3:20 AM.",
         ),
     ],
 )
@@ -484,7 +524,7 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 INTENT_LAST_HEAT_SESSION: "Your last heat session ended 1 hour "
                 "and 5 minutes ago.",
                 INTENT_NEXT_HEAT_SESSION: "Your skin is resting. You can use the "
-                "heating pad again from 03:20.",
+                "heating pad again from 3:20 AM.",
             },
         ),
         (

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -16,9 +18,20 @@ from custom_components.back_recovery.logbook import (
     describe_event,
 )
 from custom_components.back_recovery.session import EndReason
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
+from homeassistant.components.logbook.models import LogbookConfig, async_event_to_row
+from homeassistant.components.logbook.processor import EventProcessor
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant, callback
 
-from .conftest import ENTRY_ID
+from .conftest import (
+    ENTRY_ID,
+    PLUG,
+    PLUG_IGNORES,
+    advance,
+    set_input_boolean,
+    start_heat,
+)
 
 EN: dict[str, Any] = json.loads(
     (
@@ -54,6 +67,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.SESSION_BLOCKED,
         RecoveryEvent.SKIN_REST_OVER,
         RecoveryEvent.PHASE_CHANGED,
+        RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
+        RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
         RecoveryEvent.PAIN_LOGGED,
         RecoveryEvent.REVIEW_RECOMMENDED,
     }
@@ -92,6 +107,16 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             RecoveryEvent.PHASE_CHANGED,
             {"from_phase": "rest", "to_phase": "return_to_activity"},
             "New recovery phase: Return to activity",
+        ),
+        (
+            RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
+            {"entity_id": PLUG},
+            "The heating pad does not switch off: unplug it",
+        ),
+        (
+            RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
+            {"entity_id": PLUG},
+            "Switches the heating pad off",
         ),
     ],
 )
@@ -142,6 +167,11 @@ def test_messages(
             {"from_phase": "rest", "to_phase": "rehabilitation"},
             "Neue Erholungsphase: Rehabilitation",
         ),
+        (
+            RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
+            {"entity_id": PLUG},
+            "Das Heizkissen schaltet nicht aus: ausstecken",
+        ),
     ],
 )
 async def test_messages_in_german(
@@ -173,6 +203,8 @@ async def test_messages_in_german(
         (RecoveryEvent.SESSION_BLOCKED, {}, "mdi:hand-back-right-off-outline"),
         (RecoveryEvent.SKIN_REST_OVER, {}, "mdi:hand-back-right-outline"),
         (RecoveryEvent.PHASE_CHANGED, {}, "mdi:calendar-arrow-right"),
+        (RecoveryEvent.HEATING_PAD_NOT_RESPONDING, {}, "mdi:power-plug-off"),
+        (RecoveryEvent.HEATING_PAD_SWITCHING_OFF, {}, "mdi:radiator-off"),
     ],
 )
 def test_every_entry_has_an_icon(
@@ -222,3 +254,86 @@ def test_unknown_entry_named_after_the_integration(
     )
     assert described["name"] == "Back Recovery"
     assert described["message"] == "Ice session refused, allowed at ?"
+
+
+async def logbook_of(
+    hass: HomeAssistant, events: list[Event], entity_id: str
+) -> list[dict[str, Any]]:
+    """Return the logbook's entries for ``events`` as its live stream shows them.
+
+    The logbook's own processor turns the events into entries, with the
+    integration's descriptions registered as the logbook registers them; only
+    ``entity_id``'s state changes and the integration's events are kept.
+    """
+    external: dict[Any, Any] = {}
+    async_describe_events(
+        hass,
+        lambda domain, kind, describe: external.__setitem__(kind, (domain, describe)),
+    )
+    await hass.async_block_till_done()
+    hass.data[LOGBOOK_DOMAIN] = LogbookConfig(external)
+    processor = EventProcessor(hass, list(external), for_live_stream=True)
+    rows = (
+        async_event_to_row(event)
+        for event in events
+        if event.event_type in external
+        or event.data.get("entity_id") == entity_id
+        and event.event_type == EVENT_STATE_CHANGED
+    )
+    return processor.humanify(rows)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_switch_off_credited_to_back_recovery(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The plug's switch-off at the planned end reads as Back Recovery's, not an anonymous action."""
+    events: list[Event] = []
+
+    @callback
+    def record(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen("*", record)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+
+    entries = await logbook_of(hass, events, PLUG)
+    (switching,) = (e for e in entries if e.get("icon") == "mdi:radiator-off")
+    (plug_off,) = (e for e in entries if e.get("state") == "off")
+    assert switching["message"] == "Switches the heating pad off"
+    assert switching["entity_id"] == PLUG
+    assert plug_off["entity_id"] == PLUG
+    assert plug_off["context_event_type"] == RecoveryEvent.HEATING_PAD_SWITCHING_OFF
+    assert plug_off["context_domain"] == DOMAIN
+    assert plug_off["context_name"] == "Back recovery"
+    assert plug_off["context_message"] == "Switches the heating pad off"
+    assert "context_service" not in plug_off
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_stuck_plug_in_the_logbook(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug that does not switch off has a logbook entry that says to unplug it."""
+    events: list[Event] = []
+
+    @callback
+    def record(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen("*", record)
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+
+    entries = await logbook_of(hass, events, PLUG)
+    stuck = [
+        entry
+        for entry in entries
+        if entry.get("message") == "The heating pad does not switch off: unplug it"
+    ]
+    assert len(stuck) == 1
+    assert stuck[0]["name"] == "Back recovery"
+    assert stuck[0]["entity_id"] == PLUG

@@ -302,13 +302,11 @@ async def _turn_on_pad(hass: HomeAssistant) -> None:
 
 
 STARTED_HEAT = (
-    "Heat session started until 01:20. "
+    "Heat session started until 1:20 AM. "
     "Keep a towel or the pad's cover between the pad and your skin."
 )
 HEADS_UP_HEAT = "The heat session ends in 2 minutes."
-COMPLETED_HEAT = (
-    "Heat session complete. Let your skin rest; the next session is allowed from 03:20."
-)
+COMPLETED_HEAT = "Heat session complete. Let your skin rest; the next session is allowed from 3:20 AM."
 REST_OVER = "Your skin has rested. The next ice or heat session is allowed now."
 
 
@@ -369,13 +367,13 @@ async def test_ice_session_reminders_reach_notify_and_satellite(
     await advance(hass, freezer, timedelta(minutes=2), wait_background_tasks=True)
     expected = [
         (
-            "Ice session started until 01:20. "
+            "Ice session started until 1:20 AM. "
             "Wrap the ice pack in a cloth; never put ice directly on the skin."
         ),
         "The ice session ends in 2 minutes.",
         (
             "Ice session complete. Let your skin rest; "
-            "the next session is allowed from 03:20."
+            "the next session is allowed from 3:20 AM."
         ),
     ]
     assert phone.inbox.messages == expected
@@ -678,7 +676,7 @@ async def test_reminder_for_a_session_ending_tomorrow_names_the_day(
     await _turn_on_pad(hass)
     await _sent(hass)
     assert phone.inbox.messages[-1].startswith(
-        "Heat session started until tomorrow at 00:10."
+        "Heat session started until tomorrow at 12:10 AM."
     )
 
 

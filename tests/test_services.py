@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_capture_events,
 )
 import voluptuous as vol
@@ -26,8 +27,9 @@ from custom_components.back_recovery.services import (
     START_SESSION_SCHEMA,
 )
 from custom_components.back_recovery.session import Modality
+from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 
@@ -230,7 +232,7 @@ async def test_start_session_while_running_refused(hass: HomeAssistant) -> None:
     with pytest.raises(ServiceValidationError) as info:
         await action(hass, "start_session", modality="ice")
     assert info.value.translation_key == "session_running"
-    assert info.value.translation_placeholders == {"allowed_at": "01:15"}
+    assert info.value.translation_placeholders == {"allowed_at": "1:15 AM"}
     await hass.async_block_till_done()
     assert [(e.data["modality"], e.data["allowed_at"]) for e in blocked] == [
         ("ice", "2026-11-25T09:15:00+00:00")
@@ -297,7 +299,7 @@ async def test_log_session_counts_for_rest_gap_and_sensors(
     with pytest.raises(ServiceValidationError) as info:
         await action(hass, "start_session", modality="heat")
     assert info.value.translation_key == "rest_gap_active"
-    assert info.value.translation_placeholders == {"allowed_at": "02:30"}
+    assert info.value.translation_placeholders == {"allowed_at": "2:30 AM"}
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -410,3 +412,42 @@ async def test_time_since_last_session_ticks_on_the_minute(
     for minutes in (1, 2, 3):
         await advance(hass, freezer, timedelta(seconds=60))
         assert entity_state(hass, TIME_SINCE_LAST_SESSION) == str(minutes)
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("language", "time_format", "said"),
+    [
+        ("en", None, "3:00 AM"),
+        ("de", None, "03:00"),
+        ("en", "24", "03:00"),
+        ("de", "12", "3:00 AM"),
+    ],
+)
+async def test_refusal_said_on_the_askers_clock(
+    hass: HomeAssistant,
+    hass_admin_user: MockUser,
+    language: str,
+    time_format: str | None,
+    said: str,
+) -> None:
+    """A refusal's time follows the person's time format, else the language's clock."""
+    hass.config.language = language
+    assert await async_setup_component(hass, "frontend", {})
+    if time_format is not None:
+        store = await async_user_store(hass, hass_admin_user.id)
+        await store.async_set_item(
+            "language", {"language": language, "time_format": time_format}
+        )
+    await action(hass, "start_session", modality="ice", minutes=10)
+    await action(hass, "stop_session")
+    with pytest.raises(ServiceValidationError) as info:
+        await hass.services.async_call(
+            DOMAIN,
+            "start_session",
+            {"config_entry_id": ENTRY_ID, "modality": "heat"},
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+    assert info.value.translation_key == "rest_gap_active"
+    assert info.value.translation_placeholders == {"allowed_at": said}

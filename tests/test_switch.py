@@ -8,12 +8,14 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_capture_events,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.const import (
     EVENT_STATE_CHANGED,
     STATE_OFF,
@@ -22,6 +24,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import (
+    Context,
     Event,
     EventStateChangedData,
     HomeAssistant,
@@ -30,6 +33,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 
 from .conftest import (
     ENTRY_ID,
@@ -290,3 +294,32 @@ async def test_ice_refusal_leaves_the_heating_pad_alone(hass: HomeAssistant) -> 
             blocking=True,
         )
     assert hass.states.get(HEATING_PAD).attributes["last_refusal"] is None  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(("time_format", "said"), [(None, "3:00 AM"), ("24", "03:00")])
+async def test_refused_turn_on_said_on_the_persons_clock(
+    hass: HomeAssistant,
+    hass_admin_user: MockUser,
+    time_format: str | None,
+    said: str,
+) -> None:
+    """The switch's refusal says the time in the person's format, else English's 12 hours."""
+    assert await async_setup_component(hass, "frontend", {})
+    if time_format is not None:
+        store = await async_user_store(hass, hass_admin_user.id)
+        await store.async_set_item(
+            "language", {"language": "en", "time_format": time_format}
+        )
+    await action(hass, "start_session", modality="ice", minutes=10)
+    await action(hass, "stop_session")
+    with pytest.raises(ServiceValidationError) as info:
+        await hass.services.async_call(
+            "switch",
+            "turn_on",
+            {"entity_id": HEATING_PAD},
+            blocking=True,
+            context=Context(user_id=hass_admin_user.id),
+        )
+    assert info.value.translation_key == "rest_gap_active"
+    assert info.value.translation_placeholders == {"allowed_at": said}

@@ -81,7 +81,7 @@ async def test_a_language_without_translations_reads_english(
     hass.config.language = "fr"
     texts = await async_load_texts(hass)
     assert texts["phase_rest"] == "Rest"
-    assert text(hass, "voice_no_recovery") == "No back recovery is set up."
+    assert text(hass, "voice_no_recovery") == "No back recovery is set up yet."
 
 
 async def test_a_key_missing_in_german_reads_english(

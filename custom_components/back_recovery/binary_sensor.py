@@ -1,4 +1,4 @@
-"""Binary sensors: a session runs, the skin rests, a review of the pain is recommended."""
+"""Binary sensors: session, skin rest, pain review recommended, heating pad to unplug."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .pain_review import round_for_display
+from .plug_problem import HEATING_PAD_PROBLEM, HeatingPadProblemSensor
 from .view import RecoveryView
 
 PARALLEL_UPDATES = 0
@@ -79,6 +80,8 @@ async def async_setup_entry(
     async_add_entities(
         RecoveryBinarySensor(entry, description) for description in BINARY_SENSORS
     )
+    if entry.runtime_data.engine.plug_entity_id is not None:
+        async_add_entities([HeatingPadProblemSensor(entry, HEATING_PAD_PROBLEM)])
 
 
 class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):

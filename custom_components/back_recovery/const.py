@@ -81,6 +81,12 @@ class RecoveryEvent(StrEnum):
     SKIN_REST_OVER = "back_recovery_skin_rest_over"
     PHASE_CHANGED = "back_recovery_phase_changed"
     HEATING_PAD_NOT_RESPONDING = "back_recovery_heating_pad_not_responding"
+    HEATING_PAD_SWITCHING_OFF = "back_recovery_heating_pad_switching_off"
+    """Fired just before each ``turn_off`` of the plug, in the context the call carries.
+
+    The plug's switch-off then shows in the logbook as Back Recovery's doing,
+    not as an anonymous ``switch.turn_off``.
+    """
     PAIN_LOGGED = "back_recovery_pain_logged"
     REVIEW_RECOMMENDED = "back_recovery_review_recommended"
 

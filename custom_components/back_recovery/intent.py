@@ -31,7 +31,15 @@ from homeassistant.setup import async_when_setup
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
 from .session import Modality
-from .texts import Texts, async_error_text, async_load_texts, duration_text, moment_text
+from .texts import (
+    Texts,
+    async_clock_hours,
+    async_error_text,
+    async_load_texts,
+    clock_hours,
+    duration_text,
+    moment_text,
+)
 from .view import RecoveryView
 
 _LOGGER = logging.getLogger(__name__)
@@ -77,12 +85,17 @@ def _loaded_views(hass: HomeAssistant) -> list[tuple[str, RecoveryView]]:
     return [(entry.title, entry.runtime_data.engine.view) for entry in entries]
 
 
-def last_heat_answer(texts: Texts, view: RecoveryView) -> str:
-    """Answer "how long since my last heat session"."""
+def last_heat_answer(texts: Texts, view: RecoveryView, hours: int | None = None) -> str:
+    """Answer "how long since my last heat session"; times on a clock of ``hours``.
+
+    ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
+    """
     running = view.running
     if running is not None and running.modality is Modality.HEAT:
         return texts["voice_last_heat_running"].format(
-            ends_at=moment_text(running.planned_end, texts)
+            ends_at=moment_text(
+                running.planned_end, texts, hours=hours or clock_hours(texts)
+            )
         )
     if (ended := view.last_end_of(Modality.HEAT)) is None:
         return texts["voice_last_heat_none"]
@@ -92,8 +105,12 @@ def last_heat_answer(texts: Texts, view: RecoveryView) -> str:
     return texts["voice_last_heat_ago"].format(ago=duration_text(minutes, texts))
 
 
-def next_heat_answer(texts: Texts, view: RecoveryView) -> str:
-    """Answer "when can I use the heating pad again"."""
+def next_heat_answer(texts: Texts, view: RecoveryView, hours: int | None = None) -> str:
+    """Answer "when can I use the heating pad again"; times on a clock of ``hours``.
+
+    ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
+    """
+    hours = hours or clock_hours(texts)
     if (running := view.running) is not None:
         key = (
             "voice_next_heat_running_heat"
@@ -101,15 +118,17 @@ def next_heat_answer(texts: Texts, view: RecoveryView) -> str:
             else "voice_next_heat_running_ice"
         )
         return texts[key].format(
-            ends_at=moment_text(running.planned_end, texts),
+            ends_at=moment_text(running.planned_end, texts, hours=hours),
             allowed_at=moment_text(
-                view.next_allowed_after_running or running.planned_end, texts
+                view.next_allowed_after_running or running.planned_end,
+                texts,
+                hours=hours,
             ),
         )
     allowed = view.next_session_allowed
     if allowed is not None and allowed > view.now:
         return texts["voice_next_heat_rest"].format(
-            allowed_at=moment_text(allowed, texts)
+            allowed_at=moment_text(allowed, texts, hours=hours)
         )
     if view.recommended_therapy is Modality.ICE:
         return texts["voice_next_heat_now_ice_recommended"]
@@ -123,7 +142,7 @@ class RecoveryQuestionHandler(intent.IntentHandler):
         self,
         intent_type: str,
         description: str,
-        answer: Callable[[Texts, RecoveryView], str],
+        answer: Callable[[Texts, RecoveryView, int], str],
     ) -> None:
         """Answer ``intent_type`` for each recovery with ``answer``."""
         self.intent_type = intent_type
@@ -134,6 +153,13 @@ class RecoveryQuestionHandler(intent.IntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer for the one recovery, or for each, named."""
         texts = await async_load_texts(intent_obj.hass, intent_obj.language)
+        # The asker's time format; without a known person, their language's clock.
+        user_id = intent_obj.context.user_id
+        hours = (
+            await async_clock_hours(intent_obj.hass, user_id)
+            if user_id
+            else clock_hours(texts)
+        )
         response = intent_obj.create_response()
         views = _loaded_views(intent_obj.hass)
         if not views:
@@ -143,11 +169,11 @@ class RecoveryQuestionHandler(intent.IntentHandler):
             )
             return response
         if len(views) == 1:
-            speech = self._answer(texts, views[0][1])
+            speech = self._answer(texts, views[0][1], hours)
         else:
             speech = " ".join(
                 texts["voice_named_answer"].format(
-                    name=title, answer=self._answer(texts, view)
+                    name=title, answer=self._answer(texts, view, hours)
                 )
                 for title, view in views
             )

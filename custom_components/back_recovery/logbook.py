@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ENTITY_ID,
     LOGBOOK_ENTRY_ICON,
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
@@ -43,6 +45,8 @@ ICONS: Final[dict[str, str]] = {
     RecoveryEvent.SESSION_BLOCKED: "mdi:hand-back-right-off-outline",
     RecoveryEvent.SKIN_REST_OVER: "mdi:hand-back-right-outline",
     RecoveryEvent.PHASE_CHANGED: "mdi:calendar-arrow-right",
+    RecoveryEvent.HEATING_PAD_NOT_RESPONDING: "mdi:power-plug-off",
+    RecoveryEvent.HEATING_PAD_SWITCHING_OFF: "mdi:radiator-off",
     RecoveryEvent.PAIN_LOGGED: "mdi:clipboard-pulse-outline",
     RecoveryEvent.REVIEW_RECOMMENDED: "mdi:doctor",
 }
@@ -90,6 +94,8 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
     },
     RecoveryEvent.SKIN_REST_OVER: lambda d, t: {},
     RecoveryEvent.PHASE_CHANGED: lambda d, t: {"phase": _phase(d, t)},
+    RecoveryEvent.HEATING_PAD_NOT_RESPONDING: lambda d, t: {},
+    RecoveryEvent.HEATING_PAD_SWITCHING_OFF: lambda d, t: {},
     RecoveryEvent.PAIN_LOGGED: lambda d, t: {"level": str(d.get(ATTR_LEVEL, "?"))},
     RecoveryEvent.REVIEW_RECOMMENDED: lambda d, t: {
         "average": str(d.get(ATTR_AVERAGE, "?"))
@@ -132,11 +138,15 @@ def async_describe_events(
         message, icon = describe_event(
             str(event.event_type), dict(event.data), cached_texts(hass)
         )
-        return {
+        described = {
             LOGBOOK_ENTRY_NAME: entry.title if entry else "Back Recovery",
             LOGBOOK_ENTRY_MESSAGE: message,
             LOGBOOK_ENTRY_ICON: icon,
         }
+        if plug := event.data.get(ATTR_ENTITY_ID):
+            # The plug's own entries link here, and this entry to the plug.
+            described[LOGBOOK_ENTRY_ENTITY_ID] = str(plug)
+        return described
 
     for event_type in PLACEHOLDERS:
         async_describe_event(DOMAIN, event_type, describe)

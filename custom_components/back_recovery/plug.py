@@ -42,7 +42,12 @@ from homeassistant.core import (
 )
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
-from .const import ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+    RecoveryEvent,
+)
 from .issues import async_clear_issue, async_raise_issue
 from .plug_registry import configured_plug
 
@@ -141,16 +146,30 @@ class HeatingPadPlug:
     async def _async_call(self, service: str) -> bool:
         """Call the plug's switch service; return whether the call went through.
 
-        Any error of the plug's integration is logged as a warning, never
-        raised: the caller decides by the state the plug reports.
+        A ``turn_off`` is announced first with ``heating_pad_switching_off``,
+        fired in a new context that the call then carries: that event is the
+        context's origin, so the logbook credits Back Recovery with the
+        plug's switch-off. Any error of the plug's integration is logged as a
+        warning, never raised: the caller decides by the state the plug reports.
         """
+        context = self._context
+        if service == SERVICE_TURN_OFF:
+            context = Context()
+            self._hass.bus.async_fire(
+                RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
+                {
+                    ATTR_CONFIG_ENTRY_ID: self._entry.entry_id,
+                    ATTR_ENTITY_ID: self.entity_id,
+                },
+                context=context,
+            )
         try:
             await self._hass.services.async_call(
                 Platform.SWITCH,
                 service,
                 {ATTR_ENTITY_ID: self.entity_id},
                 blocking=True,
-                context=self._context,
+                context=context,
             )
         except Exception as err:  # noqa: BLE001 - a plug's bug must not stop the rules
             _LOGGER.warning(

@@ -23,7 +23,7 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN
 from .options import RecoveryOptions
 from .schedule import Phase
-from .texts import async_load_texts, duration_text, moment_text, phase_text
+from .texts import async_load_texts, clock_hours, duration_text, moment_text, phase_text
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ async def async_message(
     values: dict[str, str] = {}
     for name, value in placeholders.items():
         if isinstance(value, datetime):
-            values[name] = moment_text(value, texts)
+            values[name] = moment_text(value, texts, hours=clock_hours(texts))
         else:
             values[name] = "" if value is None else str(value)
         if name == "minutes" and isinstance(value, int):

@@ -29,6 +29,7 @@ from .engine import RecoveryEngine
 from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 from .schedule import Phase
 from .session import Modality
+from .texts import async_said_to
 
 
 def _phase(value: Any) -> Phase:
@@ -116,9 +117,10 @@ def _engine(call: ServiceCall) -> RecoveryEngine:
 
 
 async def _async_start_session(call: ServiceCall) -> None:
-    await _engine(call).async_start_session(
-        call.data[ATTR_MODALITY], call.data.get(ATTR_MINUTES)
-    )
+    async with async_said_to(call.hass, call.context.user_id):
+        await _engine(call).async_start_session(
+            call.data[ATTR_MODALITY], call.data.get(ATTR_MINUTES)
+        )
 
 
 async def _async_stop_session(call: ServiceCall) -> None:

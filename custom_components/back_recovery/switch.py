@@ -11,6 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .session import Modality
+from .texts import async_said_to
 
 PARALLEL_UPDATES = 0
 
@@ -79,7 +80,9 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
         """
         if (running := self.view.running) and running.modality is Modality.HEAT:
             return
-        await self.engine.async_start_session(Modality.HEAT)
+        user_id = self._context.user_id if self._context else None
+        async with async_said_to(self.hass, user_id):
+            await self.engine.async_start_session(Modality.HEAT)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """End the heat session and switch the plug off."""

@@ -9,7 +9,8 @@ read from Home Assistant's translation cache after that, so reading needs no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, Final
 
@@ -222,6 +223,28 @@ def refusal_error(
         translation_key=err.reason.value,
         translation_placeholders=placeholders or None,
     )
+
+
+@asynccontextmanager
+async def async_said_to(
+    hass: HomeAssistant, user_id: str | None
+) -> AsyncIterator[None]:
+    """Say a refusal raised inside on the clock of the person ``user_id`` (None: unknown).
+
+    The rules' refusals (``refusal_error``) say ``allowed_at`` on a 24-hour
+    clock; the person who asked reads it on theirs (``async_clock_hours``:
+    their profile's time format, else their language's). Any other error
+    passes unchanged. Raises what the block raised.
+    """
+    try:
+        yield
+    except ServiceValidationError as err:
+        cause = err.__cause__
+        if not isinstance(cause, TherapyRefusedError) or cause.allowed_at is None:
+            raise
+        plug = (err.translation_placeholders or {}).get("entity_id")
+        hours = await async_clock_hours(hass, user_id)
+        raise refusal_error(cause, plug, hours=hours) from cause
 
 
 async def async_error_text(

@@ -154,7 +154,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @contextmanager
 def running_instance(
-    config_dir: Path, log_name: str, *, newest: bool = False
+    config_dir: Path,
+    log_name: str,
+    *,
+    newest: bool = False,
+    language: str | None = None,
 ) -> Generator[HomeAssistantInstance]:
     """Start the development configuration in a fresh folder, onboarded; stop it after.
 
@@ -162,7 +166,9 @@ def running_instance(
     Assistant is stopped (Ctrl-C, then killed) whatever happens.
     """
     ARTIFACTS.mkdir(exist_ok=True)
-    instance = HomeAssistantInstance(config_dir, ARTIFACTS / log_name, newest=newest)
+    instance = HomeAssistantInstance(
+        config_dir, ARTIFACTS / log_name, newest=newest, language=language
+    )
     try:
         instance.start()
         instance.wait_started(START_TIMEOUT)
@@ -180,6 +186,17 @@ def home_assistant(
 ) -> Generator[HomeAssistantInstance]:
     """Start Home Assistant as the test harness pins it, for the browser test."""
     with running_instance(tmp_path / "config", "home-assistant.log") as instance:
+        yield instance
+
+
+@pytest.fixture
+def german_home_assistant(
+    browser_path: str, socket_enabled: None, tmp_path: Path
+) -> Generator[HomeAssistantInstance]:
+    """Start Home Assistant in German, for the German browser test."""
+    with running_instance(
+        tmp_path / "config", "home-assistant-de.log", language="de"
+    ) as instance:
         yield instance
 
 
@@ -221,7 +238,7 @@ def logged_in_page(
     On a failed test its last view is saved as ``failure-<name>.png``.
     """
     tokens = json.dumps(home_assistant.browser_tokens())
-    context = browser.new_context(locale="en-US", **context_options)
+    context = browser.new_context(**{"locale": "en-US", **context_options})
     try:
         # The frontend's stored login: no login form.
         context.add_init_script(
@@ -266,6 +283,24 @@ def phone(
         device_scale_factor=3,
         is_mobile=True,
         has_touch=True,
+    ) as page:
+        yield page
+
+
+@pytest.fixture
+def german_page(
+    browser: Any,
+    german_home_assistant: HomeAssistantInstance,
+    request: pytest.FixtureRequest,
+) -> Generator[Any]:
+    """Open the frontend in German (a browser set to de-DE), logged in as the owner."""
+    with logged_in_page(
+        browser,
+        german_home_assistant,
+        request,
+        "german",
+        viewport=DESKTOP,
+        locale="de-DE",
     ) as page:
         yield page
 

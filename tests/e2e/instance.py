@@ -54,16 +54,24 @@ class HomeAssistantInstance:
     """Home Assistant started by scripts/develop in its own configuration folder."""
 
     def __init__(
-        self, config_dir: Path, log_path: Path, *, newest: bool = False
+        self,
+        config_dir: Path,
+        log_path: Path,
+        *,
+        newest: bool = False,
+        language: str | None = None,
     ) -> None:
         """Prepare an instance; nothing runs before ``start``.
 
         ``newest`` runs the newest Home Assistant release (.venv-newest)
-        instead of the one the test harness pins.
+        instead of the one the test harness pins; ``language`` sets Home
+        Assistant's language (``homeassistant: language:`` in the YAML), as a
+        person who chose it during onboarding has it.
         """
         self.config_dir = config_dir
         self.log_path = log_path
         self.newest = newest
+        self.language = language
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tokens: dict[str, Any] = {}
@@ -82,6 +90,9 @@ class HomeAssistantInstance:
         """Copy the development configuration and start scripts/develop."""
         self.config_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "config" / "configuration.yaml", self.config_dir)
+        if self.language is not None:
+            with (self.config_dir / "configuration.yaml").open("a") as config:
+                config.write(f"\nhomeassistant:\n  language: {self.language}\n")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         # Home Assistant runs outside coverage: the browser test adds nothing to
         # the integration's coverage figure.

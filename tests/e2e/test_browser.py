@@ -53,13 +53,13 @@ def tile(page: Any, name: str) -> Any:
     )
 
 
-def pad_buttons(page: Any) -> tuple[Any, Any]:
-    """Return the heating pad tile's off and on buttons.
+def pad_buttons(page: Any, name: str = "Heating pad") -> tuple[Any, Any]:
+    """Return the off and on buttons of the heating pad tile (named ``name``).
 
     The switch has an assumed state, so the tile shows two buttons that follow
     the state, never a toggle that moves before the plug is on.
     """
-    feature = tile(page, "Heating pad").locator("hui-toggle-card-feature")
+    feature = tile(page, name).locator("hui-toggle-card-feature")
     return (
         feature.locator("ha-control-button").nth(0),
         feature.locator("ha-control-button").nth(1),
@@ -71,13 +71,15 @@ def shows_on(button: Any) -> bool:
     return "active" in (button.get_attribute("class") or "").split()
 
 
-def refused_start_shows_off(page: Any, tap: bool = False) -> None:
+def refused_start_shows_off(
+    page: Any, tap: bool = False, name: str = "Heating pad"
+) -> None:
     """Switch the heating pad on during skin rest: it shows off within a second, and stays off.
 
     Checked every 50 ms from the tap for 2 seconds; the on button never shows
     on, and the off button shows off again within a second at the latest.
     """
-    off, on = pad_buttons(page)
+    off, on = pad_buttons(page, name)
     assert shows_on(off)
     assert not shows_on(on)
     started = time.monotonic()
@@ -183,7 +185,7 @@ def test_heating_pad_from_the_dashboard(
     tile(page, "Stop session").get_by_role("button", name="Press").click()
     wait_for_state(home_assistant, PLUG, "off")
     ends.wait_for(state="hidden")
-    tile(page, "Skin resting").get_by_text("On", exact=True).wait_for()
+    tile(page, "Skin rest").get_by_text("On", exact=True).wait_for()
     shot(page, "06-session-stopped")
 
     refused_start_shows_off(page)

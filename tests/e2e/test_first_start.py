@@ -110,11 +110,19 @@ def test_first_start(
     page.get_by_text("Do you want to set up Back Recovery?").wait_for()
     page.get_by_role("button", name="Cancel").click()
 
-    add_recovery(home_assistant)
+    # Voice before a recovery is added: an answer, not "unknown intent".
+    common = translations["common"]
+    before = home_assistant.request(
+        "POST",
+        "/api/conversation/process",
+        {"text": "when can I use the heating pad again", "language": "en"},
+    )["response"]
+    assert before["speech"]["plain"]["speech"] == common["voice_no_recovery"]
+
+    entry_id = add_recovery(home_assistant)
 
     # Voice, with nothing copied: the custom sentences are linked by
     # scripts/develop, the phase and the skin rest exposed on creation.
-    common = translations["common"]
     assert (
         ask(home_assistant, "when can I use the heating pad again")
         == (common["voice_next_heat_now"])
@@ -144,6 +152,15 @@ def test_first_start(
     no_error_cards(phone)
     phone.wait_for_timeout(1000)
     shot(phone, "04-dashboard-phone")
+    # On a phone the Assist button is in the dashboard's menu (top right),
+    # not in its header.
+    header = phone.locator("hui-root .toolbar, hui-root .header").first
+    expect(header.get_by_role("button", name="Assist")).to_have_count(0)
+    phone.locator("hui-root ha-button-menu, hui-root ha-dropdown").last.click()
+    phone.get_by_role("menuitem", name=re.compile("^Assist")).wait_for()
+    phone.wait_for_timeout(300)  # the menu unfolds
+    shot(phone, "04b-phone-menu-assist")
+    phone.keyboard.press("Escape")
 
     # The blueprints first (scripts/develop links them), then the device
     # triggers: Create automation -> Create new automation -> Add trigger ->
@@ -178,6 +195,27 @@ def test_first_start(
     page.get_by_text("Session refused", exact=True).wait_for()
     page.wait_for_timeout(500)  # the list unfolds
     shot(page, "06-device-trigger")
+
+    # The plug drops off the network and the session is stopped: the plug
+    # cannot be switched off (rule 5), and the dashboard says to unplug the pad
+    # until the plug is back and off.
+    online = {"entity_id": "input_boolean.heating_pad_online"}
+    home_assistant.request("POST", "/api/services/input_boolean/turn_off", online)
+    home_assistant.request(
+        "POST",
+        "/api/services/back_recovery/stop_session",
+        {"config_entry_id": entry_id},
+    )
+    problem = translations["entity"]["binary_sensor"]["heating_pad_problem"]
+    page.goto(home_assistant.url + DASHBOARD)
+    unplug = page.locator("hui-tile-card").filter(
+        has=page.get_by_text(problem["name"], exact=True)
+    )
+    unplug.get_by_text(problem["state"]["on"], exact=True).wait_for()
+    shot(page, "07-unplug-the-heating-pad")
+    home_assistant.request("POST", "/api/services/input_boolean/turn_on", online)
+    unplug.wait_for(state="hidden")
+    assert home_assistant.state(PLUG)["state"] == "off"
 
     home_assistant.request("POST", "/api/services/switch/turn_off", {"entity_id": PLUG})
     log = home_assistant.log_path.read_text(encoding="utf-8", errors="replace")

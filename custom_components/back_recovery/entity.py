@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
@@ -17,6 +18,7 @@ class BackRecoveryEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
     _every_minute = False
+    _shown: tuple[object, ...] | None = None
 
     def __init__(
         self, entry: BackRecoveryConfigEntry, description: EntityDescription
@@ -38,6 +40,41 @@ class BackRecoveryEntity(Entity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self.view.async_add_listener(
-                self.async_write_ha_state, every_minute=self._every_minute
+                self._async_show, every_minute=self._every_minute
             )
         )
+
+    def _what_is_shown(self) -> tuple[object, ...]:
+        """Return the entity's availability, state and attributes, as last computed."""
+        if not (available := self.available):
+            return (available,)
+        return (
+            available,
+            self.state,
+            self.state_attributes,
+            self.extra_state_attributes,
+        )
+
+    @callback
+    def _async_show(self) -> None:
+        """Write the state only when what the entity shows changed (issue 14).
+
+        What it shows is its availability, its state and its attributes: the
+        comparison Home Assistant makes before it records a change, made
+        before the state is written, so an unchanged entity costs no write
+        (and no ``state_reported`` event). A refused heat start still
+        reaches the frontend: the switch's ``last_refusal`` changes with each.
+        """
+        if self._what_is_shown() != self._shown:
+            self.async_write_ha_state()
+
+    @callback
+    def async_write_ha_state(self) -> None:
+        """Write the state and remember what it shows, whoever asked for the write.
+
+        Home Assistant writes some states itself (a button's last press, a
+        registry change); remembering them keeps the next notify from writing
+        the same again.
+        """
+        super().async_write_ha_state()
+        self._shown = self._what_is_shown()

@@ -58,7 +58,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
     ) -> None:
         """Present the entry's phases and sessions; no session event is built yet."""
         super().__init__(entry, description)
-        self._finished: dict[TherapySession, tuple[float, CalendarEvent]] = {}
+        self._finished: dict[float, tuple[TherapySession, CalendarEvent]] = {}
         self._said_in: tuple[Texts, tzinfo] | None = None
 
     @property
@@ -128,23 +128,31 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
                 return self._phase_event(phase, start, end)
         return None
 
-    def _finished_event(self, session: TherapySession) -> tuple[float, CalendarEvent]:
-        """Return a finished session's event, built once and reused (issue 14).
+    def _session_events(
+        self, sessions: list[TherapySession]
+    ) -> list[tuple[float, CalendarEvent]]:
+        """Return the sessions' events with their starts (POSIX seconds), oldest first.
 
-        The events are built again after a change of language or time zone,
-        and forgotten when the history has moved on far enough to hold mostly
-        trimmed sessions.
+        A finished session's event is built once and reused (issue 14): again
+        after a change of language or time zone, and the cache is emptied when
+        it holds twice the sessions a history keeps (mostly trimmed ones).
+        The running session's event is built on each query.
         """
         said_in = (cached_texts(self.hass), dt_util.get_default_time_zone())
         if said_in != self._said_in or len(self._finished) > _MAX_FINISHED_EVENTS:
             self._finished = {}
             self._said_in = said_in
-        if (known := self._finished.get(session)) is None:
-            known = self._finished[session] = (
-                session.started.timestamp(),
-                self._session_event(session),
-            )
-        return known
+        finished = self._finished
+        events = []
+        for session in sessions:
+            started = session.started.timestamp()
+            known = finished.get(started)
+            if known is None or (known[0] is not session and known[0] != session):
+                known = (session, self._session_event(session))
+                if not session.running:
+                    finished[started] = known
+            events.append((started, known[1]))
+        return events
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
@@ -161,10 +169,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
             if midnight(start) < end_date and midnight(end) > start_date
         ]
         events.extend(
-            (session.started.timestamp(), self._session_event(session))
-            if session.running
-            else self._finished_event(session)
-            for session in self.view.sessions_between(start_date, end_date)
+            self._session_events(self.view.sessions_between(start_date, end_date))
         )
         events.sort(key=itemgetter(0))
         return [event for _, event in events]

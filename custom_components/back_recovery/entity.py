@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.components.button import ButtonEntity
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -38,11 +39,16 @@ class BackRecoveryEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Show every change of the recovery."""
         await super().async_added_to_hass()
+        if isinstance(self, ButtonEntity):
+            # A button shows only its last press, which Home Assistant writes.
+            return
         self.async_on_remove(
             self.view.async_add_listener(
                 self._async_show, every_minute=self._every_minute
             )
         )
+        # Home Assistant writes this state once the entity is added.
+        self._shown = self._what_is_shown()
 
     def _what_is_shown(self) -> tuple[object, ...]:
         """Return the entity's availability, state and attributes, as last computed."""
@@ -65,16 +71,6 @@ class BackRecoveryEntity(Entity):
         (and no ``state_reported`` event). A refused heat start still
         reaches the frontend: the switch's ``last_refusal`` changes with each.
         """
-        if self._what_is_shown() != self._shown:
+        if (shown := self._what_is_shown()) != self._shown:
+            self._shown = shown
             self.async_write_ha_state()
-
-    @callback
-    def async_write_ha_state(self) -> None:
-        """Write the state and remember what it shows, whoever asked for the write.
-
-        Home Assistant writes some states itself (a button's last press, a
-        registry change); remembering them keeps the next notify from writing
-        the same again.
-        """
-        super().async_write_ha_state()
-        self._shown = self._what_is_shown()

@@ -54,8 +54,6 @@ from .conftest import (
 )
 from .therapy_helpers import T0
 
-pytestmark = pytest.mark.bench
-
 RESULTS: dict[str, dict[str, Any]] = {}
 """What each case measured, by case; printed after the module's last test."""
 
@@ -175,6 +173,8 @@ DIY_CONFIG: dict[str, Any] = {
             "name": "Last session end",
             "has_date": True,
             "has_time": True,
+            # Local time of the stored session's end in the other cases.
+            "initial": "2026-11-24 22:20:00",
         }
     },
     "counter": {"sessions_today": {"name": "Sessions today"}},
@@ -254,10 +254,10 @@ async def setup_plug(hass: HomeAssistant, diy: bool) -> None:
     """Set up the simulated plug, and for ``diy`` the do-it-yourself setup beside it."""
     templates = PLUG_CONFIG["template"] + (DIY_TEMPLATES if diy else [])
     assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
-    assert await async_setup_component(hass, "template", {"template": templates})
     if diy:
         for domain, config in DIY_CONFIG.items():
             assert await async_setup_component(hass, domain, {domain: config})
+    assert await async_setup_component(hass, "template", {"template": templates})
     await hass.async_block_till_done()
 
 
@@ -392,6 +392,37 @@ async def test_back_recovery_day(
     RESULTS[f"Back Recovery, {sessions} sessions"] = result
 
 
+@pytest.mark.parametrize(
+    "recorder_config", [{"exclude": {"entities": [TIME_SINCE_LAST_SESSION]}}]
+)
+async def test_back_recovery_day_minute_sensor_not_recorded(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One stored session, with ``time_since_last_session`` excluded from the recorder (README)."""
+    hass_storage[STORAGE_KEY] = history(1)
+    await setup_plug(hass, diy=False)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    freezer.move_to(DAY_START)
+    await minute(hass, freezer)
+    result = await run_day(
+        hass,
+        freezer,
+        recorder_mock,
+        lambda: switch_on(hass, HEATING_PAD),
+        TIME_SINCE_LAST_SESSION,
+    )
+    assert result["minute_sensor_rows"] == 0
+    assert result["state_rows"] > 0
+    RESULTS["Back Recovery, 1 sessions, minute sensor not recorded"] = result
+
+
+# The template entities' minute listeners outlive the test's Home Assistant.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_diy_day(
     recorder_mock: Recorder,

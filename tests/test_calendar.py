@@ -332,3 +332,21 @@ async def test_finished_session_events_are_built_once(hass: HomeAssistant) -> No
         "Kälteanwendung",
         "Kälteanwendung",
     ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_the_running_session_event_is_built_on_each_query(
+    hass: HomeAssistant,
+) -> None:
+    """The running session's event is not kept: its end is still the planned one."""
+    await press(hass, START_ICE_SESSION)
+    window = (local_midnight(date(2026, 11, 25)), local_midnight(date(2026, 11, 26)))
+    with patch.object(
+        RecoveryCalendar,
+        "_session_event",
+        autospec=True,
+        side_effect=RecoveryCalendar._session_event,
+    ) as built:
+        await _events(hass, *window)
+        await _events(hass, *window)
+    assert built.call_count == 2

@@ -237,3 +237,18 @@ def test_kept_values_equal_a_scan_after_any_changes(
         except TherapyRefusedError:
             pass
         assert_kept_equals_scan(log)
+
+
+def test_trimming_the_latest_end_finds_the_next_latest() -> None:
+    """A trimmed session that ended last (it outlasted a later one) leaves the next latest end."""
+    long = TherapySession(
+        Modality.HEAT, T0, T0 + minutes(20), T0 + minutes(100), EndReason.EXTERNAL
+    )
+    history = SessionHistory(
+        sessions=[long, finished(Modality.HEAT, 10)], max_sessions=2
+    )
+    assert history.last_end_of(Modality.HEAT) == T0 + minutes(100)
+    history._append(finished(Modality.ICE, 200))
+    assert history.sessions[0] == finished(Modality.HEAT, 10)
+    assert history.last_end_of(Modality.HEAT) == T0 + minutes(20)
+    assert history.last_end == T0 + minutes(210)

@@ -35,7 +35,10 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from sqlalchemy import text
 
 from custom_components.back_recovery.calendar import RecoveryCalendar
+from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.model import TherapyLog
 from custom_components.back_recovery.pain import PainDiary, PainEntry
+from custom_components.back_recovery.session import Modality
 from homeassistant.components.recorder.core import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -375,7 +378,26 @@ async def calendar_query(hass: HomeAssistant) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("sessions", [1, 100, 1000])
+def pain_diary(days: int = 730) -> dict[str, Any]:
+    """Return ``days`` of a stored pain diary before T0, three entries a day."""
+    return {
+        "entries": [
+            {
+                "level": (day + hour) % 11,
+                "recorded_at": (
+                    T0 - timedelta(days=days - day, hours=hour)
+                ).isoformat(),
+                "note": None,
+            }
+            for day in range(days)
+            for hour in (0, 6, 12)
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("sessions", "pain"), [(1, False), (100, False), (1000, False), (1000, True)]
+)
 async def test_back_recovery_day(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -384,9 +406,16 @@ async def test_back_recovery_day(
     mock_config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
     sessions: int,
+    pain: bool,
 ) -> None:
-    """Back Recovery with ``sessions`` stored: a day of four heat sessions through its switch."""
+    """Back Recovery with ``sessions`` stored: a day of four heat sessions through its switch.
+
+    With ``pain``, a two-year pain diary is stored too and one entry is
+    logged in the day (``back_recovery.log_pain``).
+    """
     hass_storage[STORAGE_KEY] = history(sessions)
+    if pain:
+        hass_storage[STORAGE_KEY]["data"]["pain"] = pain_diary()
     await setup_plug(hass, diy=False)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
@@ -395,18 +424,27 @@ async def test_back_recovery_day(
     await minute(hass, freezer)
     engine = mock_config_entry.runtime_data.engine
     assert len(engine.view.sessions) == sessions
+    assert engine.view.pain_entries == (2190 if pain else 0)
+    started = 0
 
-    result = await run_day(
-        hass,
-        freezer,
-        recorder_mock,
-        lambda: switch_on(hass, HEATING_PAD),
-        TIME_SINCE_LAST_SESSION,
-    )
+    async def start() -> None:
+        nonlocal started
+        await switch_on(hass, HEATING_PAD)
+        started += 1
+        if pain and started == 2:
+            await hass.services.async_call(
+                DOMAIN,
+                "log_pain",
+                {"config_entry_id": ENTRY_ID, "level": 3},
+                blocking=True,
+            )
+
+    result = await run_day(hass, freezer, recorder_mock, start, TIME_SINCE_LAST_SESSION)
     result |= await calendar_query(hass)
     assert len(engine.view.sessions) == min(sessions + 4, 1000)
     assert result["state_rows"] > 24 * 60  # the minute sensor was recorded
-    RESULTS[f"Back Recovery, {sessions} sessions"] = result
+    diary = ", two-year pain diary" if pain else ""
+    RESULTS[f"Back Recovery, {sessions} sessions{diary}"] = result
 
 
 @pytest.mark.parametrize(
@@ -544,3 +582,29 @@ def table() -> list[str]:
 def other(values: dict[str, Any]) -> int:
     """Return the state rows besides the minute sensor's."""
     return int(values["state_rows"] - values["minute_sensor_rows"])
+
+
+def test_minute_reads_do_not_grow_with_the_history() -> None:
+    """The model's reads behind the minute tick, with 1 and 1000 sessions stored (µs per tick)."""
+    midnight = T0.replace(hour=8)
+    reads = {}
+    for count in (1, 1000):
+        log = TherapyLog()
+        log.restore(history(count)["data"])
+        assert len(log.sessions) == count
+        times = []
+        for _ in range(5):
+            begin = loop_cpu()
+            for _ in range(2000):
+                log.last_end_of(Modality.ICE)
+                log.last_end_of(Modality.HEAT)
+                log.next_allowed()
+                log.skin_resting(T0)
+                log.started_since(midnight)
+            times.append((loop_cpu() - begin) / 2000)
+        reads[count] = min(times) * 1e6
+    RESULTS["Model reads per tick"] = {
+        "1_session_us": round(reads[1], 2),
+        "1000_sessions_us": round(reads[1000], 2),
+    }
+    assert reads[1] > 0

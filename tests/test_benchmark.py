@@ -265,7 +265,11 @@ async def setup_plug(hass: HomeAssistant, diy: bool) -> None:
 
 
 def database(recorder: Recorder, minute_sensor: str | None) -> dict[str, int]:
-    """Return the rows of each table, the minute sensor's state rows and the bytes the database uses."""
+    """Return the rows of each table, the minute sensor's state rows and the database's bytes.
+
+    ``bytes`` is what rows and indexes use of their pages; ``file_bytes`` the
+    pages in use, which grow in steps of a page (4 KB).
+    """
     with recorder.engine.connect() as connection:  # type: ignore[union-attr]
         connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         minute_rows = connection.execute(
@@ -285,7 +289,12 @@ def database(recorder: Recorder, minute_sensor: str | None) -> dict[str, int]:
         pages = connection.execute(text("PRAGMA page_count")).scalar_one()
         free = connection.execute(text("PRAGMA freelist_count")).scalar_one()
         size = connection.execute(text("PRAGMA page_size")).scalar_one()
-    counts["bytes"] = int((pages - free) * size)
+        # What the rows and indexes use of their pages (SQLite's dbstat).
+        used = connection.execute(
+            text("SELECT SUM(pgsize - unused) FROM dbstat")
+        ).scalar_one()
+    counts["bytes"] = int(used)
+    counts["file_bytes"] = int((pages - free) * size)
     counts["minute_rows"] = int(minute_rows)
     return counts
 
@@ -340,6 +349,7 @@ async def run_day(
         "statistics_rows": growth["statistics_short_term"] + growth["statistics"],
         "attribute_rows": growth["state_attributes"],
         "db_bytes": growth["bytes"],
+        "db_file_bytes": growth["file_bytes"],
     }
 
 

@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.back_recovery.calendar import RecoveryCalendar
 from custom_components.back_recovery.const import DOMAIN
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
@@ -22,7 +23,14 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import CALENDAR, START_ICE_SESSION, local_midnight, move_to, press
+from .conftest import (
+    CALENDAR,
+    START_ICE_SESSION,
+    action,
+    local_midnight,
+    move_to,
+    press,
+)
 
 # The entry's injury date is 2026-11-20; today is 2026-11-25 in US/Pacific.
 REST = {"start": "2026-11-20", "end": "2027-01-01", "summary": "Rest"}
@@ -286,3 +294,59 @@ async def test_calendar_trigger_fires_when_rehabilitation_starts(
     await hass.services.async_call(
         "automation", "turn_off", {"entity_id": "all"}, blocking=True
     )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_finished_session_events_are_built_once(hass: HomeAssistant) -> None:
+    """A finished session's event is built once, reused, and rebuilt in a new language."""
+    for hours in (30, 6):
+        await action(
+            hass,
+            "log_session",
+            modality="ice",
+            minutes=10,
+            ended_at=(dt_util.utcnow() - timedelta(hours=hours)).isoformat(),
+        )
+    window = (local_midnight(date(2026, 11, 1)), local_midnight(date(2026, 12, 1)))
+    with patch.object(
+        RecoveryCalendar,
+        "_session_event",
+        autospec=True,
+        side_effect=RecoveryCalendar._session_event,
+    ) as built:
+        first = await _events(hass, *window)
+        assert built.call_count == 2
+        assert await _events(hass, *window) == first
+        assert built.call_count == 2
+        # A window holding one of them reads only that one.
+        one_day = await _events(
+            hass, local_midnight(date(2026, 11, 24)), local_midnight(date(2026, 11, 25))
+        )
+        assert [event["summary"] for event in one_day] == ["Rest", "Ice session"]
+        await hass.config.async_update(language="de")
+        await hass.async_block_till_done()
+        german = await _events(hass, *window)
+        assert built.call_count == 4
+    assert [event["summary"] for event in german] == [
+        "Ruhe",
+        "Kälteanwendung",
+        "Kälteanwendung",
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_the_running_session_event_is_built_on_each_query(
+    hass: HomeAssistant,
+) -> None:
+    """The running session's event is not kept: its end is still the planned one."""
+    await press(hass, START_ICE_SESSION)
+    window = (local_midnight(date(2026, 11, 25)), local_midnight(date(2026, 11, 26)))
+    with patch.object(
+        RecoveryCalendar,
+        "_session_event",
+        autospec=True,
+        side_effect=RecoveryCalendar._session_event,
+    ) as built:
+        await _events(hass, *window)
+        await _events(hass, *window)
+    assert built.call_count == 2

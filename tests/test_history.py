@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.back_recovery.history import SessionHistory, StoredHistory
-from custom_components.back_recovery.session import EndReason, Modality, TherapySession
+from custom_components.back_recovery.model import TherapyLog
+from custom_components.back_recovery.session import (
+    EndReason,
+    Modality,
+    TherapyRefusedError,
+    TherapySession,
+    TherapySettings,
+)
 
 from .therapy_helpers import T0, minutes
 
@@ -118,3 +127,128 @@ def test_stored_history_from_bad_dict_raises(data: dict[str, Any]) -> None:
     """Malformed stored data raises instead of loading half."""
     with pytest.raises((KeyError, TypeError, ValueError)):
         StoredHistory.from_dict(data)
+
+
+def scanned(history: SessionHistory) -> dict[str, Any]:
+    """Return what the history keeps, read the slow way: a scan of every session."""
+
+    def last_end(modality: Modality | None) -> Any:
+        return max(
+            (
+                s.ended
+                for s in history.sessions
+                if s.ended is not None and modality in (None, s.modality)
+            ),
+            default=None,
+        )
+
+    return {
+        "last_end": last_end(None),
+        "ice": last_end(Modality.ICE),
+        "heat": last_end(Modality.HEAT),
+        "since_t0": sum(1 for s in history.sessions if s.started >= T0),
+        "sorted": sorted(history.sessions, key=lambda s: s.started),
+    }
+
+
+def kept(history: SessionHistory) -> dict[str, Any]:
+    """Return what the history keeps, read the constant-time way."""
+    return {
+        "last_end": history.last_end,
+        "ice": history.last_end_of(Modality.ICE),
+        "heat": history.last_end_of(Modality.HEAT),
+        "since_t0": history.started_since(T0),
+        "sorted": history.sessions,
+    }
+
+
+def assert_kept_equals_scan(log: TherapyLog) -> None:
+    """Assert the kept values equal a full scan, and a range read a filter."""
+    assert kept(log) == scanned(log)
+    for start, end in ((T0, T0 + minutes(90)), (T0 - minutes(600), T0 + minutes(5))):
+        assert log.between(start, end) == [
+            s for s in log.sessions if s.overlaps(start, end)
+        ]
+
+
+def test_kept_values_equal_a_scan_after_every_kind_of_change() -> None:
+    """Added, ended (each way), discarded, logged, trimmed and restored: kept == scanned."""
+    log = TherapyLog(max_sessions=4)
+    assert log.started_since(T0) == 0  # the count for T0 is kept from here on
+    steps: list[Callable[[TherapyLog], object]] = [
+        lambda log: log.log(Modality.HEAT, 10, T0 - minutes(300), T0),
+        lambda log: log.log(Modality.ICE, 5, T0 - minutes(5), T0),
+        lambda log: log.request_start(Modality.ICE, T0 + minutes(200)),
+        lambda log: log.request_stop(T0 + minutes(210)),
+        lambda log: log.request_start(Modality.HEAT, T0 + minutes(400)),
+        lambda log: log.discard(log.sessions[-1]),
+        lambda log: log.plug_state(T0 + minutes(401), is_on=True),
+        lambda log: log.deadline(T0 + minutes(425)),
+        lambda log: log.log(Modality.ICE, 20, T0 + minutes(60), T0 + minutes(600)),
+        lambda log: log.request_start(Modality.HEAT, T0 + minutes(700)),
+        lambda log: log.halt_heat(T0 + minutes(705), EndReason.SHUTDOWN),
+        lambda log: log.restore(log.as_dict()),
+        lambda log: log.log(Modality.ICE, 5, T0 - minutes(900), T0 + minutes(900)),
+    ]
+    for step in steps:
+        step(log)
+        assert_kept_equals_scan(log)
+    # Trimmed: the only heat session left goes, and with it heat's last end.
+    for hour in range(4):
+        log.log(Modality.ICE, 5, T0 + minutes(1000 + 60 * hour), T0 + minutes(2000))
+        assert_kept_equals_scan(log)
+    assert log.last_end_of(Modality.HEAT) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["start", "stop", "log", "deadline", "discard", "restore"]),
+            st.sampled_from(list(Modality)),
+            st.integers(min_value=-600, max_value=600),
+        ),
+        max_size=30,
+    ),
+    st.integers(min_value=1, max_value=5),
+)
+def test_kept_values_equal_a_scan_after_any_changes(
+    steps: list[tuple[str, Modality, int]], cap: int
+) -> None:
+    """Any sequence of changes keeps the kept values equal to a full scan."""
+    log = TherapyLog(TherapySettings(rest_gap_minutes=120), max_sessions=cap)
+    log.started_since(T0)
+    now = T0 - minutes(700)
+    for kind, modality, offset in steps:
+        now += minutes(abs(offset) // 10 + 1)
+        try:
+            if kind == "start":
+                log.request_start(modality, now, 5)
+            elif kind == "stop":
+                log.request_stop(now)
+            elif kind == "log":
+                log.log(modality, 5, now + minutes(min(offset, 0)), now)
+            elif kind == "deadline":
+                log.deadline(now, due=offset > 0)
+            elif kind == "discard" and log.running is not None:
+                log.discard(log.running)
+            elif kind == "restore":
+                log.restore(log.as_dict())
+        except TherapyRefusedError:
+            pass
+        assert_kept_equals_scan(log)
+
+
+def test_trimming_the_latest_end_finds_the_next_latest() -> None:
+    """A trimmed session that ended last (it outlasted a later one) leaves the next latest end."""
+    long = TherapySession(
+        Modality.HEAT, T0, T0 + minutes(20), T0 + minutes(100), EndReason.EXTERNAL
+    )
+    history = SessionHistory(
+        sessions=[long, finished(Modality.HEAT, 10)], max_sessions=2
+    )
+    assert history.last_end_of(Modality.HEAT) == T0 + minutes(100)
+    history._append(finished(Modality.ICE, 200))
+    assert history.sessions[0] == finished(Modality.HEAT, 10)
+    assert history.last_end_of(Modality.HEAT) == T0 + minutes(20)
+    assert history.last_end == T0 + minutes(210)

@@ -147,26 +147,33 @@ async def test_default_walk_dates(hass: HomeAssistant) -> None:
 async def test_one_timer_and_no_polling(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Between midnights nothing is written: one timer waits for the next local midnight."""
+    """Between midnights nothing is written: one timer waits for the next local midnight.
+
+    At midnight only what changed is written (issue 14): the days since the
+    injury, not the phase, which stays ``rest``.
+    """
     entry = await add_entry(hass, injury_date=TODAY, plug=None)
     engine = _engine(entry)
     assert engine.view.as_diagnostics()["timers"] == ["midnight"]
     assert engine.view.as_diagnostics()["minute_tick"] is False
-    state = hass.states.get(PHASE)
-    assert state is not None
-    reported = state.last_reported
+
+    def last_reported(entity_id: str) -> datetime:
+        state = hass.states.get(entity_id)
+        assert state is not None
+        return state.last_reported
+
+    reported = last_reported(PHASE)
+    assert last_reported(DAYS_SINCE_INJURY) == reported
     for hour in range(1, 15):
         await move_to(
             hass, freezer, dt_util.utcnow() + timedelta(hours=1, minutes=hour)
         )
-        state = hass.states.get(PHASE)
-        assert state is not None
-        assert state.last_reported == reported
+        assert last_reported(PHASE) == reported
+        assert last_reported(DAYS_SINCE_INJURY) == reported
     await move_to(hass, freezer, local_midnight(TODAY + timedelta(days=1)))
-    state = hass.states.get(PHASE)
-    assert state is not None
-    assert state.last_reported > reported
+    assert last_reported(DAYS_SINCE_INJURY) > reported
     assert entity_state(hass, DAYS_SINCE_INJURY) == "1"
+    assert last_reported(PHASE) == reported
     assert engine.view.as_diagnostics()["timers"] == ["midnight"]
 
 

@@ -17,10 +17,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.session import Modality, TherapySettings
 from custom_components.back_recovery.view import RecoveryView
-from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+    STATE_OFF,
+    STATE_ON,
+)
+from homeassistant.core import Event, HomeAssistant, callback
 
 from .conftest import (
+    HEATING_PAD,
     PLUG,
     PLUG_ONLINE,
     SESSION_ACTIVE,
@@ -315,3 +321,41 @@ async def test_diagnostics_say_the_state_and_the_timers(
             "review_recommended": False,
         },
     }
+
+
+async def test_entities_write_only_what_changed(
+    hass: HomeAssistant, view: RecoveryView
+) -> None:
+    """A notify that changes nothing writes no state; a change, or the plug going away, does."""
+    ours = {
+        state.entity_id
+        for state in hass.states.async_all()
+        if state.entity_id.split(".")[1].startswith("back_recovery_")
+    }
+    written: list[str] = []
+
+    @callback
+    def collect(event: Event[Any]) -> None:
+        if event.data["entity_id"] in ours:
+            written.append(event.data["entity_id"])
+
+    @callback
+    def is_ours(data: Any) -> bool:
+        return data["entity_id"] in ours
+
+    for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
+        hass.bus.async_listen(event_type, collect, event_filter=is_ours)
+    view.async_notify()
+    view.async_notify(minute=True)
+    await hass.async_block_till_done()
+    assert written == []
+
+    await press(hass, START_ICE_SESSION)
+    assert SESSION_ACTIVE in written
+    assert SESSION_ENDS in written
+    assert len(written) == len(set(written))  # each changed entity once
+    written.clear()
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await hass.async_block_till_done()
+    assert written == [HEATING_PAD]
+    assert entity_state(hass, HEATING_PAD) == "unavailable"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from operator import itemgetter
 
 from homeassistant.components.calendar import (
     CalendarEntity,
@@ -17,11 +18,14 @@ from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .schedule import Phase
 from .session import TherapySession
-from .texts import cached_texts, guidance_text, phase_text
+from .texts import Texts, cached_texts, guidance_text, phase_text
 
 PARALLEL_UPDATES = 0
 
 RECOVERY = CalendarEntityDescription(key="recovery")
+
+_MAX_FINISHED_EVENTS = 2000
+"""Twice the sessions a history holds: beyond it, most cached events are of trimmed sessions."""
 
 
 async def async_setup_entry(
@@ -48,6 +52,14 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
     Its events are named in Home Assistant's language, and follow a change of
     it without a restart.
     """
+
+    def __init__(
+        self, entry: BackRecoveryConfigEntry, description: CalendarEntityDescription
+    ) -> None:
+        """Present the entry's phases and sessions; no session event is built yet."""
+        super().__init__(entry, description)
+        self._finished: dict[float, tuple[TherapySession, CalendarEvent]] = {}
+        self._said_in: tuple[Texts, tzinfo] | None = None
 
     @property
     def suggested_object_id(self) -> str | None:
@@ -116,19 +128,48 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
                 return self._phase_event(phase, start, end)
         return None
 
+    def _session_events(
+        self, sessions: list[TherapySession]
+    ) -> list[tuple[float, CalendarEvent]]:
+        """Return the sessions' events with their starts (POSIX seconds), oldest first.
+
+        A finished session's event is built once and reused (issue 14): again
+        after a change of language or time zone, and the cache is emptied when
+        it holds twice the sessions a history keeps (mostly trimmed ones).
+        The running session's event is built on each query.
+        """
+        said_in = (cached_texts(self.hass), dt_util.get_default_time_zone())
+        if said_in != self._said_in or len(self._finished) > _MAX_FINISHED_EVENTS:
+            self._finished = {}
+            self._said_in = said_in
+        finished = self._finished
+        events = []
+        for session in sessions:
+            started = session.started.timestamp()
+            known = finished.get(started)
+            if known is None or (known[0] is not session and known[0] != session):
+                known = (session, self._session_event(session))
+                if not session.running:
+                    finished[started] = known
+            events.append((started, known[1]))
+        return events
+
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
-        """Phases and sessions that overlap ``start_date``..``end_date``, from memory."""
+        """Phases and sessions that overlap ``start_date``..``end_date``, from memory.
+
+        Only the sessions in range are read (binary search); a finished
+        session's event is built once.
+        """
         midnight = self.view.local_midnight
         events = [
-            self._phase_event(phase, start, end)
+            (midnight(start).timestamp(), self._phase_event(phase, start, end))
             for phase, start, end in self._phase_days()
             if midnight(start) < end_date and midnight(end) > start_date
         ]
         events.extend(
-            self._session_event(session)
-            for session in self.view.sessions
-            if session.overlaps(start_date, end_date)
+            self._session_events(self.view.sessions_between(start_date, end_date))
         )
-        return sorted(events, key=lambda event: event.start_datetime_local.timestamp())
+        events.sort(key=itemgetter(0))
+        return [event for _, event in events]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from homeassistant.components.button import ButtonEntity
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
@@ -17,6 +19,7 @@ class BackRecoveryEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
     _every_minute = False
+    _shown: tuple[object, ...] | None = None
 
     def __init__(
         self, entry: BackRecoveryConfigEntry, description: EntityDescription
@@ -36,8 +39,38 @@ class BackRecoveryEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Show every change of the recovery."""
         await super().async_added_to_hass()
+        if isinstance(self, ButtonEntity):
+            # A button shows only its last press, which Home Assistant writes.
+            return
         self.async_on_remove(
             self.view.async_add_listener(
-                self.async_write_ha_state, every_minute=self._every_minute
+                self._async_show, every_minute=self._every_minute
             )
         )
+        # Home Assistant writes this state once the entity is added.
+        self._shown = self._what_is_shown()
+
+    def _what_is_shown(self) -> tuple[object, ...]:
+        """Return the entity's availability, state and attributes, as last computed."""
+        if not (available := self.available):
+            return (available,)
+        return (
+            available,
+            self.state,
+            self.state_attributes,
+            self.extra_state_attributes,
+        )
+
+    @callback
+    def _async_show(self) -> None:
+        """Write the state only when what the entity shows changed (issue 14).
+
+        What it shows is its availability, its state and its attributes: the
+        comparison Home Assistant makes before it records a change, made
+        before the state is written, so an unchanged entity costs no write
+        (and no ``state_reported`` event). A refused heat start still
+        reaches the frontend: the switch's ``last_refusal`` changes with each.
+        """
+        if (shown := self._what_is_shown()) != self._shown:
+            self._shown = shown
+            self.async_write_ha_state()

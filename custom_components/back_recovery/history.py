@@ -6,6 +6,7 @@ means (``model.py`` does). Times are aware datetimes.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -20,12 +21,37 @@ from .session import (
 )
 
 
+def _started(session: TherapySession) -> datetime:
+    return session.started
+
+
 @dataclass(kw_only=True)
 class SessionHistory:
-    """The sessions in the order they started, at most ``max_sessions`` of them."""
+    """The sessions in the order they started, at most ``max_sessions`` of them.
+
+    What the entities read every minute is kept, not searched for: the latest
+    end (of either modality and of each), the longest session and how many
+    started since a local midnight. ``_append``, ``_finish_running``,
+    ``discard`` and ``_replace`` keep it up to date (a trimmed session costs a
+    scan only when it held its modality's latest end, that is when it was the
+    last of its modality); change ``sessions`` only through them.
+    """
 
     sessions: list[TherapySession] = field(default_factory=list)
     max_sessions: int = 1000
+    _last_end: dict[Modality, datetime] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _longest: timedelta = field(
+        default=timedelta(0), init=False, repr=False, compare=False
+    )
+    _today: tuple[datetime, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        """Sort the sessions by their start and read what is kept from them."""
+        self._replace(self.sessions)
 
     @property
     def running(self) -> TherapySession | None:
@@ -40,26 +66,40 @@ class SessionHistory:
 
     @property
     def last_end(self) -> datetime | None:
-        """The end of the latest finished session."""
-        return self.last_end_of()
+        """The end of the latest finished session (kept: constant time)."""
+        return max(self._last_end.values(), default=None)
 
     def last_end_of(self, modality: Modality | None = None) -> datetime | None:
-        """Return the end of the latest finished session of ``modality``.
+        """Return the end of the latest finished session of ``modality`` (kept: constant time).
 
         With ``modality`` ``None``, of either; ``None`` when none has finished.
         """
-        return max(
-            (
-                s.ended
-                for s in self.sessions
-                if s.ended is not None and modality in (None, s.modality)
-            ),
-            default=None,
-        )
+        if modality is None:
+            return self.last_end
+        return self._last_end.get(modality)
 
     def started_since(self, moment: datetime) -> int:
-        """How many sessions started at or after ``moment``."""
-        return sum(1 for s in self.sessions if s.started >= moment)
+        """How many sessions started at or after ``moment``.
+
+        The count for the last ``moment`` asked (local midnight, every minute)
+        is kept; another moment is found by binary search.
+        """
+        if self._today is not None and self._today[0] == moment:
+            return self._today[1]
+        count = len(self.sessions) - bisect_left(self.sessions, moment, key=_started)
+        self._today = (moment, count)
+        return count
+
+    def between(self, start: datetime, end: datetime) -> list[TherapySession]:
+        """Return the sessions that share time with ``start``..``end``, oldest first.
+
+        Binary search on the start: none starts later than ``end``, and none
+        that started more than the longest session before ``start`` reaches it.
+        """
+        sessions = self.sessions
+        low = bisect_left(sessions, start - self._longest, key=_started)
+        high = bisect_left(sessions, end, low, key=_started)
+        return [s for s in sessions[low:high] if s.overlaps(start, end)]
 
     def discard(self, session: TherapySession) -> None:
         """Forget a start that did not count: the plug never confirmed ``on`` (rule 11).
@@ -68,18 +108,68 @@ class SessionHistory:
         """
         if self.running is session:
             self.sessions.pop()
+            self._count(session, -1)
+
+    def _count(self, session: TherapySession, change: int) -> None:
+        if self._today is not None and session.started >= self._today[0]:
+            self._today = (self._today[0], self._today[1] + change)
+
+    def _keep(self, session: TherapySession) -> None:
+        """Take a new or finished session into what is kept."""
+        span = (session.ended or session.planned_end) - session.started
+        self._longest = max(self._longest, span)
+        if (ended := session.ended) is not None:
+            latest = self._last_end.get(session.modality)
+            if latest is None or ended > latest:
+                self._last_end[session.modality] = ended
+
+    def _replace(self, sessions: list[TherapySession]) -> None:
+        """Hold ``sessions`` (the newest ``max_sessions``) and read what is kept (restore)."""
+        self.sessions = sorted(sessions, key=_started)
+        self._last_end = {}
+        self._longest = timedelta(0)
+        self._today = None
+        self._trim()
+        for session in self.sessions:
+            self._keep(session)
+
+    def _trim(self) -> None:
+        excess = len(self.sessions) - self.max_sessions
+        if excess <= 0:
+            return
+        gone = self.sessions[:excess]
+        del self.sessions[:excess]
+        for session in gone:
+            self._count(session, -1)
+            if session.ended is not None and (
+                self._last_end.get(session.modality) == session.ended
+            ):
+                self._last_end.pop(session.modality)
+                if (latest := self._scan_last_end(session.modality)) is not None:
+                    self._last_end[session.modality] = latest
+
+    def _scan_last_end(self, modality: Modality) -> datetime | None:
+        return max(
+            (
+                s.ended
+                for s in self.sessions
+                if s.ended is not None and s.modality is modality
+            ),
+            default=None,
+        )
 
     def _append(self, session: TherapySession) -> None:
-        self.sessions.append(session)
-        self.sessions.sort(key=lambda s: s.started)
-        if len(self.sessions) > self.max_sessions:
-            del self.sessions[: len(self.sessions) - self.max_sessions]
+        insort(self.sessions, session, key=_started)
+        self._count(session, 1)
+        self._keep(session)
+        self._trim()
 
     def _finish_running(self, at: datetime, reason: EndReason) -> TherapySession:
         running = self.running
         assert running is not None
         finished = running.finish(at, reason)
         self.sessions[-1] = finished
+        self._keep(finished)
         return finished
 
 

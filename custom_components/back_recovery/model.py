@@ -300,7 +300,7 @@ class TherapyLog(SessionHistory):
         if ended_at > now:
             raise TherapyRefusedError(Refusal.ENDED_AT_IN_FUTURE, modality)
         started = ended_at - timedelta(minutes=minutes)
-        if any(s.overlaps(started, ended_at) for s in self.sessions):
+        if self.between(started, ended_at):
             raise TherapyRefusedError(Refusal.SESSION_OVERLAPS, modality)
         session = TherapySession(
             modality, started, ended_at, ended_at, EndReason.LOGGED
@@ -323,6 +323,6 @@ class TherapyLog(SessionHistory):
         the ceiling, and at most one runs. The newest ``max_sessions`` are kept.
         """
         stored = StoredHistory.from_dict(data)
-        self.sessions = list(stored.sessions[-self.max_sessions :])
+        self._replace(list(stored.sessions))
         self.plug_must_be_off = stored.plug_must_be_off
         self.heat_off_at = stored.heat_off_at

@@ -125,7 +125,10 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
     ),
     RecoverySensorDescription(
         key="sessions_today",
-        state_class=SensorStateClass.TOTAL_INCREASING,
+        # No state class: the dashboard shows today's count as a tile and the
+        # week's sessions from the binary sensors' history; long-term
+        # statistics of a count that drops to 0 each midnight were kept for
+        # ever and read by nothing (issue 14; README "Database footprint").
         value_fn=lambda view: view.sessions_today,
     ),
     # The pain diary (contract "Pain diary and review"): measurements, so

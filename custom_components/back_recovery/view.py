@@ -181,6 +181,14 @@ class RecoveryView:
         """Every stored session, the running one included, oldest first."""
         return tuple(self._log.sessions)
 
+    def sessions_between(self, start: datetime, end: datetime) -> list[TherapySession]:
+        """Return the sessions that share time with ``start``..``end``, oldest first.
+
+        Found by binary search: the cost follows the sessions in range, not
+        the whole history (issue 14).
+        """
+        return self._log.between(start, end)
+
     @property
     def running(self) -> TherapySession | None:
         """The session that runs now, if any."""

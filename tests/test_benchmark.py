@@ -57,6 +57,8 @@ from .conftest import (
 )
 from .therapy_helpers import T0
 
+pytestmark = pytest.mark.bench
+
 RESULTS: dict[str, dict[str, Any]] = {}
 """What each case measured, by case; printed after the module's last test."""
 

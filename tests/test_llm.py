@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.llm import async_get_tools
-from custom_components.back_recovery.texts import moment_text
+from custom_components.back_recovery.texts import clock_hours, moment_text
 from custom_components.back_recovery.view import RecoveryView
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
@@ -219,7 +219,7 @@ async def test_start_refused_during_skin_rest_is_an_error_result_in_the_askers_l
     assert result.error is True
     assert result.data == {
         "error": texts["exceptions"]["rest_gap_active"]["message"].format(
-            allowed_at=moment_text(allowed)
+            allowed_at=moment_text(allowed, hours=clock_hours(texts["common"]))
         )
     }
     assert plug_power(hass) == "off"

@@ -67,7 +67,7 @@ from .llm_tool import (
 from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 from .pain_review import round_for_display
 from .session import Modality
-from .texts import Texts, async_error_text
+from .texts import Texts, async_error_text, async_said_to
 from .view import RecoveryView
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
@@ -172,16 +172,20 @@ class ActionTool(RecoveryTool):
         ``HomeAssistantError`` (a plug that did not confirm) and schema errors
         come back as error results.
         """
+        language = asker_language(hass, llm_context)
         try:
-            await hass.services.async_call(
-                DOMAIN,
-                self.action,
-                {**args, ATTR_CONFIG_ENTRY_ID: entry.entry_id},
-                blocking=True,
-                context=llm_context.context,
-            )
+            # The asker's clock, as the asker's language: the action alone
+            # knows only the person.
+            user_id = llm_context.context.user_id if llm_context.context else None
+            async with async_said_to(hass, user_id, language):
+                await hass.services.async_call(
+                    DOMAIN,
+                    self.action,
+                    {**args, ATTR_CONFIG_ENTRY_ID: entry.entry_id},
+                    blocking=True,
+                    context=llm_context.context,
+                )
         except HomeAssistantError as err:
-            language = asker_language(hass, llm_context)
             return error_result(await async_error_text(hass, err, language))
         except vol.Invalid as err:
             return error_result(str(err))

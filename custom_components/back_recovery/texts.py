@@ -117,21 +117,23 @@ def clock_text(moment: datetime, hours: int = DEFAULT_CLOCK_HOURS) -> str:
     return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
 
 
-async def async_clock_hours(hass: HomeAssistant, user_id: str | None = None) -> int:
+async def async_clock_hours(
+    hass: HomeAssistant, user_id: str | None = None, language: str | None = None
+) -> int:
     """Return the clock a person reads times on: 12 or 24 hours.
 
     The person's own time format (their profile in the frontend: 12 or 24
-    hours) wins. Otherwise the convention of their language (the profile's,
-    else Home Assistant's): English 12 hours, German 24. A time format that
-    follows the browser ("system") is not known here: the language decides.
+    hours) wins. Otherwise the convention of their language (``language``
+    when the asker's is known, else the profile's, else Home Assistant's):
+    English 12 hours, German 24. A time format that follows the browser
+    ("system") is not known here: the language decides.
     """
-    language = hass.config.language
     if user_id is not None and "frontend" in hass.config.components:
         locale = (await async_user_store(hass, user_id)).data.get(USER_LOCALE) or {}
         if (time_format := locale.get("time_format")) in ("12", "24"):
             return int(time_format)
-        language = locale.get("language") or language
-    return clock_hours(await async_load_texts(hass, language))
+        language = language or locale.get("language")
+    return clock_hours(await async_load_texts(hass, language or hass.config.language))
 
 
 def moment_text(
@@ -227,9 +229,11 @@ def refusal_error(
 
 @asynccontextmanager
 async def async_said_to(
-    hass: HomeAssistant, user_id: str | None
+    hass: HomeAssistant, user_id: str | None, language: str | None = None
 ) -> AsyncIterator[None]:
     """Say a refusal raised inside on the clock of the person ``user_id`` (None: unknown).
+
+    ``language``: the asker's, when known (a voice or language-model request).
 
     The rules' refusals (``refusal_error``) say ``allowed_at`` on a 24-hour
     clock; the person who asked reads it on theirs (``async_clock_hours``:
@@ -243,7 +247,7 @@ async def async_said_to(
         if not isinstance(cause, TherapyRefusedError) or cause.allowed_at is None:
             raise
         plug = (err.translation_placeholders or {}).get("entity_id")
-        hours = await async_clock_hours(hass, user_id)
+        hours = await async_clock_hours(hass, user_id, language)
         raise refusal_error(cause, plug, hours=hours) from cause
 
 

@@ -463,6 +463,26 @@ def stored_session(
     }
 
 
+def stored_history(count: int) -> dict[str, Any]:
+    """Return stored data with ``count`` finished 20-minute sessions, three hours apart, the last ending before T0."""
+    first = T0 - timedelta(hours=3 * count)
+    return stored(
+        {
+            "sessions": [
+                stored_session(
+                    first + timedelta(hours=3 * index),
+                    minutes=20,
+                    modality="heat" if index % 2 else "ice",
+                )
+                for index in range(count)
+            ],
+            "plug_must_be_off": False,
+            "phase_anchor": None,
+            "phase": "rest",
+        }
+    )
+
+
 @asynccontextmanager
 async def other_home_assistant(
     storage: dict[str, Any], stop: bool = True

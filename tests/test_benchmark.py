@@ -52,8 +52,7 @@ from .conftest import (
     PLUG_CONFIG,
     STORAGE_KEY,
     TIME_SINCE_LAST_SESSION,
-    stored,
-    stored_session,
+    stored_history,
 )
 from .therapy_helpers import T0
 
@@ -109,26 +108,6 @@ def mock_recorder_before_hass(async_test_recorder: Any) -> None:
 def loop_cpu() -> float:
     """Return the CPU seconds of this thread: the event loop's (the recorder has its own)."""
     return time.thread_time()
-
-
-def history(count: int) -> dict[str, Any]:
-    """Return stored data with ``count`` finished sessions, three hours apart, the last ending before T0."""
-    first = T0 - timedelta(hours=3 * count)
-    return stored(
-        {
-            "sessions": [
-                stored_session(
-                    first + timedelta(hours=3 * index),
-                    minutes=20,
-                    modality="heat" if index % 2 else "ice",
-                )
-                for index in range(count)
-            ],
-            "plug_must_be_off": False,
-            "phase_anchor": None,
-            "phase": "rest",
-        }
-    )
 
 
 REST_GAP_ACTIVE = (
@@ -425,7 +404,7 @@ async def test_back_recovery_day(
     With ``pain``, a two-year pain diary is stored too and one entry is
     logged in the day (``back_recovery.log_pain``).
     """
-    hass_storage[STORAGE_KEY] = history(sessions)
+    hass_storage[STORAGE_KEY] = stored_history(sessions)
     if pain:
         hass_storage[STORAGE_KEY]["data"]["pain"] = pain_diary()
     await setup_plug(hass, diy=False)
@@ -470,7 +449,7 @@ async def test_back_recovery_day_minute_sensor_not_recorded(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """One stored session, with ``time_since_last_session`` excluded from the recorder (README)."""
-    hass_storage[STORAGE_KEY] = history(1)
+    hass_storage[STORAGE_KEY] = stored_history(1)
     await setup_plug(hass, diy=False)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
@@ -602,7 +581,7 @@ def test_minute_reads_do_not_grow_with_the_history() -> None:
     reads = {}
     for count in (1, 1000):
         log = TherapyLog()
-        log.restore(history(count)["data"])
+        log.restore(stored_history(count)["data"])
         assert len(log.sessions) == count
         times = []
         for _ in range(5):

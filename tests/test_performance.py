@@ -34,8 +34,7 @@ from .conftest import (
     action,
     advance,
     move_to,
-    stored,
-    stored_session,
+    stored_history,
 )
 from .therapy_helpers import T0
 
@@ -43,26 +42,6 @@ from .therapy_helpers import T0
 def real_perf_counter() -> float:
     """Return a monotonic clock in seconds that freezegun leaves alone."""
     return time.clock_gettime(time.CLOCK_MONOTONIC)
-
-
-def history(count: int) -> dict[str, Any]:
-    """Return stored data with ``count`` finished sessions, three hours apart."""
-    first = T0 - timedelta(hours=3 * count)
-    return stored(
-        {
-            "sessions": [
-                stored_session(
-                    first + timedelta(hours=3 * index),
-                    minutes=20,
-                    modality="heat" if index % 2 else "ice",
-                )
-                for index in range(count)
-            ],
-            "plug_must_be_off": False,
-            "phase_anchor": None,
-            "phase": "rest",
-        }
-    )
 
 
 @pytest.mark.usefixtures("plug")
@@ -131,7 +110,7 @@ async def test_setup_with_1000_sessions_is_fast(
     wall: list[float] = []
     cpu: list[float] = []
     for _ in range(11):
-        hass_storage[STORAGE_KEY] = history(1000)
+        hass_storage[STORAGE_KEY] = stored_history(1000)
         begin, begin_cpu = real_perf_counter(), time.process_time()
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
@@ -153,7 +132,7 @@ async def test_setup_with_1000_sessions_is_fast(
 
 def two_year_diary() -> dict[str, Any]:
     """Return stored data with 1000 sessions and two years of pain, six entries a day."""
-    data = history(1000)
+    data = stored_history(1000)
     data["data"]["pain"] = {
         "entries": [
             {
@@ -217,7 +196,7 @@ async def test_state_writes_per_idle_day(
 ) -> None:
     """An idle day writes far fewer than 1500 states; attributes stay small."""
     if sessions:
-        hass_storage[STORAGE_KEY] = history(sessions)
+        hass_storage[STORAGE_KEY] = stored_history(sessions)
     writes: Counter[str] = Counter()
     original = BackRecoveryEntity.async_write_ha_state
 

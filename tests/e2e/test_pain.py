@@ -4,8 +4,11 @@ A person moves the *Pain* slider on the Back Recovery dashboard and sees the
 latest level change; after entries on two earlier days (back-dated through
 ``back_recovery.log_pain`` with ``recorded_at``, as a forgotten entry is), the
 dashboard shows the 7-day average of the three days (contract "Pain diary and
-review"). On a desktop and on a phone. Screenshots go to tests/e2e/artifacts/
-(``30-`` to ``33-*.png``; ``32-pain-diary.png`` is docs/images/dashboard-pain.png).
+review"). On a desktop and on a phone. When, seven weeks after the injury,
+the pain is as bad as in the diary's first week, the review signal shows with
+what it means. Screenshots go to tests/e2e/artifacts/ (``30-`` to
+``34-*.png``; ``32-pain-diary.png`` and ``34-pain-review-section.png`` are
+docs/images/dashboard-pain.png and dashboard-pain-review.png).
 """
 
 from __future__ import annotations
@@ -116,3 +119,30 @@ def test_pain_slider_and_average_on_the_dashboard(
     assert phone_box is not None
     assert phone_box["height"] >= 36, "the slider is too thin for a finger"
     shot(phone, "33-phone-pain")
+
+
+def test_review_signal_on_the_dashboard(
+    page: Any, home_assistant: HomeAssistantInstance
+) -> None:
+    """No better than in the first week, 50 days on: "talk to your doctor" shows.
+
+    Contract "Pain diary and review": the baseline clause of
+    ``review_recommended``; the dashboard names no treatment.
+    """
+    entry_id = add_recovery(home_assistant, days_ago=50)
+    # The diary's first week (its baseline) and this week: pain 5 throughout.
+    for days_ago in (49, 48, 47, 2, 1, 0):
+        log_pain(home_assistant, entry_id, 5, days_ago=days_ago)
+    wait_for_state(home_assistant, REVIEW, "on")
+
+    page.goto(home_assistant.url + DASHBOARD)
+    section = pain_section(page)
+    section.wait_for()
+    review = tile(page, "Review recommended")
+    shows(review, "Problem")
+    meaning = section.get_by_text("Talk to your doctor or physical therapist")
+    meaning.wait_for()
+    shows(tile(page, "Pain average (7 days)"), "5.0")
+    section.scroll_into_view_if_needed()
+    shot(page, "34-pain-review")
+    section.screenshot(path=ARTIFACTS / "34-pain-review-section.png")

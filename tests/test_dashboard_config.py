@@ -7,6 +7,7 @@ from pathlib import Path
 import re
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -31,12 +32,23 @@ from .conftest import (
     STOP_SESSION,
     TIME_SINCE_LAST_SESSION,
 )
+from .diary_helpers import turn_review_on
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"
 DASHBOARDS = {"en": DASHBOARD, "de": GERMAN_DASHBOARD}
 DEVELOP_CONFIG = ROOT / "config" / "configuration.yaml"
 PROBLEM = "binary_sensor.back_recovery_heating_pad_switch_off"
+PAIN = "number.back_recovery_pain"
+PAIN_LEVEL = "sensor.back_recovery_pain_level"
+PAIN_AVERAGE = "sensor.back_recovery_pain_average_7_days"
+PAIN_TREND = "sensor.back_recovery_pain_trend"
+REVIEW = "binary_sensor.back_recovery_review_recommended"
+SEE_A_PROFESSIONAL = {
+    "en": "doctor or physical therapist",
+    "de": "Ärztin, deinem Arzt oder deiner Physiotherapie",
+}
+"""What the review signal asks, in each dashboard's language (as the repair issue says)."""
 GERMAN_IDS = {
     "binary_sensor.back_recovery_session_active": "binary_sensor.back_recovery_anwendung_lauft",
     "binary_sensor.back_recovery_skin_rest": "binary_sensor.back_recovery_hautruhe",
@@ -51,6 +63,11 @@ GERMAN_IDS = {
     SESSION_ENDS: "sensor.back_recovery_anwendung_endet",
     "sensor.back_recovery_sessions_today": "sensor.back_recovery_anwendungen_heute",
     HEATING_PAD: "switch.back_recovery_heizkissen",
+    PAIN: "number.back_recovery_schmerz",
+    PAIN_LEVEL: "sensor.back_recovery_schmerzstarke",
+    PAIN_AVERAGE: "sensor.back_recovery_schmerzdurchschnitt_7_tage",
+    PAIN_TREND: "sensor.back_recovery_schmerztrend",
+    REVIEW: "binary_sensor.back_recovery_besprechung_empfohlen",
 }
 """The entity ids Home Assistant gives a recovery added while it runs in German.
 
@@ -344,3 +361,86 @@ def test_develop_config_offers_the_dashboard_in_each_language() -> None:
     assert files == {
         ROOT / "config" / "dashboards" / path.name for path in DASHBOARDS.values()
     }
+
+
+def pain_section(dashboard: dict[str, Any], language: str) -> dict[str, Any]:
+    """Return the dashboard's section that holds the pain slider."""
+    pain = entity(language, PAIN)
+    sections: list[dict[str, Any]] = dashboard["views"][0]["sections"]
+    (section,) = [section for section in sections if pain in entity_ids(section)]
+    return section
+
+
+def test_dashboard_shows_the_pain_diary_next_to_its_graph(
+    language: str, dashboard: dict[str, Any]
+) -> None:
+    """Pain slider, latest level, 7-day average, trend and a weekly graph in one section.
+
+    Contract "Pain diary and review"; issue 13: the statistics graph of the
+    level and the average (daily means, lines) sits next to the slider.
+    """
+    section = pain_section(dashboard, language)
+    by_entity = {card.get("entity"): card for card in section["cards"]}
+    slider = by_entity[entity(language, PAIN)]
+    assert slider["type"] == "tile"
+    assert slider["features"] == [{"type": "numeric-input", "style": "slider"}]
+    for entity_id in (PAIN_LEVEL, PAIN_AVERAGE, PAIN_TREND):
+        assert by_entity[entity(language, entity_id)]["type"] == "tile", entity_id
+    (graph,) = [card for card in section["cards"] if card["type"] == "statistics-graph"]
+    assert graph["period"] == "day"
+    assert graph["chart_type"] == "line"
+    assert graph["stat_types"] == ["mean"]
+    assert graph["days_to_show"] >= 4 * 7
+    assert list(entity_ids(graph)) == [
+        entity(language, PAIN_LEVEL),
+        entity(language, PAIN_AVERAGE),
+    ]
+
+
+async def test_dashboard_graph_entities_keep_long_term_statistics(
+    hass: HomeAssistant, dashboard: dict[str, Any], init_integration: MockConfigEntry
+) -> None:
+    """The statistics graph's entities are measurements: the recorder keeps their means."""
+    graphs = [
+        card for card in cards(dashboard["views"]) if card["type"] == "statistics-graph"
+    ]
+    assert graphs
+    for entity_id in entity_ids(graphs):
+        state = hass.states.get(entity_id)
+        assert state is not None, entity_id
+        assert state.attributes.get("state_class") == "measurement", entity_id
+
+
+async def test_dashboard_asks_for_a_review_only_while_it_is_recommended(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """The review tile and its meaning (talk to your doctor) show only while the signal is on.
+
+    Contract "Pain diary and review": it names no treatment.
+    """
+    review = entity(language, REVIEW)
+    shown_while_on = [
+        card
+        for card in pain_section(dashboard, language)["cards"]
+        if card.get("visibility")
+        == [{"condition": "state", "entity": review, "state": "on"}]
+    ]
+    assert sorted(card["type"] for card in shown_while_on) == ["markdown", "tile"]
+    (meaning,) = [card for card in shown_while_on if card["type"] == "markdown"]
+    assert SEE_A_PROFESSIONAL[language] in " ".join(meaning["content"].split())
+
+    def signal() -> str | None:
+        state = hass.states.get(review)
+        return None if state is None else state.state
+
+    assert signal() == "off"
+    for card in shown_while_on:
+        assert not await visible(hass, card)
+    await turn_review_on(hass, freezer)
+    assert signal() == "on"
+    for card in shown_while_on:
+        assert await visible(hass, card)

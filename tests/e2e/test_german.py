@@ -42,12 +42,15 @@ def german() -> dict[str, Any]:
     return texts
 
 
-def add_recovery(home_assistant: HomeAssistantInstance) -> str:
-    """Add a recovery with the simulated plug through the config flow's API; return its id."""
+def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> str:
+    """Add a recovery with the simulated plug through the config flow's API; return its id.
+
+    The injury was ``days_ago`` days before today (UTC).
+    """
     flow = home_assistant.request(
         "POST", "/api/config/config_entries/flow", {"handler": "back_recovery"}
     )
-    injured = datetime.now(UTC).date() - timedelta(days=3)
+    injured = datetime.now(UTC).date() - timedelta(days=days_ago)
     result = home_assistant.request(
         "POST",
         f"/api/config/config_entries/flow/{flow['flow_id']}",

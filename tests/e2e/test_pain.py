@@ -139,7 +139,7 @@ def test_review_signal_on_the_dashboard(
     section = pain_section(page)
     section.wait_for()
     review = tile(page, "Review recommended")
-    shows(review, "Problem")
+    shows(review, "Recommended")
     meaning = section.get_by_text("Talk to your doctor or physical therapist")
     meaning.wait_for()
     shows(tile(page, "Pain average (7 days)"), "5.0")

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import HEATING_PAD, PLUG_FAILS, set_input_boolean, switch
+from .conftest import ENTRY_ID, HEATING_PAD, PLUG_FAILS, set_input_boolean, switch
 
 OUR_LOGGER = "custom_components.back_recovery.logs"
 
@@ -59,6 +59,54 @@ async def test_refused_toggle_logs_no_error(
     refused = [r for r in caplog.records if r.name == OUR_LOGGER]
     assert [r.levelno for r in refused] == [logging.DEBUG]
     assert "The skin is resting" in refused[0].getMessage()
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("action", "data", "key"),
+    [
+        (
+            "log_pain",
+            {"level": 4, "recorded_at": "2100-01-01T00:00:00"},
+            "recorded_at_in_future",
+        ),
+        ("start_session", {"modality": "heat"}, "rest_gap_active"),
+    ],
+)
+async def test_refused_action_in_developer_tools_logs_no_error(
+    hass: HomeAssistant,
+    *,
+    hass_ws_client: Any,
+    caplog: pytest.LogCaptureFixture,
+    action: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Developer tools → Actions runs the action as a script: a refusal is no ERROR there either."""
+    await switch(hass, HEATING_PAD, on=True)
+    await switch(hass, HEATING_PAD, on=False)
+    assert await async_setup_component(hass, "websocket_api", {})
+    client = await hass_ws_client(hass)
+    caplog.clear()
+    await client.send_json_auto_id(
+        {
+            "type": "execute_script",
+            "sequence": [
+                {
+                    "action": f"{DOMAIN}.{action}",
+                    "data": {"config_entry_id": ENTRY_ID, **data},
+                }
+            ],
+        }
+    )
+    result = await client.receive_json()
+    await hass.async_block_till_done()
+    assert result["error"]["translation_key"] == key
+    assert errors(caplog) == []
+    # Said again at DEBUG, once for each logger that reported it (script, websocket).
+    assert {r.levelno for r in caplog.records if r.name == OUR_LOGGER} == {
+        logging.DEBUG
+    }
 
 
 @pytest.mark.usefixtures("init_integration")

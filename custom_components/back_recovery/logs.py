@@ -2,8 +2,9 @@
 
 Home Assistant's websocket API (every switch toggled in the frontend) logs a
 ``ServiceValidationError`` at ERROR, and its websocket and REST APIs log any
-other ``HomeAssistantError`` of a service call at ERROR. A filter on those
-two loggers takes this integration's own errors out and logs them again on
+other ``HomeAssistantError`` of a service call at ERROR; Developer tools →
+Actions runs an action as a script, which logs it at ERROR too. A filter on
+those loggers takes this integration's own errors out and logs them again on
 this module's logger: a refusal (``ServiceValidationError``) at DEBUG, a
 heating pad plug that did not confirm a start at WARNING. Every other
 integration's errors stay as they are.
@@ -30,6 +31,9 @@ SERVICE_CALL_LOGGERS: Final = (
     "homeassistant.components.websocket_api.http.connection",
     # The REST API (POST /api/services/<domain>/<service>).
     "homeassistant.components.api",
+    # Developer tools → Actions runs the action as a one-step script
+    # (websocket_api's execute_script), whose script logs the error first.
+    "homeassistant.helpers.script.websocket_api_script",
 )
 
 

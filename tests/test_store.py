@@ -19,7 +19,13 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.const import (
+    DOMAIN,
+    STORAGE_MINOR_VERSION,
+    STORAGE_VERSION,
+    RecoveryEvent,
+)
+from custom_components.back_recovery.store import RecoveryStore
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -183,6 +189,21 @@ async def test_older_minor_version_loads(
     )
     await setup_entry(hass, mock_config_entry)
     assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T04:15:00+00:00"
+
+
+async def test_only_the_write_back_of_a_migration_is_skipped(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Rule 8: a migration Home Assistant did not write back never costs a later save."""
+    store = RecoveryStore(
+        hass, STORAGE_VERSION, STORAGE_KEY, minor_version=STORAGE_MINOR_VERSION
+    )
+    # A migration that ends without Home Assistant's write-back.
+    await store._async_migrate_func(1, 1, {"sessions": []})
+    assert await store.async_load() is None
+    await store.async_save({"sessions": [], "plug_must_be_off": True})
+    await hass.async_block_till_done()
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -62,6 +62,18 @@ class RecoveryStore(Store[dict[str, Any]]):
             old_data = {"pain": {"entries": []}, **old_data}
         return old_data
 
+    async def async_load(self) -> dict[str, Any] | None:
+        """Load (and migrate) the stored data.
+
+        Only a save made while loading can be skipped (``async_save``): a
+        migration that Home Assistant did not write back never costs a later
+        save, such as a session's planned end (contract rule 3).
+        """
+        try:
+            return await super().async_load()
+        finally:
+            self._migrated = False
+
     async def async_save(self, data: dict[str, Any]) -> None:
         """Save ``data``; not the copy ``Store`` writes right after a migration.
 

@@ -50,6 +50,8 @@ class RecoveryButton(BackRecoveryEntity, ButtonEntity):
     """A button that asks the engine for something."""
 
     entity_description: RecoveryButtonDescription
+    # A button shows only its last press, which Home Assistant writes.
+    _follows_recovery = False
 
     async def async_press(self) -> None:
         """Ask the engine; a refusal reaches the person as a translated error."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from homeassistant.components.button import ButtonEntity
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -19,6 +18,8 @@ class BackRecoveryEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
     _every_minute = False
+    _follows_recovery = True
+    """Whether the entity shows the recovery's view (a button shows only its last press)."""
     _shown: tuple[object, ...] | None = None
 
     def __init__(
@@ -39,14 +40,12 @@ class BackRecoveryEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Show every change of the recovery."""
         await super().async_added_to_hass()
-        if isinstance(self, ButtonEntity):
-            # A button shows only its last press, which Home Assistant writes.
-            return
-        self.async_on_remove(
-            self.view.async_add_listener(
-                self._async_show, every_minute=self._every_minute
+        if self._follows_recovery:
+            self.async_on_remove(
+                self.view.async_add_listener(
+                    self._async_show, every_minute=self._every_minute
+                )
             )
-        )
         # Home Assistant writes this state once the entity is added.
         self._shown = self._what_is_shown()
 

@@ -47,6 +47,9 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
     (reachable, still on) or ``unreachable``; absent while off.
     """
 
+    # It shows the repair issues, not the recovery's view.
+    _follows_recovery = False
+
     def __init__(
         self, entry: BackRecoveryConfigEntry, description: BinarySensorEntityDescription
     ) -> None:
@@ -66,7 +69,7 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
 
         @callback
         def changed(_event: Event[ir.EventIssueRegistryUpdatedData]) -> None:
-            self.async_write_ha_state()
+            self._async_show()
 
         self.async_on_remove(
             self.hass.bus.async_listen(

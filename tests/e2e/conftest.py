@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 import shutil
 import subprocess
+import threading
 from typing import Any, NoReturn
 
 import pytest
@@ -46,6 +47,8 @@ PHONE = {"width": 390, "height": 844}
 # Bounded waits for a start, generous for a first start on a busy machine; each
 # test's own timeout (pytest-timeout) is longer, so these speak first.
 START_TIMEOUT = 420.0
+# How long the browser fixture waits for the threads Playwright leaves running.
+THREAD_STOP_TIMEOUT = 10.0
 
 _SKIPPED: list[str] = []
 
@@ -213,16 +216,27 @@ def newest_home_assistant(
 
 @pytest.fixture
 def browser(browser_path: str) -> Generator[Any]:
-    """Start Chromium for the test; it is closed after it, whatever happens."""
+    """Start Chromium for the test; it is closed after it, whatever happens.
+
+    Playwright's own event loop closes its default executor without waiting
+    for the executor's thread, and the harness fails a test that leaves a
+    thread running: the threads started meanwhile are awaited here (bounded).
+    """
     sync_api = playwright_api()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=browser_path, args=BROWSER_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    threads_before = frozenset(threading.enumerate())
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=browser_path, args=BROWSER_ARGS
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        for thread in frozenset(threading.enumerate()) - threads_before:
+            if not thread.daemon:
+                thread.join(THREAD_STOP_TIMEOUT)
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from custom_components.back_recovery.const import (
 )
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant import loader
+from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant
@@ -356,6 +357,20 @@ async def move_to(
     freezer.move_to(moment)
     async_fire_time_changed(hass, moment)
     await hass.async_block_till_done()
+
+
+async def set_profile(
+    hass: HomeAssistant, user_id: str, locale: Mapping[str, str] | None
+) -> None:
+    """Set up the frontend and save a person's profile: language and time format.
+
+    ``locale`` is what the frontend saves (``language``, ``time_format``: "12",
+    "24", "language" or "system"); None saves nothing.
+    """
+    assert await async_setup_component(hass, "frontend", {})
+    if locale is not None:
+        store = await async_user_store(hass, user_id)
+        await store.async_set_item("language", dict(locale))
 
 
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:

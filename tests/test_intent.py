@@ -14,6 +14,7 @@ from hassil.sample import sample_intents
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_capture_events,
 )
 
@@ -33,7 +34,7 @@ from custom_components.back_recovery.intent import (
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.components.intent import OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er, intent, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
@@ -52,6 +53,7 @@ from .conftest import (
     entity_id_of,
     entity_state,
     press,
+    set_profile,
     switch,
 )
 
@@ -205,9 +207,14 @@ async def test_turn_on_is_explained_when_recovery_loads_later(
     assert "3:00 AM" in speech(await ask(hass, "turn on the heating pad"))
 
 
-async def _handle(hass: HomeAssistant, intent_type: str, language: str = "en") -> str:
+async def _handle(
+    hass: HomeAssistant,
+    intent_type: str,
+    language: str = "en",
+    context: Context | None = None,
+) -> str:
     response = await intent.async_handle(
-        hass, "test", intent_type, {}, language=language
+        hass, "test", intent_type, {}, language=language, context=context
     )
     assert response.response_type in (
         intent.IntentResponseType.QUERY_ANSWER,
@@ -297,6 +304,38 @@ async def test_intents_after_heat(
         await _handle(hass, INTENT_NEXT_HEAT_SESSION)
         == "You can use the heating pad now."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "locale", "said"),
+    [
+        ("en", None, "3:20 AM"),
+        ("de", None, "03:20"),
+        # Asked in English, German profile without a time format: English's clock.
+        ("en", {"language": "de", "time_format": "language"}, "3:20 AM"),
+        ("en", {"language": "en", "time_format": "24"}, "03:20"),
+        ("de", {"language": "de", "time_format": "12"}, "3:20 AM"),
+    ],
+)
+async def test_answers_on_the_askers_clock(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    assist: None,
+    hass_admin_user: MockUser,
+    *,
+    language: str,
+    locale: dict[str, str] | None,
+    said: str,
+) -> None:
+    """A spoken time follows the asker's time format, else the clock of the language asked in."""
+    await set_profile(hass, hass_admin_user.id, locale)
+    await switch(hass, HEATING_PAD, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    answer = await _handle(
+        hass, INTENT_NEXT_HEAT_SESSION, language, Context(user_id=hass_admin_user.id)
+    )
+    assert said in answer
+    assert ("AM" in answer) == ("AM" in said)
 
 
 async def test_next_heat_tomorrow(

@@ -10,6 +10,7 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_capture_events,
 )
 
@@ -29,6 +30,7 @@ from .conftest import (
     action,
     add_entry,
     plug_power,
+    set_profile,
     translations,
 )
 
@@ -52,14 +54,16 @@ async def assist_api(hass: HomeAssistant, init_integration: MockConfigEntry) -> 
     await hass.async_block_till_done()
 
 
-async def get_api(hass: HomeAssistant, language: str = "en") -> llm.APIInstance:
-    """Return the Assist API as a conversation agent gets it."""
+async def get_api(
+    hass: HomeAssistant, language: str = "en", context: Context | None = None
+) -> llm.APIInstance:
+    """Return the Assist API as a conversation agent gets it (``context``: who asks)."""
     return await llm.async_get_api(
         hass,
         llm.LLM_API_ASSIST,
         llm.LLMContext(
             platform="test",
-            context=Context(),
+            context=context or Context(),
             language=language,
             assistant=ASSISTANT,
             device_id=None,
@@ -73,10 +77,14 @@ def our_tools(api: llm.APIInstance) -> dict[str, llm.Tool]:
 
 
 async def call(
-    hass: HomeAssistant, tool: str, language: str = "en", **args: Any
+    hass: HomeAssistant,
+    tool: str,
+    language: str = "en",
+    context: Context | None = None,
+    **args: Any,
 ) -> llm.ToolResult:
     """Call one tool through the Assist API, as a conversation agent does."""
-    api = await get_api(hass, language)
+    api = await get_api(hass, language, context)
     result = await api.async_call_tool(llm.ToolInput(tool_name=tool, tool_args=args))
     await hass.async_block_till_done()
     return result
@@ -325,6 +333,39 @@ async def test_the_question_intents_answer_as_tools(
 
 
 @pytest.mark.usefixtures("assist_api")
+@pytest.mark.parametrize(
+    ("language", "locale", "hours"),
+    [
+        ("en", None, 12),
+        ("de", None, 24),
+        # Asked in English, German profile without a time format: English's clock.
+        ("en", {"language": "de", "time_format": "language"}, 12),
+        ("en", {"language": "en", "time_format": "24"}, 24),
+        ("de", {"language": "de", "time_format": "12"}, 12),
+    ],
+)
+async def test_question_tools_answer_on_the_askers_clock(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_admin_user: MockUser,
+    *,
+    language: str,
+    locale: dict[str, str] | None,
+    hours: int,
+) -> None:
+    """A question tool says times like the voice answer: the asker's time format, else the language's clock."""
+    await set_profile(hass, hass_admin_user.id, locale)
+    await action(hass, "log_session", modality="heat", minutes=15)
+    allowed = view_of(init_integration).next_session_allowed
+    assert allowed is not None
+    texts = translations(language)["common"]
+    result = await call(hass, NEXT_HEAT, language, Context(user_id=hass_admin_user.id))
+    assert result.data["answer"] == texts["voice_next_heat_rest"].format(
+        allowed_at=moment_text(allowed, texts, hours=hours)
+    )
+
+
+@pytest.mark.usefixtures("assist_api")
 async def test_tools_never_act_on_a_recovery_with_nothing_exposed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
@@ -375,11 +416,12 @@ async def test_two_recoveries_take_a_name_and_offer_the_names(
         assert "name" not in openapi(api, tool).get("required", [])
 
     names = ["Back recovery", "Anna"]
-    for tool_name, args in (
+    cases: list[tuple[str, dict[str, Any]]] = [
         (STATUS, {}),
         (START, {"modality": "ice"}),
         (LAST_HEAT, {}),
-    ):
+    ]
+    for tool_name, args in cases:
         result = await call(hass, tool_name, **args)
         assert result.error is True
         assert result.data == {

@@ -27,7 +27,6 @@ from custom_components.back_recovery.services import (
     START_SESSION_SCHEMA,
 )
 from custom_components.back_recovery.session import Modality
-from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -49,6 +48,7 @@ from .conftest import (
     advance,
     entity_state,
     services_yaml,
+    set_profile,
     translations,
 )
 
@@ -433,12 +433,13 @@ async def test_refusal_said_on_the_askers_clock(
 ) -> None:
     """A refusal's time follows the person's time format, else the language's clock."""
     hass.config.language = language
-    assert await async_setup_component(hass, "frontend", {})
-    if time_format is not None:
-        store = await async_user_store(hass, hass_admin_user.id)
-        await store.async_set_item(
-            "language", {"language": language, "time_format": time_format}
-        )
+    await set_profile(
+        hass,
+        hass_admin_user.id,
+        None
+        if time_format is None
+        else {"language": language, "time_format": time_format},
+    )
     await action(hass, "start_session", modality="ice", minutes=10)
     await action(hass, "stop_session")
     with pytest.raises(ServiceValidationError) as info:

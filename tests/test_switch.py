@@ -15,7 +15,6 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.const import (
     EVENT_STATE_CHANGED,
     STATE_OFF,
@@ -33,7 +32,6 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 
 from .conftest import (
     ENTRY_ID,
@@ -48,6 +46,7 @@ from .conftest import (
     advance,
     entity_state,
     set_input_boolean,
+    set_profile,
     start_heat,
     switch,
 )
@@ -305,12 +304,11 @@ async def test_refused_turn_on_said_on_the_persons_clock(
     said: str,
 ) -> None:
     """The switch's refusal says the time in the person's format, else English's 12 hours."""
-    assert await async_setup_component(hass, "frontend", {})
-    if time_format is not None:
-        store = await async_user_store(hass, hass_admin_user.id)
-        await store.async_set_item(
-            "language", {"language": "en", "time_format": time_format}
-        )
+    await set_profile(
+        hass,
+        hass_admin_user.id,
+        None if time_format is None else {"language": "en", "time_format": time_format},
+    )
     await action(hass, "start_session", modality="ice", minutes=10)
     await action(hass, "stop_session")
     with pytest.raises(ServiceValidationError) as info:

@@ -26,12 +26,12 @@ from custom_components.back_recovery.texts import (
     refusal_error,
     text,
 )
-from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.translation import async_get_cached_translations
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+
+from .conftest import set_profile
 
 # The tests run at 2026-11-25 01:00 local time (US/Pacific, UTC-8).
 TODAY_0320 = dt_util.parse_datetime("2026-11-25T11:20:00+00:00")
@@ -364,10 +364,7 @@ async def test_clock_follows_the_persons_time_format(
     hass: HomeAssistant, locale: dict[str, str] | None, hours: int
 ) -> None:
     """A person's own time format wins, else their language's clock, else Home Assistant's."""
-    assert await async_setup_component(hass, "frontend", {})
-    if locale is not None:
-        store = await async_user_store(hass, "person")
-        await store.async_set_item("language", locale)
+    await set_profile(hass, "person", locale)
 
     assert await async_clock_hours(hass, "person") == hours
 

@@ -153,12 +153,9 @@ class RecoveryQuestionHandler(intent.IntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer for the one recovery, or for each, named."""
         texts = await async_load_texts(intent_obj.hass, intent_obj.language)
-        # The asker's time format; without a known person, their language's clock.
-        user_id = intent_obj.context.user_id
-        hours = (
-            await async_clock_hours(intent_obj.hass, user_id)
-            if user_id
-            else clock_hours(texts)
+        # The asker's time format, else the clock of the language asked in.
+        hours = await async_clock_hours(
+            intent_obj.hass, intent_obj.context.user_id, intent_obj.language
         )
         response = intent_obj.create_response()
         views = _loaded_views(intent_obj.hass)

@@ -59,6 +59,7 @@ from .intent import (
 from .llm_tool import (
     RecoveryTool,
     asker_language,
+    asker_user_id,
     error_result,
     exposed_recoveries,
     local_iso,
@@ -67,7 +68,7 @@ from .llm_tool import (
 from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 from .pain_review import round_for_display
 from .session import Modality
-from .texts import Texts, async_error_text, async_said_to
+from .texts import Texts, async_clock_hours, async_error_text, async_said_to
 from .view import RecoveryView
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
@@ -122,7 +123,7 @@ class QuestionTool(RecoveryTool):
         intent_type: str,
         title: str,
         description: str,
-        answer: Callable[[Texts, RecoveryView], str],
+        answer: Callable[[Texts, RecoveryView, int], str],
     ) -> None:
         """Answer ``intent_type`` with ``answer``, like the intent does."""
         super().__init__(titles)
@@ -140,12 +141,13 @@ class QuestionTool(RecoveryTool):
         texts: Texts,
         llm_context: LLMContext,
     ) -> ToolResult:
-        """Return the intent's answer in the asker's language."""
+        """Return the intent's answer in the asker's language, on the asker's clock."""
+        hours = await async_clock_hours(
+            hass, asker_user_id(llm_context), asker_language(hass, llm_context)
+        )
+        view = entry.runtime_data.engine.view
         return ToolResult(
-            data={
-                "name": entry.title,
-                "answer": self._answer(texts, entry.runtime_data.engine.view),
-            }
+            data={"name": entry.title, "answer": self._answer(texts, view, hours)}
         )
 
 
@@ -176,8 +178,7 @@ class ActionTool(RecoveryTool):
         try:
             # The asker's clock, as the asker's language: the action alone
             # knows only the person.
-            user_id = llm_context.context.user_id if llm_context.context else None
-            async with async_said_to(hass, user_id, language):
+            async with async_said_to(hass, asker_user_id(llm_context), language):
                 await hass.services.async_call(
                     DOMAIN,
                     self.action,

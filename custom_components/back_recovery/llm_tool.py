@@ -73,6 +73,11 @@ def asker_language(hass: HomeAssistant, llm_context: LLMContext) -> str:
     return language if language and language != MATCH_ALL else hass.config.language
 
 
+def asker_user_id(llm_context: LLMContext) -> str | None:
+    """Return the id of the person who asked, when Home Assistant knows them."""
+    return llm_context.context.user_id if llm_context.context else None
+
+
 def local_iso(moment: datetime | None) -> str | None:
     """Say a moment as local ISO time with its offset, or ``None``."""
     return dt_util.as_local(moment).isoformat() if moment is not None else None

@@ -21,7 +21,7 @@ from custom_components.back_recovery.session import EndReason
 from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
 from homeassistant.components.logbook.models import LogbookConfig, async_event_to_row
 from homeassistant.components.logbook.processor import EventProcessor
-from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.const import EVENT_CALL_SERVICE, EVENT_STATE_CHANGED, STATE_OFF
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .conftest import (
@@ -29,6 +29,7 @@ from .conftest import (
     PLUG,
     PLUG_IGNORES,
     advance,
+    plug_power,
     set_input_boolean,
     start_heat,
 )
@@ -57,6 +58,19 @@ async def describers(hass: HomeAssistant) -> dict[str, Describe]:
     async_describe_events(hass, describe_event)
     await hass.async_block_till_done()
     return found
+
+
+@pytest.fixture
+def events(hass: HomeAssistant) -> list[Event]:
+    """Record every event on the bus, as the recorder hands them to the logbook."""
+    recorded: list[Event] = []
+
+    @callback
+    def record(event: Event) -> None:
+        recorded.append(event)
+
+    hass.bus.async_listen("*", record)
+    return recorded
 
 
 def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
@@ -285,16 +299,9 @@ async def logbook_of(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_switch_off_credited_to_back_recovery(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, events: list[Event]
 ) -> None:
     """The plug's switch-off at the planned end reads as Back Recovery's, not an anonymous action."""
-    events: list[Event] = []
-
-    @callback
-    def record(event: Event) -> None:
-        events.append(event)
-
-    hass.bus.async_listen("*", record)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=20))
 
@@ -313,16 +320,9 @@ async def test_switch_off_credited_to_back_recovery(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_stuck_plug_in_the_logbook(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, events: list[Event]
 ) -> None:
     """A plug that does not switch off has a logbook entry that says to unplug it."""
-    events: list[Event] = []
-
-    @callback
-    def record(event: Event) -> None:
-        events.append(event)
-
-    hass.bus.async_listen("*", record)
     await start_heat(hass, "switch")
     await set_input_boolean(hass, PLUG_IGNORES, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
@@ -337,3 +337,52 @@ async def test_stuck_plug_in_the_logbook(
     assert len(stuck) == 1
     assert stuck[0]["name"] == "Back recovery"
     assert stuck[0]["entity_id"] == PLUG
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_retries_of_one_switch_off_are_one_logbook_line(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, events: list[Event]
+) -> None:
+    """A switch-off that takes many retries reads as one line, and the plug's off is still Back Recovery's."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    for _ in range(6):  # retries after 5, 15 and 30 s, then every minute
+        await advance(hass, freezer, timedelta(minutes=1))
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(minutes=1))
+
+    assert plug_power(hass) == STATE_OFF
+    turn_offs = [
+        event
+        for event in events
+        if event.event_type == EVENT_CALL_SERVICE
+        and event.data["service"] == "turn_off"
+        and event.data["service_data"] == {"entity_id": PLUG}
+    ]
+    assert len(turn_offs) >= 6
+    assert len({event.context.id for event in turn_offs}) == 1
+    entries = await logbook_of(hass, events, PLUG)
+    switching = [e for e in entries if e.get("icon") == "mdi:radiator-off"]
+    assert len(switching) == 1
+    (plug_off,) = (e for e in entries if e.get("state") == STATE_OFF)
+    assert plug_off["context_event_type"] == RecoveryEvent.HEATING_PAD_SWITCHING_OFF
+    assert plug_off["context_domain"] == DOMAIN
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_each_switch_off_is_announced(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, events: list[Event]
+) -> None:
+    """Two sessions, two switch-offs: each has its own line and context."""
+    for _ in range(2):
+        await start_heat(hass, "switch")
+        await advance(hass, freezer, timedelta(minutes=20))
+        await advance(hass, freezer, timedelta(hours=2))
+    announced = [
+        event
+        for event in events
+        if event.event_type == RecoveryEvent.HEATING_PAD_SWITCHING_OFF
+    ]
+    assert len(announced) == 2
+    assert announced[0].context.id != announced[1].context.id

@@ -94,6 +94,7 @@ class HeatingPadPlug:
         self.entity_id = entity_id
         self._alarm = alarm
         self._context = Context()
+        self._off_context: Context | None = None
         self._waiters: list[tuple[bool, asyncio.Future[None]]] = []
         self._retry_unsub: CALLBACK_TYPE | None = None
         self._attempt = 0
@@ -146,23 +147,27 @@ class HeatingPadPlug:
     async def _async_call(self, service: str) -> bool:
         """Call the plug's switch service; return whether the call went through.
 
-        A ``turn_off`` is announced first with ``heating_pad_switching_off``,
-        fired in a new context that the call then carries: that event is the
-        context's origin, so the logbook credits Back Recovery with the
-        plug's switch-off. Any error of the plug's integration is logged as a
-        warning, never raised: the caller decides by the state the plug reports.
+        A switch-off is announced once with ``heating_pad_switching_off``,
+        fired in a new context that its ``turn_off`` and every retry of it
+        then carry: that event is the context's origin, so the logbook
+        credits Back Recovery with the plug's switch-off, and a plug that
+        needs many retries adds one line, not one a minute. Any error of the
+        plug's integration is logged as a warning, never raised: the caller
+        decides by the state the plug reports.
         """
         context = self._context
         if service == SERVICE_TURN_OFF:
-            context = Context()
-            self._hass.bus.async_fire(
-                RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
-                {
-                    ATTR_CONFIG_ENTRY_ID: self._entry.entry_id,
-                    ATTR_ENTITY_ID: self.entity_id,
-                },
-                context=context,
-            )
+            if self._off_context is None or not self.switching_off:
+                self._off_context = Context()
+                self._hass.bus.async_fire(
+                    RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
+                    {
+                        ATTR_CONFIG_ENTRY_ID: self._entry.entry_id,
+                        ATTR_ENTITY_ID: self.entity_id,
+                    },
+                    context=self._off_context,
+                )
+            context = self._off_context
         try:
             await self._hass.services.async_call(
                 Platform.SWITCH,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_fire_time_changed,
     async_test_home_assistant,
 )
@@ -35,7 +37,7 @@ from homeassistant import loader
 from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_OFF, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -371,6 +373,37 @@ async def set_profile(
     if locale is not None:
         store = await async_user_store(hass, user_id)
         await store.async_set_item("language", dict(locale))
+
+
+# Who asks and on which clock they hear times: the language asked in, the
+# asker's saved profile (None: none saved), the clock's hours. The profile's
+# time format wins; else the language asked in decides.
+ASKERS_CLOCKS: list[tuple[str, dict[str, str] | None, int]] = [
+    ("en", None, 12),
+    ("de", None, 24),
+    ("en", {"language": "de", "time_format": "language"}, 12),
+    ("en", {"language": "en", "time_format": "24"}, 24),
+    ("de", {"language": "de", "time_format": "12"}, 12),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """A person asking: in ``language``, as ``context``, hearing times on ``hours``."""
+
+    language: str
+    context: Context
+    hours: int
+
+
+@pytest.fixture(params=ASKERS_CLOCKS)
+async def asker(
+    hass: HomeAssistant, hass_admin_user: MockUser, request: pytest.FixtureRequest
+) -> Asker:
+    """Each kind of asker of ``ASKERS_CLOCKS``, their profile saved."""
+    language, locale, hours = request.param
+    await set_profile(hass, hass_admin_user.id, locale)
+    return Asker(language, Context(user_id=hass_admin_user.id), hours)
 
 
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:

@@ -14,7 +14,6 @@ from hassil.sample import sample_intents
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    MockUser,
     async_capture_events,
 )
 
@@ -48,12 +47,12 @@ from .conftest import (
     SESSION_ACTIVE,
     SKIN_REST,
     START_ICE_SESSION,
+    Asker,
     add_entry,
     advance,
     entity_id_of,
     entity_state,
     press,
-    set_profile,
     switch,
 )
 
@@ -306,36 +305,18 @@ async def test_intents_after_heat(
     )
 
 
-@pytest.mark.parametrize(
-    ("language", "locale", "said"),
-    [
-        ("en", None, "3:20 AM"),
-        ("de", None, "03:20"),
-        # Asked in English, German profile without a time format: English's clock.
-        ("en", {"language": "de", "time_format": "language"}, "3:20 AM"),
-        ("en", {"language": "en", "time_format": "24"}, "03:20"),
-        ("de", {"language": "de", "time_format": "12"}, "3:20 AM"),
-    ],
-)
 async def test_answers_on_the_askers_clock(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    assist: None,
-    hass_admin_user: MockUser,
-    *,
-    language: str,
-    locale: dict[str, str] | None,
-    said: str,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None, asker: Asker
 ) -> None:
     """A spoken time follows the asker's time format, else the clock of the language asked in."""
-    await set_profile(hass, hass_admin_user.id, locale)
     await switch(hass, HEATING_PAD, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     answer = await _handle(
-        hass, INTENT_NEXT_HEAT_SESSION, language, Context(user_id=hass_admin_user.id)
+        hass, INTENT_NEXT_HEAT_SESSION, asker.language, asker.context
     )
+    said = "3:20 AM" if asker.hours == 12 else "03:20"
     assert said in answer
-    assert ("AM" in answer) == ("AM" in said)
+    assert ("AM" in answer) == (asker.hours == 12)
 
 
 async def test_next_heat_tomorrow(

@@ -10,7 +10,6 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    MockUser,
     async_capture_events,
 )
 
@@ -27,10 +26,10 @@ from homeassistant.util import dt as dt_util
 from .conftest import (
     ENTRY_ID,
     SECOND_ENTRY_ID,
+    Asker,
     action,
     add_entry,
     plug_power,
-    set_profile,
     translations,
 )
 
@@ -333,35 +332,17 @@ async def test_the_question_intents_answer_as_tools(
 
 
 @pytest.mark.usefixtures("assist_api")
-@pytest.mark.parametrize(
-    ("language", "locale", "hours"),
-    [
-        ("en", None, 12),
-        ("de", None, 24),
-        # Asked in English, German profile without a time format: English's clock.
-        ("en", {"language": "de", "time_format": "language"}, 12),
-        ("en", {"language": "en", "time_format": "24"}, 24),
-        ("de", {"language": "de", "time_format": "12"}, 12),
-    ],
-)
 async def test_question_tools_answer_on_the_askers_clock(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    hass_admin_user: MockUser,
-    *,
-    language: str,
-    locale: dict[str, str] | None,
-    hours: int,
+    hass: HomeAssistant, init_integration: MockConfigEntry, asker: Asker
 ) -> None:
     """A question tool says times like the voice answer: the asker's time format, else the language's clock."""
-    await set_profile(hass, hass_admin_user.id, locale)
     await action(hass, "log_session", modality="heat", minutes=15)
     allowed = view_of(init_integration).next_session_allowed
     assert allowed is not None
-    texts = translations(language)["common"]
-    result = await call(hass, NEXT_HEAT, language, Context(user_id=hass_admin_user.id))
+    texts = translations(asker.language)["common"]
+    result = await call(hass, NEXT_HEAT, asker.language, asker.context)
     assert result.data["answer"] == texts["voice_next_heat_rest"].format(
-        allowed_at=moment_text(allowed, texts, hours=hours)
+        allowed_at=moment_text(allowed, texts, hours=asker.hours)
     )
 
 

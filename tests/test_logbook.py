@@ -322,28 +322,7 @@ async def test_switch_off_credited_to_back_recovery(
 async def test_stuck_plug_in_the_logbook(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, events: list[Event]
 ) -> None:
-    """A plug that does not switch off has a logbook entry that says to unplug it."""
-    await start_heat(hass, "switch")
-    await set_input_boolean(hass, PLUG_IGNORES, on=True)
-    await advance(hass, freezer, timedelta(minutes=20))
-    await advance(hass, freezer, timedelta(seconds=5))
-
-    entries = await logbook_of(hass, events, PLUG)
-    stuck = [
-        entry
-        for entry in entries
-        if entry.get("message") == "The heating pad does not switch off: unplug it"
-    ]
-    assert len(stuck) == 1
-    assert stuck[0]["name"] == "Back recovery"
-    assert stuck[0]["entity_id"] == PLUG
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_retries_of_one_switch_off_are_one_logbook_line(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, events: list[Event]
-) -> None:
-    """A switch-off that takes many retries reads as one line, and the plug's off is still Back Recovery's."""
+    """A plug that does not switch off: one line says to unplug it, one that Back Recovery switches it off, however many retries; its off is Back Recovery's."""
     await start_heat(hass, "switch")
     await set_input_boolean(hass, PLUG_IGNORES, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
@@ -363,6 +342,14 @@ async def test_retries_of_one_switch_off_are_one_logbook_line(
     assert len(turn_offs) >= 6
     assert len({event.context.id for event in turn_offs}) == 1
     entries = await logbook_of(hass, events, PLUG)
+    stuck = [
+        entry
+        for entry in entries
+        if entry.get("message") == "The heating pad does not switch off: unplug it"
+    ]
+    assert len(stuck) == 1
+    assert stuck[0]["name"] == "Back recovery"
+    assert stuck[0]["entity_id"] == PLUG
     switching = [e for e in entries if e.get("icon") == "mdi:radiator-off"]
     assert len(switching) == 1
     (plug_off,) = (e for e in entries if e.get("state") == STATE_OFF)

@@ -504,6 +504,8 @@ _entries = iter(range(10**9))
     max_examples=EXAMPLES,
     deadline=None,
     database=None,
+    # A failure prints @reproduce_failure(...): the example replays without luck.
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(steps=st.lists(STEPS, max_size=20))

@@ -175,5 +175,7 @@ async def test_a_plug_not_responding_is_urgent_whatever_the_options(
         {"config_entry_id": ENTRY_ID, "entity_id": PLUG}
     ]
     reminders.send.assert_called_once_with(
-        "heating_pad_not_responding", {"entity_id": PLUG}, urgent=True
+        "heating_pad_not_responding",
+        {"entity_id": PLUG, "plug": PLUG},
+        urgent=True,
     )

@@ -401,6 +401,10 @@ async def test_rule_11_heat_start_refused_when_turn_on_raises(
         await start_heat(hass, how)
     assert info.value.translation_key == "heating_pad_not_responding"
     assert info.value.translation_domain == DOMAIN
+    # Named as people see the plug, not by its entity id.
+    assert str(info.value).startswith(
+        'The heating pad plug "Heating pad plug" did not confirm that it switched on'
+    )
     await hass.async_block_till_done()
     assert_no_session(hass)
     assert started == blocked == []

@@ -56,6 +56,7 @@ from .conftest import (
     HEATING_PAD,
     PHASE,
     PLUG,
+    PLUG_IGNORES,
     PLUG_POWER,
     START_ICE_SESSION,
     advance,
@@ -63,6 +64,7 @@ from .conftest import (
     entity_state,
     move_to,
     press,
+    set_input_boolean,
 )
 
 PHONE = "notify.phone"
@@ -632,6 +634,35 @@ async def test_quiet_hours_end_speaks_again(
         REST_OVER,
     ]
     assert kitchen.inbox.messages == [REST_OVER]
+
+
+async def test_a_plug_that_does_not_switch_off_is_said_by_name_even_in_quiet_hours(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    kitchen: RecordingSatellite,
+) -> None:
+    """Rule 10: the urgent reminder names the plug as people call it, written and spoken in quiet hours."""
+    hass.config_entries.async_update_entry(
+        recovery,
+        options={
+            **recovery.options,
+            CONF_QUIET_START: "22:00:00",
+            CONF_QUIET_END: "08:00:00",
+        },
+    )
+    await hass.async_block_till_done()
+    await _turn_on_pad(hass)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20), wait_background_tasks=True)
+    await advance(hass, freezer, timedelta(seconds=5), wait_background_tasks=True)
+    stuck = (
+        'The heating pad plug "Heating pad plug" does not switch off. '
+        "Unplug the heating pad now."
+    )
+    assert stuck in phone.inbox.messages
+    assert kitchen.inbox.messages == [stuck]
 
 
 async def test_reminders_in_german(

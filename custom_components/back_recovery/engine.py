@@ -219,7 +219,7 @@ class RecoveryEngine:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="heating_pad_not_responding",
-            translation_placeholders={"entity_id": self._plug.entity_id},
+            translation_placeholders=self._plug.placeholders,
         )
 
     async def async_stop_session(self) -> None:

@@ -30,6 +30,7 @@ from .model import Blocked
 from .options import RecoveryOptions
 from .pain import PainEntry
 from .pain_review import PainReview
+from .plug_registry import plug_name
 from .reminders import Reminders
 from .schedule import Phase
 from .session import EndReason, TherapySession
@@ -120,7 +121,9 @@ class RecoveryEvents:
         """Tell everyone at once: the plug did not confirm a switch-off (rule 10)."""
         self._fire(RecoveryEvent.HEATING_PAD_NOT_RESPONDING, {"entity_id": entity_id})
         self.reminders.send(
-            "heating_pad_not_responding", {"entity_id": entity_id}, urgent=True
+            "heating_pad_not_responding",
+            {"entity_id": entity_id, "plug": plug_name(self._hass, entity_id)},
+            urgent=True,
         )
 
     def pain_logged(self, entry: PainEntry) -> None:

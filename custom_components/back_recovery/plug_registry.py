@@ -36,6 +36,17 @@ def configured_plug(entry: ConfigEntry) -> str | None:
     return None
 
 
+@callback
+def plug_name(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the plug's name as people see it (its friendly name), else its entity id.
+
+    Said in the messages a person hears or reads at once (a spoken reminder
+    must not spell an entity id).
+    """
+    state = hass.states.get(entity_id)
+    return state.name if state is not None else entity_id
+
+
 def _own_switches(hass: HomeAssistant) -> list[str]:
     """Return the integration's own heating-pad switches: never a plug to wrap."""
     return [

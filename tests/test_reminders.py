@@ -609,6 +609,17 @@ async def test_quiet_hours_send_but_do_not_speak(
     assert kitchen.inbox.messages == ([STARTED_HEAT] if spoken else [])
 
 
+async def _quiet_hours(
+    hass: HomeAssistant, recovery: MockConfigEntry, start: str, end: str
+) -> None:
+    """Set the quiet hours, from ``start`` to ``end`` (local time, HH:MM:SS)."""
+    hass.config_entries.async_update_entry(
+        recovery,
+        options={**recovery.options, CONF_QUIET_START: start, CONF_QUIET_END: end},
+    )
+    await hass.async_block_till_done()
+
+
 async def test_quiet_hours_end_speaks_again(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -617,15 +628,7 @@ async def test_quiet_hours_end_speaks_again(
     kitchen: RecordingSatellite,
 ) -> None:
     """Quiet hours until 02:00: the 01:00 start is written only, the 03:20 rest over spoken too."""
-    hass.config_entries.async_update_entry(
-        recovery,
-        options={
-            **recovery.options,
-            CONF_QUIET_START: "22:00:00",
-            CONF_QUIET_END: "02:00:00",
-        },
-    )
-    await hass.async_block_till_done()
+    await _quiet_hours(hass, recovery, "22:00:00", "02:00:00")
     await _heat_cycle(hass, freezer)
     assert phone.inbox.messages == [
         STARTED_HEAT,
@@ -644,15 +647,7 @@ async def test_a_plug_that_does_not_switch_off_is_said_by_name_even_in_quiet_hou
     kitchen: RecordingSatellite,
 ) -> None:
     """Rule 10: the urgent reminder names the plug as people call it, written and spoken in quiet hours."""
-    hass.config_entries.async_update_entry(
-        recovery,
-        options={
-            **recovery.options,
-            CONF_QUIET_START: "22:00:00",
-            CONF_QUIET_END: "08:00:00",
-        },
-    )
-    await hass.async_block_till_done()
+    await _quiet_hours(hass, recovery, "22:00:00", "08:00:00")
     await _turn_on_pad(hass)
     await set_input_boolean(hass, PLUG_IGNORES, on=True)
     await advance(hass, freezer, timedelta(minutes=20), wait_background_tasks=True)

@@ -162,20 +162,24 @@ async def test_only_a_completed_session_reminds_of_the_rest_gap(
     reminders.send.assert_not_called()
 
 
+@pytest.mark.parametrize(
+    ("reachable", "reminder"),
+    [(True, "heating_pad_not_responding"), (False, "heating_pad_unreachable")],
+)
 async def test_a_plug_not_responding_is_urgent_whatever_the_options(
-    hass: HomeAssistant,
+    hass: HomeAssistant, reachable: bool, reminder: str
 ) -> None:
-    """Rule 10: the event fires and the urgent reminder goes out, every option off."""
+    """Rules 5, 10: the event fires (saying whether the plug answered) and the urgent reminder goes out, every option off."""
     options = RecoveryOptions.from_mapping(dict.fromkeys(REMINDERS, False))
     reminders = Mock(spec=Reminders)
     fired = async_capture_events(hass, RecoveryEvent.HEATING_PAD_NOT_RESPONDING)
-    _events(hass, reminders, lambda: options).heating_pad_not_responding(PLUG)
+    _events(hass, reminders, lambda: options).heating_pad_not_responding(
+        PLUG, reachable
+    )
     await hass.async_block_till_done()
     assert [event.data for event in fired] == [
-        {"config_entry_id": ENTRY_ID, "entity_id": PLUG}
+        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": reachable}
     ]
     reminders.send.assert_called_once_with(
-        "heating_pad_not_responding",
-        {"entity_id": PLUG, "plug": PLUG},
-        urgent=True,
+        reminder, {"entity_id": PLUG, "plug": PLUG}, urgent=True
     )

@@ -128,6 +128,16 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             "The heating pad does not switch off: unplug it",
         ),
         (
+            RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
+            {"entity_id": PLUG, "reachable": True},
+            "The heating pad does not switch off: unplug it",
+        ),
+        (
+            RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
+            {"entity_id": PLUG, "reachable": False},
+            "The heating pad plug cannot be reached to switch it off: unplug it",
+        ),
+        (
             RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
             {"entity_id": PLUG},
             "Switches the heating pad off",

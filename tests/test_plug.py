@@ -239,7 +239,7 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.ERROR
     assert [e.data for e in alarms] == [
-        {"config_entry_id": ENTRY_ID, "entity_id": PLUG}
+        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": True}
     ]
     # Sent again after 5, 15 and 30 seconds, then every 60 seconds.
     for _ in range(6 * 60):
@@ -346,7 +346,9 @@ async def test_rule_10_unreachable_plug_at_the_end_alarms_once(
     await advance(hass, freezer, timedelta(minutes=20))
     for _ in range(3):
         await advance(hass, freezer, timedelta(minutes=1))
-    assert len(alarms) == 1
+    assert [e.data for e in alarms] == [
+        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": False}
+    ]
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
     await set_input_boolean(hass, PLUG_ONLINE, on=True)

@@ -57,6 +57,7 @@ from .conftest import (
     PHASE,
     PLUG,
     PLUG_IGNORES,
+    PLUG_ONLINE,
     PLUG_POWER,
     START_ICE_SESSION,
     advance,
@@ -639,22 +640,32 @@ async def test_quiet_hours_end_speaks_again(
     assert kitchen.inbox.messages == [REST_OVER]
 
 
+@pytest.mark.parametrize(
+    ("fault", "on", "said"),
+    [
+        (PLUG_IGNORES, True, "does not switch off"),
+        (PLUG_ONLINE, False, "cannot be reached to switch it off"),
+    ],
+)
 async def test_a_plug_that_does_not_switch_off_is_said_by_name_even_in_quiet_hours(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     recovery: MockConfigEntry,
     phone: RecordingNotify,
     kitchen: RecordingSatellite,
+    *,
+    fault: str,
+    on: bool,
+    said: str,
 ) -> None:
-    """Rule 10: the urgent reminder names the plug as people call it, written and spoken in quiet hours."""
+    """Rules 5, 10: the urgent reminder names the plug as people call it and says what is wrong, written and spoken in quiet hours."""
     await _quiet_hours(hass, recovery, "22:00:00", "08:00:00")
     await _turn_on_pad(hass)
-    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await set_input_boolean(hass, fault, on=on)
     await advance(hass, freezer, timedelta(minutes=20), wait_background_tasks=True)
     await advance(hass, freezer, timedelta(seconds=5), wait_background_tasks=True)
     stuck = (
-        'The heating pad plug "Heating pad plug" does not switch off. '
-        "Unplug the heating pad now."
+        f'The heating pad plug "Heating pad plug" {said}. Unplug the heating pad now.'
     )
     assert stuck in phone.inbox.messages
     assert kitchen.inbox.messages == [stuck]

@@ -60,6 +60,7 @@ ATTR_NOTE: Final = "note"
 ATTR_BASELINE: Final = "baseline"
 ATTR_AVERAGE: Final = "average"
 ATTR_ABOVE: Final = "above"
+ATTR_REACHABLE: Final = "reachable"
 
 
 class Service(StrEnum):

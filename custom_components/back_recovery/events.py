@@ -21,6 +21,7 @@ from .const import (
     ATTR_FROM_PHASE,
     ATTR_LEVEL,
     ATTR_MODALITY,
+    ATTR_REACHABLE,
     ATTR_REASON,
     ATTR_RECORDED_AT,
     ATTR_TO_PHASE,
@@ -117,11 +118,18 @@ class RecoveryEvents:
         if self._options().remind_phase_change:
             self.reminders.send("phase_changed", {}, phase=new)
 
-    def heating_pad_not_responding(self, entity_id: str) -> None:
-        """Tell everyone at once: the plug did not confirm a switch-off (rule 10)."""
-        self._fire(RecoveryEvent.HEATING_PAD_NOT_RESPONDING, {"entity_id": entity_id})
+    def heating_pad_not_responding(self, entity_id: str, reachable: bool) -> None:
+        """Tell everyone at once: the plug did not confirm a switch-off (rules 5, 10).
+
+        ``reachable``: the plug answered but is still on, or it cannot be
+        reached at all; the event says which, and so does the reminder.
+        """
+        self._fire(
+            RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
+            {"entity_id": entity_id, ATTR_REACHABLE: reachable},
+        )
         self.reminders.send(
-            "heating_pad_not_responding",
+            "heating_pad_not_responding" if reachable else "heating_pad_unreachable",
             {"entity_id": entity_id, "plug": plug_name(self._hass, entity_id)},
             urgent=True,
         )

@@ -26,6 +26,7 @@ from .const import (
     ATTR_ENDS_AT,
     ATTR_LEVEL,
     ATTR_MODALITY,
+    ATTR_REACHABLE,
     ATTR_REASON,
     ATTR_TO_PHASE,
     DOMAIN,
@@ -117,7 +118,12 @@ def describe_event(
     icon = ICONS[event]
     if event is RecoveryEvent.SESSION_STARTED:
         icon = MODALITY_ICONS.get(str(data.get(ATTR_MODALITY)), icon)
-    if (template := texts.get(f"logbook_{event.short_name}")) is None:
+    key = event.short_name
+    if event is RecoveryEvent.HEATING_PAD_NOT_RESPONDING and not data.get(
+        ATTR_REACHABLE, True
+    ):
+        key = "heating_pad_unreachable"
+    if (template := texts.get(f"logbook_{key}")) is None:
         return " ".join([event.short_name, *placeholders.values()]), icon
     return template.format(**placeholders), icon
 

@@ -71,7 +71,7 @@ def on_off(state: State | None) -> bool | None:
 
 
 def entry_plug(
-    hass: HomeAssistant, entry: ConfigEntry, alarm: Callable[[str], None]
+    hass: HomeAssistant, entry: ConfigEntry, alarm: Callable[[str, bool], None]
 ) -> HeatingPadPlug | None:
     """Return the entry's configured plug (``plug_registry.configured_plug``); ``None`` without one."""
     entity_id = configured_plug(entry)
@@ -86,9 +86,12 @@ class HeatingPadPlug:
         hass: HomeAssistant,
         entry: ConfigEntry,
         entity_id: str,
-        alarm: Callable[[str], None],
+        alarm: Callable[[str, bool], None],
     ) -> None:
-        """Govern ``entity_id``; ``alarm(entity_id)`` is called once per unconfirmed switch-off."""
+        """Govern ``entity_id``; ``alarm(entity_id, reachable)`` is called once per unconfirmed switch-off.
+
+        ``reachable``: whether the plug answered (still on) or could not be reached.
+        """
         self._hass = hass
         self._entry = entry
         self.entity_id = entity_id
@@ -316,7 +319,7 @@ class HeatingPadPlug:
                 self.entity_id,
                 "still on" if reachable else "unreachable",
             )
-            self._alarm(self.entity_id)
+            self._alarm(self.entity_id, reachable)
 
     @callback
     def async_confirmed_off(self) -> None:

@@ -406,6 +406,27 @@ async def asker(
     return Asker(language, Context(user_id=hass_admin_user.id), hours)
 
 
+async def calendar_events(
+    hass: HomeAssistant, start: datetime, end: datetime
+) -> list[Any]:
+    """Return the calendar's events from start to end, as the get_events action gives them."""
+    response = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": CALENDAR,
+            "start_date_time": start.isoformat(),
+            "end_date_time": end.isoformat(),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    result: Any = response[CALENDAR]
+    events: list[Any] = result["events"]
+    return events
+
+
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
     """Call one of the integration's actions for the test entry (or ``config_entry_id``)."""
     await hass.services.async_call(

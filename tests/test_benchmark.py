@@ -52,6 +52,7 @@ from .conftest import (
     PLUG_CONFIG,
     STORAGE_KEY,
     TIME_SINCE_LAST_SESSION,
+    calendar_events,
     stored_history,
 )
 from .therapy_helpers import T0
@@ -287,6 +288,23 @@ async def minute(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     await hass.async_block_till_done()
 
 
+async def begin_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    *,
+    diy: bool,
+    entry: MockConfigEntry | None = None,
+) -> None:
+    """Set up the plug (``diy``: with the do-it-yourself helpers) and ``entry``, then run the day's first minute."""
+    await setup_plug(hass, diy=diy)
+    if entry is not None:
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(ENTRY_ID)
+        await hass.async_block_till_done()
+    freezer.move_to(DAY_START)
+    await minute(hass, freezer)
+
+
 async def switch_on(hass: HomeAssistant, entity_id: str) -> None:
     """Switch ``entity_id`` on, as a dashboard does."""
     await hass.services.async_call(
@@ -348,19 +366,9 @@ async def calendar_query(hass: HomeAssistant) -> dict[str, Any]:
     service = []
     for _ in range(5):
         begin = loop_cpu()
-        response = await hass.services.async_call(
-            "calendar",
-            "get_events",
-            {
-                "entity_id": CALENDAR,
-                "start_date_time": start.isoformat(),
-                "end_date_time": end.isoformat(),
-            },
-            blocking=True,
-            return_response=True,
-        )
+        served = await calendar_events(hass, start, end)
         service.append(loop_cpu() - begin)
-    assert response is not None
+    assert len(served) == len(events)
     return {
         "calendar_events": len(events),
         "calendar_action_ms": round(statistics.median(service) * 1000, 2),
@@ -407,12 +415,7 @@ async def test_back_recovery_day(
     hass_storage[STORAGE_KEY] = stored_history(sessions)
     if pain:
         hass_storage[STORAGE_KEY]["data"]["pain"] = pain_diary()
-    await setup_plug(hass, diy=False)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    freezer.move_to(DAY_START)
-    await minute(hass, freezer)
+    await begin_day(hass, freezer, diy=False, entry=mock_config_entry)
     engine = mock_config_entry.runtime_data.engine
     assert len(engine.view.sessions) == sessions
     assert engine.view.pain_entries == (2190 if pain else 0)
@@ -450,12 +453,7 @@ async def test_back_recovery_day_minute_sensor_not_recorded(
 ) -> None:
     """One stored session, with ``time_since_last_session`` excluded from the recorder (README)."""
     hass_storage[STORAGE_KEY] = stored_history(1)
-    await setup_plug(hass, diy=False)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    freezer.move_to(DAY_START)
-    await minute(hass, freezer)
+    await begin_day(hass, freezer, diy=False, entry=mock_config_entry)
     result = await run_day(
         hass,
         freezer,
@@ -476,9 +474,7 @@ async def test_diy_day(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The do-it-yourself setup: the same day, the plug switched on directly."""
-    await setup_plug(hass, diy=True)
-    freezer.move_to(DAY_START)
-    await minute(hass, freezer)
+    await begin_day(hass, freezer, diy=True)
     sessions = hass.states.get("counter.sessions_today")
 
     result = await run_day(
@@ -504,9 +500,7 @@ async def test_idle_home_assistant_day(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Home Assistant with the plug and the recorder only: the harness's own cost of a day."""
-    await setup_plug(hass, diy=False)
-    freezer.move_to(DAY_START)
-    await minute(hass, freezer)
+    await begin_day(hass, freezer, diy=False)
     result = await run_day(hass, freezer, recorder_mock, None)
     assert result["day_cpu_ms"] > 0
     RESULTS["Idle Home Assistant (harness)"] = result

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from contextlib import AbstractContextManager
+from datetime import date, timedelta
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -27,6 +28,7 @@ from .conftest import (
     CALENDAR,
     START_ICE_SESSION,
     action,
+    calendar_events,
     local_midnight,
     move_to,
     press,
@@ -59,25 +61,6 @@ async def test_all_entities(
     await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
-async def _events(hass: HomeAssistant, start: datetime, end: datetime) -> list[Any]:
-    """Return the calendar's events from start to end, as the get_events action gives them."""
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": CALENDAR,
-            "start_date_time": start.isoformat(),
-            "end_date_time": end.isoformat(),
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    result: Any = response[CALENDAR]
-    events: list[Any] = result["events"]
-    return events
-
-
 def _brief(events: list[Any]) -> list[dict[str, str]]:
     return [
         {key: event[key] for key in ("start", "end", "summary")} for event in events
@@ -87,7 +70,7 @@ def _brief(events: list[Any]) -> list[dict[str, str]]:
 @pytest.mark.usefixtures("init_integration")
 async def test_phases_are_all_day_events(hass: HomeAssistant) -> None:
     """The whole schedule shows as all-day events; recovered is one day long."""
-    events = await _events(
+    events = await calendar_events(
         hass,
         local_midnight(date(2026, 1, 1)),
         local_midnight(date(2028, 1, 1)),
@@ -112,7 +95,7 @@ async def test_one_day_queries_on_boundaries(
     hass: HomeAssistant, first_day: date, expected: list[dict[str, str]]
 ) -> None:
     """A query for one local day returns the phase of that day only."""
-    events = await _events(
+    events = await calendar_events(
         hass,
         local_midnight(first_day),
         local_midnight(first_day + timedelta(days=1)),
@@ -156,7 +139,7 @@ async def test_events_follow_a_change_of_language(hass: HomeAssistant) -> None:
     assert state is not None
     assert state.attributes["message"] == "Ruhe"
     assert state.attributes["description"].startswith("Ruhe und Schonung")
-    events = await _events(
+    events = await calendar_events(
         hass, local_midnight(date(2026, 1, 1)), local_midnight(date(2028, 1, 1))
     )
     assert [event["summary"] for event in events] == [
@@ -177,7 +160,7 @@ async def test_set_phase_shows_on_the_calendar(
         {"config_entry_id": init_integration.entry_id, "phase": "recovered"},
         blocking=True,
     )
-    events = await _events(
+    events = await calendar_events(
         hass,
         local_midnight(date(2026, 11, 1)),
         local_midnight(date(2028, 1, 1)),
@@ -221,7 +204,7 @@ async def test_sessions_are_timed_events(
     assert state.attributes["all_day"] is False
 
     await move_to(hass, freezer, dt_util.utcnow() + timedelta(minutes=25))
-    events = await _events(
+    events = await calendar_events(
         hass,
         local_midnight(date(2026, 11, 25)),
         local_midnight(date(2026, 11, 26)),
@@ -235,7 +218,7 @@ async def test_sessions_are_timed_events(
         },
     ]
     # A window that ends before the session began leaves it out.
-    earlier = await _events(
+    earlier = await calendar_events(
         hass,
         local_midnight(date(2026, 11, 24)),
         local_midnight(date(2026, 11, 25)),
@@ -250,7 +233,7 @@ async def test_answers_from_memory(hass: HomeAssistant) -> None:
         "homeassistant.helpers.storage.Store.async_load",
         side_effect=AssertionError("storage read"),
     ) as load:
-        events = await _events(
+        events = await calendar_events(
             hass,
             local_midnight(date(2026, 1, 1)),
             local_midnight(date(2028, 1, 1)),
@@ -296,6 +279,16 @@ async def test_calendar_trigger_fires_when_rehabilitation_starts(
     )
 
 
+def counting_session_events() -> AbstractContextManager[MagicMock]:
+    """Count the session events the calendar builds; they are still built."""
+    return patch.object(
+        RecoveryCalendar,
+        "_session_event",
+        autospec=True,
+        side_effect=RecoveryCalendar._session_event,
+    )
+
+
 @pytest.mark.usefixtures("init_integration")
 async def test_finished_session_events_are_built_once(hass: HomeAssistant) -> None:
     """A finished session's event is built once, reused, and rebuilt in a new language."""
@@ -308,24 +301,19 @@ async def test_finished_session_events_are_built_once(hass: HomeAssistant) -> No
             ended_at=(dt_util.utcnow() - timedelta(hours=hours)).isoformat(),
         )
     window = (local_midnight(date(2026, 11, 1)), local_midnight(date(2026, 12, 1)))
-    with patch.object(
-        RecoveryCalendar,
-        "_session_event",
-        autospec=True,
-        side_effect=RecoveryCalendar._session_event,
-    ) as built:
-        first = await _events(hass, *window)
+    with counting_session_events() as built:
+        first = await calendar_events(hass, *window)
         assert built.call_count == 2
-        assert await _events(hass, *window) == first
+        assert await calendar_events(hass, *window) == first
         assert built.call_count == 2
         # A window holding one of them reads only that one.
-        one_day = await _events(
+        one_day = await calendar_events(
             hass, local_midnight(date(2026, 11, 24)), local_midnight(date(2026, 11, 25))
         )
         assert [event["summary"] for event in one_day] == ["Rest", "Ice session"]
         await hass.config.async_update(language="de")
         await hass.async_block_till_done()
-        german = await _events(hass, *window)
+        german = await calendar_events(hass, *window)
         assert built.call_count == 4
     assert [event["summary"] for event in german] == [
         "Ruhe",
@@ -341,12 +329,7 @@ async def test_the_running_session_event_is_built_on_each_query(
     """The running session's event is not kept: its end is still the planned one."""
     await press(hass, START_ICE_SESSION)
     window = (local_midnight(date(2026, 11, 25)), local_midnight(date(2026, 11, 26)))
-    with patch.object(
-        RecoveryCalendar,
-        "_session_event",
-        autospec=True,
-        side_effect=RecoveryCalendar._session_event,
-    ) as built:
-        await _events(hass, *window)
-        await _events(hass, *window)
+    with counting_session_events() as built:
+        await calendar_events(hass, *window)
+        await calendar_events(hass, *window)
     assert built.call_count == 2

@@ -27,6 +27,7 @@ from .model import NOTHING, Outcome, TherapyLog
 from .options import RecoveryOptions
 from .phases import RecoveryPhases
 from .plug import entry_plug
+from .plug_registry import plug_placeholders
 from .schedule import Phase
 from .session import EndReason, Modality, TherapyRefusedError
 from .store import HistoryStorage
@@ -219,7 +220,7 @@ class RecoveryEngine:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="heating_pad_not_responding",
-            translation_placeholders=self._plug.placeholders,
+            translation_placeholders=plug_placeholders(self.hass, self._plug.entity_id),
         )
 
     async def async_stop_session(self) -> None:

@@ -31,7 +31,7 @@ from .model import Blocked
 from .options import RecoveryOptions
 from .pain import PainEntry
 from .pain_review import PainReview
-from .plug_registry import plug_name
+from .plug_registry import plug_placeholders
 from .reminders import Reminders
 from .schedule import Phase
 from .session import EndReason, TherapySession
@@ -130,7 +130,7 @@ class RecoveryEvents:
         )
         self.reminders.send(
             "heating_pad_not_responding" if reachable else "heating_pad_unreachable",
-            {"entity_id": entity_id, "plug": plug_name(self._hass, entity_id)},
+            plug_placeholders(self._hass, entity_id),
             urgent=True,
         )
 

@@ -49,7 +49,7 @@ from .const import (
     RecoveryEvent,
 )
 from .issues import async_clear_issue, async_raise_issue
-from .plug_registry import configured_plug, plug_name
+from .plug_registry import configured_plug
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -111,14 +111,6 @@ class HeatingPadPlug:
     def is_on(self) -> bool | None:
         """Whether the plug reports on; ``None`` while it is unreachable or missing."""
         return on_off(self._hass.states.get(self.entity_id))
-
-    @property
-    def placeholders(self) -> dict[str, str]:
-        """Name the plug in a message: ``entity_id``, and ``plug``, its name as people see it."""
-        return {
-            "entity_id": self.entity_id,
-            "plug": plug_name(self._hass, self.entity_id),
-        }
 
     @property
     def switching_off(self) -> bool:

@@ -37,14 +37,18 @@ def configured_plug(entry: ConfigEntry) -> str | None:
 
 
 @callback
-def plug_name(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the plug's name as people see it (its friendly name), else its entity id.
+def plug_placeholders(hass: HomeAssistant, entity_id: str) -> dict[str, str]:
+    """Name the plug in a message: ``entity_id``, and ``plug``, its name as people see it.
 
-    Said in the messages a person hears or reads at once (a spoken reminder
-    must not spell an entity id).
+    ``plug`` is the friendly name, else the entity id: said in the messages
+    a person hears or reads at once (a spoken reminder must not spell an
+    entity id).
     """
     state = hass.states.get(entity_id)
-    return state.name if state is not None else entity_id
+    return {
+        "entity_id": entity_id,
+        "plug": state.name if state is not None else entity_id,
+    }
 
 
 def _own_switches(hass: HomeAssistant) -> list[str]:

@@ -27,13 +27,17 @@ from .conftest import (
     PLUG_POWER,
     SESSION_ACTIVE,
     SKIN_REST,
+    STORAGE_KEY,
     add_entry,
     advance,
     entity_state,
     plug_power,
     set_input_boolean,
     start_heat,
+    stored,
+    stored_session,
 )
+from .therapy_helpers import T0
 
 # Rule 12: clock steps cannot lengthen heat or shorten the rest gap
 
@@ -173,3 +177,82 @@ async def test_rule_13_session_across_a_daylight_saving_change(
     result: Any = response[CALENDAR]
     (session,) = [e for e in result["events"] if e["summary"] == "Heat session"]
     assert {key: session[key] for key in shown} == shown
+
+
+# Rule 12 after a restart: "while Home Assistant runs" starts when the entry loads
+
+
+def _stored_heat(started: datetime, ended: bool) -> dict[str, Any]:
+    """Return a stored history with one 20-minute heat session from ``started``."""
+    return stored(
+        {
+            "sessions": [
+                stored_session(started, minutes=20, ended=ended, modality="heat")
+            ],
+            "plug_must_be_off": False,
+        }
+    )
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_12_restart_then_wall_clock_stepped_back_cannot_lengthen_heat(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """Heat 15 minutes, a crash, a restart, the wall clock 14 minutes back: off 5 real minutes later."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=15), ended=False)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await add_entry(hass)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    await step_wall_clock(-timedelta(minutes=14))
+    await advance(hass, freezer, timedelta(minutes=4, seconds=50))
+    assert plug_power(hass) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=10))
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_12_restart_then_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """The last session ended 30 minutes before a restart; the wall clock jumps 100 minutes: heat is still refused."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=50), ended=True)
+    await add_entry(hass)
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    await step_wall_clock(timedelta(minutes=100))
+    with pytest.raises(ServiceValidationError) as info:
+        await start_heat(hass, "action")
+    assert info.value.translation_key == "rest_gap_active"
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    # 90 real minutes of rest were left at the restart.
+    await advance(hass, freezer, timedelta(minutes=89))
+    with pytest.raises(ServiceValidationError):
+        await start_heat(hass, "action")
+    await advance(hass, freezer, timedelta(minutes=1))
+    await start_heat(hass, "action")
+    assert plug_power(hass) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_12_paused_machine_ends_heat_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """At minute 5 of heat the machine is paused 30 minutes: the wall clock jumps, the monotonic clock stood still, heat ends at once."""
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await step_wall_clock(timedelta(minutes=30))
+    await advance(hass, freezer, timedelta(seconds=10))
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert entity_state(hass, SKIN_REST) == STATE_ON

@@ -357,14 +357,20 @@ def test_rest_floor_keeps_the_rest_gap_after_a_forward_step() -> None:
     heat_running(log)
     log.request_stop(T0 + minutes(20))
     assert log.next_allowed() == T0 + minutes(140)
-    log.rest_floor = T0 + minutes(200)
-    assert log.next_allowed() == T0 + minutes(200)
-    assert log.skin_resting(T0 + minutes(150))
-    refused = refusal(lambda: log.request_start(Modality.HEAT, T0 + minutes(150)))
+    floor = T0 + minutes(200)
+    assert log.next_allowed(floor) == T0 + minutes(200)
+    assert log.skin_resting(T0 + minutes(150), floor)
+    assert not log.skin_resting(T0 + minutes(150))
+    refused = refusal(
+        lambda: log.request_start(Modality.HEAT, T0 + minutes(150), rest_floor=floor)
+    )
     assert refused.reason is Refusal.REST_GAP_ACTIVE
     assert refused.allowed_at == T0 + minutes(200)
-    log.rest_floor = T0
-    assert log.next_allowed() == T0 + minutes(140)
+    log.plug_confirmed_off()
+    undone = log.plug_state(T0 + minutes(150), True, floor)
+    assert undone.switch_off
+    assert undone.blocked is not None
+    assert log.next_allowed(T0) == T0 + minutes(140)
 
 
 def test_next_allowed_after_running_counts_from_the_planned_end() -> None:

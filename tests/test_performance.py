@@ -23,7 +23,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.deadlines import RecoveryTimers
+from custom_components.back_recovery.deadlines import DeadlineWatch
 from custom_components.back_recovery.entity import BackRecoveryEntity
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback
@@ -122,11 +122,11 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
     # The planned end has a timer on each clock, and a clock watch runs during
     # a session: whichever fires first at the planned end switches off.
     names = ("_on_deadline", "_on_monotonic_deadline", "_on_clock_watch")
-    originals = {name: getattr(RecoveryTimers, name) for name in names}
+    originals = {name: getattr(DeadlineWatch, name) for name in names}
 
     def timed(name: str) -> Callable[..., None]:
         @callback
-        def on_timer(timers: RecoveryTimers, *args: Any) -> None:
+        def on_timer(timers: DeadlineWatch, *args: Any) -> None:
             nonlocal inside_callback
             fired.append(real_perf_counter())
             inside_callback = True
@@ -147,7 +147,7 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
     with ExitStack() as stack:
         for name in names:
-            stack.enter_context(patch.object(RecoveryTimers, name, timed(name)))
+            stack.enter_context(patch.object(DeadlineWatch, name, timed(name)))
         await action(hass, "start_session", modality="heat")
         await advance(hass, freezer, timedelta(minutes=20))
 

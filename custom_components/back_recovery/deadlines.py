@@ -27,7 +27,7 @@ CLOCK_WATCH_SECONDS: Final = 10.0
 """While a session runs, the clocks are compared this often, in seconds (rule 12)."""
 
 
-class RecoveryTimers:
+class DeadlineWatch:
     """The planned end on both clocks, the heads-up, the rest gap's end, ticks, midnight.
 
     ``on_outcome`` receives what the rules decided at a deadline;
@@ -51,7 +51,7 @@ class RecoveryTimers:
         on_minute: Callable[[], None],
         on_midnight: Callable[[], None],
     ) -> None:
-        """Set nothing yet; ``refresh`` sets what the log needs."""
+        """Set nothing yet; ``arm`` sets what the log needs."""
         self._hass = hass
         self._log = log
         self._plug_on = plug_on
@@ -64,36 +64,41 @@ class RecoveryTimers:
         self.clocks = Clocks(hass)
         self.timers = Timers(hass)
         # The running session's start and its planned end on the monotonic
-        # clock; the last end and its monotonic reading (rule 12).
+        # clock; the start of the skin's rest and its monotonic reading (rule 12).
         self._deadline_monotonic: tuple[datetime, float] | None = None
-        self._last_end_monotonic: tuple[datetime, float] | None = None
+        self._rest_start_monotonic: tuple[datetime, float] | None = None
         self._minute_unsub: CALLBACK_TYPE | None = None
         self._stopped = False
 
     def now(self) -> datetime:
-        """Return the current moment on the wall clock (UTC).
+        """Return the current moment on the wall clock (UTC)."""
+        return self.clocks.wall()
 
-        Reading it also brings the monotonic clock's end of the rest gap into
-        the wall clock's current reading (``TherapyLog.rest_floor``, rule 12).
+    def rest_floor(self) -> datetime | None:
+        """Return the end of the rest gap on the monotonic clock, in the wall clock's reading now.
+
+        A pure read (rule 12): ``None`` until ``arm`` has pinned a rest start.
         """
-        now = self.clocks.wall()
-        self.sync_rest_floor()
-        return now
-
-    def sync_rest_floor(self) -> None:
-        """Say the monotonic clock's end of the rest gap in the wall clock's reading now."""
-        if self._last_end_monotonic is None:
-            self._log.rest_floor = None
-            return
+        if self._rest_start_monotonic is None:
+            return None
         gap = self._log.settings.rest_gap_minutes * 60
-        self._log.rest_floor = self.clocks.wall_of(self._last_end_monotonic[1] + gap)
+        return self.clocks.wall_of(self._rest_start_monotonic[1] + gap)
 
-    def note_clocks(self) -> None:
-        """Pin the running session's planned end and the last end on the monotonic clock.
+    def arm(self) -> None:
+        """Pin the planned end and the rest's start on the monotonic clock, then set every timer.
 
-        Called in the same turn of the loop as the change it follows, so both
-        clocks are read at the moment the rules saw (rule 12).
+        The one call that makes both clocks watch what the log says (rule 12):
+        the engine calls it in the same turn of the loop as every change it
+        applies, and when the entry loads (from the stored wall-clock moments,
+        read then). A moment already pinned stays pinned; a stopped watch
+        sets nothing.
         """
+        if self._stopped:
+            return
+        self._pin()
+        self._set_timers()
+
+    def _pin(self) -> None:
         running = self._log.running
         if running is None:
             self._deadline_monotonic = None
@@ -104,23 +109,24 @@ class RecoveryTimers:
                 running.started,
                 self.clocks.monotonic_of(running.planned_end),
             )
-        last_end = self._log.last_end
-        if last_end is None:
-            self._last_end_monotonic = None
-        elif self._last_end_monotonic is None or (
-            self._last_end_monotonic[0] != last_end
+        rest_start = self._log.rest_start
+        if rest_start is None:
+            self._rest_start_monotonic = None
+        elif self._rest_start_monotonic is None or (
+            self._rest_start_monotonic[0] != rest_start
         ):
-            self._last_end_monotonic = (last_end, self.clocks.monotonic_of(last_end))
+            self._rest_start_monotonic = (
+                rest_start,
+                self.clocks.monotonic_of(rest_start),
+            )
 
     @property
     def minute_tick(self) -> bool:
         """Whether the minute tick runs."""
         return self._minute_unsub is not None
 
-    def refresh(self) -> None:
-        """Set the timers the log needs now; a stopped set sets nothing."""
-        if self._stopped:
-            return
+    def _set_timers(self) -> None:
+        """Set the timers the log needs now."""
         running = self._log.running
         now = self.now()
         self.timers.at(
@@ -144,7 +150,9 @@ class RecoveryTimers:
             if heads_up <= now or heads_up <= running.started:
                 heads_up = None
         self.timers.at("heads_up", heads_up, self._on_heads_up_due)
-        rest_over = self._log.next_allowed() if running is None else None
+        rest_over = (
+            self._log.next_allowed(self.rest_floor()) if running is None else None
+        )
         if rest_over is not None and rest_over <= now:
             rest_over = None
         self.timers.at("rest_over", rest_over, self._on_rest_over_due)
@@ -178,7 +186,7 @@ class RecoveryTimers:
     @callback
     def _on_midnight_due(self, _moment: datetime) -> None:
         self._on_midnight()
-        self.refresh()
+        self.arm()
 
     @callback
     def _on_deadline(self, planned_end: datetime) -> None:
@@ -217,7 +225,7 @@ class RecoveryTimers:
         elif watch:
             self._watch_clocks()
         else:
-            self.refresh()
+            self.arm()
 
     @callback
     def _on_heads_up_due(self, _moment: datetime) -> None:
@@ -228,9 +236,9 @@ class RecoveryTimers:
 
     @callback
     def _on_rest_over_due(self, _moment: datetime) -> None:
-        if self._log.skin_resting(self.now()):
+        if self._log.skin_resting(self.now(), self.rest_floor()):
             # The wall clock stepped forward: the monotonic clock's rest goes on.
-            self.refresh()
+            self.arm()
             return
         self._on_rest_over()
         self._on_outcome(NOTHING)

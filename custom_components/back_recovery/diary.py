@@ -6,7 +6,7 @@ computes today's ``PainStatus`` once per change (an entry logged, local
 midnight) and carries out what a change means: the events
 ``back_recovery_pain_logged`` and ``back_recovery_review_recommended``, the
 review reminder and the repair issue ``pain_not_improving``. Nothing polls;
-the engine's midnight timer (``deadlines.RecoveryTimers``) calls ``refresh``.
+the engine's midnight timer (``deadlines.DeadlineWatch``) calls ``refresh``.
 
 Every day here is a local day in Home Assistant's time zone.
 """

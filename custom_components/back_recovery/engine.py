@@ -3,7 +3,7 @@
 It owns the therapy log (``model.TherapyLog``), the phases
 (``phases.RecoveryPhases``), the pain diary (``diary.RecoveryPainDiary``),
 the plug (``plug.HeatingPadPlug``), the timers
-(``deadlines.RecoveryTimers``), the storage (``store.HistoryStorage``) and the
+(``deadlines.DeadlineWatch``), the storage (``store.HistoryStorage``) and the
 events (``events.RecoveryEvents``). It asks the rules, and carries out what
 they decide in one place (``_async_apply``); the platforms read
 ``view.RecoveryView``.
@@ -20,7 +20,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
-from .deadlines import RecoveryTimers
+from .deadlines import DeadlineWatch
 from .diary import RecoveryPainDiary
 from .events import RecoveryEvents
 from .model import NOTHING, Outcome, TherapyLog
@@ -56,7 +56,7 @@ class RecoveryEngine:
         self._plug = entry_plug(hass, entry, self._events.heating_pad_not_responding)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
-        self._timers = RecoveryTimers(
+        self._watch = DeadlineWatch(
             hass,
             self._log,
             plug_on=lambda: self.view.plug_on,
@@ -72,7 +72,7 @@ class RecoveryEngine:
             entry.title,
             self._log,
             self._phases,
-            self._timers,
+            self._watch,
             self._plug,
             pain=self.pain,
         )
@@ -90,6 +90,9 @@ class RecoveryEngine:
             self._phases.restore(data, self.entry.title)
             self.pain.restore(data)
         self._stored_plug_must_be_off = self._log.plug_must_be_off
+        # Both clocks watch the stored moments from now on (rule 12 after a
+        # restart: "while Home Assistant runs" starts when the entry loads).
+        self._watch.arm()
         self._loaded = True
         if self._plug is not None:
             self._unsubs.append(self._plug.async_track(self._on_plug_changed))
@@ -102,10 +105,11 @@ class RecoveryEngine:
             self.view.plug_on,
             has_plug=self._plug is not None,
             history_unknown=self._storage.history_unknown,
+            rest_floor=self._watch.rest_floor(),
         ):
             await self._async_apply(outcome)
         self._update_phase()
-        self._timers.refresh()
+        self._watch.arm()
 
     async def _async_save(self) -> bool:
         """Write the history; return whether it was written."""
@@ -126,7 +130,7 @@ class RecoveryEngine:
         self._loaded = False
 
     def _stop_listening(self) -> None:
-        self._timers.stop()
+        self._watch.stop()
         if self._plug is not None:
             self._plug.async_stop()
         while self._unsubs:
@@ -140,7 +144,7 @@ class RecoveryEngine:
         while Home Assistant stops is still switched off.
         """
         await self._async_apply(self._log.halt_heat(self.view.now, EndReason.SHUTDOWN))
-        self._timers.stop()
+        self._watch.stop()
         await self._async_save()
 
     @callback
@@ -152,7 +156,7 @@ class RecoveryEngine:
             self._injury_date, self._phases.schedule
         )
         self._update_phase()
-        self._timers.refresh()
+        self._watch.arm()
         self.entry.async_create_task(self.hass, self._async_save())
 
     # Requests.
@@ -176,7 +180,11 @@ class RecoveryEngine:
         reachable = modality is Modality.ICE or self.view.plug_on is not None
         try:
             outcome = self._log.request_start(
-                modality, self.view.now, minutes, reachable
+                modality,
+                self.view.now,
+                minutes,
+                reachable,
+                rest_floor=self._watch.rest_floor(),
             )
         except TherapyRefusedError as err:
             await self._async_apply(self._log.blocked_outcome(err))
@@ -198,7 +206,7 @@ class RecoveryEngine:
         """
         started = outcome.started
         assert started is not None and self._plug is not None
-        self._timers.note_clocks()
+        self._watch.arm()
         if not await self._async_save():
             self._log.discard(started)
             await self._async_save()
@@ -216,7 +224,7 @@ class RecoveryEngine:
         if self.view.plug_on:
             # On after all, but too late or with an error: a start from
             # outside, timed like any other (rule 1).
-            await self._async_apply(self._log.plug_state(self.view.now, True))
+            await self._async_apply(self._plug_state(True))
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="heating_pad_not_responding",
@@ -268,7 +276,11 @@ class RecoveryEngine:
             self.view.async_notify()
             return
         # The rules decide at once; the switching follows in this loop turn.
-        self._apply_soon(self._log.plug_state(now, new))
+        self._apply_soon(self._plug_state(new))
+
+    def _plug_state(self, is_on: bool) -> Outcome:
+        """Ask the rules what the plug seen on or off means now."""
+        return self._log.plug_state(self.view.now, is_on, self._watch.rest_floor())
 
     # Carrying out what the rules decided.
 
@@ -288,7 +300,7 @@ class RecoveryEngine:
         (unless its plan was saved already) before events, reminders,
         storage, timers and entities. ``save`` saves the history in any case.
         """
-        self._timers.note_clocks()
+        self._watch.arm()
         if outcome.switch_off and self._plug is not None:
             if await self._plug.async_turn_off():
                 self._log.plug_confirmed_off()
@@ -312,7 +324,7 @@ class RecoveryEngine:
         ):
             await self._async_save()
         if self._loaded:
-            self._timers.refresh()
+            self._watch.arm()
             self.view.async_notify()
 
     # The phases.

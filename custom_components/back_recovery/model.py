@@ -62,10 +62,11 @@ class TherapyLog(SessionHistory):
     yet (rule 10): it is stored, the plug seen on is switched off at once, and
     only the plug seen off clears it.
 
-    ``rest_floor`` is the end of the rest gap as the monotonic clock measures
-    it, said in the wall clock's current reading (rule 12). The engine keeps it
-    up to date while Home Assistant runs; it is not stored. A wall clock that
-    steps forward cannot shorten the rest gap below it.
+    Every rule that reads the rest gap takes ``rest_floor``: the end of the
+    rest gap as the monotonic clock measures it, said in the wall clock's
+    current reading (rule 12; ``DeadlineWatch.rest_floor`` reads it, ``None``
+    when Home Assistant has not measured one). A wall clock that steps forward
+    cannot shorten the rest gap below it.
 
     ``heat_off_at`` is when a plug that owed a switch-off (it ignored one, was
     unreachable, or was switched on during the rest) finally reported ``off``:
@@ -74,26 +75,32 @@ class TherapyLog(SessionHistory):
 
     settings: TherapySettings = field(default_factory=TherapySettings)
     plug_must_be_off: bool = False
-    rest_floor: datetime | None = None
     heat_off_at: datetime | None = None
 
     # The rest gap, and what blocks a start.
 
-    def next_allowed(self) -> datetime | None:
-        """When the next session may start (after the rest gap), if there was one.
-
-        The later of the wall clock's and the monotonic clock's reading (rule 12).
-        """
+    @property
+    def rest_start(self) -> datetime | None:
+        """When the skin's rest began: the last end, or a stuck plug's later off."""
         last_end = self.last_end
         if last_end is None:
             return None
-        gap = self.settings.rest_gap
-        candidates = [gap.allowed_at(last_end)]
-        if self.heat_off_at is not None:
-            candidates.append(gap.allowed_at(self.heat_off_at))
-        if self.rest_floor is not None:
-            candidates.append(self.rest_floor)
-        return max(candidates)
+        if self.heat_off_at is not None and self.heat_off_at > last_end:
+            return self.heat_off_at
+        return last_end
+
+    def next_allowed(self, rest_floor: datetime | None = None) -> datetime | None:
+        """When the next session may start (after the rest gap), if there was one.
+
+        The later of the wall clock's reading and ``rest_floor``, the monotonic
+        clock's (rule 12).
+        """
+        if (rest_start := self.rest_start) is None:
+            return None
+        allowed = self.settings.rest_gap.allowed_at(rest_start)
+        if rest_floor is not None and rest_floor > allowed:
+            return rest_floor
+        return allowed
 
     def next_allowed_after_running(self) -> datetime | None:
         """When the next session may start once the running one ends as planned.
@@ -105,21 +112,23 @@ class TherapyLog(SessionHistory):
             return None
         return self.settings.rest_gap.allowed_at(running.planned_end)
 
-    def skin_resting(self, now: datetime) -> bool:
+    def skin_resting(self, now: datetime, rest_floor: datetime | None = None) -> bool:
         """Whether the rest gap runs at ``now`` (never while a session runs)."""
         if self.running is not None:
             return False
-        allowed = self.next_allowed()
+        allowed = self.next_allowed(rest_floor)
         return allowed is not None and now < allowed
 
-    def _blocker(self, modality: Modality, now: datetime) -> TherapyRefusedError | None:
+    def _blocker(
+        self, modality: Modality, now: datetime, rest_floor: datetime | None
+    ) -> TherapyRefusedError | None:
         if (running := self.running) is not None:
             return TherapyRefusedError(
                 Refusal.SESSION_RUNNING, modality, running.planned_end
             )
-        if self.skin_resting(now):
+        if self.skin_resting(now, rest_floor):
             return TherapyRefusedError(
-                Refusal.REST_GAP_ACTIVE, modality, self.next_allowed()
+                Refusal.REST_GAP_ACTIVE, modality, self.next_allowed(rest_floor)
             )
         return None
 
@@ -136,6 +145,7 @@ class TherapyLog(SessionHistory):
         now: datetime,
         minutes: int | None = None,
         plug_reachable: bool = True,
+        rest_floor: datetime | None = None,
     ) -> Outcome:
         """Start a session, or raise ``TherapyRefusedError``.
 
@@ -145,7 +155,7 @@ class TherapyLog(SessionHistory):
         if minutes is None:
             minutes = self.settings.session_minutes
         self.settings.check_minutes(minutes, modality)
-        if (refusal := self._blocker(modality, now)) is not None:
+        if (refusal := self._blocker(modality, now, rest_floor)) is not None:
             raise refusal
         if modality is Modality.HEAT and not plug_reachable:
             raise TherapyRefusedError(Refusal.HEATING_PAD_UNAVAILABLE, modality, now)
@@ -201,7 +211,9 @@ class TherapyLog(SessionHistory):
         if self.heat_off_at is None or now > self.heat_off_at:
             self.heat_off_at = now
 
-    def plug_state(self, now: datetime, is_on: bool) -> Outcome:
+    def plug_state(
+        self, now: datetime, is_on: bool, rest_floor: datetime | None = None
+    ) -> Outcome:
         """Decide what the plug seen on or off means (a change, first seen, back online).
 
         Seen off, heat ends ``external`` (rule 6), still with a switch-off.
@@ -218,7 +230,7 @@ class TherapyLog(SessionHistory):
             return NOTHING
         if self.plug_must_be_off:
             return Outcome(switch_off=True)
-        if (refusal := self._blocker(Modality.HEAT, now)) is not None:
+        if (refusal := self._blocker(Modality.HEAT, now, rest_floor)) is not None:
             self.plug_must_be_off = True
             return Outcome(
                 switch_off=True, blocked=self.blocked_outcome(refusal).blocked
@@ -258,6 +270,7 @@ class TherapyLog(SessionHistory):
         *,
         has_plug: bool = True,
         history_unknown: bool = False,
+        rest_floor: datetime | None = None,
     ) -> tuple[Outcome, ...]:
         """Decide what a (re)start finds: an overdue session, then the plug as it is.
 
@@ -276,7 +289,7 @@ class TherapyLog(SessionHistory):
         if closed.switch_off:
             return (closed,)
         if plug_on is not None:
-            judged = self.plug_state(now, plug_on)
+            judged = self.plug_state(now, plug_on, rest_floor)
         elif self.plug_must_be_off:
             judged = Outcome(switch_off=True)
         else:

@@ -15,7 +15,7 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
-from .deadlines import RecoveryTimers
+from .deadlines import DeadlineWatch
 from .diary import RecoveryPainDiary
 from .model import TherapyLog
 from .pain import PainStatus
@@ -62,7 +62,7 @@ class RecoveryView:
         title: str,
         log: TherapyLog,
         phases: RecoveryPhases,
-        timers: RecoveryTimers,
+        timers: DeadlineWatch,
         plug: HeatingPadPlug | None,
         *,
         pain: RecoveryPainDiary,
@@ -220,8 +220,7 @@ class RecoveryView:
     @property
     def next_session_allowed(self) -> datetime | None:
         """The end of the rest gap after the last session (the safer clock's reading)."""
-        self._timers.sync_rest_floor()
-        return self._log.next_allowed()
+        return self._log.next_allowed(self._timers.rest_floor())
 
     @property
     def next_allowed_after_running(self) -> datetime | None:
@@ -236,7 +235,7 @@ class RecoveryView:
     @property
     def skin_resting(self) -> bool:
         """Whether the rest gap runs (it goes on while a stuck plug is switched off)."""
-        return self._log.skin_resting(self.now)
+        return self._log.skin_resting(self.now, self._timers.rest_floor())
 
     # The pain diary.
 

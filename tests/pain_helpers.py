@@ -8,7 +8,7 @@ import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from custom_components.back_recovery.pain import PainDiary, PainEntry
+from custom_components.back_recovery.therapy.pain import PainDiary, PainEntry
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from custom_components.back_recovery.aliases import async_add_short_alias
 from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.voice.aliases import async_add_short_alias
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 

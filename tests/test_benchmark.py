@@ -36,9 +36,9 @@ from sqlalchemy import text
 
 from custom_components.back_recovery.calendar import RecoveryCalendar
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.model import TherapyLog
-from custom_components.back_recovery.pain import PainDiary, PainEntry
-from custom_components.back_recovery.session import Modality
+from custom_components.back_recovery.therapy.log import TherapyLog
+from custom_components.back_recovery.therapy.pain import PainDiary, PainEntry
+from custom_components.back_recovery.therapy.session import Modality
 from homeassistant.components.recorder.core import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component

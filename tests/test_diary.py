@@ -24,7 +24,7 @@ from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.back_recovery.reminders import Reminders
+from custom_components.back_recovery.engine.reminders import Reminders
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir

@@ -22,14 +22,14 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
-from custom_components.back_recovery.events import RecoveryEvents
-from custom_components.back_recovery.model import Blocked
+from custom_components.back_recovery.engine.events import RecoveryEvents
+from custom_components.back_recovery.engine.reminders import Reminders
 from custom_components.back_recovery.options import RecoveryOptions
-from custom_components.back_recovery.pain import PainEntry
-from custom_components.back_recovery.pain_review import PainReview
-from custom_components.back_recovery.reminders import Reminders
-from custom_components.back_recovery.schedule import Phase
-from custom_components.back_recovery.session import (
+from custom_components.back_recovery.therapy.log import Blocked
+from custom_components.back_recovery.therapy.pain import PainEntry
+from custom_components.back_recovery.therapy.pain_review import PainReview
+from custom_components.back_recovery.therapy.phases import Phase
+from custom_components.back_recovery.therapy.session import (
     EndReason,
     Modality,
     Refusal,

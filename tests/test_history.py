@@ -8,9 +8,12 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.back_recovery.history import SessionHistory, StoredHistory
-from custom_components.back_recovery.model import TherapyLog
-from custom_components.back_recovery.session import (
+from custom_components.back_recovery.therapy.history import (
+    SessionHistory,
+    StoredHistory,
+)
+from custom_components.back_recovery.therapy.log import TherapyLog
+from custom_components.back_recovery.therapy.session import (
     EndReason,
     Modality,
     TherapyRefusedError,

@@ -18,7 +18,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
-from custom_components.back_recovery.engine import RecoveryEngine
+from custom_components.back_recovery.engine.core import RecoveryEngine
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON

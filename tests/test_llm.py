@@ -14,9 +14,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.engine.state import RecoveryView
 from custom_components.back_recovery.llm import async_get_tools
 from custom_components.back_recovery.texts import clock_hours, moment_text
-from custom_components.back_recovery.view import RecoveryView
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er, llm

@@ -17,7 +17,7 @@ from custom_components.back_recovery.logbook import (
     async_describe_events,
     describe_event,
 )
-from custom_components.back_recovery.session import EndReason
+from custom_components.back_recovery.therapy.session import EndReason
 from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
 from homeassistant.components.logbook.models import LogbookConfig, async_event_to_row
 from homeassistant.components.logbook.processor import EventProcessor

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.logs import SERVICE_CALL_LOGGERS
+from custom_components.back_recovery.log_filter import SERVICE_CALL_LOGGERS
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, HEATING_PAD, PLUG_FAILS, set_input_boolean, switch
 
-OUR_LOGGER = "custom_components.back_recovery.logs"
+OUR_LOGGER = "custom_components.back_recovery.log_filter"
 
 
 @pytest.fixture(autouse=True)

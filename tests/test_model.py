@@ -7,8 +7,13 @@ from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.model import NOTHING, Blocked, Outcome, TherapyLog
-from custom_components.back_recovery.session import (
+from custom_components.back_recovery.therapy.log import (
+    NOTHING,
+    Blocked,
+    Outcome,
+    TherapyLog,
+)
+from custom_components.back_recovery.therapy.session import (
     EndReason,
     Modality,
     Refusal,

@@ -29,8 +29,8 @@ from custom_components.back_recovery.options import (
     NumberOption,
     RecoveryOptions,
 )
-from custom_components.back_recovery.schedule import Phase, PhaseSchedule
-from custom_components.back_recovery.session import TherapySettings
+from custom_components.back_recovery.therapy.phases import Phase, PhaseSchedule
+from custom_components.back_recovery.therapy.session import TherapySettings
 
 # contract.md, options flow, step init: every option with its default.
 CONTRACT_DEFAULTS: dict[str, Any] = {

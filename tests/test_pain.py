@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.pain import (
+from custom_components.back_recovery.therapy.pain import (
     MAX_PAIN_ENTRIES,
     PainDiary,
     PainEntry,
@@ -22,7 +22,7 @@ from custom_components.back_recovery.pain import (
     check_recorded_at,
     local_day,
 )
-from custom_components.back_recovery.pain_review import PainTrend
+from custom_components.back_recovery.therapy.pain_review import PainTrend
 
 from .pain_helpers import (
     AUCKLAND,

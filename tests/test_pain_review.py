@@ -17,8 +17,8 @@ from hypothesis import given, settings, strategies as st
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.pain import PainDiary, PainEntry, local_day
-from custom_components.back_recovery.pain_review import (
+from custom_components.back_recovery.therapy.pain import PainDiary, PainEntry, local_day
+from custom_components.back_recovery.therapy.pain_review import (
     PainReview,
     PainTrend,
     round_for_display,

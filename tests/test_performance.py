@@ -23,7 +23,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.deadlines import DeadlineWatch
+from custom_components.back_recovery.engine.deadlines import DeadlineWatch
 from custom_components.back_recovery.entity import BackRecoveryEntity
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback

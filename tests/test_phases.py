@@ -22,9 +22,9 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
-from custom_components.back_recovery.engine import RecoveryEngine
+from custom_components.back_recovery.engine.core import RecoveryEngine
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
-from custom_components.back_recovery.schedule import Phase, PhaseSchedule
+from custom_components.back_recovery.therapy.phases import Phase, PhaseSchedule
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -66,7 +66,8 @@ def midnight_timers() -> Generator[list[datetime]]:
         return track(hass, job, when)
 
     with patch(
-        "custom_components.back_recovery.timers.async_track_point_in_utc_time", record
+        "custom_components.back_recovery.engine.clocks.async_track_point_in_utc_time",
+        record,
     ):
         yield targets
 

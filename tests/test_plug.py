@@ -453,7 +453,7 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
 ) -> None:
     """turn_on raises though the relay went on: the start is refused, the heat is timed."""
     with patch(
-        "custom_components.back_recovery.plug.HeatingPadPlug._async_call",
+        "custom_components.back_recovery.engine.plug.HeatingPadPlug._async_call",
         side_effect=[False],
     ):
         await set_input_boolean(hass, PLUG_POWER, on=True)
@@ -467,7 +467,7 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
 
     with (
         patch(
-            "custom_components.back_recovery.plug.HeatingPadPlug._async_call",
+            "custom_components.back_recovery.engine.plug.HeatingPadPlug._async_call",
             on_but_raise,
         ),
         pytest.raises(HomeAssistantError),

@@ -17,7 +17,7 @@ from custom_components.back_recovery.const import (
     CONF_NAME,
     DOMAIN,
 )
-from custom_components.back_recovery.plug_registry import (
+from custom_components.back_recovery.plug_entity import (
     PlugRefusedError,
     async_hide_plug,
     async_remove_pad_switch,

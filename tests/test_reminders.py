@@ -36,7 +36,10 @@ from custom_components.back_recovery.const import (
     CONF_REMIND_REST_OVER,
     CONF_REMIND_SESSION_END,
 )
-from custom_components.back_recovery.reminders import SEND_TIMEOUT, in_quiet_hours
+from custom_components.back_recovery.engine.reminders import (
+    SEND_TIMEOUT,
+    in_quiet_hours,
+)
 from homeassistant.components.assist_pipeline import PipelineEvent
 from homeassistant.components.assist_satellite import (
     AssistSatelliteAnnouncement,
@@ -528,7 +531,9 @@ async def test_failing_targets_are_logged_once_and_delay_nothing(
     """Raising, missing, unavailable and silent targets: the others and the plug go on."""
     more_notify[3]._attr_available = False
     more_notify[3].async_write_ha_state()
-    caplog.set_level(logging.WARNING, "custom_components.back_recovery.reminders")
+    caplog.set_level(
+        logging.WARNING, "custom_components.back_recovery.engine.reminders"
+    )
 
     await _turn_on_pad(hass)
     assert entity_state(hass, PLUG) == STATE_ON

@@ -9,8 +9,8 @@ from hypothesis import given, settings, strategies as st
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.schedule import Phase, PhaseSchedule
-from custom_components.back_recovery.session import Modality
+from custom_components.back_recovery.therapy.phases import Phase, PhaseSchedule
+from custom_components.back_recovery.therapy.session import Modality
 
 INJURY = date(2026, 3, 2)
 DEFAULTS: dict[str, int] = {}

@@ -14,8 +14,8 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.sensor import SENSORS
+from custom_components.back_recovery.therapy.phases import Phase
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant

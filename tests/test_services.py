@@ -20,13 +20,13 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
-from custom_components.back_recovery.schedule import Phase
 from custom_components.back_recovery.services import (
     LOG_SESSION_SCHEMA,
     SET_PHASE_SCHEMA,
     START_SESSION_SCHEMA,
 )
-from custom_components.back_recovery.session import Modality
+from custom_components.back_recovery.therapy.phases import Phase
+from custom_components.back_recovery.therapy.session import Modality
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError

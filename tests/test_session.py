@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.back_recovery.session import (
+from custom_components.back_recovery.therapy.session import (
     EndReason,
     Modality,
     Refusal,

@@ -25,7 +25,7 @@ from custom_components.back_recovery.const import (
     STORAGE_VERSION,
     RecoveryEvent,
 )
-from custom_components.back_recovery.store import RecoveryStore
+from custom_components.back_recovery.engine.store import RecoveryStore
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
@@ -151,7 +151,7 @@ async def test_recovered_file_unreadable_too_is_moved_aside(
     """When the recovered file cannot be read either, it is kept under a new name."""
     hass_storage[STORAGE_KEY] = stored({"sessions": 1})
     hass_storage[RECOVERED] = stored({"sessions": 2})
-    with patch("custom_components.back_recovery.store.os.replace") as replace:
+    with patch("custom_components.back_recovery.engine.store.os.replace") as replace:
         await setup_entry(hass, mock_config_entry)
     assert replace.call_count == 1
     source, target = replace.call_args.args
@@ -171,7 +171,8 @@ async def test_moving_aside_fails_without_crashing(
     hass_storage[STORAGE_KEY] = stored({"sessions": 1})
     hass_storage[RECOVERED] = stored({"sessions": 2})
     with patch(
-        "custom_components.back_recovery.store.os.replace", side_effect=OSError("ro")
+        "custom_components.back_recovery.engine.store.os.replace",
+        side_effect=OSError("ro"),
     ):
         await setup_entry(hass, mock_config_entry)
     assert "Could not keep" in caplog.text

@@ -9,8 +9,6 @@ import pytest
 
 from custom_components.back_recovery import texts as texts_module
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.schedule import Phase
-from custom_components.back_recovery.session import Refusal, TherapyRefusedError
 from custom_components.back_recovery.texts import (
     Texts,
     async_clock_hours,
@@ -26,6 +24,8 @@ from custom_components.back_recovery.texts import (
     refusal_error,
     text,
 )
+from custom_components.back_recovery.therapy.phases import Phase
+from custom_components.back_recovery.therapy.session import Refusal, TherapyRefusedError
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.translation import async_get_cached_translations

@@ -46,8 +46,8 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
-from custom_components.back_recovery.engine import RecoveryEngine
-from custom_components.back_recovery.session import Modality, TherapySession
+from custom_components.back_recovery.engine.core import RecoveryEngine
+from custom_components.back_recovery.therapy.session import Modality, TherapySession
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback

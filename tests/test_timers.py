@@ -9,14 +9,14 @@ from unittest.mock import patch
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 
-from custom_components.back_recovery.timers import Clocks, Timers
+from custom_components.back_recovery.engine.clocks import Clocks, Timers
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.event import async_call_at, async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .conftest import advance
 
-TIMERS = "custom_components.back_recovery.timers"
+TIMERS = "custom_components.back_recovery.engine.clocks"
 STEPPED = "The wall clock stepped"
 
 

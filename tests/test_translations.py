@@ -10,8 +10,8 @@ import pytest
 
 from custom_components.back_recovery.device_trigger import PHASE_SELECTOR
 from custom_components.back_recovery.options import NUMBER_OPTIONS
-from custom_components.back_recovery.schedule import Phase
-from custom_components.back_recovery.session import EndReason, Modality
+from custom_components.back_recovery.therapy.phases import Phase
+from custom_components.back_recovery.therapy.session import EndReason, Modality
 
 from .conftest import services_yaml, translations
 

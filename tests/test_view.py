@@ -14,9 +14,9 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.schedule import Phase
-from custom_components.back_recovery.session import Modality, TherapySettings
-from custom_components.back_recovery.view import RecoveryView
+from custom_components.back_recovery.engine.state import RecoveryView
+from custom_components.back_recovery.therapy.phases import Phase
+from custom_components.back_recovery.therapy.session import Modality, TherapySettings
 from homeassistant.const import (
     EVENT_STATE_CHANGED,
     EVENT_STATE_REPORTED,

@@ -6,7 +6,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .aliases import async_suggest_voice_aliases
 from .const import (
     CONF_HEATING_PAD,
     DOMAIN,
@@ -15,13 +14,13 @@ from .const import (
     PLATFORMS,
 )
 from .data import BackRecoveryConfigEntry, BackRecoveryData
-from .engine import RecoveryEngine
+from .engine import RecoveryEngine, async_remove_history
 from .issues import async_clear_issue
-from .logs import install_refusal_filter
-from .plug_registry import async_remove_pad_switch, async_unhide_plug
+from .log_filter import install_refusal_filter
+from .plug_entity import async_remove_pad_switch, async_unhide_plug
 from .repairs import async_delete_plug_issues, async_follow_plug
 from .services import async_setup_services
-from .store import async_remove_history
+from .voice.aliases import async_suggest_voice_aliases
 
 # Recoveries are added in the UI only. An empty ``back_recovery:`` in the
 # YAML loads the integration at start, before any recovery is added, so its

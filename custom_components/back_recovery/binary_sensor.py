@@ -15,10 +15,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import BackRecoveryConfigEntry
+from .engine import RecoveryView
 from .entity import BackRecoveryEntity
-from .pain_review import round_for_display
 from .plug_problem import HEATING_PAD_PROBLEM, HeatingPadProblemSensor
-from .view import RecoveryView
+from .therapy import round_for_display
 
 PARALLEL_UPDATES = 0
 

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
-from .session import Modality
+from .therapy import Modality
 
 PARALLEL_UPDATES = 0
 

@@ -16,9 +16,8 @@ from homeassistant.util import dt as dt_util
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .schedule import Phase
-from .session import TherapySession
 from .texts import Texts, cached_texts, guidance_text, phase_text
+from .therapy import Phase, TherapySession
 
 PARALLEL_UPDATES = 0
 

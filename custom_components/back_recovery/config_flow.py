@@ -47,7 +47,7 @@ from .options import (
     NumberOption,
     RecoveryOptions,
 )
-from .plug_registry import (
+from .plug_entity import (
     PlugRefusedError,
     async_hide_plug,
     plug_selector,

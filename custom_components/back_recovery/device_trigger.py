@@ -40,9 +40,8 @@ from .const import (
     DOMAIN,
     RecoveryEvent,
 )
-from .pain import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
-from .schedule import Phase
 from .texts import async_load_texts, phase_text
+from .therapy import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, Phase
 
 # Each trigger waits for one event; its type is the event's name without the
 # domain (contract: "Device triggers").

@@ -8,8 +8,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN, unique_id
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryEngine
-from .view import RecoveryView
+from .engine import RecoveryEngine, RecoveryView
 
 
 class BackRecoveryEntity(Entity):

@@ -30,7 +30,7 @@ from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
-from .session import Modality
+from .engine import RecoveryView
 from .texts import (
     Texts,
     async_clock_hours,
@@ -40,7 +40,7 @@ from .texts import (
     duration_text,
     moment_text,
 )
-from .view import RecoveryView
+from .therapy import Modality
 
 _LOGGER = logging.getLogger(__name__)
 

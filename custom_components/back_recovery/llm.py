@@ -50,13 +50,22 @@ from .const import (
     Service,
 )
 from .data import BackRecoveryConfigEntry
+from .engine import RecoveryView
 from .intent import (
     INTENT_LAST_HEAT_SESSION,
     INTENT_NEXT_HEAT_SESSION,
     last_heat_answer,
     next_heat_answer,
 )
-from .llm_tool import (
+from .texts import Texts, async_clock_hours, async_error_text, async_said_to
+from .therapy import (
+    NOTE_MAX_LENGTH,
+    PAIN_LEVEL_MAX,
+    PAIN_LEVEL_MIN,
+    Modality,
+    round_for_display,
+)
+from .voice.tools import (
     RecoveryTool,
     asker_language,
     asker_user_id,
@@ -65,11 +74,6 @@ from .llm_tool import (
     local_iso,
     status,
 )
-from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
-from .pain_review import round_for_display
-from .session import Modality
-from .texts import Texts, async_clock_hours, async_error_text, async_said_to
-from .view import RecoveryView
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
 

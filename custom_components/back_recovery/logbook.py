@@ -32,8 +32,8 @@ from .const import (
     DOMAIN,
     RecoveryEvent,
 )
-from .session import Modality
 from .texts import Texts, async_load_texts, cached_texts, clock_hours, moment_text
+from .therapy import Modality
 
 MODALITY_ICONS: Final[dict[str, str]] = {
     Modality.ICE: "mdi:snowflake",

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .pain import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
+from .therapy import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
 
 PARALLEL_UPDATES = 0
 

@@ -35,8 +35,7 @@ from .const import (
     CONF_RETURN_WEEKS,
     CONF_SESSION_MINUTES,
 )
-from .schedule import Phase, PhaseSchedule
-from .session import SESSION_MINUTES_CEILING, TherapySettings
+from .therapy import SESSION_MINUTES_CEILING, Phase, PhaseSchedule, TherapySettings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,7 +20,7 @@ from .const import (
     ISSUE_HEATING_PAD_UNREACHABLE,
 )
 from .issues import async_clear_issue, async_raise_issue
-from .plug_registry import (
+from .plug_entity import (
     PlugRefusedError,
     async_hide_plug,
     plug_selector,

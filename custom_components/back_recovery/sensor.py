@@ -19,12 +19,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .data import BackRecoveryConfigEntry
+from .engine import RecoveryView
 from .entity import BackRecoveryEntity
-from .pain_review import PainTrend, round_for_display
-from .schedule import Phase
-from .session import Modality
 from .texts import Texts, cached_texts, guidance_text
-from .view import RecoveryView
+from .therapy import Modality, PainTrend, Phase, round_for_display
 
 PARALLEL_UPDATES = 0
 

@@ -26,10 +26,8 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .pain import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN
-from .schedule import Phase
-from .session import Modality
 from .texts import async_said_to
+from .therapy import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, Modality, Phase
 
 
 def _phase(value: Any) -> Phase:

@@ -10,8 +10,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .session import Modality
 from .texts import async_said_to
+from .therapy import Modality
 
 PARALLEL_UPDATES = 0
 

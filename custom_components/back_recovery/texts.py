@@ -25,8 +25,7 @@ from homeassistant.helpers.translation import (
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .schedule import Phase
-from .session import Refusal, TherapyRefusedError
+from .therapy import Phase, Refusal, TherapyRefusedError
 
 FALLBACK_LANGUAGE: Final = "en"
 COMMON: Final = "common"

@@ -22,11 +22,11 @@ from homeassistant.helpers.llm import LLMContext, Tool, ToolInput, ToolResult
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
-from .const import DOMAIN
-from .data import BackRecoveryConfigEntry
-from .pain_review import round_for_display
-from .texts import Texts, async_load_texts, guidance_text, phase_text
-from .view import RecoveryView
+from ..const import DOMAIN
+from ..data import BackRecoveryConfigEntry
+from ..engine import RecoveryView
+from ..texts import Texts, async_load_texts, guidance_text, phase_text
+from ..therapy import round_for_display
 
 ATTR_NAME: Final = "name"
 

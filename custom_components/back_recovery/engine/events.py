@@ -14,7 +14,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from .const import (
+from ..const import (
     ATTR_ALLOWED_AT,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
@@ -27,14 +27,10 @@ from .const import (
     ATTR_TO_PHASE,
     RecoveryEvent,
 )
-from .model import Blocked
-from .options import RecoveryOptions
-from .pain import PainEntry
-from .pain_review import PainReview
-from .plug_registry import plug_placeholders
+from ..options import RecoveryOptions
+from ..plug_entity import plug_placeholders
+from ..therapy import Blocked, EndReason, PainEntry, PainReview, Phase, TherapySession
 from .reminders import Reminders
-from .schedule import Phase
-from .session import EndReason, TherapySession
 
 
 class RecoveryEvents:

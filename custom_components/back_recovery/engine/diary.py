@@ -24,11 +24,16 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_INJURY_DATE, DOMAIN, ISSUE_PAIN_NOT_IMPROVING
+from ..const import CONF_INJURY_DATE, DOMAIN, ISSUE_PAIN_NOT_IMPROVING
+from ..issues import async_clear_issue, async_raise_issue
+from ..therapy import (
+    PainDiary,
+    PainEntry,
+    PainRefusedError,
+    PainStatus,
+    round_for_display,
+)
 from .events import RecoveryEvents
-from .issues import async_clear_issue, async_raise_issue
-from .pain import PainDiary, PainEntry, PainRefusedError, PainStatus
-from .pain_review import round_for_display
 
 _LOGGER = logging.getLogger(__name__)
 

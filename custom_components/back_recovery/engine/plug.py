@@ -42,14 +42,14 @@ from homeassistant.core import (
 )
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
-from .const import (
+from ..const import (
     ATTR_CONFIG_ENTRY_ID,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
     RecoveryEvent,
 )
-from .issues import async_clear_issue, async_raise_issue
-from .plug_registry import configured_plug
+from ..issues import async_clear_issue, async_raise_issue
+from ..plug_entity import configured_plug
 
 _LOGGER = logging.getLogger(__name__)
 

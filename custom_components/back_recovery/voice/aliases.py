@@ -22,8 +22,8 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
-from .const import DOMAIN
-from .data import BackRecoveryConfigEntry
+from ..const import DOMAIN
+from ..data import BackRecoveryConfigEntry
 
 
 @callback

@@ -20,10 +20,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
-from .options import RecoveryOptions
-from .schedule import Phase
-from .texts import async_load_texts, clock_hours, duration_text, moment_text, phase_text
+from ..const import DOMAIN
+from ..options import RecoveryOptions
+from ..texts import (
+    async_load_texts,
+    clock_hours,
+    duration_text,
+    moment_text,
+    phase_text,
+)
+from ..therapy import Phase
 
 _LOGGER = logging.getLogger(__name__)
 

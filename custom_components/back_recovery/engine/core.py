@@ -1,7 +1,7 @@
 """The engine: one per config entry, the façade the platforms and actions talk to.
 
 It owns the therapy log (``model.TherapyLog``), the phases
-(``phases.RecoveryPhases``), the pain diary (``diary.RecoveryPainDiary``),
+(``phases.PhaseTracker``), the pain diary (``diary.RecoveryPainDiary``),
 the plug (``plug.HeatingPadPlug``), the timers
 (``deadlines.DeadlineWatch``), the storage (``store.HistoryStorage``) and the
 events (``events.RecoveryEvents``). It asks the rules, and carries out what
@@ -19,20 +19,26 @@ from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
+from ..const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
+from ..options import RecoveryOptions
+from ..plug_entity import plug_placeholders
+from ..texts import async_load_texts, async_track_language, refusal_error
+from ..therapy import (
+    NOTHING,
+    EndReason,
+    Modality,
+    Outcome,
+    Phase,
+    PhaseTracker,
+    TherapyLog,
+    TherapyRefusedError,
+)
 from .deadlines import DeadlineWatch
 from .diary import RecoveryPainDiary
 from .events import RecoveryEvents
-from .model import NOTHING, Outcome, TherapyLog
-from .options import RecoveryOptions
-from .phases import RecoveryPhases
 from .plug import entry_plug
-from .plug_registry import plug_placeholders
-from .schedule import Phase
-from .session import EndReason, Modality, TherapyRefusedError
+from .state import RecoveryView
 from .store import HistoryStorage
-from .texts import async_load_texts, async_track_language, refusal_error
-from .view import RecoveryView
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,7 +55,7 @@ class RecoveryEngine:
         self._log = TherapyLog(
             settings=self.options.therapy_settings(), max_sessions=MAX_STORED_SESSIONS
         )
-        self._phases = RecoveryPhases(
+        self._phases = PhaseTracker(
             self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
         self._events = RecoveryEvents(hass, entry, lambda: self.options)

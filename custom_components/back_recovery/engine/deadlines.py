@@ -19,9 +19,8 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
-from .model import NOTHING, Outcome, TherapyLog
-from .session import TherapySession
-from .timers import Clocks, Timers
+from ..therapy import NOTHING, Outcome, TherapyLog, TherapySession
+from .clocks import Clocks, Timers
 
 CLOCK_WATCH_SECONDS: Final = 10.0
 """While a session runs, the clocks are compared this often, in seconds (rule 12)."""

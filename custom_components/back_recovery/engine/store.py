@@ -19,13 +19,13 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import (
+from ..const import (
     ISSUE_STORAGE_NOT_WRITABLE,
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
     storage_key,
 )
-from .issues import async_clear_issue, async_raise_issue
+from ..issues import async_clear_issue, async_raise_issue
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -15,14 +15,19 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
+from ..therapy import (
+    Modality,
+    PainStatus,
+    Phase,
+    PhaseSchedule,
+    PhaseTracker,
+    TherapyLog,
+    TherapySession,
+    TherapySettings,
+)
 from .deadlines import DeadlineWatch
 from .diary import RecoveryPainDiary
-from .model import TherapyLog
-from .pain import PainStatus
-from .phases import RecoveryPhases
 from .plug import HeatingPadPlug
-from .schedule import Phase, PhaseSchedule
-from .session import Modality, TherapySession, TherapySettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,7 +66,7 @@ class RecoveryView:
         self,
         title: str,
         log: TherapyLog,
-        phases: RecoveryPhases,
+        phases: PhaseTracker,
         timers: DeadlineWatch,
         plug: HeatingPadPlug | None,
         *,

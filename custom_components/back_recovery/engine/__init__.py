@@ -1,0 +1,17 @@
+"""The one writer of a recovery: the engine and the parts it owns.
+
+Everything outside reads the state it builds and calls its commands through
+these names only.
+"""
+
+from __future__ import annotations
+
+from .core import RecoveryEngine
+from .state import RecoveryView
+from .store import async_remove_history
+
+__all__ = [
+    "RecoveryEngine",
+    "RecoveryView",
+    "async_remove_history",
+]

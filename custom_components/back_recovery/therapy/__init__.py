@@ -1,0 +1,55 @@
+"""The therapy as rules: no Home Assistant, take ``now``, return outcomes.
+
+The names the rest of the integration uses; the modules below say the rules.
+"""
+
+from __future__ import annotations
+
+from .log import NOTHING, Blocked, Outcome, TherapyLog
+from .pain import (
+    NOTE_MAX_LENGTH,
+    PAIN_LEVEL_MAX,
+    PAIN_LEVEL_MIN,
+    PainDiary,
+    PainEntry,
+    PainRefusedError,
+    PainStatus,
+)
+from .pain_review import PainReview, PainTrend, round_for_display
+from .phases import Phase, PhaseSchedule, PhaseTracker
+from .session import (
+    SESSION_MINUTES_CEILING,
+    EndReason,
+    Modality,
+    Refusal,
+    TherapyRefusedError,
+    TherapySession,
+    TherapySettings,
+)
+
+__all__ = [
+    "Blocked",
+    "EndReason",
+    "Modality",
+    "NOTE_MAX_LENGTH",
+    "NOTHING",
+    "Outcome",
+    "PAIN_LEVEL_MAX",
+    "PAIN_LEVEL_MIN",
+    "PainDiary",
+    "PainEntry",
+    "PainRefusedError",
+    "PainReview",
+    "PainStatus",
+    "PainTrend",
+    "Phase",
+    "PhaseSchedule",
+    "PhaseTracker",
+    "Refusal",
+    "SESSION_MINUTES_CEILING",
+    "TherapyLog",
+    "TherapyRefusedError",
+    "TherapySession",
+    "TherapySettings",
+    "round_for_display",
+]

@@ -1,0 +1,1 @@
+"""What Assist and language models are given: answers, questions, the pad by voice, tools, aliases."""

@@ -44,18 +44,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
+from .helpers.clock import T0
+from .helpers.ha import (
     CALENDAR,
     ENTRY_ID,
     HEATING_PAD,
-    PLUG,
-    PLUG_CONFIG,
-    STORAGE_KEY,
     TIME_SINCE_LAST_SESSION,
     calendar_events,
-    stored_history,
 )
-from .therapy_helpers import T0
+from .helpers.plug import PLUG, PLUG_CONFIG
+from .helpers.storage import STORAGE_KEY, stored_history
 
 pytestmark = pytest.mark.bench
 

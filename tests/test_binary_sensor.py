@@ -18,7 +18,8 @@ from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import ENTRY_ID, SESSION_ACTIVE, SKIN_REST, action, advance, entity_state
+from .helpers.clock import advance
+from .helpers.ha import ENTRY_ID, SESSION_ACTIVE, SKIN_REST, action, entity_state
 
 
 @pytest.fixture

@@ -16,15 +16,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import (
+from .helpers.ha import (
     ENTRY_ID,
-    PLUG,
     SESSION_ACTIVE,
     START_ICE_SESSION,
     STOP_SESSION,
     entity_state,
     press,
 )
+from .helpers.plug import PLUG
 
 
 @pytest.fixture

@@ -24,15 +24,8 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
-    CALENDAR,
-    START_ICE_SESSION,
-    action,
-    calendar_events,
-    local_midnight,
-    move_to,
-    press,
-)
+from .helpers.clock import local_midnight, move_to
+from .helpers.ha import CALENDAR, START_ICE_SESSION, action, calendar_events, press
 
 # The entry's injury date is 2026-11-20; today is 2026-11-25 in US/Pacific.
 REST = {"start": "2026-11-20", "end": "2027-01-01", "summary": "Rest"}

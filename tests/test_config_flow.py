@@ -43,17 +43,16 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.translation import async_get_translations
 
-from .conftest import (
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     PHASE,
-    PLUG,
-    SECOND_PLUG,
     action,
     entity_state,
     hider_of,
     switch,
 )
+from .helpers.plug import PLUG, SECOND_PLUG
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:

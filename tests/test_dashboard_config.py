@@ -20,19 +20,19 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import condition, config_validation as cv
 from homeassistant.util.yaml import load_yaml_dict, parse_yaml
 
-from .conftest import (
+from .helpers.files import ROOT
+from .helpers.ha import (
     CALENDAR,
     HEATING_PAD,
     NEXT_SESSION_ALLOWED,
     PHASE,
-    PLUG_CONFIG,
-    ROOT,
     SESSION_ENDS,
     START_ICE_SESSION,
     STOP_SESSION,
     TIME_SINCE_LAST_SESSION,
+    turn_review_on,
 )
-from .diary_helpers import turn_review_on
+from .helpers.plug import PLUG_CONFIG
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"

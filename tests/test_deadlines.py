@@ -21,23 +21,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
+from .helpers.clock import T0, advance
+from .helpers.ha import (
     CALENDAR,
     LAST_SESSION_END,
-    PLUG_POWER,
     SESSION_ACTIVE,
     SKIN_REST,
-    STORAGE_KEY,
     add_entry,
-    advance,
     entity_state,
-    plug_power,
-    set_input_boolean,
     start_heat,
-    stored,
-    stored_session,
 )
-from .therapy_helpers import T0
+from .helpers.plug import PLUG_POWER, plug_power, set_input_boolean
+from .helpers.storage import STORAGE_KEY, stored, stored_session
 
 # Rule 12: clock steps cannot lengthen heat or shorten the rest gap
 

@@ -27,19 +27,19 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .conftest import (
+from .helpers.clock import advance
+from .helpers.files import translations
+from .helpers.ha import (
     ENTRY_ID,
     SECOND_ENTRY_ID,
     START_ICE_SESSION,
     STOP_SESSION,
     action,
     add_entry,
-    advance,
     device_id,
     press,
-    translations,
+    turn_review_on,
 )
-from .diary_helpers import turn_review_on
 
 TRIGGER_TYPES = [
     "phase_changed",

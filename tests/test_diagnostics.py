@@ -20,7 +20,8 @@ from custom_components.back_recovery.const import (
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.core import HomeAssistant
 
-from .conftest import PLUG, action
+from .helpers.ha import action
+from .helpers.plug import PLUG
 
 REDACTED = "**REDACTED**"
 

@@ -30,25 +30,18 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
+from .helpers.clock import T0, advance, local, move_to
+from .helpers.ha import (
     ENTRY_ID,
-    STORAGE_KEY,
-    add_entry,
-    advance,
-    entity_state,
-    move_to,
-    stored,
-    stored_session,
-)
-from .diary_helpers import (
-    INJURY,
+    INJURY_DATE,
     REVIEW_ISSUE,
-    local,
+    add_entry,
+    entity_state,
     log_pain,
     pain_entities,
     turn_review_on,
 )
-from .therapy_helpers import T0
+from .helpers.storage import STORAGE_KEY, stored, stored_session
 
 pytestmark = pytest.mark.usefixtures("plug")
 
@@ -125,7 +118,7 @@ async def test_slider_logs_an_entry_also_when_unchanged(
     ("recorded_at", "key"),
     [
         (T0 + timedelta(seconds=1), "recorded_at_in_future"),
-        (local(INJURY - timedelta(days=1), 23, 59), "recorded_before_injury"),
+        (local(INJURY_DATE - timedelta(days=1), 23, 59), "recorded_before_injury"),
     ],
 )
 async def test_log_pain_refusals(
@@ -148,7 +141,7 @@ async def test_local_midnight_of_the_injury_date_is_allowed(
     hass: HomeAssistant, entities: dict[str, str]
 ) -> None:
     """An entry at local midnight of the injury date is recorded."""
-    await log_pain(hass, 7, local(INJURY, 0, 0))
+    await log_pain(hass, 7, local(INJURY_DATE, 0, 0))
     assert entity_state(hass, entities["pain_level"]) == "7"
 
 
@@ -312,7 +305,7 @@ async def test_worsening_for_14_days_recommends_a_review_before_day_42(
         await log_pain(
             hass, min(10, offset * 3 // 8), local(first + timedelta(days=offset))
         )
-    assert (dt_util.now().date() - INJURY).days < 42
+    assert (dt_util.now().date() - INJURY_DATE).days < 42
     assert entity_state(hass, entities["pain_trend"]) == "worsening"
     assert entity_state(hass, entities["review_recommended"]) == "on"
     assert len(recommended) == 1

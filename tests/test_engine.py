@@ -28,32 +28,34 @@ from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 
-from .conftest import (
+from .helpers.clock import advance
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
-    PLUG,
-    PLUG_ONLINE,
-    PLUG_POWER,
-    PLUG_STALE,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SKIN_REST,
     START_ICE_SESSION,
-    STORAGE_KEY,
     action,
     add_entry,
-    advance,
     config_entries_disabler,
     entity_state,
-    other_home_assistant,
-    plug_power,
     press,
-    set_input_boolean,
     start_heat,
     switch,
 )
+from .helpers.plug import (
+    PLUG,
+    PLUG_ONLINE,
+    PLUG_POWER,
+    PLUG_STALE,
+    plug_power,
+    set_input_boolean,
+)
+from .helpers.restart import other_home_assistant
+from .helpers.storage import STORAGE_KEY
 
 
 def record_order(hass: HomeAssistant) -> list[str]:

@@ -38,7 +38,9 @@ from custom_components.back_recovery.therapy.session import (
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .conftest import ENTRY_ID, PLUG, PLUG_POWER, advance, set_input_boolean, start_heat
+from .helpers.clock import advance
+from .helpers.ha import ENTRY_ID, start_heat
+from .helpers.plug import PLUG, PLUG_POWER, set_input_boolean
 
 START = datetime.fromisoformat("2026-11-25T09:00:00+00:00")
 HEAT = TherapySession(Modality.HEAT, START, START + timedelta(minutes=20))

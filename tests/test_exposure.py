@@ -8,8 +8,6 @@ when their entities are created, and never overrides what the user chose.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -20,9 +18,9 @@ from homeassistant.components.homeassistant.exposed_entities import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 
-from .conftest import (
+from .helpers.assist import ask, setup_assist
+from .helpers.ha import (
     DAYS_SINCE_INJURY,
     HEATING_PAD,
     NEXT_SESSION_ALLOWED,
@@ -47,25 +45,7 @@ def exposed(hass: HomeAssistant) -> set[str]:
 @pytest.fixture
 async def assist_first(hass: HomeAssistant) -> None:
     """Set up Assist before the recovery, as Home Assistant itself starts."""
-    assert await async_setup_component(hass, "homeassistant", {})
-    assert await async_setup_component(hass, "conversation", {})
-    assert await async_setup_component(hass, "intent", {})
-    await hass.async_block_till_done()
-
-
-async def ask(hass: HomeAssistant, text: str) -> dict[str, Any]:
-    """Ask Assist; return its response."""
-    result = await hass.services.async_call(
-        "conversation",
-        "process",
-        {"text": text, "language": "en"},
-        blocking=True,
-        return_response=True,
-    )
-    assert result is not None
-    response = result["response"]
-    assert isinstance(response, dict)
-    return response
+    await setup_assist(hass)
 
 
 @pytest.mark.usefixtures("assist_first", "init_integration")

@@ -29,22 +29,20 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 
-from .conftest import (
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     MISSING_ISSUE,
     PHASE,
-    PLUG,
-    PLUG_POWER,
     SECOND_ENTRY_ID,
-    SECOND_PLUG,
     SESSION_ACTIVE,
     SKIN_REST,
-    STORAGE_KEY,
     action,
     entity_state,
     hider_of,
 )
+from .helpers.plug import PLUG, PLUG_POWER, SECOND_PLUG
+from .helpers.storage import STORAGE_KEY
 
 
 def _entry_state(entry: MockConfigEntry) -> ConfigEntryState:

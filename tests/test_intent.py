@@ -6,7 +6,6 @@ from datetime import timedelta
 import logging
 from pathlib import Path
 import shutil
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from hassil import Intents
@@ -38,61 +37,33 @@ from homeassistant.helpers import entity_registry as er, intent, issue_registry 
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .conftest import (
+from .helpers.assist import Asker, ask, setup_assist, speech
+from .helpers.clock import advance
+from .helpers.files import ROOT
+from .helpers.ha import (
     HEATING_PAD,
     PHASE,
-    PLUG,
-    ROOT,
     SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
     START_ICE_SESSION,
-    Asker,
     add_entry,
-    advance,
     entity_id_of,
     entity_state,
     press,
     switch,
 )
+from .helpers.plug import PLUG
 
 REPO_SENTENCES = ROOT / "custom_sentences"
-
-
-async def _setup_assist(hass: HomeAssistant) -> None:
-    assert await async_setup_component(hass, "homeassistant", {})
-    assert await async_setup_component(hass, "conversation", {})
-    assert await async_setup_component(hass, "intent", {})
-    await hass.async_block_till_done()
 
 
 @pytest.fixture
 async def assist(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     """Set up Assist after the recovery and expose its sensors (the switch is exposed by default)."""
-    await _setup_assist(hass)
+    await setup_assist(hass)
     for entity_id in (PHASE, SKIN_REST):
         async_expose_entity(hass, "conversation", entity_id, True)
-
-
-async def ask(hass: HomeAssistant, text: str, language: str = "en") -> dict[str, Any]:
-    """Ask Assist through the conversation.process action; return its response."""
-    result = await hass.services.async_call(
-        "conversation",
-        "process",
-        {"text": text, "language": language},
-        blocking=True,
-        return_response=True,
-    )
-    assert result is not None
-    response = result["response"]
-    assert isinstance(response, dict)
-    return response
-
-
-def speech(response: dict[str, Any]) -> str:
-    """Return the spoken answer."""
-    text: str = response["speech"]["plain"]["speech"]
-    return text
 
 
 async def test_turn_on_the_heating_pad_starts_heat(
@@ -180,7 +151,7 @@ async def test_turn_on_is_explained_when_intent_loads_first(
     """Whichever loads first, Home Assistant's HassTurnOn handler gets replaced once."""
     handlers = {h.intent_type: h for h in intent.async_get(hass)}
     assert intent.INTENT_TURN_ON not in handlers
-    await _setup_assist(hass)
+    await setup_assist(hass)
     handlers = {h.intent_type: h for h in intent.async_get(hass)}
     turn_on = handlers[intent.INTENT_TURN_ON]
     assert type(turn_on) is HeatingPadOnOffIntentHandler
@@ -192,7 +163,7 @@ async def test_turn_on_is_explained_when_recovery_loads_later(
     hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
 ) -> None:
     """Intent already running when the recovery loads: HassTurnOn explains refusals too."""
-    await _setup_assist(hass)
+    await setup_assist(hass)
     original = {h.intent_type: h for h in intent.async_get(hass)}[intent.INTENT_TURN_ON]
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -351,7 +322,7 @@ async def test_intents_name_each_recovery(
 
 async def test_intents_without_recovery(hass: HomeAssistant) -> None:
     """Without a loaded recovery the answer says so."""
-    await _setup_assist(hass)
+    await setup_assist(hass)
     entry = MockConfigEntry(domain=DOMAIN, data={CONF_INJURY_DATE: "2026-11-20"})
     entry.add_to_hass(hass)
     assert await async_setup_component(hass, DOMAIN, {})
@@ -392,7 +363,7 @@ async def test_questions_before_any_recovery_is_added(
     answer: str,
 ) -> None:
     """With ``back_recovery:`` in the YAML and no recovery, a question is answered, not unknown."""
-    await _setup_assist(hass)
+    await setup_assist(hass)
     assert await async_setup_component(hass, DOMAIN, {DOMAIN: None})
     await hass.async_block_till_done()
     assert hass.config_entries.async_entries(DOMAIN) == []
@@ -457,7 +428,7 @@ async def german_assist(
     init_integration: MockConfigEntry,
 ) -> None:
     """Set up Assist in German with the shipped sentences; expose the sensors."""
-    await _setup_assist(hass)
+    await setup_assist(hass)
     for platform, key in (("sensor", "phase"), ("binary_sensor", "skin_rest")):
         async_expose_entity(
             hass, "conversation", entity_id_of(hass, platform, key), True

@@ -23,15 +23,10 @@ from homeassistant.helpers import entity_registry as er, llm
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
-    ENTRY_ID,
-    SECOND_ENTRY_ID,
-    Asker,
-    action,
-    add_entry,
-    plug_power,
-    translations,
-)
+from .helpers.assist import Asker
+from .helpers.files import translations
+from .helpers.ha import ENTRY_ID, SECOND_ENTRY_ID, action, add_entry
+from .helpers.plug import plug_power
 
 ASSISTANT = "conversation"
 PREFIX = f"{DOMAIN}__"

@@ -24,15 +24,9 @@ from homeassistant.components.logbook.processor import EventProcessor
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_STATE_CHANGED, STATE_OFF
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .conftest import (
-    ENTRY_ID,
-    PLUG,
-    PLUG_IGNORES,
-    advance,
-    plug_power,
-    set_input_boolean,
-    start_heat,
-)
+from .helpers.clock import advance
+from .helpers.ha import ENTRY_ID, start_heat
+from .helpers.plug import PLUG, PLUG_IGNORES, plug_power, set_input_boolean
 
 EN: dict[str, Any] = json.loads(
     (

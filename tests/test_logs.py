@@ -13,7 +13,8 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, HEATING_PAD, PLUG_FAILS, set_input_boolean, switch
+from .helpers.ha import ENTRY_ID, HEATING_PAD, switch
+from .helpers.plug import PLUG_FAILS, set_input_boolean
 
 OUR_LOGGER = "custom_components.back_recovery.log_filter"
 

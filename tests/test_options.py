@@ -32,6 +32,8 @@ from custom_components.back_recovery.options import (
 from custom_components.back_recovery.therapy.phases import Phase, PhaseSchedule
 from custom_components.back_recovery.therapy.session import TherapySettings
 
+from .helpers.ha import INJURY_DATE
+
 # contract.md, options flow, step init: every option with its default.
 CONTRACT_DEFAULTS: dict[str, Any] = {
     "session_minutes": 20,
@@ -61,8 +63,6 @@ CONTRACT_RANGES: dict[str, tuple[int, int]] = {
     "return_weeks": (1, 52),
     "remind_before_end_minutes": (0, 10),
 }
-
-INJURY = date(2026, 11, 20)
 
 
 def test_defaults_are_the_contracts() -> None:
@@ -185,8 +185,8 @@ def test_phase_schedule_counts_from_the_injury_date() -> None:
         rest_weeks=4, rehabilitation_weeks=8, return_weeks=10, ice_days=3
     )
 
-    assert options.phase_schedule(INJURY) == PhaseSchedule(
-        injury_date=INJURY,
+    assert options.phase_schedule(INJURY_DATE) == PhaseSchedule(
+        injury_date=INJURY_DATE,
         rest_weeks=4,
         rehabilitation_weeks=8,
         return_weeks=10,
@@ -200,11 +200,11 @@ def test_phase_schedule_keeps_the_anchor() -> None:
     """New options keep the set_phase anchor of the schedule they replace."""
     anchored = (
         RecoveryOptions()
-        .phase_schedule(INJURY)
+        .phase_schedule(INJURY_DATE)
         .rebased(Phase.REHABILITATION, date(2026, 12, 1))
     )
 
-    schedule = RecoveryOptions(return_weeks=20).phase_schedule(INJURY, anchored)
+    schedule = RecoveryOptions(return_weeks=20).phase_schedule(INJURY_DATE, anchored)
 
     assert schedule.anchor_phase is Phase.REHABILITATION
     assert schedule.anchor_date == date(2026, 12, 1)

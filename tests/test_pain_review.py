@@ -24,16 +24,8 @@ from custom_components.back_recovery.therapy.pain_review import (
     round_for_display,
 )
 
-from .pain_helpers import (
-    AUCKLAND,
-    BERLIN,
-    INJURY,
-    LOS_ANGELES,
-    at,
-    days,
-    diary_of,
-    week,
-)
+from .helpers.clock import AUCKLAND, BERLIN, LOS_ANGELES, at, days
+from .helpers.storage import INJURY, diary_of, week
 
 HOURS = (8, 14, 21)
 

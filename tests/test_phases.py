@@ -31,19 +31,17 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
+from .helpers.clock import local_midnight, move_to
+from .helpers.ha import (
     DAYS_SINCE_INJURY,
     PHASE,
     RECOMMENDED_THERAPY,
     SECOND_ENTRY_ID,
-    STORAGE_KEY,
     action,
     add_entry,
     entity_state,
-    local_midnight,
-    move_to,
-    stored,
 )
+from .helpers.storage import STORAGE_KEY, stored
 
 TODAY = date(2026, 11, 25)  # the local date of the frozen clock in US/Pacific
 NON_DEFAULT = {

@@ -29,33 +29,34 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
+from .helpers.clock import advance
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     MISSING_ISSUE,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
+    SESSION_ACTIVE,
+    SKIN_REST,
+    UNREACHABLE_ISSUE,
+    add_entry,
+    assert_no_session,
+    config_entries_disabler,
+    entity_state,
+    start_heat,
+)
+from .helpers.plug import (
     PLUG,
     PLUG_CONFIG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
-    SESSION_ACTIVE,
-    SKIN_REST,
-    STORAGE_KEY,
-    UNREACHABLE_ISSUE,
-    add_entry,
-    advance,
-    assert_no_session,
-    config_entries_disabler,
-    entity_state,
-    other_home_assistant,
     plug_power,
     set_input_boolean,
-    start_heat,
-    stored,
 )
+from .helpers.restart import other_home_assistant
+from .helpers.storage import STORAGE_KEY, stored
 
 
 def plug_calls(hass: HomeAssistant, service: str) -> list[datetime]:

@@ -12,18 +12,15 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import (
-    ENTRY_ID,
+from .helpers.clock import advance
+from .helpers.ha import ENTRY_ID, add_entry, entity_state, start_heat
+from .helpers.plug import (
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
-    add_entry,
-    advance,
-    entity_state,
     plug_power,
     set_input_boolean,
-    start_heat,
 )
 
 PROBLEM = "binary_sensor.back_recovery_heating_pad_switch_off"

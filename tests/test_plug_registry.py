@@ -30,16 +30,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import (
-    ENTRY_ID,
-    HEATING_PAD,
-    PLUG,
-    PLUG_POWER,
-    SECOND_ENTRY_ID,
-    SECOND_PLUG,
-    action,
-    hider_of,
-)
+from .helpers.ha import ENTRY_ID, HEATING_PAD, SECOND_ENTRY_ID, action, hider_of
+from .helpers.plug import PLUG, PLUG_POWER, SECOND_PLUG
 
 INTEGRATION = er.RegistryEntryHider.INTEGRATION
 USER = er.RegistryEntryHider.USER

@@ -55,21 +55,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 
-from .conftest import (
+from .helpers.clock import advance, move_to
+from .helpers.ha import (
     HEATING_PAD,
     PHASE,
-    PLUG,
-    PLUG_IGNORES,
-    PLUG_ONLINE,
-    PLUG_POWER,
     START_ICE_SESSION,
-    advance,
     entity_id_of,
     entity_state,
-    move_to,
     press,
-    set_input_boolean,
 )
+from .helpers.plug import PLUG, PLUG_IGNORES, PLUG_ONLINE, PLUG_POWER, set_input_boolean
 
 PHONE = "notify.phone"
 KITCHEN = "assist_satellite.kitchen"

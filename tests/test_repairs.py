@@ -22,16 +22,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import (
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     MISSING_ISSUE,
-    PLUG,
-    SECOND_PLUG,
     entity_state,
     hider_of,
     switch,
 )
+from .helpers.plug import PLUG, SECOND_PLUG
 
 
 @pytest.fixture

@@ -21,14 +21,9 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import (
-    NEXT_SESSION_ALLOWED,
-    PHASE,
-    action,
-    advance,
-    integration_json,
-    translations,
-)
+from .helpers.clock import advance
+from .helpers.files import integration_json, translations
+from .helpers.ha import NEXT_SESSION_ALLOWED, PHASE, action
 
 EN = translations()
 DE = translations("de")

@@ -32,25 +32,24 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import (
+from .helpers.assist import set_profile
+from .helpers.clock import advance
+from .helpers.files import services_yaml, translations
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
-    PLUG,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SESSIONS_TODAY,
     SKIN_REST,
     TIME_SINCE_LAST_SESSION,
     action,
-    advance,
     entity_state,
-    services_yaml,
-    set_profile,
-    translations,
 )
+from .helpers.plug import PLUG
 
 
 async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:

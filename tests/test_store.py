@@ -34,28 +34,22 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util.file import WriteError
 
-from .conftest import (
+from .helpers.clock import T0, advance
+from .helpers.ha import (
     ENTRY_ID,
     LAST_SESSION_END,
     PHASE,
-    PLUG,
-    PLUG_POWER,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SESSIONS_TODAY,
-    STORAGE_KEY,
     action,
     add_entry,
-    advance,
     assert_no_session,
     entity_state,
-    plug_power,
-    set_input_boolean,
     start_heat,
-    stored,
-    stored_session,
 )
-from .therapy_helpers import T0
+from .helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
+from .helpers.storage import STORAGE_KEY, stored, stored_session
 
 RECOVERED = f"{STORAGE_KEY}.recovered"
 

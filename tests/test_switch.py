@@ -33,23 +33,19 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .conftest import (
+from .helpers.assist import set_profile
+from .helpers.clock import advance
+from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
-    PLUG,
-    PLUG_FAILS,
-    PLUG_ONLINE,
-    PLUG_POWER,
     SESSION_ACTIVE,
     SESSION_ENDS,
     action,
-    advance,
     entity_state,
-    set_input_boolean,
-    set_profile,
     start_heat,
     switch,
 )
+from .helpers.plug import PLUG, PLUG_FAILS, PLUG_ONLINE, PLUG_POWER, set_input_boolean
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.translation import async_get_cached_translations
 from homeassistant.util import dt as dt_util
 
-from .conftest import set_profile
+from .helpers.assist import set_profile
 
 # The tests run at 2026-11-25 01:00 local time (US/Pacific, UTC-8).
 TODAY_0320 = dt_util.parse_datetime("2026-11-25T11:20:00+00:00")

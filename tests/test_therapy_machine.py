@@ -54,16 +54,14 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .conftest import (
-    HEATING_PAD,
+from .helpers.ha import HEATING_PAD, START_ICE_SESSION, STOP_SESSION
+from .helpers.plug import (
     PLUG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
     PLUG_STALE,
-    START_ICE_SESSION,
-    STOP_SESSION,
     set_input_boolean,
 )
 

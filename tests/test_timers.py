@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.event import async_call_at, async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .conftest import advance
+from .helpers.clock import advance
 
 TIMERS = "custom_components.back_recovery.engine.clocks"
 STEPPED = "The wall clock stepped"

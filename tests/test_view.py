@@ -25,22 +25,19 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .conftest import (
+from .helpers.clock import advance
+from .helpers.ha import (
     HEATING_PAD,
-    PLUG,
-    PLUG_ONLINE,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SKIN_REST,
     START_ICE_SESSION,
     action,
-    advance,
     entity_state,
-    plug_power,
     press,
-    set_input_boolean,
     start_heat,
 )
+from .helpers.plug import PLUG, PLUG_ONLINE, plug_power, set_input_boolean
 
 
 def _at(text: str) -> datetime:

@@ -1,0 +1,108 @@
+"""The tests' clocks: the frozen moment, moving both clocks, stepping the wall clock alone.
+
+``freezer`` (freezegun) moves the wall clock and the event loop's monotonic
+clock together; ``advance`` and ``move_to`` do that and run what became due,
+``wall_clock_stepper`` moves the wall clock alone (NTP, a VM resumed).
+Moments: ``T0``, local days in Home Assistant's time zone, and ``at`` in a
+zone of its own for the plain diaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+"""The moment the tests' clock is frozen at (conftest's ``frozen_clock``): 01:00 in US/Pacific."""
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+AUCKLAND = ZoneInfo("Pacific/Auckland")
+
+
+def minutes(count: float) -> timedelta:
+    """Return ``count`` minutes."""
+    return timedelta(minutes=count)
+
+
+def days(count: int) -> timedelta:
+    """Return ``count`` days."""
+    return timedelta(days=count)
+
+
+def at(day: date, hour: int = 12, minute: int = 0, tz: tzinfo = BERLIN) -> datetime:
+    """Return a local moment on ``day`` in ``tz`` (Berlin unless told)."""
+    return datetime.combine(day, time(hour, minute), tz)
+
+
+def local(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    """Return a moment on a local day (Home Assistant's time zone)."""
+    return at(day, hour, minute, dt_util.get_default_time_zone())
+
+
+def local_midnight(day: date) -> datetime:
+    """Return the start of a local date (Home Assistant's time zone), an aware datetime."""
+    return dt_util.start_of_local_day(day)
+
+
+async def advance(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    delta: timedelta,
+    *,
+    wait_background_tasks: bool = False,
+) -> None:
+    """Move both clocks on by ``delta`` and run what is due.
+
+    ``wait_background_tasks`` also waits for background tasks (reminders in flight).
+    """
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=wait_background_tasks)
+
+
+async def move_to(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: datetime
+) -> None:
+    """Move both clocks to ``moment`` and run what became due."""
+    freezer.move_to(moment)
+    async_fire_time_changed(hass, moment)
+    await hass.async_block_till_done()
+
+
+@contextmanager
+def wall_clock_stepper(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> Iterator[Callable[[timedelta], Awaitable[None]]]:
+    """Give a function that steps the wall clock alone (NTP, a VM resumed).
+
+    ``freezer`` moves the wall clock and the event loop's monotonic clock
+    together; the loop's ``time`` is given an offset so that it runs on
+    unchanged while the wall clock steps. The loop's own clock is back on leaving.
+    """
+    loop = hass.loop
+    real_time = loop.time
+    offset = 0.0
+
+    def monotonic() -> float:
+        return real_time() + offset
+
+    async def step(delta: timedelta) -> None:
+        nonlocal offset
+        offset -= delta.total_seconds()
+        freezer.move_to(dt_util.utcnow() + delta)
+        await hass.async_block_till_done()
+
+    loop.time = monotonic  # type: ignore[method-assign]
+    try:
+        yield step
+    finally:
+        del loop.time

@@ -1,0 +1,88 @@
+"""The simulated heating-pad plug: a template switch over input_booleans, and its faults.
+
+The ``plug`` fixture (conftest) sets it up from ``PLUG_CONFIG``; a test flips
+its relay, its network and its faults with ``set_input_boolean``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+
+PLUG = "switch.heating_pad_plug"
+"""The test entry's heating-pad plug."""
+SECOND_PLUG = "switch.second_plug"
+"""Another switch (the ``second_plug`` fixture), for flows that change the plug."""
+PLUG_POWER = "input_boolean.heating_pad_power"
+"""The plug's relay: on while the pad really heats."""
+PLUG_ONLINE = "input_boolean.heating_pad_online"
+"""Off: the plug is unavailable, as a plug that dropped off the network."""
+# Faults the simulated plug can be told to have (each an input_boolean):
+PLUG_IGNORES = "input_boolean.heating_pad_ignores_commands"
+"""Commands answer success and change nothing (a cloud plug that lost them)."""
+PLUG_FAILS = "input_boolean.heating_pad_commands_fail"
+"""Commands raise (``MAC no ACK``) and change nothing."""
+PLUG_STALE = "input_boolean.heating_pad_reports_off"
+"""The plug reports ``off`` whatever its relay does (a default state after a restart)."""
+
+
+def _command(service: str) -> list[dict[str, Any]]:
+    """Return the plug's script for ``service``, obeying the faults above."""
+    return [
+        {
+            "if": [{"condition": "state", "entity_id": PLUG_FAILS, "state": "on"}],
+            "then": [{"action": "heating_pad.no_ack"}],
+        },
+        {
+            "if": [{"condition": "state", "entity_id": PLUG_IGNORES, "state": "off"}],
+            "then": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
+        },
+    ]
+
+
+PLUG_CONFIG: dict[str, Any] = {
+    "input_boolean": {
+        "heating_pad_power": {"name": "Heating pad power"},
+        "heating_pad_online": {"name": "Heating pad online", "initial": True},
+        "heating_pad_ignores_commands": {"name": "Heating pad ignores commands"},
+        "heating_pad_commands_fail": {"name": "Heating pad commands fail"},
+        "heating_pad_reports_off": {"name": "Heating pad reports off"},
+    },
+    "template": [
+        {
+            "switch": [
+                {
+                    "name": "Heating pad plug",
+                    "unique_id": "heating_pad_plug",
+                    "state": (
+                        "{{ is_state('input_boolean.heating_pad_power', 'on')"
+                        " and is_state('input_boolean.heating_pad_reports_off', 'off') }}"
+                    ),
+                    "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
+                    "turn_on": _command("input_boolean.turn_on"),
+                    "turn_off": _command("input_boolean.turn_off"),
+                }
+            ]
+        }
+    ],
+}
+"""The input_boolean and template configuration of the simulated plug."""
+
+
+async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Switch an input_boolean behind the plug: the plug's own button, or its app."""
+    await hass.services.async_call(
+        "input_boolean",
+        "turn_on" if on else "turn_off",
+        {"entity_id": entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+def plug_power(hass: HomeAssistant) -> str:
+    """Return whether the plug really is on (even while unreachable): its relay's state."""
+    relay = hass.states.get(PLUG_POWER)
+    assert relay is not None, PLUG_POWER
+    return relay.state

@@ -13,8 +13,13 @@ from custom_components.back_recovery.const import (
     unique_id,
 )
 
-from .helpers.ha import ENTRY_ID, MISSING_ISSUE, NOT_RESPONDING_ISSUE, UNREACHABLE_ISSUE
-from .helpers.storage import STORAGE_KEY
+from ..helpers.ha import (
+    ENTRY_ID,
+    MISSING_ISSUE,
+    NOT_RESPONDING_ISSUE,
+    UNREACHABLE_ISSUE,
+)
+from ..helpers.storage import STORAGE_KEY
 
 
 def test_issue_ids_start_with_the_key_and_name_the_entry() -> None:

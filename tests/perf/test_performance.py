@@ -28,10 +28,10 @@ from custom_components.back_recovery.entity import BackRecoveryEntity
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .helpers.clock import T0, advance, move_to
-from .helpers.ha import ENTRY_ID, TIME_SINCE_LAST_SESSION, action
-from .helpers.plug import PLUG
-from .helpers.storage import STORAGE_KEY, stored_history
+from ..helpers.clock import T0, advance, move_to
+from ..helpers.ha import ENTRY_ID, TIME_SINCE_LAST_SESSION, action
+from ..helpers.plug import PLUG
+from ..helpers.storage import STORAGE_KEY, stored_history
 
 
 def real_perf_counter() -> float:

@@ -20,8 +20,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import condition, config_validation as cv
 from homeassistant.util.yaml import load_yaml_dict, parse_yaml
 
-from .helpers.files import ROOT
-from .helpers.ha import (
+from ..helpers.files import ROOT
+from ..helpers.ha import (
     CALENDAR,
     HEATING_PAD,
     NEXT_SESSION_ALLOWED,
@@ -32,7 +32,7 @@ from .helpers.ha import (
     TIME_SINCE_LAST_SESSION,
     turn_review_on,
 )
-from .helpers.plug import PLUG_CONFIG
+from ..helpers.plug import PLUG_CONFIG
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"

@@ -13,7 +13,7 @@ from custom_components.back_recovery.options import NUMBER_OPTIONS
 from custom_components.back_recovery.therapy.phases import Phase
 from custom_components.back_recovery.therapy.session import EndReason, Modality
 
-from .helpers.files import services_yaml, translations
+from ..helpers.files import services_yaml, translations
 
 LANGUAGES = ("en", "de")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image
 import pytest
 
-from .helpers.files import INTEGRATION, ROOT
+from ..helpers.files import INTEGRATION, ROOT
 
 BRAND = INTEGRATION / "brand"
 SOURCES = ROOT / "brand-src"

@@ -23,10 +23,10 @@ from homeassistant.helpers import entity_registry as er, llm
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .helpers.assist import Asker
-from .helpers.files import translations
-from .helpers.ha import ENTRY_ID, SECOND_ENTRY_ID, action, add_entry
-from .helpers.plug import plug_power
+from ..helpers.assist import Asker
+from ..helpers.files import translations
+from ..helpers.ha import ENTRY_ID, SECOND_ENTRY_ID, action, add_entry
+from ..helpers.plug import plug_power
 
 ASSISTANT = "conversation"
 PREFIX = f"{DOMAIN}__"

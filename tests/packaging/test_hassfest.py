@@ -27,7 +27,7 @@ import homeassistant
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.loader import Manifest
 
-from .helpers.files import INTEGRATION, services_yaml
+from ..helpers.files import INTEGRATION, services_yaml
 
 CORE_COMPONENTS = Path(homeassistant.__file__).parent / "components"
 # Keys Home Assistant's loader adds itself; a manifest.json never has them.

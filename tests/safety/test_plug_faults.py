@@ -29,8 +29,8 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .helpers.clock import advance
-from .helpers.ha import (
+from ..helpers.clock import advance
+from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     MISSING_ISSUE,
@@ -45,7 +45,7 @@ from .helpers.ha import (
     entity_state,
     start_heat,
 )
-from .helpers.plug import (
+from ..helpers.plug import (
     PLUG,
     PLUG_CONFIG,
     PLUG_FAILS,
@@ -55,8 +55,8 @@ from .helpers.plug import (
     plug_power,
     set_input_boolean,
 )
-from .helpers.restart import other_home_assistant
-from .helpers.storage import STORAGE_KEY, stored
+from ..helpers.restart import other_home_assistant
+from ..helpers.storage import STORAGE_KEY, stored
 
 
 def plug_calls(hass: HomeAssistant, service: str) -> list[datetime]:

@@ -32,9 +32,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .helpers.clock import local_midnight, move_to
-from .helpers.files import ROOT, translations
-from .helpers.ha import ENTRY_ID, PHASE, RECOMMENDED_THERAPY, action, device_id
+from ..helpers.clock import local_midnight, move_to
+from ..helpers.files import ROOT, translations
+from ..helpers.ha import ENTRY_ID, PHASE, RECOMMENDED_THERAPY, action, device_id
 
 BLUEPRINTS = ROOT / "blueprints" / "automation"
 ANNOUNCE = "back_recovery/announce_new_phase.yaml"

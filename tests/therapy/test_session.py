@@ -17,7 +17,7 @@ from custom_components.back_recovery.therapy.session import (
     stored_moment,
 )
 
-from .helpers.clock import T0, minutes
+from ..helpers.clock import T0, minutes
 
 
 def test_session_finish_never_before_start() -> None:

@@ -21,7 +21,7 @@ from custom_components.back_recovery.therapy.session import (
     TherapySettings,
 )
 
-from .helpers.clock import T0, minutes
+from ..helpers.clock import T0, minutes
 
 
 def finished(

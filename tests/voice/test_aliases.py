@@ -9,7 +9,7 @@ from custom_components.back_recovery.voice.aliases import async_add_short_alias
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .helpers.ha import HEATING_PAD, PHASE, SECOND_ENTRY_ID, SKIN_REST, add_entry
+from ..helpers.ha import HEATING_PAD, PHASE, SECOND_ENTRY_ID, SKIN_REST, add_entry
 
 
 async def test_entities_get_their_own_name_as_alias(

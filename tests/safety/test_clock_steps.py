@@ -21,8 +21,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .helpers.clock import T0, advance
-from .helpers.ha import (
+from ..helpers.clock import T0, advance
+from ..helpers.ha import (
     CALENDAR,
     LAST_SESSION_END,
     SESSION_ACTIVE,
@@ -31,8 +31,8 @@ from .helpers.ha import (
     entity_state,
     start_heat,
 )
-from .helpers.plug import PLUG_POWER, plug_power, set_input_boolean
-from .helpers.storage import STORAGE_KEY, stored, stored_session
+from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean
+from ..helpers.storage import STORAGE_KEY, stored, stored_session
 
 # Rule 12: clock steps cannot lengthen heat or shorten the rest gap
 

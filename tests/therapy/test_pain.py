@@ -24,8 +24,8 @@ from custom_components.back_recovery.therapy.pain import (
 )
 from custom_components.back_recovery.therapy.pain_review import PainTrend
 
-from .helpers.clock import AUCKLAND, BERLIN, LOS_ANGELES, at, days
-from .helpers.storage import INJURY, diary_of, week
+from ..helpers.clock import AUCKLAND, BERLIN, LOS_ANGELES, at, days
+from ..helpers.storage import INJURY, diary_of, week
 
 
 def refusal(call: Any) -> PainRefusal:

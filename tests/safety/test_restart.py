@@ -34,8 +34,8 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util.file import WriteError
 
-from .helpers.clock import T0, advance
-from .helpers.ha import (
+from ..helpers.clock import T0, advance
+from ..helpers.ha import (
     ENTRY_ID,
     LAST_SESSION_END,
     PHASE,
@@ -48,8 +48,8 @@ from .helpers.ha import (
     entity_state,
     start_heat,
 )
-from .helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
-from .helpers.storage import STORAGE_KEY, stored, stored_session
+from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
+from ..helpers.storage import STORAGE_KEY, stored, stored_session
 
 RECOVERED = f"{STORAGE_KEY}.recovered"
 

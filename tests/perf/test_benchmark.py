@@ -44,16 +44,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .helpers.clock import T0
-from .helpers.ha import (
+from ..helpers.clock import T0
+from ..helpers.ha import (
     CALENDAR,
     ENTRY_ID,
     HEATING_PAD,
     TIME_SINCE_LAST_SESSION,
     calendar_events,
 )
-from .helpers.plug import PLUG, PLUG_CONFIG
-from .helpers.storage import STORAGE_KEY, stored_history
+from ..helpers.plug import PLUG, PLUG_CONFIG
+from ..helpers.storage import STORAGE_KEY, stored_history
 
 pytestmark = pytest.mark.bench
 

@@ -28,8 +28,8 @@ from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 
-from .helpers.clock import advance
-from .helpers.ha import (
+from ..helpers.clock import advance
+from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     LAST_SESSION_END,
@@ -46,7 +46,7 @@ from .helpers.ha import (
     start_heat,
     switch,
 )
-from .helpers.plug import (
+from ..helpers.plug import (
     PLUG,
     PLUG_ONLINE,
     PLUG_POWER,
@@ -54,8 +54,8 @@ from .helpers.plug import (
     plug_power,
     set_input_boolean,
 )
-from .helpers.restart import other_home_assistant
-from .helpers.storage import STORAGE_KEY
+from ..helpers.restart import other_home_assistant
+from ..helpers.storage import STORAGE_KEY
 
 
 def record_order(hass: HomeAssistant) -> list[str]:

@@ -19,8 +19,8 @@ from homeassistant.components.homeassistant.exposed_entities import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .helpers.assist import ask, setup_assist
-from .helpers.ha import (
+from ..helpers.assist import ask, setup_assist
+from ..helpers.ha import (
     DAYS_SINCE_INJURY,
     HEATING_PAD,
     NEXT_SESSION_ALLOWED,

@@ -22,7 +22,7 @@ from custom_components.back_recovery.therapy.session import (
     TherapySettings,
 )
 
-from .helpers.clock import T0, minutes
+from ..helpers.clock import T0, minutes
 
 
 def heat_running(log: TherapyLog, at: datetime = T0) -> TherapySession:

@@ -1,7 +1,7 @@
 """Tests for the pain diary through Home Assistant: the action, the slider, the sensors, the review.
 
-The rules themselves are tested on plain data in test_pain.py and
-test_pain_review.py; here each rule goes through the state machine
+The rules themselves are tested on plain data in therapy/test_pain.py and
+therapy/test_pain_review.py; here each rule goes through the state machine
 (contract "Pain diary and review").
 """
 

@@ -37,10 +37,10 @@ from homeassistant.helpers import entity_registry as er, intent, issue_registry 
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
-from .helpers.assist import Asker, ask, setup_assist, speech
-from .helpers.clock import advance
-from .helpers.files import ROOT
-from .helpers.ha import (
+from ..helpers.assist import Asker, ask, setup_assist, speech
+from ..helpers.clock import advance
+from ..helpers.files import ROOT
+from ..helpers.ha import (
     HEATING_PAD,
     PHASE,
     SECOND_ENTRY_ID,
@@ -53,7 +53,7 @@ from .helpers.ha import (
     press,
     switch,
 )
-from .helpers.plug import PLUG
+from ..helpers.plug import PLUG
 
 REPO_SENTENCES = ROOT / "custom_sentences"
 

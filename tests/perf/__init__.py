@@ -1,0 +1,1 @@
+"""Measurements: reaction times, setup with a full history, the benchmark of issue 14."""

@@ -1,0 +1,1 @@
+"""Voice: Assist's intents, the tools of language-model assistants, aliases and exposure."""

@@ -27,6 +27,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     PLATFORMS,
 )
+from custom_components.back_recovery.engine import RecoveryView
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
@@ -118,6 +119,13 @@ async def init_integration(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+def view(init_integration: MockConfigEntry) -> RecoveryView:
+    """Return the test entry's view: what its entities, voice and diagnostics read."""
+    view: RecoveryView = init_integration.runtime_data.engine.view
+    return view
 
 
 @pytest.fixture

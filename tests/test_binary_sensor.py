@@ -1,4 +1,8 @@
-"""Tests of the binary sensors session_active and skin_rest."""
+"""Tests of the binary sensors: session_active, skin_rest and the heating pad's problem sensor.
+
+The problem sensor is on while a switch-off is unconfirmed; its rules 5 and
+10 are in ``safety/test_plug_faults.py``.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 from .helpers.clock import advance
-from .helpers.ha import ENTRY_ID, SESSION_ACTIVE, SKIN_REST, action, entity_state
+from .helpers.ha import (
+    ENTRY_ID,
+    HEATING_PAD_PROBLEM,
+    SESSION_ACTIVE,
+    SKIN_REST,
+    action,
+    add_entry,
+    entity_state,
+    problem_reason,
+    start_heat,
+)
+from .helpers.plug import PLUG_IGNORES, PLUG_ONLINE, PLUG_POWER, set_input_boolean
 
 
 @pytest.fixture
@@ -80,3 +95,54 @@ async def test_session_then_skin_rest(
     await advance(hass, freezer, timedelta(minutes=1))
     assert entity_state(hass, SKIN_REST) == STATE_OFF
     assert [e.data for e in rest_over] == [{"config_entry_id": ENTRY_ID}]
+
+
+# The heating pad's problem sensor: on while a switch-off is unconfirmed
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_problem_sensor_registered(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """A problem binary sensor with the key's unique id, off while the plug obeys."""
+    entry = entity_registry.async_get(HEATING_PAD_PROBLEM)
+    assert entry is not None
+    assert entry.unique_id == f"{ENTRY_ID}_heating_pad_problem"
+    assert entry.translation_key == "heating_pad_problem"
+    assert entry.entity_category is None
+    state = hass.states.get(HEATING_PAD_PROBLEM)
+    assert state is not None
+    assert state.state == STATE_OFF
+    assert state.attributes["device_class"] == "problem"
+    assert "reason" not in state.attributes
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_problem_follows_the_plug_from_unreachable_to_still_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Back, but ignoring the switch-off: the reason changes, the sensor stays on."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert problem_reason(hass) == "unreachable"
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
+    assert problem_reason(hass) == "not_responding"
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+
+
+async def test_no_problem_sensor_without_a_heating_pad(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """Without a plug there is nothing to unplug: no problem sensor."""
+    entry: MockConfigEntry = await add_entry(hass, plug=None)
+    assert (
+        entity_registry.async_get_entity_id(
+            "binary_sensor", "back_recovery", f"{entry.entry_id}_heating_pad_problem"
+        )
+        is None
+    )

@@ -1,4 +1,4 @@
-"""Tests for the events of the contract and the reminders that go with them (events.py)."""
+"""Tests for the events of the contract and the reminders that go with them (engine/events.py)."""
 
 from __future__ import annotations
 

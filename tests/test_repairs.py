@@ -1,4 +1,9 @@
-"""Tests for the heating_pad_missing repair issue and its fix flow."""
+"""Tests for the repair issues: raised and cleared per entry, heating_pad_missing and its fix flow.
+
+The issues of a plug that is unreachable or does not switch off (rules 5,
+10) are in ``safety/test_plug_faults.py``; the storage issue (rule 3) in
+``safety/test_restart.py``.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,11 @@ from custom_components.back_recovery.const import (
     CONF_NAME,
     DOMAIN,
 )
+from custom_components.back_recovery.issues import async_clear_issue, async_raise_issue
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
@@ -28,9 +34,10 @@ from .helpers.ha import (
     MISSING_ISSUE,
     entity_state,
     hider_of,
+    start_heat,
     switch,
 )
-from .helpers.plug import PLUG, SECOND_PLUG
+from .helpers.plug import PLUG, PLUG_CONFIG, SECOND_PLUG
 
 
 @pytest.fixture
@@ -251,3 +258,157 @@ async def test_fix_flow_for_a_removed_entry(
 
     assert result["type"] == "abort"
     assert result["reason"] == "entry_removed"
+
+
+# heating_pad_missing: raised when the plug's entity is gone, cleared when it is back
+
+
+async def test_removed_plug_raises_a_repair_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Test removing the plug's entity raises a fixable heating_pad_missing issue."""
+    entity_registry.async_remove(PLUG)
+    await hass.async_block_till_done()
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "heating_pad_missing"
+    assert issue.translation_placeholders == {
+        "entity_id": PLUG,
+        "name": "Back recovery",
+    }
+    assert issue.data == {"entry_id": ENTRY_ID}
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+
+
+async def test_missing_plug_raises_the_issue_at_once_when_started(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry set up after the start, with a plug that does not exist, raises the issue."""
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+
+async def test_missing_plug_raises_the_issue_once_started(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a plug still missing when Home Assistant has started raises the issue then, not before."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+
+async def test_plug_set_up_late_raises_no_issue(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a plug whose integration loads after the entry, before the start, raises no issue."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
+    assert await async_setup_component(hass, "template", PLUG_CONFIG)
+    await hass.async_block_till_done()
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+    await start_heat(hass, "action")
+    assert entity_state(hass, PLUG) == STATE_ON
+
+
+async def test_plug_back_clears_the_issue_at_start(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test a standing heating_pad_missing issue goes once the plug exists at setup."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        MISSING_ISSUE,
+        is_fixable=True,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="heating_pad_missing",
+        data={"entry_id": ENTRY_ID},
+    )
+    mock_config_entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+async def test_unloaded_entry_ignores_the_start(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test an entry unloaded before the start raises no issue when Home Assistant starts."""
+    hass.set_state(CoreState.not_running)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+
+    await hass.async_start()
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+# Every repair issue: an error named after its key and entry, raised and cleared apart
+
+
+async def test_an_issue_is_an_error_named_after_its_key_and_entry(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """The id is the key with the entry id; the key is the translation key."""
+    async_raise_issue(hass, "storage_not_writable", "entry1", {"name": "Alex"})
+    issue = issue_registry.async_get_issue(DOMAIN, "storage_not_writable_entry1")
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "storage_not_writable"
+    assert issue.translation_placeholders == {"name": "Alex"}
+    assert not issue.is_fixable
+    assert issue.data is None
+
+
+async def test_a_fixable_issue_carries_its_entry_for_the_repair_flow(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """The repair flow finds the entry through the issue's data."""
+    async_raise_issue(hass, "heating_pad_missing", "entry1", {}, fixable=True)
+    issue = issue_registry.async_get_issue(DOMAIN, "heating_pad_missing_entry1")
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.data == {"entry_id": "entry1"}
+
+
+async def test_clearing_touches_only_that_entrys_issue(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """Two people's recoveries keep their issues apart; clearing twice is harmless."""
+    async_raise_issue(hass, "heating_pad_unreachable", "entry1", {})
+    async_raise_issue(hass, "heating_pad_unreachable", "entry2", {})
+    async_clear_issue(hass, "heating_pad_unreachable", "entry1")
+    async_clear_issue(hass, "heating_pad_unreachable", "entry1")
+    assert (
+        issue_registry.async_get_issue(DOMAIN, "heating_pad_unreachable_entry1") is None
+    )
+    assert issue_registry.async_get_issue(DOMAIN, "heating_pad_unreachable_entry2")

@@ -1,28 +1,23 @@
-"""Tests for the read-only view of a recovery and its listeners (view.py).
+"""What every surface of a recovery reads: its view and the listeners it tells.
 
 What the entities, intents and diagnostics read, read here straight from the
-view; and rule 13: a listener (an entity) that fails stops nothing else.
+view (``engine/state.py``): the time and the phases, the sessions and the rest
+gap, the plug, the diagnostics, and entities that write only what changed.
+A listener that fails stops nothing else: ``safety/test_isolation.py`` (rule 13).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.back_recovery.engine.state import RecoveryView
 from custom_components.back_recovery.therapy.phases import Phase
 from custom_components.back_recovery.therapy.session import Modality, TherapySettings
-from homeassistant.const import (
-    EVENT_STATE_CHANGED,
-    EVENT_STATE_REPORTED,
-    STATE_OFF,
-    STATE_ON,
-)
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .helpers.clock import advance
@@ -30,26 +25,18 @@ from .helpers.ha import (
     HEATING_PAD,
     SESSION_ACTIVE,
     SESSION_ENDS,
-    SKIN_REST,
     START_ICE_SESSION,
     action,
     entity_state,
     press,
     start_heat,
 )
-from .helpers.plug import PLUG, PLUG_ONLINE, plug_power, set_input_boolean
+from .helpers.plug import PLUG, PLUG_ONLINE, set_input_boolean
 
 
 def _at(text: str) -> datetime:
     """Return a moment in UTC written as ``HH:MM`` on the frozen day (2026-11-25)."""
     return datetime.fromisoformat(f"2026-11-25T{text}:00+00:00")
-
-
-@pytest.fixture
-def view(init_integration: MockConfigEntry) -> RecoveryView:
-    """Return the test entry's view."""
-    view: RecoveryView = init_integration.runtime_data.engine.view
-    return view
 
 
 # Listeners
@@ -82,51 +69,6 @@ async def test_a_removed_listener_hears_nothing(view: RecoveryView) -> None:
     view.async_notify()
     view.async_notify(minute=True)
     assert heard == ["kept"]
-
-
-async def test_a_listener_that_fails_is_logged_and_the_others_go_on(
-    view: RecoveryView, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Rule 13 in the registry: a failing listener is logged with the recovery's title."""
-    heard: list[str] = []
-
-    def broken() -> None:
-        raise RuntimeError("listener bug")
-
-    view.async_add_listener(broken)
-    view.async_add_listener(lambda: heard.append("after"))
-    view.async_add_listener(broken, every_minute=True)
-    view.async_add_listener(lambda: heard.append("minute"), every_minute=True)
-    view.async_notify()
-    assert heard == ["after", "minute"]
-    assert caplog.text.count("Presenting the recovery of Back recovery failed") == 2
-    assert "listener bug" in caplog.text
-
-
-# Rule 13: an error in one entity stops nothing else
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_rule_13_an_entity_that_fails_stops_nothing_else(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The calendar failing to present itself leaves the other entities and the plug working."""
-    with patch(
-        "custom_components.back_recovery.calendar.RecoveryCalendar.event",
-        new_callable=PropertyMock,
-        side_effect=RuntimeError("calendar bug"),
-    ):
-        await start_heat(hass, "switch")
-        assert plug_power(hass) == STATE_ON
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
-        assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
-        await advance(hass, freezer, timedelta(minutes=20))
-        assert plug_power(hass) == STATE_OFF
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
-        assert entity_state(hass, SKIN_REST) == STATE_ON
-    assert "calendar bug" in caplog.text
 
 
 # Time and phases

@@ -53,6 +53,8 @@ HEATING_PAD = "switch.back_recovery_heating_pad"
 START_ICE_SESSION = "button.back_recovery_start_ice_session"
 STOP_SESSION = "button.back_recovery_stop_session"
 CALENDAR = "calendar.back_recovery_recovery"
+HEATING_PAD_PROBLEM = "binary_sensor.back_recovery_heating_pad_switch_off"
+"""The heating pad's problem sensor (key ``heating_pad_problem``): on while a switch-off is unconfirmed."""
 
 # The test entry's repair issue ids.
 MISSING_ISSUE = f"heating_pad_missing_{ENTRY_ID}"
@@ -66,6 +68,14 @@ def entity_state(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state.state
+
+
+def problem_reason(hass: HomeAssistant) -> str | None:
+    """Return the ``reason`` attribute of the heating pad's problem sensor."""
+    state = hass.states.get(HEATING_PAD_PROBLEM)
+    assert state is not None
+    value: str | None = state.attributes.get("reason")
+    return value
 
 
 def entity_id_of(hass: HomeAssistant, platform: str, key: str) -> str:

@@ -1,29 +1,36 @@
-"""The recovery's deadlines on the two clocks: the planned end, the rest gap, clock steps.
+"""Rule 12: clock steps cannot lengthen heat or shorten the skin rest.
 
-Rule 12 (clock steps cannot lengthen heat or shorten the rest gap), with the
-wall clock stepped alone by the ``step_wall_clock`` fixture, and heat across
-a daylight saving change.
+While Home Assistant runs, the planned end and the rest are also measured on
+the monotonic clock and the safer reading wins; a session whose start lies in
+the future after the clock went back ends at once; every heat session ends
+with a switch-off command, whatever the plug last reported. The wall clock
+is stepped alone by the ``step_wall_clock`` fixture. Below them, the two
+clocks that keep the rule: named one-shot timers on either clock, and a
+wall-clock step seen and logged. (After a restart: ``test_restart.py``.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+import copy
 from datetime import datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.back_recovery.const import RecoveryEvent
+from custom_components.back_recovery.engine.clocks import Clocks, Timers
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.event import async_call_at, async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from ..helpers.clock import T0, advance
+from ..helpers.clock import advance
 from ..helpers.ha import (
-    CALENDAR,
     LAST_SESSION_END,
     SESSION_ACTIVE,
     SKIN_REST,
@@ -31,8 +38,42 @@ from ..helpers.ha import (
     entity_state,
     start_heat,
 )
-from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean
-from ..helpers.storage import STORAGE_KEY, stored, stored_session
+from ..helpers.plug import PLUG_POWER, PLUG_STALE, plug_power, set_input_boolean
+from ..helpers.restart import other_home_assistant
+from ..helpers.storage import STORAGE_KEY
+
+TIMERS = "custom_components.back_recovery.engine.clocks"
+
+
+STEPPED = "The wall clock stepped"
+
+
+class Calls:
+    """Record the calls of timer actions, by name."""
+
+    def __init__(self) -> None:
+        """Record nothing yet."""
+        self.calls: list[tuple[str, datetime | None]] = []
+
+    def wall(self, name: str) -> Callable[[datetime], None]:
+        """Return an action for ``Timers.at`` that records ``name`` and its moment."""
+        return lambda when: self.calls.append((name, when))
+
+    def monotonic(self, name: str) -> Callable[[], None]:
+        """Return an action for ``Timers.at_monotonic`` that records ``name``."""
+        return lambda: self.calls.append((name, None))
+
+
+@pytest.fixture
+def calls() -> Calls:
+    """Return a recorder of timer actions."""
+    return Calls()
+
+
+def _in(minutes: int) -> datetime:
+    """Return the wall-clock moment ``minutes`` from now (UTC)."""
+    return dt_util.utcnow() + timedelta(minutes=minutes)
+
 
 # Rule 12: clock steps cannot lengthen heat or shorten the rest gap
 
@@ -109,133 +150,6 @@ async def test_rule_12_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
     assert plug_power(hass) == STATE_ON
 
 
-# Rule 13: timers across a daylight saving change
-
-
-@pytest.mark.parametrize(
-    ("start", "shown"),
-    [
-        # Fall back: 01:45 PDT to 01:05 PST, a local end before the local start.
-        # Home Assistant refuses that end (it compares local readings), so the
-        # event keeps the real start and length and says the real times.
-        (
-            "2026-11-01T08:45:00+00:00",
-            {
-                "start": "2026-11-01T01:45:00-07:00",
-                "end": "2026-11-01T02:05:00-08:00",
-                "description": "completed (2026-11-01T08:45:00+00:00 – "
-                "2026-11-01T09:05:00+00:00 UTC)",
-            },
-        ),
-        # Spring forward: 01:50 PST to 03:10 PDT, 20 real minutes.
-        (
-            "2027-03-14T09:50:00+00:00",
-            {
-                "start": "2027-03-14T01:50:00-08:00",
-                "end": "2027-03-14T03:10:00-07:00",
-                "description": "completed",
-            },
-        ),
-    ],
-    ids=["fall_back", "spring_forward"],
-)
-async def test_rule_13_session_across_a_daylight_saving_change(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    plug: str,
-    start: str,
-    shown: dict[str, str],
-) -> None:
-    """Heat across a DST change works, every entity is current, the calendar answers."""
-    freezer.move_to(start)
-    await add_entry(hass)
-    await start_heat(hass, "switch")
-    assert plug_power(hass) == STATE_ON
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
-    assert entity_state(hass, CALENDAR) == STATE_ON
-    await advance(hass, freezer, timedelta(minutes=20))
-    assert plug_power(hass) == STATE_OFF
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
-    begin = datetime.fromisoformat(start) - timedelta(hours=12)
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": CALENDAR,
-            "start_date_time": begin.isoformat(),
-            "end_date_time": (begin + timedelta(days=1)).isoformat(),
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    result: Any = response[CALENDAR]
-    (session,) = [e for e in result["events"] if e["summary"] == "Heat session"]
-    assert {key: session[key] for key in shown} == shown
-
-
-# Rule 12 after a restart: "while Home Assistant runs" starts when the entry loads
-
-
-def _stored_heat(started: datetime, ended: bool) -> dict[str, Any]:
-    """Return a stored history with one 20-minute heat session from ``started``."""
-    return stored(
-        {
-            "sessions": [
-                stored_session(started, minutes=20, ended=ended, modality="heat")
-            ],
-            "plug_must_be_off": False,
-        }
-    )
-
-
-@pytest.mark.usefixtures("plug")
-async def test_rule_12_restart_then_wall_clock_stepped_back_cannot_lengthen_heat(
-    hass: HomeAssistant,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    step_wall_clock: Callable[[timedelta], Awaitable[None]],
-) -> None:
-    """Heat 15 minutes, a crash, a restart, the wall clock 14 minutes back: off 5 real minutes later."""
-    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=15), ended=False)
-    await set_input_boolean(hass, PLUG_POWER, on=True)
-    await add_entry(hass)
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
-    await step_wall_clock(-timedelta(minutes=14))
-    await advance(hass, freezer, timedelta(minutes=4, seconds=50))
-    assert plug_power(hass) == STATE_ON
-    await advance(hass, freezer, timedelta(seconds=10))
-    assert plug_power(hass) == STATE_OFF
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
-
-
-@pytest.mark.usefixtures("plug")
-async def test_rule_12_restart_then_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
-    hass: HomeAssistant,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    step_wall_clock: Callable[[timedelta], Awaitable[None]],
-) -> None:
-    """The last session ended 30 minutes before a restart; the wall clock jumps 100 minutes: heat is still refused."""
-    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=50), ended=True)
-    await add_entry(hass)
-    assert entity_state(hass, SKIN_REST) == STATE_ON
-    await step_wall_clock(timedelta(minutes=100))
-    with pytest.raises(ServiceValidationError) as info:
-        await start_heat(hass, "action")
-    assert info.value.translation_key == "rest_gap_active"
-    await set_input_boolean(hass, PLUG_POWER, on=True)
-    assert plug_power(hass) == STATE_OFF
-    assert entity_state(hass, SKIN_REST) == STATE_ON
-    # 90 real minutes of rest were left at the restart.
-    await advance(hass, freezer, timedelta(minutes=89))
-    with pytest.raises(ServiceValidationError):
-        await start_heat(hass, "action")
-    await advance(hass, freezer, timedelta(minutes=1))
-    await start_heat(hass, "action")
-    assert plug_power(hass) == STATE_ON
-
-
 @pytest.mark.usefixtures("init_integration")
 async def test_rule_12_paused_machine_ends_heat_at_once(
     hass: HomeAssistant,
@@ -251,3 +165,221 @@ async def test_rule_12_paused_machine_ends_heat_at_once(
     assert plug_power(hass) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["completed"]
     assert entity_state(hass, SKIN_REST) == STATE_ON
+
+
+# Rule 12: every heat session ends with a switch-off, whatever the plug last reported
+
+
+async def test_rule_12_stale_off_after_a_restart_still_sends_turn_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """Back after a crash, the plug reports off while its relay is on: it is switched off.
+
+    Heat ends 'external' (rule 6), with a turn_off all the same, and when the
+    plug then reports its relay on, that is a start during the rest gap (rule 2).
+    """
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await start_heat(crashed, "switch")
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    hass_storage[STORAGE_KEY] = stored
+
+    await advance(hass, freezer, timedelta(minutes=8))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_STALE, on=True)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["external"]
+
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_STALE, on=False)
+    assert plug_power(hass) == STATE_OFF
+    assert len(blocked) == 1
+
+
+# The two clocks that keep rule 12: named one-shot timers on the wall clock and on the
+# monotonic clock, and a wall-clock step seen and logged
+
+
+async def test_a_wall_clock_timer_fires_once_at_its_moment_and_is_forgotten(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """``at`` calls its action with its moment when the wall clock reaches it, then forgets it."""
+    timers = Timers(hass)
+    when = _in(5)
+    timers.at("end", when, calls.wall("end"))
+    assert timers.names == ["end"]
+    await advance(hass, freezer, timedelta(minutes=4, seconds=59))
+    assert calls.calls == []
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert calls.calls == [("end", when)]
+    assert timers.names == []
+    # Forgotten: the same moment again is a new timer, not "already set".
+    timers.at("end", when, calls.wall("end"))
+    assert timers.names == ["end"]
+    timers.cancel_all()
+
+
+async def test_a_monotonic_timer_fires_once_and_is_forgotten(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """``at_monotonic`` calls its action when the monotonic clock reaches it, then forgets it."""
+    timers = Timers(hass)
+    when = hass.loop.time() + 60
+    timers.at_monotonic("rest", when, calls.monotonic("rest"))
+    assert timers.names == ["rest"]
+    await advance(hass, freezer, timedelta(seconds=30))
+    assert calls.calls == []
+    await advance(hass, freezer, timedelta(seconds=31))
+    assert calls.calls == [("rest", None)]
+    assert timers.names == []
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert calls.calls == [("rest", None)]
+
+
+async def test_setting_the_same_moment_twice_changes_nothing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """The moment a timer is already set for schedules nothing new; it fires once."""
+    timers = Timers(hass)
+    when = _in(5)
+    monotonic_when = hass.loop.time() + 300
+    with (
+        patch(
+            f"{TIMERS}.async_track_point_in_utc_time",
+            wraps=async_track_point_in_utc_time,
+        ) as track,
+        patch(f"{TIMERS}.async_call_at", wraps=async_call_at) as call_at,
+    ):
+        for _ in range(2):
+            timers.at("end", when, calls.wall("end"))
+            timers.at_monotonic("rest", monotonic_when, calls.monotonic("rest"))
+    assert track.call_count == 1
+    assert call_at.call_count == 1
+    await advance(hass, freezer, timedelta(minutes=5, seconds=1))
+    assert sorted(calls.calls, key=lambda call: call[0]) == [
+        ("end", when),
+        ("rest", None),
+    ]
+
+
+async def test_setting_another_moment_replaces_the_timer(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """A new moment for a name cancels the old one: only the new moment fires."""
+    timers = Timers(hass)
+    later = _in(10)
+    timers.at("end", _in(5), calls.wall("end"))
+    timers.at("end", later, calls.wall("end"))
+    assert timers.names == ["end"]
+    await advance(hass, freezer, timedelta(minutes=6))
+    assert calls.calls == []
+    await advance(hass, freezer, timedelta(minutes=4))
+    assert calls.calls == [("end", later)]
+
+
+@pytest.mark.parametrize("clock", ["wall", "monotonic"])
+async def test_setting_none_cancels(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls, clock: str
+) -> None:
+    """``None`` cancels the timer of that name, on either clock; it never fires."""
+    timers = Timers(hass)
+    if clock == "wall":
+        timers.at("end", _in(5), calls.wall("end"))
+        timers.at("end", None, calls.wall("end"))
+    else:
+        timers.at_monotonic("end", hass.loop.time() + 300, calls.monotonic("end"))
+        timers.at_monotonic("end", None, calls.monotonic("end"))
+    assert timers.names == []
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert calls.calls == []
+
+
+async def test_names_are_the_timers_set_sorted(
+    hass: HomeAssistant, calls: Calls
+) -> None:
+    """``names`` lists the timers that are set, sorted; a cancelled one is gone."""
+    timers = Timers(hass)
+    assert timers.names == []
+    timers.at("midnight", _in(60), calls.wall("midnight"))
+    timers.at_monotonic("heads_up", hass.loop.time() + 60, calls.monotonic("x"))
+    timers.at("end", _in(20), calls.wall("end"))
+    assert timers.names == ["end", "heads_up", "midnight"]
+    timers.cancel("heads_up")
+    timers.cancel("never_set")
+    assert timers.names == ["end", "midnight"]
+    timers.cancel_all()
+
+
+async def test_cancel_all_cancels_every_timer(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: Calls
+) -> None:
+    """``cancel_all`` cancels every timer on both clocks; none fires afterwards."""
+    timers = Timers(hass)
+    timers.at("end", _in(5), calls.wall("end"))
+    timers.at("midnight", _in(60), calls.wall("midnight"))
+    timers.at_monotonic("rest", hass.loop.time() + 120, calls.monotonic("rest"))
+    timers.cancel_all()
+    assert timers.names == []
+    await advance(hass, freezer, timedelta(hours=2))
+    assert calls.calls == []
+    # A cancelled moment is no longer "already set": it can be set again.
+    when = _in(5)
+    timers.at("end", when, calls.wall("end"))
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert calls.calls == [("end", when)]
+
+
+async def test_wall_clock_step_logs_one_warning(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A wall clock that steps more than a minute from the monotonic clock is logged once."""
+    clocks = Clocks(hass)
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert clocks.wall() == dt_util.utcnow()
+    await step_wall_clock(timedelta(seconds=59))
+    clocks.wall()
+    assert STEPPED not in caplog.text
+    await step_wall_clock(-timedelta(minutes=5))
+    assert clocks.wall() == dt_util.utcnow()
+    assert caplog.text.count(STEPPED) == 1
+    # The new reading is the anchor: reading again, or later, warns no more.
+    clocks.wall()
+    await advance(hass, freezer, timedelta(minutes=3))
+    clocks.wall()
+    assert caplog.text.count(STEPPED) == 1
+
+
+async def test_wall_clock_step_read_with_utcnow_patched(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A wall clock an hour ahead of the monotonic clock's count is logged with its offset."""
+    clocks = Clocks(hass)
+    ahead = dt_util.utcnow() + timedelta(hours=1)
+    with patch(f"{TIMERS}.dt_util.utcnow", return_value=ahead):
+        assert clocks.wall() == ahead
+        clocks.wall()
+    assert caplog.text.count(STEPPED) == 1
+    assert "(+3600 s)" in caplog.text
+
+
+async def test_monotonic_and_wall_readings_round_trip(hass: HomeAssistant) -> None:
+    """A moment said on the monotonic clock and back is the same moment."""
+    clocks = Clocks(hass)
+    assert clocks.monotonic() == hass.loop.time()
+    moment = _in(20)
+    monotonic = clocks.monotonic_of(moment)
+    assert monotonic == pytest.approx(hass.loop.time() + 20 * 60, abs=0.01)
+    assert abs(clocks.wall_of(monotonic) - moment) < timedelta(milliseconds=10)
+    reading = hass.loop.time() - 90
+    assert clocks.monotonic_of(clocks.wall_of(reading)) == pytest.approx(
+        reading, abs=0.01
+    )

@@ -1,7 +1,12 @@
-"""The heating-pad plug: confirmed on and off, retries, unreachable, its repair issues, the alarm.
+"""Rules 5, 10 and 11: a plug that is unreachable, does not switch off, or does not switch on.
 
-The safety rules the plug carries (5, 10, 11), one test (or more) named after
-each rule, driven through the simulated plug and its faults from conftest.
+Rule 5: an unreachable plug at the planned end raises a repair issue and is
+switched off as soon as it is back; heat is refused while it is gone. Rule
+10: a switch-off counts only when the plug reports off; until then it is
+sent again, an issue and the problem sensor say so, the alarm fires once,
+also after a restart or an unload. Rule 11: heat starts only when the plug
+reports on. Driven through the simulated plug and its faults
+(``helpers/plug.py``).
 """
 
 from __future__ import annotations
@@ -15,39 +20,36 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_capture_events,
-)
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
-from homeassistant.core import CoreState, Event, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
-from homeassistant.setup import async_setup_component
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..helpers.clock import advance
 from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
-    MISSING_ISSUE,
+    HEATING_PAD_PROBLEM,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
     SESSION_ACTIVE,
     SKIN_REST,
     UNREACHABLE_ISSUE,
+    action,
     add_entry,
     assert_no_session,
     config_entries_disabler,
     entity_state,
+    problem_reason,
     start_heat,
+    switch,
 )
 from ..helpers.plug import (
     PLUG,
-    PLUG_CONFIG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
@@ -181,6 +183,44 @@ async def test_rule_5_restart_keeps_the_unreachable_issue(
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_rule_5_problem_on_while_the_plug_is_unreachable(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug gone at the planned end: on (unreachable) until it is back and off."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
+    assert problem_reason(hass) == "unreachable"
+
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_heat_refused_while_plug_unavailable(hass: HomeAssistant) -> None:
+    """Heat asked for while the plug is unreachable is refused and blocked; no session."""
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    with pytest.raises(ServiceValidationError) as info:
+        await action(hass, "start_session", modality="heat")
+    assert info.value.translation_key == "heating_pad_unavailable"
+    assert info.value.translation_placeholders is not None
+    assert info.value.translation_placeholders["entity_id"] == PLUG
+    await hass.async_block_till_done()
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert [e.data["allowed_at"] for e in blocked] == ["2026-11-25T09:00:00+00:00"]
+    # The switch is unavailable: Home Assistant skips the call.
+    await switch(hass, HEATING_PAD, on=True)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    # Ice needs no plug.
+    await action(hass, "start_session", modality="ice")
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_plug_unavailable_and_back_logged_once_each(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -275,6 +315,27 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     calls_when_off = len(offs)
     await advance(hass, freezer, timedelta(minutes=10))
     assert len(offs) == calls_when_off
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("fault", [PLUG_IGNORES, PLUG_FAILS])
+async def test_rule_10_problem_on_while_the_plug_does_not_switch_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, fault: str
+) -> None:
+    """A plug that stays on after the switch-off: on (not_responding) until it is off."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, fault, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
+    assert problem_reason(hass) == "not_responding"
+
+    await set_input_boolean(hass, fault, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+    assert problem_reason(hass) is None
 
 
 async def test_rule_10_switch_off_owed_survives_a_restart(
@@ -478,115 +539,3 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["completed"]
-
-
-# The plug's entity: a repair issue when it is missing (heating_pad_missing)
-
-
-async def test_removed_plug_raises_a_repair_issue(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-) -> None:
-    """Test removing the plug's entity raises a fixable heating_pad_missing issue."""
-    entity_registry.async_remove(PLUG)
-    await hass.async_block_till_done()
-
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE)
-    assert issue is not None
-    assert issue.is_fixable
-    assert issue.severity is ir.IssueSeverity.ERROR
-    assert issue.translation_key == "heating_pad_missing"
-    assert issue.translation_placeholders == {
-        "entity_id": PLUG,
-        "name": "Back recovery",
-    }
-    assert issue.data == {"entry_id": ENTRY_ID}
-    assert init_integration.state is ConfigEntryState.LOADED
-    assert entity_state(hass, HEATING_PAD) == "unavailable"
-
-
-async def test_missing_plug_raises_the_issue_at_once_when_started(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test an entry set up after the start, with a plug that does not exist, raises the issue."""
-    mock_config_entry.add_to_hass(hass)
-
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-
-    assert mock_config_entry.state is ConfigEntryState.LOADED
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
-
-
-async def test_missing_plug_raises_the_issue_once_started(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a plug still missing when Home Assistant has started raises the issue then, not before."""
-    hass.set_state(CoreState.not_running)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-
-    await hass.async_start()
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
-
-
-async def test_plug_set_up_late_raises_no_issue(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a plug whose integration loads after the entry, before the start, raises no issue."""
-    hass.set_state(CoreState.not_running)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
-    assert await async_setup_component(hass, "template", PLUG_CONFIG)
-    await hass.async_block_till_done()
-
-    await hass.async_start()
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-    await start_heat(hass, "action")
-    assert entity_state(hass, PLUG) == STATE_ON
-
-
-async def test_plug_back_clears_the_issue_at_start(
-    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a standing heating_pad_missing issue goes once the plug exists at setup."""
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        MISSING_ISSUE,
-        is_fixable=True,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key="heating_pad_missing",
-        data={"entry_id": ENTRY_ID},
-    )
-    mock_config_entry.add_to_hass(hass)
-
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
-
-
-async def test_unloaded_entry_ignores_the_start(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test an entry unloaded before the start raises no issue when Home Assistant starts."""
-    hass.set_state(CoreState.not_running)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(ENTRY_ID)
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_unload(ENTRY_ID)
-
-    await hass.async_start()
-    await hass.async_block_till_done()
-
-    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None

@@ -1,13 +1,22 @@
-"""Tests of the stored history: versions, bad data, the cap, and what is kept.
+"""Rules 3, 4, 8, 9 (and 12 after a restart): what survives a restart, a crash, a stop, an unload.
 
-Also the safety rules storage carries: nothing is lost across restarts
-(rule 8), and heat starts only with its planned end stored (rule 3).
+Rule 3: the planned end survives a restart or a crash, heat starts only with
+its planned end stored, and a history that cannot be read is an unknown one
+(a plug found on goes off). Rule 4: Home Assistant stopping during heat
+switches the plug off first. Rule 8: the history, the phase schedule and a
+set phase survive restarts; the stored history's versions, bad data and cap.
+Rule 9: unloading, disabling or removing during heat switches the plug off
+first; new options wait for the next session. Rule 12 after a restart: the
+clock steps that follow a restart cannot lengthen heat or shorten the rest.
+A crash is a second Home Assistant (``other_home_assistant``) whose storage
+the test's own ``hass`` then starts from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -20,6 +29,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import (
+    CONF_SESSION_MINUTES,
     DOMAIN,
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
@@ -27,9 +37,9 @@ from custom_components.back_recovery.const import (
 )
 from custom_components.back_recovery.engine.store import RecoveryStore
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util.file import WriteError
@@ -38,28 +48,26 @@ from ..helpers.clock import T0, advance
 from ..helpers.ha import (
     ENTRY_ID,
     LAST_SESSION_END,
+    NEXT_SESSION_ALLOWED,
     PHASE,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SESSIONS_TODAY,
+    SKIN_REST,
+    START_ICE_SESSION,
     action,
     add_entry,
     assert_no_session,
+    config_entries_disabler,
     entity_state,
+    press,
     start_heat,
 )
 from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
+from ..helpers.restart import other_home_assistant
 from ..helpers.storage import STORAGE_KEY, stored, stored_session
 
 RECOVERED = f"{STORAGE_KEY}.recovered"
-
-
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set up ``entry``; it must load whatever the storage holds."""
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.LOADED
 
 
 UNREADABLE = [
@@ -73,6 +81,267 @@ UNREADABLE = [
     ),
     pytest.param({"key": STORAGE_KEY, "data": {}}, id="no-version"),
 ]
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set up ``entry``; it must load whatever the storage holds."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+def record_order(hass: HomeAssistant) -> list[str]:
+    """Record plug switch calls and session events in the order they happen."""
+    order: list[str] = []
+
+    @callback
+    def on_call(event: Event) -> None:
+        if event.data["domain"] == "switch":
+            order.append(f"switch.{event.data['service']}")
+
+    @callback
+    def on_ended(event: Event) -> None:
+        order.append(f"ended:{event.data['reason']}")
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    hass.bus.async_listen(RecoveryEvent.SESSION_ENDED, on_ended)
+    return order
+
+
+def _stored_heat(started: datetime, ended: bool) -> dict[str, Any]:
+    """Return a stored history with one 20-minute heat session from ``started``."""
+    return stored(
+        {
+            "sessions": [
+                stored_session(started, minutes=20, ended=ended, modality="heat")
+            ],
+            "plug_must_be_off": False,
+        }
+    )
+
+
+# Rule 3: the planned end survives a restart or a crash
+
+
+async def test_rule_3_planned_end_survives_a_crash(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """After a crash mid-session the plug still goes off at the planned end."""
+    snapshots: list[Any] = []
+
+    @callback
+    def crash_when_plug_on(event: Event) -> None:
+        # The crash: what was stored when the plug went on is all that survives.
+        if event.data["entity_id"] == PLUG and event.data["new_state"].state == "on":
+            snapshots.append(copy.deepcopy(hass_storage.get(STORAGE_KEY)))
+
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        crashed.bus.async_listen("state_changed", crash_when_plug_on)
+        await start_heat(crashed, "action")
+        assert entity_state(crashed, PLUG) == STATE_ON
+    assert len(snapshots) == 1
+    assert snapshots[0] is not None
+    hass_storage[STORAGE_KEY] = snapshots[0]
+
+    await advance(hass, freezer, timedelta(minutes=7))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    await add_entry(hass)
+
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
+    assert started == []
+    await advance(hass, freezer, timedelta(minutes=12, seconds=59))
+    assert entity_state(hass, PLUG) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+async def test_rule_3_planned_end_passed_during_downtime_switches_off_at_once(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """Starting again after the planned end switches the plug off at once."""
+    async with other_home_assistant(hass_storage) as crashed:
+        await add_entry(crashed)
+        await start_heat(crashed, "switch")
+        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
+    hass_storage[STORAGE_KEY] = stored
+
+    await advance(hass, freezer, timedelta(minutes=45))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await add_entry(hass)
+
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert blocked == []
+    # The rest gap counts from now: the plug ran until it was switched off.
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T11:45:00+00:00"
+
+
+async def test_rule_3_planned_end_survives_an_entry_setup_from_storage(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+) -> None:
+    """A stored running ice session keeps its planned end when the entry starts again."""
+    await add_entry(hass)
+    await press(hass, START_ICE_SESSION)
+    await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T09:20:00+00:00"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_running_session_saved_at_its_start(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A started session is in storage at once, with its planned end."""
+    await action(hass, "start_session", modality="ice")
+    sessions = hass_storage[STORAGE_KEY]["data"]["sessions"]
+    assert sessions == [
+        {
+            "modality": "ice",
+            "started": "2026-11-25T09:00:00+00:00",
+            "planned_end": "2026-11-25T09:20:00+00:00",
+            "ended": None,
+            "end_reason": None,
+        }
+    ]
+
+
+# Rule 3: a plan that cannot be saved is not started; an unreadable history is an unknown one
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_3_heat_refused_when_its_planned_end_cannot_be_stored(
+    hass: HomeAssistant,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With storage failing, heat is refused (plug off) and a repair issue stands."""
+    storage_issue = f"storage_not_writable_{ENTRY_ID}"
+    with patch(
+        "homeassistant.helpers.storage.Store._async_write_data",
+        side_effect=WriteError("No space left on device"),
+    ):
+        with pytest.raises(HomeAssistantError) as info:
+            await start_heat(hass, "switch")
+        assert info.value.translation_key == "plan_not_saved"
+        await hass.async_block_till_done()
+        assert plug_power(hass) == STATE_OFF
+        assert_no_session(hass)
+        assert issue_registry.async_get_issue(DOMAIN, storage_issue) is not None
+        # Ice needs no plan to be safe: it runs, and the issue stays.
+        await action(hass, "start_session", modality="ice")
+        assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+        await action(hass, "stop_session")
+    assert "No space left on device" in caplog.text
+    await action(
+        hass, "log_session", modality="ice", minutes=5, ended_at="2026-11-25 00:00:00"
+    )
+    assert issue_registry.async_get_issue(DOMAIN, storage_issue) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["this is not json", '{"version": 1, "minor_version": 1, "da'],
+)
+async def test_rule_3_corrupt_storage_is_an_unknown_history(
+    hass: HomeAssistant, plug: str, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Home Assistant moves a corrupt file aside; a plug found on is then switched off."""
+    path = Path(hass.config.path(".storage", STORAGE_KEY))
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content)
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    # Read through Home Assistant's real loading code, not the harness's dict.
+    with patch.object(Store, "_async_load", Store._async_load_data):
+        await add_entry(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert "Unrecoverable error decoding storage" in caplog.text
+    assert not path.exists()
+    assert list(path.parent.glob(f"{STORAGE_KEY}.corrupt.*"))
+
+
+async def test_unreadable_storage_switches_a_plug_found_on_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    plug: str,
+) -> None:
+    """Without a readable history a plug found on is switched off, no session starts."""
+    hass_storage[STORAGE_KEY] = stored({"sessions": [{"started": "never"}]})
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
+    )
+    await hass.async_block_till_done()
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    await setup_entry(hass, mock_config_entry)
+    assert entity_state(hass, PLUG_POWER) == STATE_OFF
+    assert started == []
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+
+
+# Rule 4: Home Assistant stopping during heat switches the plug off first
+
+
+async def test_rule_4_home_assistant_stop_switches_plug_off_first(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Home Assistant stopping during heat switches the plug off, then ends 'shutdown'."""
+    async with other_home_assistant(hass_storage, stop=False) as other:
+        await add_entry(other)
+        await start_heat(other, "switch")
+        order = record_order(other)
+        await other.async_stop()
+        assert plug_power(other) == STATE_OFF
+        assert order == ["switch.turn_off", "ended:shutdown"]
+    stored = hass_storage[STORAGE_KEY]["data"]["sessions"]
+    assert [s["end_reason"] for s in stored] == ["shutdown"]
+
+
+# Rule 8: the history survives restarts; unreadable data is kept, never overwritten
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_8_history_survives_restarts(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """Sessions and a set phase are stored and come back after a reload."""
+    await action(hass, "log_session", modality="ice", minutes=15)
+    await advance(hass, freezer, timedelta(hours=3))
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    await action(hass, "set_phase", phase="rehabilitation")
+    stored = hass_storage[STORAGE_KEY]["data"]
+    assert [s["modality"] for s in stored["sessions"]] == ["ice", "heat"]
+
+    await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T12:20:00+00:00"
+    assert entity_state(hass, SESSIONS_TODAY) == "2"
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert len(hass_storage[STORAGE_KEY]["data"]["sessions"]) == 2
 
 
 @pytest.mark.usefixtures("plug")
@@ -114,25 +383,6 @@ async def test_recovered_history_read_on_next_start(
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
     assert hass_storage[STORAGE_KEY]["version"] == 9
-
-
-async def test_unreadable_storage_switches_a_plug_found_on_off(
-    hass: HomeAssistant,
-    hass_storage: dict[str, Any],
-    mock_config_entry: MockConfigEntry,
-    plug: str,
-) -> None:
-    """Without a readable history a plug found on is switched off, no session starts."""
-    hass_storage[STORAGE_KEY] = stored({"sessions": [{"started": "never"}]})
-    await hass.services.async_call(
-        "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
-    )
-    await hass.async_block_till_done()
-    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
-    await setup_entry(hass, mock_config_entry)
-    assert entity_state(hass, PLUG_POWER) == STATE_OFF
-    assert started == []
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
 
 
 @pytest.mark.usefixtures("plug")
@@ -201,24 +451,6 @@ async def test_only_the_write_back_of_a_migration_is_skipped(
     assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_running_session_saved_at_its_start(
-    hass: HomeAssistant, hass_storage: dict[str, Any]
-) -> None:
-    """A started session is in storage at once, with its planned end."""
-    await action(hass, "start_session", modality="ice")
-    sessions = hass_storage[STORAGE_KEY]["data"]["sessions"]
-    assert sessions == [
-        {
-            "modality": "ice",
-            "started": "2026-11-25T09:00:00+00:00",
-            "planned_end": "2026-11-25T09:20:00+00:00",
-            "ended": None,
-            "end_reason": None,
-        }
-    ]
-
-
 @pytest.mark.usefixtures("plug")
 async def test_history_capped_at_1000_sessions(
     hass: HomeAssistant,
@@ -243,81 +475,110 @@ async def test_history_capped_at_1000_sessions(
     assert sessions[-1]["modality"] == "heat"
 
 
-# Rule 8
+# Rule 9: unloading during heat switches the plug off first; options wait for the next session
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_rule_8_history_survives_restarts(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+@pytest.mark.parametrize("how", ["reload", "disable", "remove"])
+async def test_rule_9_unload_during_heat_switches_plug_off_first(
+    hass: HomeAssistant, how: str
 ) -> None:
-    """Sessions and a set phase are stored and come back after a reload."""
-    await action(hass, "log_session", modality="ice", minutes=15)
-    await advance(hass, freezer, timedelta(hours=3))
-    await start_heat(hass, "switch")
-    await advance(hass, freezer, timedelta(minutes=20))
-    await action(hass, "set_phase", phase="rehabilitation")
-    stored = hass_storage[STORAGE_KEY]["data"]
-    assert [s["modality"] for s in stored["sessions"]] == ["ice", "heat"]
-
-    await hass.config_entries.async_reload(ENTRY_ID)
+    """Reloading, disabling or removing the entry during heat switches off first."""
+    await start_heat(hass, "action")
+    order = record_order(hass)
+    events = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    if how == "reload":
+        await hass.config_entries.async_reload(ENTRY_ID)
+    elif how == "disable":
+        await hass.config_entries.async_set_disabled_by(
+            ENTRY_ID, config_entries_disabler()
+        )
+    else:
+        await hass.config_entries.async_remove(ENTRY_ID)
     await hass.async_block_till_done()
-    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T12:20:00+00:00"
-    assert entity_state(hass, SESSIONS_TODAY) == "2"
-    assert entity_state(hass, PHASE) == "rehabilitation"
-    assert len(hass_storage[STORAGE_KEY]["data"]["sessions"]) == 2
-
-
-# Rule 3: a plan that cannot be saved is not started; corrupt storage is an unknown history
+    assert plug_power(hass) == STATE_OFF
+    assert order[:2] == ["switch.turn_off", "ended:unloaded"]
+    assert events[0].data == {
+        "config_entry_id": ENTRY_ID,
+        "modality": "heat",
+        "reason": "unloaded",
+    }
+    if how == "reload":
+        assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+        assert entity_state(hass, SKIN_REST) == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_rule_3_heat_refused_when_its_planned_end_cannot_be_stored(
+async def test_rule_9_options_change_keeps_running_session(
     hass: HomeAssistant,
-    issue_registry: ir.IssueRegistry,
-    caplog: pytest.LogCaptureFixture,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
 ) -> None:
-    """With storage failing, heat is refused (plug off) and a repair issue stands."""
-    storage_issue = f"storage_not_writable_{ENTRY_ID}"
-    with patch(
-        "homeassistant.helpers.storage.Store._async_write_data",
-        side_effect=WriteError("No space left on device"),
-    ):
-        with pytest.raises(HomeAssistantError) as info:
-            await start_heat(hass, "switch")
-        assert info.value.translation_key == "plan_not_saved"
-        await hass.async_block_till_done()
-        assert plug_power(hass) == STATE_OFF
-        assert_no_session(hass)
-        assert issue_registry.async_get_issue(DOMAIN, storage_issue) is not None
-        # Ice needs no plan to be safe: it runs, and the issue stays.
-        await action(hass, "start_session", modality="ice")
-        assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
-        await action(hass, "stop_session")
-    assert "No space left on device" in caplog.text
-    await action(
-        hass, "log_session", modality="ice", minutes=5, ended_at="2026-11-25 00:00:00"
+    """New options apply to the next session; the running one keeps its end."""
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=10))
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={**init_integration.options, CONF_SESSION_MINUTES: 5},
     )
-    assert issue_registry.async_get_issue(DOMAIN, storage_issue) is None
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert entity_state(hass, SESSION_ENDS) == "2026-11-25T09:20:00+00:00"
+    assert ended == []
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert entity_state(hass, PLUG) == STATE_OFF
+    await advance(hass, freezer, timedelta(hours=2))
+    await start_heat(hass, "switch")
+    assert entity_state(hass, SESSION_ENDS) == "2026-11-25T11:25:00+00:00"
 
 
-@pytest.mark.parametrize(
-    "content",
-    ["this is not json", '{"version": 1, "minor_version": 1, "da'],
-)
-async def test_rule_3_corrupt_storage_is_an_unknown_history(
-    hass: HomeAssistant, plug: str, content: str, caplog: pytest.LogCaptureFixture
+# Rule 12 after a restart: "while Home Assistant runs" starts when the entry loads
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_12_restart_then_wall_clock_stepped_back_cannot_lengthen_heat(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
 ) -> None:
-    """Home Assistant moves a corrupt file aside; a plug found on is then switched off."""
-    path = Path(hass.config.path(".storage", STORAGE_KEY))
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(content)
-    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    """Heat 15 minutes, a crash, a restart, the wall clock 14 minutes back: off 5 real minutes later."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=15), ended=False)
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    # Read through Home Assistant's real loading code, not the harness's dict.
-    with patch.object(Store, "_async_load", Store._async_load_data):
-        await add_entry(hass)
+    await add_entry(hass)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    await step_wall_clock(-timedelta(minutes=14))
+    await advance(hass, freezer, timedelta(minutes=4, seconds=50))
+    assert plug_power(hass) == STATE_ON
+    await advance(hass, freezer, timedelta(seconds=10))
     assert plug_power(hass) == STATE_OFF
-    assert started == []
-    assert "Unrecoverable error decoding storage" in caplog.text
-    assert not path.exists()
-    assert list(path.parent.glob(f"{STORAGE_KEY}.corrupt.*"))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_12_restart_then_wall_clock_stepped_forward_cannot_shorten_the_rest_gap(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """The last session ended 30 minutes before a restart; the wall clock jumps 100 minutes: heat is still refused."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=50), ended=True)
+    await add_entry(hass)
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    await step_wall_clock(timedelta(minutes=100))
+    with pytest.raises(ServiceValidationError) as info:
+        await start_heat(hass, "action")
+    assert info.value.translation_key == "rest_gap_active"
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    # 90 real minutes of rest were left at the restart.
+    await advance(hass, freezer, timedelta(minutes=89))
+    with pytest.raises(ServiceValidationError):
+        await start_heat(hass, "action")
+    await advance(hass, freezer, timedelta(minutes=1))
+    await start_heat(hass, "action")
+    assert plug_power(hass) == STATE_ON

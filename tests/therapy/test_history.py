@@ -1,4 +1,4 @@
-"""Tests of the session history (history.py): what it reads and its stored form."""
+"""Tests of the session history (therapy/history.py): what it reads and its stored form."""
 
 from __future__ import annotations
 

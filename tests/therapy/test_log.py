@@ -1,4 +1,4 @@
-"""Tests of the therapy rules (model.py): what each request, plug reading and deadline means."""
+"""Tests of the therapy rules (therapy/log.py): what each request, plug reading and deadline means."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of the pain diary (pain.py): entries, what may be recorded, order, local days, cap and storage.
+"""Tests of the pain diary (therapy/pain.py): entries, what may be recorded, order, local days, cap and storage.
 
 Plain data, no Home Assistant: the diary takes the time zone and the day.
 """

@@ -1,4 +1,4 @@
-"""Tests of the pain review (pain_review.py): weekly averages, trend, baseline and review.
+"""Tests of the pain review (therapy/pain_review.py): weekly averages, trend, baseline and review.
 
 Plain data, no Home Assistant: the diary collects the daily values, the
 definitions read them; the time zone and the day are passed in.

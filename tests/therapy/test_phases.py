@@ -1,4 +1,4 @@
-"""Tests of the phase schedule (schedule.py): the pure rules, without Home Assistant."""
+"""Tests of the phase schedule (therapy/phases.py): the pure rules, without Home Assistant."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of the therapy's words (session.py): a session, its stored form, the rest gap, the settings."""
+"""Tests of the therapy's words (therapy/session.py): a session, its stored form, the rest gap, the settings."""
 
 from __future__ import annotations
 

@@ -32,12 +32,11 @@ from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.setup import async_setup_component
 
 from .helpers.assist import ASKERS_CLOCKS, Asker, set_profile
 from .helpers.clock import T0, wall_clock_stepper
-from .helpers.ha import ENTRY_ID, INJURY_DATE
-from .helpers.plug import PLUG, PLUG_CONFIG, SECOND_PLUG
+from .helpers.ha import ENTRY_ID, INJURY_DATE, view_of
+from .helpers.plug import PLUG, SECOND_PLUG, setup_plug
 
 
 @pytest.fixture(autouse=True)
@@ -87,9 +86,7 @@ def mock_config_entry(
 @pytest.fixture
 async def plug(hass: HomeAssistant) -> str:
     """Set up a simulated smart plug: a template switch over input_booleans."""
-    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
-    assert await async_setup_component(hass, "template", PLUG_CONFIG)
-    await hass.async_block_till_done()
+    await setup_plug(hass)
     return PLUG
 
 
@@ -124,8 +121,7 @@ async def init_integration(
 @pytest.fixture
 def view(init_integration: MockConfigEntry) -> RecoveryView:
     """Return the test entry's view: what its entities, voice and diagnostics read."""
-    view: RecoveryView = init_integration.runtime_data.engine.view
-    return view
+    return view_of(init_integration)
 
 
 @pytest.fixture

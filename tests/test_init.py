@@ -41,7 +41,7 @@ from .helpers.ha import (
     entity_state,
     hider_of,
 )
-from .helpers.plug import PLUG, PLUG_POWER, SECOND_PLUG
+from .helpers.plug import PLUG, PLUG_POWER, SECOND_PLUG, set_input_boolean
 from .helpers.storage import STORAGE_KEY
 
 
@@ -173,10 +173,7 @@ async def test_failed_platform_setup_leaves_no_engine_behind(
     unload.assert_awaited_once_with(engine)
     assert engine.view.as_diagnostics()["timers"] == []
     # The plug switched on now is no longer governed by a half-set-up entry.
-    await hass.services.async_call(
-        "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
-    )
-    await hass.async_block_till_done()
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     assert engine.view.running is None
 
 

@@ -37,7 +37,7 @@ from .helpers.ha import (
     start_heat,
     switch,
 )
-from .helpers.plug import PLUG, PLUG_CONFIG, SECOND_PLUG
+from .helpers.plug import PLUG, SECOND_PLUG, setup_plug
 
 
 @pytest.fixture
@@ -323,9 +323,7 @@ async def test_plug_set_up_late_raises_no_issue(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(ENTRY_ID)
     await hass.async_block_till_done()
-    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
-    assert await async_setup_component(hass, "template", PLUG_CONFIG)
-    await hass.async_block_till_done()
+    await setup_plug(hass)
 
     await hass.async_start()
     await hass.async_block_till_done()

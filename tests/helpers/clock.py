@@ -3,7 +3,7 @@
 ``freezer`` (freezegun) moves the wall clock and the event loop's monotonic
 clock together; ``advance`` and ``move_to`` do that and run what became due,
 ``wall_clock_stepper`` moves the wall clock alone (NTP, a VM resumed).
-Moments: ``T0``, local days in Home Assistant's time zone, and ``at`` in a
+Moments: ``T0``, ``INJURY``, local days in Home Assistant's time zone, and ``at`` in a
 zone of its own for the plain diaries.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+import time as clock
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
@@ -23,9 +24,17 @@ from homeassistant.util import dt as dt_util
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 """The moment the tests' clock is frozen at (conftest's ``frozen_clock``): 01:00 in US/Pacific."""
 
+INJURY = date(2026, 3, 2)
+"""The injury date of the plain-data tests (diaries, phase schedules): a Monday."""
+
 BERLIN = ZoneInfo("Europe/Berlin")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
+
+
+def real_seconds() -> float:
+    """Return a monotonic clock in seconds that freezegun leaves alone (for measurements)."""
+    return clock.clock_gettime(clock.CLOCK_MONOTONIC)
 
 
 def minutes(count: float) -> timedelta:

@@ -20,6 +20,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     unique_id,
 )
+from custom_components.back_recovery.engine import RecoveryView
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF
@@ -105,6 +106,12 @@ def hider_of(
     return entry.hidden_by
 
 
+def view_of(entry: MockConfigEntry) -> RecoveryView:
+    """Return the view of a loaded recovery: what its entities, voice and diagnostics read."""
+    view: RecoveryView = entry.runtime_data.engine.view
+    return view
+
+
 def config_entries_disabler() -> ConfigEntryDisabler:
     """Return the 'disabled by the user' marker."""
     return ConfigEntryDisabler.USER
@@ -138,6 +145,15 @@ async def add_entry(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+async def add_second_recovery(
+    hass: HomeAssistant, injury_date: date | str = INJURY_DATE
+) -> MockConfigEntry:
+    """Set up a second person's recovery beside the test entry: Anna's, without a heating pad."""
+    return await add_entry(
+        hass, entry_id=SECOND_ENTRY_ID, name="Anna", injury_date=injury_date, plug=None
+    )
 
 
 async def action(hass: HomeAssistant, service: str, **data: Any) -> None:

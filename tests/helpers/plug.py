@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 
 PLUG = "switch.heating_pad_plug"
 """The test entry's heating-pad plug."""
@@ -68,6 +69,13 @@ PLUG_CONFIG: dict[str, Any] = {
     ],
 }
 """The input_boolean and template configuration of the simulated plug."""
+
+
+async def setup_plug(hass: HomeAssistant) -> None:
+    """Set up the simulated plug in ``hass``: its input_booleans and its template switch."""
+    assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
+    assert await async_setup_component(hass, "template", PLUG_CONFIG)
+    await hass.async_block_till_done()
 
 
 async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+import copy
 from typing import Any
 
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
@@ -15,9 +16,10 @@ from custom_components.back_recovery.const import DOMAIN
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 
-from .plug import PLUG_CONFIG
+from .ha import add_entry
+from .plug import setup_plug
+from .storage import STORAGE_KEY
 
 
 @asynccontextmanager
@@ -30,9 +32,7 @@ async def other_home_assistant(
     """
     async with async_test_home_assistant() as other:
         other.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-        assert await async_setup_component(other, "input_boolean", PLUG_CONFIG)
-        assert await async_setup_component(other, "template", PLUG_CONFIG)
-        await other.async_block_till_done()
+        await setup_plug(other)
         yield other
         for entry in other.config_entries.async_entries(DOMAIN):
             if entry.state is ConfigEntryState.LOADED:
@@ -40,3 +40,18 @@ async def other_home_assistant(
         await other.async_block_till_done()
         if stop:
             await other.async_stop(force=True)
+
+
+@asynccontextmanager
+async def crash(storage: dict[str, Any]) -> AsyncGenerator[HomeAssistant]:
+    """Run the test entry in a second Home Assistant that then crashes.
+
+    What the block leaves in the entry's storage is all that survives: the
+    saves of the clean unload after it are lost, as in a crash. The test's own
+    ``hass`` then plays Home Assistant coming back.
+    """
+    async with other_home_assistant(storage) as crashed:
+        await add_entry(crashed)
+        yield crashed
+        kept = copy.deepcopy(storage[STORAGE_KEY])
+    storage[STORAGE_KEY] = kept

@@ -20,8 +20,6 @@ from .ha import ENTRY_ID
 
 STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
 """The test entry's storage key."""
-INJURY = date(2026, 3, 2)
-"""The injury date of the plain diaries (a Monday)."""
 
 
 def stored(data: Any, version: int = 1, minor_version: int = 1) -> dict[str, Any]:

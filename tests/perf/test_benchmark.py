@@ -25,10 +25,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
@@ -44,7 +41,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from ..helpers.clock import T0
+from ..helpers.clock import T0, advance
 from ..helpers.ha import (
     CALENDAR,
     ENTRY_ID,
@@ -60,6 +57,8 @@ pytestmark = pytest.mark.bench
 RESULTS: dict[str, dict[str, Any]] = {}
 """What each case measured, by case; printed after the module's last test."""
 
+MINUTE = timedelta(minutes=1)
+"""The tick of the simulated day: the clock moves on a minute at a time."""
 DAY_START = T0 + timedelta(hours=3, minutes=1)
 """The simulated day starts after the rest gap of the last stored session."""
 SESSION_MINUTES = (60, 240, 420, 600)
@@ -279,13 +278,6 @@ def database(recorder: Recorder, minute_sensor: str | None) -> dict[str, int]:
     return counts
 
 
-async def minute(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Move the clock on by one minute and run what is due."""
-    freezer.tick(timedelta(minutes=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-
-
 async def begin_day(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -300,7 +292,7 @@ async def begin_day(
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
     freezer.move_to(DAY_START)
-    await minute(hass, freezer)
+    await advance(hass, freezer, MINUTE)
 
 
 async def switch_on(hass: HomeAssistant, entity_id: str) -> None:
@@ -328,14 +320,14 @@ async def run_day(
     for tick in range(24 * 60):
         if start is not None and tick in SESSION_MINUTES:
             await start()
-        await minute(hass, freezer)
+        await advance(hass, freezer, MINUTE)
     day_cpu = loop_cpu() - begin
     await async_wait_recording_done(hass)
     after = await recorder.async_add_executor_job(database, recorder, minute_sensor)
     ticks = []
     for _ in range(60):
         begin = loop_cpu()
-        await minute(hass, freezer)
+        await advance(hass, freezer, MINUTE)
         ticks.append(loop_cpu() - begin)
     growth = {key: after[key] - before[key] for key in after}
     return {

@@ -28,15 +28,10 @@ from custom_components.back_recovery.entity import BackRecoveryEntity
 from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback
 
-from ..helpers.clock import T0, advance, move_to
+from ..helpers.clock import T0, advance, move_to, real_seconds
 from ..helpers.ha import ENTRY_ID, TIME_SINCE_LAST_SESSION, action
 from ..helpers.plug import PLUG
 from ..helpers.storage import STORAGE_KEY, stored_history
-
-
-def real_perf_counter() -> float:
-    """Return a monotonic clock in seconds that freezegun leaves alone."""
-    return time.clock_gettime(time.CLOCK_MONOTONIC)
 
 
 @contextmanager
@@ -121,7 +116,7 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
         @callback
         def on_timer(timers: DeadlineWatch, *args: Any) -> None:
             nonlocal inside_callback
-            fired.append(real_perf_counter())
+            fired.append(real_seconds())
             inside_callback = True
             try:
                 originals[name](timers, *args)
@@ -135,7 +130,7 @@ async def test_deadline_switches_off_in_the_timer_callback_turn(
         if event.data["service"] == "turn_off" and event.data["service_data"] == {
             "entity_id": PLUG
         }:
-            calls.append((inside_callback, real_perf_counter()))
+            calls.append((inside_callback, real_seconds()))
 
     hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
     with ExitStack() as stack:

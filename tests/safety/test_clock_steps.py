@@ -12,7 +12,6 @@ wall-clock step seen and logged. (After a restart: ``test_restart.py``.)
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-import copy
 from datetime import datetime, timedelta
 from typing import Any
 from unittest.mock import patch
@@ -39,8 +38,7 @@ from ..helpers.ha import (
     start_heat,
 )
 from ..helpers.plug import PLUG_POWER, PLUG_STALE, plug_power, set_input_boolean
-from ..helpers.restart import other_home_assistant
-from ..helpers.storage import STORAGE_KEY
+from ..helpers.restart import crash
 
 TIMERS = "custom_components.back_recovery.engine.clocks"
 
@@ -181,11 +179,8 @@ async def test_rule_12_stale_off_after_a_restart_still_sends_turn_off(
     Heat ends 'external' (rule 6), with a turn_off all the same, and when the
     plug then reports its relay on, that is a start during the rest gap (rule 2).
     """
-    async with other_home_assistant(hass_storage) as crashed:
-        await add_entry(crashed)
+    async with crash(hass_storage) as crashed:
         await start_heat(crashed, "switch")
-        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
-    hass_storage[STORAGE_KEY] = stored
 
     await advance(hass, freezer, timedelta(minutes=8))
     await set_input_boolean(hass, PLUG_POWER, on=True)

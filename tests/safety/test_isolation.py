@@ -9,7 +9,6 @@ real times.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -26,6 +25,7 @@ from ..helpers.ha import (
     SESSION_ENDS,
     SKIN_REST,
     add_entry,
+    calendar_events,
     entity_state,
     start_heat,
 )
@@ -124,18 +124,6 @@ async def test_rule_13_session_across_a_daylight_saving_change(
     assert plug_power(hass) == STATE_OFF
     assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
     begin = datetime.fromisoformat(start) - timedelta(hours=12)
-    response = await hass.services.async_call(
-        "calendar",
-        "get_events",
-        {
-            "entity_id": CALENDAR,
-            "start_date_time": begin.isoformat(),
-            "end_date_time": (begin + timedelta(days=1)).isoformat(),
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    result: Any = response[CALENDAR]
-    (session,) = [e for e in result["events"] if e["summary"] == "Heat session"]
+    events = await calendar_events(hass, begin, begin + timedelta(days=1))
+    (session,) = [e for e in events if e["summary"] == "Heat session"]
     assert {key: session[key] for key in shown} == shown

@@ -12,7 +12,6 @@ reports on. Driven through the simulated plug and its faults
 from __future__ import annotations
 
 import asyncio
-import copy
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -57,7 +56,7 @@ from ..helpers.plug import (
     plug_power,
     set_input_boolean,
 )
-from ..helpers.restart import other_home_assistant
+from ..helpers.restart import crash
 from ..helpers.storage import STORAGE_KEY, stored
 
 
@@ -346,15 +345,12 @@ async def test_rule_10_switch_off_owed_survives_a_restart(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A switch-off the plug never confirmed is owed after a restart, and retried."""
-    async with other_home_assistant(hass_storage) as crashed:
-        await add_entry(crashed)
+    async with crash(hass_storage) as crashed:
         await start_heat(crashed, "switch")
         await set_input_boolean(crashed, PLUG_IGNORES, on=True)
         await advance(crashed, freezer, timedelta(minutes=20))
         assert plug_power(crashed) == STATE_ON
-        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
-    assert stored["data"]["plug_must_be_off"] is True
-    hass_storage[STORAGE_KEY] = stored
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
 
     await set_input_boolean(hass, PLUG_POWER, on=True)
     await set_input_boolean(hass, PLUG_IGNORES, on=True)

@@ -9,7 +9,6 @@ the rest counts from then.
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
 from typing import Any
 
@@ -37,8 +36,7 @@ from ..helpers.ha import (
     switch,
 )
 from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
-from ..helpers.restart import other_home_assistant
-from ..helpers.storage import STORAGE_KEY
+from ..helpers.restart import crash
 
 # Rule 2: heat is refused while the skin rests
 
@@ -124,11 +122,8 @@ async def test_rule_2_restart_after_ice_switches_off_a_plug_found_on(
 
     The ice session is closed and the plug, on during the rest gap, goes off.
     """
-    async with other_home_assistant(hass_storage) as crashed:
-        await add_entry(crashed)
+    async with crash(hass_storage) as crashed:
         await action(crashed, "start_session", modality="ice")
-        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
-    hass_storage[STORAGE_KEY] = stored
 
     await advance(hass, freezer, timedelta(minutes=30))
     await set_input_boolean(hass, PLUG_POWER, on=True)

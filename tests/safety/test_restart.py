@@ -64,7 +64,7 @@ from ..helpers.ha import (
     start_heat,
 )
 from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
-from ..helpers.restart import other_home_assistant
+from ..helpers.restart import crash, other_home_assistant
 from ..helpers.storage import STORAGE_KEY, stored, stored_session
 
 RECOVERED = f"{STORAGE_KEY}.recovered"
@@ -172,11 +172,8 @@ async def test_rule_3_planned_end_passed_during_downtime_switches_off_at_once(
     plug: str,
 ) -> None:
     """Starting again after the planned end switches the plug off at once."""
-    async with other_home_assistant(hass_storage) as crashed:
-        await add_entry(crashed)
+    async with crash(hass_storage) as crashed:
         await start_heat(crashed, "switch")
-        stored = copy.deepcopy(hass_storage[STORAGE_KEY])
-    hass_storage[STORAGE_KEY] = stored
 
     await advance(hass, freezer, timedelta(minutes=45))
     await set_input_boolean(hass, PLUG_POWER, on=True)
@@ -291,10 +288,7 @@ async def test_unreadable_storage_switches_a_plug_found_on_off(
 ) -> None:
     """Without a readable history a plug found on is switched off, no session starts."""
     hass_storage[STORAGE_KEY] = stored({"sessions": [{"started": "never"}]})
-    await hass.services.async_call(
-        "input_boolean", "turn_on", {"entity_id": PLUG_POWER}, blocking=True
-    )
-    await hass.async_block_till_done()
+    await set_input_boolean(hass, PLUG_POWER, on=True)
     started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     await setup_entry(hass, mock_config_entry)
     assert entity_state(hass, PLUG_POWER) == STATE_OFF

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import math
-import time as clock
 from typing import Any
 
 import pytest
@@ -24,8 +23,16 @@ from custom_components.back_recovery.therapy.pain import (
 )
 from custom_components.back_recovery.therapy.pain_review import PainTrend
 
-from ..helpers.clock import AUCKLAND, BERLIN, LOS_ANGELES, at, days
-from ..helpers.storage import INJURY, diary_of, week
+from ..helpers.clock import (
+    AUCKLAND,
+    BERLIN,
+    INJURY,
+    LOS_ANGELES,
+    at,
+    days,
+    real_seconds,
+)
+from ..helpers.storage import diary_of, week
 
 
 def refusal(call: Any) -> PainRefusal:
@@ -423,11 +430,6 @@ def test_from_dict_refuses_malformed_data(
     """Malformed stored data raises KeyError, ValueError or TypeError."""
     with pytest.raises(error):
         PainDiary.from_dict(data)
-
-
-def real_seconds() -> float:
-    """Return a monotonic clock in seconds that freezegun leaves alone."""
-    return clock.clock_gettime(clock.CLOCK_MONOTONIC)
 
 
 def test_full_history_loads_and_reads_fast(

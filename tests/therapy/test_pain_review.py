@@ -24,8 +24,8 @@ from custom_components.back_recovery.therapy.pain_review import (
     round_for_display,
 )
 
-from ..helpers.clock import AUCKLAND, BERLIN, LOS_ANGELES, at, days
-from ..helpers.storage import INJURY, diary_of, week
+from ..helpers.clock import AUCKLAND, BERLIN, INJURY, LOS_ANGELES, at, days
+from ..helpers.storage import diary_of, week
 
 HOURS = (8, 14, 21)
 

@@ -12,7 +12,8 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.back_recovery.therapy.phases import Phase, PhaseSchedule
 from custom_components.back_recovery.therapy.session import Modality
 
-INJURY = date(2026, 3, 2)
+from ..helpers.clock import INJURY
+
 DEFAULTS: dict[str, int] = {}
 NON_DEFAULT = {
     "rest_weeks": 2,

@@ -9,7 +9,7 @@ from custom_components.back_recovery.voice.aliases import async_add_short_alias
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from ..helpers.ha import HEATING_PAD, PHASE, SECOND_ENTRY_ID, SKIN_REST, add_entry
+from ..helpers.ha import HEATING_PAD, PHASE, SKIN_REST, add_second_recovery
 
 
 async def test_entities_get_their_own_name_as_alias(
@@ -42,13 +42,7 @@ async def test_second_recovery_keeps_full_names(
     hass: HomeAssistant, entity_registry: er.EntityRegistry, init_integration: Any
 ) -> None:
     """A second person's entities get no alias that would be ambiguous."""
-    await add_entry(
-        hass,
-        entry_id=SECOND_ENTRY_ID,
-        name="Anna",
-        injury_date="2026-11-01",
-        plug=None,
-    )
+    await add_second_recovery(hass, injury_date="2026-11-01")
     entry = entity_registry.async_get("sensor.anna_recovery_phase")
     assert entry is not None
     assert entry.aliases == [er.COMPUTED_NAME]

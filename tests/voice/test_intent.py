@@ -43,11 +43,10 @@ from ..helpers.files import ROOT
 from ..helpers.ha import (
     HEATING_PAD,
     PHASE,
-    SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
     START_ICE_SESSION,
-    add_entry,
+    add_second_recovery,
     entity_id_of,
     entity_state,
     press,
@@ -306,13 +305,7 @@ async def test_intents_name_each_recovery(
     hass: HomeAssistant, assist: None, init_integration: MockConfigEntry
 ) -> None:
     """With two recoveries, each answer is named."""
-    await add_entry(
-        hass,
-        entry_id=SECOND_ENTRY_ID,
-        name="Anna",
-        injury_date="2026-11-01",
-        plug=None,
-    )
+    await add_second_recovery(hass, injury_date="2026-11-01")
     await switch(hass, HEATING_PAD, on=True)
     assert await _handle(hass, INTENT_LAST_HEAT_SESSION) == (
         "Back recovery: A heat session is running now, until 1:20 AM. "

@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from custom_components.back_recovery.engine.state import RecoveryView
 from custom_components.back_recovery.llm import async_get_tools
 from custom_components.back_recovery.texts import clock_hours, moment_text
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
@@ -25,7 +24,7 @@ from homeassistant.util import dt as dt_util
 
 from ..helpers.assist import Asker
 from ..helpers.files import translations
-from ..helpers.ha import ENTRY_ID, SECOND_ENTRY_ID, action, add_entry
+from ..helpers.ha import ENTRY_ID, SECOND_ENTRY_ID, action, add_second_recovery, view_of
 from ..helpers.plug import plug_power
 
 ASSISTANT = "conversation"
@@ -82,12 +81,6 @@ async def call(
     result = await api.async_call_tool(llm.ToolInput(tool_name=tool, tool_args=args))
     await hass.async_block_till_done()
     return result
-
-
-def view_of(entry: MockConfigEntry) -> RecoveryView:
-    """Return the engine's view of a loaded recovery."""
-    view: RecoveryView = entry.runtime_data.engine.view
-    return view
 
 
 def local(moment: datetime | None) -> str | None:
@@ -368,7 +361,7 @@ async def test_only_exposed_recoveries_count(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """A second recovery with nothing exposed is neither offered nor acted on."""
-    second = await add_entry(hass, entry_id=SECOND_ENTRY_ID, name="Anna", plug=None)
+    second = await add_second_recovery(hass)
     expose_recovery(hass, SECOND_ENTRY_ID, False)
     api = await get_api(hass)
     assert "name" not in openapi(api, our_tools(api)[STOP]).get("properties", {})
@@ -383,7 +376,7 @@ async def test_two_recoveries_take_a_name_and_offer_the_names(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """With two exposed recoveries, a tool without a name answers with the names; with one, it acts on that one."""
-    second = await add_entry(hass, entry_id=SECOND_ENTRY_ID, name="Anna", plug=None)
+    second = await add_second_recovery(hass)
     expose_recovery(hass, SECOND_ENTRY_ID, True)
     api = await get_api(hass)
     for tool in our_tools(api).values():

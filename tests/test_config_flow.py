@@ -129,41 +129,57 @@ async def test_user_flow_form_defaults(
     assert _suggested(result["data_schema"]) == {}
 
 
-async def test_user_flow_with_defaults_only(
-    hass: HomeAssistant, mock_setup_entry: AsyncMock
+@pytest.mark.parametrize(
+    ("user_input", "title", "data"),
+    [
+        (
+            {},
+            "Back recovery",
+            {CONF_NAME: "Back recovery", CONF_INJURY_DATE: "2026-11-25"},
+        ),
+        (
+            {CONF_NAME: "  Alex  ", CONF_INJURY_DATE: "2026-11-20"},
+            "Alex",
+            {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20"},
+        ),
+        (
+            {CONF_NAME: "Alex", CONF_INJURY_DATE: "2000-01-01"},
+            "Alex",
+            {CONF_NAME: "Alex", CONF_INJURY_DATE: "2000-01-01"},
+        ),
+    ],
+    ids=["defaults_only", "name_stripped", "earliest_date"],
+)
+async def test_user_flow_creates_an_entry_without_a_plug(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    *,
+    user_input: dict[str, Any],
+    title: str,
+    data: dict[str, Any],
 ) -> None:
-    """Test an empty submission takes the defaults and configures no heating pad."""
-    result = await _start_user_flow(hass)
+    """Test what the user step makes of a submission without a plug.
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Back recovery"
-    assert result["data"] == {
-        CONF_NAME: "Back recovery",
-        CONF_INJURY_DATE: "2026-11-25",
-    }
-
-
-async def test_user_flow_strips_name(
-    hass: HomeAssistant, mock_setup_entry: AsyncMock
-) -> None:
-    """Test surrounding spaces are taken off the name and the title."""
+    An empty one takes the defaults and configures no heating pad; spaces
+    around the name are taken off the name and the title; 2000-01-01 itself
+    is a valid injury date.
+    """
     result = await _start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "  Alex  ", CONF_INJURY_DATE: "2026-11-20"}
+        result["flow_id"], user_input
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Alex"
-    assert result["data"][CONF_NAME] == "Alex"
+    assert result["title"] == title
+    assert result["data"] == data
 
 
 @pytest.mark.parametrize(
     ("user_input", "field", "error"),
     [
         ({CONF_INJURY_DATE: "2026-11-26"}, CONF_INJURY_DATE, "injury_date_in_future"),
+        ({CONF_INJURY_DATE: "2026-12-01"}, CONF_INJURY_DATE, "injury_date_in_future"),
         ({CONF_INJURY_DATE: "2031-01-01"}, CONF_INJURY_DATE, "injury_date_in_future"),
         ({CONF_INJURY_DATE: "1999-12-31"}, CONF_INJURY_DATE, "injury_date_invalid"),
         ({CONF_INJURY_DATE: "2026-1-5"}, CONF_INJURY_DATE, "injury_date_invalid"),
@@ -185,42 +201,31 @@ async def test_user_flow_refuses_on_the_field(
     field: str,
     error: str,
 ) -> None:
-    """Test a refused value shows its error on its field, and a good one then creates the entry."""
+    """Test a refused value shows its error on its field, the form keeps what was entered, and a good one then creates the entry."""
     valid = {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug}
+    submitted = {**valid, **user_input}
     result = await _start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**valid, **user_input}
+        result["flow_id"], submitted
     )
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {field: error}
+    assert _defaults(result["data_schema"]) == {
+        CONF_NAME: submitted[CONF_NAME],
+        CONF_INJURY_DATE: submitted[CONF_INJURY_DATE],
+    }
+    assert _suggested(result["data_schema"]) == {
+        CONF_HEATING_PAD: submitted[CONF_HEATING_PAD]
+    }
     assert not hass.config_entries.async_entries(DOMAIN)
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], valid)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(mock_setup_entry.mock_calls) == 1
-
-
-async def test_user_flow_refused_form_keeps_the_input(
-    hass: HomeAssistant, plug: str, mock_setup_entry: AsyncMock
-) -> None:
-    """Test a refused form is shown again with what was entered."""
-    result = await _start_user_flow(hass)
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-12-01", CONF_HEATING_PAD: plug},
-    )
-
-    assert result["errors"] == {CONF_INJURY_DATE: "injury_date_in_future"}
-    assert _defaults(result["data_schema"]) == {
-        CONF_NAME: "Alex",
-        CONF_INJURY_DATE: "2026-12-01",
-    }
-    assert _suggested(result["data_schema"]) == {CONF_HEATING_PAD: PLUG}
 
 
 async def test_user_flow_future_means_local_date(
@@ -242,20 +247,6 @@ async def test_user_flow_future_means_local_date(
         result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-24"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-async def test_user_flow_accepts_the_earliest_date(
-    hass: HomeAssistant, mock_setup_entry: AsyncMock
-) -> None:
-    """Test 2000-01-01 itself is a valid injury date."""
-    result = await _start_user_flow(hass)
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2000-01-01"}
-    )
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_INJURY_DATE] == "2000-01-01"
 
 
 async def test_user_flow_refuses_a_plug_in_use(
@@ -578,13 +569,37 @@ async def test_reconfigure_flow_keeps_its_own_plug(
     assert hider_of(entity_registry, PLUG) is er.RegistryEntryHider.INTEGRATION
 
 
-async def test_reconfigure_flow_refuses_a_plug_in_use(
+@pytest.mark.parametrize(
+    ("user_input", "field", "error"),
+    [
+        (
+            {
+                CONF_NAME: "Alex",
+                CONF_INJURY_DATE: "2026-11-20",
+                CONF_HEATING_PAD: SECOND_PLUG,
+            },
+            CONF_HEATING_PAD,
+            "heating_pad_in_use",
+        ),
+        (
+            {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-30"},
+            CONF_INJURY_DATE,
+            "injury_date_in_future",
+        ),
+    ],
+    ids=["plug_in_use", "future_date"],
+)
+async def test_reconfigure_flow_refuses_on_the_field(
     hass: HomeAssistant,
     second_plug: str,
     mock_setup_entry: AsyncMock,
     mock_config_entry: MockConfigEntry,
+    *,
+    user_input: dict[str, Any],
+    field: str,
+    error: str,
 ) -> None:
-    """Test a plug another entry controls is refused in the reconfigure flow too."""
+    """Test the reconfigure flow refuses a plug another entry controls and a future date, and keeps the entry until it is right."""
     mock_config_entry.add_to_hass(hass)
     other = MockConfigEntry(
         domain=DOMAIN,
@@ -599,42 +614,22 @@ async def test_reconfigure_flow_refuses_a_plug_in_use(
     result = await mock_config_entry.start_reconfigure_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            CONF_NAME: "Alex",
-            CONF_INJURY_DATE: "2026-11-20",
-            CONF_HEATING_PAD: second_plug,
-        },
+        result["flow_id"], user_input
     )
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["errors"] == {CONF_HEATING_PAD: "heating_pad_in_use"}
-    assert mock_config_entry.data[CONF_HEATING_PAD] == PLUG
-
-
-async def test_reconfigure_flow_refuses_a_future_date(
-    hass: HomeAssistant,
-    plug: str,
-    mock_setup_entry: AsyncMock,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """Test the reconfigure flow checks the date and keeps the entry until it is right."""
-    mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-30"}
+    assert result["errors"] == {field: error}
+    assert (
+        _defaults(result["data_schema"])[CONF_INJURY_DATE]
+        == (user_input[CONF_INJURY_DATE])
     )
-
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_INJURY_DATE: "injury_date_in_future"}
-    assert _defaults(result["data_schema"])[CONF_INJURY_DATE] == "2026-11-30"
+    assert mock_config_entry.data[CONF_HEATING_PAD] == PLUG
     assert mock_config_entry.data[CONF_INJURY_DATE] == "2026-11-20"
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-24", CONF_HEATING_PAD: plug},
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-24", CONF_HEATING_PAD: PLUG},
     )
 
     assert result["type"] is FlowResultType.ABORT
@@ -948,63 +943,66 @@ async def test_options_form_shows_quiet_hours_without_seconds(
     assert mock_config_entry.options[CONF_QUIET_END] == "06:45:00"
 
 
-async def test_options_flow_refuses_a_fraction(
-    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
-) -> None:
-    """Test a fraction within the range is refused on its field, not rounded."""
-    mock_config_entry.add_to_hass(hass)
-    before = dict(mock_config_entry.options)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_SESSION_MINUTES: 12.5, CONF_ICE_DAYS: 2}
-    )
-
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_SESSION_MINUTES: "not_whole_number"}
-    assert dict(mock_config_entry.options) == before
-
-
 @pytest.mark.parametrize(
-    ("key", "existing", "missing"),
+    ("user_input", "field", "error", "corrected"),
     [
-        (CONF_NOTIFY_ENTITIES, "notify.phone", "notify.nowhere"),
         (
+            {CONF_SESSION_MINUTES: 12.5, CONF_ICE_DAYS: 2},
+            CONF_SESSION_MINUTES,
+            "not_whole_number",
+            {CONF_SESSION_MINUTES: 12, CONF_ICE_DAYS: 2},
+        ),
+        (
+            {CONF_NOTIFY_ENTITIES: ["notify.phone", "notify.nowhere"]},
+            CONF_NOTIFY_ENTITIES,
+            "entity_not_found",
+            {CONF_NOTIFY_ENTITIES: ["notify.phone"]},
+        ),
+        (
+            {
+                CONF_ANNOUNCE_SATELLITES: [
+                    "assist_satellite.kitchen",
+                    "assist_satellite.nowhere",
+                ]
+            },
             CONF_ANNOUNCE_SATELLITES,
-            "assist_satellite.kitchen",
-            "assist_satellite.nowhere",
+            "entity_not_found",
+            {CONF_ANNOUNCE_SATELLITES: ["assist_satellite.kitchen"]},
         ),
     ],
+    ids=["fraction", "missing_notify_entity", "missing_satellite"],
 )
-async def test_options_flow_refuses_missing_targets(
+async def test_options_flow_refuses_on_the_field(
     hass: HomeAssistant,
     mock_setup_entry: AsyncMock,
     mock_config_entry: MockConfigEntry,
     *,
-    key: str,
-    existing: str,
-    missing: str,
+    user_input: dict[str, Any],
+    field: str,
+    error: str,
+    corrected: dict[str, Any],
 ) -> None:
-    """Test a reminder target that does not exist is refused with entity_not_found."""
+    """Test a fraction within the range (not rounded) and a reminder target that does not exist are refused on their field; nothing is saved until it is right."""
     mock_config_entry.add_to_hass(hass)
-    hass.states.async_set(existing, "unknown")
+    hass.states.async_set("notify.phone", "unknown")
+    hass.states.async_set("assist_satellite.kitchen", "unknown")
     before = dict(mock_config_entry.options)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {key: [existing, missing]}
+        result["flow_id"], user_input
     )
 
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {key: "entity_not_found"}
+    assert result["errors"] == {field: error}
     assert dict(mock_config_entry.options) == before
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {key: [existing]}
+        result["flow_id"], corrected
     )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options[key] == [existing]
+    assert {key: mock_config_entry.options[key] for key in corrected} == corrected
 
 
 async def test_options_flow_stores_entity_ids_and_times(

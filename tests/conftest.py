@@ -35,8 +35,8 @@ from homeassistant.core import Context, HomeAssistant
 
 from .helpers.assist import ASKERS_CLOCKS, Asker, set_profile
 from .helpers.clock import T0, wall_clock_stepper
-from .helpers.ha import ENTRY_ID, INJURY_DATE, view_of
-from .helpers.plug import PLUG, SECOND_PLUG, setup_plug
+from .helpers.ha import ENTRY_ID, INJURY_DATE, PLUG, view_of
+from .helpers.plug import SECOND_PLUG, setup_plug
 
 
 @pytest.fixture(autouse=True)

@@ -32,9 +32,14 @@ from .helpers.ha import (
     add_entry,
     entity_state,
     problem_reason,
+)
+from .helpers.plug import (
+    PLUG_IGNORES,
+    PLUG_ONLINE,
+    PLUG_POWER,
+    set_input_boolean,
     start_heat,
 )
-from .helpers.plug import PLUG_IGNORES, PLUG_ONLINE, PLUG_POWER, set_input_boolean
 
 
 @pytest.fixture

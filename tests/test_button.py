@@ -18,13 +18,13 @@ from homeassistant.helpers import entity_registry as er
 
 from .helpers.ha import (
     ENTRY_ID,
+    PLUG,
     SESSION_ACTIVE,
     START_ICE_SESSION,
     STOP_SESSION,
     entity_state,
     press,
 )
-from .helpers.plug import PLUG
 
 
 @pytest.fixture

@@ -47,12 +47,13 @@ from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     PHASE,
+    PLUG,
     action,
     entity_state,
     hider_of,
     switch,
 )
-from .helpers.plug import PLUG, SECOND_PLUG
+from .helpers.plug import SECOND_PLUG
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:

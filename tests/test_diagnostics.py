@@ -20,8 +20,7 @@ from custom_components.back_recovery.const import (
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.core import HomeAssistant
 
-from .helpers.ha import action
-from .helpers.plug import PLUG
+from .helpers.ha import PLUG, action
 
 REDACTED = "**REDACTED**"
 

@@ -39,8 +39,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .helpers.clock import advance
-from .helpers.ha import ENTRY_ID, start_heat
-from .helpers.plug import PLUG, PLUG_POWER, set_input_boolean
+from .helpers.ha import ENTRY_ID, PLUG
+from .helpers.plug import PLUG_POWER, set_input_boolean, start_heat
 
 START = datetime.fromisoformat("2026-11-25T09:00:00+00:00")
 HEAT = TherapySession(Modality.HEAT, START, START + timedelta(minutes=20))

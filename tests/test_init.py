@@ -34,6 +34,7 @@ from .helpers.ha import (
     HEATING_PAD,
     MISSING_ISSUE,
     PHASE,
+    PLUG,
     SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
@@ -41,7 +42,7 @@ from .helpers.ha import (
     entity_state,
     hider_of,
 )
-from .helpers.plug import PLUG, PLUG_POWER, SECOND_PLUG, set_input_boolean
+from .helpers.plug import PLUG_POWER, SECOND_PLUG, set_input_boolean
 from .helpers.storage import STORAGE_KEY
 
 

@@ -25,8 +25,8 @@ from homeassistant.const import EVENT_CALL_SERVICE, EVENT_STATE_CHANGED, STATE_O
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .helpers.clock import advance
-from .helpers.ha import ENTRY_ID, start_heat
-from .helpers.plug import PLUG, PLUG_IGNORES, plug_power, set_input_boolean
+from .helpers.ha import ENTRY_ID, PLUG
+from .helpers.plug import PLUG_IGNORES, plug_power, set_input_boolean, start_heat
 
 EN: dict[str, Any] = json.loads(
     (

@@ -30,8 +30,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .helpers.ha import ENTRY_ID, HEATING_PAD, SECOND_ENTRY_ID, action, hider_of
-from .helpers.plug import PLUG, PLUG_POWER, SECOND_PLUG
+from .helpers.ha import ENTRY_ID, HEATING_PAD, PLUG, SECOND_ENTRY_ID, action, hider_of
+from .helpers.plug import PLUG_POWER, SECOND_PLUG
 
 INTEGRATION = er.RegistryEntryHider.INTEGRATION
 USER = er.RegistryEntryHider.USER

@@ -59,12 +59,13 @@ from .helpers.clock import advance, move_to
 from .helpers.ha import (
     HEATING_PAD,
     PHASE,
+    PLUG,
     START_ICE_SESSION,
     entity_id_of,
     entity_state,
     press,
 )
-from .helpers.plug import PLUG, PLUG_IGNORES, PLUG_ONLINE, PLUG_POWER, set_input_boolean
+from .helpers.plug import PLUG_IGNORES, PLUG_ONLINE, PLUG_POWER, set_input_boolean
 
 PHONE = "notify.phone"
 KITCHEN = "assist_satellite.kitchen"

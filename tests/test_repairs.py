@@ -32,12 +32,12 @@ from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     MISSING_ISSUE,
+    PLUG,
     entity_state,
     hider_of,
-    start_heat,
     switch,
 )
-from .helpers.plug import PLUG, SECOND_PLUG, setup_plug
+from .helpers.plug import SECOND_PLUG, setup_plug, start_heat
 
 
 @pytest.fixture

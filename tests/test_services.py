@@ -41,6 +41,7 @@ from .helpers.ha import (
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
+    PLUG,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SESSIONS_TODAY,
@@ -49,7 +50,6 @@ from .helpers.ha import (
     action,
     entity_state,
 )
-from .helpers.plug import PLUG
 
 
 async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:

@@ -38,14 +38,20 @@ from .helpers.clock import advance
 from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
+    PLUG,
     SESSION_ACTIVE,
     SESSION_ENDS,
     action,
     entity_state,
-    start_heat,
     switch,
 )
-from .helpers.plug import PLUG, PLUG_FAILS, PLUG_ONLINE, PLUG_POWER, set_input_boolean
+from .helpers.plug import (
+    PLUG_FAILS,
+    PLUG_ONLINE,
+    PLUG_POWER,
+    set_input_boolean,
+    start_heat,
+)
 
 
 @pytest.fixture

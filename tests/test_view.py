@@ -23,15 +23,15 @@ from homeassistant.core import Event, HomeAssistant, callback
 from .helpers.clock import advance
 from .helpers.ha import (
     HEATING_PAD,
+    PLUG,
     SESSION_ACTIVE,
     SESSION_ENDS,
     START_ICE_SESSION,
     action,
     entity_state,
     press,
-    start_heat,
 )
-from .helpers.plug import PLUG, PLUG_ONLINE, set_input_boolean
+from .helpers.plug import PLUG_ONLINE, set_input_boolean, start_heat
 
 
 def _at(text: str) -> datetime:

@@ -29,8 +29,9 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 
 from .clock import T0, local, move_to
-from .plug import PLUG, PLUG_POWER, set_input_boolean
 
+PLUG = "switch.heating_pad_plug"
+"""The test entry's heating-pad plug: the simulated plug of ``helpers/plug.py``."""
 ENTRY_ID = "01KRECOVERY000000000000001"
 """The test entry's id: fixed, so snapshots and unique ids stay the same."""
 SECOND_ENTRY_ID = "01KRECOVERY000000000000002"
@@ -164,15 +165,17 @@ async def action(hass: HomeAssistant, service: str, **data: Any) -> None:
     await hass.async_block_till_done()
 
 
-async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
-    """Call switch.turn_on / turn_off on ``entity_id``."""
+async def turn(hass: HomeAssistant, domain: str, entity_id: str, on: bool) -> None:
+    """Call ``<domain>.turn_on`` or ``turn_off`` on ``entity_id`` and run what follows."""
     await hass.services.async_call(
-        "switch",
-        "turn_on" if on else "turn_off",
-        {"entity_id": entity_id},
-        blocking=True,
+        domain, "turn_on" if on else "turn_off", {"entity_id": entity_id}, blocking=True
     )
     await hass.async_block_till_done()
+
+
+async def switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    """Call switch.turn_on / turn_off on ``entity_id``."""
+    await turn(hass, "switch", entity_id, on)
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:
@@ -180,17 +183,6 @@ async def press(hass: HomeAssistant, entity_id: str) -> None:
     await hass.services.async_call(
         "button", "press", {"entity_id": entity_id}, blocking=True
     )
-    await hass.async_block_till_done()
-
-
-async def start_heat(hass: HomeAssistant, how: str) -> None:
-    """Start heat through the switch, the action, or the plug itself."""
-    if how == "switch":
-        await switch(hass, HEATING_PAD, on=True)
-    elif how == "action":
-        await action(hass, "start_session", modality="heat")
-    else:
-        await set_input_boolean(hass, PLUG_POWER, on=True)
     await hass.async_block_till_done()
 
 

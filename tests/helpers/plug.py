@@ -1,7 +1,9 @@
 """The simulated heating-pad plug: a template switch over input_booleans, and its faults.
 
-The ``plug`` fixture (conftest) sets it up from ``PLUG_CONFIG``; a test flips
-its relay, its network and its faults with ``set_input_boolean``.
+The ``plug`` fixture (conftest) sets it up from ``PLUG_CONFIG`` as ``PLUG``,
+the test entry's plug; a test flips its relay, its network and its faults
+with ``set_input_boolean``, and starts heat in each of the three ways with
+``start_heat``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
-PLUG = "switch.heating_pad_plug"
-"""The test entry's heating-pad plug."""
+from .ha import HEATING_PAD, action, entity_state, switch, turn
+
 SECOND_PLUG = "switch.second_plug"
 """Another switch (the ``second_plug`` fixture), for flows that change the plug."""
 PLUG_POWER = "input_boolean.heating_pad_power"
@@ -80,17 +82,20 @@ async def setup_plug(hass: HomeAssistant) -> None:
 
 async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:
     """Switch an input_boolean behind the plug: the plug's own button, or its app."""
-    await hass.services.async_call(
-        "input_boolean",
-        "turn_on" if on else "turn_off",
-        {"entity_id": entity_id},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await turn(hass, "input_boolean", entity_id, on)
 
 
 def plug_power(hass: HomeAssistant) -> str:
     """Return whether the plug really is on (even while unreachable): its relay's state."""
-    relay = hass.states.get(PLUG_POWER)
-    assert relay is not None, PLUG_POWER
-    return relay.state
+    return entity_state(hass, PLUG_POWER)
+
+
+async def start_heat(hass: HomeAssistant, how: str) -> None:
+    """Start heat through the switch, the action, or the plug itself."""
+    if how == "switch":
+        await switch(hass, HEATING_PAD, on=True)
+    elif how == "action":
+        await action(hass, "start_session", modality="heat")
+    else:
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+    await hass.async_block_till_done()

@@ -46,10 +46,11 @@ from ..helpers.ha import (
     CALENDAR,
     ENTRY_ID,
     HEATING_PAD,
+    PLUG,
     TIME_SINCE_LAST_SESSION,
     calendar_events,
 )
-from ..helpers.plug import PLUG, PLUG_CONFIG
+from ..helpers.plug import PLUG_CONFIG
 from ..helpers.storage import STORAGE_KEY, stored_history
 
 pytestmark = pytest.mark.bench

@@ -29,8 +29,7 @@ from homeassistant.const import EVENT_CALL_SERVICE
 from homeassistant.core import Event, HomeAssistant, callback
 
 from ..helpers.clock import T0, advance, move_to, real_seconds
-from ..helpers.ha import ENTRY_ID, TIME_SINCE_LAST_SESSION, action
-from ..helpers.plug import PLUG
+from ..helpers.ha import ENTRY_ID, PLUG, TIME_SINCE_LAST_SESSION, action
 from ..helpers.storage import STORAGE_KEY, stored_history
 
 

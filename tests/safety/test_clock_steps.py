@@ -35,9 +35,14 @@ from ..helpers.ha import (
     SKIN_REST,
     add_entry,
     entity_state,
+)
+from ..helpers.plug import (
+    PLUG_POWER,
+    PLUG_STALE,
+    plug_power,
+    set_input_boolean,
     start_heat,
 )
-from ..helpers.plug import PLUG_POWER, PLUG_STALE, plug_power, set_input_boolean
 from ..helpers.restart import crash
 
 TIMERS = "custom_components.back_recovery.engine.clocks"

@@ -25,6 +25,7 @@ from ..helpers.clock import advance
 from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
+    PLUG,
     SESSION_ACTIVE,
     SESSION_ENDS,
     START_ICE_SESSION,
@@ -32,10 +33,9 @@ from ..helpers.ha import (
     add_entry,
     entity_state,
     press,
-    start_heat,
     switch,
 )
-from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
+from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean, start_heat
 
 # Rule 1: heat ends after the session length, however it started
 

@@ -27,9 +27,8 @@ from ..helpers.ha import (
     add_entry,
     calendar_events,
     entity_state,
-    start_heat,
 )
-from ..helpers.plug import plug_power
+from ..helpers.plug import plug_power, start_heat
 
 # Rule 13: an error in one entity stops nothing else
 

@@ -35,6 +35,7 @@ from ..helpers.ha import (
     HEATING_PAD_PROBLEM,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
+    PLUG,
     SESSION_ACTIVE,
     SKIN_REST,
     UNREACHABLE_ISSUE,
@@ -44,17 +45,16 @@ from ..helpers.ha import (
     config_entries_disabler,
     entity_state,
     problem_reason,
-    start_heat,
     switch,
 )
 from ..helpers.plug import (
-    PLUG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
     plug_power,
     set_input_boolean,
+    start_heat,
 )
 from ..helpers.restart import crash
 from ..helpers.storage import STORAGE_KEY, stored

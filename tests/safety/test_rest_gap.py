@@ -27,15 +27,15 @@ from ..helpers.ha import (
     HEATING_PAD,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
+    PLUG,
     SESSION_ACTIVE,
     SKIN_REST,
     action,
     add_entry,
     entity_state,
-    start_heat,
     switch,
 )
-from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
+from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean, start_heat
 from ..helpers.restart import crash
 
 # Rule 2: heat is refused while the skin rests

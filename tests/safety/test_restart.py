@@ -50,6 +50,7 @@ from ..helpers.ha import (
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
+    PLUG,
     SESSION_ACTIVE,
     SESSION_ENDS,
     SESSIONS_TODAY,
@@ -61,9 +62,8 @@ from ..helpers.ha import (
     config_entries_disabler,
     entity_state,
     press,
-    start_heat,
 )
-from ..helpers.plug import PLUG, PLUG_POWER, plug_power, set_input_boolean
+from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean, start_heat
 from ..helpers.restart import crash, other_home_assistant
 from ..helpers.storage import STORAGE_KEY, stored, stored_session
 

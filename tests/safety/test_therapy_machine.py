@@ -54,9 +54,8 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from ..helpers.ha import HEATING_PAD, START_ICE_SESSION, STOP_SESSION
+from ..helpers.ha import HEATING_PAD, PLUG, START_ICE_SESSION, STOP_SESSION
 from ..helpers.plug import (
-    PLUG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,

@@ -43,6 +43,7 @@ from ..helpers.files import ROOT
 from ..helpers.ha import (
     HEATING_PAD,
     PHASE,
+    PLUG,
     SESSION_ACTIVE,
     SKIN_REST,
     START_ICE_SESSION,
@@ -52,7 +53,6 @@ from ..helpers.ha import (
     press,
     switch,
 )
-from ..helpers.plug import PLUG
 
 REPO_SENTENCES = ROOT / "custom_sentences"
 

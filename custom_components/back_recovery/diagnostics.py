@@ -1,7 +1,7 @@
 """Diagnostics: settings and engine state; name and injury date are health data and redacted.
 
 The pain diary appears as its count, the latest level and dates
-(``RecoveryPainDiary.as_diagnostics``); its notes never do.
+(``therapy.PainLog.as_diagnostics``); its notes never do.
 """
 
 from __future__ import annotations

@@ -49,4 +49,4 @@ class PainNumber(BackRecoveryEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """Log ``value`` (a whole level; the slider's step is 1) as felt now."""
-        await self.engine.pain.async_log(round(value))
+        await self.engine.async_log_pain(round(value))

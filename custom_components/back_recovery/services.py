@@ -136,7 +136,7 @@ async def _async_log_session(call: ServiceCall) -> None:
 
 
 async def _async_log_pain(call: ServiceCall) -> None:
-    await _engine(call).pain.async_log(
+    await _engine(call).async_log_pain(
         call.data[ATTR_LEVEL], call.data.get(ATTR_RECORDED_AT), call.data.get(ATTR_NOTE)
     )
 

@@ -1,12 +1,13 @@
-"""The engine: one per config entry, the façade the platforms and actions talk to.
+"""The engine: one per config entry, the only writer of a recovery.
 
-It owns the therapy log (``model.TherapyLog``), the phases
-(``phases.PhaseTracker``), the pain diary (``diary.RecoveryPainDiary``),
-the plug (``plug.HeatingPadPlug``), the timers
-(``deadlines.DeadlineWatch``), the storage (``store.HistoryStorage``) and the
-events (``events.RecoveryEvents``). It asks the rules, and carries out what
-they decide in one place (``_async_apply``); the platforms read
-``view.RecoveryView``.
+It owns the rules' state (``therapy.TherapyLog``, ``therapy.PhaseTracker``,
+``therapy.PainLog``) and the parts that act: the plug (``plug``), the
+deadlines on both clocks (``deadlines.DeadlineWatch``), the storage
+(``store``) and the events and reminders (``events``). Requests, plug
+readings, deadlines, pain entries and new days are asked of the rules, and
+what they decide is carried out in one place, ``_async_apply``, in one order:
+the plug, storage, what the entities show, the events. The platforms, voice
+and diagnostics read ``state.RecoveryView``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ import logging
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
+from ..const import (
+    CONF_INJURY_DATE,
+    DOMAIN,
+    ISSUE_PAIN_NOT_IMPROVING,
+    MAX_STORED_SESSIONS,
+)
+from ..issues import async_clear_issue, async_raise_issue
 from ..options import RecoveryOptions
 from ..plug_entity import plug_placeholders
 from ..texts import async_load_texts, async_track_language, refusal_error
@@ -28,13 +36,17 @@ from ..therapy import (
     EndReason,
     Modality,
     Outcome,
+    PainEntry,
+    PainLog,
+    PainRefusedError,
+    PainStatus,
     Phase,
     PhaseTracker,
     TherapyLog,
     TherapyRefusedError,
+    round_for_display,
 )
 from .deadlines import DeadlineWatch
-from .diary import RecoveryPainDiary
 from .events import RecoveryEvents
 from .plug import entry_plug
 from .state import RecoveryView
@@ -58,7 +70,10 @@ class RecoveryEngine:
         self._phases = PhaseTracker(
             self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
-        self._events = RecoveryEvents(hass, entry, lambda: self.options)
+        self._pain = PainLog(
+            self._injury_date, dt_util.now().date(), dt_util.get_default_time_zone()
+        )
+        self._events = RecoveryEvents(hass, entry, self.options)
         self._plug = entry_plug(hass, entry, self._events.heating_pad_not_responding)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
@@ -71,16 +86,15 @@ class RecoveryEngine:
             on_heads_up=self._events.session_ending,
             on_rest_over=self._events.skin_rest_over,
             on_minute=lambda: self.view.async_notify(minute=True),
-            on_midnight=self._update_phase,
+            on_midnight=self._on_midnight,
         )
-        self.pain = RecoveryPainDiary(hass, entry, self._events, self._async_save)
         self.view = RecoveryView(
             entry.title,
             self._log,
             self._phases,
             self._watch,
             self._plug,
-            pain=self.pain,
+            pain=self._pain,
         )
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
@@ -92,9 +106,12 @@ class RecoveryEngine:
         """Restore from storage, reconcile with the plug, listen (plug, shutdown, language)."""
         await async_load_texts(self.hass)
         if (data := await self._storage.async_load(self._log.restore)) is not None:
-            # The phase part has its own fallbacks.
+            # The phase and pain parts have their own fallbacks.
             self._phases.restore(data, self.entry.title)
-            self.pain.restore(data)
+            self._pain.restore(
+                data, self.entry.title, self.view.today, dt_util.get_default_time_zone()
+            )
+        self._show_pain_issue(self._pain.status)
         self._stored_plug_must_be_off = self._log.plug_must_be_off
         # Both clocks watch the stored moments from now on (rule 12 after a
         # restart: "while Home Assistant runs" starts when the entry loads).
@@ -114,15 +131,17 @@ class RecoveryEngine:
             rest_floor=self._watch.rest_floor(),
         ):
             await self._async_apply(outcome)
-        self._update_phase()
-        self._watch.arm()
+        await self._async_apply(self._new_day())
 
     async def _async_save(self) -> bool:
         """Write the history; return whether it was written."""
         self._stored_plug_must_be_off = self._log.plug_must_be_off
-        return await self._storage.async_save(
-            {**self._log.as_dict(), **self._phases.as_dict(), **self.pain.as_dict()}
+        self._phases.stored = True
+        written = await self._storage.async_save(
+            {**self._log.as_dict(), **self._phases.as_dict(), **self._pain.as_dict()}
         )
+        self._phases.stored = written
+        return written
 
     async def async_unload(self) -> None:
         """Unload: a heat session ends with the plug switched off first (rule 9)."""
@@ -134,6 +153,7 @@ class RecoveryEngine:
         self._stop_listening()
         await self._async_save()
         self._loaded = False
+        async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, self.entry.entry_id)
 
     def _stop_listening(self) -> None:
         self._watch.stop()
@@ -156,14 +176,12 @@ class RecoveryEngine:
     @callback
     def async_options_updated(self) -> None:
         """Apply new options to the next session; the running one goes on (rule 9)."""
-        self.options = RecoveryOptions.from_entry(self.entry)
+        self.options = self._events.options = RecoveryOptions.from_entry(self.entry)
         self._log.settings = self.options.therapy_settings()
         self._phases.schedule = self.options.phase_schedule(
             self._injury_date, self._phases.schedule
         )
-        self._update_phase()
-        self._watch.arm()
-        self.entry.async_create_task(self.hass, self._async_save())
+        self._apply_soon(self._new_day(), save=True)
 
     # Requests.
 
@@ -262,8 +280,34 @@ class RecoveryEngine:
     async def async_set_phase(self, phase: Phase) -> None:
         """``phase`` starts today; later phases follow with their lengths (rule 8: stored)."""
         self._phases.rebase(phase, self.view.today)
-        self._update_phase()
-        await self._async_save()
+        await self._async_apply(self._new_day(), save=True)
+
+    async def async_log_pain(
+        self, level: int, recorded_at: datetime | None = None, note: str | None = None
+    ) -> PainEntry:
+        """Record pain ``level`` (0 to 10) at ``recorded_at`` (aware; default now) with ``note``.
+
+        Raises ``ServiceValidationError`` (``recorded_at_in_future``,
+        ``recorded_before_injury``: contract "Pain diary and review") and
+        records nothing then.
+        """
+        now = self.view.now
+        try:
+            outcome = self._pain.log(
+                level,
+                recorded_at or now,
+                now=now,
+                today=self.view.today,
+                tz=dt_util.get_default_time_zone(),
+                note=note,
+            )
+        except PainRefusedError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key=err.reason.value
+            ) from err
+        await self._async_apply(Outcome(pain=outcome))
+        assert outcome.entry is not None
+        return outcome.entry
 
     # The plug.
 
@@ -291,65 +335,101 @@ class RecoveryEngine:
     # Carrying out what the rules decided.
 
     @callback
-    def _apply_soon(self, outcome: Outcome) -> None:
+    def _apply_soon(self, outcome: Outcome, save: bool = False) -> None:
         """Carry out ``outcome`` in a task that starts in this very turn of the loop."""
         self.entry.async_create_task(
-            self.hass, self._async_apply(outcome), "back_recovery", eager_start=True
+            self.hass,
+            self._async_apply(outcome, save=save),
+            "back_recovery",
+            eager_start=True,
         )
 
     async def _async_apply(
         self, outcome: Outcome, plan_saved: bool = False, save: bool = False
     ) -> None:
-        """Carry out what the rules decided, the plug first.
+        """Carry out what the rules decided, in one order: plug, storage, entities, events.
 
-        Switching off comes before anything else. A started session is saved
-        (unless its plan was saved already) before events, reminders,
-        storage, timers and entities. ``save`` saves the history in any case.
+        Switching off comes before anything else. The history is saved once
+        (a started session unless its plan was saved already, an ended one, a
+        pain entry, a phase change, a switch-off owed or no longer owed;
+        ``save`` in any case), then the entities show the new state, then the
+        events fire and the reminders go, so an automation they trigger reads
+        the new state. Both clocks are armed in the same turn as the change.
         """
         self._watch.arm()
         if outcome.switch_off and self._plug is not None:
             if await self._plug.async_turn_off():
                 self._log.plug_confirmed_off()
-        if (started := outcome.started) is not None and self._loaded and not plan_saved:
-            await self._async_save()
-        if (ended := outcome.ended) is not None:
-            self._events.session_ended(ended, self.view.next_session_allowed)
-        if started is not None:
-            self._events.session_started(started)
-        if (blocked := outcome.blocked) is not None:
-            self._events.session_blocked(blocked)
-            if blocked.modality is Modality.HEAT:
-                # Refused or undone (rules 2, 7): the heating pad shows why.
-                self.view.note_refusal(blocked.reason, blocked.allowed_at)
-        if outcome is not NOTHING:
-            _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
+        if (pain := outcome.pain) is not None:
+            self._show_pain_issue(pain.status)
+        if (
+            blocked := outcome.blocked
+        ) is not None and blocked.modality is Modality.HEAT:
+            # Refused or undone (rules 2, 7): the heating pad shows why.
+            self.view.note_refusal(blocked.reason, blocked.allowed_at)
         if self._loaded and (
             save
-            or outcome.ended
+            or (outcome.started is not None and not plan_saved)
+            or outcome.ended is not None
+            or (pain is not None and pain.entry is not None)
+            or not self._phases.stored
             or self._log.plug_must_be_off is not self._stored_plug_must_be_off
         ):
             await self._async_save()
+        if outcome is not NOTHING:
+            _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded:
             self._watch.arm()
             self.view.async_notify()
+        self._fire_events(outcome)
 
-    # The phases.
+    def _fire_events(self, outcome: Outcome) -> None:
+        """Fire the events of ``outcome`` and send their reminders."""
+        if (ended := outcome.ended) is not None:
+            self._events.session_ended(ended, self.view.next_session_allowed)
+        if (started := outcome.started) is not None:
+            self._events.session_started(started)
+        if (blocked := outcome.blocked) is not None:
+            self._events.session_blocked(blocked)
+        if (pain := outcome.pain) is not None:
+            if pain.entry is not None:
+                self._events.pain_logged(pain.entry)
+            if pain.review_turned_on:
+                self._events.review_recommended(pain.status.review)
+        if (change := outcome.phase_change) is not None:
+            self._events.phase_changed(*change)
+
+    def _show_pain_issue(self, status: PainStatus) -> None:
+        """Raise ``pain_not_improving`` while a review is recommended; clear it otherwise."""
+        entry_id = self.entry.entry_id
+        if not (review := status.review).recommended:
+            async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, entry_id)
+            return
+        async_raise_issue(
+            self.hass,
+            ISSUE_PAIN_NOT_IMPROVING,
+            entry_id,
+            {
+                "name": self.entry.title,
+                "average": str(round_for_display(review.average)),
+            },
+            severity=ir.IssueSeverity.WARNING,
+        )
+
+    # A new day (local midnight, new options, a phase set).
+
+    def _new_day(self) -> Outcome:
+        """Ask the rules what today means: a phase change (once), pain's status again.
+
+        A phase not stored yet is saved by the apply path, so a change while
+        Home Assistant is down still fires once when it starts again.
+        """
+        today = self.view.today
+        change = self._phases.change(today)
+        pain = self._pain.refresh(today, dt_util.get_default_time_zone())
+        return Outcome(pain=pain, phase_change=change)
 
     @callback
-    def _update_phase(self) -> None:
-        """Show today's phase; fire ``phase_changed`` once when it differs from the last seen.
-
-        Runs at local midnight and after anything that moves the phases. The
-        entities show the new phase before the event fires, so an automation
-        it triggers reads the new state.
-        """
-        change = self._phases.change(self.view.today)
-        self.pain.refresh()
-        self.view.async_notify()
-        if change is not None:
-            self._events.phase_changed(*change)
-        if self._loaded and (change is not None or not self._phases.stored):
-            # Remember the phase now, so a change while Home Assistant is
-            # down still fires once when it starts again.
-            self._phases.stored = True
-            self.entry.async_create_task(self.hass, self._async_save())
+    def _on_midnight(self) -> None:
+        """Local midnight: the phase and pain's status of the new day."""
+        self._apply_soon(self._new_day())

@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 
 from ..therapy import (
     Modality,
+    PainLog,
     PainStatus,
     Phase,
     PhaseSchedule,
@@ -26,7 +27,6 @@ from ..therapy import (
     TherapySettings,
 )
 from .deadlines import DeadlineWatch
-from .diary import RecoveryPainDiary
 from .plug import HeatingPadPlug
 
 _LOGGER = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class RecoveryView:
         timers: DeadlineWatch,
         plug: HeatingPadPlug | None,
         *,
-        pain: RecoveryPainDiary,
+        pain: PainLog,
     ) -> None:
         """Read ``log``, ``phases``' schedule, ``timers``' clocks, the ``plug`` and the ``pain`` diary."""
         self._title = title
@@ -79,7 +79,6 @@ class RecoveryView:
         self._timers = timers
         self._plug = plug
         self._pain = pain
-        pain.notify = self.async_notify
         self._listeners: list[Listener] = []
         self._minute_listeners: list[Listener] = []
         self.last_refusal: RefusedStart | None = None

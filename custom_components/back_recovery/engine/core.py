@@ -46,9 +46,17 @@ from ..therapy import (
     TherapyRefusedError,
     round_for_display,
 )
-from .deadlines import DeadlineWatch
+from .deadlines import (
+    DeadlineDue,
+    DeadlineWatch,
+    Due,
+    HeadsUp,
+    Midnight,
+    MinuteTick,
+    RestOver,
+)
 from .events import RecoveryEvents
-from .plug import entry_plug
+from .plug import PlugChanged, PlugNotSwitchedOff, PlugReport, entry_plug
 from .state import RecoveryView
 from .store import HistoryStorage
 
@@ -74,19 +82,11 @@ class RecoveryEngine:
             self._injury_date, dt_util.now().date(), dt_util.get_default_time_zone()
         )
         self._events = RecoveryEvents(hass, entry, self.options)
-        self._plug = entry_plug(hass, entry, self._events.heating_pad_not_responding)
+        self._plug = entry_plug(hass, entry, self._on_plug_report)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
         self._watch = DeadlineWatch(
-            hass,
-            self._log,
-            plug_on=lambda: self.view.plug_on,
-            heads_up_minutes=lambda: self.options.remind_before_end_minutes,
-            on_outcome=self._apply_soon,
-            on_heads_up=self._events.session_ending,
-            on_rest_over=self._events.skin_rest_over,
-            on_minute=lambda: self.view.async_notify(minute=True),
-            on_midnight=self._on_midnight,
+            hass, self._log, self._on_due, self.options.remind_before_end_minutes
         )
         self.view = RecoveryView(
             entry.title,
@@ -118,7 +118,7 @@ class RecoveryEngine:
         self._watch.arm()
         self._loaded = True
         if self._plug is not None:
-            self._unsubs.append(self._plug.async_track(self._on_plug_changed))
+            self._unsubs.append(self._plug.async_track())
         shutdown = HassJob(self._async_shutdown)
         self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
         self._unsubs.append(async_track_language(self.hass, self.view.async_notify))
@@ -177,6 +177,7 @@ class RecoveryEngine:
     def async_options_updated(self) -> None:
         """Apply new options to the next session; the running one goes on (rule 9)."""
         self.options = self._events.options = RecoveryOptions.from_entry(self.entry)
+        self._watch.heads_up_minutes = self.options.remind_before_end_minutes
         self._log.settings = self.options.therapy_settings()
         self._phases.schedule = self.options.phase_schedule(
             self._injury_date, self._phases.schedule
@@ -309,24 +310,48 @@ class RecoveryEngine:
         assert outcome.entry is not None
         return outcome.entry
 
-    # The plug.
+    # What the plug and the deadlines report.
 
     @callback
-    def _on_plug_changed(self, old: bool | None, new: bool | None) -> None:
-        """Follow the plug, event by event: on, off, gone and back.
+    def _on_plug_report(self, report: PlugReport) -> None:
+        """Follow the plug, event by event: on, off, gone and back; a switch-off not confirmed.
 
-        Each event is judged by its own old and new reading, so changes that
-        arrive queued one after another are all seen in order.
+        Each change is judged by its own old and new reading, so changes that
+        arrive queued one after another are all seen in order. The rules
+        decide at once; the switching follows in this loop turn.
         """
-        now = self.view.now
-        if new is False and self._plug is not None and self._plug.take_stuck():
-            self._log.stuck_plug_off(now)
-        if new is None or old is new:
-            # Gone, or only its attributes changed: show it, decide nothing.
-            self.view.async_notify()
-            return
-        # The rules decide at once; the switching follows in this loop turn.
-        self._apply_soon(self._plug_state(new))
+        match report:
+            case PlugNotSwitchedOff(entity_id, reachable):
+                self._events.heating_pad_not_responding(entity_id, reachable)
+            case PlugChanged(old, new, was_stuck):
+                if was_stuck:
+                    self._log.stuck_plug_off(self.view.now)
+                if new is None or old is new:
+                    # Gone, or only its attributes changed: show it, decide nothing.
+                    self.view.async_notify()
+                else:
+                    self._apply_soon(self._plug_state(new))
+
+    @callback
+    def _on_due(self, due: Due) -> None:
+        """Carry out what comes due: a deadline, a heads-up, the rest's end, a minute, midnight."""
+        match due:
+            case DeadlineDue(now, is_due, watch):
+                outcome = self._log.deadline(now, self.view.plug_on, due=is_due)
+                if outcome is not NOTHING:
+                    self._apply_soon(outcome)
+                elif watch:
+                    self._watch.watch_clocks()
+                else:
+                    self._watch.arm()
+            case HeadsUp(session, minutes):
+                self._events.session_ending(session, minutes)
+            case RestOver():
+                self._apply_soon(Outcome(rest_over=True))
+            case MinuteTick():
+                self.view.async_notify(minute=True)
+            case Midnight():
+                self._apply_soon(self._new_day())
 
     def _plug_state(self, is_on: bool) -> Outcome:
         """Ask the rules what the plug seen on or off means now."""
@@ -398,6 +423,8 @@ class RecoveryEngine:
                 self._events.review_recommended(pain.status.review)
         if (change := outcome.phase_change) is not None:
             self._events.phase_changed(*change)
+        if outcome.rest_over:
+            self._events.skin_rest_over()
 
     def _show_pain_issue(self, status: PainStatus) -> None:
         """Raise ``pain_not_improving`` while a review is recommended; clear it otherwise."""
@@ -428,8 +455,3 @@ class RecoveryEngine:
         change = self._phases.change(today)
         pain = self._pain.refresh(today, dt_util.get_default_time_zone())
         return Outcome(pain=pain, phase_change=change)
-
-    @callback
-    def _on_midnight(self) -> None:
-        """Local midnight: the phase and pain's status of the new day."""
-        self._apply_soon(self._new_day())

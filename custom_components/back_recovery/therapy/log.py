@@ -43,7 +43,7 @@ class Outcome:
     and waits for it to confirm before the start counts (rule 11). ``pain``
     is what a diary entry or a new day means (``pain_log.PainLog``);
     ``phase_change`` the old and new phase, once per change
-    (``phases.PhaseTracker``).
+    (``phases.PhaseTracker``); ``rest_over`` says the rest gap has ended.
     """
 
     switch_off: bool = False
@@ -53,6 +53,7 @@ class Outcome:
     blocked: Blocked | None = None
     pain: PainOutcome | None = None
     phase_change: tuple[Phase, Phase] | None = None
+    rest_over: bool = False
 
 
 NOTHING = Outcome()

@@ -31,15 +31,8 @@ from homeassistant.setup import async_when_setup
 from .const import DOMAIN
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryView
-from .texts import (
-    Texts,
-    async_clock_hours,
-    async_error_text,
-    async_load_texts,
-    clock_hours,
-    duration_text,
-    moment_text,
-)
+from .errors import async_clock_hours, async_error_text
+from .texts import Texts, async_load_texts, clock_hours, duration_text, moment_text
 from .therapy import Modality
 
 _LOGGER = logging.getLogger(__name__)

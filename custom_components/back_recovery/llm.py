@@ -51,13 +51,14 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryView
+from .errors import async_clock_hours, async_error_text, async_said_to
 from .intent import (
     INTENT_LAST_HEAT_SESSION,
     INTENT_NEXT_HEAT_SESSION,
     last_heat_answer,
     next_heat_answer,
 )
-from .texts import Texts, async_clock_hours, async_error_text, async_said_to
+from .texts import Texts
 from .therapy import (
     NOTE_MAX_LENGTH,
     PAIN_LEVEL_MAX,

@@ -20,9 +20,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
+from ..errors import refusal_error
 from ..options import RecoveryOptions
 from ..plug_entity import plug_placeholders
-from ..texts import async_load_texts, async_track_language, refusal_error
+from ..texts import async_load_texts, async_track_language
 from ..therapy import (
     NOTHING,
     EndReason,

@@ -26,7 +26,7 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .texts import async_said_to
+from .errors import async_said_to
 from .therapy import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, Modality, Phase
 
 

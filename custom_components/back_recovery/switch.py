@@ -10,7 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .texts import async_said_to
+from .errors import async_said_to
 from .therapy import Modality
 
 PARALLEL_UPDATES = 0

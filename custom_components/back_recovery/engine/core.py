@@ -27,10 +27,11 @@ from ..const import (
     ISSUE_PAIN_NOT_IMPROVING,
     MAX_STORED_SESSIONS,
 )
+from ..errors import refusal_error
 from ..issues import async_clear_issue, async_raise_issue
 from ..options import RecoveryOptions
 from ..plug_entity import plug_placeholders
-from ..texts import async_load_texts, async_track_language, refusal_error
+from ..texts import async_load_texts, async_track_language
 from ..therapy import (
     NOTHING,
     EndReason,

@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from custom_components.back_recovery.engine.state import RecoveryView
+from custom_components.back_recovery.engine.state import RecoveryState
 from custom_components.back_recovery.llm import async_get_tools
 from custom_components.back_recovery.texts import clock_hours, moment_text
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
@@ -89,9 +89,9 @@ async def call(
     return result
 
 
-def view_of(entry: MockConfigEntry) -> RecoveryView:
+def view_of(entry: MockConfigEntry) -> RecoveryState:
     """Return the engine's view of a loaded recovery."""
-    view: RecoveryView = entry.runtime_data.engine.view
+    view: RecoveryState = entry.runtime_data.engine.state
     return view
 
 

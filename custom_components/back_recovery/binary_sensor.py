@@ -1,6 +1,6 @@
 """Binary sensors: session, skin rest, pain review recommended, heating pad to unplug.
 
-The first three read the recovery's view. The heating pad's problem sensor
+The first three read the recovery's recovery. The heating pad's problem sensor
 (only with a plug) is on while the plug has not confirmed a switch-off:
 contract rules 5 and 10 raise the repair issue ``heating_pad_unreachable`` or
 ``heating_pad_not_responding`` while a switch-off waits for the plug. A repair
@@ -32,7 +32,7 @@ from .const import (
     issue_id,
 )
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryView
+from .engine import RecoveryState
 from .entity import BackRecoveryEntity
 from .therapy import round_for_display
 
@@ -43,11 +43,11 @@ PARALLEL_UPDATES = 0
 class RecoveryBinarySensorDescription(BinarySensorEntityDescription):
     """A binary sensor and how to read it from the recovery."""
 
-    is_on_fn: Callable[[RecoveryView], bool]
-    attributes_fn: Callable[[RecoveryView], dict[str, Any]] | None = None
+    is_on_fn: Callable[[RecoveryState], bool]
+    attributes_fn: Callable[[RecoveryState], dict[str, Any]] | None = None
 
 
-def _review_attributes(view: RecoveryView) -> dict[str, Any]:
+def _review_attributes(recovery: RecoveryState) -> dict[str, Any]:
     """Why the review is recommended: ``reason`` and the numbers behind it, rounded to 1 decimal.
 
     ``reason``: ``baseline`` (42 or more days after the injury, the 7-day
@@ -55,7 +55,7 @@ def _review_attributes(view: RecoveryView) -> dict[str, Any]:
     ``worsening`` (the trend worsened on each of the last 14 days), or
     ``None`` while off; the baseline clause wins when both hold.
     """
-    review = view.pain.review
+    review = recovery.pain.review
     reason = None
     if review.by_baseline:
         reason = "baseline"
@@ -72,16 +72,16 @@ BINARY_SENSORS: tuple[RecoveryBinarySensorDescription, ...] = (
     RecoveryBinarySensorDescription(
         key="session_active",
         device_class=BinarySensorDeviceClass.RUNNING,
-        is_on_fn=lambda view: view.running is not None,
+        is_on_fn=lambda recovery: recovery.running is not None,
     ),
     RecoveryBinarySensorDescription(
         key="skin_rest",
-        is_on_fn=lambda view: view.skin_resting,
+        is_on_fn=lambda recovery: recovery.skin_resting,
     ),
     RecoveryBinarySensorDescription(
         key="review_recommended",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda view: view.pain.review.recommended,
+        is_on_fn=lambda recovery: recovery.pain.review.recommended,
         attributes_fn=_review_attributes,
     ),
 )
@@ -120,14 +120,14 @@ class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool:
         """Whether the fact holds now."""
-        return self.entity_description.is_on_fn(self.view)
+        return self.entity_description.is_on_fn(self.recovery)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Details, where the binary sensor has any."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.view)
+        return self.entity_description.attributes_fn(self.recovery)
 
 
 # The heating pad to unplug: follows the plug's repair issues.
@@ -141,7 +141,7 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
     (reachable, still on) or ``unreachable``; absent while off.
     """
 
-    # It shows the repair issues, not the recovery's view.
+    # It shows the repair issues, not the recovery's recovery.
     _follows_recovery = False
 
     def __init__(

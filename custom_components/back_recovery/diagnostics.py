@@ -34,5 +34,5 @@ async def async_get_config_entry_diagnostics(
     """Return the entry's settings and what the engine holds now."""
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
-        "engine": entry.runtime_data.engine.view.as_diagnostics(),
+        "engine": entry.runtime_data.engine.state.as_diagnostics(),
     }

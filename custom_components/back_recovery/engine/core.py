@@ -7,7 +7,7 @@ deadlines on both clocks (``deadlines.DeadlineWatch``), the storage
 readings, deadlines, pain entries and new days are asked of the rules, and
 what they decide is carried out in one place, ``_async_apply``, in one order:
 the plug, storage, what the entities show, the events. The platforms, voice
-and diagnostics read ``state.RecoveryView``.
+and diagnostics read the snapshot it builds, ``state.RecoveryState``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from ..therapy import (
     PhaseTracker,
     TherapyLog,
     TherapyRefusedError,
+    TherapySession,
     round_for_display,
 )
 from .deadlines import (
@@ -58,7 +59,7 @@ from .deadlines import (
 )
 from .events import RecoveryEvents
 from .plug import PlugChanged, PlugNotSwitchedOff, PlugReport, entry_plug
-from .state import RecoveryView
+from .state import RecoveryState, RefusedStart, StateHub, build_state
 from .store import HistoryStorage
 
 _LOGGER = logging.getLogger(__name__)
@@ -89,14 +90,11 @@ class RecoveryEngine:
         self._watch = DeadlineWatch(
             hass, self._log, self._on_due, self.options.remind_before_end_minutes
         )
-        self.view = RecoveryView(
-            entry.title,
-            self._log,
-            self._phases,
-            self._watch,
-            self._plug,
-            pain=self._pain,
-        )
+        self.hub = StateHub(entry.title)
+        """Who shows the recovery: entities listen here for every new snapshot."""
+        self._last_refusal: RefusedStart | None = None
+        self.state: RecoveryState = self._build_state()
+        """The recovery as it stands: rebuilt on every change and each minute."""
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
         self._stored_plug_must_be_off = False
@@ -110,7 +108,7 @@ class RecoveryEngine:
             # The phase and pain parts have their own fallbacks.
             self._phases.restore(data, self.entry.title)
             self._pain.restore(
-                data, self.entry.title, self.view.today, dt_util.get_default_time_zone()
+                data, self.entry.title, _today(), dt_util.get_default_time_zone()
             )
         self._show_pain_issue(self._pain.status)
         self._stored_plug_must_be_off = self._log.plug_must_be_off
@@ -122,11 +120,11 @@ class RecoveryEngine:
             self._unsubs.append(self._plug.async_track())
         shutdown = HassJob(self._async_shutdown)
         self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
-        self._unsubs.append(async_track_language(self.hass, self.view.async_notify))
+        self._unsubs.append(async_track_language(self.hass, self._publish))
         # Close overdue sessions, then judge the plug as it is.
         for outcome in self._log.reconcile(
-            self.view.now,
-            self.view.plug_on,
+            self._watch.now(),
+            self._plug_on(),
             has_plug=self._plug is not None,
             history_unknown=self._storage.history_unknown,
             rest_floor=self._watch.rest_floor(),
@@ -148,7 +146,9 @@ class RecoveryEngine:
         """Unload: a heat session ends with the plug switched off first (rule 9)."""
         if not self._loaded:
             return
-        await self._async_apply(self._log.halt_heat(self.view.now, EndReason.UNLOADED))
+        await self._async_apply(
+            self._log.halt_heat(self._watch.now(), EndReason.UNLOADED)
+        )
         if self._plug is not None and self._log.plug_must_be_off:
             await self._plug.async_last_turn_off()
         self._stop_listening()
@@ -157,11 +157,13 @@ class RecoveryEngine:
         async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, self.entry.entry_id)
 
     def _stop_listening(self) -> None:
+        """Stop every timer and listener; the last snapshot says so (diagnostics)."""
         self._watch.stop()
         if self._plug is not None:
             self._plug.async_stop()
         while self._unsubs:
             self._unsubs.pop()()
+        self.state = self._build_state()
 
     async def _async_shutdown(self) -> None:
         """Home Assistant stops: switch the plug off while services still run (rule 4).
@@ -170,7 +172,9 @@ class RecoveryEngine:
         ``cancel_on_shutdown``); the plug listener stays, so a plug switched on
         while Home Assistant stops is still switched off.
         """
-        await self._async_apply(self._log.halt_heat(self.view.now, EndReason.SHUTDOWN))
+        await self._async_apply(
+            self._log.halt_heat(self._watch.now(), EndReason.SHUTDOWN)
+        )
         self._watch.stop()
         await self._async_save()
 
@@ -203,11 +207,11 @@ class RecoveryEngine:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="no_heating_pad"
             )
-        reachable = modality is Modality.ICE or self.view.plug_on is not None
+        reachable = modality is Modality.ICE or self._plug_on() is not None
         try:
             outcome = self._log.request_start(
                 modality,
-                self.view.now,
+                self._watch.now(),
                 minutes,
                 reachable,
                 rest_floor=self._watch.rest_floor(),
@@ -219,8 +223,8 @@ class RecoveryEngine:
             try:
                 await self._async_heat_on(outcome)
             except HomeAssistantError as err:
-                self.view.note_refusal(err.translation_key or "", None)
-                self.view.async_notify()
+                self._note_refusal(err.translation_key or "", None)
+                self._publish()
                 raise
         await self._async_apply(outcome, plan_saved=outcome.switch_on)
 
@@ -242,12 +246,12 @@ class RecoveryEngine:
         if await self._plug.async_turn_on():
             return
         self._log.discard(started)
-        if not self.view.plug_on:
+        if not self._plug_on():
             # Told it did not start, the person expects the pad off: a plug
             # that answers late must not heat on its own.
             await self._plug.async_cancel_on()
         await self._async_apply(NOTHING, save=True)
-        if self.view.plug_on:
+        if self._plug_on():
             # On after all, but too late or with an error: a start from
             # outside, timed like any other (rule 1).
             await self._async_apply(self._plug_state(True))
@@ -259,11 +263,11 @@ class RecoveryEngine:
 
     async def async_stop_session(self) -> None:
         """End the running session; with none running nothing happens."""
-        await self._async_apply(self._log.request_stop(self.view.now))
+        await self._async_apply(self._log.request_stop(self._watch.now()))
 
     async def async_turn_off_pad(self) -> None:
         """Turn the heating pad off: end heat, or just switch the plug off."""
-        await self._async_apply(self._log.turn_off_pad(self.view.now))
+        await self._async_apply(self._log.turn_off_pad(self._watch.now()))
 
     async def async_log_session(
         self, modality: Modality, minutes: int, ended_at: datetime | None
@@ -272,7 +276,7 @@ class RecoveryEngine:
 
         Raises ``ServiceValidationError`` when the rules refuse it.
         """
-        now = self.view.now
+        now = self._watch.now()
         try:
             self._log.log(modality, minutes, ended_at or now, now)
         except TherapyRefusedError as err:
@@ -281,7 +285,7 @@ class RecoveryEngine:
 
     async def async_set_phase(self, phase: Phase) -> None:
         """``phase`` starts today; later phases follow with their lengths (rule 8: stored)."""
-        self._phases.rebase(phase, self.view.today)
+        self._phases.rebase(phase, _today())
         await self._async_apply(self._new_day(), save=True)
 
     async def async_log_pain(
@@ -293,13 +297,13 @@ class RecoveryEngine:
         ``recorded_before_injury``: contract "Pain diary and review") and
         records nothing then.
         """
-        now = self.view.now
+        now = self._watch.now()
         try:
             outcome = self._pain.log(
                 level,
                 recorded_at or now,
                 now=now,
-                today=self.view.today,
+                today=_today(),
                 tz=dt_util.get_default_time_zone(),
                 note=note,
             )
@@ -326,10 +330,10 @@ class RecoveryEngine:
                 self._events.heating_pad_not_responding(entity_id, reachable)
             case PlugChanged(old, new, was_stuck):
                 if was_stuck:
-                    self._log.stuck_plug_off(self.view.now)
+                    self._log.stuck_plug_off(self._watch.now())
                 if new is None or old is new:
                     # Gone, or only its attributes changed: show it, decide nothing.
-                    self.view.async_notify()
+                    self._publish()
                 else:
                     self._apply_soon(self._plug_state(new))
 
@@ -338,7 +342,7 @@ class RecoveryEngine:
         """Carry out what comes due: a deadline, a heads-up, the rest's end, a minute, midnight."""
         match due:
             case DeadlineDue(now, is_due, watch):
-                outcome = self._log.deadline(now, self.view.plug_on, due=is_due)
+                outcome = self._log.deadline(now, self._plug_on(), due=is_due)
                 if outcome is not NOTHING:
                     self._apply_soon(outcome)
                 elif watch:
@@ -350,13 +354,13 @@ class RecoveryEngine:
             case RestOver():
                 self._apply_soon(Outcome(rest_over=True))
             case MinuteTick():
-                self.view.async_notify(minute=True)
+                self._publish(minute=True)
             case Midnight():
                 self._apply_soon(self._new_day())
 
     def _plug_state(self, is_on: bool) -> Outcome:
         """Ask the rules what the plug seen on or off means now."""
-        return self._log.plug_state(self.view.now, is_on, self._watch.rest_floor())
+        return self._log.plug_state(self._watch.now(), is_on, self._watch.rest_floor())
 
     # Carrying out what the rules decided.
 
@@ -392,7 +396,7 @@ class RecoveryEngine:
             blocked := outcome.blocked
         ) is not None and blocked.modality is Modality.HEAT:
             # Refused or undone (rules 2, 7): the heating pad shows why.
-            self.view.note_refusal(blocked.reason, blocked.allowed_at)
+            self._note_refusal(blocked.reason, blocked.allowed_at)
         if self._loaded and (
             save
             or (outcome.started is not None and not plan_saved)
@@ -406,13 +410,15 @@ class RecoveryEngine:
             _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded:
             self._watch.arm()
-            self.view.async_notify()
+            self._publish()
         self._fire_events(outcome)
 
     def _fire_events(self, outcome: Outcome) -> None:
         """Fire the events of ``outcome`` and send their reminders."""
         if (ended := outcome.ended) is not None:
-            self._events.session_ended(ended, self.view.next_session_allowed)
+            self._events.session_ended(
+                ended, self._log.next_allowed(self._watch.rest_floor())
+            )
         if (started := outcome.started) is not None:
             self._events.session_started(started)
         if (blocked := outcome.blocked) is not None:
@@ -452,7 +458,43 @@ class RecoveryEngine:
         A phase not stored yet is saved by the apply path, so a change while
         Home Assistant is down still fires once when it starts again.
         """
-        today = self.view.today
+        today = _today()
         change = self._phases.change(today)
         pain = self._pain.refresh(today, dt_util.get_default_time_zone())
         return Outcome(pain=pain, phase_change=change)
+
+    # What the recovery shows.
+
+    def _plug_on(self) -> bool | None:
+        """Whether the plug reports on now; ``None`` when unreachable or none is set."""
+        return self._plug.is_on if self._plug is not None else None
+
+    def _note_refusal(self, reason: str, allowed_at: datetime | None) -> None:
+        """Remember a refused or undone heat start; the heating pad shows it."""
+        self._last_refusal = RefusedStart(reason, self._watch.now(), allowed_at)
+
+    def _build_state(self) -> RecoveryState:
+        return build_state(
+            self.entry.title,
+            log=self._log,
+            phases=self._phases,
+            pain=self._pain,
+            watch=self._watch,
+            plug=self._plug,
+            last_refusal=self._last_refusal,
+        )
+
+    @callback
+    def _publish(self, minute: bool = False) -> None:
+        """Build the snapshot once and show it (only to the minute listeners for ``minute``)."""
+        self.state = self._build_state()
+        self.hub.async_notify(minute)
+
+    def sessions_between(self, start: datetime, end: datetime) -> list[TherapySession]:
+        """Return the sessions that share time with ``start``..``end``, oldest first (binary search)."""
+        return self._log.between(start, end)
+
+
+def _today() -> date:
+    """Return today's local date."""
+    return dt_util.now().date()

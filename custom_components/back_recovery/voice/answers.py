@@ -1,4 +1,4 @@
-"""What a recovery's state says, read from the engine's view: one source for voice and language models.
+"""What a recovery's state says, read from the engine's snapshot: one source for voice and language models.
 
 ``last_heat_answer`` and ``next_heat_answer`` answer the two questions ("how
 long since my last heat session", "when can I use the heating pad again") in
@@ -14,7 +14,7 @@ from datetime import datetime
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
-from ..engine import RecoveryView
+from ..engine import RecoveryState
 from ..texts import (
     Texts,
     clock_hours,
@@ -34,33 +34,37 @@ def local_iso(moment: datetime | None) -> str | None:
 # The two questions.
 
 
-def last_heat_answer(texts: Texts, view: RecoveryView, hours: int | None = None) -> str:
+def last_heat_answer(
+    texts: Texts, recovery: RecoveryState, hours: int | None = None
+) -> str:
     """Answer "how long since my last heat session"; times on a clock of ``hours``.
 
     ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
     """
-    running = view.running
+    running = recovery.running
     if running is not None and running.modality is Modality.HEAT:
         return texts["voice_last_heat_running"].format(
             ends_at=moment_text(
                 running.planned_end, texts, hours=hours or clock_hours(texts)
             )
         )
-    if (ended := view.last_end_of(Modality.HEAT)) is None:
+    if (ended := recovery.last_end_of(Modality.HEAT)) is None:
         return texts["voice_last_heat_none"]
-    minutes = int((view.now - ended).total_seconds() // 60)
+    minutes = int((dt_util.utcnow() - ended).total_seconds() // 60)
     if minutes < 1:
         return texts["voice_last_heat_just_now"]
     return texts["voice_last_heat_ago"].format(ago=duration_text(minutes, texts))
 
 
-def next_heat_answer(texts: Texts, view: RecoveryView, hours: int | None = None) -> str:
+def next_heat_answer(
+    texts: Texts, recovery: RecoveryState, hours: int | None = None
+) -> str:
     """Answer "when can I use the heating pad again"; times on a clock of ``hours``.
 
     ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
     """
     hours = hours or clock_hours(texts)
-    if (running := view.running) is not None:
+    if (running := recovery.running) is not None:
         key = (
             "voice_next_heat_running_heat"
             if running.modality is Modality.HEAT
@@ -69,17 +73,17 @@ def next_heat_answer(texts: Texts, view: RecoveryView, hours: int | None = None)
         return texts[key].format(
             ends_at=moment_text(running.planned_end, texts, hours=hours),
             allowed_at=moment_text(
-                view.next_allowed_after_running or running.planned_end,
+                recovery.next_allowed_after_running or running.planned_end,
                 texts,
                 hours=hours,
             ),
         )
-    allowed = view.next_session_allowed
-    if allowed is not None and allowed > view.now:
+    allowed = recovery.next_session_allowed
+    if allowed is not None and allowed > dt_util.utcnow():
         return texts["voice_next_heat_rest"].format(
             allowed_at=moment_text(allowed, texts, hours=hours)
         )
-    if view.recommended_therapy is Modality.ICE:
+    if recovery.recommended_therapy is Modality.ICE:
         return texts["voice_next_heat_now_ice_recommended"]
     return texts["voice_next_heat_now"]
 
@@ -87,23 +91,23 @@ def next_heat_answer(texts: Texts, view: RecoveryView, hours: int | None = None)
 # The status for a language model.
 
 
-def status(view: RecoveryView, texts: Texts) -> JsonObjectType:
+def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
     """Return one recovery as it stands; local times with their offset.
 
-    Read from the view only (the engine's truth, not the state machine). The
+    Read from the engine's snapshot only (the engine's truth, not the state machine). The
     pain diary's note is health data that the model does not need: left out.
     """
-    running = view.running
-    allowed = view.next_session_allowed
-    pain = view.pain
+    running = recovery.running
+    allowed = recovery.next_session_allowed
+    pain = recovery.pain
     latest = pain.latest
     return {
-        "now": local_iso(view.now),
-        "phase": view.phase.value,
-        "phase_name": phase_text(view.phase, texts),
-        "guidance": guidance_text(view.phase, texts),
-        "days_since_injury": view.days_since_injury,
-        "recommended_therapy": view.recommended_therapy.value,
+        "now": local_iso(dt_util.utcnow()),
+        "phase": recovery.phase.value,
+        "phase_name": phase_text(recovery.phase, texts),
+        "guidance": guidance_text(recovery.phase, texts),
+        "days_since_injury": recovery.days_since_injury,
+        "recommended_therapy": recovery.recommended_therapy.value,
         "session_running": running is not None,
         "session": (
             {
@@ -114,11 +118,11 @@ def status(view: RecoveryView, texts: Texts) -> JsonObjectType:
             if running is not None
             else None
         ),
-        "skin_rest": view.skin_resting,
+        "skin_rest": recovery.skin_resting,
         "next_session_allowed": local_iso(allowed),
         "next_session_allowed_now": running is None
-        and (allowed is None or allowed <= view.now),
-        "sessions_today": view.sessions_today,
+        and (allowed is None or allowed <= dt_util.utcnow()),
+        "sessions_today": recovery.sessions_today,
         "latest_pain": (
             {"level": latest.level, "recorded_at": local_iso(latest.recorded_at)}
             if latest is not None

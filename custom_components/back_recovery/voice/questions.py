@@ -17,7 +17,7 @@ from homeassistant.helpers import intent
 
 from ..const import DOMAIN
 from ..data import BackRecoveryConfigEntry
-from ..engine import RecoveryView
+from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
 
@@ -25,12 +25,12 @@ INTENT_LAST_HEAT_SESSION: Final = "BackRecoveryLastHeatSession"
 INTENT_NEXT_HEAT_SESSION: Final = "BackRecoveryNextHeatSession"
 
 
-def _loaded_views(hass: HomeAssistant) -> list[tuple[str, RecoveryView]]:
-    """Return (title, view) of every loaded recovery."""
+def _loaded_recoveries(hass: HomeAssistant) -> list[tuple[str, RecoveryState]]:
+    """Return (title, recovery) of every loaded recovery."""
     entries: list[BackRecoveryConfigEntry] = hass.config_entries.async_loaded_entries(
         DOMAIN
     )
-    return [(entry.title, entry.runtime_data.engine.view) for entry in entries]
+    return [(entry.title, entry.runtime_data.engine.state) for entry in entries]
 
 
 class RecoveryQuestionHandler(intent.IntentHandler):
@@ -40,7 +40,7 @@ class RecoveryQuestionHandler(intent.IntentHandler):
         self,
         intent_type: str,
         description: str,
-        answer: Callable[[Texts, RecoveryView, int], str],
+        answer: Callable[[Texts, RecoveryState, int], str],
     ) -> None:
         """Answer ``intent_type`` for each recovery with ``answer``."""
         self.intent_type = intent_type
@@ -56,21 +56,21 @@ class RecoveryQuestionHandler(intent.IntentHandler):
             intent_obj.hass, intent_obj.context.user_id, intent_obj.language
         )
         response = intent_obj.create_response()
-        views = _loaded_views(intent_obj.hass)
-        if not views:
+        recoveries = _loaded_recoveries(intent_obj.hass)
+        if not recoveries:
             response.async_set_error(
                 intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
                 texts["voice_no_recovery"],
             )
             return response
-        if len(views) == 1:
-            speech = self._answer(texts, views[0][1], hours)
+        if len(recoveries) == 1:
+            speech = self._answer(texts, recoveries[0][1], hours)
         else:
             speech = " ".join(
                 texts["voice_named_answer"].format(
-                    name=title, answer=self._answer(texts, view, hours)
+                    name=title, answer=self._answer(texts, recovery, hours)
                 )
-                for title, view in views
+                for title, recovery in recoveries
             )
         response.response_type = intent.IntentResponseType.QUERY_ANSWER
         response.async_set_speech(speech)

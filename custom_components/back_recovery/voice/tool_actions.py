@@ -35,7 +35,7 @@ from ..const import (
     Service,
 )
 from ..data import BackRecoveryConfigEntry
-from ..engine import RecoveryView
+from ..engine import RecoveryState
 from ..errors import async_error_text, async_said_to
 from ..texts import Texts
 from ..therapy import (
@@ -95,13 +95,13 @@ class ActionTool(RecoveryTool):
             return error_result(await async_error_text(hass, err, language))
         except vol.Invalid as err:
             return error_result(str(err))
-        view = entry.runtime_data.engine.view
+        recovery = entry.runtime_data.engine.state
         return ToolResult(
-            data={"success": True, "name": entry.title, **self.result(view)}
+            data={"success": True, "name": entry.title, **self.result(recovery)}
         )
 
     @abstractmethod
-    def result(self, view: RecoveryView) -> JsonObjectType:
+    def result(self, recovery: RecoveryState) -> JsonObjectType:
         """Return what the model should know after the action succeeded."""
 
 
@@ -134,12 +134,12 @@ class StartSessionTool(ActionTool):
         }
 
     @override
-    def result(self, view: RecoveryView) -> JsonObjectType:
+    def result(self, recovery: RecoveryState) -> JsonObjectType:
         """Return the session that now runs and its end."""
-        running = view.running
+        running = recovery.running
         return {
             "modality": running.modality.value if running else None,
-            "ends_at": local_iso(view.session_ends),
+            "ends_at": local_iso(recovery.session_ends),
         }
 
 
@@ -157,9 +157,9 @@ class StopSessionTool(ActionTool):
     action = Service.STOP_SESSION
 
     @override
-    def result(self, view: RecoveryView) -> JsonObjectType:
+    def result(self, recovery: RecoveryState) -> JsonObjectType:
         """Return when the next session is allowed."""
-        return {"next_session_allowed": local_iso(view.next_session_allowed)}
+        return {"next_session_allowed": local_iso(recovery.next_session_allowed)}
 
 
 class LogPainTool(ActionTool):
@@ -195,9 +195,9 @@ class LogPainTool(ActionTool):
         }
 
     @override
-    def result(self, view: RecoveryView) -> JsonObjectType:
+    def result(self, recovery: RecoveryState) -> JsonObjectType:
         """Return the diary's reading after the entry."""
-        pain = view.pain
+        pain = recovery.pain
         return {
             "pain_average_7d": round_for_display(pain.average_7d),
             "pain_trend": pain.trend.value,

@@ -31,7 +31,7 @@ from homeassistant.helpers.llm import (
 
 from ..const import DOMAIN
 from ..data import BackRecoveryConfigEntry
-from ..engine import RecoveryView
+from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
 from .answers import status
@@ -186,7 +186,7 @@ class GetStatusTool(RecoveryTool):
     ) -> ToolResult:
         """Return the status of the recovery."""
         return ToolResult(
-            data={"name": entry.title, **status(entry.runtime_data.engine.view, texts)}
+            data={"name": entry.title, **status(entry.runtime_data.engine.state, texts)}
         )
 
 
@@ -201,7 +201,7 @@ class QuestionTool(RecoveryTool):
         intent_type: str,
         title: str,
         description: str,
-        answer: Callable[[Texts, RecoveryView, int], str],
+        answer: Callable[[Texts, RecoveryState, int], str],
     ) -> None:
         """Answer ``intent_type`` with ``answer``, like the intent does."""
         super().__init__(titles)
@@ -223,7 +223,7 @@ class QuestionTool(RecoveryTool):
         hours = await async_clock_hours(
             hass, asker_user_id(llm_context), asker_language(hass, llm_context)
         )
-        view = entry.runtime_data.engine.view
+        recovery = entry.runtime_data.engine.state
         return ToolResult(
-            data={"name": entry.title, "answer": self._answer(texts, view, hours)}
+            data={"name": entry.title, "answer": self._answer(texts, recovery, hours)}
         )

@@ -27,7 +27,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     PLATFORMS,
 )
-from custom_components.back_recovery.engine import RecoveryView
+from custom_components.back_recovery.engine.state import StateHub
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
@@ -35,7 +35,7 @@ from homeassistant.core import Context, HomeAssistant
 
 from .helpers.assist import ASKERS_CLOCKS, Asker, set_profile
 from .helpers.clock import T0, wall_clock_stepper
-from .helpers.ha import ENTRY_ID, INJURY_DATE, PLUG, view_of
+from .helpers.ha import ENTRY_ID, INJURY_DATE, PLUG
 from .helpers.plug import SECOND_PLUG, setup_plug
 
 
@@ -119,9 +119,9 @@ async def init_integration(
 
 
 @pytest.fixture
-def view(init_integration: MockConfigEntry) -> RecoveryView:
-    """Return the test entry's view: what its entities, voice and diagnostics read."""
-    return view_of(init_integration)
+def hub() -> StateHub:
+    """Return a hub of listeners of its own: how a recovery tells its entities of a change."""
+    return StateHub("Back recovery")
 
 
 @pytest.fixture

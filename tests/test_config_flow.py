@@ -490,7 +490,7 @@ async def test_reconfigure_flow_moves_to_another_plug(
     engine = init_integration.runtime_data.engine
     assert engine is not old_engine
     assert engine.plug_entity_id == SECOND_PLUG
-    assert engine.view.days_since_injury == 24
+    assert engine.state.days_since_injury == 24
     assert hider_of(entity_registry, PLUG) is None
     assert hider_of(entity_registry, SECOND_PLUG) is er.RegistryEntryHider.INTEGRATION
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
@@ -680,7 +680,7 @@ async def test_reconfigure_flow_unchanged_does_not_reload(
 
     assert result["reason"] == "reconfigure_successful"
     assert init_integration.runtime_data.engine is engine
-    assert engine.view.running is not None
+    assert engine.state.running is not None
     assert entity_state(hass, PLUG) == STATE_ON
 
 
@@ -1047,7 +1047,7 @@ async def test_options_change_does_not_reload(
     """Test new options reach the engine without a reload: a running heat session goes on."""
     engine = init_integration.runtime_data.engine
     await action(hass, "start_session", modality="heat", minutes=20)
-    running = engine.view.running
+    running = engine.state.running
     assert running is not None
     result = await hass.config_entries.options.async_init(ENTRY_ID)
 
@@ -1058,10 +1058,10 @@ async def test_options_change_does_not_reload(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.runtime_data.engine is engine
-    assert engine.view.running is running
+    assert engine.state.running is running
     assert entity_state(hass, PLUG) == STATE_ON
-    assert engine.view.settings.session_minutes == 10
-    assert engine.view.schedule.rest_weeks == 1
+    assert engine.state.settings.session_minutes == 10
+    assert engine.state.schedule.rest_weeks == 1
     phase = hass.states.get(PHASE)
     assert phase is not None
     assert phase.attributes["next_phase_starts"] == "2026-11-27"
@@ -1115,7 +1115,7 @@ async def test_options_apply_to_the_next_session(
     await hass.async_block_till_done()
     engine = init_integration.runtime_data.engine
 
-    assert engine.view.session_ends == engine.view.now + timedelta(minutes=20)
+    assert engine.state.session_ends == engine.state.now + timedelta(minutes=20)
 
 
 async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:

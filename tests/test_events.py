@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from unittest.mock import Mock
@@ -55,7 +54,7 @@ REMINDERS = {
 
 
 def _events(
-    hass: HomeAssistant, reminders: Reminders, options: Callable[[], RecoveryOptions]
+    hass: HomeAssistant, reminders: Reminders, options: RecoveryOptions
 ) -> RecoveryEvents:
     """Return the events of the test entry, its reminders replaced by ``reminders``."""
     events = RecoveryEvents(
@@ -112,7 +111,7 @@ async def test_each_reminder_option_silences_only_its_reminders(
     options = RecoveryOptions.from_mapping({option: False} if option else {})
     reminders = Mock(spec=Reminders)
     fired = _fired(hass)
-    _everything(_events(hass, reminders, lambda: options))
+    _everything(_events(hass, reminders, options))
     await hass.async_block_till_done()
 
     silenced = REMINDERS.get(option or "", [])
@@ -155,7 +154,7 @@ async def test_only_a_completed_session_reminds_of_the_rest_gap(
     """A session stopped, switched off outside or cut short fires its event, and no reminder."""
     reminders = Mock(spec=Reminders)
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
-    events = _events(hass, reminders, RecoveryOptions)
+    events = _events(hass, reminders, RecoveryOptions())
     events.session_ended(HEAT.finish(START + timedelta(minutes=5), reason), ALLOWED_AT)
     await hass.async_block_till_done()
     assert [event.data for event in ended] == [
@@ -175,9 +174,7 @@ async def test_a_plug_not_responding_is_urgent_whatever_the_options(
     options = RecoveryOptions.from_mapping(dict.fromkeys(REMINDERS, False))
     reminders = Mock(spec=Reminders)
     fired = async_capture_events(hass, RecoveryEvent.HEATING_PAD_NOT_RESPONDING)
-    _events(hass, reminders, lambda: options).heating_pad_not_responding(
-        PLUG, reachable
-    )
+    _events(hass, reminders, options).heating_pad_not_responding(PLUG, reachable)
     await hass.async_block_till_done()
     assert [event.data for event in fired] == [
         {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": reachable}

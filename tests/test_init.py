@@ -117,15 +117,15 @@ async def test_unload_and_reload_leave_nothing_behind(
     )
     engine = init_integration.runtime_data.engine
     await action(hass, "log_session", modality="ice", minutes=15)
-    assert engine.view.as_diagnostics()["timers"]
+    assert engine.state.as_diagnostics()["timers"]
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()
     listeners = hass.bus.async_listeners()
 
     assert hass.config_entries.async_get_entry(ENTRY_ID) is init_integration
     assert _entry_state(init_integration) is ConfigEntryState.NOT_LOADED
-    assert engine.view.as_diagnostics()["timers"] == []
-    assert engine.view.as_diagnostics()["minute_tick"] is False
+    assert engine.state.as_diagnostics()["timers"] == []
+    assert engine.state.as_diagnostics()["minute_tick"] is False
     for entity_id in entities:
         state = hass.states.get(entity_id)
         assert state is None or state.state == "unavailable"
@@ -172,10 +172,10 @@ async def test_failed_platform_setup_leaves_no_engine_behind(
 
     assert _entry_state(mock_config_entry) is ConfigEntryState.SETUP_ERROR
     unload.assert_awaited_once_with(engine)
-    assert engine.view.as_diagnostics()["timers"] == []
+    assert engine.state.as_diagnostics()["timers"] == []
     # The plug switched on now is no longer governed by a half-set-up entry.
     await set_input_boolean(hass, PLUG_POWER, on=True)
-    assert engine.view.running is None
+    assert engine.state.running is None
 
 
 async def test_unload_unloads_the_engine_once_before_the_platforms(
@@ -217,12 +217,12 @@ async def test_reload_keeps_the_history(
 ) -> None:
     """Test a reload restores the logged sessions from storage."""
     await action(hass, "log_session", modality="ice", minutes=15)
-    last_end = init_integration.runtime_data.engine.view.last_session_end
+    last_end = init_integration.runtime_data.engine.state.last_session_end
 
     assert await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
 
-    assert init_integration.runtime_data.engine.view.last_session_end == last_end
+    assert init_integration.runtime_data.engine.state.last_session_end == last_end
     assert entity_state(hass, SKIN_REST) == STATE_ON
 
 
@@ -294,7 +294,7 @@ async def test_second_entry_works_independently(
     assert entity_state(hass, SECOND_PLUG) == STATE_OFF
     assert entity_state(hass, PLUG) == STATE_ON
     assert init_integration.state is ConfigEntryState.LOADED
-    assert init_integration.runtime_data.engine.view.running is not None
+    assert init_integration.runtime_data.engine.state.running is not None
 
 
 async def test_remove_entry_cleans_up(

@@ -153,8 +153,8 @@ async def test_one_timer_and_no_polling(
     """
     entry = await add_entry(hass, injury_date=TODAY, plug=None)
     engine = _engine(entry)
-    assert engine.view.as_diagnostics()["timers"] == ["midnight"]
-    assert engine.view.as_diagnostics()["minute_tick"] is False
+    assert engine.state.as_diagnostics()["timers"] == ["midnight"]
+    assert engine.state.as_diagnostics()["minute_tick"] is False
 
     def last_reported(entity_id: str) -> datetime:
         state = hass.states.get(entity_id)
@@ -173,7 +173,7 @@ async def test_one_timer_and_no_polling(
     assert last_reported(DAYS_SINCE_INJURY) > reported
     assert entity_state(hass, DAYS_SINCE_INJURY) == "1"
     assert last_reported(PHASE) == reported
-    assert engine.view.as_diagnostics()["timers"] == ["midnight"]
+    assert engine.state.as_diagnostics()["timers"] == ["midnight"]
 
 
 @pytest.mark.parametrize(
@@ -501,7 +501,7 @@ async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
     events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
     entry = await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
     engine = _engine(entry)
-    before = engine.view.schedule
+    before = engine.state.schedule
     with pytest.raises(ServiceValidationError) as err:
         await action(hass, "set_phase", phase="healed")
     assert err.value.translation_domain == DOMAIN
@@ -514,7 +514,7 @@ async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
         "There is no recovery phase called healed. Choose one of: "
         "rest, rehabilitation, return_to_activity, recovered"
     )
-    assert engine.view.schedule is before
+    assert engine.state.schedule is before
     assert entity_state(hass, PHASE) == "rest"
     assert events == []
 
@@ -522,10 +522,10 @@ async def test_set_phase_unknown_is_refused_and_the_schedule_stays(
 async def test_set_phase_action_refuses_unknown_phase(hass: HomeAssistant) -> None:
     """The set_phase action refuses an unknown phase with the translated error."""
     entry = await add_entry(hass, injury_date=TODAY - timedelta(days=10), plug=None)
-    before = _engine(entry).view.schedule
+    before = _engine(entry).state.schedule
     with pytest.raises(ServiceValidationError, match="no recovery phase called healed"):
         await action(hass, "set_phase", phase="healed")
-    assert _engine(entry).view.schedule is before
+    assert _engine(entry).state.schedule is before
 
 
 async def test_change_while_stopped_fires_once_on_start(
@@ -595,8 +595,16 @@ async def test_malformed_stored_phase_keeps_the_sessions(
     )
     entry = await add_entry(hass, injury_date=TODAY - timedelta(weeks=7), plug=None)
     assert entry.state is ConfigEntryState.LOADED
-    assert len(_engine(entry).view.sessions) == 1
-    assert _engine(entry).view.schedule.anchor_date is None
+    session_day = datetime.fromisoformat("2026-11-25T00:00:00+00:00")
+    assert (
+        len(
+            _engine(entry).sessions_between(
+                session_day, session_day + timedelta(days=1)
+            )
+        )
+        == 1
+    )
+    assert _engine(entry).state.schedule.anchor_date is None
     assert entity_state(hass, PHASE) == "rehabilitation"
 
 
@@ -631,4 +639,4 @@ async def test_two_entries_stay_independent(
         (second.entry_id, "return_to_activity"),
         (first.entry_id, "rehabilitation"),
     ]
-    assert _engine(first).view.schedule.anchor_date is None
+    assert _engine(first).state.schedule.anchor_date is None

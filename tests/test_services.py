@@ -402,11 +402,11 @@ async def test_time_since_last_session_ticks_on_the_minute(
 ) -> None:
     """The minutes since the last session update every minute, and only then."""
     engine = init_integration.runtime_data.engine
-    assert engine.view.as_diagnostics()["minute_tick"] is False
+    assert engine.state.as_diagnostics()["minute_tick"] is False
     await action(hass, "start_session", modality="ice", minutes=1)
-    assert engine.view.as_diagnostics()["minute_tick"] is False
+    assert engine.state.as_diagnostics()["minute_tick"] is False
     await advance(hass, freezer, timedelta(seconds=60))
-    assert engine.view.as_diagnostics()["minute_tick"] is True
+    assert engine.state.as_diagnostics()["minute_tick"] is True
     assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "0"
     for minutes in (1, 2, 3):
         await advance(hass, freezer, timedelta(seconds=60))

@@ -9,10 +9,13 @@ import pytest
 
 from custom_components.back_recovery import texts as texts_module
 from custom_components.back_recovery.const import DOMAIN
-from custom_components.back_recovery.texts import (
-    Texts,
+from custom_components.back_recovery.errors import (
     async_clock_hours,
     async_error_text,
+    refusal_error,
+)
+from custom_components.back_recovery.texts import (
+    Texts,
     async_load_texts,
     async_track_language,
     cached_texts,
@@ -21,7 +24,6 @@ from custom_components.back_recovery.texts import (
     guidance_text,
     moment_text,
     phase_text,
-    refusal_error,
     text,
 )
 from custom_components.back_recovery.therapy.phases import Phase

@@ -7,7 +7,6 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
-    CONF_HEATING_PAD,
     DOMAIN,
     ISSUE_PAIN_NOT_IMPROVING,
     ISSUE_STORAGE_NOT_WRITABLE,
@@ -17,8 +16,7 @@ from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import RecoveryEngine, async_remove_history
 from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
-from .plug_entity import async_remove_pad_switch, async_unhide_plug
-from .repairs import async_delete_plug_issues, async_follow_plug
+from .plug_entity import async_give_plug_back, async_track_plug
 from .services import async_setup_services
 from .voice.aliases import async_suggest_voice_aliases
 
@@ -51,10 +49,7 @@ async def async_setup_entry(
     )
     await engine.async_load()
     try:
-        if (plug := engine.plug_entity_id) is not None:
-            async_follow_plug(hass, entry, plug)
-        else:
-            async_remove_pad_switch(hass, entry.entry_id)
+        async_track_plug(hass, entry, engine.plug_entity_id)
         entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
         entry.async_on_unload(async_suggest_voice_aliases(hass, entry))
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -87,10 +82,7 @@ async def async_remove_entry(
     hass: HomeAssistant, entry: BackRecoveryConfigEntry
 ) -> None:
     """Give the plug back to the dashboard and forget the history and the issues."""
-    plug = entry.data.get(CONF_HEATING_PAD)
-    if plug:
-        async_unhide_plug(hass, plug)
-    async_delete_plug_issues(hass, entry.entry_id, plug)
+    async_give_plug_back(hass, entry)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry.entry_id)
     await async_remove_history(hass, entry.entry_id)

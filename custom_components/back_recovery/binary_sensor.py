@@ -1,4 +1,14 @@
-"""Binary sensors: session, skin rest, pain review recommended, heating pad to unplug."""
+"""Binary sensors: session, skin rest, pain review recommended, heating pad to unplug.
+
+The first three read the recovery's recovery. The heating pad's problem sensor
+(only with a plug) is on while the plug has not confirmed a switch-off:
+contract rules 5 and 10 raise the repair issue ``heating_pad_unreachable`` or
+``heating_pad_not_responding`` while a switch-off waits for the plug. A repair
+issue shows only under Settings → Repairs; this binary sensor (device class
+``problem``) shows the same on the dashboard, where the person looks, with
+the translated state "Unplug the heating pad". It follows the issue registry
+itself, so it is on exactly while either issue stands, whoever raised it.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +21,19 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import (
+    DOMAIN,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+    issue_id,
+)
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryView
+from .engine import RecoveryState
 from .entity import BackRecoveryEntity
-from .plug_problem import HEATING_PAD_PROBLEM, HeatingPadProblemSensor
 from .therapy import round_for_display
 
 PARALLEL_UPDATES = 0
@@ -27,11 +43,11 @@ PARALLEL_UPDATES = 0
 class RecoveryBinarySensorDescription(BinarySensorEntityDescription):
     """A binary sensor and how to read it from the recovery."""
 
-    is_on_fn: Callable[[RecoveryView], bool]
-    attributes_fn: Callable[[RecoveryView], dict[str, Any]] | None = None
+    is_on_fn: Callable[[RecoveryState], bool]
+    attributes_fn: Callable[[RecoveryState], dict[str, Any]] | None = None
 
 
-def _review_attributes(view: RecoveryView) -> dict[str, Any]:
+def _review_attributes(recovery: RecoveryState) -> dict[str, Any]:
     """Why the review is recommended: ``reason`` and the numbers behind it, rounded to 1 decimal.
 
     ``reason``: ``baseline`` (42 or more days after the injury, the 7-day
@@ -39,7 +55,7 @@ def _review_attributes(view: RecoveryView) -> dict[str, Any]:
     ``worsening`` (the trend worsened on each of the last 14 days), or
     ``None`` while off; the baseline clause wins when both hold.
     """
-    review = view.pain.review
+    review = recovery.pain.review
     reason = None
     if review.by_baseline:
         reason = "baseline"
@@ -56,19 +72,31 @@ BINARY_SENSORS: tuple[RecoveryBinarySensorDescription, ...] = (
     RecoveryBinarySensorDescription(
         key="session_active",
         device_class=BinarySensorDeviceClass.RUNNING,
-        is_on_fn=lambda view: view.running is not None,
+        is_on_fn=lambda recovery: recovery.running is not None,
     ),
     RecoveryBinarySensorDescription(
         key="skin_rest",
-        is_on_fn=lambda view: view.skin_resting,
+        is_on_fn=lambda recovery: recovery.skin_resting,
     ),
     RecoveryBinarySensorDescription(
         key="review_recommended",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda view: view.pain.review.recommended,
+        is_on_fn=lambda recovery: recovery.pain.review.recommended,
         attributes_fn=_review_attributes,
     ),
 )
+
+
+HEATING_PAD_PROBLEM = BinarySensorEntityDescription(
+    key="heating_pad_problem",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
+HEATING_PAD_PROBLEM_REASONS = {
+    ISSUE_HEATING_PAD_NOT_RESPONDING: "not_responding",
+    ISSUE_HEATING_PAD_UNREACHABLE: "unreachable",
+}
+"""The repair issues that turn the sensor on, and the ``reason`` attribute each gives."""
 
 
 async def async_setup_entry(
@@ -92,11 +120,73 @@ class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool:
         """Whether the fact holds now."""
-        return self.entity_description.is_on_fn(self.view)
+        return self.entity_description.is_on_fn(self.recovery)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Details, where the binary sensor has any."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.view)
+        return self.entity_description.attributes_fn(self.recovery)
+
+
+# The heating pad to unplug: follows the plug's repair issues.
+
+
+class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
+    """On while the plug has not confirmed a switch-off (rules 5 and 10).
+
+    Not a diagnostic entity: it tells the person to unplug the pad, so it
+    belongs with the controls. Attribute ``reason``: ``not_responding``
+    (reachable, still on) or ``unreachable``; absent while off.
+    """
+
+    # It shows the repair issues, not the recovery's recovery.
+    _follows_recovery = False
+
+    def __init__(
+        self, entry: BackRecoveryConfigEntry, description: BinarySensorEntityDescription
+    ) -> None:
+        """Follow the two plug issues of ``entry``."""
+        super().__init__(entry, description)
+        self._issue_ids = {
+            issue_id(key, entry.entry_id): reason
+            for key, reason in HEATING_PAD_PROBLEM_REASONS.items()
+        }
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the repair issues as they are raised and deleted."""
+        await super().async_added_to_hass()
+
+        @callback
+        def ours(data: ir.EventIssueRegistryUpdatedData) -> bool:
+            return data["domain"] == DOMAIN and data["issue_id"] in self._issue_ids
+
+        @callback
+        def changed(_event: Event[ir.EventIssueRegistryUpdatedData]) -> None:
+            self._async_show()
+
+        self.async_on_remove(
+            self.hass.bus.async_listen(
+                ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, changed, event_filter=ours
+            )
+        )
+
+    @property
+    def _reason(self) -> str | None:
+        registry = ir.async_get(self.hass)
+        for issue, reason in self._issue_ids.items():
+            if registry.async_get_issue(DOMAIN, issue) is not None:
+                return reason
+        return None
+
+    @property
+    def is_on(self) -> bool:
+        """Whether a switch-off waits for the plug: unplug the heating pad."""
+        return self._reason is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str] | None:
+        """Why: ``not_responding`` or ``unreachable``; nothing while off."""
+        reason = self._reason
+        return {"reason": reason} if reason is not None else None

@@ -74,7 +74,7 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         """Each phase as (phase, first day, day after the last); recovered lasts a day."""
         return [
             (phase, start, end if end is not None else start + timedelta(days=1))
-            for phase, start, end in self.view.phase_spans()
+            for phase, start, end in self.recovery.phase_spans()
         ]
 
     def _phase_event(self, phase: Phase, start: date, end: date) -> CalendarEvent:
@@ -119,9 +119,9 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
     @property
     def event(self) -> CalendarEvent | None:
         """The running session, else today's phase."""
-        if (running := self.view.running) is not None:
+        if (running := self.recovery.running) is not None:
             return self._session_event(running)
-        today = self.view.today
+        today = self.recovery.today
         for phase, start, end in self._phase_days():
             if start <= today < end:
                 return self._phase_event(phase, start, end)
@@ -161,14 +161,14 @@ class RecoveryCalendar(BackRecoveryEntity, CalendarEntity):
         Only the sessions in range are read (binary search); a finished
         session's event is built once.
         """
-        midnight = self.view.local_midnight
+        midnight = dt_util.start_of_local_day
         events = [
             (midnight(start).timestamp(), self._phase_event(phase, start, end))
             for phase, start, end in self._phase_days()
             if midnight(start) < end_date and midnight(end) > start_date
         ]
         events.extend(
-            self._session_events(self.view.sessions_between(start_date, end_date))
+            self._session_events(self.engine.sessions_between(start_date, end_date))
         )
         events.sort(key=itemgetter(0))
         return [event for _, event in events]

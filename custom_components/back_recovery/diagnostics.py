@@ -1,7 +1,7 @@
 """Diagnostics: settings and engine state; name and injury date are health data and redacted.
 
 The pain diary appears as its count, the latest level and dates
-(``RecoveryPainDiary.as_diagnostics``); its notes never do.
+(``therapy.PainLog.as_diagnostics``); its notes never do.
 """
 
 from __future__ import annotations
@@ -34,5 +34,5 @@ async def async_get_config_entry_diagnostics(
     """Return the entry's settings and what the engine holds now."""
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
-        "engine": entry.runtime_data.engine.view.as_diagnostics(),
+        "engine": entry.runtime_data.engine.state.as_diagnostics(),
     }

@@ -8,7 +8,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN, unique_id
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryEngine, RecoveryView
+from .engine import RecoveryEngine, RecoveryState
 
 
 class BackRecoveryEntity(Entity):
@@ -18,7 +18,7 @@ class BackRecoveryEntity(Entity):
     _attr_should_poll = False
     _every_minute = False
     _follows_recovery = True
-    """Whether the entity shows the recovery's view (a button shows only its last press)."""
+    """Whether the entity shows the recovery's state (a button shows only its last press)."""
     _shown: tuple[object, ...] | None = None
 
     def __init__(
@@ -27,7 +27,6 @@ class BackRecoveryEntity(Entity):
         """Name the entity after its key, on the entry's device."""
         self.entity_description = description
         self.engine: RecoveryEngine = entry.runtime_data.engine
-        self.view: RecoveryView = self.engine.view
         self._attr_unique_id = unique_id(entry.entry_id, description.key)
         self._attr_translation_key = description.translation_key or description.key
         self._attr_device_info = DeviceInfo(
@@ -36,12 +35,17 @@ class BackRecoveryEntity(Entity):
             name=entry.title,
         )
 
+    @property
+    def recovery(self) -> RecoveryState:
+        """The recovery as the engine's latest snapshot shows it (read only)."""
+        return self.engine.state
+
     async def async_added_to_hass(self) -> None:
         """Show every change of the recovery."""
         await super().async_added_to_hass()
         if self._follows_recovery:
             self.async_on_remove(
-                self.view.async_add_listener(
+                self.engine.hub.async_add_listener(
                     self._async_show, every_minute=self._every_minute
                 )
             )

@@ -44,9 +44,9 @@ class PainNumber(BackRecoveryEntity, NumberEntity):
     @property
     def native_value(self) -> int | None:
         """The latest entry's level (the entry with the latest ``recorded_at``)."""
-        latest = self.view.pain.latest
+        latest = self.recovery.pain.latest
         return latest.level if latest is not None else None
 
     async def async_set_native_value(self, value: float) -> None:
         """Log ``value`` (a whole level; the slider's step is 1) as felt now."""
-        await self.engine.pain.async_log(round(value))
+        await self.engine.async_log_pain(round(value))

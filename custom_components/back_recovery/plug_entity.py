@@ -1,7 +1,11 @@
-"""The heating-pad plug in Home Assistant's registries: which switch may be one, and hiding it.
+"""The heating-pad plug in Home Assistant's registries: the one owner of the plug as an entity.
 
-Used by the flows, the repair flow and the entry's lifecycle; the switching
-itself is ``plug.HeatingPadPlug``'s.
+Which switch may be a plug (the flows' picker and check), the configured
+plug, hiding it while wrapped and showing it again, following its renames
+and its removal (the repair issue ``heating_pad_missing``), deleting its
+issues with the entry, and naming it in a message. Used by the flows, the
+repair flow, the entry's lifecycle and the engine; the switching itself is
+``engine/plug.py``'s ``HeatingPadPlug``.
 """
 
 from __future__ import annotations
@@ -9,12 +13,22 @@ from __future__ import annotations
 import logging
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
+from homeassistant.const import STATE_OFF, Platform
 from homeassistant.core import HomeAssistant, callback, split_entity_id, valid_entity_id
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
+from homeassistant.helpers.start import async_at_started
 
-from .const import CONF_HEATING_PAD, DOMAIN, unique_id
+from .const import (
+    CONF_HEATING_PAD,
+    DOMAIN,
+    ISSUE_HEATING_PAD_MISSING,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+    unique_id,
+)
+from .issues import async_clear_issue, async_raise_issue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -144,3 +158,95 @@ def async_remove_pad_switch(hass: HomeAssistant, entry_id: str) -> None:
         Platform.SWITCH, DOMAIN, unique_id(entry_id, "heating_pad")
     ):
         registry.async_remove(stale)
+
+
+# Following the plug: its renames, its removal, its issues.
+
+
+@callback
+def _async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Raise the repair: the plug is gone; pick another or none."""
+    async_raise_issue(
+        hass,
+        ISSUE_HEATING_PAD_MISSING,
+        entry.entry_id,
+        {"entity_id": entry.data.get(CONF_HEATING_PAD, ""), "name": entry.title},
+        fixable=True,
+    )
+
+
+@callback
+def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> None:
+    """Follow the plug's registry entry until ``entry`` unloads.
+
+    A renamed plug is written to the entry (its update listener reloads it).
+    A removed plug raises ``heating_pad_missing``, and so does one that does
+    not exist once Home Assistant has started (checked at once when it has;
+    an unload before the start cancels the check); one that exists then
+    clears the issue.
+    """
+
+    def follow_renamed_plug(new_entity_id: str) -> None:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_HEATING_PAD: new_entity_id}
+        )
+
+    async def plug_removed() -> None:
+        _async_heating_pad_missing(hass, entry)
+
+    @callback
+    def check(_hass: HomeAssistant) -> None:
+        if resolve_entity(hass, plug) is None:
+            _async_heating_pad_missing(hass, entry)
+        else:
+            async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
+
+    entry.async_on_unload(
+        async_handle_source_entity_changes(
+            hass,
+            helper_config_entry_id=entry.entry_id,
+            set_source_entity_id_or_uuid=follow_renamed_plug,
+            source_device_id=None,
+            source_entity_id_or_uuid=plug,
+            source_entity_removed=plug_removed,
+        )
+    )
+    entry.async_on_unload(async_at_started(hass, check))
+
+
+@callback
+def async_delete_plug_issues(
+    hass: HomeAssistant, entry_id: str, plug: str | None
+) -> None:
+    """Delete the plug's issues of a removed entry ``entry_id``.
+
+    A plug still on (or gone) keeps its warning to unplug the pad
+    (``heating_pad_unreachable``, ``heating_pad_not_responding``).
+    """
+    keys = [ISSUE_HEATING_PAD_MISSING]
+    if not plug or hass.states.is_state(plug, STATE_OFF):
+        keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
+    for key in keys:
+        async_clear_issue(hass, key, entry_id)
+
+
+@callback
+def async_track_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str | None) -> None:
+    """Follow the loaded entry's ``plug`` (``async_follow_plug``) until ``entry`` unloads.
+
+    Without a plug, the heating-pad switch left from a plug given up is
+    removed (``async_remove_pad_switch``).
+    """
+    if plug is not None:
+        async_follow_plug(hass, entry, plug)
+    else:
+        async_remove_pad_switch(hass, entry.entry_id)
+
+
+@callback
+def async_give_plug_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Give the plug of a removed ``entry`` back: shown on the dashboard, its issues deleted."""
+    plug = entry.data.get(CONF_HEATING_PAD)
+    if plug:
+        async_unhide_plug(hass, plug)
+    async_delete_plug_issues(hass, entry.entry_id, plug)

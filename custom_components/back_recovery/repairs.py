@@ -1,4 +1,8 @@
-"""Repair issues about the plug, and the fix flow when it is gone."""
+"""The repair flow of ``heating_pad_missing``: pick another plug, or none.
+
+The issue itself is raised and cleared where the plug is followed in the
+registries (``plug_entity.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,93 +11,11 @@ from typing import Any
 import voluptuous as vol
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_OFF
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
-from homeassistant.helpers.start import async_at_started
+from homeassistant.core import HomeAssistant
 
-from .const import (
-    CONF_HEATING_PAD,
-    ISSUE_HEATING_PAD_MISSING,
-    ISSUE_HEATING_PAD_NOT_RESPONDING,
-    ISSUE_HEATING_PAD_UNREACHABLE,
-)
-from .issues import async_clear_issue, async_raise_issue
-from .plug_entity import (
-    PlugRefusedError,
-    async_hide_plug,
-    plug_selector,
-    resolve_entity,
-    validate_plug,
-)
-
-
-@callback
-def _async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Raise the repair: the plug is gone; pick another or none."""
-    async_raise_issue(
-        hass,
-        ISSUE_HEATING_PAD_MISSING,
-        entry.entry_id,
-        {"entity_id": entry.data.get(CONF_HEATING_PAD, ""), "name": entry.title},
-        fixable=True,
-    )
-
-
-@callback
-def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> None:
-    """Follow the plug's registry entry until ``entry`` unloads.
-
-    A renamed plug is written to the entry (its update listener reloads it).
-    A removed plug raises ``heating_pad_missing``, and so does one that does
-    not exist once Home Assistant has started (checked at once when it has;
-    an unload before the start cancels the check); one that exists then
-    clears the issue.
-    """
-
-    def follow_renamed_plug(new_entity_id: str) -> None:
-        hass.config_entries.async_update_entry(
-            entry, data={**entry.data, CONF_HEATING_PAD: new_entity_id}
-        )
-
-    async def plug_removed() -> None:
-        _async_heating_pad_missing(hass, entry)
-
-    @callback
-    def check(_hass: HomeAssistant) -> None:
-        if resolve_entity(hass, plug) is None:
-            _async_heating_pad_missing(hass, entry)
-        else:
-            async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
-
-    entry.async_on_unload(
-        async_handle_source_entity_changes(
-            hass,
-            helper_config_entry_id=entry.entry_id,
-            set_source_entity_id_or_uuid=follow_renamed_plug,
-            source_device_id=None,
-            source_entity_id_or_uuid=plug,
-            source_entity_removed=plug_removed,
-        )
-    )
-    entry.async_on_unload(async_at_started(hass, check))
-
-
-@callback
-def async_delete_plug_issues(
-    hass: HomeAssistant, entry_id: str, plug: str | None
-) -> None:
-    """Delete the plug's issues of a removed entry ``entry_id``.
-
-    A plug still on (or gone) keeps its warning to unplug the pad
-    (``heating_pad_unreachable``, ``heating_pad_not_responding``).
-    """
-    keys = [ISSUE_HEATING_PAD_MISSING]
-    if not plug or hass.states.is_state(plug, STATE_OFF):
-        keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
-    for key in keys:
-        async_clear_issue(hass, key, entry_id)
+from .const import CONF_HEATING_PAD, ISSUE_HEATING_PAD_MISSING
+from .issues import async_clear_issue
+from .plug_entity import PlugRefusedError, async_hide_plug, plug_selector, validate_plug
 
 
 class HeatingPadMissingFlow(RepairsFlow):

@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .data import BackRecoveryConfigEntry
-from .engine import RecoveryView
+from .engine import RecoveryState
 from .entity import BackRecoveryEntity
 from .texts import Texts, cached_texts, guidance_text
 from .therapy import Modality, PainTrend, Phase, round_for_display
@@ -31,48 +31,48 @@ PARALLEL_UPDATES = 0
 class RecoverySensorDescription(SensorEntityDescription):
     """A sensor and how to read it from the recovery."""
 
-    value_fn: Callable[[RecoveryView], StateType | datetime]
-    attributes_fn: Callable[[RecoveryView, Texts], dict[str, Any]] | None = None
+    value_fn: Callable[[RecoveryState], StateType | datetime]
+    attributes_fn: Callable[[RecoveryState, Texts], dict[str, Any]] | None = None
     every_minute: bool = False
 
 
-def _phase_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
-    upcoming = view.next_phase_change
+def _phase_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:
+    upcoming = recovery.next_phase_change
     return {
-        "phase_started": view.phase_started.isoformat(),
+        "phase_started": recovery.phase_started.isoformat(),
         "next_phase": upcoming[0].value if upcoming else None,
         "next_phase_starts": upcoming[1].isoformat() if upcoming else None,
-        "guidance": guidance_text(view.phase, texts),
+        "guidance": guidance_text(recovery.phase, texts),
     }
 
 
-def _allowed_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+def _allowed_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:
     """Say when the next session is allowed where the state cannot (contract: the state is unknown before the first session).
 
     ``allowed``: ``now``, ``after_session`` (the running session, then its
     skin rest) or ``skin_rest``; ``allowed_at``: that moment (ISO), ``None``
     when it is now.
     """
-    if view.running is not None:
-        after = view.next_allowed_after_running
+    if recovery.running is not None:
+        after = recovery.next_allowed_after_running
         return {
             "allowed": "after_session",
             "allowed_at": after.isoformat() if after else None,
         }
-    if view.skin_resting and (allowed := view.next_session_allowed) is not None:
+    if recovery.skin_resting and (allowed := recovery.next_session_allowed) is not None:
         return {"allowed": "skin_rest", "allowed_at": allowed.isoformat()}
     return {"allowed": "now", "allowed_at": None}
 
 
-def _pain_level_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+def _pain_level_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:
     """``recorded_at``: the moment the latest entry describes (ISO, UTC); ``None`` before one."""
-    latest = view.pain.latest
+    latest = recovery.pain.latest
     return {"recorded_at": latest.recorded_at.isoformat() if latest else None}
 
 
-def _pain_average_attributes(view: RecoveryView, texts: Texts) -> dict[str, Any]:
+def _pain_average_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:
     """``previous_average_7d``: the 7 days before, rounded like the state (``None`` when unknown)."""
-    return {"previous_average_7d": round_for_display(view.pain.previous_average_7d)}
+    return {"previous_average_7d": round_for_display(recovery.pain.previous_average_7d)}
 
 
 SENSORS: tuple[RecoverySensorDescription, ...] = (
@@ -80,7 +80,7 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         key="phase",
         device_class=SensorDeviceClass.ENUM,
         options=[phase.value for phase in Phase],
-        value_fn=lambda view: view.phase.value,
+        value_fn=lambda recovery: recovery.phase.value,
         attributes_fn=_phase_attributes,
     ),
     RecoverySensorDescription(
@@ -90,36 +90,36 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
         suggested_display_precision=0,
-        value_fn=lambda view: view.days_since_injury,
+        value_fn=lambda recovery: recovery.days_since_injury,
     ),
     RecoverySensorDescription(
         key="recommended_therapy",
         device_class=SensorDeviceClass.ENUM,
         options=[modality.value for modality in Modality],
-        value_fn=lambda view: view.recommended_therapy.value,
+        value_fn=lambda recovery: recovery.recommended_therapy.value,
     ),
     RecoverySensorDescription(
         key="last_session_end",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda view: view.last_session_end,
+        value_fn=lambda recovery: recovery.last_session_end,
     ),
     RecoverySensorDescription(
         key="time_since_last_session",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
-        value_fn=lambda view: view.time_since_last_session,
+        value_fn=lambda recovery: recovery.time_since_last_session,
         every_minute=True,
     ),
     RecoverySensorDescription(
         key="next_session_allowed",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda view: view.next_session_allowed,
+        value_fn=lambda recovery: recovery.next_session_allowed,
         attributes_fn=_allowed_attributes,
     ),
     RecoverySensorDescription(
         key="session_ends",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda view: view.session_ends,
+        value_fn=lambda recovery: recovery.session_ends,
     ),
     RecoverySensorDescription(
         key="sessions_today",
@@ -127,28 +127,30 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         # week's sessions from the binary sensors' history; long-term
         # statistics of a count that drops to 0 each midnight were kept for
         # ever and read by nothing (issue 14; README "Database footprint").
-        value_fn=lambda view: view.sessions_today,
+        value_fn=lambda recovery: recovery.sessions_today,
     ),
     # The pain diary (contract "Pain diary and review"): measurements, so
     # the statistics graph card shows weeks of them.
     RecoverySensorDescription(
         key="pain_level",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda view: latest.level if (latest := view.pain.latest) else None,
+        value_fn=lambda recovery: (
+            latest.level if (latest := recovery.pain.latest) else None
+        ),
         attributes_fn=_pain_level_attributes,
     ),
     RecoverySensorDescription(
         key="pain_average_7d",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda view: round_for_display(view.pain.average_7d),
+        value_fn=lambda recovery: round_for_display(recovery.pain.average_7d),
         attributes_fn=_pain_average_attributes,
     ),
     RecoverySensorDescription(
         key="pain_trend",
         device_class=SensorDeviceClass.ENUM,
         options=[trend.value for trend in PainTrend],
-        value_fn=lambda view: view.pain.trend.value,
+        value_fn=lambda recovery: recovery.pain.trend.value,
     ),
 )
 
@@ -181,11 +183,13 @@ class RecoverySensor(BackRecoveryEntity, SensorEntity):
     @property
     def native_value(self) -> StateType | datetime:
         """The value the recovery shows now."""
-        return self.entity_description.value_fn(self.view)
+        return self.entity_description.value_fn(self.recovery)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Details, where the sensor has any."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.view, cached_texts(self.hass))
+        return self.entity_description.attributes_fn(
+            self.recovery, cached_texts(self.hass)
+        )

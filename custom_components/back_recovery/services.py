@@ -26,7 +26,7 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
-from .texts import async_said_to
+from .errors import async_said_to
 from .therapy import NOTE_MAX_LENGTH, PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, Modality, Phase
 
 
@@ -136,7 +136,7 @@ async def _async_log_session(call: ServiceCall) -> None:
 
 
 async def _async_log_pain(call: ServiceCall) -> None:
-    await _engine(call).pain.async_log(
+    await _engine(call).async_log_pain(
         call.data[ATTR_LEVEL], call.data.get(ATTR_RECORDED_AT), call.data.get(ATTR_NOTE)
     )
 

@@ -10,7 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
-from .texts import async_said_to
+from .errors import async_said_to
 from .therapy import Modality
 
 PARALLEL_UPDATES = 0
@@ -45,12 +45,12 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
     @property
     def available(self) -> bool:
         """Unavailable while the plug is."""
-        return self.view.plug_available
+        return self.recovery.plug_available
 
     @property
     def is_on(self) -> bool | None:
         """Whether the plug is on."""
-        return self.view.plug_on
+        return self.recovery.plug_on
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
@@ -61,11 +61,11 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
         dashboard that showed the switch on while it asked receives the state
         and shows it off again.
         """
-        ends = self.view.session_ends
-        running = self.view.running
-        refusal = self.view.last_refusal
+        ends = self.recovery.session_ends
+        running = self.recovery.running
+        refusal = self.recovery.last_refusal
         return {
-            "plug_entity_id": self.view.plug_entity_id,
+            "plug_entity_id": self.recovery.plug_entity_id,
             "session_ends": ends.isoformat()
             if ends and running and running.modality is Modality.HEAT
             else None,
@@ -78,7 +78,7 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
         While its own heat session runs, nothing changes and nothing fires
         (Home Assistant's convention for a switch that is on already).
         """
-        if (running := self.view.running) and running.modality is Modality.HEAT:
+        if (running := self.recovery.running) and running.modality is Modality.HEAT:
             return
         user_id = self._context.user_id if self._context else None
         async with async_said_to(self.hass, user_id):

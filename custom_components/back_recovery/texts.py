@@ -2,22 +2,20 @@
 
 The texts are the ``common`` category of ``translations/<language>.json``, in
 Home Assistant's configured language (or the asker's, for Assist) with English
-filling any gap. They are loaded once with ``async_get_translations`` and
-read from Home Assistant's translation cache after that, so reading needs no
-``await``.
+filling any gap; the error messages (``exceptions``) likewise. They are
+loaded once with ``async_get_translations`` and read from Home Assistant's
+translation cache after that, so reading needs no ``await``. Saying an error
+or a time to the person who asked is ``errors.py``'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
-from homeassistant.components.frontend.storage import async_user_store
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.translation import (
     async_get_cached_translations,
     async_get_translations,
@@ -25,7 +23,7 @@ from homeassistant.helpers.translation import (
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .therapy import Phase, Refusal, TherapyRefusedError
+from .therapy import Phase
 
 FALLBACK_LANGUAGE: Final = "en"
 COMMON: Final = "common"
@@ -37,8 +35,6 @@ type Texts = Mapping[str, str]
 CLOCK_HOURS: Final = "clock_hours"
 """The text that says a language's clock: ``12`` (``3:20 PM``) or ``24`` (``15:20``)."""
 DEFAULT_CLOCK_HOURS: Final = 24
-USER_LOCALE: Final = "language"
-"""The frontend's user data that holds a person's language and time format."""
 
 
 def _cached(hass: HomeAssistant, category: str, language: str) -> dict[str, str]:
@@ -73,6 +69,15 @@ def cached_texts(hass: HomeAssistant, language: str | None = None) -> Texts:
     Only what ``async_load_texts`` loaded is there: before that, nothing.
     """
     return _cached(hass, COMMON, language or hass.config.language)
+
+
+def cached_messages(hass: HomeAssistant, language: str | None = None) -> Texts:
+    """Return the error messages (``exceptions``) in ``language``, English filling gaps.
+
+    By ``<translation key>.message``; only what ``async_get_translations``
+    loaded is there (``async_load_texts`` loads them with the texts).
+    """
+    return _cached(hass, EXCEPTIONS, language or hass.config.language)
 
 
 @callback
@@ -116,25 +121,6 @@ def clock_text(moment: datetime, hours: int = DEFAULT_CLOCK_HOURS) -> str:
     return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
 
 
-async def async_clock_hours(
-    hass: HomeAssistant, user_id: str | None = None, language: str | None = None
-) -> int:
-    """Return the clock a person reads times on: 12 or 24 hours.
-
-    The person's own time format (their profile in the frontend: 12 or 24
-    hours) wins. Otherwise the convention of their language (``language``
-    when the asker's is known, else the profile's, else Home Assistant's):
-    English 12 hours, German 24. A time format that follows the browser
-    ("system") is not known here: the language decides.
-    """
-    if user_id is not None and "frontend" in hass.config.components:
-        locale = (await async_user_store(hass, user_id)).data.get(USER_LOCALE) or {}
-        if (time_format := locale.get("time_format")) in ("12", "24"):
-            return int(time_format)
-        language = language or locale.get("language")
-    return clock_hours(await async_load_texts(hass, language or hass.config.language))
-
-
 def moment_text(
     moment: datetime,
     texts: Texts | None = None,
@@ -149,7 +135,7 @@ def moment_text(
     09:20``; without ``texts``, language-neutral: ``2026-11-28 09:20``, as a
     placeholder of a translated error needs (the reader's language fills in
     the words around it). The clock has ``hours`` (12 or 24; the reader's
-    is ``clock_hours`` of their texts or ``async_clock_hours``), 24 unless
+    is ``clock_hours`` of their texts or ``errors.async_clock_hours``), 24 unless
     given.
     """
     local = dt_util.as_local(moment)
@@ -196,71 +182,3 @@ def phase_text(phase: Phase, texts: Texts) -> str:
 def guidance_text(phase: Phase, texts: Texts) -> str:
     """Return what the guidance says to do in ``phase``; empty without a text."""
     return texts.get(f"guidance_{phase.value}", "")
-
-
-def refusal_error(
-    err: TherapyRefusedError,
-    plug_entity_id: str | None = None,
-    *,
-    hours: int = DEFAULT_CLOCK_HOURS,
-) -> ServiceValidationError:
-    """Return the rules' refusal as the translated error of the actions.
-
-    The translation key is the refusal (contract: "Refusals"); ``allowed_at``
-    is said by ``moment_text`` without words, on a clock of ``hours`` (the
-    reader's: ``async_clock_hours``; the frontend puts the placeholder into
-    its translated message as it is), ``entity_id`` names the plug
-    (``plug_entity_id``) when it is unavailable.
-    """
-    placeholders: dict[str, str] = {}
-    if err.allowed_at is not None:
-        placeholders["allowed_at"] = moment_text(err.allowed_at, hours=hours)
-    if err.max_minutes is not None:
-        placeholders["max_minutes"] = str(err.max_minutes)
-    if err.reason is Refusal.HEATING_PAD_UNAVAILABLE:
-        placeholders["entity_id"] = plug_entity_id or ""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=err.reason.value,
-        translation_placeholders=placeholders or None,
-    )
-
-
-@asynccontextmanager
-async def async_said_to(
-    hass: HomeAssistant, user_id: str | None, language: str | None = None
-) -> AsyncIterator[None]:
-    """Say a refusal raised inside on the clock of the person ``user_id`` (None: unknown).
-
-    ``language``: the asker's, when known (a voice or language-model request).
-
-    The rules' refusals (``refusal_error``) say ``allowed_at`` on a 24-hour
-    clock; the person who asked reads it on theirs (``async_clock_hours``:
-    their profile's time format, else their language's). Any other error
-    passes unchanged. Raises what the block raised.
-    """
-    try:
-        yield
-    except ServiceValidationError as err:
-        cause = err.__cause__
-        if not isinstance(cause, TherapyRefusedError) or cause.allowed_at is None:
-            raise
-        plug = (err.translation_placeholders or {}).get("entity_id")
-        hours = await async_clock_hours(hass, user_id, language)
-        raise refusal_error(cause, plug, hours=hours) from cause
-
-
-async def async_error_text(
-    hass: HomeAssistant, err: HomeAssistantError, language: str | None = None
-) -> str:
-    """Return the message of one of this integration's errors in ``language``.
-
-    English fills a gap; an error without a translated message is said as
-    the error itself.
-    """
-    await async_load_texts(hass, language)
-    messages = _cached(hass, EXCEPTIONS, language or hass.config.language)
-    if (message := messages.get(f"{err.translation_key}.message")) is None:
-        return str(err)
-    placeholders: dict[str, Any] = dict(err.translation_placeholders or {})
-    return message.format(**placeholders)

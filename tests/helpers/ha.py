@@ -20,7 +20,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     unique_id,
 )
-from custom_components.back_recovery.engine import RecoveryView
+from custom_components.back_recovery.engine import RecoveryState
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF
@@ -107,9 +107,9 @@ def hider_of(
     return entry.hidden_by
 
 
-def view_of(entry: MockConfigEntry) -> RecoveryView:
-    """Return the view of a loaded recovery: what its entities, voice and diagnostics read."""
-    view: RecoveryView = entry.runtime_data.engine.view
+def view_of(entry: MockConfigEntry) -> RecoveryState:
+    """Return the latest snapshot of a loaded recovery: what its entities, voice and diagnostics read."""
+    view: RecoveryState = entry.runtime_data.engine.state
     return view
 
 

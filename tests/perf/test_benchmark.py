@@ -408,8 +408,8 @@ async def test_back_recovery_day(
         hass_storage[STORAGE_KEY]["data"]["pain"] = pain_diary()
     await begin_day(hass, freezer, diy=False, entry=mock_config_entry)
     engine = mock_config_entry.runtime_data.engine
-    assert len(engine.view.sessions) == sessions
-    assert engine.view.pain_entries == (2190 if pain else 0)
+    assert engine.state.diagnostics["sessions_stored"] == sessions
+    assert engine.state.diagnostics["pain"]["entries"] == (2190 if pain else 0)
     started = 0
 
     async def start() -> None:
@@ -426,7 +426,7 @@ async def test_back_recovery_day(
 
     result = await run_day(hass, freezer, recorder_mock, start, TIME_SINCE_LAST_SESSION)
     result |= await calendar_query(hass)
-    assert len(engine.view.sessions) == min(sessions + 4, 1000)
+    assert engine.state.diagnostics["sessions_stored"] == min(sessions + 4, 1000)
     assert result["state_rows"] > 24 * 60  # the minute sensor was recorded
     diary = ", two-year pain diary" if pain else ""
     RESULTS[f"Back Recovery, {sessions} sessions{diary}"] = result

@@ -14,7 +14,7 @@ from unittest.mock import PropertyMock, patch
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 
-from custom_components.back_recovery.engine.state import RecoveryView
+from custom_components.back_recovery.engine.state import StateHub
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 
@@ -34,7 +34,7 @@ from ..helpers.plug import plug_power, start_heat
 
 
 async def test_rule_13_a_listener_that_fails_is_logged_and_the_others_go_on(
-    view: RecoveryView, caplog: pytest.LogCaptureFixture
+    hub: StateHub, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Rule 13 in the registry: a failing listener is logged with the recovery's title."""
     heard: list[str] = []
@@ -42,11 +42,11 @@ async def test_rule_13_a_listener_that_fails_is_logged_and_the_others_go_on(
     def broken() -> None:
         raise RuntimeError("listener bug")
 
-    view.async_add_listener(broken)
-    view.async_add_listener(lambda: heard.append("after"))
-    view.async_add_listener(broken, every_minute=True)
-    view.async_add_listener(lambda: heard.append("minute"), every_minute=True)
-    view.async_notify()
+    hub.async_add_listener(broken)
+    hub.async_add_listener(lambda: heard.append("after"))
+    hub.async_add_listener(broken, every_minute=True)
+    hub.async_add_listener(lambda: heard.append("minute"), every_minute=True)
+    hub.async_notify()
     assert heard == ["after", "minute"]
     assert caplog.text.count("Presenting the recovery of Back recovery failed") == 2
     assert "listener bug" in caplog.text

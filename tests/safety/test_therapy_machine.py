@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 import os
 from typing import Any
 
@@ -63,6 +63,9 @@ from ..helpers.plug import (
     PLUG_STALE,
     set_input_boolean,
 )
+
+EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
+"""Every moment: every stored session shares time with it."""
 
 CEILING = 20 * 60
 RESOLUTION = 0.001
@@ -298,7 +301,7 @@ class Day:
     async def _async_start(self, how: str, minutes: int | None) -> None:
         if self.engine is None:
             return
-        before = list(self.engine.view.sessions)
+        before = list(self.engine.sessions_between(EVER[0], EVER[1]))
         data: dict[str, Any] = {"config_entry_id": self.entry.entry_id}
         if minutes is not None:
             data["minutes"] = minutes
@@ -318,7 +321,9 @@ class Day:
         await self._async_call(call)
         engine = self.engine
         assert engine is not None
-        added = [s for s in engine.view.sessions if s not in before]
+        added = [
+            s for s in engine.sessions_between(EVER[0], EVER[1]) if s not in before
+        ]
         for session in added:
             if session.modality is Modality.HEAT and not self._relay_on():
                 assert not session.running or self.faults & {PLUG_STALE}, (
@@ -365,9 +370,9 @@ class Day:
             target = None
             if engine is not None:
                 target = (
-                    engine.view.session_ends
+                    engine.state.session_ends
                     if seconds == "planned_end"
-                    else engine.view.next_session_allowed
+                    else engine.state.next_session_allowed
                 )
             now = dt_util.utcnow()
             await self.async_run_for(
@@ -471,15 +476,15 @@ class Day:
         assert not self.world.violations, self.world.violations
         if (engine := self.engine) is None:
             return
-        sessions = engine.view.sessions
+        sessions = engine.sessions_between(EVER[0], EVER[1])
         assert all(not s.running for s in sessions[:-1]), "two sessions run"
         healthy = not self.faults and self.online
         if healthy and self._relay_on():
-            running = engine.view.running
+            running = engine.state.running
             if running is None or running.modality is not Modality.HEAT:
                 # Only a plug that had a fault until a moment ago: it is still
                 # being switched off.
-                assert engine.view.as_diagnostics()["plug_must_be_off"], (
+                assert engine.state.as_diagnostics()["plug_must_be_off"], (
                     "the plug is on without heat"
                 )
                 assert engine._plug is not None  # noqa: SLF001

@@ -23,9 +23,11 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
-from custom_components.back_recovery.intent import (
+from custom_components.back_recovery.voice.questions import (
     INTENT_LAST_HEAT_SESSION,
     INTENT_NEXT_HEAT_SESSION,
+)
+from custom_components.back_recovery.voice.turn_on import (
     HeatingPadOnOffIntentHandler,
     async_explain_heating_pad_refusals,
 )

@@ -7,11 +7,12 @@ these names only.
 from __future__ import annotations
 
 from .core import RecoveryEngine
-from .state import RecoveryView
+from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
 
 __all__ = [
     "RecoveryEngine",
-    "RecoveryView",
+    "RecoveryState",
+    "RefusedStart",
     "async_remove_history",
 ]

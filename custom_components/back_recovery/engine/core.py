@@ -1,12 +1,13 @@
-"""The engine: one per config entry, the façade the platforms and actions talk to.
+"""The engine: one per config entry, the only writer of a recovery.
 
-It owns the therapy log (``model.TherapyLog``), the phases
-(``phases.PhaseTracker``), the pain diary (``diary.RecoveryPainDiary``),
-the plug (``plug.HeatingPadPlug``), the timers
-(``deadlines.DeadlineWatch``), the storage (``store.HistoryStorage``) and the
-events (``events.RecoveryEvents``). It asks the rules, and carries out what
-they decide in one place (``_async_apply``); the platforms read
-``view.RecoveryView``.
+It owns the rules' state (``therapy.TherapyLog``, ``therapy.PhaseTracker``,
+``therapy.PainLog``) and the parts that act: the plug (``plug``), the
+deadlines on both clocks (``deadlines.DeadlineWatch``), the storage
+(``store``) and the events and reminders (``events``). Requests, plug
+readings, deadlines, pain entries and new days are asked of the rules, and
+what they decide is carried out in one place, ``_async_apply``, in one order:
+the plug, storage, what the entities show, the events. The platforms, voice
+and diagnostics read the snapshot it builds, ``state.RecoveryState``.
 """
 
 from __future__ import annotations
@@ -17,27 +18,48 @@ import logging
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..const import CONF_INJURY_DATE, DOMAIN, MAX_STORED_SESSIONS
+from ..const import (
+    CONF_INJURY_DATE,
+    DOMAIN,
+    ISSUE_PAIN_NOT_IMPROVING,
+    MAX_STORED_SESSIONS,
+)
+from ..errors import refusal_error
+from ..issues import async_clear_issue, async_raise_issue
 from ..options import RecoveryOptions
 from ..plug_entity import plug_placeholders
-from ..texts import async_load_texts, async_track_language, refusal_error
+from ..texts import async_load_texts, async_track_language
 from ..therapy import (
     NOTHING,
     EndReason,
     Modality,
     Outcome,
+    PainEntry,
+    PainLog,
+    PainRefusedError,
+    PainStatus,
     Phase,
     PhaseTracker,
     TherapyLog,
     TherapyRefusedError,
+    TherapySession,
+    round_for_display,
 )
-from .deadlines import DeadlineWatch
-from .diary import RecoveryPainDiary
+from .deadlines import (
+    DeadlineDue,
+    DeadlineWatch,
+    Due,
+    HeadsUp,
+    Midnight,
+    MinuteTick,
+    RestOver,
+)
 from .events import RecoveryEvents
-from .plug import entry_plug
-from .state import RecoveryView
+from .plug import PlugChanged, PlugNotSwitchedOff, PlugReport, entry_plug
+from .state import RecoveryState, RefusedStart, StateHub, build_state
 from .store import HistoryStorage
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,30 +80,21 @@ class RecoveryEngine:
         self._phases = PhaseTracker(
             self.options.phase_schedule(self._injury_date), dt_util.now().date()
         )
-        self._events = RecoveryEvents(hass, entry, lambda: self.options)
-        self._plug = entry_plug(hass, entry, self._events.heating_pad_not_responding)
+        self._pain = PainLog(
+            self._injury_date, dt_util.now().date(), dt_util.get_default_time_zone()
+        )
+        self._events = RecoveryEvents(hass, entry, self.options)
+        self._plug = entry_plug(hass, entry, self._on_plug_report)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
         self._watch = DeadlineWatch(
-            hass,
-            self._log,
-            plug_on=lambda: self.view.plug_on,
-            heads_up_minutes=lambda: self.options.remind_before_end_minutes,
-            on_outcome=self._apply_soon,
-            on_heads_up=self._events.session_ending,
-            on_rest_over=self._events.skin_rest_over,
-            on_minute=lambda: self.view.async_notify(minute=True),
-            on_midnight=self._update_phase,
+            hass, self._log, self._on_due, self.options.remind_before_end_minutes
         )
-        self.pain = RecoveryPainDiary(hass, entry, self._events, self._async_save)
-        self.view = RecoveryView(
-            entry.title,
-            self._log,
-            self._phases,
-            self._watch,
-            self._plug,
-            pain=self.pain,
-        )
+        self.hub = StateHub(entry.title)
+        """Who shows the recovery: entities listen here for every new snapshot."""
+        self._last_refusal: RefusedStart | None = None
+        self.state: RecoveryState = self._build_state()
+        """The recovery as it stands: rebuilt on every change and each minute."""
         self._unsubs: list[CALLBACK_TYPE] = []
         self._loaded = False
         self._stored_plug_must_be_off = False
@@ -92,55 +105,65 @@ class RecoveryEngine:
         """Restore from storage, reconcile with the plug, listen (plug, shutdown, language)."""
         await async_load_texts(self.hass)
         if (data := await self._storage.async_load(self._log.restore)) is not None:
-            # The phase part has its own fallbacks.
+            # The phase and pain parts have their own fallbacks.
             self._phases.restore(data, self.entry.title)
-            self.pain.restore(data)
+            self._pain.restore(
+                data, self.entry.title, _today(), dt_util.get_default_time_zone()
+            )
+        self._show_pain_issue(self._pain.status)
         self._stored_plug_must_be_off = self._log.plug_must_be_off
         # Both clocks watch the stored moments from now on (rule 12 after a
         # restart: "while Home Assistant runs" starts when the entry loads).
         self._watch.arm()
         self._loaded = True
         if self._plug is not None:
-            self._unsubs.append(self._plug.async_track(self._on_plug_changed))
+            self._unsubs.append(self._plug.async_track())
         shutdown = HassJob(self._async_shutdown)
         self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
-        self._unsubs.append(async_track_language(self.hass, self.view.async_notify))
+        self._unsubs.append(async_track_language(self.hass, self._publish))
         # Close overdue sessions, then judge the plug as it is.
         for outcome in self._log.reconcile(
-            self.view.now,
-            self.view.plug_on,
+            self._watch.now(),
+            self._plug_on(),
             has_plug=self._plug is not None,
             history_unknown=self._storage.history_unknown,
             rest_floor=self._watch.rest_floor(),
         ):
             await self._async_apply(outcome)
-        self._update_phase()
-        self._watch.arm()
+        await self._async_apply(self._new_day())
 
     async def _async_save(self) -> bool:
         """Write the history; return whether it was written."""
         self._stored_plug_must_be_off = self._log.plug_must_be_off
-        return await self._storage.async_save(
-            {**self._log.as_dict(), **self._phases.as_dict(), **self.pain.as_dict()}
+        self._phases.stored = True
+        written = await self._storage.async_save(
+            {**self._log.as_dict(), **self._phases.as_dict(), **self._pain.as_dict()}
         )
+        self._phases.stored = written
+        return written
 
     async def async_unload(self) -> None:
         """Unload: a heat session ends with the plug switched off first (rule 9)."""
         if not self._loaded:
             return
-        await self._async_apply(self._log.halt_heat(self.view.now, EndReason.UNLOADED))
+        await self._async_apply(
+            self._log.halt_heat(self._watch.now(), EndReason.UNLOADED)
+        )
         if self._plug is not None and self._log.plug_must_be_off:
             await self._plug.async_last_turn_off()
         self._stop_listening()
         await self._async_save()
         self._loaded = False
+        async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, self.entry.entry_id)
 
     def _stop_listening(self) -> None:
+        """Stop every timer and listener; the last snapshot says so (diagnostics)."""
         self._watch.stop()
         if self._plug is not None:
             self._plug.async_stop()
         while self._unsubs:
             self._unsubs.pop()()
+        self.state = self._build_state()
 
     async def _async_shutdown(self) -> None:
         """Home Assistant stops: switch the plug off while services still run (rule 4).
@@ -149,21 +172,22 @@ class RecoveryEngine:
         ``cancel_on_shutdown``); the plug listener stays, so a plug switched on
         while Home Assistant stops is still switched off.
         """
-        await self._async_apply(self._log.halt_heat(self.view.now, EndReason.SHUTDOWN))
+        await self._async_apply(
+            self._log.halt_heat(self._watch.now(), EndReason.SHUTDOWN)
+        )
         self._watch.stop()
         await self._async_save()
 
     @callback
     def async_options_updated(self) -> None:
         """Apply new options to the next session; the running one goes on (rule 9)."""
-        self.options = RecoveryOptions.from_entry(self.entry)
+        self.options = self._events.options = RecoveryOptions.from_entry(self.entry)
+        self._watch.heads_up_minutes = self.options.remind_before_end_minutes
         self._log.settings = self.options.therapy_settings()
         self._phases.schedule = self.options.phase_schedule(
             self._injury_date, self._phases.schedule
         )
-        self._update_phase()
-        self._watch.arm()
-        self.entry.async_create_task(self.hass, self._async_save())
+        self._apply_soon(self._new_day(), save=True)
 
     # Requests.
 
@@ -183,11 +207,11 @@ class RecoveryEngine:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="no_heating_pad"
             )
-        reachable = modality is Modality.ICE or self.view.plug_on is not None
+        reachable = modality is Modality.ICE or self._plug_on() is not None
         try:
             outcome = self._log.request_start(
                 modality,
-                self.view.now,
+                self._watch.now(),
                 minutes,
                 reachable,
                 rest_floor=self._watch.rest_floor(),
@@ -199,8 +223,8 @@ class RecoveryEngine:
             try:
                 await self._async_heat_on(outcome)
             except HomeAssistantError as err:
-                self.view.note_refusal(err.translation_key or "", None)
-                self.view.async_notify()
+                self._note_refusal(err.translation_key or "", None)
+                self._publish()
                 raise
         await self._async_apply(outcome, plan_saved=outcome.switch_on)
 
@@ -222,12 +246,12 @@ class RecoveryEngine:
         if await self._plug.async_turn_on():
             return
         self._log.discard(started)
-        if not self.view.plug_on:
+        if not self._plug_on():
             # Told it did not start, the person expects the pad off: a plug
             # that answers late must not heat on its own.
             await self._plug.async_cancel_on()
         await self._async_apply(NOTHING, save=True)
-        if self.view.plug_on:
+        if self._plug_on():
             # On after all, but too late or with an error: a start from
             # outside, timed like any other (rule 1).
             await self._async_apply(self._plug_state(True))
@@ -239,11 +263,11 @@ class RecoveryEngine:
 
     async def async_stop_session(self) -> None:
         """End the running session; with none running nothing happens."""
-        await self._async_apply(self._log.request_stop(self.view.now))
+        await self._async_apply(self._log.request_stop(self._watch.now()))
 
     async def async_turn_off_pad(self) -> None:
         """Turn the heating pad off: end heat, or just switch the plug off."""
-        await self._async_apply(self._log.turn_off_pad(self.view.now))
+        await self._async_apply(self._log.turn_off_pad(self._watch.now()))
 
     async def async_log_session(
         self, modality: Modality, minutes: int, ended_at: datetime | None
@@ -252,7 +276,7 @@ class RecoveryEngine:
 
         Raises ``ServiceValidationError`` when the rules refuse it.
         """
-        now = self.view.now
+        now = self._watch.now()
         try:
             self._log.log(modality, minutes, ended_at or now, now)
         except TherapyRefusedError as err:
@@ -261,95 +285,216 @@ class RecoveryEngine:
 
     async def async_set_phase(self, phase: Phase) -> None:
         """``phase`` starts today; later phases follow with their lengths (rule 8: stored)."""
-        self._phases.rebase(phase, self.view.today)
-        self._update_phase()
-        await self._async_save()
+        self._phases.rebase(phase, _today())
+        await self._async_apply(self._new_day(), save=True)
 
-    # The plug.
+    async def async_log_pain(
+        self, level: int, recorded_at: datetime | None = None, note: str | None = None
+    ) -> PainEntry:
+        """Record pain ``level`` (0 to 10) at ``recorded_at`` (aware; default now) with ``note``.
+
+        Raises ``ServiceValidationError`` (``recorded_at_in_future``,
+        ``recorded_before_injury``: contract "Pain diary and review") and
+        records nothing then.
+        """
+        now = self._watch.now()
+        try:
+            outcome = self._pain.log(
+                level,
+                recorded_at or now,
+                now=now,
+                today=_today(),
+                tz=dt_util.get_default_time_zone(),
+                note=note,
+            )
+        except PainRefusedError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key=err.reason.value
+            ) from err
+        await self._async_apply(Outcome(pain=outcome))
+        assert outcome.entry is not None
+        return outcome.entry
+
+    # What the plug and the deadlines report.
 
     @callback
-    def _on_plug_changed(self, old: bool | None, new: bool | None) -> None:
-        """Follow the plug, event by event: on, off, gone and back.
+    def _on_plug_report(self, report: PlugReport) -> None:
+        """Follow the plug, event by event: on, off, gone and back; a switch-off not confirmed.
 
-        Each event is judged by its own old and new reading, so changes that
-        arrive queued one after another are all seen in order.
+        Each change is judged by its own old and new reading, so changes that
+        arrive queued one after another are all seen in order. The rules
+        decide at once; the switching follows in this loop turn.
         """
-        now = self.view.now
-        if new is False and self._plug is not None and self._plug.take_stuck():
-            self._log.stuck_plug_off(now)
-        if new is None or old is new:
-            # Gone, or only its attributes changed: show it, decide nothing.
-            self.view.async_notify()
-            return
-        # The rules decide at once; the switching follows in this loop turn.
-        self._apply_soon(self._plug_state(new))
+        match report:
+            case PlugNotSwitchedOff(entity_id, reachable):
+                self._events.heating_pad_not_responding(entity_id, reachable)
+            case PlugChanged(old, new, was_stuck):
+                if was_stuck:
+                    self._log.stuck_plug_off(self._watch.now())
+                if new is None or old is new:
+                    # Gone, or only its attributes changed: show it, decide nothing.
+                    self._publish()
+                else:
+                    self._apply_soon(self._plug_state(new))
+
+    @callback
+    def _on_due(self, due: Due) -> None:
+        """Carry out what comes due: a deadline, a heads-up, the rest's end, a minute, midnight."""
+        match due:
+            case DeadlineDue(now, is_due, watch):
+                outcome = self._log.deadline(now, self._plug_on(), due=is_due)
+                if outcome is not NOTHING:
+                    self._apply_soon(outcome)
+                elif watch:
+                    self._watch.watch_clocks()
+                else:
+                    self._watch.arm()
+            case HeadsUp(session, minutes):
+                self._events.session_ending(session, minutes)
+            case RestOver():
+                self._apply_soon(Outcome(rest_over=True))
+            case MinuteTick():
+                self._publish(minute=True)
+            case Midnight():
+                self._apply_soon(self._new_day())
 
     def _plug_state(self, is_on: bool) -> Outcome:
         """Ask the rules what the plug seen on or off means now."""
-        return self._log.plug_state(self.view.now, is_on, self._watch.rest_floor())
+        return self._log.plug_state(self._watch.now(), is_on, self._watch.rest_floor())
 
     # Carrying out what the rules decided.
 
     @callback
-    def _apply_soon(self, outcome: Outcome) -> None:
+    def _apply_soon(self, outcome: Outcome, save: bool = False) -> None:
         """Carry out ``outcome`` in a task that starts in this very turn of the loop."""
         self.entry.async_create_task(
-            self.hass, self._async_apply(outcome), "back_recovery", eager_start=True
+            self.hass,
+            self._async_apply(outcome, save=save),
+            "back_recovery",
+            eager_start=True,
         )
 
     async def _async_apply(
         self, outcome: Outcome, plan_saved: bool = False, save: bool = False
     ) -> None:
-        """Carry out what the rules decided, the plug first.
+        """Carry out what the rules decided, in one order: plug, storage, entities, events.
 
-        Switching off comes before anything else. A started session is saved
-        (unless its plan was saved already) before events, reminders,
-        storage, timers and entities. ``save`` saves the history in any case.
+        Switching off comes before anything else. The history is saved once
+        (a started session unless its plan was saved already, an ended one, a
+        pain entry, a phase change, a switch-off owed or no longer owed;
+        ``save`` in any case), then the entities show the new state, then the
+        events fire and the reminders go, so an automation they trigger reads
+        the new state. Both clocks are armed in the same turn as the change.
         """
         self._watch.arm()
         if outcome.switch_off and self._plug is not None:
             if await self._plug.async_turn_off():
                 self._log.plug_confirmed_off()
-        if (started := outcome.started) is not None and self._loaded and not plan_saved:
-            await self._async_save()
-        if (ended := outcome.ended) is not None:
-            self._events.session_ended(ended, self.view.next_session_allowed)
-        if started is not None:
-            self._events.session_started(started)
-        if (blocked := outcome.blocked) is not None:
-            self._events.session_blocked(blocked)
-            if blocked.modality is Modality.HEAT:
-                # Refused or undone (rules 2, 7): the heating pad shows why.
-                self.view.note_refusal(blocked.reason, blocked.allowed_at)
-        if outcome is not NOTHING:
-            _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
+        if (pain := outcome.pain) is not None:
+            self._show_pain_issue(pain.status)
+        if (
+            blocked := outcome.blocked
+        ) is not None and blocked.modality is Modality.HEAT:
+            # Refused or undone (rules 2, 7): the heating pad shows why.
+            self._note_refusal(blocked.reason, blocked.allowed_at)
         if self._loaded and (
             save
-            or outcome.ended
+            or (outcome.started is not None and not plan_saved)
+            or outcome.ended is not None
+            or (pain is not None and pain.entry is not None)
+            or not self._phases.stored
             or self._log.plug_must_be_off is not self._stored_plug_must_be_off
         ):
             await self._async_save()
+        if outcome is not NOTHING:
+            _LOGGER.debug("Applied %s for %s", outcome, self.entry.entry_id)
         if self._loaded:
             self._watch.arm()
-            self.view.async_notify()
+            self._publish()
+        self._fire_events(outcome)
 
-    # The phases.
+    def _fire_events(self, outcome: Outcome) -> None:
+        """Fire the events of ``outcome`` and send their reminders."""
+        if (ended := outcome.ended) is not None:
+            self._events.session_ended(
+                ended, self._log.next_allowed(self._watch.rest_floor())
+            )
+        if (started := outcome.started) is not None:
+            self._events.session_started(started)
+        if (blocked := outcome.blocked) is not None:
+            self._events.session_blocked(blocked)
+        if (pain := outcome.pain) is not None:
+            if pain.entry is not None:
+                self._events.pain_logged(pain.entry)
+            if pain.review_turned_on:
+                self._events.review_recommended(pain.status.review)
+        if (change := outcome.phase_change) is not None:
+            self._events.phase_changed(*change)
+        if outcome.rest_over:
+            self._events.skin_rest_over()
+
+    def _show_pain_issue(self, status: PainStatus) -> None:
+        """Raise ``pain_not_improving`` while a review is recommended; clear it otherwise."""
+        entry_id = self.entry.entry_id
+        if not (review := status.review).recommended:
+            async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, entry_id)
+            return
+        async_raise_issue(
+            self.hass,
+            ISSUE_PAIN_NOT_IMPROVING,
+            entry_id,
+            {
+                "name": self.entry.title,
+                "average": str(round_for_display(review.average)),
+            },
+            severity=ir.IssueSeverity.WARNING,
+        )
+
+    # A new day (local midnight, new options, a phase set).
+
+    def _new_day(self) -> Outcome:
+        """Ask the rules what today means: a phase change (once), pain's status again.
+
+        A phase not stored yet is saved by the apply path, so a change while
+        Home Assistant is down still fires once when it starts again.
+        """
+        today = _today()
+        change = self._phases.change(today)
+        pain = self._pain.refresh(today, dt_util.get_default_time_zone())
+        return Outcome(pain=pain, phase_change=change)
+
+    # What the recovery shows.
+
+    def _plug_on(self) -> bool | None:
+        """Whether the plug reports on now; ``None`` when unreachable or none is set."""
+        return self._plug.is_on if self._plug is not None else None
+
+    def _note_refusal(self, reason: str, allowed_at: datetime | None) -> None:
+        """Remember a refused or undone heat start; the heating pad shows it."""
+        self._last_refusal = RefusedStart(reason, self._watch.now(), allowed_at)
+
+    def _build_state(self) -> RecoveryState:
+        return build_state(
+            self.entry.title,
+            log=self._log,
+            phases=self._phases,
+            pain=self._pain,
+            watch=self._watch,
+            plug=self._plug,
+            last_refusal=self._last_refusal,
+        )
 
     @callback
-    def _update_phase(self) -> None:
-        """Show today's phase; fire ``phase_changed`` once when it differs from the last seen.
+    def _publish(self, minute: bool = False) -> None:
+        """Build the snapshot once and show it (only to the minute listeners for ``minute``)."""
+        self.state = self._build_state()
+        self.hub.async_notify(minute)
 
-        Runs at local midnight and after anything that moves the phases. The
-        entities show the new phase before the event fires, so an automation
-        it triggers reads the new state.
-        """
-        change = self._phases.change(self.view.today)
-        self.pain.refresh()
-        self.view.async_notify()
-        if change is not None:
-            self._events.phase_changed(*change)
-        if self._loaded and (change is not None or not self._phases.stored):
-            # Remember the phase now, so a change while Home Assistant is
-            # down still fires once when it starts again.
-            self._phases.stored = True
-            self.entry.async_create_task(self.hass, self._async_save())
+    def sessions_between(self, start: datetime, end: datetime) -> list[TherapySession]:
+        """Return the sessions that share time with ``start``..``end``, oldest first (binary search)."""
+        return self._log.between(start, end)
+
+
+def _today() -> date:
+    """Return today's local date."""
+    return dt_util.now().date()

@@ -4,14 +4,18 @@ The planned end is watched on both clocks (``timers.Clocks``): a timer on the
 wall clock, one on the monotonic clock, and every ``CLOCK_WATCH_SECONDS`` a
 comparison of the two; whichever says "due" first ends the session (contract
 rule 12). The end of the rest gap is pinned on the monotonic clock too, so a
-wall clock that steps forward does not shorten the skin's rest. The rules
-decide (``model.TherapyLog.deadline``); what they decide goes back to the
-engine, which carries it out. Local midnight moves the phases on.
+wall clock that steps forward does not shorten the skin's rest.
+
+The watch decides nothing and writes nothing but its timers: whatever comes
+due is reported to the engine through one typed channel, ``on_due`` (a
+``Due``), and the engine asks the rules (``therapy.TherapyLog.deadline``) and
+carries out what they decide.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -19,47 +23,76 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
-from ..therapy import NOTHING, Outcome, TherapyLog, TherapySession
+from ..therapy import TherapyLog, TherapySession
 from .clocks import Clocks, Timers
 
 CLOCK_WATCH_SECONDS: Final = 10.0
 """While a session runs, the clocks are compared this often, in seconds (rule 12)."""
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineDue:
+    """The running session may have reached its planned end at ``now``.
+
+    ``due``: the monotonic clock says so whatever the wall clock reads
+    (rule 12); otherwise the rules compare ``now`` with the planned end.
+    ``watch``: the regular comparison of the clocks asks; when nothing is due,
+    only the comparison is set again (``watch_clocks``), every other timer
+    stays as it is.
+    """
+
+    now: datetime
+    due: bool = False
+    watch: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeadsUp:
+    """The running session ends in ``minutes`` whole minutes."""
+
+    session: TherapySession
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class RestOver:
+    """The rest gap has ended on both clocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteTick:
+    """A minute passed while the time since the last session counts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Midnight:
+    """A new local day began."""
+
+
+type Due = DeadlineDue | HeadsUp | RestOver | MinuteTick | Midnight
+"""What the watch reports to the engine."""
+
+
 class DeadlineWatch:
     """The planned end on both clocks, the heads-up, the rest gap's end, ticks, midnight.
 
-    ``on_outcome`` receives what the rules decided at a deadline;
-    ``on_heads_up`` the running session and the whole minutes left;
-    ``on_rest_over`` is called when the rest gap has ended on both clocks,
-    then ``on_outcome`` with nothing to carry out, so the end is shown;
-    ``on_minute`` every minute while the time since the last session counts;
-    ``on_midnight`` at every local midnight.
+    Reads ``log``; reports each moment that comes due to ``on_due``.
+    ``heads_up_minutes`` (the engine sets it from the options) is how long
+    before the planned end the heads-up comes; 0 sends none.
     """
 
     def __init__(
         self,
         hass: HomeAssistant,
         log: TherapyLog,
-        *,
-        plug_on: Callable[[], bool | None],
-        heads_up_minutes: Callable[[], int],
-        on_outcome: Callable[[Outcome], None],
-        on_heads_up: Callable[[TherapySession, int], None],
-        on_rest_over: Callable[[], None],
-        on_minute: Callable[[], None],
-        on_midnight: Callable[[], None],
+        on_due: Callable[[Due], None],
+        heads_up_minutes: int = 0,
     ) -> None:
         """Set nothing yet; ``arm`` sets what the log needs."""
         self._hass = hass
         self._log = log
-        self._plug_on = plug_on
-        self._heads_up_minutes = heads_up_minutes
-        self._on_outcome = on_outcome
-        self._on_heads_up = on_heads_up
-        self._on_rest_over = on_rest_over
-        self._on_minute = on_minute
-        self._on_midnight = on_midnight
+        self._on_due = on_due
+        self.heads_up_minutes = heads_up_minutes
         self.clocks = Clocks(hass)
         self.timers = Timers(hass)
         # The running session's start and its planned end on the monotonic
@@ -141,9 +174,9 @@ class DeadlineWatch:
         if running is None:
             self.timers.cancel("clock_watch")
         elif "clock_watch" not in self.timers.names:
-            self._watch_clocks()
+            self.watch_clocks()
         heads_up = None
-        minutes = self._heads_up_minutes()
+        minutes = self.heads_up_minutes
         if running is not None and minutes > 0:
             heads_up = running.planned_end - timedelta(minutes=minutes)
             if heads_up <= now or heads_up <= running.started:
@@ -180,12 +213,11 @@ class DeadlineWatch:
 
     @callback
     def _on_minute_tick(self, _now: datetime) -> None:
-        self._on_minute()
+        self._on_due(MinuteTick())
 
     @callback
     def _on_midnight_due(self, _moment: datetime) -> None:
-        self._on_midnight()
-        self.arm()
+        self._on_due(Midnight())
 
     @callback
     def _on_deadline(self, planned_end: datetime) -> None:
@@ -194,14 +226,15 @@ class DeadlineWatch:
         The timer passes the moment it was set for: the deadline has come even
         if the clock reads a hair earlier.
         """
-        self._close_if_due(max(self.now(), planned_end))
+        self._on_due(DeadlineDue(max(self.now(), planned_end)))
 
     @callback
     def _on_monotonic_deadline(self) -> None:
         """End the session at its planned end on the monotonic clock, whatever the wall says."""
-        self._close_if_due(self.now(), due=True)
+        self._on_due(DeadlineDue(self.now(), due=True))
 
-    def _watch_clocks(self) -> None:
+    def watch_clocks(self) -> None:
+        """Compare the clocks again in ``CLOCK_WATCH_SECONDS`` while a session runs."""
         self.timers.at_monotonic(
             "clock_watch",
             self.clocks.monotonic() + CLOCK_WATCH_SECONDS,
@@ -212,26 +245,14 @@ class DeadlineWatch:
     def _on_clock_watch(self) -> None:
         """Compare the clocks: a start now in the future or a passed end ends the session."""
         if self._log.running is not None and not self._stopped:
-            self._close_if_due(self.now(), watch=True)
-
-    @callback
-    def _close_if_due(
-        self, now: datetime, due: bool = False, watch: bool = False
-    ) -> None:
-        outcome = self._log.deadline(now, self._plug_on(), due=due)
-        if outcome is not NOTHING:
-            self._on_outcome(outcome)
-        elif watch:
-            self._watch_clocks()
-        else:
-            self.arm()
+            self._on_due(DeadlineDue(self.now(), watch=True))
 
     @callback
     def _on_heads_up_due(self, _moment: datetime) -> None:
         if (running := self._log.running) is None:
             return
         left = (running.planned_end - self.now()).total_seconds() / 60
-        self._on_heads_up(running, max(1, round(left)))
+        self._on_due(HeadsUp(running, max(1, round(left))))
 
     @callback
     def _on_rest_over_due(self, _moment: datetime) -> None:
@@ -239,5 +260,4 @@ class DeadlineWatch:
             # The wall clock stepped forward: the monotonic clock's rest goes on.
             self.arm()
             return
-        self._on_rest_over()
-        self._on_outcome(NOTHING)
+        self._on_due(RestOver())

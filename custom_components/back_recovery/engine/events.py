@@ -7,7 +7,6 @@ does not switch off, which is urgent (contract rule 10).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -40,13 +39,22 @@ class RecoveryEvents:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        options: Callable[[], RecoveryOptions],
+        options: RecoveryOptions,
     ) -> None:
-        """Fire for ``entry``; ``options`` returns the options in force now."""
+        """Fire for ``entry`` with the ``options`` in force (the engine sets new ones)."""
         self._hass = hass
         self._entry_id = entry.entry_id
-        self.reminders = Reminders(hass, entry, options)
         self._options = options
+        self.reminders = Reminders(hass, entry, options)
+
+    @property
+    def options(self) -> RecoveryOptions:
+        """The options in force: which reminders go, and where."""
+        return self._options
+
+    @options.setter
+    def options(self, options: RecoveryOptions) -> None:
+        self._options = self.reminders.options = options
 
     def _fire(self, event_type: str, data: dict[str, Any]) -> None:
         self._hass.bus.async_fire(
@@ -62,7 +70,7 @@ class RecoveryEvents:
                 ATTR_ENDS_AT: session.planned_end.isoformat(),
             },
         )
-        if self._options().remind_session_end:
+        if self.options.remind_session_end:
             self.reminders.send(
                 f"session_started_{session.modality.value}",
                 {"ends_at": session.planned_end},
@@ -77,7 +85,7 @@ class RecoveryEvents:
             RecoveryEvent.SESSION_ENDED,
             {ATTR_MODALITY: session.modality.value, ATTR_REASON: reason.value},
         )
-        if reason is EndReason.COMPLETED and self._options().remind_session_end:
+        if reason is EndReason.COMPLETED and self.options.remind_session_end:
             self.reminders.send(
                 f"session_completed_{session.modality.value}",
                 {"allowed_at": allowed_at},
@@ -102,7 +110,7 @@ class RecoveryEvents:
     def skin_rest_over(self) -> None:
         """``skin_rest_over``; and a reminder if ``remind_rest_over``."""
         self._fire(RecoveryEvent.SKIN_REST_OVER, {})
-        if self._options().remind_rest_over:
+        if self.options.remind_rest_over:
             self.reminders.send("rest_over", {})
 
     def phase_changed(self, old: Phase, new: Phase) -> None:
@@ -111,7 +119,7 @@ class RecoveryEvents:
             RecoveryEvent.PHASE_CHANGED,
             {ATTR_FROM_PHASE: old.value, ATTR_TO_PHASE: new.value},
         )
-        if self._options().remind_phase_change:
+        if self.options.remind_phase_change:
             self.reminders.send("phase_changed", {}, phase=new)
 
     def heating_pad_not_responding(self, entity_id: str, reachable: bool) -> None:
@@ -149,5 +157,5 @@ class RecoveryEvents:
         """
         data = review.event_data()
         self._fire(RecoveryEvent.REVIEW_RECOMMENDED, data)
-        if self._options().remind_review:
+        if self.options.remind_review:
             self.reminders.send("review_recommended", {"average": str(data["average"])})

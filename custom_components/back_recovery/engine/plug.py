@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 import logging
 from typing import Final
@@ -59,8 +60,33 @@ CONFIRM_SECONDS: Final = 5.0
 RETRY_DELAYS: Final = (5.0, 15.0, 30.0, 60.0)
 """Seconds before each further ``turn_off``; the last delay repeats (rule 10)."""
 
-type PlugChange = Callable[[bool | None, bool | None], None]
-"""Called with the plug's old and new reading: on, off, or ``None`` (unreachable)."""
+
+@dataclass(frozen=True, slots=True)
+class PlugChanged:
+    """The plug's reading changed: on, off, or ``None`` (unreachable).
+
+    ``was_stuck``: the plug reports ``off`` after it had not switched off
+    when told (the skin was heated until now).
+    """
+
+    old: bool | None
+    new: bool | None
+    was_stuck: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlugNotSwitchedOff:
+    """A switch-off was not confirmed (rule 10); reported once until the plug is off.
+
+    ``reachable``: whether the plug answered (still on) or could not be reached.
+    """
+
+    entity_id: str
+    reachable: bool
+
+
+type PlugReport = PlugChanged | PlugNotSwitchedOff
+"""What the plug reports to the engine, through one channel."""
 
 
 def on_off(state: State | None) -> bool | None:
@@ -71,11 +97,11 @@ def on_off(state: State | None) -> bool | None:
 
 
 def entry_plug(
-    hass: HomeAssistant, entry: ConfigEntry, alarm: Callable[[str, bool], None]
+    hass: HomeAssistant, entry: ConfigEntry, on_report: Callable[[PlugReport], None]
 ) -> HeatingPadPlug | None:
-    """Return the entry's configured plug (``plug_registry.configured_plug``); ``None`` without one."""
+    """Return the entry's configured plug (``plug_entity.configured_plug``); ``None`` without one."""
     entity_id = configured_plug(entry)
-    return HeatingPadPlug(hass, entry, entity_id, alarm) if entity_id else None
+    return HeatingPadPlug(hass, entry, entity_id, on_report) if entity_id else None
 
 
 class HeatingPadPlug:
@@ -86,16 +112,13 @@ class HeatingPadPlug:
         hass: HomeAssistant,
         entry: ConfigEntry,
         entity_id: str,
-        alarm: Callable[[str, bool], None],
+        on_report: Callable[[PlugReport], None],
     ) -> None:
-        """Govern ``entity_id``; ``alarm(entity_id, reachable)`` is called once per unconfirmed switch-off.
-
-        ``reachable``: whether the plug answered (still on) or could not be reached.
-        """
+        """Govern ``entity_id``; every change and each unconfirmed switch-off go to ``on_report``."""
         self._hass = hass
         self._entry = entry
         self.entity_id = entity_id
-        self._alarm = alarm
+        self._on_report = on_report
         self._context = Context()
         self._off_context: Context | None = None
         self._waiters: list[tuple[bool, asyncio.Future[None]]] = []
@@ -118,8 +141,8 @@ class HeatingPadPlug:
         return self._retry_unsub is not None
 
     @callback
-    def async_track(self, changed: PlugChange) -> CALLBACK_TYPE:
-        """Follow the plug, event by event; ``changed`` decides what each means.
+    def async_track(self) -> CALLBACK_TYPE:
+        """Follow the plug, event by event; the engine decides what each means.
 
         Becoming unreachable and coming back are logged once each, at info
         level. A reported ``off`` ends a pending switch-off.
@@ -136,12 +159,14 @@ class HeatingPadPlug:
                 _LOGGER.info(
                     "The heating pad plug %s is available again", self.entity_id
                 )
+            was_stuck = False
             if new is False:
                 self.async_confirmed_off()
+                was_stuck, self._stuck = self._stuck, False
             for wanted, waiter in self._waiters:
                 if new is wanted and not waiter.done():
                     waiter.set_result(None)
-            changed(old, new)
+            self._on_report(PlugChanged(old, new, was_stuck))
 
         return async_track_state_change_event(self._hass, [self.entity_id], on_event)
 
@@ -311,7 +336,7 @@ class HeatingPadPlug:
                 self.entity_id,
                 "still on" if reachable else "unreachable",
             )
-            self._alarm(self.entity_id, reachable)
+            self._on_report(PlugNotSwitchedOff(self.entity_id, reachable))
 
     @callback
     def async_confirmed_off(self) -> None:
@@ -322,11 +347,6 @@ class HeatingPadPlug:
         self._alarmed = False
         for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
             async_clear_issue(self._hass, key, self._entry.entry_id)
-
-    def take_stuck(self) -> bool:
-        """Return whether the plug had not switched off when told, and forget it."""
-        stuck, self._stuck = self._stuck, False
-        return stuck
 
     @callback
     def async_stop(self) -> None:

@@ -9,7 +9,7 @@ and the others go on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, time
 import logging
 from typing import Final
@@ -89,17 +89,17 @@ class Reminders:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        options: Callable[[], RecoveryOptions],
+        options: RecoveryOptions,
     ) -> None:
-        """Send for ``entry``; ``options`` returns the options in force now."""
+        """Send for ``entry`` to the targets of ``options`` (the engine sets new ones)."""
         self.hass = hass
         self.entry = entry
-        self._options = options
+        self.options = options
 
     def quiet(self, moment: datetime | None = None) -> bool:
         """Return whether reminders are not spoken at ``moment`` (default now)."""
         local = dt_util.as_local(moment or dt_util.utcnow()).time()
-        options = self._options()
+        options = self.options
         return in_quiet_hours(local, options.quiet_start, options.quiet_end)
 
     def send(
@@ -114,7 +114,7 @@ class Reminders:
         An ``urgent`` reminder (a heating pad that does not switch off, rule 10)
         is spoken during quiet hours too.
         """
-        options = self._options()
+        options = self.options
         notify_targets = list(options.notify_entities)
         satellites = list(options.announce_satellites)
         if satellites and not urgent and self.quiet():

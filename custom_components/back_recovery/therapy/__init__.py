@@ -15,6 +15,7 @@ from .pain import (
     PainRefusedError,
     PainStatus,
 )
+from .pain_log import PainLog, PainOutcome
 from .pain_review import PainReview, PainTrend, round_for_display
 from .phases import Phase, PhaseSchedule, PhaseTracker
 from .session import (
@@ -38,6 +39,8 @@ __all__ = [
     "PAIN_LEVEL_MIN",
     "PainDiary",
     "PainEntry",
+    "PainLog",
+    "PainOutcome",
     "PainRefusedError",
     "PainReview",
     "PainStatus",

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .history import SessionHistory, StoredHistory
+from .pain_log import PainOutcome
+from .phases import Phase
 from .session import (
     EndReason,
     Modality,
@@ -38,7 +40,10 @@ class Outcome:
     """What must happen after an event: the engine carries it out in this order.
 
     ``switch_on`` is the start's own business: the engine switches the plug on
-    and waits for it to confirm before the start counts (rule 11).
+    and waits for it to confirm before the start counts (rule 11). ``pain``
+    is what a diary entry or a new day means (``pain_log.PainLog``);
+    ``phase_change`` the old and new phase, once per change
+    (``phases.PhaseTracker``); ``rest_over`` says the rest gap has ended.
     """
 
     switch_off: bool = False
@@ -46,6 +51,9 @@ class Outcome:
     ended: TherapySession | None = None
     started: TherapySession | None = None
     blocked: Blocked | None = None
+    pain: PainOutcome | None = None
+    phase_change: tuple[Phase, Phase] | None = None
+    rest_over: bool = False
 
 
 NOTHING = Outcome()

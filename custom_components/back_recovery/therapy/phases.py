@@ -180,4 +180,5 @@ class PhaseTracker:
         if new is self.seen:
             return None
         old, self.seen = self.seen, new
+        self.stored = False
         return old, new

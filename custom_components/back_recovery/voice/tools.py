@@ -1,15 +1,18 @@
-"""What every Back Recovery tool for language models shares: which recovery, and its status.
+"""The Back Recovery tools for language models: which recovery, who asks, and the reading tools.
 
 A tool acts only on recoveries with at least one entity exposed to the
 assistant that asks (contract: "Assist tools for language models"). With
 more than one, it takes ``name`` (the entry title) and, without it, answers
-with the names to choose from. ``llm.py`` offers the tools.
+with the names to choose from. ``RecoveryTool`` is what every tool shares;
+the reading tools are here (``get_status`` and the two question intents'
+answers, from ``voice/answers.py``), the acting ones in
+``voice/tool_actions.py``. ``llm.py`` offers them.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any, Final, override
 
 import voluptuous as vol
@@ -18,21 +21,31 @@ from homeassistant.components.homeassistant.exposed_entities import async_should
 from homeassistant.const import MATCH_ALL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.llm import LLMContext, Tool, ToolInput, ToolResult
-from homeassistant.util import dt as dt_util
-from homeassistant.util.json import JsonObjectType
+from homeassistant.helpers.llm import (
+    LLMContext,
+    Tool,
+    ToolAnnotations,
+    ToolInput,
+    ToolResult,
+)
 
 from ..const import DOMAIN
 from ..data import BackRecoveryConfigEntry
-from ..engine import RecoveryView
-from ..texts import Texts, async_load_texts, guidance_text, phase_text
-from ..therapy import round_for_display
+from ..engine import RecoveryState
+from ..errors import async_clock_hours
+from ..texts import Texts, async_load_texts
+from .answers import status
 
+TOOL_PREFIX: Final = f"{DOMAIN}__"
 ATTR_NAME: Final = "name"
 
 _NAME_DESCRIPTION: Final = (
     "The name of the recovery (the person's Back Recovery). Required when "
     "several recoveries are set up; without it the tool answers with the names."
+)
+
+_READS: Final = ToolAnnotations(
+    read_only=True, destructive=False, idempotent=True, open_world=False
 )
 
 
@@ -76,11 +89,6 @@ def asker_language(hass: HomeAssistant, llm_context: LLMContext) -> str:
 def asker_user_id(llm_context: LLMContext) -> str | None:
     """Return the id of the person who asked, when Home Assistant knows them."""
     return llm_context.context.user_id if llm_context.context else None
-
-
-def local_iso(moment: datetime | None) -> str | None:
-    """Say a moment as local ISO time with its offset, or ``None``."""
-    return dt_util.as_local(moment).isoformat() if moment is not None else None
 
 
 class RecoveryTool(Tool):
@@ -151,44 +159,71 @@ def error_result(message: str, **extra: Any) -> ToolResult:
 # Reading.
 
 
-def status(view: RecoveryView, texts: Texts) -> JsonObjectType:
-    """Return one recovery as it stands; local times with their offset.
+class GetStatusTool(RecoveryTool):
+    """How one recovery stands: phase, guidance, sessions, skin rest and pain."""
 
-    Read from the view only (the engine's truth, not the state machine). The
-    pain diary's note is health data that the model does not need: left out.
-    """
-    running = view.running
-    allowed = view.next_session_allowed
-    pain = view.pain
-    latest = pain.latest
-    return {
-        "now": local_iso(view.now),
-        "phase": view.phase.value,
-        "phase_name": phase_text(view.phase, texts),
-        "guidance": guidance_text(view.phase, texts),
-        "days_since_injury": view.days_since_injury,
-        "recommended_therapy": view.recommended_therapy.value,
-        "session_running": running is not None,
-        "session": (
-            {
-                "modality": running.modality.value,
-                "started_at": local_iso(running.started),
-                "ends_at": local_iso(running.planned_end),
-            }
-            if running is not None
-            else None
-        ),
-        "skin_rest": view.skin_resting,
-        "next_session_allowed": local_iso(allowed),
-        "next_session_allowed_now": running is None
-        and (allowed is None or allowed <= view.now),
-        "sessions_today": view.sessions_today,
-        "latest_pain": (
-            {"level": latest.level, "recorded_at": local_iso(latest.recorded_at)}
-            if latest is not None
-            else None
-        ),
-        "pain_average_7d": round_for_display(pain.average_7d),
-        "pain_trend": pain.trend.value,
-        "review_recommended": pain.review.recommended,
-    }
+    name = f"{TOOL_PREFIX}get_status"
+    title = "Back recovery status"
+    description = (
+        "Get the state of a person's lower-back recovery: the recovery phase and "
+        "what the guidance says to do in it, the recommended therapy (ice or "
+        "heat), the running ice or heat session and when it ends, the skin rest "
+        "(at least 2 hours between sessions) and when the next session is "
+        "allowed, sessions today, the latest pain level (0-10), the 7-day pain "
+        "average and its trend, and whether a review by a doctor or physical "
+        "therapist is recommended. Times are local ISO times."
+    )
+    annotations = _READS
+
+    @override
+    async def async_act(
+        self,
+        hass: HomeAssistant,
+        entry: BackRecoveryConfigEntry,
+        args: dict[str, Any],
+        texts: Texts,
+        llm_context: LLMContext,
+    ) -> ToolResult:
+        """Return the status of the recovery."""
+        return ToolResult(
+            data={"name": entry.title, **status(entry.runtime_data.engine.state, texts)}
+        )
+
+
+class QuestionTool(RecoveryTool):
+    """One of the question intents, answered for the chosen recovery."""
+
+    annotations = _READS
+
+    def __init__(
+        self,
+        titles: list[str],
+        intent_type: str,
+        title: str,
+        description: str,
+        answer: Callable[[Texts, RecoveryState, int], str],
+    ) -> None:
+        """Answer ``intent_type`` with ``answer``, like the intent does."""
+        super().__init__(titles)
+        self.name = f"{TOOL_PREFIX}{intent_type}"
+        self.title = title
+        self.description = description
+        self._answer = answer
+
+    @override
+    async def async_act(
+        self,
+        hass: HomeAssistant,
+        entry: BackRecoveryConfigEntry,
+        args: dict[str, Any],
+        texts: Texts,
+        llm_context: LLMContext,
+    ) -> ToolResult:
+        """Return the intent's answer in the asker's language, on the asker's clock."""
+        hours = await async_clock_hours(
+            hass, asker_user_id(llm_context), asker_language(hass, llm_context)
+        )
+        recovery = entry.runtime_data.engine.state
+        return ToolResult(
+            data={"name": entry.title, "answer": self._answer(texts, recovery, hours)}
+        )

@@ -1,24 +1,29 @@
-"""What every surface of a recovery reads: its view and the listeners it tells.
+"""What every surface of a recovery reads: its snapshot and the listeners it tells (engine/state.py).
 
-What the entities, intents and diagnostics read, read here straight from the
-view (``engine/state.py``): the time and the phases, the sessions and the rest
-gap, the plug, the diagnostics, and entities that write only what changed.
-A listener that fails stops nothing else: ``safety/test_isolation.py`` (rule 13).
+What the entities, voice and diagnostics read, read here straight from the
+engine's latest ``RecoveryState``: the time and the phases, the sessions and
+the rest gap, the plug, the diagnostics, and entities that write only what
+changed. A listener or an entity that fails stops nothing else:
+``safety/test_isolation.py`` (rule 13).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.engine.state import RecoveryView
+from custom_components.back_recovery.engine import RecoveryEngine, RecoveryState
+from custom_components.back_recovery.engine.state import StateHub
+from custom_components.back_recovery.therapy import TherapySession
 from custom_components.back_recovery.therapy.phases import Phase
 from custom_components.back_recovery.therapy.session import Modality, TherapySettings
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
 
 from .helpers.clock import advance
 from .helpers.ha import (
@@ -39,46 +44,80 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(f"2026-11-25T{text}:00+00:00")
 
 
+class Latest:
+    """The engine's latest snapshot, read afresh at every attribute."""
+
+    def __init__(self, engine: RecoveryEngine) -> None:
+        """Read ``engine``'s state."""
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> Any:
+        """Return the attribute ``name`` of the latest snapshot."""
+        return getattr(self._engine.state, name)
+
+    @property
+    def snapshot(self) -> RecoveryState:
+        """The latest snapshot itself."""
+        return self._engine.state
+
+    @property
+    def hub(self) -> StateHub:
+        """The engine's listeners."""
+        return self._engine.hub
+
+    @property
+    def sessions(self) -> tuple[TherapySession, ...]:
+        """Every stored session, through the engine's read method."""
+        ever = (datetime(2000, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
+        return tuple(self._engine.sessions_between(*ever))
+
+
+@pytest.fixture
+def view(init_integration: MockConfigEntry) -> Latest:
+    """Return the test entry's latest state."""
+    return Latest(init_integration.runtime_data.engine)
+
+
 # Listeners
 
 
 async def test_listeners_hear_every_change_minute_listeners_every_minute(
-    view: RecoveryView,
+    hub: StateHub,
 ) -> None:
     """A change calls every listener; a minute calls only those that asked for minutes."""
     heard: list[str] = []
-    view.async_add_listener(lambda: heard.append("change"))
-    view.async_add_listener(lambda: heard.append("minute"), every_minute=True)
-    view.async_notify()
+    hub.async_add_listener(lambda: heard.append("change"))
+    hub.async_add_listener(lambda: heard.append("minute"), every_minute=True)
+    hub.async_notify()
     assert heard == ["change", "minute"]
     heard.clear()
-    view.async_notify(minute=True)
+    hub.async_notify(minute=True)
     assert heard == ["minute"]
 
 
-async def test_a_removed_listener_hears_nothing(view: RecoveryView) -> None:
+async def test_a_removed_listener_hears_nothing(hub: StateHub) -> None:
     """The function ``async_add_listener`` returns removes that listener only."""
     heard: list[str] = []
-    remove_change = view.async_add_listener(lambda: heard.append("change"))
-    remove_minute = view.async_add_listener(
+    remove_change = hub.async_add_listener(lambda: heard.append("change"))
+    remove_minute = hub.async_add_listener(
         lambda: heard.append("minute"), every_minute=True
     )
-    view.async_add_listener(lambda: heard.append("kept"))
+    hub.async_add_listener(lambda: heard.append("kept"))
     remove_change()
     remove_minute()
-    view.async_notify()
-    view.async_notify(minute=True)
+    hub.async_notify()
+    hub.async_notify(minute=True)
     assert heard == ["kept"]
 
 
 # Time and phases
 
 
-async def test_time_and_phases(view: RecoveryView) -> None:
+async def test_time_and_phases(view: Latest) -> None:
     """Today is the local date (US/Pacific); the phases follow the default schedule."""
     assert view.now == _at("09:00")
     assert view.today == date(2026, 11, 25)
-    assert view.local_midnight(date(2026, 11, 26)) == datetime.fromisoformat(
+    assert dt_util.start_of_local_day(date(2026, 11, 26)) == datetime.fromisoformat(
         "2026-11-26T00:00:00-08:00"
     )
     assert view.phase is Phase.REST
@@ -94,7 +133,7 @@ async def test_time_and_phases(view: RecoveryView) -> None:
 
 
 async def test_recovered_has_no_next_phase_change(
-    hass: HomeAssistant, view: RecoveryView
+    hass: HomeAssistant, view: Latest
 ) -> None:
     """Once recovered, no phase change is ahead."""
     await action(hass, "set_phase", phase="recovered")
@@ -105,7 +144,7 @@ async def test_recovered_has_no_next_phase_change(
 # Sessions
 
 
-def _sessions(view: RecoveryView) -> dict[str, Any]:
+def _sessions(view: Latest) -> dict[str, Any]:
     """Return what the view says about sessions and the rest gap."""
     return {
         "running": view.running,
@@ -121,7 +160,7 @@ def _sessions(view: RecoveryView) -> dict[str, Any]:
     }
 
 
-async def test_before_any_session(view: RecoveryView) -> None:
+async def test_before_any_session(view: Latest) -> None:
     """Before any session nothing runs, nothing ended and the skin is not resting."""
     assert view.settings == TherapySettings(session_minutes=20, rest_gap_minutes=120)
     assert view.sessions == ()
@@ -140,7 +179,7 @@ async def test_before_any_session(view: RecoveryView) -> None:
 
 
 async def test_during_and_after_a_session(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: RecoveryView
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: Latest
 ) -> None:
     """While heat runs the view says its end; afterwards the rest gap and the minutes since."""
     await start_heat(hass, "switch")
@@ -180,7 +219,7 @@ async def test_during_and_after_a_session(
 
 
 async def test_sessions_today_counts_from_local_midnight(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: RecoveryView
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: Latest
 ) -> None:
     """A session before local midnight is not today's once the local date changes."""
     await press(hass, START_ICE_SESSION)
@@ -196,7 +235,7 @@ async def test_sessions_today_counts_from_local_midnight(
 # The plug
 
 
-async def test_the_plug(hass: HomeAssistant, view: RecoveryView) -> None:
+async def test_the_plug(hass: HomeAssistant, view: Latest) -> None:
     """The view names the plug and says whether it is on and reachable."""
 
     def plug() -> tuple[str | None, bool | None, bool]:
@@ -213,7 +252,7 @@ async def test_the_plug(hass: HomeAssistant, view: RecoveryView) -> None:
     "entry_data",
     [{"name": "Back recovery", "injury_date": "2026-11-20"}],
 )
-async def test_without_a_plug(view: RecoveryView) -> None:
+async def test_without_a_plug(view: Latest) -> None:
     """Without a plug the view names none and says it is neither on nor reachable."""
     assert view.plug_entity_id is None
     assert view.plug_on is None
@@ -225,7 +264,7 @@ async def test_without_a_plug(view: RecoveryView) -> None:
 
 
 async def test_diagnostics_say_the_state_and_the_timers(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: RecoveryView
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, view: Latest
 ) -> None:
     """The diagnostics carry the running session and the timers set, no name or date."""
     idle = view.as_diagnostics()
@@ -263,7 +302,7 @@ async def test_diagnostics_say_the_state_and_the_timers(
 
 
 async def test_entities_write_only_what_changed(
-    hass: HomeAssistant, view: RecoveryView
+    hass: HomeAssistant, view: Latest
 ) -> None:
     """A notify that changes nothing writes no state; a change, or the plug going away, does."""
     ours = {
@@ -284,8 +323,8 @@ async def test_entities_write_only_what_changed(
 
     for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
         hass.bus.async_listen(event_type, collect, event_filter=is_ours)
-    view.async_notify()
-    view.async_notify(minute=True)
+    view.hub.async_notify()
+    view.hub.async_notify(minute=True)
     await hass.async_block_till_done()
     assert written == []
 

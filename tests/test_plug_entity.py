@@ -1,7 +1,8 @@
 """Tests for the heating-pad plug in Home Assistant's registries (plug_entity.py).
 
 Which switch may be a plug (``validate_plug``, the flows' picker), hiding it
-like switch_as_x and showing it again, and reading the configured plug.
+like switch_as_x and showing it again, and reading the configured plug. Following
+its renames and removal is tested through the entry (test_init.py, test_repairs.py).
 """
 
 from __future__ import annotations

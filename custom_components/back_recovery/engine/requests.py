@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -30,8 +31,10 @@ from ..therapy import (
     TherapyLog,
     TherapyRefusedError,
 )
-from .deadlines import DeadlineWatch
-from .plug import HeatingPadPlug
+
+if TYPE_CHECKING:
+    from .deadlines import DeadlineWatch
+    from .plug import HeatingPadPlug
 
 
 class RecoveryRequests:

@@ -57,11 +57,10 @@ def _events(
     hass: HomeAssistant, reminders: Reminders, options: RecoveryOptions
 ) -> RecoveryEvents:
     """Return the events of the test entry, its reminders replaced by ``reminders``."""
-    events = RecoveryEvents(
-        hass, MockConfigEntry(domain=DOMAIN, entry_id=ENTRY_ID), options
+    reminders.options = options
+    return RecoveryEvents(
+        hass, MockConfigEntry(domain=DOMAIN, entry_id=ENTRY_ID), reminders
     )
-    events.reminders = reminders
-    return events
 
 
 @pytest.mark.usefixtures("init_integration")

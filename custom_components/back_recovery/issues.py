@@ -13,7 +13,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .const import DOMAIN, issue_id
+from .const import DOMAIN, ISSUE_PAIN_NOT_IMPROVING, issue_id
+from .therapy import PainReview, round_for_display
 
 
 @callback
@@ -48,3 +49,24 @@ def async_raise_issue(
 def async_clear_issue(hass: HomeAssistant, key: str, entry_id: str) -> None:
     """Delete the issue ``key`` of entry ``entry_id``, if it stands."""
     ir.async_delete_issue(hass, DOMAIN, issue_id(key, entry_id))
+
+
+@callback
+def async_show_pain_review(
+    hass: HomeAssistant, entry_id: str, title: str, review: PainReview
+) -> None:
+    """Raise ``pain_not_improving`` (a warning) while ``review`` is recommended; clear it otherwise.
+
+    Contract "Pain diary and review": it says in plain words that pain has not
+    improved as expected; it names no treatment.
+    """
+    if not review.recommended:
+        async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry_id)
+        return
+    async_raise_issue(
+        hass,
+        ISSUE_PAIN_NOT_IMPROVING,
+        entry_id,
+        {"name": title, "average": str(round_for_display(review.average))},
+        severity=ir.IssueSeverity.WARNING,
+    )

@@ -17,36 +17,21 @@ import logging
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..const import (
-    CONF_INJURY_DATE,
-    DOMAIN,
-    ISSUE_PAIN_NOT_IMPROVING,
-    MAX_STORED_SESSIONS,
-)
-from ..errors import refusal_error
-from ..issues import async_clear_issue, async_raise_issue
+from ..const import CONF_INJURY_DATE, ISSUE_PAIN_NOT_IMPROVING, MAX_STORED_SESSIONS
+from ..issues import async_clear_issue, async_show_pain_review
 from ..options import RecoveryOptions
-from ..plug_entity import plug_placeholders
 from ..texts import async_load_texts, async_track_language
 from ..therapy import (
     NOTHING,
     EndReason,
     Modality,
     Outcome,
-    PainEntry,
     PainLog,
-    PainRefusedError,
-    PainStatus,
-    Phase,
     PhaseTracker,
     TherapyLog,
-    TherapyRefusedError,
     TherapySession,
-    round_for_display,
 )
 from .deadlines import (
     DeadlineDue,
@@ -59,13 +44,15 @@ from .deadlines import (
 )
 from .events import RecoveryEvents
 from .plug import PlugChanged, PlugNotSwitchedOff, PlugReport, entry_plug
+from .reminders import Reminders
+from .requests import RecoveryRequests
 from .state import RecoveryState, RefusedStart, StateHub, build_state
 from .store import HistoryStorage
 
 _LOGGER = logging.getLogger(__name__)
 
 
-class RecoveryEngine:
+class RecoveryEngine(RecoveryRequests):
     """Sessions, the heating pad's safety rules and the recovery phases of one person."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
@@ -83,7 +70,7 @@ class RecoveryEngine:
         self._pain = PainLog(
             self._injury_date, dt_util.now().date(), dt_util.get_default_time_zone()
         )
-        self._events = RecoveryEvents(hass, entry, self.options)
+        self._events = RecoveryEvents(hass, entry, Reminders(hass, entry, self.options))
         self._plug = entry_plug(hass, entry, self._on_plug_report)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
@@ -110,7 +97,9 @@ class RecoveryEngine:
             self._pain.restore(
                 data, self.entry.title, _today(), dt_util.get_default_time_zone()
             )
-        self._show_pain_issue(self._pain.status)
+        async_show_pain_review(
+            self.hass, self.entry.entry_id, self.entry.title, self._pain.status.review
+        )
         self._stored_plug_must_be_off = self._log.plug_must_be_off
         # Both clocks watch the stored moments from now on (rule 12 after a
         # restart: "while Home Assistant runs" starts when the entry loads).
@@ -189,132 +178,6 @@ class RecoveryEngine:
         )
         self._apply_soon(self._new_day(), save=True)
 
-    # Requests.
-
-    async def async_start_session(
-        self, modality: Modality, minutes: int | None = None
-    ) -> None:
-        """Start an ice or heat session of ``minutes`` (default the session length).
-
-        A start the rules refuse (running session, rest gap, plug unreachable)
-        fires ``session_blocked`` first and raises ``ServiceValidationError``.
-        Heat counts only once the plug confirms ``on`` (rule 11), and only
-        with its planned end stored (rule 3); otherwise ``HomeAssistantError``
-        (``heating_pad_not_responding``, ``plan_not_saved``) is raised and no
-        session is recorded.
-        """
-        if modality is Modality.HEAT and self._plug is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="no_heating_pad"
-            )
-        reachable = modality is Modality.ICE or self._plug_on() is not None
-        try:
-            outcome = self._log.request_start(
-                modality,
-                self._watch.now(),
-                minutes,
-                reachable,
-                rest_floor=self._watch.rest_floor(),
-            )
-        except TherapyRefusedError as err:
-            await self._async_apply(self._log.blocked_outcome(err))
-            raise refusal_error(err, self.plug_entity_id) from err
-        if outcome.switch_on:
-            try:
-                await self._async_heat_on(outcome)
-            except HomeAssistantError as err:
-                self._note_refusal(err.translation_key or "", None)
-                self._publish()
-                raise
-        await self._async_apply(outcome, plan_saved=outcome.switch_on)
-
-    async def _async_heat_on(self, outcome: Outcome) -> None:
-        """Store the plan, then switch the plug on and wait for it to confirm.
-
-        Raises ``HomeAssistantError`` (the session is forgotten) when the plan
-        cannot be stored or the plug does not confirm ``on`` in time.
-        """
-        started = outcome.started
-        assert started is not None and self._plug is not None
-        self._watch.arm()
-        if not await self._async_save():
-            self._log.discard(started)
-            await self._async_save()
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="plan_not_saved"
-            )
-        if await self._plug.async_turn_on():
-            return
-        self._log.discard(started)
-        if not self._plug_on():
-            # Told it did not start, the person expects the pad off: a plug
-            # that answers late must not heat on its own.
-            await self._plug.async_cancel_on()
-        await self._async_apply(NOTHING, save=True)
-        if self._plug_on():
-            # On after all, but too late or with an error: a start from
-            # outside, timed like any other (rule 1).
-            await self._async_apply(self._plug_state(True))
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="heating_pad_not_responding",
-            translation_placeholders=plug_placeholders(self.hass, self._plug.entity_id),
-        )
-
-    async def async_stop_session(self) -> None:
-        """End the running session; with none running nothing happens."""
-        await self._async_apply(self._log.request_stop(self._watch.now()))
-
-    async def async_turn_off_pad(self) -> None:
-        """Turn the heating pad off: end heat, or just switch the plug off."""
-        await self._async_apply(self._log.turn_off_pad(self._watch.now()))
-
-    async def async_log_session(
-        self, modality: Modality, minutes: int, ended_at: datetime | None
-    ) -> None:
-        """Record a session of ``minutes`` done without the integration, ended at ``ended_at`` (UTC, default now).
-
-        Raises ``ServiceValidationError`` when the rules refuse it.
-        """
-        now = self._watch.now()
-        try:
-            self._log.log(modality, minutes, ended_at or now, now)
-        except TherapyRefusedError as err:
-            raise refusal_error(err, self.plug_entity_id) from err
-        await self._async_apply(NOTHING, save=True)
-
-    async def async_set_phase(self, phase: Phase) -> None:
-        """``phase`` starts today; later phases follow with their lengths (rule 8: stored)."""
-        self._phases.rebase(phase, _today())
-        await self._async_apply(self._new_day(), save=True)
-
-    async def async_log_pain(
-        self, level: int, recorded_at: datetime | None = None, note: str | None = None
-    ) -> PainEntry:
-        """Record pain ``level`` (0 to 10) at ``recorded_at`` (aware; default now) with ``note``.
-
-        Raises ``ServiceValidationError`` (``recorded_at_in_future``,
-        ``recorded_before_injury``: contract "Pain diary and review") and
-        records nothing then.
-        """
-        now = self._watch.now()
-        try:
-            outcome = self._pain.log(
-                level,
-                recorded_at or now,
-                now=now,
-                today=_today(),
-                tz=dt_util.get_default_time_zone(),
-                note=note,
-            )
-        except PainRefusedError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key=err.reason.value
-            ) from err
-        await self._async_apply(Outcome(pain=outcome))
-        assert outcome.entry is not None
-        return outcome.entry
-
     # What the plug and the deadlines report.
 
     @callback
@@ -391,7 +254,9 @@ class RecoveryEngine:
             if await self._plug.async_turn_off():
                 self._log.plug_confirmed_off()
         if (pain := outcome.pain) is not None:
-            self._show_pain_issue(pain.status)
+            async_show_pain_review(
+                self.hass, self.entry.entry_id, self.entry.title, pain.status.review
+            )
         if (
             blocked := outcome.blocked
         ) is not None and blocked.modality is Modality.HEAT:
@@ -411,44 +276,7 @@ class RecoveryEngine:
         if self._loaded:
             self._watch.arm()
             self._publish()
-        self._fire_events(outcome)
-
-    def _fire_events(self, outcome: Outcome) -> None:
-        """Fire the events of ``outcome`` and send their reminders."""
-        if (ended := outcome.ended) is not None:
-            self._events.session_ended(
-                ended, self._log.next_allowed(self._watch.rest_floor())
-            )
-        if (started := outcome.started) is not None:
-            self._events.session_started(started)
-        if (blocked := outcome.blocked) is not None:
-            self._events.session_blocked(blocked)
-        if (pain := outcome.pain) is not None:
-            if pain.entry is not None:
-                self._events.pain_logged(pain.entry)
-            if pain.review_turned_on:
-                self._events.review_recommended(pain.status.review)
-        if (change := outcome.phase_change) is not None:
-            self._events.phase_changed(*change)
-        if outcome.rest_over:
-            self._events.skin_rest_over()
-
-    def _show_pain_issue(self, status: PainStatus) -> None:
-        """Raise ``pain_not_improving`` while a review is recommended; clear it otherwise."""
-        entry_id = self.entry.entry_id
-        if not (review := status.review).recommended:
-            async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, entry_id)
-            return
-        async_raise_issue(
-            self.hass,
-            ISSUE_PAIN_NOT_IMPROVING,
-            entry_id,
-            {
-                "name": self.entry.title,
-                "average": str(round_for_display(review.average)),
-            },
-            severity=ir.IssueSeverity.WARNING,
-        )
+        self._events.fire(outcome, self._log.next_allowed(self._watch.rest_floor()))
 
     # A new day (local midnight, new options, a phase set).
 

@@ -8,7 +8,7 @@ does not switch off, which is urgent (contract rule 10).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -28,8 +28,18 @@ from ..const import (
 )
 from ..options import RecoveryOptions
 from ..plug_entity import plug_placeholders
-from ..therapy import Blocked, EndReason, PainEntry, PainReview, Phase, TherapySession
-from .reminders import Reminders
+from ..therapy import (
+    Blocked,
+    EndReason,
+    Outcome,
+    PainEntry,
+    PainReview,
+    Phase,
+    TherapySession,
+)
+
+if TYPE_CHECKING:
+    from .reminders import Reminders
 
 
 class RecoveryEvents:
@@ -39,13 +49,13 @@ class RecoveryEvents:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        options: RecoveryOptions,
+        reminders: Reminders,
     ) -> None:
-        """Fire for ``entry`` with the ``options`` in force (the engine sets new ones)."""
+        """Fire for ``entry``; send what goes with each event through ``reminders``."""
         self._hass = hass
         self._entry_id = entry.entry_id
-        self._options = options
-        self.reminders = Reminders(hass, entry, options)
+        self._options = reminders.options
+        self.reminders = reminders
 
     @property
     def options(self) -> RecoveryOptions:
@@ -55,6 +65,27 @@ class RecoveryEvents:
     @options.setter
     def options(self, options: RecoveryOptions) -> None:
         self._options = self.reminders.options = options
+
+    def fire(self, outcome: Outcome, next_allowed: datetime | None) -> None:
+        """Fire the events of ``outcome``, in order, and send their reminders.
+
+        ``next_allowed`` is when the next session is allowed after an ended one.
+        """
+        if (ended := outcome.ended) is not None:
+            self.session_ended(ended, next_allowed)
+        if (started := outcome.started) is not None:
+            self.session_started(started)
+        if (blocked := outcome.blocked) is not None:
+            self.session_blocked(blocked)
+        if (pain := outcome.pain) is not None:
+            if pain.entry is not None:
+                self.pain_logged(pain.entry)
+            if pain.review_turned_on:
+                self.review_recommended(pain.status.review)
+        if (change := outcome.phase_change) is not None:
+            self.phase_changed(*change)
+        if outcome.rest_over:
+            self.skin_rest_over()
 
     def _fire(self, event_type: str, data: dict[str, Any]) -> None:
         self._hass.bus.async_fire(

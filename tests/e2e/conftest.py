@@ -22,7 +22,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-from .instance import ARTIFACTS, ROOT, HomeAssistantInstance, playwright_api
+from ..helpers.files import translations
+from .instance import ARTIFACTS, HomeAssistantInstance, playwright_api
 
 ENV_ENABLE = "BACK_RECOVERY_E2E"
 ENV_BROWSER = "BACK_RECOVERY_CHROMIUM"
@@ -320,8 +321,6 @@ def german_page(
 
 
 @pytest.fixture(scope="session")
-def translations() -> dict[str, Any]:
+def english() -> dict[str, Any]:
     """Return the integration's English texts."""
-    path = ROOT / "custom_components" / "back_recovery" / "translations" / "en.json"
-    texts: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return texts
+    return translations("en")

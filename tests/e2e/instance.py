@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing, suppress
+from datetime import UTC, datetime, timedelta
 import importlib
 import json
 import os
@@ -19,6 +20,10 @@ import urllib.request
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+PLUG = "switch.heating_pad_plug"
+"""The development configuration's simulated plug."""
+DASHBOARD = "/back-recovery/back-recovery"
+"""The ready dashboard's path in the development configuration."""
 DEVELOP = ROOT / "scripts" / "develop"
 CLIENT_ID = "http://127.0.0.1/"
 USERNAME = "e2e"
@@ -279,3 +284,39 @@ class HomeAssistantInstance:
             "clientId": CLIENT_ID,
             "expires": int(time.time() * 1000) + self.tokens["expires_in"] * 1000,
         }
+
+
+def wait_for_state(
+    home_assistant: HomeAssistantInstance,
+    entity_id: str,
+    state: str,
+    timeout: float = 10,
+) -> None:
+    """Wait until an entity has a state, as the REST API reports it."""
+    deadline = time.monotonic() + timeout
+    while (current := home_assistant.state(entity_id)["state"]) != state:
+        assert time.monotonic() < deadline, f"{entity_id} is {current}, not {state}"
+        time.sleep(0.2)
+
+
+def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> str:
+    """Add a recovery with the simulated plug through the config flow's API; return its id.
+
+    The injury was ``days_ago`` days before today (UTC).
+    """
+    flow = home_assistant.request(
+        "POST", "/api/config/config_entries/flow", {"handler": "back_recovery"}
+    )
+    injured = datetime.now(UTC).date() - timedelta(days=days_ago)
+    result = home_assistant.request(
+        "POST",
+        f"/api/config/config_entries/flow/{flow['flow_id']}",
+        {
+            "name": "Back recovery",
+            "injury_date": injured.isoformat(),
+            "heating_pad": PLUG,
+        },
+    )
+    assert result["type"] == "create_entry", result
+    entry_id: str = result["result"]["entry_id"]
+    return entry_id

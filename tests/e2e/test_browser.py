@@ -17,11 +17,16 @@ from typing import Any
 
 import pytest
 
-from .instance import ARTIFACTS, HomeAssistantInstance, playwright_api
+from .instance import (
+    ARTIFACTS,
+    DASHBOARD,
+    PLUG,
+    HomeAssistantInstance,
+    playwright_api,
+    wait_for_state,
+)
 
-PLUG = "switch.heating_pad_plug"
 PAD = "switch.back_recovery_heating_pad"
-DASHBOARD = "/back-recovery/back-recovery"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -29,19 +34,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 def shot(page: Any, name: str) -> None:
     """Save a screenshot of the whole window under tests/e2e/artifacts/."""
     page.screenshot(path=ARTIFACTS / f"{name}.png")
-
-
-def wait_for_state(
-    home_assistant: HomeAssistantInstance,
-    entity_id: str,
-    state: str,
-    timeout: float = 10,
-) -> None:
-    """Wait until an entity has a state, as the REST API reports it."""
-    deadline = time.monotonic() + timeout
-    while (current := home_assistant.state(entity_id)["state"]) != state:
-        assert time.monotonic() < deadline, f"{entity_id} is {current}, not {state}"
-        time.sleep(0.2)
 
 
 def tile(page: Any, name: str) -> Any:
@@ -151,7 +143,7 @@ def test_heating_pad_from_the_dashboard(
     page: Any,
     phone: Any,
     home_assistant: HomeAssistantInstance,
-    translations: dict[str, Any],
+    english: dict[str, Any],
 ) -> None:
     """A person starts heat on the dashboard, stops it, and is refused during skin rest.
 
@@ -189,7 +181,7 @@ def test_heating_pad_from_the_dashboard(
     shot(page, "06-session-stopped")
 
     refused_start_shows_off(page)
-    refusal = message_pattern(translations["exceptions"]["rest_gap_active"]["message"])
+    refusal = message_pattern(english["exceptions"]["rest_gap_active"]["message"])
     page.locator("ha-toast").get_by_text(refusal).first.wait_for()
     shot(page, "07-refused")
     assert home_assistant.state(PLUG)["state"] == "off"

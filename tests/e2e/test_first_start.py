@@ -10,17 +10,21 @@ says. Screenshots go to tests/e2e/artifacts/first-start-*.png.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 import re
 from typing import Any
 
 import pytest
 
-from .instance import ARTIFACTS, HomeAssistantInstance, playwright_api
+from .instance import (
+    ARTIFACTS,
+    DASHBOARD,
+    PLUG,
+    HomeAssistantInstance,
+    add_recovery,
+    playwright_api,
+)
 
-DASHBOARD = "/back-recovery/back-recovery"
 PHASE = "sensor.back_recovery_recovery_phase"
-PLUG = "switch.heating_pad_plug"
 # What Home Assistant logs when an integration of the configuration fails.
 SETUP_FAILED = re.compile(r"Setup failed for|could not be set up|Invalid config")
 
@@ -52,25 +56,6 @@ def ask(home_assistant: HomeAssistantInstance, text: str) -> str:
     return speech
 
 
-def add_recovery(home_assistant: HomeAssistantInstance) -> str:
-    """Add a recovery named "Back recovery" with the simulated plug; return its id."""
-    flow = home_assistant.request(
-        "POST", "/api/config/config_entries/flow", {"handler": "back_recovery"}
-    )
-    created = home_assistant.request(
-        "POST",
-        f"/api/config/config_entries/flow/{flow['flow_id']}",
-        {
-            "name": "Back recovery",
-            "injury_date": (date.today() - timedelta(days=3)).isoformat(),
-            "heating_pad": PLUG,
-        },
-    )
-    assert created["type"] == "create_entry", created
-    entry_id: str = created["result"]["entry_id"]
-    return entry_id
-
-
 def no_error_cards(page: Any) -> None:
     """Assert the page shows no "Entity not found" (or any other error card).
 
@@ -84,7 +69,7 @@ def test_first_start(
     page: Any,
     phone: Any,
     home_assistant: HomeAssistantInstance,
-    translations: dict[str, Any],
+    english: dict[str, Any],
 ) -> None:
     """A fresh scripts/develop: no error on login, a helpful dashboard, voice, triggers."""
     expect = playwright_api().expect
@@ -111,7 +96,7 @@ def test_first_start(
     page.get_by_role("button", name="Cancel").click()
 
     # Voice before a recovery is added: an answer, not "unknown intent".
-    common = translations["common"]
+    common = english["common"]
     before = home_assistant.request(
         "POST",
         "/api/conversation/process",
@@ -206,7 +191,7 @@ def test_first_start(
         "/api/services/back_recovery/stop_session",
         {"config_entry_id": entry_id},
     )
-    problem = translations["entity"]["binary_sensor"]["heating_pad_problem"]
+    problem = english["entity"]["binary_sensor"]["heating_pad_problem"]
     page.goto(home_assistant.url + DASHBOARD)
     unplug = page.locator("hui-tile-card").filter(
         has=page.get_by_text(problem["name"], exact=True)

@@ -9,21 +9,18 @@ limit ("Höchstens 20 Minuten"). Screenshots go to tests/e2e/artifacts/.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-import json
 from typing import Any
 
 import pytest
 
-from .instance import ROOT, HomeAssistantInstance
+from ..helpers.files import translations
+from .instance import PLUG, HomeAssistantInstance, add_recovery, wait_for_state
 from .test_browser import (
-    PLUG,
     message_pattern,
     pad_buttons,
     refused_start_shows_off,
     shot,
     tile,
-    wait_for_state,
 )
 
 GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
@@ -37,32 +34,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 @pytest.fixture(scope="module")
 def german() -> dict[str, Any]:
     """Return the integration's German texts."""
-    path = ROOT / "custom_components" / "back_recovery" / "translations" / "de.json"
-    texts: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return texts
-
-
-def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> str:
-    """Add a recovery with the simulated plug through the config flow's API; return its id.
-
-    The injury was ``days_ago`` days before today (UTC).
-    """
-    flow = home_assistant.request(
-        "POST", "/api/config/config_entries/flow", {"handler": "back_recovery"}
-    )
-    injured = datetime.now(UTC).date() - timedelta(days=days_ago)
-    result = home_assistant.request(
-        "POST",
-        f"/api/config/config_entries/flow/{flow['flow_id']}",
-        {
-            "name": "Back recovery",
-            "injury_date": injured.isoformat(),
-            "heating_pad": PLUG,
-        },
-    )
-    assert result["type"] == "create_entry", result
-    entry_id: str = result["result"]["entry_id"]
-    return entry_id
+    return translations("de")
 
 
 def test_german_dashboard_refusal_and_options(

@@ -18,12 +18,14 @@ import urllib.error
 
 import pytest
 
-from .instance import ROOT, HomeAssistantInstance
+from .instance import PLUG, ROOT, HomeAssistantInstance, wait_for_state
 
-PLUG = "switch.heating_pad_plug"
 PAD = "switch.back_recovery_heating_pad"
 SESSION_ENDS = "sensor.back_recovery_session_ends"
 SKIN_REST = "binary_sensor.back_recovery_skin_rest"
+
+STATE_TIMEOUT = 15.0
+"""How long the newest release may take to show a state, in seconds."""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
@@ -34,19 +36,6 @@ def newest_version() -> str:
     match = re.search(r"^homeassistant==(\S+)$", text, re.MULTILINE)
     assert match, "requirements_newest.txt pins no homeassistant"
     return match.group(1)
-
-
-def wait_for_state(
-    home_assistant: HomeAssistantInstance,
-    entity_id: str,
-    state: str,
-    timeout: float = 15,
-) -> None:
-    """Wait until an entity has a state, as the REST API reports it."""
-    deadline = time.monotonic() + timeout
-    while (current := home_assistant.state(entity_id)["state"]) != state:
-        assert time.monotonic() < deadline, f"{entity_id} is {current}, not {state}"
-        time.sleep(0.2)
 
 
 def call_refused(
@@ -61,7 +50,7 @@ def call_refused(
 
 
 def test_back_recovery_on_the_newest_release(
-    newest_home_assistant: HomeAssistantInstance, translations: dict[str, Any]
+    newest_home_assistant: HomeAssistantInstance, english: dict[str, Any]
 ) -> None:
     """Set up, heat, stop, refuse and unload on the newest Home Assistant release."""
     ha = newest_home_assistant
@@ -84,12 +73,12 @@ def test_back_recovery_on_the_newest_release(
     entry_id = created["result"]["entry_id"]
     entries = ha.request("GET", "/api/config/config_entries/entry?domain=back_recovery")
     assert [entry["state"] for entry in entries] == ["loaded"]
-    wait_for_state(ha, PAD, "off")
+    wait_for_state(ha, PAD, "off", STATE_TIMEOUT)
 
     heat = {"config_entry_id": entry_id, "modality": "heat"}
     ha.request("POST", "/api/services/back_recovery/start_session", heat)
-    wait_for_state(ha, PLUG, "on")
-    wait_for_state(ha, PAD, "on")
+    wait_for_state(ha, PLUG, "on", STATE_TIMEOUT)
+    wait_for_state(ha, PAD, "on", STATE_TIMEOUT)
     assert ha.state(SESSION_ENDS)["state"] not in ("unknown", "unavailable")
 
     ha.request(
@@ -97,10 +86,10 @@ def test_back_recovery_on_the_newest_release(
         "/api/services/back_recovery/stop_session",
         {"config_entry_id": entry_id},
     )
-    wait_for_state(ha, PLUG, "off")
-    wait_for_state(ha, SKIN_REST, "on")
+    wait_for_state(ha, PLUG, "off", STATE_TIMEOUT)
+    wait_for_state(ha, SKIN_REST, "on", STATE_TIMEOUT)
 
-    rest_gap = translations["exceptions"]["rest_gap_active"]["message"]
+    rest_gap = english["exceptions"]["rest_gap_active"]["message"]
     before_placeholder = rest_gap.split("{", 1)[0]
     assert before_placeholder in call_refused(
         ha, "back_recovery", "start_session", heat

@@ -18,9 +18,14 @@ from typing import Any
 
 import pytest
 
-from .instance import ARTIFACTS, HomeAssistantInstance
-from .test_browser import DASHBOARD, shot, tile, wait_for_state
-from .test_german import add_recovery
+from .instance import (
+    ARTIFACTS,
+    DASHBOARD,
+    HomeAssistantInstance,
+    add_recovery,
+    wait_for_state,
+)
+from .test_browser import shot, tile
 
 PAIN = "number.back_recovery_pain"
 PAIN_LEVEL = "sensor.back_recovery_pain_level"

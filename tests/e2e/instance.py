@@ -320,3 +320,8 @@ def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> st
     assert result["type"] == "create_entry", result
     entry_id: str = result["result"]["entry_id"]
     return entry_id
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a screenshot of the whole window under tests/e2e/artifacts/."""
+    page.screenshot(path=ARTIFACTS / f"{name}.png")

@@ -18,22 +18,17 @@ from typing import Any
 import pytest
 
 from .instance import (
-    ARTIFACTS,
     DASHBOARD,
     PLUG,
     HomeAssistantInstance,
     playwright_api,
+    shot,
     wait_for_state,
 )
 
 PAD = "switch.back_recovery_heating_pad"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-def shot(page: Any, name: str) -> None:
-    """Save a screenshot of the whole window under tests/e2e/artifacts/."""
-    page.screenshot(path=ARTIFACTS / f"{name}.png")
 
 
 def tile(page: Any, name: str) -> Any:

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from .instance import (
-    ARTIFACTS,
     DASHBOARD,
     PLUG,
     HomeAssistantInstance,
     add_recovery,
     playwright_api,
+    shot,
 )
 
 PHASE = "sensor.back_recovery_recovery_phase"
@@ -29,11 +29,6 @@ PHASE = "sensor.back_recovery_recovery_phase"
 SETUP_FAILED = re.compile(r"Setup failed for|could not be set up|Invalid config")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-def shot(page: Any, name: str, *, full_page: bool = False) -> None:
-    """Save a screenshot under tests/e2e/artifacts/first-start-<name>.png."""
-    page.screenshot(path=ARTIFACTS / f"first-start-{name}.png", full_page=full_page)
 
 
 def frontend_ws(page: Any, message: dict[str, Any]) -> Any:
@@ -82,7 +77,7 @@ def test_first_start(
     page.get_by_text("Notifications", exact=True).click()
     page.get_by_text(re.compile("no notifications", re.IGNORECASE)).wait_for()
     page.wait_for_timeout(500)  # the drawer slides in
-    shot(page, "01-first-login")
+    shot(page, "first-start-01-first-login")
 
     # Before Back Recovery is added its dashboard says how, and the link opens
     # the flow (a helper integration asks first).
@@ -90,7 +85,7 @@ def test_first_start(
     add_link = page.get_by_role("link", name="Add Back Recovery")
     add_link.wait_for()
     no_error_cards(page)
-    shot(page, "02-dashboard-before")
+    shot(page, "first-start-02-dashboard-before")
     add_link.click()
     page.get_by_text("Do you want to set up Back Recovery?").wait_for()
     page.get_by_role("button", name="Cancel").click()
@@ -131,12 +126,12 @@ def test_first_start(
     expect(add_link).to_be_hidden()
     no_error_cards(page)
     page.wait_for_timeout(1000)  # the history graph and the calendar draw
-    shot(page, "03-dashboard-session")
+    shot(page, "first-start-03-dashboard-session")
     phone.goto(home_assistant.url + DASHBOARD)
     phone.get_by_text("Session ends", exact=True).wait_for()
     no_error_cards(phone)
     phone.wait_for_timeout(1000)
-    shot(phone, "04-dashboard-phone")
+    shot(phone, "first-start-04-dashboard-phone")
     # On a phone the Assist button is in the dashboard's menu (top right),
     # not in its header.
     header = phone.locator("hui-root .toolbar, hui-root .header").first
@@ -144,7 +139,7 @@ def test_first_start(
     phone.locator("hui-root ha-button-menu, hui-root ha-dropdown").last.click()
     phone.get_by_role("menuitem", name=re.compile("^Assist")).wait_for()
     phone.wait_for_timeout(300)  # the menu unfolds
-    shot(phone, "04b-phone-menu-assist")
+    shot(phone, "first-start-04b-phone-menu-assist")
     phone.keyboard.press("Escape")
 
     # The blueprints first (scripts/develop links them), then the device
@@ -162,7 +157,7 @@ def test_first_start(
     new_automation.wait_for()
     page.get_by_text("Remind me when heat therapy is allowed again").wait_for()
     page.wait_for_timeout(500)  # the dialog fades in
-    shot(page, "05-create-automation")
+    shot(page, "first-start-05-create-automation")
     new_automation.click()
     page.get_by_role("button", name="Add trigger").first.click()
     page.get_by_text("By type", exact=True).click()
@@ -179,7 +174,7 @@ def test_first_start(
     trigger_picker.click()
     page.get_by_text("Session refused", exact=True).wait_for()
     page.wait_for_timeout(500)  # the list unfolds
-    shot(page, "06-device-trigger")
+    shot(page, "first-start-06-device-trigger")
 
     # The plug drops off the network and the session is stopped: the plug
     # cannot be switched off (rule 5), and the dashboard says to unplug the pad
@@ -197,7 +192,7 @@ def test_first_start(
         has=page.get_by_text(problem["name"], exact=True)
     )
     unplug.get_by_text(problem["state"]["on"], exact=True).wait_for()
-    shot(page, "07-unplug-the-heating-pad")
+    shot(page, "first-start-07-unplug-the-heating-pad")
     home_assistant.request("POST", "/api/services/input_boolean/turn_on", online)
     unplug.wait_for(state="hidden")
     assert home_assistant.state(PLUG)["state"] == "off"

@@ -14,14 +14,8 @@ from typing import Any
 import pytest
 
 from ..helpers.files import translations
-from .instance import PLUG, HomeAssistantInstance, add_recovery, wait_for_state
-from .test_browser import (
-    message_pattern,
-    pad_buttons,
-    refused_start_shows_off,
-    shot,
-    tile,
-)
+from .instance import PLUG, HomeAssistantInstance, add_recovery, shot, wait_for_state
+from .test_browser import message_pattern, pad_buttons, refused_start_shows_off, tile
 
 GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
 # Home Assistant in German makes the entity ids from the German names.

@@ -23,9 +23,10 @@ from .instance import (
     DASHBOARD,
     HomeAssistantInstance,
     add_recovery,
+    shot,
     wait_for_state,
 )
-from .test_browser import shot, tile
+from .test_browser import tile
 
 PAIN = "number.back_recovery_pain"
 PAIN_LEVEL = "sensor.back_recovery_pain_level"

@@ -1,4 +1,4 @@
-"""Fixtures for Back Recovery tests: the clock, the entry, the plug, the platforms, the asker.
+"""Fixtures for Back Recovery tests: the clock, the entry, the plug, the platforms, the listeners, the asker.
 
 Fixtures only: the helpers the tests and these fixtures share are in
 ``tests/helpers/`` (the simulated plug, the clocks, storage, Home Assistant,

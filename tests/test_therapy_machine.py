@@ -394,8 +394,7 @@ class Day:
         """Home Assistant dies: nothing more is done or saved until it boots."""
         if (engine := self.engine) is None:
             return
-        engine._stop_listening()  # noqa: SLF001 - a dead process does nothing more
-        engine._loaded = False  # noqa: SLF001
+        engine.abandon()
         await self.hass.config_entries.async_unload(self.entry.entry_id)
         self.world.up = False
         self.world.restarted_since_end = True

@@ -135,6 +135,15 @@ class RecoveryEngine:
         await self._async_save()
         self._loaded = False
 
+    def abandon(self) -> None:
+        """Stop every timer and listener and write nothing more, as a killed process would.
+
+        For tests that simulate a crash; Home Assistant never calls it. The
+        unload that follows then switches nothing and saves nothing.
+        """
+        self._stop_listening()
+        self._loaded = False
+
     def _stop_listening(self) -> None:
         self._watch.stop()
         if self._plug is not None:

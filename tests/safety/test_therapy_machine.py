@@ -6,19 +6,35 @@ machine and the actions: starts by the switch, the action and the button;
 stops; the plug switched on and off by hand, dropping off the network, and
 the faults every real plug has (ignoring commands, commands that raise, a
 stale ``off`` report); time passing; the wall clock stepping both ways; option
-changes; reloads; and crashes with Home Assistant down for a while.
+changes; reloads; crashes with Home Assistant down for a while; and restarts
+of both kinds followed by the wall clock stepping.
 
 The test keeps its own real clock, which clock steps do not touch, and checks
-after every step what a person would feel:
+after every step, and at every timer while time passes, what a person would
+feel:
 
-- a healthy, reachable plug is on only inside a running heat session, and
-  never longer than 20 real minutes at a time while Home Assistant runs
+- a session ends by its planned end in real time, whichever way the wall
+  clock steps (rules 1, 7, 12);
+- a healthy, reachable plug is on only inside a running heat session, never
+  longer than 20 real minutes at a time, and a switch-off it still owes once
+  it is healthy again is carried out within the retries' longest wait
   (rules 1, 2, 7, 10, 12);
 - a session never starts less than the rest gap in real time after the last
-  one ended, unless Home Assistant restarted in between (rules 2, 12);
+  one ended (rules 2, 7, 12);
 - a heat start that the plug did not confirm records nothing (rule 11);
 - at most one session runs and the history never loses a session (rule 8);
 - every refusal is one of the contract's translated errors.
+
+Rule 12 holds across restarts as the contract reads it ("Safety in depth"):
+"while Home Assistant runs" starts when the entry loads. At every load (a
+boot after a crash, or a reload) the test reads the running session's
+planned end and the last end from the wall clock, as the entry does, and
+measures the rest of the session and the rest gap on its real clock from
+then on: a wall-clock step after the restart can neither lengthen heat nor
+shorten the rest gap, and a planned end that passed while Home Assistant was
+down is carried out at the load (rules 3, 18). What is beyond the rules is
+only what the new load cannot see: the plug while Home Assistant was down,
+and wall-clock steps from before the load.
 
 ``BACK_RECOVERY_EXAMPLES`` sets the number of examples (CI: 300).
 """
@@ -41,15 +57,18 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import (
+    ATTR_ENDS_AT,
+    ATTR_MODALITY,
     CONF_REST_GAP_MINUTES,
     CONF_SESSION_MINUTES,
     DOMAIN,
     RecoveryEvent,
 )
 from custom_components.back_recovery.engine.core import RecoveryEngine
+from custom_components.back_recovery.engine.plug import RETRY_DELAYS
 from custom_components.back_recovery.therapy.session import Modality, TherapySession
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -70,6 +89,8 @@ EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 CEILING = 20 * 60
 RESOLUTION = 0.001
 """Seconds: the clocks' conversions round to microseconds; the real clock moves in ms."""
+OWED_OFF = max(RETRY_DELAYS)
+"""Seconds: a switch-off still owed is sent again at least this often (rule 10)."""
 FAULTS = (PLUG_IGNORES, PLUG_FAILS, PLUG_STALE)
 REFUSALS = {
     "rest_gap_active",
@@ -88,6 +109,10 @@ WAIT = st.tuples(
     st.just("wait"),
     st.sampled_from([1, 5, 60, 600, 2700, "planned_end", "rest_over", "rest_over"]),
 )
+# The wall clock alone steps: back past a start, back inside a session (14
+# minutes), forward past a planned end, forward most of a rest gap (100 minutes).
+WALL_STEP = st.sampled_from([-3600, -840, -360, 300, 3600, 6000])
+RESTART = st.sampled_from(["reload", "crash"])
 # Starts and waits come up most; the rarer steps are what the world does to them.
 STEPS = st.one_of(
     START,
@@ -96,7 +121,7 @@ STEPS = st.one_of(
     WAIT,
     WAIT,
     WAIT,
-    st.tuples(st.just("step"), st.sampled_from([-3600, -360, 300, 3600])),
+    st.tuples(st.just("step"), WALL_STEP),
     st.tuples(st.just("fault"), st.sampled_from(FAULTS), st.booleans()),
     st.tuples(st.just("online"), st.booleans()),
     st.sampled_from([("stop",), ("pad_off",), ("relay", False)]),
@@ -116,7 +141,28 @@ STEPS = st.one_of(
         st.sampled_from([60, 600]),
         st.sampled_from([-360, -3600, 300, 3600]),
     ),
+    st.tuples(st.just("restart_then_step"), RESTART, WALL_STEP),
+    st.tuples(
+        st.just("heat_restart_step"),
+        RESTART,
+        st.sampled_from([60, 600, 900]),
+        WALL_STEP,
+    ),
+    st.tuples(
+        st.just("rest_restart_step"), RESTART, st.sampled_from([60, 3000]), WALL_STEP
+    ),
 )
+
+
+@dataclass
+class Announced:
+    """A running session as Home Assistant announced it."""
+
+    modality: Modality
+    ends_at: datetime
+    """Its planned end on the wall clock (``ends_at`` of ``session_started``)."""
+    due: float
+    """Its planned end on the real clock: when it must have ended."""
 
 
 @dataclass
@@ -124,17 +170,27 @@ class World:
     """What really happens: the relay, the real clock, and what Home Assistant said."""
 
     real: float = 0.0
+    up: bool = True
+    loading: bool = False
+    plug_seen_off_at_load: bool = False
     relay_on_since: float | None = None
     relay_exempt: bool = False
-    up: bool = True
-    restarted_since_end: bool = True
-    last_end_real: float | None = None
+    owed_since: float | None = None
+    running: Announced | None = None
+    last_end: datetime | None = None
+    """The last session's end on the wall clock, as the rest gap counts from it."""
+    rest_over: float | None = None
+    """The rest gap's end on the real clock: no session may start before it."""
     rest_gap_minutes: int = 120
     sessions_seen: list[TherapySession] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
+    def real_of(self, moment: datetime) -> float:
+        """Say a wall-clock moment on the real clock, as the two clocks read now."""
+        return self.real + (moment - dt_util.utcnow()).total_seconds()
+
     def note_exempt(self) -> None:
-        """Exempt the relay's current on-time: a fault or a downtime bounds it, not the rules."""
+        """Exempt the relay's current on-time: a plug fault bounds it, not the rules."""
         self.relay_exempt = True
 
 
@@ -205,9 +261,9 @@ class Day:
         if new is not None and new.state == "on":
             if world.relay_on_since is None:
                 world.relay_on_since = world.real
-                world.relay_exempt = (
-                    bool(self.faults) or not self.online or not world.up
-                )
+                # A plug that ignores or fails commands, or cannot be reached,
+                # cannot be switched off: rule 10 retries, the plug bounds it.
+                world.relay_exempt = bool(self.faults) or not self.online
         else:
             world.relay_on_since = None
             world.relay_exempt = False
@@ -217,23 +273,31 @@ class Day:
         world = self.world
         if event.data["config_entry_id"] != self.entry.entry_id:
             return
-        if (
-            world.last_end_real is not None
-            and not world.restarted_since_end
-            and world.real - world.last_end_real
-            < world.rest_gap_minutes * 60 - RESOLUTION
-        ):
+        if world.rest_over is not None and world.real < world.rest_over - RESOLUTION:
             world.violations.append(
-                f"a session started {world.real - world.last_end_real:.0f} s "
-                "after the last one ended"
+                f"a session started {world.rest_over - world.real:.0f} real seconds "
+                "before the rest gap was over"
             )
+        ends_at = datetime.fromisoformat(event.data[ATTR_ENDS_AT])
+        world.running = Announced(
+            Modality(event.data[ATTR_MODALITY]), ends_at, world.real_of(ends_at)
+        )
 
     @callback
     def _on_ended(self, event: Event) -> None:
         if event.data["config_entry_id"] != self.entry.entry_id:
             return
-        self.world.last_end_real = self.world.real
-        self.world.restarted_since_end = False
+        world = self.world
+        end = dt_util.utcnow()
+        if world.loading and world.running is not None:
+            # Closed as the entry loads, after Home Assistant was down: a
+            # session whose plug is seen off (or ice) ended at its planned
+            # end at the latest; heat seen on, or not seen, ends now.
+            if world.running.modality is Modality.ICE or world.plug_seen_off_at_load:
+                end = min(end, world.running.ends_at)
+        world.running = None
+        world.last_end = end
+        world.rest_over = world.real_of(end) + world.rest_gap_minutes * 60
 
     @property
     def engine(self) -> RecoveryEngine | None:
@@ -242,6 +306,11 @@ class Day:
             return None
         engine: RecoveryEngine = self.entry.runtime_data.engine
         return engine
+
+    @property
+    def healthy(self) -> bool:
+        """Whether the plug is reachable and has no fault."""
+        return not self.faults and self.online
 
     # Time.
 
@@ -263,7 +332,8 @@ class Day:
             remaining -= delta
             async_fire_time_changed(self.hass)
             await self.hass.async_block_till_done()
-            self.check_relay()
+            self.check_clocks()
+            assert not self.world.violations, self.world.violations
 
     # The steps.
 
@@ -386,36 +456,83 @@ class Day:
         await self.async_run_for(0.001)
 
     async def _async_reload(self) -> None:
+        """Reload the entry: an unload and a setup, as ``ConfigEntries.async_reload`` does."""
         if self.engine is None:
             return
-        self.world.restarted_since_end = True
-        await self.hass.config_entries.async_reload(self.entry.entry_id)
+        assert await self.hass.config_entries.async_unload(self.entry.entry_id)
         await self.hass.async_block_till_done()
+        await self._async_load(after_downtime=False)
 
     async def _async_crash(self) -> None:
         """Home Assistant dies: nothing more is done or saved until it boots."""
         if (engine := self.engine) is None:
             return
-        engine._stop_listening()  # noqa: SLF001 - a dead process does nothing more
-        engine._loaded = False  # noqa: SLF001
+        engine.abandon()
         await self.hass.config_entries.async_unload(self.entry.entry_id)
         self.world.up = False
-        self.world.restarted_since_end = True
-        self.world.note_exempt()
 
     async def _async_boot(self) -> None:
         if self.world.up:
             return
         self.world.up = True
-        assert await self.hass.config_entries.async_setup(self.entry.entry_id)
-        await self.hass.async_block_till_done()
-        # Whatever the start-up closed ended while Home Assistant was down: the
-        # rest gap then counts on the wall clock alone (rule 12 holds while it runs).
-        self.world.restarted_since_end = True
-        # What was on while Home Assistant was down is now its to bound.
-        if self.world.relay_on_since is not None:
-            self.world.relay_on_since = self.world.real
-            self.world.relay_exempt = bool(self.faults) or not self.online
+        await self._async_load(after_downtime=True)
+
+    async def _async_load(self, after_downtime: bool) -> None:
+        """Set the entry up again; rule 12 holds on the real clock from this moment.
+
+        The entry reads the running session's planned end and the last end
+        from the wall clock as it loads, and so does the test: a wall-clock
+        step from before the load moved them (neither clock can tell across
+        a restart), one after it cannot (contract, "Safety in depth").
+        """
+        world = self.world
+        if world.running is not None:
+            world.running.due = world.real + max(
+                0.0, (world.running.ends_at - dt_util.utcnow()).total_seconds()
+            )
+        if world.last_end is not None:
+            world.rest_over = (
+                world.real_of(world.last_end) + world.rest_gap_minutes * 60
+            )
+        plug = self.hass.states.get(PLUG)
+        world.plug_seen_off_at_load = plug is not None and plug.state == STATE_OFF
+        world.loading = True
+        try:
+            assert await self.hass.config_entries.async_setup(self.entry.entry_id)
+            await self.hass.async_block_till_done()
+        finally:
+            world.loading = False
+        if after_downtime and world.relay_on_since is not None:
+            # Nothing could switch the plug off while Home Assistant was down
+            # (the plug's own auto-off, rule 15, is not simulated): from now
+            # on the rules bound it.
+            world.relay_on_since = world.real
+            world.relay_exempt = not self.healthy
+        # A planned end that passed while Home Assistant was down is carried
+        # out as the entry loads, not later (rules 3, 18).
+        if world.running is not None and world.running.due <= world.real:
+            world.violations.append(
+                f"a {world.running.modality} session whose planned end had passed "
+                "still runs after the load"
+            )
+        engine = self.engine
+        assert engine is not None
+        running = engine.state.running
+        if (
+            self.healthy
+            and self._relay_on()
+            and (running is None or running.modality is not Modality.HEAT)
+        ):
+            world.violations.append("the plug is on without heat after the load")
+
+    async def _async_restart(self, how: str) -> None:
+        """Reload the entry, or crash and boot a minute later."""
+        if how == "reload":
+            await self._async_reload()
+            return
+        await self._async_crash()
+        await self.async_run_for(60)
+        await self._async_boot()
 
     async def _async_outage(self, seconds: int, relay: bool | None) -> None:
         """Home Assistant is down for ``seconds``; someone may switch the plug meanwhile."""
@@ -438,6 +555,28 @@ class Day:
         await self._async_step(step)
         await self._async_wait("planned_end")
 
+    async def _async_restart_then_step(self, how: str, step: int) -> None:
+        """Home Assistant restarts (or the entry reloads), then the wall clock steps."""
+        await self._async_restart(how)
+        await self._async_step(step)
+
+    async def _async_heat_restart_step(self, how: str, before: int, step: int) -> None:
+        """Heat runs ``before`` seconds, a restart, the wall clock steps; wait for the end."""
+        await self._async_start("action", None)
+        await self.async_run_for(before)
+        await self._async_restart_then_step(how, step)
+        await self._async_wait("planned_end")
+        await self.async_run_for(60)
+
+    async def _async_rest_restart_step(self, how: str, rested: int, step: int) -> None:
+        """Heat a minute, rest ``rested`` seconds, restart, step the wall clock; start when allowed."""
+        await self._async_start("action", 1)
+        await self._async_wait("planned_end")
+        await self.async_run_for(rested)
+        await self._async_restart_then_step(how, step)
+        await self._async_wait("rest_over")
+        await self._async_start("action", None)
+
     async def _async_options(self, session_minutes: int, rest_gap: int) -> None:
         if self.engine is None:
             return
@@ -458,9 +597,19 @@ class Day:
         state = self.hass.states.get(PLUG_POWER)
         return state is not None and state.state == "on"
 
-    def check_relay(self) -> None:
-        """Check that a healthy plug is never on longer than 20 real minutes at a time."""
+    def check_clocks(self) -> None:
+        """Check the session's planned end and the relay's time on the real clock."""
         world = self.world
+        if not world.up:
+            # Nothing can act while Home Assistant is down; the load judges it.
+            return
+        if (running := world.running) is not None and world.real > (
+            running.due + RESOLUTION
+        ):
+            world.violations.append(
+                f"a {running.modality} session still runs "
+                f"{world.real - running.due:.0f} real seconds after its planned end"
+            )
         if (
             world.relay_on_since is not None
             and not world.relay_exempt
@@ -469,26 +618,40 @@ class Day:
             world.violations.append(
                 f"the pad heated {world.real - world.relay_on_since:.0f} real seconds"
             )
+        engine = self.engine
+        running_now = engine.state.running if engine is not None else None
+        if (
+            engine is not None
+            and self.healthy
+            and self._relay_on()
+            and (running_now is None or running_now.modality is not Modality.HEAT)
+        ):
+            # Only a plug that had a fault until a moment ago: the switch-off
+            # it owes is sent again, and now it obeys (rule 10).
+            if world.owed_since is None:
+                world.owed_since = world.real
+            elif world.real - world.owed_since > OWED_OFF + RESOLUTION:
+                world.violations.append(
+                    f"a healthy plug is on without heat for "
+                    f"{world.real - world.owed_since:.0f} real seconds"
+                )
+        else:
+            world.owed_since = None
 
     def check(self) -> None:
         """Check every invariant after a step."""
-        self.check_relay()
+        self.check_clocks()
         assert not self.world.violations, self.world.violations
         if (engine := self.engine) is None:
             return
         sessions = engine.sessions_between(EVER[0], EVER[1])
         assert all(not s.running for s in sessions[:-1]), "two sessions run"
-        healthy = not self.faults and self.online
-        if healthy and self._relay_on():
+        if self.healthy and self._relay_on():
             running = engine.state.running
             if running is None or running.modality is not Modality.HEAT:
-                # Only a plug that had a fault until a moment ago: it is still
-                # being switched off.
                 assert engine.state.as_diagnostics()["plug_must_be_off"], (
-                    "the plug is on without heat"
+                    "the plug is on without heat, and no switch-off is owed"
                 )
-                assert engine._plug is not None  # noqa: SLF001
-                assert engine._plug.switching_off, "nothing switches the plug off"  # noqa: SLF001
         by_start = {s.started: s for s in sessions}
         for old in self.world.sessions_seen:
             assert old.started in by_start, "a session was lost"

@@ -145,6 +145,15 @@ class RecoveryEngine(RecoveryRequests):
         self._loaded = False
         async_clear_issue(self.hass, ISSUE_PAIN_NOT_IMPROVING, self.entry.entry_id)
 
+    def abandon(self) -> None:
+        """Stop every timer and listener and write nothing more, as a killed process would.
+
+        For tests that simulate a crash; Home Assistant never calls it. The
+        unload that follows then switches nothing and saves nothing.
+        """
+        self._stop_listening()
+        self._loaded = False
+
     def _stop_listening(self) -> None:
         """Stop every timer and listener; the last snapshot says so (diagnostics)."""
         self._watch.stop()

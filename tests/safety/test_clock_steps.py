@@ -33,6 +33,7 @@ from ..helpers.ha import (
     LAST_SESSION_END,
     SESSION_ACTIVE,
     SKIN_REST,
+    action,
     add_entry,
     entity_state,
 )
@@ -168,6 +169,37 @@ async def test_rule_12_paused_machine_ends_heat_at_once(
     assert plug_power(hass) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["completed"]
     assert entity_state(hass, SKIN_REST) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_7_rule_12_ice_across_a_forward_step_keeps_the_whole_rest_gap(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """The wall clock jumps 100 minutes at minute 10 of ice: the ice ends now, and the skin rests 2 real hours from then.
+
+    Found by the property test: the end was set back to the planned end
+    (the wall clock's 09:20), so the next session was allowed 30 real minutes
+    after the ice came off.
+    """
+    await action(hass, "start_session", modality="ice")
+    await advance(hass, freezer, timedelta(minutes=10))
+    await step_wall_clock(timedelta(minutes=100))
+    await advance(hass, freezer, timedelta(seconds=10))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    ended_at = dt_util.utcnow()
+    assert entity_state(hass, LAST_SESSION_END) == ended_at.isoformat()
+    await advance(hass, freezer, timedelta(minutes=31))
+    with pytest.raises(ServiceValidationError) as info:
+        await action(hass, "start_session", modality="ice")
+    assert info.value.translation_key == "rest_gap_active"
+    await advance(hass, freezer, timedelta(minutes=119) - timedelta(minutes=31))
+    with pytest.raises(ServiceValidationError):
+        await action(hass, "start_session", modality="ice")
+    await advance(hass, freezer, timedelta(minutes=1))
+    await action(hass, "start_session", modality="ice")
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
 
 # Rule 12: every heat session ends with a switch-off, whatever the plug last reported

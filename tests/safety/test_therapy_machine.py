@@ -49,7 +49,7 @@ import os
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -674,6 +674,18 @@ _entries = iter(range(10**9))
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(steps=st.lists(STEPS, max_size=20))
+# Found at 2000 examples: ice across a forward step of the wall clock ended at
+# its planned end, and the rest gap after it lasted 30 real minutes.
+@example(
+    steps=[
+        ("start", "ice", None),
+        ("wait", 600),
+        ("step", 6000),
+        ("wait", 60),
+        ("wait", "rest_over"),
+        ("start", "action", None),
+    ]
+)
 async def test_safety_rules_hold_on_random_days(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

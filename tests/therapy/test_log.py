@@ -248,7 +248,7 @@ def test_deadline_with_plug_off_ended_at_planned_end() -> None:
     """Heat that outlived a restart with the plug off ended at its planned end."""
     log = TherapyLog()
     heat_running(log)
-    outcome = log.deadline(T0 + minutes(90), plug_on=False)
+    outcome = log.deadline(T0 + minutes(90), plug_on=False, at_load=True)
     assert outcome.ended is not None
     assert outcome.ended.ended == T0 + minutes(20)
 
@@ -257,10 +257,28 @@ def test_deadline_ice_ended_at_planned_end() -> None:
     """An overdue ice session ended at its planned end, with no switching."""
     log = TherapyLog()
     log.request_start(Modality.ICE, T0)
-    outcome = log.deadline(T0 + minutes(300))
+    outcome = log.deadline(T0 + minutes(300), at_load=True)
     assert not outcome.switch_off
     assert outcome.ended is not None
     assert outcome.ended.ended == T0 + minutes(20)
+
+
+@pytest.mark.parametrize(
+    ("modality", "plug_on"), [(Modality.ICE, None), (Modality.HEAT, False)]
+)
+def test_rule_7_rule_12_deadline_while_running_ends_now(
+    modality: Modality, plug_on: bool | None
+) -> None:
+    """While Home Assistant runs, a late deadline (the wall clock jumped) ends the session now, not at its planned end.
+
+    An end set back would shorten the rest gap that follows.
+    """
+    log = TherapyLog()
+    log.request_start(modality, T0)
+    outcome = log.deadline(T0 + minutes(110), plug_on=plug_on, due=True)
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0 + minutes(110)
+    assert log.next_allowed() == T0 + minutes(230)
 
 
 def test_reconcile_overdue_session_closed() -> None:

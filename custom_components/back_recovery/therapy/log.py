@@ -248,7 +248,12 @@ class TherapyLog(SessionHistory):
         )
 
     def deadline(
-        self, now: datetime, plug_on: bool | None = True, due: bool = False
+        self,
+        now: datetime,
+        plug_on: bool | None = True,
+        due: bool = False,
+        *,
+        at_load: bool = False,
     ) -> Outcome:
         """End a running session whose planned end has passed by ``now``.
 
@@ -256,10 +261,13 @@ class TherapyLog(SessionHistory):
         the wall clock reads (rule 12); a session that starts after ``now``
         (the wall clock stepped back) is due at once as well.
 
-        ``plug_on`` is what is known of the plug: ``False`` when it is seen off,
-        so a heat session that outlived Home Assistant ended at its planned end
-        at the latest; ``None`` when it cannot be reached (it is switched off
-        the moment it is seen again).
+        The session ends ``now``. Only ``at_load``, for a session that outlived
+        Home Assistant, is its end set back to its planned end: an ice session,
+        or heat with ``plug_on`` ``False`` (the plug seen off), ended then at the
+        latest. While Home Assistant runs, an end set back would shorten the
+        rest gap by a forward step of the wall clock (rules 7, 12). ``plug_on``
+        ``None``: the plug cannot be reached (it is switched off the moment it
+        is seen again).
         """
         running = self.running
         if running is None or not (
@@ -267,7 +275,7 @@ class TherapyLog(SessionHistory):
         ):
             return NOTHING
         at = now
-        if running.modality is Modality.ICE or plug_on is False:
+        if at_load and (running.modality is Modality.ICE or plug_on is False):
             at = min(now, running.planned_end)
         return self._end(at, EndReason.COMPLETED)
 
@@ -293,7 +301,7 @@ class TherapyLog(SessionHistory):
             self.plug_must_be_off = False
         elif history_unknown and plug_on:
             self.plug_must_be_off = True
-        closed = self.deadline(now, plug_on)
+        closed = self.deadline(now, plug_on, at_load=True)
         if closed.switch_off:
             return (closed,)
         if plug_on is not None:

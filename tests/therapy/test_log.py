@@ -269,16 +269,25 @@ def test_deadline_ice_ended_at_planned_end() -> None:
 def test_rule_7_rule_12_deadline_while_running_ends_now(
     modality: Modality, plug_on: bool | None
 ) -> None:
-    """While Home Assistant runs, a late deadline (the wall clock jumped) ends the session now, not at its planned end.
+    """The wall clock alone says the planned end has passed (it jumped): the session ends now.
 
-    An end set back would shorten the rest gap that follows.
+    An end set back to the planned end would shorten the rest gap that follows.
     """
     log = TherapyLog()
     log.request_start(modality, T0)
-    outcome = log.deadline(T0 + minutes(110), plug_on=plug_on, due=True)
+    outcome = log.deadline(T0 + minutes(110), plug_on=plug_on)
     assert outcome.ended is not None
     assert outcome.ended.ended == T0 + minutes(110)
     assert log.next_allowed() == T0 + minutes(230)
+
+
+def test_deadline_late_on_both_clocks_ends_ice_at_its_planned_end() -> None:
+    """A timer that fires late (the monotonic clock agrees the end passed): ice ended at its planned end."""
+    log = TherapyLog()
+    log.request_start(Modality.ICE, T0)
+    outcome = log.deadline(T0 + minutes(25), due=True)
+    assert outcome.ended is not None
+    assert outcome.ended.ended == T0 + minutes(20)
 
 
 def test_reconcile_overdue_session_closed() -> None:

@@ -34,8 +34,9 @@ CLOCK_WATCH_SECONDS: Final = 10.0
 class DeadlineDue:
     """The running session may have reached its planned end at ``now``.
 
-    ``due``: the monotonic clock says so whatever the wall clock reads
-    (rule 12); otherwise the rules compare ``now`` with the planned end.
+    ``due``: the monotonic clock has reached the planned end, whatever the
+    wall clock reads (rule 12); otherwise only the rules' comparison of
+    ``now`` with the planned end can end the session (the wall clock alone).
     ``watch``: the regular comparison of the clocks asks; when nothing is due,
     only the comparison is set again (``watch_clocks``), every other timer
     stays as it is.
@@ -226,12 +227,19 @@ class DeadlineWatch:
         The timer passes the moment it was set for: the deadline has come even
         if the clock reads a hair earlier.
         """
-        self._on_due(DeadlineDue(max(self.now(), planned_end)))
+        self._on_due(
+            DeadlineDue(max(self.now(), planned_end), due=self._monotonic_passed())
+        )
 
     @callback
     def _on_monotonic_deadline(self) -> None:
         """End the session at its planned end on the monotonic clock, whatever the wall says."""
         self._on_due(DeadlineDue(self.now(), due=True))
+
+    def _monotonic_passed(self) -> bool:
+        """Whether the monotonic clock has reached the running session's planned end."""
+        pinned = self._deadline_monotonic
+        return pinned is not None and self.clocks.monotonic() >= pinned[1]
 
     def watch_clocks(self) -> None:
         """Compare the clocks again in ``CLOCK_WATCH_SECONDS`` while a session runs."""
@@ -245,7 +253,9 @@ class DeadlineWatch:
     def _on_clock_watch(self) -> None:
         """Compare the clocks: a start now in the future or a passed end ends the session."""
         if self._log.running is not None and not self._stopped:
-            self._on_due(DeadlineDue(self.now(), watch=True))
+            self._on_due(
+                DeadlineDue(self.now(), due=self._monotonic_passed(), watch=True)
+            )
 
     @callback
     def _on_heads_up_due(self, _moment: datetime) -> None:

@@ -261,13 +261,14 @@ class TherapyLog(SessionHistory):
         the wall clock reads (rule 12); a session that starts after ``now``
         (the wall clock stepped back) is due at once as well.
 
-        The session ends ``now``. Only ``at_load``, for a session that outlived
-        Home Assistant, is its end set back to its planned end: an ice session,
-        or heat with ``plug_on`` ``False`` (the plug seen off), ended then at the
-        latest. While Home Assistant runs, an end set back would shorten the
-        rest gap by a forward step of the wall clock (rules 7, 12). ``plug_on``
-        ``None``: the plug cannot be reached (it is switched off the moment it
-        is seen again).
+        An ice session, or heat with ``plug_on`` ``False`` (the plug seen off),
+        ended at its planned end at the latest: its end is set back to it when
+        the monotonic clock agrees (``due``: a timer that fires late) or
+        ``at_load`` (a session that outlived Home Assistant). When the wall
+        clock alone says the end has passed (it stepped forward), the session
+        ends ``now``: an end set back would shorten the rest gap by the step
+        (rules 7, 12). ``plug_on`` ``None``: the plug cannot be reached (it is
+        switched off the moment it is seen again).
         """
         running = self.running
         if running is None or not (
@@ -275,7 +276,7 @@ class TherapyLog(SessionHistory):
         ):
             return NOTHING
         at = now
-        if at_load and (running.modality is Modality.ICE or plug_on is False):
+        if (at_load or due) and (running.modality is Modality.ICE or plug_on is False):
             at = min(now, running.planned_end)
         return self._end(at, EndReason.COMPLETED)
 

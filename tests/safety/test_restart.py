@@ -63,7 +63,13 @@ from ..helpers.ha import (
     entity_state,
     press,
 )
-from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean, start_heat
+from ..helpers.plug import (
+    PLUG_ONLINE,
+    PLUG_POWER,
+    plug_power,
+    set_input_boolean,
+    start_heat,
+)
 from ..helpers.restart import crash, other_home_assistant
 from ..helpers.storage import STORAGE_KEY, stored, stored_session
 
@@ -576,3 +582,120 @@ async def test_rule_12_restart_then_wall_clock_stepped_forward_cannot_shorten_th
     await advance(hass, freezer, timedelta(minutes=1))
     await start_heat(hass, "action")
     assert plug_power(hass) == STATE_ON
+
+
+# Rules 2 and 8 with an unknown history: a plug that reports late starts no session (issue 20, item 11)
+
+
+async def load_over_unknown_history(
+    hass: HomeAssistant, hass_storage: dict[str, Any], history: str
+) -> None:
+    """Load the entry over an unreadable history, the plug offline with its relay on.
+
+    ``history``: ``garbage`` (a file that is no JSON: Home Assistant moves it
+    aside) or ``sessions-not-a-list`` (JSON whose sessions cannot be read).
+    The plug was switched on at its button while Home Assistant was stopped.
+    """
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    if history == "garbage":
+        path = Path(hass.config.path(".storage", STORAGE_KEY))
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("\x00\x17garbage{{")
+        # Read through Home Assistant's real loading code, not the harness's dict.
+        with patch.object(Store, "_async_load", Store._async_load_data):
+            await add_entry(hass)
+    else:
+        hass_storage[STORAGE_KEY] = stored({"sessions": "lots"})
+        await add_entry(hass)
+    assert entity_state(hass, PLUG) == "unavailable"
+
+
+async def plug_reports_late(hass: HomeAssistant) -> None:
+    """Bring the plug back as an MQTT plug starts: ``unavailable``, ``unknown``, then ``on``."""
+    hass.states.async_set(PLUG, "unknown")
+    await hass.async_block_till_done()
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+
+
+@pytest.mark.usefixtures("plug")
+@pytest.mark.parametrize("history", ["garbage", "sessions-not-a-list"])
+async def test_rule_8_corrupt_storage_then_a_plug_that_reports_late_is_switched_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    history: str,
+) -> None:
+    """The plug reports ``on`` 1 s after the load: switched off, blocked, no session recorded."""
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await load_over_unknown_history(hass, hass_storage, history)
+    await advance(hass, freezer, timedelta(seconds=1))
+    await plug_reports_late(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert [(e.data["modality"], e.data["allowed_at"]) for e in blocked] == [
+        ("heat", "2026-11-25T11:00:00+00:00")
+    ]
+    assert_no_session(hass)
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_2_unknown_history_refuses_outside_starts_for_a_whole_rest_gap(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Every outside ``on`` may be inside the lost rest gap until a whole one has passed since the load."""
+    await load_over_unknown_history(hass, hass_storage, "sessions-not-a-list")
+    await plug_reports_late(hass)
+    assert plug_power(hass) == STATE_OFF
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    await advance(hass, freezer, timedelta(minutes=119, seconds=59))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    await advance(hass, freezer, timedelta(seconds=1))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert [e.data["modality"] for e in started] == ["heat"]
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("plug")
+@pytest.mark.parametrize("how", ["action", "switch"])
+async def test_rule_2_unknown_history_lets_a_persons_start_through(
+    hass: HomeAssistant, hass_storage: dict[str, Any], how: str
+) -> None:
+    """A person's start on purpose (the action, the switch) heats at once."""
+    hass_storage[STORAGE_KEY] = stored({"sessions": "lots"})
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await add_entry(hass)
+    await start_heat(hass, how)
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert blocked == []
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_12_unknown_history_rest_kept_on_the_monotonic_clock(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """The wall clock steps 3 hours forward after the load: an outside ``on`` is still refused."""
+    await load_over_unknown_history(hass, hass_storage, "sessions-not-a-list")
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    await step_wall_clock(timedelta(hours=3))
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["allowed_at"] for e in blocked] == ["2026-11-25T14:00:00+00:00"]
+    await advance(hass, freezer, timedelta(minutes=120))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON

@@ -105,6 +105,8 @@ class DeadlineWatch:
         # clock; the start of the skin's rest and its monotonic reading (rule 12).
         self._deadline_monotonic: tuple[datetime, float] | None = None
         self._rest_start_monotonic: tuple[datetime, float] | None = None
+        # The end of an unknown history's possible rest gap, on the monotonic clock.
+        self._unknown_until_monotonic: tuple[datetime, float] | None = None
         self._minute_unsub: CALLBACK_TYPE | None = None
         self._time_zone_unsub: CALLBACK_TYPE | None = None
         self._stopped = False
@@ -122,6 +124,16 @@ class DeadlineWatch:
             return None
         gap = self._log.settings.rest_gap_minutes * 60
         return self.clocks.wall_of(self._rest_start_monotonic[1] + gap)
+
+    def unknown_floor(self) -> datetime | None:
+        """Return the end of an unknown history's possible rest gap on the monotonic clock.
+
+        In the wall clock's reading now, like ``rest_floor``; ``None`` while
+        the history is known or before ``arm`` pinned it.
+        """
+        if self._unknown_until_monotonic is None:
+            return None
+        return self.clocks.wall_of(self._unknown_until_monotonic[1])
 
     def arm(self) -> None:
         """Pin the planned end and the rest's start on the monotonic clock, then set every timer.
@@ -157,6 +169,16 @@ class DeadlineWatch:
             self._rest_start_monotonic = (
                 rest_start,
                 self.clocks.monotonic_of(rest_start),
+            )
+        unknown_until = self._log.history_unknown_until
+        if unknown_until is None:
+            self._unknown_until_monotonic = None
+        elif self._unknown_until_monotonic is None or (
+            self._unknown_until_monotonic[0] != unknown_until
+        ):
+            self._unknown_until_monotonic = (
+                unknown_until,
+                self.clocks.monotonic_of(unknown_until),
             )
 
     @property

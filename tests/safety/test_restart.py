@@ -29,6 +29,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
     CONF_SESSION_MINUTES,
     DOMAIN,
     STORAGE_MINOR_VERSION,
@@ -36,9 +39,10 @@ from custom_components.back_recovery.const import (
     RecoveryEvent,
 )
 from custom_components.back_recovery.engine.store import RecoveryStore
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import CoreState, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -47,6 +51,7 @@ from homeassistant.util.file import WriteError
 from ..helpers.clock import T0, advance
 from ..helpers.ha import (
     ENTRY_ID,
+    INJURY_DATE,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
@@ -699,3 +704,88 @@ async def test_rule_12_unknown_history_rest_kept_on_the_monotonic_clock(
     await set_input_boolean(hass, PLUG_POWER, on=True)
     assert plug_power(hass) == STATE_ON
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+# Rule 18: enforcement does not wait for start-up to finish
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_18_planned_end_passed_while_down_is_enforced_while_home_assistant_starts(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The entry loads while Home Assistant is still starting: the plug goes off during setup."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=45), ended=False)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    hass.set_state(CoreState.starting)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Back recovery",
+        data={
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: INJURY_DATE.isoformat(),
+            CONF_HEATING_PAD: PLUG,
+        },
+        options=DEFAULT_OPTIONS,
+        entry_id=ENTRY_ID,
+    )
+    entry.add_to_hass(hass)
+    # Only the setup itself runs: nothing after it, no EVENT_HOMEASSISTANT_STARTED.
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert hass.state is CoreState.starting
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert hass_storage[STORAGE_KEY]["data"]["sessions"][0]["ended"] is not None
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_18_a_plug_that_appears_while_home_assistant_starts_is_switched_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The plug's integration loads after the recovery: its first ``on`` is switched off at once."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=45), ended=False)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    plug_state = hass.states.get(PLUG)
+    assert plug_state is not None
+    hass.states.async_remove(PLUG)
+    hass.set_state(CoreState.starting)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_ON
+    # The plug's integration has loaded: the plug shows up, on.
+    hass.states.async_set(PLUG, STATE_ON, plug_state.attributes)
+    await hass.async_block_till_done()
+    assert hass.state is CoreState.starting
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["action", "switch"])
+async def test_rule_18_a_start_is_stored_before_the_plug_is_asked_to_switch_on(
+    hass: HomeAssistant, hass_storage: dict[str, Any], how: str
+) -> None:
+    """When the plug's ``turn_on`` is called, the running session and its planned end are stored."""
+    stored_then: list[Any] = []
+
+    @callback
+    def on_call(event: Event) -> None:
+        data = event.data
+        if (data["domain"], data["service"]) == ("switch", "turn_on") and data[
+            "service_data"
+        ].get("entity_id") in (PLUG, [PLUG]):
+            stored_then.append(copy.deepcopy(hass_storage[STORAGE_KEY]["data"]))
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    await start_heat(hass, how)
+    assert plug_power(hass) == STATE_ON
+    assert len(stored_then) == 1
+    assert stored_then[0]["sessions"] == [
+        {
+            "modality": "heat",
+            "started": "2026-11-25T09:00:00+00:00",
+            "planned_end": "2026-11-25T09:20:00+00:00",
+            "ended": None,
+            "end_reason": None,
+        }
+    ]

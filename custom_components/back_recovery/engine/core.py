@@ -111,6 +111,8 @@ class RecoveryEngine(RecoveryRequests):
         shutdown = HassJob(self._async_shutdown)
         self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
         self._unsubs.append(async_track_language(self.hass, self._publish))
+        # The urgent alarm's notification goes when the plug confirms off.
+        self._unsubs.append(self._events.reminders.async_track_alarm())
         # Close overdue sessions, then judge the plug as it is.
         for outcome in reconcile(
             self._log,

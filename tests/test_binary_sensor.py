@@ -17,10 +17,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.const import RecoveryEvent
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .helpers.clock import advance
 from .helpers.ha import (
@@ -28,6 +28,7 @@ from .helpers.ha import (
     HEATING_PAD_PROBLEM,
     SESSION_ACTIVE,
     SKIN_REST,
+    UNREACHABLE_ISSUE,
     action,
     add_entry,
     entity_state,
@@ -151,3 +152,52 @@ async def test_no_problem_sensor_without_a_heating_pad(
         )
         is None
     )
+
+
+# "May still be heating": a plug that becomes unreachable during heat is shown at once
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_plug_unreachable_during_heat_may_still_be_heating_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """At minute 5 the plug drops off: on at once; the repair issue comes at the planned end (rule 5)."""
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
+    assert problem_reason(hass) == "may_still_be_heating"
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=15))
+    assert problem_reason(hass) == "unreachable"
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert entity_state(hass, PLUG_POWER) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+    assert problem_reason(hass) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_plug_back_during_heat_clears_may_still_be_heating(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Back before the planned end: the plug is seen again, the sensor goes off."""
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert problem_reason(hass) == "may_still_be_heating"
+    await advance(hass, freezer, timedelta(minutes=3))
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_plug_unreachable_without_heat_is_no_problem(hass: HomeAssistant) -> None:
+    """Unreachable with no heat running (ice, or nothing): nothing may be heating."""
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+    await action(hass, "start_session", modality="ice")
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF

@@ -640,3 +640,70 @@ async def test_two_entries_stay_independent(
         (first.entry_id, "rehabilitation"),
     ]
     assert _engine(first).state.schedule.anchor_date is None
+
+
+# The phase timers follow a change of time zone (issue 20, item 9)
+
+EVE_OF_DAY_42 = datetime(2026, 11, 25, 20, 0, tzinfo=dt_util.UTC)
+"""12:00 on 25 November in US/Pacific; 23:00 in Moscow, 09:00 on 26 November in Auckland."""
+INJURY_42_DAYS_BEFORE_26TH = date(2026, 11, 26) - timedelta(weeks=6)
+
+
+async def test_time_zone_corrected_an_hour_before_midnight_moves_the_midnight(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    midnight_timers: list[datetime],
+) -> None:
+    """The zone corrected in the settings at 23:00 Moscow time: the phase changes at Moscow's midnight.
+
+    Not 11 hours later, at US/Pacific's midnight, where the timer was set.
+    """
+    freezer.move_to(EVE_OF_DAY_42)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
+    await add_entry(hass, injury_date=INJURY_42_DAYS_BEFORE_26TH, plug=None)
+    pacific_midnight = datetime(2026, 11, 26, 8, 0, tzinfo=dt_util.UTC)
+    assert midnight_timers == [pacific_midnight]
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "41"
+
+    await hass.config.async_update(time_zone="Europe/Moscow")
+    await hass.async_block_till_done()
+    moscow_midnight = datetime(2026, 11, 25, 21, 0, tzinfo=dt_util.UTC)
+    assert midnight_timers[-1] == moscow_midnight
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "41"
+    assert entity_state(hass, PHASE) == "rest"
+    assert _attr(hass, "next_phase_starts") == "2026-11-26"
+
+    await move_to(hass, freezer, moscow_midnight - timedelta(seconds=1))
+    assert entity_state(hass, PHASE) == "rest"
+    assert events == []
+    await move_to(hass, freezer, moscow_midnight)
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "42"
+    assert _changes(events) == [("rest", "rehabilitation")]
+    # The old zone's midnight brings nothing more.
+    await move_to(hass, freezer, pacific_midnight)
+    assert _changes(events) == [("rest", "rehabilitation")]
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "42"
+
+
+async def test_time_zone_already_past_midnight_changes_the_day_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    midnight_timers: list[datetime],
+) -> None:
+    """A zone in which it is already the next day: the day count and the phase move on at once."""
+    freezer.move_to(EVE_OF_DAY_42)
+    events = async_capture_events(hass, RecoveryEvent.PHASE_CHANGED)
+    await add_entry(hass, injury_date=INJURY_42_DAYS_BEFORE_26TH, plug=None)
+    assert entity_state(hass, PHASE) == "rest"
+
+    await hass.config.async_update(time_zone="Pacific/Auckland")
+    await hass.async_block_till_done()
+    assert entity_state(hass, PHASE) == "rehabilitation"
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "42"
+    assert _changes(events) == [("rest", "rehabilitation")]
+    # The next midnight is Auckland's: 00:00 on 27 November is 11:00 UTC on the 26th.
+    assert midnight_timers[-1] == datetime(2026, 11, 26, 11, 0, tzinfo=dt_util.UTC)
+    await move_to(hass, freezer, datetime(2026, 11, 26, 11, 0, tzinfo=dt_util.UTC))
+    assert entity_state(hass, DAYS_SINCE_INJURY) == "43"
+    assert len(events) == 1

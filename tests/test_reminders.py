@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
     setup_test_component_platform,
 )
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
@@ -35,11 +36,14 @@ from custom_components.back_recovery.const import (
     CONF_REMIND_PHASE_CHANGE,
     CONF_REMIND_REST_OVER,
     CONF_REMIND_SESSION_END,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
 )
 from custom_components.back_recovery.engine.reminders import (
     SEND_TIMEOUT,
     in_quiet_hours,
 )
+from custom_components.back_recovery.issues import async_clear_issue, async_raise_issue
 from homeassistant.components.assist_pipeline import PipelineEvent
 from homeassistant.components.assist_satellite import (
     AssistSatelliteAnnouncement,
@@ -57,6 +61,7 @@ from homeassistant.setup import async_setup_component
 
 from .helpers.clock import advance, move_to
 from .helpers.ha import (
+    ENTRY_ID,
     HEATING_PAD,
     PHASE,
     PLUG,
@@ -732,3 +737,117 @@ async def test_reminders_stop_with_the_entry(
     await advance(hass, freezer, timedelta(hours=3), wait_background_tasks=True)
     assert phone.inbox.messages == [STARTED_HEAT]
     assert entity_state(hass, PLUG) == STATE_OFF
+
+
+# The urgent alarm also raises a persistent notification (contract, "The truth while the pad heats")
+
+NO_TARGETS: dict[str, Any] = {CONF_NOTIFY_ENTITIES: [], CONF_ANNOUNCE_SATELLITES: []}
+ALARM_ID = f"back_recovery_{ENTRY_ID}_unplug_heating_pad"
+
+
+async def _notifications(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> dict[str, dict[str, Any]]:
+    """Return the persistent notifications as the frontend reads them, by id."""
+    assert await async_setup_component(hass, "persistent_notification", {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "persistent_notification/get"})
+    response = await client.receive_json()
+    assert response["success"]
+    return {n["notification_id"]: n for n in response["result"]}
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("extra_options", [NO_TARGETS])
+async def test_rule_10_the_alarm_reaches_a_person_without_any_target(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """No notify target, no satellite: a notification stands until the plug confirms off."""
+    await _turn_on_pad(hass)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert await _notifications(hass, hass_ws_client) == {}
+    await advance(hass, freezer, timedelta(seconds=5))
+    alarm = (await _notifications(hass, hass_ws_client))[ALARM_ID]
+    assert alarm["title"] == "Unplug the heating pad: Back recovery"
+    assert alarm["message"] == (
+        'The heating pad plug "Heating pad plug" does not switch off. '
+        "Unplug the heating pad now."
+    )
+    # It stays through the retries while the plug stays on.
+    await advance(hass, freezer, timedelta(minutes=2))
+    assert ALARM_ID in await _notifications(hass, hass_ws_client)
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert ALARM_ID not in await _notifications(hass, hass_ws_client)
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("extra_options", [NO_TARGETS])
+async def test_rule_5_the_alarm_stays_while_the_plug_comes_back_still_on(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Unreachable at the planned end, back but ignoring the switch-off: one notification throughout."""
+    await _turn_on_pad(hass)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    alarm = (await _notifications(hass, hass_ws_client))[ALARM_ID]
+    assert "cannot be reached to switch it off" in alarm["message"]
+    # Back, still on: the driver swaps the unreachable issue for "does not switch off".
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    await advance(hass, freezer, timedelta(seconds=10))
+    assert entity_state(hass, PLUG) == STATE_ON
+    assert ALARM_ID in await _notifications(hass, hass_ws_client)
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    assert ALARM_ID not in await _notifications(hass, hass_ws_client)
+
+
+@pytest.mark.parametrize("extra_options", [NO_TARGETS])
+async def test_the_alarm_notification_in_german(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+    german: None,
+    init_integration: MockConfigEntry,
+) -> None:
+    """With Home Assistant in German, the notification is German."""
+    await _turn_on_pad(hass)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+    alarm = (await _notifications(hass, hass_ws_client))[ALARM_ID]
+    assert alarm["title"] == "Heizkissen ausstecken: Back recovery"
+    assert alarm["message"] == (
+        "Die Steckdose des Heizkissens „Heating pad plug“ schaltet nicht aus. "
+        "Zieh jetzt den Stecker des Heizkissens."
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("extra_options", [NO_TARGETS])
+async def test_the_alarm_stays_while_one_plug_issue_replaces_the_other(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The driver deletes "unreachable" before it raises "does not switch off": the alarm stays."""
+    await _turn_on_pad(hass)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert ALARM_ID in await _notifications(hass, hass_ws_client)
+    # As a plug driver's call that really waited for the network then does it.
+    async_clear_issue(hass, ISSUE_HEATING_PAD_UNREACHABLE, ENTRY_ID)
+    async_raise_issue(
+        hass, ISSUE_HEATING_PAD_NOT_RESPONDING, ENTRY_ID, {"entity_id": PLUG}
+    )
+    await hass.async_block_till_done()
+    assert ALARM_ID in await _notifications(hass, hass_ws_client)
+    async_clear_issue(hass, ISSUE_HEATING_PAD_NOT_RESPONDING, ENTRY_ID)
+    await hass.async_block_till_done()
+    assert ALARM_ID not in await _notifications(hass, hass_ws_client)

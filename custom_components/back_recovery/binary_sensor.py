@@ -7,7 +7,10 @@ contract rules 5 and 10 raise the repair issue ``heating_pad_unreachable`` or
 issue shows only under Settings → Repairs; this binary sensor (device class
 ``problem``) shows the same on the dashboard, where the person looks, with
 the translated state "Unplug the heating pad". It follows the issue registry
-itself, so it is on exactly while either issue stands, whoever raised it.
+itself, so it is on while either issue stands, whoever raised it; and it is
+on at once when the plug becomes unreachable during a heat session (reason
+``may_still_be_heating``), not only from the planned end, when the issue
+``heating_pad_unreachable`` follows (rule 5).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from .const import (
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryState
 from .entity import BackRecoveryEntity
-from .therapy import round_for_display
+from .therapy import Modality, round_for_display
 
 PARALLEL_UPDATES = 0
 
@@ -98,6 +101,9 @@ HEATING_PAD_PROBLEM_REASONS = {
 }
 """The repair issues that turn the sensor on, and the ``reason`` attribute each gives."""
 
+MAY_STILL_BE_HEATING = "may_still_be_heating"
+"""The ``reason`` while heat runs and the plug cannot be reached: no issue stands yet."""
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -134,15 +140,14 @@ class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):
 
 
 class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
-    """On while the plug has not confirmed a switch-off (rules 5 and 10).
+    """On while the plug has not confirmed a switch-off (rules 5 and 10), or may heat unreachable.
 
     Not a diagnostic entity: it tells the person to unplug the pad, so it
     belongs with the controls. Attribute ``reason``: ``not_responding``
-    (reachable, still on) or ``unreachable``; absent while off.
+    (reachable, still on), ``unreachable`` (a switch-off waits for it), or
+    ``may_still_be_heating`` (heat runs and the plug cannot be reached);
+    absent while off.
     """
-
-    # It shows the repair issues, not the recovery's recovery.
-    _follows_recovery = False
 
     def __init__(
         self, entry: BackRecoveryConfigEntry, description: BinarySensorEntityDescription
@@ -155,7 +160,7 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
         }
 
     async def async_added_to_hass(self) -> None:
-        """Follow the repair issues as they are raised and deleted."""
+        """Follow the recovery, and the repair issues as they are raised and deleted."""
         await super().async_added_to_hass()
 
         @callback
@@ -178,6 +183,14 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
         for issue, reason in self._issue_ids.items():
             if registry.async_get_issue(DOMAIN, issue) is not None:
                 return reason
+        recovery = self.recovery
+        running = recovery.running
+        if (
+            running is not None
+            and running.modality is Modality.HEAT
+            and not recovery.plug_available
+        ):
+            return MAY_STILL_BE_HEATING
         return None
 
     @property
@@ -187,6 +200,6 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, str] | None:
-        """Why: ``not_responding`` or ``unreachable``; nothing while off."""
+        """Why: ``not_responding``, ``unreachable`` or ``may_still_be_heating``; nothing while off."""
         reason = self._reason
         return {"reason": reason} if reason is not None else None

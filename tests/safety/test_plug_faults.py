@@ -185,10 +185,15 @@ async def test_rule_5_restart_keeps_the_unreachable_issue(
 async def test_rule_5_problem_on_while_the_plug_is_unreachable(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A plug gone at the planned end: on (unreachable) until it is back and off."""
+    """A plug gone at the planned end: on (unreachable) until it is back and off.
+
+    On from the moment it is gone, as "may still be heating" (contract, "The
+    truth while the pad heats"); the issue "unreachable" from the planned end.
+    """
     await start_heat(hass, "switch")
     await set_input_boolean(hass, PLUG_ONLINE, on=False)
-    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
+    assert problem_reason(hass) == "may_still_be_heating"
     await advance(hass, freezer, timedelta(minutes=20))
     assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
     assert problem_reason(hass) == "unreachable"

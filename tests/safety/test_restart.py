@@ -29,6 +29,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
     CONF_SESSION_MINUTES,
     DOMAIN,
     STORAGE_MINOR_VERSION,
@@ -36,9 +39,10 @@ from custom_components.back_recovery.const import (
     RecoveryEvent,
 )
 from custom_components.back_recovery.engine.store import RecoveryStore
+from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import CoreState, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -47,6 +51,7 @@ from homeassistant.util.file import WriteError
 from ..helpers.clock import T0, advance
 from ..helpers.ha import (
     ENTRY_ID,
+    INJURY_DATE,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
@@ -63,7 +68,13 @@ from ..helpers.ha import (
     entity_state,
     press,
 )
-from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean, start_heat
+from ..helpers.plug import (
+    PLUG_ONLINE,
+    PLUG_POWER,
+    plug_power,
+    set_input_boolean,
+    start_heat,
+)
 from ..helpers.restart import crash, other_home_assistant
 from ..helpers.storage import STORAGE_KEY, stored, stored_session
 
@@ -576,3 +587,205 @@ async def test_rule_12_restart_then_wall_clock_stepped_forward_cannot_shorten_th
     await advance(hass, freezer, timedelta(minutes=1))
     await start_heat(hass, "action")
     assert plug_power(hass) == STATE_ON
+
+
+# Rules 2 and 8 with an unknown history: a plug that reports late starts no session (issue 20, item 11)
+
+
+async def load_over_unknown_history(
+    hass: HomeAssistant, hass_storage: dict[str, Any], history: str
+) -> None:
+    """Load the entry over an unreadable history, the plug offline with its relay on.
+
+    ``history``: ``garbage`` (a file that is no JSON: Home Assistant moves it
+    aside) or ``sessions-not-a-list`` (JSON whose sessions cannot be read).
+    The plug was switched on at its button while Home Assistant was stopped.
+    """
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    if history == "garbage":
+        path = Path(hass.config.path(".storage", STORAGE_KEY))
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("\x00\x17garbage{{")
+        # Read through Home Assistant's real loading code, not the harness's dict.
+        with patch.object(Store, "_async_load", Store._async_load_data):
+            await add_entry(hass)
+    else:
+        hass_storage[STORAGE_KEY] = stored({"sessions": "lots"})
+        await add_entry(hass)
+    assert entity_state(hass, PLUG) == "unavailable"
+
+
+async def plug_reports_late(hass: HomeAssistant) -> None:
+    """Bring the plug back as an MQTT plug starts: ``unavailable``, ``unknown``, then ``on``."""
+    hass.states.async_set(PLUG, "unknown")
+    await hass.async_block_till_done()
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+
+
+@pytest.mark.usefixtures("plug")
+@pytest.mark.parametrize("history", ["garbage", "sessions-not-a-list"])
+async def test_rule_8_corrupt_storage_then_a_plug_that_reports_late_is_switched_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    history: str,
+) -> None:
+    """The plug reports ``on`` 1 s after the load: switched off, blocked, no session recorded."""
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await load_over_unknown_history(hass, hass_storage, history)
+    await advance(hass, freezer, timedelta(seconds=1))
+    await plug_reports_late(hass)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert [(e.data["modality"], e.data["allowed_at"]) for e in blocked] == [
+        ("heat", "2026-11-25T11:00:00+00:00")
+    ]
+    assert_no_session(hass)
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_2_unknown_history_refuses_outside_starts_for_a_whole_rest_gap(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Every outside ``on`` may be inside the lost rest gap until a whole one has passed since the load."""
+    await load_over_unknown_history(hass, hass_storage, "sessions-not-a-list")
+    await plug_reports_late(hass)
+    assert plug_power(hass) == STATE_OFF
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    await advance(hass, freezer, timedelta(minutes=119, seconds=59))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    await advance(hass, freezer, timedelta(seconds=1))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert [e.data["modality"] for e in started] == ["heat"]
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("plug")
+@pytest.mark.parametrize("how", ["action", "switch"])
+async def test_rule_2_unknown_history_lets_a_persons_start_through(
+    hass: HomeAssistant, hass_storage: dict[str, Any], how: str
+) -> None:
+    """A person's start on purpose (the action, the switch) heats at once."""
+    hass_storage[STORAGE_KEY] = stored({"sessions": "lots"})
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await add_entry(hass)
+    await start_heat(hass, how)
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert blocked == []
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_12_unknown_history_rest_kept_on_the_monotonic_clock(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    step_wall_clock: Callable[[timedelta], Awaitable[None]],
+) -> None:
+    """The wall clock steps 3 hours forward after the load: an outside ``on`` is still refused."""
+    await load_over_unknown_history(hass, hass_storage, "sessions-not-a-list")
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    await step_wall_clock(timedelta(hours=3))
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["allowed_at"] for e in blocked] == ["2026-11-25T14:00:00+00:00"]
+    await advance(hass, freezer, timedelta(minutes=120))
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+# Rule 18: enforcement does not wait for start-up to finish
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_18_planned_end_passed_while_down_is_enforced_while_home_assistant_starts(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The entry loads while Home Assistant is still starting: the plug goes off during setup."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=45), ended=False)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    hass.set_state(CoreState.starting)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Back recovery",
+        data={
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: INJURY_DATE.isoformat(),
+            CONF_HEATING_PAD: PLUG,
+        },
+        options=DEFAULT_OPTIONS,
+        entry_id=ENTRY_ID,
+    )
+    entry.add_to_hass(hass)
+    # Only the setup itself runs: nothing after it, no EVENT_HOMEASSISTANT_STARTED.
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert hass.state is CoreState.starting
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert hass_storage[STORAGE_KEY]["data"]["sessions"][0]["ended"] is not None
+
+
+@pytest.mark.usefixtures("plug")
+async def test_rule_18_a_plug_that_appears_while_home_assistant_starts_is_switched_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The plug's integration loads after the recovery: its first ``on`` is switched off at once."""
+    hass_storage[STORAGE_KEY] = _stored_heat(T0 - timedelta(minutes=45), ended=False)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    plug_state = hass.states.get(PLUG)
+    assert plug_state is not None
+    hass.states.async_remove(PLUG)
+    hass.set_state(CoreState.starting)
+    await add_entry(hass)
+    assert plug_power(hass) == STATE_ON
+    # The plug's integration has loaded: the plug shows up, on.
+    hass.states.async_set(PLUG, STATE_ON, plug_state.attributes)
+    await hass.async_block_till_done()
+    assert hass.state is CoreState.starting
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["action", "switch"])
+async def test_rule_18_a_start_is_stored_before_the_plug_is_asked_to_switch_on(
+    hass: HomeAssistant, hass_storage: dict[str, Any], how: str
+) -> None:
+    """When the plug's ``turn_on`` is called, the running session and its planned end are stored."""
+    stored_then: list[Any] = []
+
+    @callback
+    def on_call(event: Event) -> None:
+        data = event.data
+        if (data["domain"], data["service"]) == ("switch", "turn_on") and data[
+            "service_data"
+        ].get("entity_id") in (PLUG, [PLUG]):
+            stored_then.append(copy.deepcopy(hass_storage[STORAGE_KEY]["data"]))
+
+    hass.bus.async_listen(EVENT_CALL_SERVICE, on_call)
+    await start_heat(hass, how)
+    assert plug_power(hass) == STATE_ON
+    assert len(stored_then) == 1
+    assert stored_then[0]["sessions"] == [
+        {
+            "modality": "heat",
+            "started": "2026-11-25T09:00:00+00:00",
+            "planned_end": "2026-11-25T09:20:00+00:00",
+            "ended": None,
+            "end_reason": None,
+        }
+    ]

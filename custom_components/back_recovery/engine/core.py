@@ -32,6 +32,7 @@ from ..therapy import (
     PhaseTracker,
     TherapyLog,
     TherapySession,
+    reconcile,
 )
 from .deadlines import (
     DeadlineDue,
@@ -110,8 +111,11 @@ class RecoveryEngine(RecoveryRequests):
         shutdown = HassJob(self._async_shutdown)
         self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
         self._unsubs.append(async_track_language(self.hass, self._publish))
+        # The urgent alarm's notification goes when the plug confirms off.
+        self._unsubs.append(self._events.reminders.async_track_alarm())
         # Close overdue sessions, then judge the plug as it is.
-        for outcome in self._log.reconcile(
+        for outcome in reconcile(
+            self._log,
             self._watch.now(),
             self._plug_on(),
             has_plug=self._plug is not None,
@@ -232,7 +236,12 @@ class RecoveryEngine(RecoveryRequests):
 
     def _plug_state(self, is_on: bool) -> Outcome:
         """Ask the rules what the plug seen on or off means now."""
-        return self._log.plug_state(self._watch.now(), is_on, self._watch.rest_floor())
+        return self._log.plug_state(
+            self._watch.now(),
+            is_on,
+            self._watch.rest_floor(),
+            unknown_floor=self._watch.unknown_floor(),
+        )
 
     # Carrying out what the rules decided.
 

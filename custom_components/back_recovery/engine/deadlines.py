@@ -6,6 +6,11 @@ comparison of the two; whichever says "due" first ends the session (contract
 rule 12). The end of the rest gap is pinned on the monotonic clock too, so a
 wall clock that steps forward does not shorten the skin's rest.
 
+Midnight is local midnight in Home Assistant's time zone: a change of time
+zone in the settings (``EVENT_CORE_CONFIG_UPDATE``) is reported like a
+midnight, so the day, the phase and the midnight timer follow the new zone at
+once, as the texts follow a change of language.
+
 The watch decides nothing and writes nothing but its timers: whatever comes
 due is reported to the engine through one typed channel, ``on_due`` (a
 ``Due``), and the engine asks the rules (``therapy.TherapyLog.deadline``) and
@@ -19,7 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
@@ -67,7 +73,7 @@ class MinuteTick:
 
 @dataclass(frozen=True, slots=True)
 class Midnight:
-    """A new local day began."""
+    """A new local day may have begun: local midnight came, or the time zone changed."""
 
 
 type Due = DeadlineDue | HeadsUp | RestOver | MinuteTick | Midnight
@@ -100,7 +106,10 @@ class DeadlineWatch:
         # clock; the start of the skin's rest and its monotonic reading (rule 12).
         self._deadline_monotonic: tuple[datetime, float] | None = None
         self._rest_start_monotonic: tuple[datetime, float] | None = None
+        # The end of an unknown history's possible rest gap, on the monotonic clock.
+        self._unknown_until_monotonic: tuple[datetime, float] | None = None
         self._minute_unsub: CALLBACK_TYPE | None = None
+        self._time_zone_unsub: CALLBACK_TYPE | None = None
         self._stopped = False
 
     def now(self) -> datetime:
@@ -116,6 +125,16 @@ class DeadlineWatch:
             return None
         gap = self._log.settings.rest_gap_minutes * 60
         return self.clocks.wall_of(self._rest_start_monotonic[1] + gap)
+
+    def unknown_floor(self) -> datetime | None:
+        """Return the end of an unknown history's possible rest gap on the monotonic clock.
+
+        In the wall clock's reading now, like ``rest_floor``; ``None`` while
+        the history is known or before ``arm`` pinned it.
+        """
+        if self._unknown_until_monotonic is None:
+            return None
+        return self.clocks.wall_of(self._unknown_until_monotonic[1])
 
     def arm(self) -> None:
         """Pin the planned end and the rest's start on the monotonic clock, then set every timer.
@@ -151,6 +170,16 @@ class DeadlineWatch:
             self._rest_start_monotonic = (
                 rest_start,
                 self.clocks.monotonic_of(rest_start),
+            )
+        unknown_until = self._log.history_unknown_until
+        if unknown_until is None:
+            self._unknown_until_monotonic = None
+        elif self._unknown_until_monotonic is None or (
+            self._unknown_until_monotonic[0] != unknown_until
+        ):
+            self._unknown_until_monotonic = (
+                unknown_until,
+                self.clocks.monotonic_of(unknown_until),
             )
 
     @property
@@ -196,12 +225,39 @@ class DeadlineWatch:
         self.timers.at(
             "midnight", dt_util.start_of_local_day(tomorrow), self._on_midnight_due
         )
+        self._follow_time_zone()
 
     def stop(self) -> None:
         """Cancel every timer; none is set again (Home Assistant stops or the entry unloads)."""
         self._stopped = True
         self.timers.cancel_all()
         self._set_minute_tick(False)
+        if self._time_zone_unsub is not None:
+            self._time_zone_unsub()
+            self._time_zone_unsub = None
+
+    def _follow_time_zone(self) -> None:
+        """Report a change of Home Assistant's time zone as a midnight (once listening).
+
+        The midnight timer was set in the old zone: the engine asks the rules
+        what today is in the new one, and arming again sets the timer to the
+        new zone's midnight. Other changes of the settings are ignored.
+        """
+        if self._time_zone_unsub is not None:
+            return
+        said_in = self._hass.config.time_zone
+
+        @callback
+        def _config_updated(_event: Event) -> None:
+            nonlocal said_in
+            if self._stopped or self._hass.config.time_zone == said_in:
+                return
+            said_in = self._hass.config.time_zone
+            self._on_due(Midnight())
+
+        self._time_zone_unsub = self._hass.bus.async_listen(
+            EVENT_CORE_CONFIG_UPDATE, _config_updated
+        )
 
     def _set_minute_tick(self, wanted: bool) -> None:
         if wanted and self._minute_unsub is None:

@@ -4,6 +4,13 @@ Sending never blocks the safety rules: the engine only schedules a background
 task tied to the entry; in it every target gets its own call with a time
 limit, all at once, so a failing or slow target is logged once with the reason
 and the others go on.
+
+The urgent alarm (a heating pad that does not switch off, rules 5 and 10)
+also raises a persistent notification, at once and with no option set, so it
+reaches a person who has no notify target or satellite: one per entry, that
+stands while the plug's repair issue does (``heating_pad_not_responding`` or
+``heating_pad_unreachable``: the plug driver deletes them when the plug
+confirms ``off``), followed by ``async_track_alarm``.
 """
 
 from __future__ import annotations
@@ -14,16 +21,25 @@ from datetime import datetime, time
 import logging
 from typing import Final
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN
+from ..const import (
+    DOMAIN,
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+    issue_id,
+)
 from ..options import RecoveryOptions
 from ..texts import (
+    Texts,
     async_load_texts,
+    cached_texts,
     clock_hours,
     duration_text,
     moment_text,
@@ -66,6 +82,16 @@ async def async_message(
     also as ``duration`` ("1 minute", "2 minutes"), ``phase`` in words.
     """
     texts = await async_load_texts(hass, language)
+    return message_text(texts, key, placeholders, phase)
+
+
+def message_text(
+    texts: Texts,
+    key: str,
+    placeholders: Mapping[str, Placeholder],
+    phase: Phase | None = None,
+) -> str:
+    """Say reminder ``key`` with ``texts`` (``async_message`` without loading them)."""
     if (template := texts.get(f"reminder_{key}")) is None:
         _LOGGER.error("No text for reminder %s", key)
         return key
@@ -112,8 +138,11 @@ class Reminders:
         """Send reminder ``key`` to every target, in the background; return at once.
 
         An ``urgent`` reminder (a heating pad that does not switch off, rule 10)
-        is spoken during quiet hours too.
+        is spoken during quiet hours too, and raises the persistent
+        notification at once, whatever the options say.
         """
+        if urgent:
+            self._raise_alarm(key, placeholders)
         options = self.options
         notify_targets = list(options.notify_entities)
         satellites = list(options.announce_satellites)
@@ -129,6 +158,71 @@ class Reminders:
             ),
             f"{DOMAIN} reminder {key}",
         )
+
+    # The urgent alarm's persistent notification.
+
+    @property
+    def alarm_id(self) -> str:
+        """The id of this entry's persistent notification "Unplug the heating pad"."""
+        return f"{DOMAIN}_{self.entry.entry_id}_unplug_heating_pad"
+
+    @property
+    def _alarm_issues(self) -> tuple[str, str]:
+        """The ids of the plug's issues that the alarm stands with."""
+        entry_id = self.entry.entry_id
+        return (
+            issue_id(ISSUE_HEATING_PAD_NOT_RESPONDING, entry_id),
+            issue_id(ISSUE_HEATING_PAD_UNREACHABLE, entry_id),
+        )
+
+    def _raise_alarm(self, key: str, placeholders: Mapping[str, Placeholder]) -> None:
+        """Raise (or replace) the persistent notification, in Home Assistant's language.
+
+        Made in this very turn from the texts loaded with the entry, so it
+        stands even if the entry unloads at once.
+        """
+        texts = cached_texts(self.hass)
+        title = texts.get("alarm_title", "{name}").format(name=self.entry.title)
+        persistent_notification.async_create(
+            self.hass,
+            message_text(texts, key, placeholders),
+            title=title,
+            notification_id=self.alarm_id,
+        )
+
+    @callback
+    def async_track_alarm(self) -> CALLBACK_TYPE:
+        """Dismiss the notification once no plug issue stands; return the function that stops.
+
+        The plug driver deletes the issues when the plug confirms ``off``.
+        Checked a turn of the loop after each change, since the driver
+        deletes one issue before it raises the other (unreachable, then
+        reachable but still on); and at once, for a notification left from
+        before a reload.
+        """
+        issues = self._alarm_issues
+
+        @callback
+        def ours(data: ir.EventIssueRegistryUpdatedData) -> bool:
+            return data["domain"] == DOMAIN and data["issue_id"] in issues
+
+        @callback
+        def changed(_event: Event[ir.EventIssueRegistryUpdatedData]) -> None:
+            self.hass.loop.call_soon(self._dismiss_alarm_if_over)
+
+        self._dismiss_alarm_if_over()
+        return self.hass.bus.async_listen(
+            ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, changed, event_filter=ours
+        )
+
+    @callback
+    def _dismiss_alarm_if_over(self) -> None:
+        registry = ir.async_get(self.hass)
+        if all(
+            registry.async_get_issue(DOMAIN, issue) is None
+            for issue in self._alarm_issues
+        ):
+            persistent_notification.async_dismiss(self.hass, self.alarm_id)
 
     async def _async_send(
         self,

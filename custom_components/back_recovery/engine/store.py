@@ -4,7 +4,9 @@ Nothing is lost across restarts (contract rule 8). Data that cannot be read
 is never fatal and never overwritten: it stays in its file and the history
 goes on in ``<key>.recovered``. A history that cannot be read, or a file that
 Home Assistant's ``Store`` found corrupt and moved aside, is an unknown
-history: the rest gap may run, so the engine switches a plug found on off.
+history: a rest gap may run that it would show, so for a whole rest gap from
+the load a plug switched on from outside (found on, or reporting late) is
+switched off again (``therapy.restart.reconcile``).
 """
 
 from __future__ import annotations
@@ -159,7 +161,8 @@ class HistoryStorage:
                 # returned nothing: the key is free, but the history is unknown.
                 _LOGGER.error(
                     "Stored Back Recovery data of %s was corrupt; a heating pad "
-                    "found on is switched off, as the rest gap may be running",
+                    "switched on from outside within one rest gap is switched "
+                    "off, as the rest gap may be running",
                     self._title,
                 )
                 self.history_unknown = True

@@ -18,6 +18,7 @@ from .pain import (
 from .pain_log import PainLog, PainOutcome
 from .pain_review import PainReview, PainTrend, round_for_display
 from .phases import Phase, PhaseSchedule, PhaseTracker
+from .restart import reconcile
 from .session import (
     SESSION_MINUTES_CEILING,
     EndReason,
@@ -54,5 +55,6 @@ __all__ = [
     "TherapyRefusedError",
     "TherapySession",
     "TherapySettings",
+    "reconcile",
     "round_for_display",
 ]

@@ -84,6 +84,8 @@ class TherapyLog(SessionHistory):
     settings: TherapySettings = field(default_factory=TherapySettings)
     plug_must_be_off: bool = False
     heat_off_at: datetime | None = None
+    history_unknown_until: datetime | None = None
+    """Until when an unreadable history's rest gap may run (``restart.reconcile``)."""
 
     # The rest gap, and what blocks a start.
 
@@ -220,7 +222,12 @@ class TherapyLog(SessionHistory):
             self.heat_off_at = now
 
     def plug_state(
-        self, now: datetime, is_on: bool, rest_floor: datetime | None = None
+        self,
+        now: datetime,
+        is_on: bool,
+        rest_floor: datetime | None = None,
+        *,
+        unknown_floor: datetime | None = None,
     ) -> Outcome:
         """Decide what the plug seen on or off means (a change, first seen, back online).
 
@@ -243,6 +250,8 @@ class TherapyLog(SessionHistory):
             return Outcome(
                 switch_off=True, blocked=self.blocked_outcome(refusal).blocked
             )
+        if (refused := self.unknown_history_start(now, unknown_floor)) is not None:
+            return refused
         return Outcome(
             started=self._begin(Modality.HEAT, now, self.settings.session_minutes)
         )
@@ -280,38 +289,29 @@ class TherapyLog(SessionHistory):
             at = min(now, running.planned_end)
         return self._end(at, EndReason.COMPLETED)
 
-    def reconcile(
-        self,
-        now: datetime,
-        plug_on: bool | None,
-        *,
-        has_plug: bool = True,
-        history_unknown: bool = False,
-        rest_floor: datetime | None = None,
-    ) -> tuple[Outcome, ...]:
-        """Decide what a (re)start finds: an overdue session, then the plug as it is.
+    def unknown_history_start(
+        self, now: datetime, unknown_floor: datetime | None = None
+    ) -> Outcome | None:
+        """Refuse a plug switched on from outside while the history is unknown; ``None`` if allowed.
 
-        Whatever was closed, the plug is judged afterwards (rules 2, 3, 5, 7):
-        on with no session allowed, it is switched off. ``plug_on`` is ``None``
-        when the plug is unreachable or none is configured. Without a plug
-        nothing can be owed to it; with a history that cannot be read
-        (``history_unknown``) the rest gap may run, so a plug found on owes a
-        switch-off.
+        Until ``history_unknown_until`` (or ``unknown_floor``, the same moment
+        on the monotonic clock said in the wall clock's reading now, when it
+        is later: rule 12) a rest gap may be running that the lost history
+        would show: the plug is switched off and the start is blocked as
+        during the rest gap (rule 2). A person's start through the switch,
+        the action or voice is a choice made on purpose and is not refused.
         """
-        if not has_plug:
-            self.plug_must_be_off = False
-        elif history_unknown and plug_on:
-            self.plug_must_be_off = True
-        closed = self.deadline(now, plug_on, at_load=True)
-        if closed.switch_off:
-            return (closed,)
-        if plug_on is not None:
-            judged = self.plug_state(now, plug_on, rest_floor)
-        elif self.plug_must_be_off:
-            judged = Outcome(switch_off=True)
-        else:
-            judged = NOTHING
-        return tuple(o for o in (closed, judged) if o is not NOTHING)
+        if (until := self.history_unknown_until) is None:
+            return None
+        if unknown_floor is not None and unknown_floor > until:
+            until = unknown_floor
+        if now >= until:
+            return None
+        self.plug_must_be_off = True
+        return Outcome(
+            switch_off=True,
+            blocked=Blocked(Modality.HEAT, until, Refusal.REST_GAP_ACTIVE),
+        )
 
     def halt_heat(self, now: datetime, reason: EndReason) -> Outcome:
         """Home Assistant stops or the entry unloads: a heat session ends now."""

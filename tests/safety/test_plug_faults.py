@@ -43,6 +43,7 @@ from ..helpers.ha import (
     add_entry,
     assert_no_session,
     config_entries_disabler,
+    device_id,
     entity_state,
     problem_reason,
     switch,
@@ -52,6 +53,7 @@ from ..helpers.plug import (
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
+    PLUG_UNKNOWN,
     plug_power,
     set_input_boolean,
     start_heat,
@@ -279,7 +281,12 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.ERROR
     assert [e.data for e in alarms] == [
-        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": True}
+        {
+            "config_entry_id": ENTRY_ID,
+            "entity_id": PLUG,
+            "device_id": device_id(hass),
+            "reachable": True,
+        }
     ]
     # Sent again after 5, 15 and 30 seconds, then every 60 seconds.
     for _ in range(6 * 60):
@@ -405,7 +412,12 @@ async def test_rule_10_unreachable_plug_at_the_end_alarms_once(
     for _ in range(3):
         await advance(hass, freezer, timedelta(minutes=1))
     assert [e.data for e in alarms] == [
-        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": False}
+        {
+            "config_entry_id": ENTRY_ID,
+            "entity_id": PLUG,
+            "device_id": device_id(hass),
+            "reachable": False,
+        }
     ]
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
@@ -535,3 +547,124 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+# Rule 12: a plug that reports unknown is reachable, and gets its switch-off
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_12_plug_reporting_unknown_is_switched_off_at_the_planned_end(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Its state lost at minute 10, the plug still takes the switch-off at the planned end.
+
+    ``unknown`` is neither on nor off: heat runs on until the planned end,
+    the switch-off is sent then and again until the plug reports ``off``,
+    and the plug counts as reachable (never ``heating_pad_unreachable``).
+    """
+    await start_heat(hass, "switch")
+    offs = plug_calls(hass, "turn_off")
+    await advance(hass, freezer, timedelta(minutes=10))
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+    assert entity_state(hass, PLUG) == "unknown"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert offs == []
+
+    await advance(hass, freezer, timedelta(minutes=10))
+    end = dt_util.utcnow()
+    assert offs == [end]
+    # The relay obeyed; the plug just cannot say so.
+    assert plug_power(hass) == STATE_OFF
+    for _ in range(25):
+        await advance(hass, freezer, timedelta(seconds=1))
+    assert [(call - end).total_seconds() for call in offs] == [0, 5, 20]
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+
+    # Its report comes back: off, and everything clears.
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert len(offs) == 3
+
+
+@pytest.mark.parametrize("how", ["stop", "load"])
+async def test_rule_12_switch_off_owed_while_the_plug_reports_unknown_is_sent(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    *,
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+    how: str,
+) -> None:
+    """A stop, or a switch-off owed at start-up, reaches a plug that reports ``unknown``."""
+    if how == "load":
+        hass_storage[STORAGE_KEY] = stored({"sessions": [], "plug_must_be_off": True})
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+        offs = plug_calls(hass, "turn_off")
+        await add_entry(hass)
+    else:
+        await add_entry(hass)
+        await start_heat(hass, "action")
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+        offs = plug_calls(hass, "turn_off")
+        await action(hass, "stop_session")
+    assert len(offs) == 1
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+# Rule 5: a plug seen again gets its switch-off at once, backoff from its first step
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("back_as", [STATE_ON, "unknown"])
+async def test_rule_5_plug_back_is_switched_off_at_once_and_again_after_5_seconds(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    back_as: str,
+) -> None:
+    """Gone over the planned end, back ``on`` (or ``unknown``) and deaf to its first command.
+
+    A plug that reconnects may publish its state before it listens: the
+    ``turn_off`` sent at once is lost, and the next one must follow after
+    5 seconds, not after the backoff the unreachable spell had reached
+    (retries 60 s apart by then).
+    """
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    # Tries at the end and 5, 20, 50 and 110 s after it; back 1 s after the last.
+    for _ in range(111):
+        await advance(hass, freezer, timedelta(seconds=1))
+    offs = plug_calls(hass, "turn_off")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    if back_as == "unknown":
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    back = dt_util.utcnow()
+    assert entity_state(hass, PLUG) == back_as
+    assert offs == [back]
+    assert plug_power(hass) == STATE_ON
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+
+    await advance(hass, freezer, timedelta(seconds=4))
+    assert len(offs) == 1
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert [(call - back).total_seconds() for call in offs] == [0, 5]
+    assert plug_power(hass) == STATE_OFF
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert len(offs) == 2

@@ -23,6 +23,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import (
+    Event,
     HomeAssistant,
     State,
     callback,
@@ -30,6 +31,7 @@ from homeassistant.core import (
     valid_entity_id,
 )
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.event import async_track_entity_registry_updated_event
 from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 from homeassistant.helpers.start import async_at_started
@@ -241,8 +243,11 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
     A renamed plug is written to the entry (its update listener reloads it).
     A removed plug raises ``heating_pad_missing``, and so does one that does
     not exist once Home Assistant has started (checked at once when it has;
-    an unload before the start cancels the check); one that exists then
-    clears the issue.
+    an unload before the start cancels the check); one that exists then, or
+    is registered again under its entity id, clears the issue. Any other new
+    entity, a re-paired plug with a new entity id, is never taken on: only
+    the person picks it, in the issue's fix flow or the reconfigure flow
+    (contract rule 17).
     """
 
     def follow_renamed_plug(new_entity_id: str) -> None:
@@ -252,6 +257,11 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
 
     async def plug_removed() -> None:
         _async_heating_pad_missing(hass, entry)
+
+    @callback
+    def plug_registered(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        if event.data["action"] == "create":
+            async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
 
     @callback
     def check(_hass: HomeAssistant) -> None:
@@ -269,6 +279,9 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
             source_entity_id_or_uuid=plug,
             source_entity_removed=plug_removed,
         )
+    )
+    entry.async_on_unload(
+        async_track_entity_registry_updated_event(hass, plug, plug_registered)
     )
     entry.async_on_unload(async_at_started(hass, check))
 

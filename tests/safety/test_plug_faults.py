@@ -19,13 +19,25 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
+from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    DOMAIN,
+    RecoveryEvent,
+)
+from homeassistant.const import (
+    EVENT_CALL_SERVICE,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+)
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..helpers.clock import advance
@@ -33,6 +45,7 @@ from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     HEATING_PAD_PROBLEM,
+    MISSING_ISSUE,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
     PLUG,
@@ -49,6 +62,7 @@ from ..helpers.ha import (
     switch,
 )
 from ..helpers.plug import (
+    PLUG_CONFIG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
@@ -668,3 +682,160 @@ async def test_rule_5_plug_back_is_switched_off_at_once_and_again_after_5_second
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
     await advance(hass, freezer, timedelta(minutes=5))
     assert len(offs) == 2
+
+
+# Rule 17: a plug that leaves counts as unreachable, never as off
+
+
+async def _plug_leaves(hass: HomeAssistant, how: str) -> None:
+    """Take the plug out of the state machine: removed or disabled in the registry, or its state gone."""
+    registry = er.async_get(hass)
+    if how == "removed":
+        registry.async_remove(PLUG)
+    elif how == "disabled":
+        registry.async_update_entity(PLUG, disabled_by=er.RegistryEntryDisabler.USER)
+    else:  # its integration unloaded, or in setup retry
+        hass.states.async_remove(PLUG)
+    await hass.async_block_till_done()
+    assert hass.states.get(PLUG) is None
+
+
+async def _plug_returns(hass: HomeAssistant, how: str) -> None:
+    """Bring the plug back under its entity id, as its integration sets it up again."""
+    if how == "disabled":
+        er.async_get(hass).async_update_entity(PLUG, disabled_by=None)
+    if how == "unloaded":
+        # Its platform writes its state again on the next report.
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    else:
+        with patch(
+            "homeassistant.config.load_yaml_config_file", return_value=PLUG_CONFIG
+        ):
+            await hass.services.async_call("template", "reload", blocking=True)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["removed", "disabled", "unloaded"])
+async def test_rule_17_plug_that_leaves_during_heat_counts_as_unreachable(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    how: str,
+) -> None:
+    """A plug gone from the state machine mid-session: rule 5, never an end of heat.
+
+    The session runs on to its planned end (no rest gap begins), the
+    unreachable issue stands from then, and the plug is switched off as soon
+    as it is back under its entity id, reporting ``on``.
+    """
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await _plug_leaves(hass, how)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    assert ended == []
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert plug_power(hass) == STATE_ON
+
+    await advance(hass, freezer, timedelta(minutes=30))
+    offs = plug_calls(hass, "turn_off")
+    await _plug_returns(hass, how)
+    assert offs
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_17_plug_that_leaves_outside_a_session_starts_no_rest(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug that leaves and comes back off outside a session changes nothing."""
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await _plug_leaves(hass, "removed")
+    await _plug_returns(hass, "removed")
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert_no_session(hass)
+    assert blocked == []
+
+
+async def test_rule_17_a_new_plug_entity_is_never_adopted_silently(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A re-paired plug under a new entity id is not taken on: only the person picks it.
+
+    The recovery keeps its plug (gone: unreachable at the planned end, the
+    missing issue standing, whose fix flow offers the new one) and never
+    commands the new entity.
+    """
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    await start_heat(hass, "switch")
+    await _plug_leaves(hass, "removed")
+    new = er.async_get(hass).async_get_or_create(
+        "switch", "template", "repaired_plug", suggested_object_id="repaired_plug"
+    )
+    assert new.entity_id != PLUG
+    hass.states.async_set(new.entity_id, STATE_ON)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(minutes=20))
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(minutes=1))
+
+    assert init_integration.data[CONF_HEATING_PAD] == PLUG
+    assert issue_registry.async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+    assert not [
+        call
+        for call in calls
+        if call.data["service_data"].get("entity_id") == new.entity_id
+    ]
+    assert entity_state(hass, new.entity_id) == STATE_ON
+
+
+async def test_rule_17_plug_whose_integration_unloads_during_heat(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    second_plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The plug's own config entry unloaded mid-session: unreachable, switched off once set up again."""
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await add_entry(hass, plug=second_plug)
+    await action(hass, "start_session", modality="heat")
+    assert entity_state(hass, second_plug) == STATE_ON
+    (plug_entry,) = hass.config_entries.async_entries("template")
+    assert await hass.config_entries.async_unload(plug_entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_state(hass, second_plug) == "unavailable"
+    await advance(hass, freezer, timedelta(minutes=19))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert ended == []
+    await advance(hass, freezer, timedelta(minutes=1))
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+
+    states = async_capture_events(hass, EVENT_STATE_CHANGED)
+    assert await hass.config_entries.async_setup(plug_entry.entry_id)
+    await hass.async_block_till_done()
+    # Back as it was (on), then switched off.
+    assert [
+        new_state.state
+        for event in states
+        if event.data["entity_id"] == second_plug
+        and (new_state := event.data["new_state"]) is not None
+    ] == [STATE_ON, STATE_OFF]
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None

@@ -102,6 +102,11 @@ def reading(state: State | None) -> PlugReading:
     return PlugReading.UNKNOWN
 
 
+def can_be_reached(state: State | None) -> bool:
+    """Return whether a plug in ``state`` can be commanded (anything but unreachable)."""
+    return reading(state) is not PlugReading.UNREACHABLE
+
+
 def on_off(state: State | None) -> bool | None:
     """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
     return {PlugReading.ON: True, PlugReading.OFF: False}.get(reading(state))

@@ -15,7 +15,7 @@ trusts a call that returned: only the state the plug reports counts.
   retries start again from 5 seconds (a plug that reconnects may publish
   ``on`` before it listens, and lose that first command).
 
-The plug's reading (``PlugReading``): ``on``, ``off``, ``unknown`` (it
+The plug's reading (``plug_entity.PlugReading``): ``on``, ``off``, ``unknown`` (it
 answers but its state is not known: it takes commands, and is neither on nor
 off for the rules) or ``unreachable`` (``unavailable``, or no entity in the
 state machine: it left, rule 17). Only an unreachable plug is not commanded.
@@ -54,7 +54,7 @@ from ..const import (
     RecoveryEvent,
 )
 from ..issues import async_clear_issue, async_raise_issue
-from ..plug_entity import PlugReading, configured_plug, on_off, plug_event_data, reading
+from ..plug_entity import can_be_reached, configured_plug, on_off, plug_event_data
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -129,14 +129,9 @@ class HeatingPadPlug:
         self._alarmed = False
         self._stuck = False
         self.available = self.reachable
-        """Whether the plug was reachable at its last report (``reachable``, followed)."""
+        """Whether the plug was reachable at its last report."""
 
     # Reading.
-
-    @property
-    def reading(self) -> PlugReading:
-        """What the plug reports now: on, off, unknown or unreachable."""
-        return reading(self._hass.states.get(self.entity_id))
 
     @property
     def is_on(self) -> bool | None:
@@ -146,7 +141,7 @@ class HeatingPadPlug:
     @property
     def reachable(self) -> bool:
         """Whether the plug can be commanded: it is in the state machine and not ``unavailable``."""
-        return self.reading is not PlugReading.UNREACHABLE
+        return can_be_reached(self._hass.states.get(self.entity_id))
 
     @property
     def switching_off(self) -> bool:
@@ -167,9 +162,7 @@ class HeatingPadPlug:
             old = on_off(event.data["old_state"])
             new = on_off(event.data["new_state"])
             was_available = self.available
-            self.available = reading(event.data["new_state"]) is not (
-                PlugReading.UNREACHABLE
-            )
+            self.available = can_be_reached(event.data["new_state"])
             if was_available and not self.available:
                 _LOGGER.info("The heating pad plug %s is unavailable", self.entity_id)
             elif self.available and not was_available:

@@ -11,6 +11,10 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.logbook import (
@@ -21,12 +25,21 @@ from custom_components.back_recovery.therapy.session import EndReason
 from homeassistant.components.logbook.const import DOMAIN as LOGBOOK_DOMAIN
 from homeassistant.components.logbook.models import LogbookConfig, async_event_to_row
 from homeassistant.components.logbook.processor import EventProcessor
+from homeassistant.components.recorder.core import Recorder
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_STATE_CHANGED, STATE_OFF
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.setup import async_setup_component
 
-from .helpers.clock import advance
-from .helpers.ha import ENTRY_ID, PLUG
-from .helpers.plug import PLUG_IGNORES, plug_power, set_input_boolean, start_heat
+from .helpers.clock import T0, advance
+from .helpers.ha import ENTRY_ID, PLUG, device_id
+from .helpers.plug import (
+    PLUG_IGNORES,
+    PLUG_ONLINE,
+    plug_power,
+    set_input_boolean,
+    start_heat,
+)
+from .helpers.recorder import mock_recorder_before_hass  # noqa: F401
 
 EN: dict[str, Any] = json.loads(
     (
@@ -377,3 +390,59 @@ async def test_each_switch_off_is_announced(
     ]
     assert len(announced) == 2
     assert announced[0].context.id != announced[1].context.id
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+async def test_plug_events_in_the_recovery_devices_logbook(
+    hass: HomeAssistant,
+    recorder_mock: Recorder,
+    hass_ws_client: WebSocketGenerator,
+    *,
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    mock_config_entry: MockConfigEntry,
+    reachable: bool,
+) -> None:
+    """Filtered to the recovery's device, the Activity shows what Back Recovery did to the plug.
+
+    The logbook keeps only the events of the device's own integration, and
+    of those only the ones that name the device: the plug's events carry the
+    recovery's ``device_id`` beside the plug's ``entity_id``.
+    """
+    assert await async_setup_component(hass, "logbook", {})
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_heat(hass, "switch")
+    if reachable:
+        await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    else:
+        await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+    await async_wait_recording_done(hass)
+
+    client = await hass_ws_client()
+    await client.send_json_auto_id(
+        {
+            "type": "logbook/get_events",
+            "start_time": T0.isoformat(),
+            "device_ids": [device_id(hass)],
+            "end_time": (T0 + timedelta(hours=1)).isoformat(),
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"]
+    entries = response["result"]
+    messages = [entry["message"] for entry in entries]
+    if reachable:
+        assert "Switches the heating pad off" in messages
+        assert "The heating pad does not switch off: unplug it" in messages
+    else:
+        assert (
+            "The heating pad plug cannot be reached to switch it off: unplug it"
+            in messages
+        )
+    plug_entries = [entry for entry in entries if entry.get("entity_id") == PLUG]
+    assert plug_entries
+    assert all(entry["name"] == "Back recovery" for entry in plug_entries)

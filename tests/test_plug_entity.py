@@ -1,8 +1,10 @@
 """Tests for the heating-pad plug in Home Assistant's registries (plug_entity.py).
 
 Which switch may be a plug (``validate_plug``, the flows' picker), hiding it
-like switch_as_x and showing it again, and reading the configured plug. Following
-its renames and removal is tested through the entry (test_init.py, test_repairs.py).
+like switch_as_x and showing it again, reading the configured plug, reading a
+plug's state (on, off, unknown, unreachable) and naming the recovery's device in
+its events. Following its renames and removal is tested through the entry
+(test_init.py, test_repairs.py).
 """
 
 from __future__ import annotations
@@ -19,17 +21,22 @@ from custom_components.back_recovery.const import (
     DOMAIN,
 )
 from custom_components.back_recovery.plug_entity import (
+    PlugReading,
     PlugRefusedError,
     async_hide_plug,
     async_remove_pad_switch,
     async_unhide_plug,
+    can_be_reached,
     configured_plug,
+    on_off,
+    plug_event_data,
     plug_selector,
+    reading,
     validate_plug,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .helpers.ha import ENTRY_ID, HEATING_PAD, PLUG, SECOND_ENTRY_ID, action, hider_of
 from .helpers.plug import PLUG_POWER, SECOND_PLUG
@@ -217,3 +224,46 @@ async def test_remove_the_heating_pad_switch(
     async_remove_pad_switch(hass, ENTRY_ID)
     assert entity_registry.async_get(HEATING_PAD) is None
     async_remove_pad_switch(hass, ENTRY_ID)
+
+
+# Reading the plug (rules 5, 12, 17)
+
+
+@pytest.mark.parametrize(
+    ("state", "read", "commandable", "is_on"),
+    [
+        ("on", PlugReading.ON, True, True),
+        ("off", PlugReading.OFF, True, False),
+        ("unknown", PlugReading.UNKNOWN, True, None),
+        ("unavailable", PlugReading.UNREACHABLE, False, None),
+        (None, PlugReading.UNREACHABLE, False, None),
+    ],
+)
+def test_reading_the_plug(
+    state: str | None, read: PlugReading, commandable: bool, is_on: bool | None
+) -> None:
+    """Only unavailable, or no state at all (a plug that left), cannot be commanded."""
+    plug_state = State(PLUG, state) if state is not None else None
+    assert reading(plug_state) is read
+    assert can_be_reached(plug_state) is commandable
+    assert on_off(plug_state) is is_on
+
+
+def test_plug_event_data_names_the_recovery_device(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry
+) -> None:
+    """An event about the plug names the recovery's device once it exists."""
+    entry = _entry(PLUG)
+    entry.add_to_hass(hass)
+    assert plug_event_data(hass, SECOND_ENTRY_ID, PLUG) == {
+        "config_entry_id": SECOND_ENTRY_ID,
+        "entity_id": PLUG,
+    }
+    device = device_registry.async_get_or_create(
+        config_entry_id=SECOND_ENTRY_ID, identifiers={(DOMAIN, SECOND_ENTRY_ID)}
+    )
+    assert plug_event_data(hass, SECOND_ENTRY_ID, PLUG) == {
+        "config_entry_id": SECOND_ENTRY_ID,
+        "entity_id": PLUG,
+        "device_id": device.id,
+    }

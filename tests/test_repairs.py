@@ -354,6 +354,29 @@ async def test_plug_back_clears_the_issue_at_start(
     assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
 
 
+async def test_plug_registered_again_clears_the_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Rule 17: a plug registered again under its entity id is the plug; another id is not."""
+    entity_registry.async_remove(PLUG)
+    await hass.async_block_till_done()
+    entity_registry.async_get_or_create(
+        "switch", "template", "other_plug", suggested_object_id="other_plug"
+    )
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+
+    entity_registry.async_get_or_create(
+        "switch", "template", "heating_pad_plug", suggested_object_id="heating_pad_plug"
+    )
+    await hass.async_block_till_done()
+
+    assert ir.async_get(hass).async_get_issue(DOMAIN, MISSING_ISSUE) is None
+    assert init_integration.data[CONF_HEATING_PAD] == PLUG
+
+
 async def test_unloaded_entry_ignores_the_start(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:

@@ -10,17 +10,34 @@ repair flow, the entry's lifecycle and the engine; the switching itself is
 
 from __future__ import annotations
 
+from enum import StrEnum
 import logging
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_OFF, Platform
-from homeassistant.core import HomeAssistant, callback, split_entity_id, valid_entity_id
-from homeassistant.helpers import entity_registry as er
+from homeassistant.const import (
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    Platform,
+)
+from homeassistant.core import (
+    Event,
+    HomeAssistant,
+    State,
+    callback,
+    split_entity_id,
+    valid_entity_id,
+)
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.event import async_track_entity_registry_updated_event
 from homeassistant.helpers.helper_integration import async_handle_source_entity_changes
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 from homeassistant.helpers.start import async_at_started
 
 from .const import (
+    ATTR_CONFIG_ENTRY_ID,
     CONF_HEATING_PAD,
     DOMAIN,
     ISSUE_HEATING_PAD_MISSING,
@@ -63,6 +80,55 @@ def plug_placeholders(hass: HomeAssistant, entity_id: str) -> dict[str, str]:
         "entity_id": entity_id,
         "plug": state.name if state is not None else entity_id,
     }
+
+
+class PlugReading(StrEnum):
+    """What the plug reports, as the rules read it."""
+
+    ON = "on"
+    OFF = "off"
+    UNKNOWN = "unknown"
+    """Reachable, state not known: commanded, neither on nor off for the rules."""
+    UNREACHABLE = "unreachable"
+    """``unavailable``, or not in the state machine: cannot be commanded."""
+
+
+def reading(state: State | None) -> PlugReading:
+    """Read a switch state: only ``unavailable`` or no state at all is unreachable."""
+    if state is None or state.state == STATE_UNAVAILABLE:
+        return PlugReading.UNREACHABLE
+    if state.state in (STATE_ON, STATE_OFF):
+        return PlugReading(state.state)
+    return PlugReading.UNKNOWN
+
+
+def can_be_reached(state: State | None) -> bool:
+    """Return whether a plug in ``state`` can be commanded (anything but unreachable)."""
+    return reading(state) is not PlugReading.UNREACHABLE
+
+
+def on_off(state: State | None) -> bool | None:
+    """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
+    return {PlugReading.ON: True, PlugReading.OFF: False}.get(reading(state))
+
+
+@callback
+def plug_event_data(
+    hass: HomeAssistant, entry_id: str, entity_id: str
+) -> dict[str, str]:
+    """Return the data of an event about the plug: the entry, the plug, the recovery's device.
+
+    ``device_id`` is the recovery's device (contract, "The truth while the
+    pad heats"), so its logbook shows the event: filtered to a device, the
+    logbook keeps only events that name it. Left out before the device exists.
+    """
+    data = {ATTR_CONFIG_ENTRY_ID: entry_id, ATTR_ENTITY_ID: entity_id}
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry_id), entry_id
+    )
+    if device is not None:
+        data[ATTR_DEVICE_ID] = device.id
+    return data
 
 
 def _own_switches(hass: HomeAssistant) -> list[str]:
@@ -182,8 +248,11 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
     A renamed plug is written to the entry (its update listener reloads it).
     A removed plug raises ``heating_pad_missing``, and so does one that does
     not exist once Home Assistant has started (checked at once when it has;
-    an unload before the start cancels the check); one that exists then
-    clears the issue.
+    an unload before the start cancels the check); one that exists then, or
+    is registered again under its entity id, clears the issue. Any other new
+    entity, a re-paired plug with a new entity id, is never taken on: only
+    the person picks it, in the issue's fix flow or the reconfigure flow
+    (contract rule 17).
     """
 
     def follow_renamed_plug(new_entity_id: str) -> None:
@@ -193,6 +262,11 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
 
     async def plug_removed() -> None:
         _async_heating_pad_missing(hass, entry)
+
+    @callback
+    def plug_registered(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        if event.data["action"] == "create":
+            async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
 
     @callback
     def check(_hass: HomeAssistant) -> None:
@@ -210,6 +284,9 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
             source_entity_id_or_uuid=plug,
             source_entity_removed=plug_removed,
         )
+    )
+    entry.async_on_unload(
+        async_track_entity_registry_updated_event(hass, plug, plug_registered)
     )
     entry.async_on_unload(async_at_started(hass, check))
 

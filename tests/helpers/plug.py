@@ -28,6 +28,9 @@ PLUG_FAILS = "input_boolean.heating_pad_commands_fail"
 """Commands raise (``MAC no ACK``) and change nothing."""
 PLUG_STALE = "input_boolean.heating_pad_reports_off"
 """The plug reports ``off`` whatever its relay does (a default state after a restart)."""
+PLUG_UNKNOWN = "input_boolean.heating_pad_reports_unknown"
+"""The plug reports ``unknown`` and still takes commands (an MQTT plug whose
+broker restarted without a retained state, a Z-Wave value gone unknown)."""
 
 
 def _command(service: str) -> list[dict[str, Any]]:
@@ -51,6 +54,7 @@ PLUG_CONFIG: dict[str, Any] = {
         "heating_pad_ignores_commands": {"name": "Heating pad ignores commands"},
         "heating_pad_commands_fail": {"name": "Heating pad commands fail"},
         "heating_pad_reports_off": {"name": "Heating pad reports off"},
+        "heating_pad_reports_unknown": {"name": "Heating pad reports unknown"},
     },
     "template": [
         {
@@ -59,8 +63,11 @@ PLUG_CONFIG: dict[str, Any] = {
                     "name": "Heating pad plug",
                     "unique_id": "heating_pad_plug",
                     "state": (
+                        "{% if is_state('input_boolean.heating_pad_reports_unknown', 'on') %}"
+                        "{{ none }}{% else %}"
                         "{{ is_state('input_boolean.heating_pad_power', 'on')"
                         " and is_state('input_boolean.heating_pad_reports_off', 'off') }}"
+                        "{% endif %}"
                     ),
                     "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
                     "turn_on": _command("input_boolean.turn_on"),

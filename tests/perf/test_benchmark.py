@@ -51,6 +51,7 @@ from ..helpers.ha import (
     calendar_events,
 )
 from ..helpers.plug import PLUG_CONFIG
+from ..helpers.recorder import mock_recorder_before_hass  # noqa: F401
 from ..helpers.storage import STORAGE_KEY, stored_history
 
 pytestmark = pytest.mark.bench
@@ -97,11 +98,6 @@ def persistent_database() -> bool:
 def enable_statistics() -> bool:
     """Compile statistics every 5 minutes, as Home Assistant does."""
     return True
-
-
-@pytest.fixture
-def mock_recorder_before_hass(async_test_recorder: Any) -> None:
-    """Prepare the recorder before ``hass`` exists (the harness asks for this order)."""
 
 
 def loop_cpu() -> float:

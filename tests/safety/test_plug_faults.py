@@ -19,13 +19,25 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
-from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
+from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    DOMAIN,
+    RecoveryEvent,
+)
+from homeassistant.const import (
+    EVENT_CALL_SERVICE,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+)
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..helpers.clock import advance
@@ -33,6 +45,7 @@ from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     HEATING_PAD_PROBLEM,
+    MISSING_ISSUE,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
     PLUG,
@@ -43,15 +56,18 @@ from ..helpers.ha import (
     add_entry,
     assert_no_session,
     config_entries_disabler,
+    device_id,
     entity_state,
     problem_reason,
     switch,
 )
 from ..helpers.plug import (
+    PLUG_CONFIG,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
+    PLUG_UNKNOWN,
     plug_power,
     set_input_boolean,
     start_heat,
@@ -284,7 +300,12 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.ERROR
     assert [e.data for e in alarms] == [
-        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": True}
+        {
+            "config_entry_id": ENTRY_ID,
+            "entity_id": PLUG,
+            "device_id": device_id(hass),
+            "reachable": True,
+        }
     ]
     # Sent again after 5, 15 and 30 seconds, then every 60 seconds.
     for _ in range(6 * 60):
@@ -410,7 +431,12 @@ async def test_rule_10_unreachable_plug_at_the_end_alarms_once(
     for _ in range(3):
         await advance(hass, freezer, timedelta(minutes=1))
     assert [e.data for e in alarms] == [
-        {"config_entry_id": ENTRY_ID, "entity_id": PLUG, "reachable": False}
+        {
+            "config_entry_id": ENTRY_ID,
+            "entity_id": PLUG,
+            "device_id": device_id(hass),
+            "reachable": False,
+        }
     ]
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
@@ -540,3 +566,281 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
     assert [e.data["reason"] for e in ended] == ["completed"]
+
+
+# Rule 12: a plug that reports unknown is reachable, and gets its switch-off
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_12_plug_reporting_unknown_is_switched_off_at_the_planned_end(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Its state lost at minute 10, the plug still takes the switch-off at the planned end.
+
+    ``unknown`` is neither on nor off: heat runs on until the planned end,
+    the switch-off is sent then and again until the plug reports ``off``,
+    and the plug counts as reachable (never ``heating_pad_unreachable``).
+    """
+    await start_heat(hass, "switch")
+    offs = plug_calls(hass, "turn_off")
+    await advance(hass, freezer, timedelta(minutes=10))
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+    assert entity_state(hass, PLUG) == "unknown"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert offs == []
+
+    await advance(hass, freezer, timedelta(minutes=10))
+    end = dt_util.utcnow()
+    assert offs == [end]
+    # The relay obeyed; the plug just cannot say so.
+    assert plug_power(hass) == STATE_OFF
+    for _ in range(25):
+        await advance(hass, freezer, timedelta(seconds=1))
+    assert [(call - end).total_seconds() for call in offs] == [0, 5, 20]
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+
+    # Its report comes back: off, and everything clears.
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert len(offs) == 3
+
+
+@pytest.mark.parametrize("how", ["stop", "load"])
+async def test_rule_12_switch_off_owed_while_the_plug_reports_unknown_is_sent(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    *,
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+    how: str,
+) -> None:
+    """A stop, or a switch-off owed at start-up, reaches a plug that reports ``unknown``."""
+    if how == "load":
+        hass_storage[STORAGE_KEY] = stored({"sessions": [], "plug_must_be_off": True})
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+        offs = plug_calls(hass, "turn_off")
+        await add_entry(hass)
+    else:
+        await add_entry(hass)
+        await start_heat(hass, "action")
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+        offs = plug_calls(hass, "turn_off")
+        await action(hass, "stop_session")
+    assert len(offs) == 1
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+
+
+# Rule 5: a plug seen again gets its switch-off at once, backoff from its first step
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("back_as", [STATE_ON, "unknown"])
+async def test_rule_5_plug_back_is_switched_off_at_once_and_again_after_5_seconds(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    back_as: str,
+) -> None:
+    """Gone over the planned end, back ``on`` (or ``unknown``) and deaf to its first command.
+
+    A plug that reconnects may publish its state before it listens: the
+    ``turn_off`` sent at once is lost, and the next one must follow after
+    5 seconds, not after the backoff the unreachable spell had reached
+    (retries 60 s apart by then).
+    """
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+    # Tries at the end and 5, 20, 50 and 110 s after it; back 1 s after the last.
+    for _ in range(111):
+        await advance(hass, freezer, timedelta(seconds=1))
+    offs = plug_calls(hass, "turn_off")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    if back_as == "unknown":
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    back = dt_util.utcnow()
+    assert entity_state(hass, PLUG) == back_as
+    assert offs == [back]
+    assert plug_power(hass) == STATE_ON
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+
+    await advance(hass, freezer, timedelta(seconds=4))
+    assert len(offs) == 1
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert [(call - back).total_seconds() for call in offs] == [0, 5]
+    assert plug_power(hass) == STATE_OFF
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert len(offs) == 2
+
+
+# Rule 17: a plug that leaves counts as unreachable, never as off
+
+
+async def _plug_leaves(hass: HomeAssistant, how: str) -> None:
+    """Take the plug out of the state machine: removed or disabled in the registry, or its state gone."""
+    registry = er.async_get(hass)
+    if how == "removed":
+        registry.async_remove(PLUG)
+    elif how == "disabled":
+        registry.async_update_entity(PLUG, disabled_by=er.RegistryEntryDisabler.USER)
+    else:  # its integration unloaded, or in setup retry
+        hass.states.async_remove(PLUG)
+    await hass.async_block_till_done()
+    assert hass.states.get(PLUG) is None
+
+
+async def _plug_returns(hass: HomeAssistant, how: str) -> None:
+    """Bring the plug back under its entity id, as its integration sets it up again."""
+    if how == "disabled":
+        er.async_get(hass).async_update_entity(PLUG, disabled_by=None)
+    if how == "unloaded":
+        # Its platform writes its state again on the next report.
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+        await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
+    else:
+        with patch(
+            "homeassistant.config.load_yaml_config_file", return_value=PLUG_CONFIG
+        ):
+            await hass.services.async_call("template", "reload", blocking=True)
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["removed", "disabled", "unloaded"])
+async def test_rule_17_plug_that_leaves_during_heat_counts_as_unreachable(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    how: str,
+) -> None:
+    """A plug gone from the state machine mid-session: rule 5, never an end of heat.
+
+    The session runs on to its planned end (no rest gap begins), the
+    unreachable issue stands from then, and the plug is switched off as soon
+    as it is back under its entity id, reporting ``on``.
+    """
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await _plug_leaves(hass, how)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    assert ended == []
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+    await advance(hass, freezer, timedelta(minutes=5))
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert plug_power(hass) == STATE_ON
+
+    await advance(hass, freezer, timedelta(minutes=30))
+    offs = plug_calls(hass, "turn_off")
+    await _plug_returns(hass, how)
+    assert offs
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, MISSING_ISSUE) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_17_plug_that_leaves_outside_a_session_starts_no_rest(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A plug that leaves and comes back off outside a session changes nothing."""
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    await _plug_leaves(hass, "removed")
+    await _plug_returns(hass, "removed")
+    assert entity_state(hass, PLUG) == STATE_OFF
+    assert_no_session(hass)
+    assert blocked == []
+
+
+async def test_rule_17_a_new_plug_entity_is_never_adopted_silently(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A re-paired plug under a new entity id is not taken on: only the person picks it.
+
+    The recovery keeps its plug (gone: unreachable at the planned end, the
+    missing issue standing, whose fix flow offers the new one) and never
+    commands the new entity.
+    """
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    await start_heat(hass, "switch")
+    await _plug_leaves(hass, "removed")
+    new = er.async_get(hass).async_get_or_create(
+        "switch", "template", "repaired_plug", suggested_object_id="repaired_plug"
+    )
+    assert new.entity_id != PLUG
+    hass.states.async_set(new.entity_id, STATE_ON)
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(minutes=20))
+    for _ in range(3):
+        await advance(hass, freezer, timedelta(minutes=1))
+
+    assert init_integration.data[CONF_HEATING_PAD] == PLUG
+    assert issue_registry.async_get_issue(DOMAIN, MISSING_ISSUE) is not None
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+    assert entity_state(hass, HEATING_PAD) == "unavailable"
+    assert not [
+        call
+        for call in calls
+        if call.data["service_data"].get("entity_id") == new.entity_id
+    ]
+    assert entity_state(hass, new.entity_id) == STATE_ON
+
+
+async def test_rule_17_plug_whose_integration_unloads_during_heat(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    second_plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The plug's own config entry unloaded mid-session: unreachable, switched off once set up again."""
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await add_entry(hass, plug=second_plug)
+    await action(hass, "start_session", modality="heat")
+    assert entity_state(hass, second_plug) == STATE_ON
+    (plug_entry,) = hass.config_entries.async_entries("template")
+    assert await hass.config_entries.async_unload(plug_entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_state(hass, second_plug) == "unavailable"
+    await advance(hass, freezer, timedelta(minutes=19))
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert ended == []
+    await advance(hass, freezer, timedelta(minutes=1))
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+
+    states = async_capture_events(hass, EVENT_STATE_CHANGED)
+    assert await hass.config_entries.async_setup(plug_entry.entry_id)
+    await hass.async_block_till_done()
+    # Back as it was (on), then switched off.
+    assert [
+        new_state.state
+        for event in states
+        if event.data["entity_id"] == second_plug
+        and (new_state := event.data["new_state"]) is not None
+    ] == [STATE_ON, STATE_OFF]
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None

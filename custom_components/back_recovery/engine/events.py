@@ -27,7 +27,7 @@ from ..const import (
     RecoveryEvent,
 )
 from ..options import RecoveryOptions
-from ..plug_entity import plug_placeholders
+from ..plug_entity import plug_event_data, plug_placeholders
 from ..therapy import (
     Blocked,
     EndReason,
@@ -157,11 +157,15 @@ class RecoveryEvents:
         """Tell everyone at once: the plug did not confirm a switch-off (rules 5, 10).
 
         ``reachable``: the plug answered but is still on, or it cannot be
-        reached at all; the event says which, and so does the reminder.
+        reached at all; the event says which, and so does the reminder. It
+        carries the recovery's ``device_id`` too, for the device's logbook.
         """
         self._fire(
             RecoveryEvent.HEATING_PAD_NOT_RESPONDING,
-            {"entity_id": entity_id, ATTR_REACHABLE: reachable},
+            {
+                **plug_event_data(self._hass, self._entry_id, entity_id),
+                ATTR_REACHABLE: reachable,
+            },
         )
         self.reminders.send(
             "heating_pad_not_responding" if reachable else "heating_pad_unreachable",

@@ -11,6 +11,14 @@ trusts a call that returned: only the state the plug reports counts.
   every 60 seconds, for as long as it takes; the repair issue
   ``heating_pad_not_responding`` (reachable, still on) or
   ``heating_pad_unreachable`` (gone) stands, and the engine is alarmed once.
+  A plug seen again after it was gone gets its ``turn_off`` at once, and the
+  retries start again from 5 seconds (a plug that reconnects may publish
+  ``on`` before it listens, and lose that first command).
+
+The plug's reading (``plug_entity.PlugReading``): ``on``, ``off``, ``unknown`` (it
+answers but its state is not known: it takes commands, and is neither on nor
+off for the rules) or ``unreachable`` (``unavailable``, or no entity in the
+state machine: it left, rule 17). Only an unreachable plug is not commanded.
 """
 
 from __future__ import annotations
@@ -27,8 +35,6 @@ from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
-    STATE_OFF,
-    STATE_ON,
     Platform,
 )
 from homeassistant.core import (
@@ -38,19 +44,17 @@ from homeassistant.core import (
     EventStateChangedData,
     HassJob,
     HomeAssistant,
-    State,
     callback,
 )
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
 from ..const import (
-    ATTR_CONFIG_ENTRY_ID,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
     RecoveryEvent,
 )
 from ..issues import async_clear_issue, async_raise_issue
-from ..plug_entity import configured_plug
+from ..plug_entity import can_be_reached, configured_plug, on_off, plug_event_data
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -63,7 +67,10 @@ RETRY_DELAYS: Final = (5.0, 15.0, 30.0, 60.0)
 
 @dataclass(frozen=True, slots=True)
 class PlugChanged:
-    """The plug's reading changed: on, off, or ``None`` (unreachable).
+    """The plug's reading changed: on, off, or ``None`` (unknown or unreachable).
+
+    ``None`` is neither on nor off: the rules decide nothing on it. Whether
+    the plug can be commanded is the plug's own business (``reachable``).
 
     ``was_stuck``: the plug reports ``off`` after it had not switched off
     when told (the skin was heated until now).
@@ -87,13 +94,6 @@ class PlugNotSwitchedOff:
 
 type PlugReport = PlugChanged | PlugNotSwitchedOff
 """What the plug reports to the engine, through one channel."""
-
-
-def on_off(state: State | None) -> bool | None:
-    """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
-    if state is None or state.state not in (STATE_ON, STATE_OFF):
-        return None
-    return state.state == STATE_ON
 
 
 def entry_plug(
@@ -124,35 +124,45 @@ class HeatingPadPlug:
         self._waiters: list[tuple[bool, asyncio.Future[None]]] = []
         self._retry_unsub: CALLBACK_TYPE | None = None
         self._attempt = 0
+        self._owed = False
+        self._offs_sent = 0
         self._alarmed = False
         self._stuck = False
-        self.available = self.is_on is not None
+        self.available = self.reachable
+        """Whether the plug was reachable at its last report."""
 
     # Reading.
 
     @property
     def is_on(self) -> bool | None:
-        """Whether the plug reports on; ``None`` while it is unreachable or missing."""
+        """Whether the plug reports on; ``None`` while unknown, unreachable or missing."""
         return on_off(self._hass.states.get(self.entity_id))
 
     @property
+    def reachable(self) -> bool:
+        """Whether the plug can be commanded: it is in the state machine and not ``unavailable``."""
+        return can_be_reached(self._hass.states.get(self.entity_id))
+
+    @property
     def switching_off(self) -> bool:
-        """Whether a switch-off waits for the plug to confirm it."""
-        return self._retry_unsub is not None
+        """Whether a switch-off waits for the plug to confirm it (retries run)."""
+        return self._owed
 
     @callback
     def async_track(self) -> CALLBACK_TYPE:
         """Follow the plug, event by event; the engine decides what each means.
 
         Becoming unreachable and coming back are logged once each, at info
-        level. A reported ``off`` ends a pending switch-off.
+        level. A reported ``off`` ends a pending switch-off; a plug seen again
+        while one is pending gets it at once (``_async_back``).
         """
 
         @callback
         def on_event(event: Event[EventStateChangedData]) -> None:
             old = on_off(event.data["old_state"])
             new = on_off(event.data["new_state"])
-            was_available, self.available = self.available, new is not None
+            was_available = self.available
+            self.available = can_be_reached(event.data["new_state"])
             if was_available and not self.available:
                 _LOGGER.info("The heating pad plug %s is unavailable", self.entity_id)
             elif self.available and not was_available:
@@ -166,7 +176,14 @@ class HeatingPadPlug:
             for wanted, waiter in self._waiters:
                 if new is wanted and not waiter.done():
                     waiter.set_result(None)
+            back = self.available and not was_available and self._owed
+            if back:
+                self._async_cancel_retry()
+                self._attempt = 0
+            offs_sent = self._offs_sent
             self._on_report(PlugChanged(old, new, was_stuck))
+            if back:
+                self._async_back(sent=self._offs_sent != offs_sent)
 
         return async_track_state_change_event(self._hass, [self.entity_id], on_event)
 
@@ -185,14 +202,12 @@ class HeatingPadPlug:
         """
         context = self._context
         if service == SERVICE_TURN_OFF:
-            if self._off_context is None or not self.switching_off:
+            self._offs_sent += 1
+            if self._off_context is None or not self._owed:
                 self._off_context = Context()
                 self._hass.bus.async_fire(
                     RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
-                    {
-                        ATTR_CONFIG_ENTRY_ID: self._entry.entry_id,
-                        ATTR_ENTITY_ID: self.entity_id,
-                    },
+                    plug_event_data(self._hass, self._entry.entry_id, self.entity_id),
                     context=self._off_context,
                 )
             context = self._off_context
@@ -220,7 +235,7 @@ class HeatingPadPlug:
         A ``turn_on`` that raises, or a plug that does not report ``on``
         within ``CONFIRM_SECONDS``, returns ``False``.
         """
-        if self.is_on is None:
+        if not self.reachable:
             return False
         if not await self._async_call(SERVICE_TURN_ON):
             return False
@@ -228,7 +243,7 @@ class HeatingPadPlug:
 
     async def async_cancel_on(self) -> None:
         """Send one ``turn_off`` after a start that did not count; owe nothing after it."""
-        if self.is_on is not None:
+        if self.reachable:
             await self._async_call(SERVICE_TURN_OFF)
 
     async def async_last_turn_off(self) -> None:
@@ -266,11 +281,12 @@ class HeatingPadPlug:
 
         If it does not, the switch-off goes on in the background until the
         plug reports ``off``: checked after ``CONFIRM_SECONDS``, then sent
-        again with backoff. A plug that cannot be reached raises
+        again with backoff. A plug that reports ``unknown`` is sent it like
+        any other (rule 12); one that cannot be reached raises
         ``heating_pad_unreachable`` at once; Home Assistant skips calls to it.
         """
         if (
-            self.is_on is None
+            not self.reachable
             or not await self._async_call(SERVICE_TURN_OFF)
             and self.is_on is not False
         ):
@@ -281,10 +297,22 @@ class HeatingPadPlug:
         if self._alarmed:
             # Already alarmed: the repair issue follows the plug's state at once.
             self._async_not_switched_off()
+        self._owed = True
         if self._retry_unsub is None:
             self._attempt = 0
             self._async_schedule_retry()
         return False
+
+    @callback
+    def _async_back(self, sent: bool) -> None:
+        """Send a pending switch-off to a plug seen again, unless ``sent`` (by the engine) already.
+
+        The next try follows after the first delay (item 10 of issue 20).
+        """
+        if not sent:
+            self._async_send_off()
+        if self._owed and self._retry_unsub is None:
+            self._async_schedule_retry()
 
     @callback
     def _async_schedule_retry(self) -> None:
@@ -303,7 +331,12 @@ class HeatingPadPlug:
         self._async_not_switched_off()
         self._attempt += 1
         self._async_schedule_retry()
-        if self.is_on is not None:
+        self._async_send_off()
+
+    @callback
+    def _async_send_off(self) -> None:
+        """Send ``turn_off`` again, in a task, unless the plug cannot be reached."""
+        if self.reachable:
             self._entry.async_create_task(
                 self._hass,
                 self._async_call(SERVICE_TURN_OFF),
@@ -314,7 +347,7 @@ class HeatingPadPlug:
     @callback
     def _async_not_switched_off(self) -> None:
         """Raise the repair issue that fits the plug's state; alarm once."""
-        reachable = self.is_on is not None
+        reachable = self.reachable
         standing, cleared = (
             (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE)
             if reachable
@@ -341,16 +374,20 @@ class HeatingPadPlug:
     @callback
     def async_confirmed_off(self) -> None:
         """Stop retrying, clear the issues and re-arm the alarm: the plug reports ``off``."""
-        if self._retry_unsub is not None:
-            self._retry_unsub()
-            self._retry_unsub = None
+        self._async_cancel_retry()
+        self._owed = False
         self._alarmed = False
         for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
             async_clear_issue(self._hass, key, self._entry.entry_id)
 
     @callback
-    def async_stop(self) -> None:
-        """Stop retrying (unload); the stored obligation resumes at the next start."""
+    def _async_cancel_retry(self) -> None:
         if self._retry_unsub is not None:
             self._retry_unsub()
             self._retry_unsub = None
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop retrying (unload); the stored obligation resumes at the next start."""
+        self._async_cancel_retry()
+        self._owed = False

@@ -108,7 +108,7 @@ def add_integration(page: Any, home_assistant: HomeAssistantInstance) -> None:
     page.goto(home_assistant.url + "/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
     page.get_by_placeholder("Search for a brand name").fill("Back Recovery")
-    entry = page.get_by_text("Back Recovery", exact=True)
+    entry = page.get_by_role("button", name="Back Recovery", exact=True)
     entry.wait_for()
     icon = page.locator("img[src*='/api/brands/integration/back_recovery/icon.png']")
     icon.wait_for()

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 from homeassistant import config as ha_config
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
-from scripts.develop_notify import NOTIFY_NAME, seed
+from scripts.develop_notify import NOTIFY_NAME, media_folder, seed
 
 from ..helpers.files import ROOT
 
@@ -78,8 +78,9 @@ async def test_develop_config_offers_a_notify_target(
     Home Assistant's loader reads is there, and the entity writes each message.
     """
     assert "develop_notify.py" in DEVELOP.read_text(encoding="utf-8")
-    assert seed(tmp_path)
-    assert not seed(tmp_path), "a second start must not add a second entry"
+    media = tmp_path / "media"
+    assert seed(tmp_path, media)
+    assert not seed(tmp_path, media), "a second start must not add a second entry"
     stored = json.loads(
         (tmp_path / ".storage" / "core.config_entries").read_text(encoding="utf-8")
     )
@@ -94,7 +95,8 @@ async def test_develop_config_offers_a_notify_target(
         entry_id=entry["entry_id"],
     )
     assert set(mock.as_dict()) <= set(entry) | {"error_reason_translation_key"}
-    hass.config.allowlist_external_dirs = {str(tmp_path / "media")}
+    # Home Assistant's default: its media folder is an allowed path.
+    hass.config.allowlist_external_dirs = {str(media)}
     mock.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock.entry_id)
     await hass.async_block_till_done()
@@ -108,3 +110,20 @@ async def test_develop_config_offers_a_notify_target(
     )
     written = (tmp_path / "media" / "notifications.txt").read_text(encoding="utf-8")
     assert "Skin rest over" in written
+
+
+def test_develop_notify_writes_to_home_assistants_default_media_folder(
+    tmp_path: Path,
+) -> None:
+    """The file goes where Home Assistant allows it by default, not into www/ (which its web server publishes)."""
+    media = media_folder(tmp_path)
+    assert media in (tmp_path / "media", Path("/media"))
+    assert seed(tmp_path, tmp_path / "elsewhere")
+    stored = json.loads(
+        (tmp_path / ".storage" / "core.config_entries").read_text(encoding="utf-8")
+    )
+    (entry,) = stored["data"]["entries"]
+    assert entry["data"]["file_path"] == str(
+        tmp_path / "elsewhere" / "notifications.txt"
+    )
+    assert "www" not in Path(entry["data"]["file_path"]).parts

@@ -65,7 +65,7 @@ def test_german_dashboard_refusal_and_options(
     tile(page, names["binary_sensor"]["skin_rest"]["name"]).wait_for()
     shot(page, "20-german-dashboard")
 
-    refused_start_shows_off(page, name=pad_name, buttons=german_buttons, on="An")
+    refused_start_shows_off(page, name=pad_name, buttons=german_buttons, on="Ein")
     refusal = message_pattern(german["exceptions"]["rest_gap_active"]["message"])
     page.locator("ha-toast").get_by_text(refusal).first.wait_for()
     shot(page, "21-german-refused")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import timedelta
+import logging
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -37,6 +38,12 @@ from .helpers.assist import ASKERS_CLOCKS, Asker, set_profile
 from .helpers.clock import T0, wall_clock_stepper
 from .helpers.ha import ENTRY_ID, INJURY_DATE, PLUG
 from .helpers.plug import SECOND_PLUG, setup_plug
+
+# pytest-homeassistant-custom-component sets SQLAlchemy's engine logger to INFO
+# when it loads: every statement of a test's recorder (the benchmark's SQLite
+# file) is logged, and the recorder thread's lines reach scripts/test's output
+# outside pytest's capture. Warnings and errors still show.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @pytest.fixture(autouse=True)
@@ -152,6 +159,17 @@ async def init_platforms(
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Keep snapshots in ``snapshots/`` beside each test module (syrupy's own fixture wins over the harness's)."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Register every entity enabled, also those disabled by default (Home Assistant core's fixture of this name)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -141,7 +141,15 @@ async def test_unload_and_reload_leave_nothing_behind(
         )
         == entities
     )
-    assert all(hass.states.get(entity_id) for entity_id in entities)
+    # Every enabled entity is back (time_since_last_session is disabled by default).
+    enabled = [
+        entity_id
+        for entity_id in entities
+        if (registered := entity_registry.async_get(entity_id)) is not None
+        and registered.disabled_by is None
+    ]
+    assert len(enabled) == len(entities) - 1
+    assert all(hass.states.get(entity_id) for entity_id in enabled)
 
     assert await hass.config_entries.async_unload(ENTRY_ID)
     await hass.async_block_till_done()

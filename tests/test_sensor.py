@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -13,7 +14,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.const import DOMAIN, unique_id
 from custom_components.back_recovery.sensor import SENSORS
 from custom_components.back_recovery.therapy.phases import Phase
 from homeassistant.components.sensor import SensorDeviceClass
@@ -23,7 +24,18 @@ from homeassistant.helpers import entity_registry as er
 
 from .helpers.clock import advance
 from .helpers.files import integration_json, translations
-from .helpers.ha import NEXT_SESSION_ALLOWED, PHASE, action
+from .helpers.ha import (
+    ENTRY_ID,
+    LAST_SESSION_END,
+    NEXT_SESSION_ALLOWED,
+    PHASE,
+    TIME_SINCE_LAST_SESSION,
+    action,
+    entity_state,
+)
+
+LAST_HEAT_SESSION = "sensor.back_recovery_last_heat_session"
+LAST_ICE_SESSION = "sensor.back_recovery_last_ice_session"
 
 EN = translations()
 DE = translations("de")
@@ -41,13 +53,14 @@ def platforms() -> list[Platform]:
     return [Platform.SENSOR]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_all_entities(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     init_platforms: MockConfigEntry,
 ) -> None:
-    """The sensors' registry entries and states match the snapshot."""
+    """The sensors' registry entries and states match the snapshot (all enabled, as Home Assistant's snapshot helper asks)."""
     await snapshot_platform(hass, entity_registry, snapshot, init_platforms.entry_id)
 
 
@@ -182,3 +195,123 @@ def test_guidance_follows_the_recovery_guide() -> None:
     )
     assert "gradual" in common["guidance_return_to_activity"].lower()
     assert common["guidance_recovered"]
+
+
+async def test_last_heat_and_ice_session_are_the_ends_of_each_kind(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """Each kind's latest end, unknown before its first; last_session_end is the later of the two."""
+    for entity_id in (LAST_HEAT_SESSION, LAST_ICE_SESSION, LAST_SESSION_END):
+        assert entity_state(hass, entity_id) == "unknown"
+
+    await action(hass, "start_session", modality="ice", minutes=10)
+    assert entity_state(hass, LAST_ICE_SESSION) == "unknown"
+    await advance(hass, frozen_clock, timedelta(minutes=10))
+    assert entity_state(hass, LAST_ICE_SESSION) == "2026-11-25T09:10:00+00:00"
+    assert entity_state(hass, LAST_HEAT_SESSION) == "unknown"
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T09:10:00+00:00"
+
+    await advance(hass, frozen_clock, timedelta(hours=2))
+    await action(hass, "start_session", modality="heat", minutes=15)
+    await advance(hass, frozen_clock, timedelta(minutes=15))
+    assert entity_state(hass, LAST_HEAT_SESSION) == "2026-11-25T11:25:00+00:00"
+    assert entity_state(hass, LAST_ICE_SESSION) == "2026-11-25T09:10:00+00:00"
+    assert entity_state(hass, LAST_SESSION_END) == "2026-11-25T11:25:00+00:00"
+
+    # A session logged afterwards (an ice pack at physical therapy) counts too.
+    await action(
+        hass,
+        "log_session",
+        modality="ice",
+        minutes=10,
+        ended_at="2026-11-25T10:30:00+00:00",
+    )
+    assert entity_state(hass, LAST_ICE_SESSION) == "2026-11-25T10:30:00+00:00"
+    assert entity_state(hass, LAST_HEAT_SESSION) == "2026-11-25T11:25:00+00:00"
+
+
+async def test_timestamps_write_no_state_while_time_passes(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """A new recovery's time-since sensors write nothing while only time passes (one row, not one a minute)."""
+    await action(hass, "start_session", modality="ice", minutes=10)
+    await advance(hass, frozen_clock, timedelta(minutes=10))
+    watched = (LAST_ICE_SESSION, LAST_SESSION_END, TIME_SINCE_LAST_SESSION)
+    before = {entity_id: hass.states.get(entity_id) for entity_id in watched}
+    await advance(hass, frozen_clock, timedelta(minutes=30))
+    for entity_id in watched:
+        assert hass.states.get(entity_id) == before[entity_id], entity_id
+    assert before[TIME_SINCE_LAST_SESSION] is None
+
+
+async def test_time_since_last_session_is_disabled_for_a_new_recovery(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """The minutes sensor is registered but disabled by the integration: no state, no row a minute."""
+    entry = entity_registry.async_get(TIME_SINCE_LAST_SESSION)
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(TIME_SINCE_LAST_SESSION) is None
+    for entity_id in (LAST_HEAT_SESSION, LAST_ICE_SESSION):
+        registered = entity_registry.async_get(entity_id)
+        assert registered is not None
+        assert registered.disabled_by is None
+
+
+async def test_time_since_last_session_enabled_by_the_person_stays_enabled(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    frozen_clock: FrozenDateTimeFactory,
+    init_platforms: MockConfigEntry,
+) -> None:
+    """Enabled in the registry, the minutes sensor stays enabled across a reload and counts every minute."""
+    entity_registry.async_update_entity(TIME_SINCE_LAST_SESSION, disabled_by=None)
+    assert await hass.config_entries.async_reload(init_platforms.entry_id)
+    await hass.async_block_till_done()
+
+    await action(hass, "start_session", modality="ice", minutes=1)
+    await advance(hass, frozen_clock, timedelta(minutes=1))
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "0"
+    await advance(hass, frozen_clock, timedelta(minutes=2))
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "2"
+
+    assert await hass.config_entries.async_reload(init_platforms.entry_id)
+    await hass.async_block_till_done()
+    entry = entity_registry.async_get(TIME_SINCE_LAST_SESSION)
+    assert entry is not None
+    assert entry.disabled_by is None
+    await advance(hass, frozen_clock, timedelta(minutes=1))
+    assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "3"
+
+
+async def test_time_since_last_session_of_an_existing_recovery_stays_enabled(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    frozen_clock: FrozenDateTimeFactory,
+    plug: str,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A recovery whose minutes sensor an earlier version registered enabled keeps it after the update."""
+    mock_config_entry.add_to_hass(hass)
+    entity_registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        unique_id(ENTRY_ID, "time_since_last_session"),
+        config_entry=mock_config_entry,
+        suggested_object_id="back_recovery_time_since_last_session",
+    )
+    with patch("custom_components.back_recovery.PLATFORMS", [Platform.SENSOR]):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        await action(hass, "start_session", modality="ice", minutes=1)
+        for _ in range(6):
+            await advance(hass, frozen_clock, timedelta(minutes=1))
+        assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "5"
+        assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+        await hass.async_block_till_done()

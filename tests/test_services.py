@@ -59,7 +59,7 @@ async def test_actions_registered_without_entries(hass: HomeAssistant) -> None:
         assert hass.services.has_service(DOMAIN, service)
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
 async def test_start_session_heat_switches_plug_on(hass: HomeAssistant) -> None:
     """start_session with heat switches the plug on and runs the session."""
     await action(hass, "start_session", modality="heat", minutes=7)
@@ -254,7 +254,7 @@ async def test_heat_without_heating_pad_refused(hass: HomeAssistant) -> None:
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
 async def test_stop_session_ends_heat_and_switches_off(hass: HomeAssistant) -> None:
     """stop_session ends heat with reason stopped and switches the plug off."""
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
@@ -277,7 +277,7 @@ async def test_stop_session_without_session_does_nothing(hass: HomeAssistant) ->
     assert entity_state(hass, LAST_SESSION_END) == "unknown"
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
 async def test_log_session_counts_for_rest_gap_and_sensors(
     hass: HomeAssistant,
 ) -> None:
@@ -395,6 +395,7 @@ async def test_sessions_today_resets_at_local_midnight(
     assert entity_state(hass, SESSIONS_TODAY) == "0"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_time_since_last_session_ticks_on_the_minute(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

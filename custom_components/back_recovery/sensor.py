@@ -103,12 +103,30 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda recovery: recovery.last_session_end,
     ),
+    # The end of the latest session of each kind: timestamps that the
+    # frontend shows as "12 minutes ago" without a state written each minute
+    # (contract "Time since, the Home Assistant way").
+    RecoverySensorDescription(
+        key="last_heat_session",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda recovery: recovery.last_heat_end,
+    ),
+    RecoverySensorDescription(
+        key="last_ice_session",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda recovery: recovery.last_ice_end,
+    ),
     RecoverySensorDescription(
         key="time_since_last_session",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         value_fn=lambda recovery: recovery.time_since_last_session,
         every_minute=True,
+        # A state a minute: kept for automations that read it, but not
+        # recorded for a new recovery unless the person enables it (Home
+        # Assistant's quality scale, rule entity-disabled-by-default). An
+        # entity the person enabled stays enabled: the registry keeps it.
+        entity_registry_enabled_default=False,
     ),
     RecoverySensorDescription(
         key="next_session_allowed",

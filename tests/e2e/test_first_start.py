@@ -80,7 +80,7 @@ def test_first_start(
     shot(page, "first-start-01-first-login")
 
     # Before Back Recovery is added its dashboard says how, and the link opens
-    # the flow (a helper integration asks first).
+    # the flow (the link asks first, for every integration).
     page.goto(home_assistant.url + DASHBOARD)
     add_link = page.get_by_role("link", name="Add Back Recovery")
     add_link.wait_for()

@@ -59,12 +59,13 @@ def test_german_dashboard_refusal_and_options(
     # Entity names, translated, without the device name.
     names = german["entity"]
     pad_name = names["switch"]["heating_pad"]["name"]
-    pad_buttons(page, pad_name)[1].wait_for()
+    german_buttons = ("Wärme aus", "Wärme an")
+    pad_buttons(page, german_buttons)[1].wait_for()
     tile(page, names["sensor"]["phase"]["name"]).wait_for()
     tile(page, names["binary_sensor"]["skin_rest"]["name"]).wait_for()
     shot(page, "20-german-dashboard")
 
-    refused_start_shows_off(page, name=pad_name)
+    refused_start_shows_off(page, name=pad_name, buttons=german_buttons, on="Ein")
     refusal = message_pattern(german["exceptions"]["rest_gap_active"]["message"])
     page.locator("ha-toast").get_by_text(refusal).first.wait_for()
     shot(page, "21-german-refused")

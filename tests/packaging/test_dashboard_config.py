@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 import re
 from typing import Any
@@ -18,18 +19,22 @@ from custom_components.back_recovery.const import (
 from custom_components.back_recovery.issues import async_clear_issue, async_raise_issue
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import condition, config_validation as cv
+from homeassistant.helpers.template import Template
 from homeassistant.util.yaml import load_yaml_dict, parse_yaml
 
+from ..helpers.clock import advance
 from ..helpers.files import ROOT
 from ..helpers.ha import (
     CALENDAR,
     HEATING_PAD,
+    LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
     SESSION_ENDS,
     START_ICE_SESSION,
     STOP_SESSION,
     TIME_SINCE_LAST_SESSION,
+    action,
     turn_review_on,
 )
 from ..helpers.plug import PLUG_CONFIG
@@ -44,6 +49,11 @@ PAIN_LEVEL = "sensor.back_recovery_pain_level"
 PAIN_AVERAGE = "sensor.back_recovery_pain_average_7_days"
 PAIN_TREND = "sensor.back_recovery_pain_trend"
 REVIEW = "binary_sensor.back_recovery_review_recommended"
+LAST_HEAT_SESSION = "sensor.back_recovery_last_heat_session"
+LAST_ICE_SESSION = "sensor.back_recovery_last_ice_session"
+SKIN_REST = "binary_sensor.back_recovery_skin_rest"
+SHORT_NAME = 14
+"""The longest name a half-width tile shows uncut on a 390-pixel phone (measured in a real browser)."""
 SEE_A_PROFESSIONAL = {
     "en": "doctor or physical therapist",
     "de": "Ärztin, deinem Arzt oder deiner Physiotherapie",
@@ -59,6 +69,9 @@ GERMAN_IDS = {
     "sensor.back_recovery_days_since_injury": "sensor.back_recovery_tage_seit_der_verletzung",
     "sensor.back_recovery_recommended_therapy": "sensor.back_recovery_empfohlene_anwendung",
     TIME_SINCE_LAST_SESSION: "sensor.back_recovery_zeit_seit_der_letzten_anwendung",
+    LAST_SESSION_END: "sensor.back_recovery_ende_der_letzten_anwendung",
+    LAST_HEAT_SESSION: "sensor.back_recovery_letzte_warmeanwendung",
+    LAST_ICE_SESSION: "sensor.back_recovery_letzte_kalteanwendung",
     NEXT_SESSION_ALLOWED: "sensor.back_recovery_nachste_anwendung_erlaubt",
     SESSION_ENDS: "sensor.back_recovery_anwendung_endet",
     "sensor.back_recovery_sessions_today": "sensor.back_recovery_anwendungen_heute",
@@ -76,8 +89,12 @@ one of its "native entity id" languages), so the German dashboard names
 these; the calendar keeps its id. ``test_dashboard_entities_exist`` proves
 them against a recovery set up in German.
 """
-TEXT_KEYS = frozenset({"title", "heading", "content"})
-"""The only keys whose values a dashboard's language copy translates."""
+TEXT_KEYS = frozenset({"title", "heading", "content", "name"})
+"""The only keys whose (string) values a dashboard's language copy translates.
+
+``name`` is a text where a card gives a short name of its own (a string); a
+name taken from the entity (``{type: entity}``) is no text.
+"""
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -114,12 +131,12 @@ def entity_ids(node: Any) -> Iterator[str]:
 
 
 def without_texts(node: Any) -> Any:
-    """Return a dashboard with its headings, titles and markdown texts left out."""
+    """Return a dashboard with its headings, titles, names and markdown texts left out."""
     if isinstance(node, dict):
         return {
             key: without_texts(value)
             for key, value in node.items()
-            if key not in TEXT_KEYS
+            if key not in TEXT_KEYS or not isinstance(value, str)
         }
     if isinstance(node, list):
         return [without_texts(item) for item in node]
@@ -161,16 +178,28 @@ def entity(language: str, english_id: str) -> str:
     return GERMAN_IDS.get(english_id, english_id) if language == "de" else english_id
 
 
-def test_dashboard_names_come_from_the_entities(dashboard: dict[str, Any]) -> None:
-    """No card renames an entity: each shows its own translated name, no device name.
+def full_width(card: dict[str, Any]) -> bool:
+    """Return whether a card takes a section's whole width."""
+    return bool(card.get("grid_options", {}).get("columns") == "full")
 
-    ``name: {type: entity}`` (frontend 2025.11 and later) is the entity's
-    name without the device's ("Recovery phase", not "Back recovery
-    Recovery phase"), in Home Assistant's language.
+
+def test_dashboard_names_fit_on_a_phone(dashboard: dict[str, Any]) -> None:
+    """No name is cut off on a 390-pixel phone, and none shows the device's name.
+
+    A full-width card shows its entity's own translated name (``name: {type:
+    entity}``, frontend 2025.11 and later: "Recovery phase", not "Back
+    recovery Recovery phase"); a half-width tile or button has a short name
+    of its own in the dashboard's language (issue 22: "Recommended t…").
     """
     named = [card for card in cards(dashboard["views"]) if "name" in card]
     assert named
-    assert [card for card in named if card["name"] != {"type": "entity"}] == []
+    for card in named:
+        name = card["name"]
+        if isinstance(name, str):
+            assert 0 < len(name) <= (40 if full_width(card) else SHORT_NAME), name
+        else:
+            assert name == {"type": "entity"}, card
+            assert full_width(card) or card["type"] not in ("tile", "button"), card
     for card in cards(dashboard["views"]):
         for row in card.get("entities", []):
             assert isinstance(row, str) or row.get("name") == {"type": "entity"}
@@ -228,20 +257,42 @@ async def test_dashboard_entities_exist(
 def test_dashboard_shows_what_a_person_needs(
     language: str, dashboard: dict[str, Any]
 ) -> None:
-    """Heating pad toggle, countdown, phase, skin rest, 7-day history, calendar, buttons."""
-    by_entity = {card.get("entity"): card for card in cards(dashboard["views"])}
-    pad = by_entity[entity(language, HEATING_PAD)]
-    assert pad["type"] == "tile"
-    assert {"type": "toggle"} in pad["features"]
+    """Heating pad with labeled buttons, countdown, phase, skin rest, times since, 7-day history, calendar."""
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for card in cards(dashboard["views"]):
+        by_entity.setdefault(card.get("entity", ""), []).append(card)
+    pad = entity(language, HEATING_PAD)
+    assert [card["type"] for card in by_entity[pad]] == ["tile", "button", "button"]
+    # Two labeled buttons, not the tile's two unlabeled round ones (the
+    # switch's state is assumed until the plug confirms it).
+    assert "features" not in by_entity[pad][0]
+    buttons = {
+        card["tap_action"]["perform_action"]: card for card in by_entity[pad][1:]
+    }
+    assert sorted(buttons) == ["switch.turn_off", "switch.turn_on"]
+    for button in buttons.values():
+        assert button["name"]
+        assert button["tap_action"]["target"] == {"entity_id": pad}
     for entity_id in (
         SESSION_ENDS,
         PHASE,
-        TIME_SINCE_LAST_SESSION,
         NEXT_SESSION_ALLOWED,
         START_ICE_SESSION,
         STOP_SESSION,
     ):
-        assert by_entity[entity(language, entity_id)]["type"] == "tile", entity_id
+        assert by_entity[entity(language, entity_id)][0]["type"] == "tile", entity_id
+    # The times since are timestamps the frontend shows as "12 minutes ago"
+    # (contract "Time since, the Home Assistant way"): no minutes sensor.
+    for entity_id in (
+        LAST_SESSION_END,
+        LAST_HEAT_SESSION,
+        LAST_ICE_SESSION,
+        SESSION_ENDS,
+    ):
+        (tile,) = by_entity[entity(language, entity_id)]
+        assert tile["type"] == "tile", entity_id
+        assert tile["time_format"] == "relative", entity_id
+    assert entity(language, TIME_SINCE_LAST_SESSION) not in by_entity
     by_type = {card["type"]: card for card in cards(dashboard["views"])}
     assert by_type["history-graph"]["hours_to_show"] == 7 * 24
     assert by_type["calendar"]["entities"] == [CALENDAR]
@@ -257,19 +308,32 @@ async def visible(hass: HomeAssistant, section: dict[str, Any]) -> bool:
     The frontend has Home Assistant evaluate template conditions
     (``subscribe_condition``) and checks state conditions itself, the way the
     core's condition code does, so the core's code answers here.
+    The frontend's own ``state_not`` and ``or`` are checked here as the
+    frontend does.
     """
     for config in section.get("visibility", []):
-        if config["condition"] == "state":
-            # The frontend's state condition names its entity "entity".
-            config = {**config, "entity_id": config["entity"]}
-            del config["entity"]
-        validated = await condition.async_validate_condition_config(
-            hass, cv.CONDITION_SCHEMA(config)
-        )
-        checker = await condition.async_from_config(hass, validated)
-        if not checker(hass):
+        if not await holds(hass, config):
             return False
     return True
+
+
+async def holds(hass: HomeAssistant, config: dict[str, Any]) -> bool:
+    """Return whether one of the frontend's visibility conditions holds."""
+    if config["condition"] == "or":
+        return any([await holds(hass, inner) for inner in config["conditions"]])
+    if config["condition"] == "state" and "state_not" in config:
+        state = hass.states.get(config["entity"])
+        assert state is not None, config["entity"]
+        return bool(state.state != config["state_not"])
+    if config["condition"] == "state":
+        # The frontend's state condition names its entity "entity".
+        config = {**config, "entity_id": config["entity"]}
+        del config["entity"]
+    validated = await condition.async_validate_condition_config(
+        hass, cv.CONDITION_SCHEMA(config)
+    )
+    checker = await condition.async_from_config(hass, validated)
+    return bool(checker(hass))
 
 
 async def test_dashboard_without_the_integration_says_what_to_do(
@@ -293,13 +357,79 @@ async def test_dashboard_without_the_integration_says_what_to_do(
 
 
 async def test_dashboard_with_the_integration_shows_the_recovery(
-    hass: HomeAssistant, dashboard: dict[str, Any], init_integration: Any
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: Any,
 ) -> None:
-    """Once the recovery exists, every section but the notice shows."""
+    """Once the recovery exists, every section but the notice shows; the 7-day history once there is a session to draw."""
     notice, *others = dashboard["views"][0]["sections"]
+    history = [
+        section
+        for section in others
+        if any(card["type"] == "history-graph" for card in section["cards"])
+    ]
+    assert len(history) == 1
     assert not await visible(hass, notice)
     for section in others:
+        assert await visible(hass, section) is (section not in history), section[
+            "cards"
+        ][0]
+    await action(hass, "start_session", modality="ice", minutes=5)
+    await advance(hass, freezer, timedelta(minutes=5))
+    for section in others:
         assert await visible(hass, section), section["cards"][0]
+
+
+async def test_dashboard_says_no_unknown_on_a_new_recovery(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """Before the first session and the first pain entry: no card that shows "Unknown", no empty graph.
+
+    A tile of an entity whose state is unknown shows "Unknown", unless it
+    shows an attribute instead (``next_session_allowed``'s ``allowed``:
+    "Now"); the pain slider hides its state and a text invites the first
+    entry; graphs wait for something to draw.
+    """
+    shown = [
+        card
+        for section in dashboard["views"][0]["sections"]
+        if await visible(hass, section)
+        for card in section["cards"]
+        if await visible(hass, card)
+    ]
+    for card in shown:
+        if card["type"] in ("statistics-graph", "history-graph"):
+            raise AssertionError(f"empty graph {card['type']}")
+        if card["type"] != "tile" or card.get("hide_state"):
+            continue
+        state = hass.states.get(card["entity"])
+        assert state is not None, card["entity"]
+        content = card.get("state_content", ["state"])
+        if "state" in content:
+            assert state.state != "unknown", card["entity"]
+        for attribute in content:
+            if attribute != "state":
+                assert state.attributes.get(attribute) is not None, card
+    invitations = [
+        card
+        for card in shown
+        if card["type"] == "markdown"
+        and card.get("visibility")
+        == [
+            {
+                "condition": "state",
+                "entity": entity(language, PAIN_LEVEL),
+                "state": "unknown",
+            }
+        ]
+    ]
+    assert len(invitations) == 1
+    assert "10" in invitations[0]["content"]
 
 
 async def test_dashboard_tells_to_unplug_only_while_the_plug_is_stuck(
@@ -312,7 +442,7 @@ async def test_dashboard_tells_to_unplug_only_while_the_plug_is_stuck(
 
     Rules 5 and 10: the repair issue alone shows only under Settings → Repairs.
     """
-    heat = dashboard["views"][0]["sections"][1]
+    heat = dashboard["views"][0]["sections"][2]
     first = heat["cards"][1]
     problem = entity(language, PROBLEM)
     assert first["entity"] == problem
@@ -391,7 +521,7 @@ def test_dashboard_shows_the_pain_diary_next_to_its_graph(
     assert graph["chart_type"] == "line"
     assert graph["stat_types"] == ["mean"]
     assert graph["days_to_show"] >= 4 * 7
-    assert list(entity_ids(graph)) == [
+    assert [row["entity"] for row in graph["entities"]] == [
         entity(language, PAIN_LEVEL),
         entity(language, PAIN_AVERAGE),
     ]
@@ -444,3 +574,63 @@ async def test_dashboard_asks_for_a_review_only_while_it_is_recommended(
     assert signal() == "on"
     for card in shown_while_on:
         assert await visible(hass, card)
+
+
+STATUS_LINES = {
+    "en": {
+        "ready": "Ready: heat or ice allowed now",
+        "heat": "Heat on: off at 1:20 AM (14 minutes left)",
+        "ice": "Ice on: ends at 3:35 AM (15 minutes left)",
+        "rest": "Skin resting: heat allowed again at 3:20 AM",
+        "unplug": "Unplug the heating pad: it does not switch off",
+    },
+    "de": {
+        "ready": "Bereit: Wärme oder Kälte jetzt erlaubt",
+        "heat": "Wärme an: aus um 01:20 (noch 14 Minuten)",
+        "ice": "Kälte läuft: endet um 03:35 (noch 15 Minuten)",
+        "rest": "Hautruhe: Wärme wieder erlaubt um 03:20",
+        "unplug": "Heizkissen ausstecken: Es schaltet nicht aus",
+    },
+}
+"""The status line in each state, in each dashboard's language and clock (US/Pacific: T0 is 01:00)."""
+
+
+async def test_dashboard_status_line_says_what_a_person_may_do(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """One line at the top, from Home Assistant's own markdown card: ready, heat on until, resting until, unplug.
+
+    Issue 22: "may I use the heating pad now, and if not, when?" and "is
+    heat on, and until when?"; the English copy on a 12-hour clock, the
+    German one on a 24-hour clock, as the voice answers in each language.
+    """
+    status_section = dashboard["views"][0]["sections"][1]
+    assert status_section.get("column_span") == 3
+    (card,) = status_section["cards"]
+    assert card["type"] == "markdown"
+    template = Template(card["content"], hass)
+    lines = STATUS_LINES[language]
+
+    def said() -> str:
+        return re.sub(r"<[^>]+>", "", str(template.async_render())).strip()
+
+    assert await visible(hass, status_section)
+    assert said() == lines["ready"]
+    await action(hass, "start_session", modality="heat", minutes=20)
+    await advance(hass, freezer, timedelta(minutes=6))
+    assert said() == lines["heat"]
+    await advance(hass, freezer, timedelta(minutes=14))
+    assert said() == lines["rest"]
+    await advance(hass, freezer, timedelta(hours=2))
+    assert said() == lines["ready"]
+    await action(hass, "start_session", modality="ice", minutes=15)
+    assert said() == lines["ice"]
+    async_raise_issue(
+        hass, ISSUE_HEATING_PAD_NOT_RESPONDING, init_integration.entry_id, {}
+    )
+    await hass.async_block_till_done()
+    assert said() == lines["unplug"]

@@ -276,6 +276,28 @@ def test_review_baseline_clause_starts_42_days_after_the_injury() -> None:
     assert on_time.event_data() == {"baseline": 5.0, "average": 5.0}
 
 
+def test_review_of_a_diary_started_late_waits_for_a_week_apart_from_the_baseline() -> (
+    None
+):
+    """Started on day 48 with three days of entries: not judged against its own first week.
+
+    Contract, turn 3: the baseline clause cannot turn the review on while the
+    7 days of ``pain_average_7d`` overlap the baseline's 7 days; the first
+    week apart (the 14th day from the first entry) can.
+    """
+    first = INJURY + days(48)
+    diary = diary_of(week(first, 5, 5, 5))
+    review = diary.review(first + days(2), INJURY, BERLIN)
+    assert (review.baseline, review.average) == (5.0, 5.0)
+    assert not review.recommended
+    diary = diary_of(week(first, 5, 5, 5) | week(first + days(7), *[5] * 7))
+    assert not diary.review(first + days(12), INJURY, BERLIN).recommended
+    apart = diary.review(first + days(13), INJURY, BERLIN)
+    assert apart == PainReview(
+        by_baseline=True, by_worsening=False, baseline=5.0, average=5.0
+    )
+
+
 def test_review_without_baseline_needs_the_worsening_clause() -> None:
     """With fewer than 3 days in the first week, the baseline clause never turns on."""
     diary = diary_of(
@@ -451,6 +473,8 @@ def test_diary_matches_the_definitions_in_any_order(
     assert review.by_baseline is (
         average is not None
         and baseline is not None
+        # Today's 7 days no longer overlap the baseline's 7 (turn 3).
+        and (today - min(daily)).days >= 13
         and baseline - average < 2
         and (baseline - average) * 10 < baseline * 3
     )

@@ -159,7 +159,47 @@ async def test_get_status_without_a_session(
         "pain_average_7d": None,
         "pain_trend": "insufficient_data",
         "review_recommended": False,
+        "last_session_end": None,
+        "last_session_end_ago": None,
+        "last_heat_session": None,
+        "last_heat_session_ago": None,
+        "last_ice_session": None,
+        "last_ice_session_ago": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "heat_ago", "ice_ago"),
+    [
+        ("en", "12 minutes ago", "2 hours and 47 minutes ago"),
+        ("de", "vor 12 Minuten", "vor 2 Stunden und 47 Minuten"),
+    ],
+)
+@pytest.mark.usefixtures("assist_api")
+async def test_get_status_says_how_long_ago_each_kind_of_session_ended(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    language: str,
+    heat_ago: str,
+    ice_ago: str,
+) -> None:
+    """From the timestamps: when the last session, heat and ice ended, and "12 minutes ago" in the asker's language."""
+    now = dt_util.utcnow()
+    heat_end = now - timedelta(minutes=12)
+    ice_end = now - timedelta(hours=2, minutes=47)
+    await action(
+        hass, "log_session", modality="ice", minutes=10, ended_at=ice_end.isoformat()
+    )
+    await action(
+        hass, "log_session", modality="heat", minutes=15, ended_at=heat_end.isoformat()
+    )
+    status = (await call(hass, STATUS, language)).data
+    assert status["last_session_end"] == local(heat_end)
+    assert status["last_session_end_ago"] == heat_ago
+    assert status["last_heat_session"] == local(heat_end)
+    assert status["last_heat_session_ago"] == heat_ago
+    assert status["last_ice_session"] == local(ice_end)
+    assert status["last_ice_session_ago"] == ice_ago
 
 
 @pytest.mark.usefixtures("assist_api")

@@ -324,7 +324,13 @@ class PainDiary:
             average_7d=as_float(average),
             previous_average_7d=as_float(previous),
             trend=compare_weeks(average, previous),
-            review=PainReview.on(daily, today, injury_date, self._baseline(tz)),
+            review=PainReview.on(
+                daily,
+                today,
+                injury_date,
+                self._baseline(tz),
+                local_day(self._entries[0].recorded_at, tz) if self._entries else None,
+            ),
         )
 
     # Storage.

@@ -129,7 +129,9 @@ class PainReview:
     """Whether the diary recommends a review by a doctor or physical therapist, and why.
 
     ``by_baseline``: 42 or more days after the injury date, this week's average
-    is known and has not fallen at least 2 points or 30 % below the baseline.
+    is known, its 7 days no longer overlap the baseline's 7 days (contract,
+    turn 3: a diary started late is not judged against its own first week),
+    and it has not fallen at least 2 points or 30 % below the baseline.
     ``by_worsening``: the trend was worsening on each of the last 14 local days,
     ending today (at any time after the injury). ``baseline`` and ``average``
     are the unrounded numbers behind it (``None`` when unknown).
@@ -147,11 +149,13 @@ class PainReview:
         today: date,
         injury_date: date,
         baseline: Fraction | None,
+        baseline_start: date | None,
     ) -> PainReview:
         """Judge the review on ``today``.
 
         ``daily`` holds the daily values of the 27 local days ending ``today``
-        (the 14 daily trends need them); ``baseline`` is the exact baseline.
+        (the 14 daily trends need them); ``baseline`` is the exact baseline,
+        ``baseline_start`` the first of its 7 local days (the first entry's).
         """
         average = week_average(daily, today)
         return cls(
@@ -159,6 +163,8 @@ class PainReview:
                 (today - injury_date).days >= REVIEW_AFTER_DAYS
                 and average is not None
                 and baseline is not None
+                and baseline_start is not None
+                and (today - baseline_start).days >= 2 * WINDOW_DAYS - 1
                 and not _fell_enough(average, baseline)
             ),
             by_worsening=all(

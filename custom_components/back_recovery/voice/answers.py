@@ -88,6 +88,16 @@ def next_heat_answer(
     return texts["voice_next_heat_now"]
 
 
+def time_since_text(texts: Texts, moment: datetime | None) -> str | None:
+    """Say how long ago ``moment`` was ("12 minutes ago"), from the timestamp; ``None`` without one."""
+    if moment is None:
+        return None
+    minutes = int((dt_util.utcnow() - moment).total_seconds() // 60)
+    if minutes < 1:
+        return texts["voice_time_just_now"]
+    return texts["voice_time_ago"].format(ago=duration_text(minutes, texts))
+
+
 # The status for a language model.
 
 

@@ -34,7 +34,7 @@ from ..data import BackRecoveryConfigEntry
 from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
-from .answers import status
+from .answers import local_iso, status, time_since_text
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
 ATTR_NAME: Final = "name"
@@ -171,7 +171,9 @@ class GetStatusTool(RecoveryTool):
         "(at least 2 hours between sessions) and when the next session is "
         "allowed, sessions today, the latest pain level (0-10), the 7-day pain "
         "average and its trend, and whether a review by a doctor or physical "
-        "therapist is recommended. Times are local ISO times."
+        "therapist is recommended; when the last session, the last heat session "
+        "and the last ice session ended, each with how long ago in words (say "
+        "that, e.g. '12 minutes ago'). Times are local ISO times."
     )
     annotations = _READS
 
@@ -184,9 +186,18 @@ class GetStatusTool(RecoveryTool):
         texts: Texts,
         llm_context: LLMContext,
     ) -> ToolResult:
-        """Return the status of the recovery."""
+        """Return the status of the recovery, with the time since each kind of session."""
+        recovery = entry.runtime_data.engine.state
+        since: dict[str, Any] = {}
+        for key, moment in (
+            ("last_session_end", recovery.last_session_end),
+            ("last_heat_session", recovery.last_heat_end),
+            ("last_ice_session", recovery.last_ice_end),
+        ):
+            since[key] = local_iso(moment)
+            since[f"{key}_ago"] = time_since_text(texts, moment)
         return ToolResult(
-            data={"name": entry.title, **status(entry.runtime_data.engine.state, texts)}
+            data={"name": entry.title, **status(recovery, texts), **since}
         )
 
 

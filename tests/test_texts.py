@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from pytest_homeassistant_custom_component.common import MockUser
 
 from custom_components.back_recovery import texts as texts_module
 from custom_components.back_recovery.const import DOMAIN
@@ -28,12 +29,13 @@ from custom_components.back_recovery.texts import (
 )
 from custom_components.back_recovery.therapy.phases import Phase
 from custom_components.back_recovery.therapy.session import Refusal, TherapyRefusedError
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.translation import async_get_cached_translations
 from homeassistant.util import dt as dt_util
 
 from .helpers.assist import set_profile
+from .helpers.ha import ENTRY_ID, HEATING_PAD, START_ICE_SESSION, action
 
 # The tests run at 2026-11-25 01:00 local time (US/Pacific, UTC-8).
 TODAY_0320 = dt_util.parse_datetime("2026-11-25T11:20:00+00:00")
@@ -408,3 +410,38 @@ async def test_language_tracking_waits_for_a_new_language(hass: HomeAssistant) -
     await hass.config.async_update(language="en")
     await hass.async_block_till_done()
     assert calls == ["Ruhe"]
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(("time_format", "said"), [(None, "3:00 AM"), ("24", "03:00")])
+async def test_every_refusal_on_the_askers_one_clock(
+    hass: HomeAssistant,
+    hass_admin_user: MockUser,
+    time_format: str | None,
+    said: str,
+) -> None:
+    """Ice and heat, by action, switch or button: one refusal, one clock (the asker's)."""
+    await set_profile(
+        hass,
+        hass_admin_user.id,
+        None if time_format is None else {"language": "en", "time_format": time_format},
+    )
+    await action(hass, "start_session", modality="ice", minutes=10)
+    await action(hass, "stop_session")
+    asks: list[tuple[str, str, dict[str, Any]]] = [
+        (DOMAIN, "start_session", {"config_entry_id": ENTRY_ID, "modality": "ice"}),
+        (DOMAIN, "start_session", {"config_entry_id": ENTRY_ID, "modality": "heat"}),
+        ("switch", "turn_on", {"entity_id": HEATING_PAD}),
+        ("button", "press", {"entity_id": START_ICE_SESSION}),
+    ]
+    for domain, service, data in asks:
+        with pytest.raises(ServiceValidationError) as info:
+            await hass.services.async_call(
+                domain,
+                service,
+                data,
+                blocking=True,
+                context=Context(user_id=hass_admin_user.id),
+            )
+        assert info.value.translation_key == "rest_gap_active", service
+        assert info.value.translation_placeholders == {"allowed_at": said}, service

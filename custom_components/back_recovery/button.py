@@ -13,6 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
+from .errors import async_said_to
 from .therapy import Modality
 
 PARALLEL_UPDATES = 0
@@ -54,5 +55,7 @@ class RecoveryButton(BackRecoveryEntity, ButtonEntity):
     _follows_recovery = False
 
     async def async_press(self) -> None:
-        """Ask the engine; a refusal reaches the person as a translated error."""
-        await self.entity_description.press_fn(self.engine)
+        """Ask the engine; a refusal reaches the person as a translated error, on their clock."""
+        user_id = self._context.user_id if self._context else None
+        async with async_said_to(self.hass, user_id):
+            await self.entity_description.press_fn(self.engine)

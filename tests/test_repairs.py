@@ -7,9 +7,11 @@ The issues of a plug that is unreachable or does not switch off (rules 5,
 
 from __future__ import annotations
 
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -26,18 +28,27 @@ from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 
+from .helpers.clock import advance
 from .helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     MISSING_ISSUE,
     PLUG,
+    UNREACHABLE_ISSUE,
     entity_state,
     hider_of,
     switch,
 )
-from .helpers.plug import SECOND_PLUG, setup_plug, start_heat
+from .helpers.plug import (
+    PLUG_ONLINE,
+    SECOND_PLUG,
+    set_input_boolean,
+    setup_plug,
+    start_heat,
+)
 
 
 @pytest.fixture
@@ -85,7 +96,10 @@ async def test_fix_flow_shows_the_plug_picker(
     assert result["type"] == "form"
     assert result["step_id"] == "pick_plug"
     assert result["errors"] == {}
-    assert result["description_placeholders"] == {"entity_id": PLUG}
+    assert result["description_placeholders"] == {
+        "entity_id": PLUG,
+        "plug": "Heating pad plug",
+    }
     assert result["data_schema"] == [
         {
             "name": CONF_HEATING_PAD,
@@ -279,6 +293,7 @@ async def test_removed_plug_raises_a_repair_issue(
     assert issue.translation_key == "heating_pad_missing"
     assert issue.translation_placeholders == {
         "entity_id": PLUG,
+        "plug": "Heating pad plug",
         "name": "Back recovery",
     }
     assert issue.data == {"entry_id": ENTRY_ID}
@@ -433,3 +448,44 @@ async def test_clearing_touches_only_that_entrys_issue(
         issue_registry.async_get_issue(DOMAIN, "heating_pad_unreachable_entry1") is None
     )
     assert issue_registry.async_get_issue(DOMAIN, "heating_pad_unreachable_entry2")
+
+
+# The plug as people see it: its name in every repair text, its entity id beside it
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_unreachable_plug_issue_names_the_plug(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The issue of a plug that cannot be switched off names it as the dashboard does."""
+    await start_heat(hass, "action")
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    await advance(hass, freezer, timedelta(minutes=20))
+
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, UNREACHABLE_ISSUE)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "entity_id": PLUG,
+        "plug": "Heating pad plug",
+        "name": "Back recovery",
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("heating_pad_unreachable", "description"),
+        ("heating_pad_not_responding", "description"),
+        ("heating_pad_missing", "fix_flow.step.pick_plug.description"),
+    ],
+)
+async def test_repair_texts_say_the_plugs_name_and_id(
+    hass: HomeAssistant, language: str, key: str, text: str
+) -> None:
+    """Each plug repair says '"Heating pad plug" (switch.heating_pad_plug)'."""
+    said = (await async_get_translations(hass, language, "issues", [DOMAIN]))[
+        f"component.{DOMAIN}.issues.{key}.{text}"
+    ]
+    assert "{plug}" in said
+    assert "({entity_id})" in said

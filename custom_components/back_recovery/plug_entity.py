@@ -71,15 +71,16 @@ def configured_plug(entry: ConfigEntry) -> str | None:
 def plug_placeholders(hass: HomeAssistant, entity_id: str) -> dict[str, str]:
     """Name the plug in a message: ``entity_id``, and ``plug``, its name as people see it.
 
-    ``plug`` is the friendly name, else the entity id: said in the messages
-    a person hears or reads at once (a spoken reminder must not spell an
-    entity id).
+    ``plug`` is the friendly name (its state's, else its registry entry's),
+    else the entity id: said in the messages a person hears or reads at once
+    (a spoken reminder must not spell an entity id; a repair names the plug
+    as the dashboard does, its id beside it).
     """
-    state = hass.states.get(entity_id)
-    return {
-        "entity_id": entity_id,
-        "plug": state.name if state is not None else entity_id,
-    }
+    if (state := hass.states.get(entity_id)) is not None:
+        return {"entity_id": entity_id, "plug": state.name}
+    registered = er.async_get(hass).async_get(entity_id)
+    name = registered and (registered.name or registered.original_name)
+    return {"entity_id": entity_id, "plug": name or entity_id}
 
 
 class PlugReading(StrEnum):
@@ -230,13 +231,21 @@ def async_remove_pad_switch(hass: HomeAssistant, entry_id: str) -> None:
 
 
 @callback
-def _async_heating_pad_missing(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Raise the repair: the plug is gone; pick another or none."""
+def _async_heating_pad_missing(
+    hass: HomeAssistant, entry: ConfigEntry, seen: dict[str, str] | None = None
+) -> None:
+    """Raise the repair: the plug is gone; pick another or none.
+
+    ``seen``: the plug's placeholders from when it was last there (a removed
+    plug's name is gone with it); else whatever still names it.
+    """
+    plug = entry.data.get(CONF_HEATING_PAD, "")
+    named = seen if seen and seen["entity_id"] == plug else None
     async_raise_issue(
         hass,
         ISSUE_HEATING_PAD_MISSING,
         entry.entry_id,
-        {"entity_id": entry.data.get(CONF_HEATING_PAD, ""), "name": entry.title},
+        {**(named or plug_placeholders(hass, plug)), "name": entry.title},
         fixable=True,
     )
 
@@ -260,11 +269,16 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
             entry, data={**entry.data, CONF_HEATING_PAD: new_entity_id}
         )
 
+    # The plug as people saw it last, for the issue once it is gone.
+    seen = plug_placeholders(hass, plug)
+
     async def plug_removed() -> None:
-        _async_heating_pad_missing(hass, entry)
+        _async_heating_pad_missing(hass, entry, seen)
 
     @callback
     def plug_registered(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        if event.data["action"] != "remove":
+            seen.update(plug_placeholders(hass, plug))
         if event.data["action"] == "create":
             async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
 
@@ -273,6 +287,7 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
         if resolve_entity(hass, plug) is None:
             _async_heating_pad_missing(hass, entry)
         else:
+            seen.update(plug_placeholders(hass, plug))
             async_clear_issue(hass, ISSUE_HEATING_PAD_MISSING, entry.entry_id)
 
     entry.async_on_unload(

@@ -6,16 +6,24 @@ registries (``plug_entity.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 
-from .const import CONF_HEATING_PAD, ISSUE_HEATING_PAD_MISSING
+from .const import CONF_HEATING_PAD, DOMAIN, ISSUE_HEATING_PAD_MISSING, issue_id
 from .issues import async_clear_issue
-from .plug_entity import PlugRefusedError, async_hide_plug, plug_selector, validate_plug
+from .plug_entity import (
+    PlugRefusedError,
+    async_hide_plug,
+    plug_placeholders,
+    plug_selector,
+    validate_plug,
+)
 
 
 class HeatingPadMissingFlow(RepairsFlow):
@@ -64,10 +72,22 @@ class HeatingPadMissingFlow(RepairsFlow):
                 {vol.Optional(CONF_HEATING_PAD): plug_selector(self.hass)}
             ),
             errors=errors,
-            description_placeholders={
-                "entity_id": entry.data.get(CONF_HEATING_PAD, "")
-            },
+            description_placeholders=self._placeholders(entry.data),
         )
+
+    def _placeholders(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """Name the missing plug as the issue did: its name, its entity id beside it.
+
+        The issue was raised while the plug could still be named; gone since,
+        only its entity id is left to name it.
+        """
+        issue = ir.async_get(self.hass).async_get_issue(
+            DOMAIN, issue_id(ISSUE_HEATING_PAD_MISSING, self.entry_id)
+        )
+        said = dict(issue.translation_placeholders or {}) if issue else {}
+        return plug_placeholders(self.hass, data.get(CONF_HEATING_PAD, "")) | {
+            key: said[key] for key in ("plug", "entity_id") if said.get(key)
+        }
 
 
 async def async_create_fix_flow(

@@ -48,6 +48,7 @@ from homeassistant.core import (
 )
 from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 
+from .. import plug_entity
 from ..const import (
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
@@ -358,7 +359,10 @@ class HeatingPadPlug:
             self._hass,
             standing,
             self._entry.entry_id,
-            {"entity_id": self.entity_id, "name": self._entry.title},
+            {
+                **plug_entity.plug_placeholders(self._hass, self.entity_id),
+                "name": self._entry.title,
+            },
         )
         self._stuck = True
         if not self._alarmed:

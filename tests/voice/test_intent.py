@@ -49,6 +49,7 @@ from ..helpers.ha import (
     SESSION_ACTIVE,
     SKIN_REST,
     START_ICE_SESSION,
+    action,
     add_second_recovery,
     entity_id_of,
     entity_state,
@@ -57,6 +58,8 @@ from ..helpers.ha import (
 )
 
 REPO_SENTENCES = ROOT / "custom_sentences"
+ICE_ASKED = "/ice"
+"""How ``_samples`` names the sentences that ask about ice."""
 
 
 @pytest.fixture
@@ -492,13 +495,23 @@ async def test_custom_sentences_in_german(
 
 
 def _samples(language: str) -> list[tuple[str, str]]:
-    """Return every (intent, sentence) the shipped sentence file allows."""
+    """Return every (intent, sentence) the shipped sentence file allows.
+
+    A sentence that asks about ice (its ``modality`` slot) is named
+    ``<intent>/ice``: its answer says "ice or heat".
+    """
     data = load_yaml_dict(REPO_SENTENCES / language / "back_recovery.yaml")
     assert data["language"] == language
-    return [
-        (name, " ".join(text.split()))
-        for name, text in sample_intents(Intents.from_dict(dict(data)))
-    ]
+    samples: list[tuple[str, str]] = []
+    for name, intent_data in data["intents"].items():
+        for block in intent_data["data"]:
+            one = {"language": language, "intents": {name: {"data": [block]}}}
+            asked = ICE_ASKED if block.get("slots", {}).get("modality") else ""
+            samples += [
+                (name + asked, " ".join(text.split()))
+                for _, text in sample_intents(Intents.from_dict(one))
+            ]
+    return samples
 
 
 @pytest.mark.parametrize(
@@ -511,6 +524,8 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 "and 5 minutes ago.",
                 INTENT_NEXT_HEAT_SESSION: "Your skin is resting. You can use the "
                 "heating pad again from 3:20 AM.",
+                INTENT_NEXT_HEAT_SESSION + ICE_ASKED: "Your skin is resting. You "
+                "can use ice or heat again from 3:20 AM.",
             },
         ),
         (
@@ -520,6 +535,8 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 "1 Stunde und 5 Minuten.",
                 INTENT_NEXT_HEAT_SESSION: "Deine Haut ruht. Du kannst das "
                 "Heizkissen ab 03:20 wieder benutzen.",
+                INTENT_NEXT_HEAT_SESSION + ICE_ASKED: "Deine Haut ruht. Du kannst "
+                "ab 03:20 wieder Kälte oder Wärme anwenden.",
             },
         ),
     ],
@@ -555,3 +572,52 @@ async def test_turn_on_is_left_alone_without_home_assistants_handler(
         for handler in intent.async_get(hass)
         if handler.intent_type == intent.INTENT_TURN_ON
     ] == []
+
+
+# "When can I ice my back again": the rest gap is shared by ice and heat (rule 7)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        (
+            "en",
+            "when can I ice my back again",
+            "Your skin is resting. You can use ice or heat again from 3:20 AM.",
+        ),
+        (
+            "de",
+            "wann darf ich wieder kühlen",
+            "Deine Haut ruht. Du kannst ab 03:20 wieder Kälte oder Wärme anwenden.",
+        ),
+    ],
+)
+async def test_asked_about_ice_the_answer_is_about_ice_or_heat(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    config_with_sentences: None,
+    assist: None,
+    language: str,
+    text: str,
+    answer: str,
+) -> None:
+    """After ice, "when can I ice again" names the shared rest gap, not the heating pad."""
+    await action(hass, "start_session", modality="ice", minutes=20)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(minutes=65))
+    response = await ask(hass, text, language)
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == answer
+
+
+async def test_asked_about_ice_while_ice_runs(
+    hass: HomeAssistant, config_with_sentences: None, assist: None
+) -> None:
+    """A running ice session: its end, and when ice or heat is allowed after it."""
+    await action(hass, "start_session", modality="ice", minutes=20)
+    response = await ask(hass, "when can I use ice again")
+    assert speech(response) == (
+        "An ice session runs until 1:20 AM. After that the skin rests; "
+        "you can use ice or heat again from 3:20 AM."
+    )

@@ -9,8 +9,8 @@ models' question tools (``voice/tools.py``) are named after them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Final, override
+from collections.abc import Callable, Mapping
+from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
@@ -23,6 +23,27 @@ from ..texts import Texts, async_load_texts
 
 INTENT_LAST_HEAT_SESSION: Final = "BackRecoveryLastHeatSession"
 INTENT_NEXT_HEAT_SESSION: Final = "BackRecoveryNextHeatSession"
+
+ASKED_ABOUT_ICE: Final = "ice"
+"""The ``modality`` slot of a sentence that asks about ice ("when can I ice my back again")."""
+_HEAT_ANSWERS: Final = "voice_next_heat_"
+_ICE_OR_HEAT_ANSWERS: Final = "voice_next_ice_"
+
+
+def asked_texts(texts: Texts, slots: Mapping[str, Any]) -> Texts:
+    """Return the texts to answer in: asked about ice, the rest gap's answers say "ice or heat".
+
+    The rest gap is shared by ice and heat (rule 7): "when can I ice my back
+    again" is answered with the same moments as the heating pad's question,
+    said about both (``voice_next_ice_*`` in place of ``voice_next_heat_*``).
+    """
+    if (slots.get("modality") or {}).get("value") != ASKED_ABOUT_ICE:
+        return texts
+    return {**texts} | {
+        _HEAT_ANSWERS + key.removeprefix(_ICE_OR_HEAT_ANSWERS): said
+        for key, said in texts.items()
+        if key.startswith(_ICE_OR_HEAT_ANSWERS)
+    }
 
 
 def _loaded_recoveries(hass: HomeAssistant) -> list[tuple[str, RecoveryState]]:
@@ -50,7 +71,10 @@ class RecoveryQuestionHandler(intent.IntentHandler):
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer for the one recovery, or for each, named."""
-        texts = await async_load_texts(intent_obj.hass, intent_obj.language)
+        texts = asked_texts(
+            await async_load_texts(intent_obj.hass, intent_obj.language),
+            intent_obj.slots,
+        )
         # The asker's time format, else the clock of the language asked in.
         hours = await async_clock_hours(
             intent_obj.hass, intent_obj.context.user_id, intent_obj.language

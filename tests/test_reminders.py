@@ -29,6 +29,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_ICE_DAYS,
     CONF_NOTIFY_ENTITIES,
     CONF_QUIET_END,
     CONF_QUIET_START,
@@ -851,3 +852,34 @@ async def test_the_alarm_stays_while_one_plug_issue_replaces_the_other(
     async_clear_issue(hass, ISSUE_HEATING_PAD_NOT_RESPONDING, ENTRY_ID)
     await hass.async_block_till_done()
     assert ALARM_ID not in await _notifications(hass, hass_ws_client)
+
+
+# Heat while ice is recommended: allowed (never refused), with a word about ice
+
+
+@pytest.mark.parametrize(
+    ("extra_options", "expected"),
+    [
+        (
+            {CONF_ICE_DAYS: 7},
+            (
+                "Heat session started until 1:20 AM. Ice is recommended for the "
+                "first days after the injury. Keep a towel or the pad's cover "
+                "between the pad and your skin."
+            ),
+        ),
+        ({}, STARTED_HEAT),
+    ],
+    ids=["ice-recommended", "heat-recommended"],
+)
+async def test_heat_while_ice_is_recommended_starts_with_a_word_about_ice(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    phone: RecordingNotify,
+    expected: str,
+) -> None:
+    """Heat in the first days starts as asked; its start reminder recommends ice."""
+    await _turn_on_pad(hass)
+    await _sent(hass)
+    assert entity_state(hass, HEATING_PAD) == STATE_ON
+    assert phone.inbox.messages == [expected]

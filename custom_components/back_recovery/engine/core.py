@@ -71,7 +71,12 @@ class RecoveryEngine(RecoveryRequests):
         self._pain = PainLog(
             self._injury_date, dt_util.now().date(), dt_util.get_default_time_zone()
         )
-        self._events = RecoveryEvents(hass, entry, Reminders(hass, entry, self.options))
+        self._events = RecoveryEvents(
+            hass,
+            entry,
+            Reminders(hass, entry, self.options),
+            lambda: self._phases.schedule.recommended_therapy(dt_util.now().date()),
+        )
         self._plug = entry_plug(hass, entry, self._on_plug_report)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)

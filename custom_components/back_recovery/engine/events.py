@@ -7,6 +7,7 @@ does not switch off, which is urgent (contract rule 10).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from ..plug_entity import plug_event_data, plug_placeholders
 from ..therapy import (
     Blocked,
     EndReason,
+    Modality,
     Outcome,
     PainEntry,
     PainReview,
@@ -50,8 +52,14 @@ class RecoveryEvents:
         hass: HomeAssistant,
         entry: ConfigEntry,
         reminders: Reminders,
+        recommended: Callable[[], Modality] | None = None,
     ) -> None:
-        """Fire for ``entry``; send what goes with each event through ``reminders``."""
+        """Fire for ``entry``; send what goes with each event through ``reminders``.
+
+        ``recommended``: today's recommended therapy (heat started while ice
+        is recommended is reminded of it; never refused).
+        """
+        self._recommended = recommended
         self._hass = hass
         self._entry_id = entry.entry_id
         self._options = reminders.options
@@ -102,10 +110,15 @@ class RecoveryEvents:
             },
         )
         if self.options.remind_session_end:
-            self.reminders.send(
-                f"session_started_{session.modality.value}",
-                {"ends_at": session.planned_end},
-            )
+            key = f"session_started_{session.modality.value}"
+            if (
+                session.modality is Modality.HEAT
+                and self._recommended is not None
+                and self._recommended() is Modality.ICE
+            ):
+                # Back Recovery does not prescribe: heat runs, with a word.
+                key += "_ice_recommended"
+            self.reminders.send(key, {"ends_at": session.planned_end})
 
     def session_ended(
         self, session: TherapySession, allowed_at: datetime | None

@@ -29,6 +29,7 @@ from .helpers.ha import (
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PHASE,
+    SESSION_ENDS,
     TIME_SINCE_LAST_SESSION,
     action,
     entity_state,
@@ -315,3 +316,24 @@ async def test_time_since_last_session_of_an_existing_recovery_stays_enabled(
         assert entity_state(hass, TIME_SINCE_LAST_SESSION) == "5"
         assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
         await hass.async_block_till_done()
+
+
+# The running session labelled as ice or heat where its end is shown
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_session_ends_says_ice_or_heat(hass: HomeAssistant) -> None:
+    """``session_ends`` carries the running session's modality, translated like a state."""
+    assert hass.states.get(SESSION_ENDS).attributes["modality"] is None  # type: ignore[union-attr]
+    await action(hass, "start_session", modality="ice", minutes=10)
+    assert hass.states.get(SESSION_ENDS).attributes["modality"] == "ice"  # type: ignore[union-attr]
+    await action(hass, "stop_session")
+    assert hass.states.get(SESSION_ENDS).attributes["modality"] is None  # type: ignore[union-attr]
+    for texts, said in (
+        (EN, {"ice": "Ice", "heat": "Heat"}),
+        (DE, {"ice": "Kälte", "heat": "Wärme"}),
+    ):
+        modality = texts["entity"]["sensor"]["session_ends"]["state_attributes"][
+            "modality"
+        ]
+        assert modality["state"] == said

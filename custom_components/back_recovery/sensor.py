@@ -64,6 +64,12 @@ def _allowed_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]
     return {"allowed": "now", "allowed_at": None}
 
 
+def _session_ends_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:
+    """``modality``: ``ice`` or ``heat``, the running session's; ``None`` when none runs."""
+    running = recovery.running
+    return {"modality": running.modality.value if running else None}
+
+
 def _pain_level_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:
     """``recorded_at``: the moment the latest entry describes (ISO, UTC); ``None`` before one."""
     latest = recovery.pain.latest
@@ -138,6 +144,7 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
         key="session_ends",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda recovery: recovery.session_ends,
+        attributes_fn=_session_ends_attributes,
     ),
     RecoverySensorDescription(
         key="sessions_today",

@@ -71,12 +71,7 @@ class RecoveryEngine(RecoveryRequests):
         self._pain = PainLog(
             self._injury_date, dt_util.now().date(), dt_util.get_default_time_zone()
         )
-        self._events = RecoveryEvents(
-            hass,
-            entry,
-            Reminders(hass, entry, self.options),
-            lambda: self._phases.schedule.recommended_therapy(dt_util.now().date()),
-        )
+        self._events = RecoveryEvents(hass, entry, Reminders(hass, entry, self.options))
         self._plug = entry_plug(hass, entry, self._on_plug_report)
         self.plug_entity_id = self._plug.entity_id if self._plug else None
         self._storage = HistoryStorage(hass, entry.entry_id, entry.title)
@@ -299,7 +294,11 @@ class RecoveryEngine(RecoveryRequests):
         if self._loaded:
             self._watch.arm()
             self._publish()
-        self._events.fire(outcome, self._log.next_allowed(self._watch.rest_floor()))
+        self._events.fire(
+            outcome,
+            self._log.next_allowed(self._watch.rest_floor()),
+            self._phases.schedule.recommended_therapy(_today()),
+        )
 
     # A new day (local midnight, new options, a phase set).
 

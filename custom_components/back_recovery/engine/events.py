@@ -7,7 +7,6 @@ does not switch off, which is urgent (contract rule 10).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -52,14 +51,8 @@ class RecoveryEvents:
         hass: HomeAssistant,
         entry: ConfigEntry,
         reminders: Reminders,
-        recommended: Callable[[], Modality] | None = None,
     ) -> None:
-        """Fire for ``entry``; send what goes with each event through ``reminders``.
-
-        ``recommended``: today's recommended therapy (heat started while ice
-        is recommended is reminded of it; never refused).
-        """
-        self._recommended = recommended
+        """Fire for ``entry``; send what goes with each event through ``reminders``."""
         self._hass = hass
         self._entry_id = entry.entry_id
         self._options = reminders.options
@@ -74,15 +67,22 @@ class RecoveryEvents:
     def options(self, options: RecoveryOptions) -> None:
         self._options = self.reminders.options = options
 
-    def fire(self, outcome: Outcome, next_allowed: datetime | None) -> None:
+    def fire(
+        self,
+        outcome: Outcome,
+        next_allowed: datetime | None,
+        recommended: Modality = Modality.HEAT,
+    ) -> None:
         """Fire the events of ``outcome``, in order, and send their reminders.
 
-        ``next_allowed`` is when the next session is allowed after an ended one.
+        ``next_allowed`` is when the next session is allowed after an ended
+        one; ``recommended`` today's recommended therapy (heat started while
+        ice is recommended is reminded of it, never refused).
         """
         if (ended := outcome.ended) is not None:
             self.session_ended(ended, next_allowed)
         if (started := outcome.started) is not None:
-            self.session_started(started)
+            self.session_started(started, recommended)
         if (blocked := outcome.blocked) is not None:
             self.session_blocked(blocked)
         if (pain := outcome.pain) is not None:
@@ -100,8 +100,13 @@ class RecoveryEvents:
             event_type, {ATTR_CONFIG_ENTRY_ID: self._entry_id, **data}
         )
 
-    def session_started(self, session: TherapySession) -> None:
-        """``session_started``; and "ends at …" if ``remind_session_end``."""
+    def session_started(
+        self, session: TherapySession, recommended: Modality = Modality.HEAT
+    ) -> None:
+        """``session_started``; and "ends at …" if ``remind_session_end``.
+
+        Heat while ``recommended`` is ice says ice is recommended in the first days.
+        """
         self._fire(
             RecoveryEvent.SESSION_STARTED,
             {
@@ -111,11 +116,7 @@ class RecoveryEvents:
         )
         if self.options.remind_session_end:
             key = f"session_started_{session.modality.value}"
-            if (
-                session.modality is Modality.HEAT
-                and self._recommended is not None
-                and self._recommended() is Modality.ICE
-            ):
+            if session.modality is Modality.HEAT and recommended is Modality.ICE:
                 # Back Recovery does not prescribe: heat runs, with a word.
                 key += "_ice_recommended"
             self.reminders.send(key, {"ends_at": session.planned_end})

@@ -37,7 +37,7 @@ from ..helpers.ha import (
     action,
     turn_review_on,
 )
-from ..helpers.plug import PLUG_CONFIG
+from ..helpers.plug import PLUG_CONFIG, PLUG_UNKNOWN, set_input_boolean
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"
@@ -623,6 +623,11 @@ async def test_dashboard_status_line_says_what_a_person_may_do(
     await action(hass, "start_session", modality="heat", minutes=20)
     await advance(hass, freezer, timedelta(minutes=6))
     assert said() == lines["heat"]
+    # A plug whose state is lost says nothing of the session: still heat
+    # (a new user saw "Ice on" here).
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
+    assert said() == lines["heat"]
+    await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
     await advance(hass, freezer, timedelta(minutes=14))
     assert said() == lines["rest"]
     await advance(hass, freezer, timedelta(hours=2))

@@ -31,6 +31,9 @@ CUSTOM = ROOT / "custom_components"
 PLATFORMS = ("binary_sensor", "button", "calendar", "sensor", "switch")
 # What onboarding's core config step sets up (onboarding/views.py).
 ONBOARDING = ("google_translate", "met", "radio_browser", "shopping_list")
+# Config entries scripts/develop writes into a new folder before its first start
+# (scripts/develop_notify.py: the file notify entity the blueprints can pick).
+DEVELOP_ENTRIES = ("file",)
 
 
 def manifest(domain: str) -> dict[str, Any] | None:
@@ -58,6 +61,7 @@ def roots(config_dir: Path) -> set[str]:
         *(path.name for path in CUSTOM.iterdir() if (path / "manifest.json").is_file()),
         *PLATFORMS,
         *ONBOARDING,
+        *DEVELOP_ENTRIES,
     }
 
 

@@ -55,17 +55,16 @@ class RecoveryEvents:
         """Fire for ``entry``; send what goes with each event through ``reminders``."""
         self._hass = hass
         self._entry_id = entry.entry_id
-        self._options = reminders.options
         self.reminders = reminders
 
     @property
     def options(self) -> RecoveryOptions:
-        """The options in force: which reminders go, and where."""
-        return self._options
+        """The options in force (the reminders' own): which reminders go, and where."""
+        return self.reminders.options
 
     @options.setter
     def options(self, options: RecoveryOptions) -> None:
-        self._options = self.reminders.options = options
+        self.reminders.options = options
 
     def fire(
         self,

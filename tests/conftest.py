@@ -46,6 +46,35 @@ from .helpers.plug import SECOND_PLUG, setup_plug
 logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
+class _Collected(logging.Handler):
+    """Keeps the records it is given."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_deprecation_reported() -> Generator[None]:
+    """Fail the test after which Home Assistant reported a deprecated use by this integration.
+
+    Home Assistant says it through ``homeassistant.helpers.frame`` (``report_usage``)
+    as a logged warning, not a Python warning; Python's own DeprecationWarning
+    from the integration's modules is an error through pyproject's filterwarnings.
+    """
+    collected = _Collected()
+    frame_logger = logging.getLogger("homeassistant.helpers.frame")
+    frame_logger.addHandler(collected)
+    yield
+    frame_logger.removeHandler(collected)
+    ours = [r.getMessage() for r in collected.records if DOMAIN in r.getMessage()]
+    if ours:
+        pytest.fail(f"Home Assistant reported a deprecated use: {ours}")
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
     """Freeze time at ``T0`` before ``hass`` exists, so it tears down in frozen time too."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import closing, suppress
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 import importlib
 import json
 import os
@@ -292,11 +293,38 @@ def wait_for_state(
     state: str,
     timeout: float = 10,
 ) -> None:
-    """Wait until an entity has a state, as the REST API reports it."""
+    """Wait until an entity has a state, as the REST API reports it.
+
+    An entity the state machine does not have yet (HTTP 404) is waited for
+    like any other state; when the time is up, the message lists the
+    entities of the domain that do exist and the end of Home Assistant's log.
+    """
     deadline = time.monotonic() + timeout
-    while (current := home_assistant.state(entity_id)["state"]) != state:
-        assert time.monotonic() < deadline, f"{entity_id} is {current}, not {state}"
+    while (current := _state_or_missing(home_assistant, entity_id)) != state:
+        if time.monotonic() >= deadline:
+            domain = entity_id.split(".", 1)[0]
+            present = sorted(
+                item["entity_id"]
+                for item in home_assistant.request("GET", "/api/states")
+                if item["entity_id"].startswith(f"{domain}.")
+            )
+            log_tail = home_assistant.log_path.read_text(errors="replace")[-4000:]
+            raise AssertionError(
+                f"{entity_id} is {current}, not {state}; {domain} entities:"
+                f" {present}; the log ends:\n{log_tail}"
+            )
         time.sleep(0.2)
+
+
+def _state_or_missing(home_assistant: HomeAssistantInstance, entity_id: str) -> str:
+    """Return an entity's state, or ``missing`` while the state machine lacks it."""
+    try:
+        state: str = home_assistant.state(entity_id)["state"]
+    except urllib.error.HTTPError as err:
+        if err.code != HTTPStatus.NOT_FOUND:
+            raise
+        return "missing"
+    return state
 
 
 def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> str:

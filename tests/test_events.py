@@ -156,8 +156,15 @@ async def test_only_a_completed_session_reminds_of_the_rest_gap(
     events = _events(hass, reminders, RecoveryOptions())
     events.session_ended(HEAT.finish(START + timedelta(minutes=5), reason), ALLOWED_AT)
     await hass.async_block_till_done()
+    # Heat ends when the plug confirms off: the event says when (not for a
+    # session logged after the fact).
+    off = (
+        {}
+        if reason is EndReason.LOGGED
+        else {"heat_off_at": "2026-11-25T09:05:00+00:00"}
+    )
     assert [event.data for event in ended] == [
-        {"config_entry_id": ENTRY_ID, "modality": "heat", "reason": reason.value}
+        {"config_entry_id": ENTRY_ID, "modality": "heat", "reason": reason.value, **off}
     ]
     reminders.send.assert_not_called()
 

@@ -75,11 +75,14 @@ BINARY_SENSORS: tuple[RecoveryBinarySensorDescription, ...] = (
     RecoveryBinarySensorDescription(
         key="session_active",
         device_class=BinarySensorDeviceClass.RUNNING,
-        is_on_fn=lambda recovery: recovery.running is not None,
+        # On while heat may be on the skin too (a switch-off not confirmed).
+        is_on_fn=lambda recovery: recovery.session_active,
     ),
     RecoveryBinarySensorDescription(
         key="skin_rest",
-        is_on_fn=lambda recovery: recovery.skin_resting,
+        is_on_fn=lambda recovery: (
+            recovery.skin_resting and not recovery.switch_off_owed
+        ),
     ),
     RecoveryBinarySensorDescription(
         key="review_recommended",

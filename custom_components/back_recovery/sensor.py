@@ -50,9 +50,12 @@ def _allowed_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]
     """Say when the next session is allowed where the state cannot (contract: the state is unknown before the first session).
 
     ``allowed``: ``now``, ``after_session`` (the running session, then its
-    skin rest) or ``skin_rest``; ``allowed_at``: that moment (ISO), ``None``
-    when it is now.
+    skin rest), ``skin_rest`` or ``after_switch_off`` (heat may be on the
+    skin until the plug confirms off; the moment is unknown till then);
+    ``allowed_at``: that moment (ISO), ``None`` when it is now or unknown.
     """
+    if recovery.switch_off_owed:
+        return {"allowed": "after_switch_off", "allowed_at": None}
     if recovery.running is not None:
         after = recovery.next_allowed_after_running
         return {
@@ -137,7 +140,9 @@ SENSORS: tuple[RecoverySensorDescription, ...] = (
     RecoverySensorDescription(
         key="next_session_allowed",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda recovery: recovery.next_session_allowed,
+        value_fn=lambda recovery: (
+            None if recovery.switch_off_owed else recovery.next_session_allowed
+        ),
         attributes_fn=_allowed_attributes,
     ),
     RecoverySensorDescription(

@@ -75,15 +75,20 @@ class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start a heat session, or raise the refusal (rest gap, session running).
 
-        While its own heat session runs, nothing changes and nothing fires
-        (Home Assistant's convention for a switch that is on already).
+        While its own heat session runs (one the plug confirmed), nothing
+        changes and nothing fires (Home Assistant's convention for a switch
+        that is on already). A start still waiting for the plug is not one:
+        its outcome is this call's too (``RecoveryEngine.async_turn_on_pad``).
         """
-        if (running := self.recovery.running) and running.modality is Modality.HEAT:
-            return
         user_id = self._context.user_id if self._context else None
         async with async_said_to(self.hass, user_id):
-            await self.engine.async_start_session(Modality.HEAT)
+            await self.engine.async_turn_on_pad()
 
     async def async_turn_off(self, **kwargs: Any) -> None:
-        """End the heat session and switch the plug off."""
+        """End the heat session and switch the plug off.
+
+        Raises ``HomeAssistantError`` ``heating_pad_not_responding`` when the
+        plug does not confirm ``off`` (the dashboard shows it; the switch-off
+        goes on).
+        """
         await self.engine.async_turn_off_pad()

@@ -22,6 +22,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
+    async_mock_service,
 )
 
 from custom_components.back_recovery.const import (
@@ -45,12 +47,14 @@ from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     HEATING_PAD_PROBLEM,
+    LAST_SESSION_END,
     MISSING_ISSUE,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
     PLUG,
     SESSION_ACTIVE,
     SKIN_REST,
+    STOP_SESSION,
     UNREACHABLE_ISSUE,
     action,
     add_entry,
@@ -58,6 +62,7 @@ from ..helpers.ha import (
     config_entries_disabler,
     device_id,
     entity_state,
+    press,
     problem_reason,
     switch,
 )
@@ -110,7 +115,10 @@ async def test_rule_5_unreachable_plug_switched_off_when_back(
     assert entity_state(hass, HEATING_PAD) == "unavailable"
 
     await advance(hass, freezer, timedelta(minutes=20))
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    # The pad may still heat: nothing says the skin rests (contract: "The
+    # truth while the pad heats").
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
     issue = issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE)
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.ERROR
@@ -122,6 +130,8 @@ async def test_rule_5_unreachable_plug_switched_off_when_back(
     assert plug_power(hass) == STATE_OFF
     assert entity_state(hass, HEATING_PAD) == STATE_OFF
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
 
     # Nothing waits to switch it off any more: after the rest gap heat works.
     await advance(hass, freezer, timedelta(hours=2))
@@ -190,7 +200,8 @@ async def test_rule_5_restart_keeps_the_unreachable_issue(
     await set_input_boolean(hass, PLUG_POWER, on=True)
     await set_input_boolean(hass, PLUG_ONLINE, on=False)
     await add_entry(hass)
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    # The switch-off is owed: the pad may heat, so a session shows as active.
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
     await set_input_boolean(hass, PLUG_ONLINE, on=True)
     assert plug_power(hass) == STATE_OFF
@@ -285,9 +296,11 @@ async def test_rule_10_switch_off_sent_again_until_the_plug_reports_off(
     await advance(hass, freezer, timedelta(minutes=20))
     assert len(offs) == 1
     assert plug_power(hass) == STATE_ON
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    # Heat is on the skin until the plug confirms off (contract: "The truth
+    # while the pad heats").
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert entity_state(hass, HEATING_PAD) == STATE_ON
-    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
     if fault == PLUG_FAILS:
         # The call raised: the issue stands at once.
         assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
@@ -537,10 +550,10 @@ async def test_rule_11_heat_start_refused_when_the_plug_does_not_report_on(
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
+async def test_rule_11_plug_on_after_a_failed_turn_on_is_switched_off(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """turn_on raises though the relay went on: the start is refused, the heat is timed."""
+    """turn_on raises though the relay went on: the start is refused, the relay goes off."""
     with patch(
         "custom_components.back_recovery.engine.plug.HeatingPadPlug._async_call",
         side_effect=[False],
@@ -554,6 +567,7 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
         await set_input_boolean(hass, PLUG_POWER, on=True)
         return False
 
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
     with (
         patch(
             "custom_components.back_recovery.engine.plug.HeatingPadPlug._async_call",
@@ -562,10 +576,16 @@ async def test_rule_11_plug_on_after_a_failed_turn_on_is_timed(
         pytest.raises(HomeAssistantError),
     ):
         await start_heat(hass, "action")
-    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    # Rule 11 (issue 20, item 5): the start was refused, so a switch-off is
+    # owed until the plug is seen off; the relay that went on is switched
+    # off (the patched plug raised that too: at the first retry), and
+    # nothing is recorded.
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
     await advance(hass, freezer, timedelta(minutes=20))
     assert plug_power(hass) == STATE_OFF
-    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert ended == started == []
 
 
 # Rule 12: a plug that reports unknown is reachable, and gets its switch-off
@@ -633,8 +653,11 @@ async def test_rule_12_switch_off_owed_while_the_plug_reports_unknown_is_sent(
         await start_heat(hass, "action")
         await set_input_boolean(hass, PLUG_UNKNOWN, on=True)
         offs = plug_calls(hass, "turn_off")
-        await action(hass, "stop_session")
-    assert len(offs) == 1
+        # The relay obeys, but its report stays unknown: heat is not seen off,
+        # so the stop says so after the confirmation time (contract, "The
+        # truth while the pad heats").
+        _not_responding(await _waited(hass, freezer, action(hass, "stop_session")))
+    assert offs
     assert plug_power(hass) == STATE_OFF
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
     await set_input_boolean(hass, PLUG_UNKNOWN, on=False)
@@ -733,7 +756,9 @@ async def test_rule_17_plug_that_leaves_during_heat_counts_as_unreachable(
 
     The session runs on to its planned end (no rest gap begins), the
     unreachable issue stands from then, and the plug is switched off as soon
-    as it is back under its entity id, reporting ``on``.
+    as it is back under its entity id, reporting ``on``. Heat ends when the
+    plug confirms ``off`` (contract, "The truth while the pad heats"): until
+    then the session stays active and no skin rest begins.
     """
     ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
     await start_heat(hass, "switch")
@@ -747,7 +772,9 @@ async def test_rule_17_plug_that_leaves_during_heat_counts_as_unreachable(
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
 
     await advance(hass, freezer, timedelta(minutes=5))
-    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert ended == []
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
     assert plug_power(hass) == STATE_ON
@@ -758,6 +785,10 @@ async def test_rule_17_plug_that_leaves_during_heat_counts_as_unreachable(
     assert offs
     assert plug_power(hass) == STATE_OFF
     assert entity_state(hass, PLUG) == STATE_OFF
+    assert [e.data["reason"] for e in ended] == ["completed"]
+    assert ended[0].data["heat_off_at"] is not None
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
     assert issue_registry.async_get_issue(DOMAIN, MISSING_ISSUE) is None
 
@@ -844,3 +875,229 @@ async def test_rule_17_plug_whose_integration_unloads_during_heat(
         and (new_state := event.data["new_state"]) is not None
     ] == [STATE_ON, STATE_OFF]
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+
+# The truth while the pad heats (contract section of that name; issue 20)
+
+
+async def _waited(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, request: Any, seconds: int = 5
+) -> BaseException | None:
+    """Run a request that may wait for the plug; let ``seconds`` pass; return what it raised."""
+    task = asyncio.get_running_loop().create_task(request)
+    # A switch's request waits in a task Home Assistant tracks: time passes
+    # without waiting for the tracked tasks until it is done.
+    for _ in range(seconds * 10):
+        freezer.tick(timedelta(seconds=0.1))
+        async_fire_time_changed(hass)
+        for _ in range(5):
+            await asyncio.sleep(0)
+    await hass.async_block_till_done()
+    assert task.done()
+    return task.exception()
+
+
+def _not_responding(error: BaseException | None) -> None:
+    """Check ``error`` is the plug's ``heating_pad_not_responding`` (a HomeAssistantError)."""
+    assert isinstance(error, HomeAssistantError), error
+    assert not isinstance(error, ServiceValidationError)
+    assert error.translation_key == "heating_pad_not_responding"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_the_screens_say_heat_while_a_switch_off_is_owed(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The plug ignores the switch-off at the planned end: every surface says heat is on.
+
+    Until the plug confirms off: session active, no skin rest, the next
+    session unknown (after the switch-off), starts refused with
+    heating_pad_not_responding, Off/stop raise it; then session_ended with
+    heat_off_at, and the rest gap counts from the real off.
+    """
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    rest_over = async_capture_events(hass, RecoveryEvent.SKIN_REST_OVER)
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=20))
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    allowed = hass.states.get(NEXT_SESSION_ALLOWED)
+    assert allowed is not None
+    assert allowed.state == "unknown"
+    assert allowed.attributes["allowed"] == "after_switch_off"
+    assert allowed.attributes["allowed_at"] is None
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
+    assert ended == []
+
+    # Starts are refused: heat may be on the skin.
+    for modality in ("heat", "ice"):
+        with pytest.raises(HomeAssistantError) as info:
+            await action(hass, "start_session", modality=modality)
+        _not_responding(info.value)
+    with pytest.raises(HomeAssistantError) as info:
+        await switch(hass, HEATING_PAD, on=True)
+    _not_responding(info.value)
+
+    # Off, stop_session and the stop button say the plug does not obey.
+    _not_responding(await _waited(hass, freezer, switch(hass, HEATING_PAD, on=False)))
+    _not_responding(await _waited(hass, freezer, action(hass, "stop_session")))
+    _not_responding(await _waited(hass, freezer, press(hass, STOP_SESSION)))
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+    # Two hours on, the skin has not rested: nothing says it has.
+    await advance(hass, freezer, timedelta(hours=2))
+    assert rest_over == []
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert plug_power(hass) == STATE_OFF
+    off = dt_util.utcnow()
+    assert [e.data for e in ended] == [
+        {
+            "config_entry_id": ENTRY_ID,
+            "modality": "heat",
+            "reason": "completed",
+            "heat_off_at": off.isoformat(),
+        }
+    ]
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, LAST_SESSION_END) == off.isoformat()
+    assert (
+        entity_state(hass, NEXT_SESSION_ALLOWED)
+        == (off + timedelta(hours=2)).isoformat()
+    )
+    await advance(hass, freezer, timedelta(hours=2) - timedelta(seconds=1))
+    assert rest_over == []
+    await advance(hass, freezer, timedelta(seconds=1))
+    assert len(rest_over) == 1
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("stop", ["switch", "action", "button"])
+async def test_rule_11_a_stop_while_the_plug_confirms_cancels_the_start(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, stop: str
+) -> None:
+    """The turn_on never arrives and heat is stopped 1 s later: nothing recorded, no rest gap."""
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    task = asyncio.get_running_loop().create_task(start_heat(hass, "action"))
+    await hass.async_block_till_done()
+    await advance(hass, freezer, timedelta(seconds=1))
+    if stop == "switch":
+        await switch(hass, HEATING_PAD, on=False)
+    elif stop == "action":
+        await action(hass, "stop_session")
+    else:
+        await press(hass, STOP_SESSION)
+    for _ in range(4):
+        await advance(hass, freezer, timedelta(seconds=1))
+    with pytest.raises(HomeAssistantError) as info:
+        await task
+    assert info.value.translation_key == "heat_start_stopped"
+    assert_no_session(hass)
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "unknown"
+    assert started == ended == []
+    # Nothing holds the next start back.
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await start_heat(hass, "action")
+    assert plug_power(hass) == STATE_ON
+    assert len(started) == 1
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_11_a_plug_gone_while_switching_on_owes_a_switch_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The turn_on reached the relay, the report did not: refused, and switched off when back.
+
+    50 minutes later the plug comes back on: it is switched off at once, not
+    taken for a new start from outside with 20 more minutes.
+    """
+    started = async_capture_events(hass, RecoveryEvent.SESSION_STARTED)
+
+    async def on_then_gone(self: Any, service: str) -> bool:
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await set_input_boolean(hass, PLUG_ONLINE, on=False)
+        return True
+
+    with patch(
+        "custom_components.back_recovery.engine.plug.HeatingPadPlug._async_call",
+        on_then_gone,
+    ):
+        error = await _waited(hass, freezer, start_heat(hass, "action"))
+    _not_responding(error)
+    assert started == []
+    # The relay may be on: the pad may heat, and the alarm says so.
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is not None
+
+    await advance(hass, freezer, timedelta(minutes=50))
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert started == []
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
+    assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
+
+
+@pytest.mark.parametrize("how", ["remove", "disable"])
+async def test_rule_10_unload_while_the_plug_ignores_the_switch_off_alarms_first(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    plug: str,
+    how: str,
+) -> None:
+    """At minute 5 of heat the recovery is removed or disabled and the plug ignores the switch-off.
+
+    The alarm goes out before the entry is gone: the event, the reminder to
+    every target (spoken although in quiet hours), and the repair issue stays.
+    """
+    hass.states.async_set("notify.phone", "unknown")
+    hass.states.async_set("assist_satellite.kitchen", "idle")
+    written = async_mock_service(hass, "notify", "send_message")
+    spoken = async_mock_service(hass, "assist_satellite", "announce")
+    alarms = async_capture_events(hass, RecoveryEvent.HEATING_PAD_NOT_RESPONDING)
+    await add_entry(
+        hass,
+        {
+            "notify_entities": ["notify.phone"],
+            "announce_satellites": ["assist_satellite.kitchen"],
+            "quiet_start": "00:00:00",
+            "quiet_end": "23:59:00",
+        },
+    )
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    if how == "remove":
+        await hass.config_entries.async_remove(ENTRY_ID)
+    else:
+        await hass.config_entries.async_set_disabled_by(
+            ENTRY_ID, config_entries_disabler()
+        )
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_ON
+    assert [e.data for e in alarms] == [
+        {
+            "config_entry_id": ENTRY_ID,
+            "entity_id": PLUG,
+            "device_id": alarms[0].data["device_id"],
+            "reachable": True,
+        }
+    ]
+    assert alarms[0].data["device_id"]
+    stuck = 'The heating pad plug "Heating pad plug" does not switch off.'
+    assert written[-1].data["message"] == f"{stuck} Unplug the heating pad now."
+    assert len(spoken) == 1
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None

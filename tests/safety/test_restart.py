@@ -46,6 +46,7 @@ from homeassistant.core import CoreState, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 from homeassistant.util.file import WriteError
 
 from ..helpers.clock import T0, advance
@@ -507,6 +508,7 @@ async def test_rule_9_unload_during_heat_switches_plug_off_first(
         "config_entry_id": ENTRY_ID,
         "modality": "heat",
         "reason": "unloaded",
+        "heat_off_at": dt_util.utcnow().isoformat(),
     }
     if how == "reload":
         assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF

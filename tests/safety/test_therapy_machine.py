@@ -73,7 +73,14 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from ..helpers.ha import HEATING_PAD, PLUG, START_ICE_SESSION, STOP_SESSION
+from ..helpers.ha import (
+    HEATING_PAD,
+    PLUG,
+    SESSION_ACTIVE,
+    SKIN_REST,
+    START_ICE_SESSION,
+    STOP_SESSION,
+)
 from ..helpers.plug import (
     PLUG_FAILS,
     PLUG_IGNORES,
@@ -510,7 +517,11 @@ class Day:
             world.relay_exempt = not self.healthy
         # A planned end that passed while Home Assistant was down is carried
         # out as the entry loads, not later (rules 3, 18).
-        if world.running is not None and world.running.due <= world.real:
+        if (
+            world.running is not None
+            and world.running.due <= world.real
+            and not self._heat_owed_off()
+        ):
             world.violations.append(
                 f"a {world.running.modality} session whose planned end had passed "
                 "still runs after the load"
@@ -603,9 +614,14 @@ class Day:
         if not world.up:
             # Nothing can act while Home Assistant is down; the load judges it.
             return
-        if (running := world.running) is not None and world.real > (
-            running.due + RESOLUTION
+        if (
+            (running := world.running) is not None
+            and world.real > (running.due + RESOLUTION)
+            and not self._heat_owed_off()
         ):
+            # Heat the rules ended is over when the plug confirms off
+            # (contract: "The truth while the pad heats"); until then the
+            # switch-off is owed and sent again (checked below).
             world.violations.append(
                 f"a {running.modality} session still runs "
                 f"{world.real - running.due:.0f} real seconds after its planned end"
@@ -638,12 +654,25 @@ class Day:
         else:
             world.owed_since = None
 
+    def _heat_owed_off(self) -> bool:
+        """Whether the engine ended heat and waits for the plug to confirm off."""
+        engine = self.engine
+        return engine is not None and engine.state.heating is not None
+
     def check(self) -> None:
         """Check every invariant after a step."""
         self.check_clocks()
         assert not self.world.violations, self.world.violations
         if (engine := self.engine) is None:
             return
+        if self._relay_on() and engine.state.switch_off_owed:
+            # No entity says the skin rests while the pad may heat.
+            assert self.hass.states.is_state(SESSION_ACTIVE, "on"), (
+                "session_active is off while the relay is on and a switch-off is owed"
+            )
+            assert self.hass.states.is_state(SKIN_REST, STATE_OFF), (
+                "skin_rest is on while the relay is on and a switch-off is owed"
+            )
         sessions = engine.sessions_between(EVER[0], EVER[1])
         assert all(not s.running for s in sessions[:-1]), "two sessions run"
         if self.healthy and self._relay_on():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,13 +23,7 @@ from custom_components.back_recovery.therapy.session import (
 )
 
 from ..helpers.clock import T0, minutes
-
-
-def heat_running(log: TherapyLog, at: datetime = T0) -> TherapySession:
-    """Start a heat session at ``at`` and return it."""
-    outcome = log.request_start(Modality.HEAT, at)
-    assert outcome.started is not None
-    return outcome.started
+from ..helpers.therapy import heat_off, heat_running
 
 
 def refusal(call: Any) -> TherapyRefusedError:
@@ -44,8 +38,40 @@ def test_request_start_heat_switches_on() -> None:
     log = TherapyLog(TherapySettings(session_minutes=15))
     outcome = log.request_start(Modality.HEAT, T0)
     assert outcome.switch_on
-    assert outcome.started == TherapySession(Modality.HEAT, T0, T0 + minutes(15))
-    assert log.running == outcome.started
+    # Rule 11: nothing is recorded before the plug confirms on.
+    assert outcome.started is None
+    assert log.running is None
+    assert log.sessions == []
+    assert log.starting == TherapySession(Modality.HEAT, T0, T0 + minutes(15))
+    confirmed = log.settle_start(confirmed=True)
+    assert confirmed.started == TherapySession(Modality.HEAT, T0, T0 + minutes(15))
+    assert log.running == confirmed.started
+
+
+def test_rule_11_unconfirmed_start_records_nothing_and_owes_a_switch_off() -> None:
+    """A start the plug did not confirm records nothing, begins no rest gap, owes an off."""
+    log = TherapyLog()
+    log.request_start(Modality.HEAT, T0)
+    assert log.settle_start(confirmed=False) == Outcome(switch_off=True)
+    assert log.sessions == []
+    assert log.next_allowed() is None
+    assert log.plug_must_be_off
+    # Seen on later (50 minutes, back on the network): switched off, no start.
+    assert log.plug_state(T0 + minutes(50), is_on=True) == Outcome(switch_off=True)
+    assert log.sessions == []
+
+
+def test_rule_11_stop_during_the_confirmation_cancels_the_start() -> None:
+    """A stop while the plug confirms: the start does not count, even if the plug confirms."""
+    log = TherapyLog()
+    log.request_start(Modality.HEAT, T0)
+    assert log.request_stop(T0 + minutes(0)) == Outcome(switch_off=True)
+    # The plug seen on meanwhile is switched off.
+    assert log.plug_state(T0, is_on=True) == Outcome(switch_off=True)
+    assert log.settle_start(confirmed=True) == Outcome(switch_off=True)
+    assert log.sessions == []
+    assert log.running is None
+    assert log.next_allowed() is None
 
 
 def test_request_start_ice_does_not_touch_the_plug() -> None:
@@ -84,7 +110,7 @@ def test_request_start_refused_during_the_rest_gap() -> None:
     """After a session, a start is refused until the rest gap is over."""
     log = TherapyLog()
     heat_running(log)
-    log.request_stop(T0 + minutes(10))
+    heat_off(log, log.request_stop(T0 + minutes(10)), T0 + minutes(10))
     error = refusal(lambda: log.request_start(Modality.HEAT, T0 + minutes(60)))
     assert error.reason is Refusal.REST_GAP_ACTIVE
     assert error.allowed_at == T0 + minutes(130)
@@ -119,12 +145,21 @@ def test_request_stop_heat_switches_off_and_remembers() -> None:
     log = TherapyLog()
     heat_running(log)
     outcome = log.request_stop(T0 + minutes(4))
-    assert outcome.switch_off
-    assert outcome.ended is not None
-    assert outcome.ended.end_reason is EndReason.STOPPED
+    assert outcome == Outcome(switch_off=True)
     assert log.plug_must_be_off
-    assert log.plug_state(T0 + minutes(4), is_on=False) is NOTHING
-    assert not log.plug_must_be_off
+    # Heat is on the skin until the plug confirms off (contract: "The truth
+    # while the pad heats"): no start, no rest gap.
+    assert log.switch_off_owed
+    assert not log.skin_resting(T0 + minutes(5))
+    error = refusal(lambda: log.request_start(Modality.ICE, T0 + minutes(5)))
+    assert error.reason is Refusal.HEATING_PAD_NOT_RESPONDING
+    assert log.request_stop(T0 + minutes(5)) == Outcome(switch_off=True)
+    ended = log.plug_state(T0 + minutes(6), is_on=False).ended
+    assert ended is not None
+    assert ended.end_reason is EndReason.STOPPED
+    assert ended.ended == T0 + minutes(6)
+    assert log.as_dict()["plug_must_be_off"] is False
+    assert log.next_allowed() == T0 + minutes(126)
 
 
 def test_turn_off_pad_without_heat_just_switches_off() -> None:
@@ -200,9 +235,8 @@ def test_plug_seen_on_after_planned_end_ends_heat() -> None:
     log = TherapyLog()
     heat_running(log)
     outcome = log.plug_state(T0 + minutes(25), is_on=True)
-    assert outcome.switch_off
-    assert outcome.ended is not None
-    assert outcome.ended.end_reason is EndReason.COMPLETED
+    ended = heat_off(log, outcome, T0 + minutes(25))
+    assert ended.end_reason is EndReason.COMPLETED
 
 
 def test_plug_on_while_it_must_be_off_switched_off() -> None:
@@ -226,11 +260,12 @@ def test_deadline_ends_heat_now_and_switches_off() -> None:
     log = TherapyLog()
     heat_running(log)
     outcome = log.deadline(T0 + minutes(20))
-    assert outcome.switch_off
-    assert outcome.ended is not None
-    assert outcome.ended.ended == T0 + minutes(20)
-    assert outcome.ended.end_reason is EndReason.COMPLETED
     assert log.plug_must_be_off
+    # The plug confirms off a minute later: heat ended then (its rest too).
+    ended = heat_off(log, outcome, T0 + minutes(21))
+    assert ended.ended == T0 + minutes(21)
+    assert ended.end_reason is EndReason.COMPLETED
+    assert log.next_allowed() == T0 + minutes(141)
 
 
 def test_deadline_with_plug_unreachable_keeps_it_must_be_off() -> None:
@@ -238,10 +273,10 @@ def test_deadline_with_plug_unreachable_keeps_it_must_be_off() -> None:
     log = TherapyLog()
     heat_running(log)
     outcome = log.deadline(T0 + minutes(90), plug_on=None)
-    assert outcome.switch_off
-    assert outcome.ended is not None
-    assert outcome.ended.ended == T0 + minutes(90)
     assert log.plug_must_be_off
+    # Deadlines that come again meanwhile change nothing.
+    assert log.deadline(T0 + minutes(91), plug_on=None) is NOTHING
+    assert heat_off(log, outcome, T0 + minutes(95)).ended == T0 + minutes(95)
 
 
 def test_deadline_with_plug_off_ended_at_planned_end() -> None:
@@ -275,9 +310,15 @@ def test_rule_7_rule_12_deadline_while_running_ends_now(
     """
     log = TherapyLog()
     log.request_start(modality, T0)
+    log.settle_start(confirmed=True)
     outcome = log.deadline(T0 + minutes(110), plug_on=plug_on)
-    assert outcome.ended is not None
-    assert outcome.ended.ended == T0 + minutes(110)
+    ended = (
+        heat_off(log, outcome, T0 + minutes(110))
+        if modality is Modality.HEAT
+        else outcome.ended
+    )
+    assert ended is not None
+    assert ended.ended == T0 + minutes(110)
     assert log.next_allowed() == T0 + minutes(230)
 
 
@@ -296,20 +337,18 @@ def test_deadline_due_on_the_monotonic_clock_or_with_a_start_in_the_future() -> 
     heat_running(log)
     assert log.deadline(T0 + minutes(5)) is NOTHING
     outcome = log.deadline(T0 + minutes(5), due=True)
-    assert outcome.switch_off
-    assert outcome.ended is not None
+    heat_off(log, outcome, T0 + minutes(5))
     log = TherapyLog()
     heat_running(log)
     outcome = log.deadline(T0 - minutes(55))
-    assert outcome.ended is not None
-    assert outcome.ended.ended == T0
+    assert heat_off(log, outcome, T0 - minutes(55)).ended == T0
 
 
 def test_rest_floor_keeps_the_rest_gap_after_a_forward_step() -> None:
     """The monotonic clock's end of the rest gap wins when it is later (rule 12)."""
     log = TherapyLog()
     heat_running(log)
-    log.request_stop(T0 + minutes(20))
+    heat_off(log, log.request_stop(T0 + minutes(20)), T0 + minutes(20))
     assert log.next_allowed() == T0 + minutes(140)
     floor = T0 + minutes(200)
     assert log.next_allowed(floor) == T0 + minutes(200)
@@ -320,7 +359,7 @@ def test_rest_floor_keeps_the_rest_gap_after_a_forward_step() -> None:
     )
     assert refused.reason is Refusal.REST_GAP_ACTIVE
     assert refused.allowed_at == T0 + minutes(200)
-    log.plug_confirmed_off()
+    log.plug_confirmed_off(T0 + minutes(150))
     undone = log.plug_state(T0 + minutes(150), True, floor)
     assert undone.switch_off
     assert undone.blocked is not None
@@ -333,7 +372,7 @@ def test_next_allowed_after_running_counts_from_the_planned_end() -> None:
     assert log.next_allowed_after_running() is None
     heat_running(log)
     assert log.next_allowed_after_running() == T0 + minutes(15 + 180)
-    log.request_stop(T0 + minutes(5))
+    heat_off(log, log.request_stop(T0 + minutes(5)), T0 + minutes(5))
     assert log.next_allowed_after_running() is None
     assert log.next_allowed() == T0 + minutes(5 + 180)
     log.request_start(Modality.ICE, T0 + minutes(185), 10)
@@ -344,7 +383,7 @@ def test_last_end_of_heat_is_not_the_last_end_of_ice() -> None:
     """After heat then ice, the last end of heat is the heat session's end."""
     log = TherapyLog()
     heat_running(log)
-    log.request_stop(T0 + minutes(10))
+    heat_off(log, log.request_stop(T0 + minutes(10)), T0 + minutes(10))
     log.log(Modality.ICE, 10, T0 + minutes(200), T0 + minutes(200))
     assert log.last_end_of(Modality.HEAT) == T0 + minutes(10)
     assert log.last_end_of(Modality.ICE) == log.last_end == T0 + minutes(200)
@@ -353,14 +392,14 @@ def test_last_end_of_heat_is_not_the_last_end_of_ice() -> None:
 def test_discard_forgets_an_unconfirmed_start() -> None:
     """A heat start the plug did not confirm leaves no session and no rest gap (rule 11)."""
     log = TherapyLog()
-    outcome = log.request_start(Modality.HEAT, T0)
-    assert outcome.started is not None
-    log.discard(outcome.started)
+    started = log.request_start(Modality.ICE, T0).started
+    assert started is not None
+    log.discard(started)
     assert log.sessions == []
     assert not log.skin_resting(T0 + minutes(1))
     other = log.request_start(Modality.ICE, T0)
     assert other.started is not None
-    log.discard(outcome.started)
+    log.discard(started)
     assert log.running == other.started
 
 
@@ -372,9 +411,14 @@ def test_halt_heat_ends_heat_only() -> None:
     log = TherapyLog()
     heat_running(log)
     outcome = log.halt_heat(T0 + minutes(3), EndReason.UNLOADED)
-    assert outcome.switch_off
-    assert outcome.ended is not None
-    assert outcome.ended.end_reason is EndReason.UNLOADED
+    ended = heat_off(log, outcome, T0 + minutes(3))
+    assert ended.end_reason is EndReason.UNLOADED
+    # A start the plug is still confirming is stopped: it will not count.
+    log = TherapyLog()
+    log.request_start(Modality.HEAT, T0 + minutes(200))
+    assert log.halt_heat(T0 + minutes(200), EndReason.UNLOADED).switch_off
+    assert log.settle_start(confirmed=True) == Outcome(switch_off=True)
+    assert log.sessions == []
 
 
 def test_log_records_a_finished_session() -> None:
@@ -479,7 +523,11 @@ def test_rest_gap_counts_from_a_stuck_plug_seen_off() -> None:
     assert log.request_stop(T0 + minutes(25)) == Outcome(switch_off=True)
     log.stuck_plug_off(T0 + minutes(50))
     log.stuck_plug_off(T0 + minutes(30))
-    assert log.plug_state(T0 + minutes(50), is_on=False) is NOTHING
+    # Heat ends when the plug reports off: the session ends then.
+    ended = log.plug_state(T0 + minutes(50), is_on=False).ended
+    assert ended is not None
+    assert ended.end_reason is EndReason.COMPLETED
+    assert ended.ended == T0 + minutes(50)
     assert log.request_stop(T0 + minutes(51)) is NOTHING
     assert log.next_allowed() == T0 + minutes(170)
     restored = TherapyLog()

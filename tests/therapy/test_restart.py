@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from custom_components.back_recovery.therapy.log import Outcome, TherapyLog
 from custom_components.back_recovery.therapy.restart import reconcile
-from custom_components.back_recovery.therapy.session import (
-    EndReason,
-    Modality,
-    Refusal,
-    TherapySession,
-)
+from custom_components.back_recovery.therapy.session import EndReason, Modality, Refusal
 
 from ..helpers.clock import T0, minutes
-
-
-def start_heat(log: TherapyLog, at: datetime = T0) -> TherapySession:
-    """Start heat at ``at`` as a person does (the switch, the action) and return it."""
-    started = log.request_start(Modality.HEAT, at).started
-    assert started is not None
-    return started
+from ..helpers.therapy import heat_off, heat_running
 
 
 def test_reconcile_overdue_session_closed() -> None:
-    """A restart after the planned end closes the session and switches off."""
+    """A restart after the planned end switches off; heat ends when the plug confirms off."""
     log = TherapyLog()
-    start_heat(log)
+    session = heat_running(log)
     (outcome,) = reconcile(log, T0 + minutes(45), plug_on=True)
     assert outcome.switch_off
-    assert outcome.ended is not None
+    assert outcome.ended is None
+    assert log.running is None
+    assert log.heating == session
+    ended = heat_off(log, outcome, T0 + minutes(45))
+    assert ended.ended == T0 + minutes(45)
+    assert log.heating is None
 
 
 def test_reconcile_running_session_kept() -> None:
     """A restart before the planned end with the plug on keeps the session."""
     log = TherapyLog()
-    session = start_heat(log)
+    session = heat_running(log)
     assert reconcile(log, T0 + minutes(5), plug_on=True) == ()
     assert log.running == session
 
@@ -84,8 +76,11 @@ def test_reconcile_judges_the_plug_after_closing_an_overdue_ice_session() -> Non
 
 def test_reconcile_unreachable_plug_owed_off_after_closing_ice() -> None:
     """Ice closed at a restart while a switch-off is owed: the switch-off is tried (rule 5)."""
-    log = TherapyLog(plug_must_be_off=True)
+    log = TherapyLog()
     log.request_start(Modality.ICE, T0)
+    # The plug ignored a switch-off during the ice (a start meanwhile is
+    # refused while one is owed: heating_pad_not_responding).
+    log.plug_must_be_off = True
     closed, judged = reconcile(log, T0 + minutes(45), plug_on=None)
     assert closed.ended is not None
     assert judged == Outcome(switch_off=True)
@@ -94,7 +89,7 @@ def test_reconcile_unreachable_plug_owed_off_after_closing_ice() -> None:
 def test_reconcile_heat_seen_off_still_switches_off() -> None:
     """A stale off report at a restart ends heat external, with a switch-off (rule 12)."""
     log = TherapyLog()
-    start_heat(log)
+    heat_running(log)
     (outcome,) = reconcile(log, T0 + minutes(8), plug_on=False)
     assert outcome.switch_off
     assert outcome.ended is not None
@@ -147,7 +142,7 @@ def test_unknown_history_lets_the_persons_start_through() -> None:
     """A person's start on purpose is allowed at once; its plug on is its own heat."""
     log = TherapyLog()
     reconcile(log, T0, plug_on=None, history_unknown=True)
-    session = start_heat(log, T0 + minutes(1))
+    session = heat_running(log, T0 + minutes(1))
     assert log.plug_state(T0 + minutes(1), is_on=True) == Outcome()
     assert log.running == session
 

@@ -12,6 +12,8 @@ and diagnostics read the snapshot it builds, ``state.RecoveryState``.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import date, datetime
 import logging
 
@@ -84,6 +86,7 @@ class RecoveryEngine(RecoveryRequests):
         self.state: RecoveryState = self._build_state()
         """The recovery as it stands: rebuilt on every change and each minute."""
         self._unsubs: list[CALLBACK_TYPE] = []
+        self._off_waiters: list[asyncio.Future[None]] = []
         self._loaded = False
         self._stored_plug_must_be_off = False
 
@@ -136,14 +139,21 @@ class RecoveryEngine(RecoveryRequests):
         return written
 
     async def async_unload(self) -> None:
-        """Unload: a heat session ends with the plug switched off first (rule 9)."""
+        """Unload: a heat session ends with the plug switched off first (rule 9).
+
+        A plug that has not confirmed the switch-off then is told once more;
+        if it still has not, the alarm (rule 10: the repair issue, the event,
+        the urgent reminder to every target) goes out before the entry is
+        gone, and the repair issue stays.
+        """
         if not self._loaded:
             return
         await self._async_apply(
             self._log.halt_heat(self._watch.now(), EndReason.UNLOADED)
         )
-        if self._plug is not None and self._log.plug_must_be_off:
+        if self._plug is not None and self._log.switch_off_owed:
             await self._plug.async_last_turn_off()
+            await self._events.reminders.async_sent()
         self._stop_listening()
         await self._async_save()
         self._loaded = False
@@ -212,6 +222,10 @@ class RecoveryEngine(RecoveryRequests):
                     self._publish()
                 else:
                     self._apply_soon(self._plug_state(new))
+                if new is False:
+                    for waiter in self._off_waiters:
+                        if not waiter.done():
+                            waiter.set_result(None)
 
     @callback
     def _on_due(self, due: Due) -> None:
@@ -228,7 +242,9 @@ class RecoveryEngine(RecoveryRequests):
             case HeadsUp(session, minutes):
                 self._events.session_ending(session, minutes)
             case RestOver():
-                self._apply_soon(Outcome(rest_over=True))
+                # Not while heat may be on the skin: the rest counts from its off.
+                if not self._log.switch_off_owed:
+                    self._apply_soon(Outcome(rest_over=True))
             case MinuteTick():
                 self._publish(minute=True)
             case Midnight():
@@ -260,7 +276,9 @@ class RecoveryEngine(RecoveryRequests):
     ) -> None:
         """Carry out what the rules decided, in one order: plug, storage, entities, events.
 
-        Switching off comes before anything else. The history is saved once
+        Switching off comes before anything else; heat the rules ended is
+        over once the plug confirms ``off`` (then ``ended``), else it stays
+        on the screens as heat until it does. The history is saved once
         (a started session unless its plan was saved already, an ended one, a
         pain entry, a phase change, a switch-off owed or no longer owed;
         ``save`` in any case), then the entities show the new state, then the
@@ -268,16 +286,18 @@ class RecoveryEngine(RecoveryRequests):
         the new state. Both clocks are armed in the same turn as the change.
         """
         self._watch.arm()
-        if outcome.switch_off and self._plug is not None:
-            if await self._plug.async_turn_off():
-                self._log.plug_confirmed_off()
+        if outcome.switch_off and (
+            self._plug is None or await self._plug.async_turn_off()
+        ):
+            ended = self._log.plug_confirmed_off(self._watch.now())
+            if ended is not None:
+                outcome = replace(outcome, ended=ended)
         if (pain := outcome.pain) is not None:
             async_show_pain_review(
                 self.hass, self.entry.entry_id, self.entry.title, pain.status.review
             )
-        if (
-            blocked := outcome.blocked
-        ) is not None and blocked.modality is Modality.HEAT:
+        blocked = outcome.blocked
+        if blocked is not None and blocked.modality is Modality.HEAT:
             # Refused or undone (rules 2, 7): the heating pad shows why.
             self._note_refusal(blocked.reason, blocked.allowed_at)
         if self._loaded and (
@@ -314,14 +334,6 @@ class RecoveryEngine(RecoveryRequests):
         return Outcome(pain=pain, phase_change=change)
 
     # What the recovery shows.
-
-    def _plug_on(self) -> bool | None:
-        """Whether the plug reports on now; ``None`` when unreachable or none is set."""
-        return self._plug.is_on if self._plug is not None else None
-
-    def _note_refusal(self, reason: str, allowed_at: datetime | None) -> None:
-        """Remember a refused or undone heat start; the heating pad shows it."""
-        self._last_refusal = RefusedStart(reason, self._watch.now(), allowed_at)
 
     def _build_state(self) -> RecoveryState:
         return build_state(

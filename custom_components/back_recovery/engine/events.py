@@ -125,10 +125,16 @@ class RecoveryEvents:
     ) -> None:
         """``session_ended`` with its reason; a completed one also reminds of the rest gap."""
         reason = session.end_reason or EndReason.COMPLETED
-        self._fire(
-            RecoveryEvent.SESSION_ENDED,
-            {ATTR_MODALITY: session.modality.value, ATTR_REASON: reason.value},
-        )
+        data = {ATTR_MODALITY: session.modality.value, ATTR_REASON: reason.value}
+        if (
+            session.modality is Modality.HEAT
+            and session.ended is not None
+            and reason is not EndReason.LOGGED
+        ):
+            # Heat ends when the plug confirms off (contract: "The truth while
+            # the pad heats").
+            data["heat_off_at"] = session.ended.isoformat()
+        self._fire(RecoveryEvent.SESSION_ENDED, data)
         if reason is EndReason.COMPLETED and self.options.remind_session_end:
             self.reminders.send(
                 f"session_completed_{session.modality.value}",

@@ -248,9 +248,10 @@ class HeatingPadPlug:
             await self._async_call(SERVICE_TURN_OFF)
 
     async def async_last_turn_off(self) -> None:
-        """Send one last ``turn_off`` as the entry unloads; warn if the plug is not off.
+        """Send one last ``turn_off`` as the entry unloads; warn and alarm if the plug is not off.
 
-        No retries follow (rule 10 resumes at the next start, from storage).
+        No retries follow (rule 10 resumes at the next start, from storage);
+        the repair issue stays.
         """
         await self.async_cancel_on()
         if self.is_on is not False:
@@ -260,6 +261,8 @@ class HeatingPadPlug:
                 self._entry.title,
                 self.entity_id,
             )
+            # Nobody watches after the unload: the alarm goes now (rule 10).
+            self._async_not_switched_off()
 
     async def _async_reported(self, wanted: bool) -> bool:
         """Wait up to ``CONFIRM_SECONDS`` for the plug to report ``wanted``."""

@@ -121,6 +121,7 @@ class Reminders:
         self.hass = hass
         self.entry = entry
         self.options = options
+        self._sending: set[asyncio.Task[None]] = set()
 
     def quiet(self, moment: datetime | None = None) -> bool:
         """Return whether reminders are not spoken at ``moment`` (default now)."""
@@ -151,13 +152,21 @@ class Reminders:
             satellites = []
         if not notify_targets and not satellites:
             return
-        self.entry.async_create_background_task(
+        task = self.entry.async_create_background_task(
             self.hass,
             self._async_send(
                 key, dict(placeholders), phase, notify_targets, satellites
             ),
             f"{DOMAIN} reminder {key}",
         )
+        if not task.done():
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def async_sent(self) -> None:
+        """Wait until the reminders on their way are sent (the entry unloads: rule 10's alarm)."""
+        if self._sending:
+            await asyncio.wait(list(self._sending))
 
     # The urgent alarm's persistent notification.
 

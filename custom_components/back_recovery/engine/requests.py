@@ -9,6 +9,7 @@ in its own module so the engine's lifecycle and apply path stay short.
 from __future__ import annotations
 
 from abc import abstractmethod
+import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,12 @@ from ..therapy import (
     PainRefusedError,
     Phase,
     PhaseTracker,
+    Refusal,
     TherapyLog,
     TherapyRefusedError,
 )
+from .plug import CONFIRM_SECONDS
+from .state import RefusedStart
 
 if TYPE_CHECKING:
     from .deadlines import DeadlineWatch
@@ -47,6 +51,9 @@ class RecoveryRequests:
     _pain: PainLog
     _plug: HeatingPadPlug | None
     _watch: DeadlineWatch
+    _off_waiters: list[asyncio.Future[None]]
+    _heat_starting: asyncio.Future[bool] | None = None
+    _last_refusal: RefusedStart | None
 
     @abstractmethod
     async def _async_apply(
@@ -62,13 +69,13 @@ class RecoveryRequests:
     def _publish(self, minute: bool = False) -> None:
         """Show the recovery as it stands."""
 
-    @abstractmethod
     def _note_refusal(self, reason: str, allowed_at: datetime | None) -> None:
-        """Remember a refused heat start."""
+        """Remember a refused or undone heat start; the heating pad shows it."""
+        self._last_refusal = RefusedStart(reason, self._watch.now(), allowed_at)
 
-    @abstractmethod
     def _plug_on(self) -> bool | None:
-        """Whether the plug reports on now."""
+        """Whether the plug reports on now; ``None`` when unreachable or none is set."""
+        return self._plug.is_on if self._plug is not None else None
 
     @abstractmethod
     def _plug_state(self, is_on: bool) -> Outcome:
@@ -84,11 +91,13 @@ class RecoveryRequests:
         """Start an ice or heat session of ``minutes`` (default the session length).
 
         A start the rules refuse (running session, rest gap, plug unreachable)
-        fires ``session_blocked`` first and raises ``ServiceValidationError``.
-        Heat counts only once the plug confirms ``on`` (rule 11), and only
-        with its planned end stored (rule 3); otherwise ``HomeAssistantError``
-        (``heating_pad_not_responding``, ``plan_not_saved``) is raised and no
-        session is recorded.
+        fires ``session_blocked`` first and raises ``ServiceValidationError``;
+        while a switch-off is owed (heat may be on the skin) the refusal is
+        ``HomeAssistantError`` ``heating_pad_not_responding``. Heat counts
+        only once the plug confirms ``on`` (rule 11), and only with its
+        planned end stored (rule 3); otherwise ``HomeAssistantError``
+        (``heating_pad_not_responding``, ``plan_not_saved``,
+        ``heat_start_stopped``) is raised and no session is recorded.
         """
         if modality is Modality.HEAT and self._plug is None:
             raise ServiceValidationError(
@@ -105,56 +114,113 @@ class RecoveryRequests:
             )
         except TherapyRefusedError as err:
             await self._async_apply(self._log.blocked_outcome(err))
+            if err.reason is Refusal.HEATING_PAD_NOT_RESPONDING:
+                raise self._not_responding() from err
             raise refusal_error(err, self.plug_entity_id) from err
-        if outcome.switch_on:
-            try:
-                await self._async_heat_on(outcome)
-            except HomeAssistantError as err:
-                self._note_refusal(err.translation_key or "", None)
-                self._publish()
-                raise
-        await self._async_apply(outcome, plan_saved=outcome.switch_on)
+        if not outcome.switch_on:
+            await self._async_apply(outcome)
+            return
+        try:
+            await self._async_heat_on()
+        except HomeAssistantError as err:
+            self._note_refusal(err.translation_key or "", None)
+            self._publish()
+            raise
 
-    async def _async_heat_on(self, outcome: Outcome) -> None:
-        """Store the plan, then switch the plug on and wait for it to confirm.
+    async def async_turn_on_pad(self) -> None:
+        """Turn the heating pad on: a heat start, or nothing while its own heat session runs.
 
-        Raises ``HomeAssistantError`` (the session is forgotten) when the plan
-        cannot be stored or the plug does not confirm ``on`` in time.
+        Only a session the plug confirmed is its own (contract: ``turn_on``
+        while its own heat session runs changes nothing). A start still
+        waiting for the plug decides this call too: confirmed, nothing more
+        happens; not confirmed, ``heating_pad_not_responding`` is raised.
         """
-        started = outcome.started
-        assert started is not None and self._plug is not None
+        if (starting := self._heat_starting) is not None:
+            if not await asyncio.shield(starting):
+                raise self._not_responding()
+            return
+        running = self._log.running
+        if running is not None and running.modality is Modality.HEAT:
+            return
+        await self.async_start_session(Modality.HEAT)
+
+    async def _async_heat_on(self) -> None:
+        """Switch the plug on as ``_async_confirm_heat`` says; others may wait for the result."""
+        self._heat_starting = starting = self.hass.loop.create_future()
+        started = False
+        try:
+            await self._async_confirm_heat()
+            started = True
+        finally:
+            self._heat_starting = None
+            starting.set_result(started)
+
+    async def _async_confirm_heat(self) -> None:
+        """Store the plan, then switch the plug on and wait for it to confirm (rules 11, 18).
+
+        The start is a session only once the plug confirms ``on`` and no stop
+        came meanwhile; otherwise nothing is recorded, a switch-off is owed
+        until the plug is seen off, and ``HomeAssistantError`` is raised.
+        """
+        assert self._plug is not None
         self._watch.arm()
         if not await self._async_save():
-            self._log.discard(started)
+            self._log.forget_start()
             await self._async_save()
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="plan_not_saved"
             )
-        if await self._plug.async_turn_on():
+        confirmed = await self._plug.async_turn_on()
+        stopped = self._log.start_stopped
+        outcome = self._log.settle_start(confirmed)
+        await self._async_apply(outcome, plan_saved=True, save=outcome.started is None)
+        if outcome.started is not None:
             return
-        self._log.discard(started)
-        if not self._plug_on():
-            # Told it did not start, the person expects the pad off: a plug
-            # that answers late must not heat on its own.
-            await self._plug.async_cancel_on()
-        await self._async_apply(NOTHING, save=True)
-        if self._plug_on():
-            # On after all, but too late or with an error: a start from
-            # outside, timed like any other (rule 1).
-            await self._async_apply(self._plug_state(True))
-        raise HomeAssistantError(
+        if stopped:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="heat_start_stopped"
+            )
+        raise self._not_responding()
+
+    def _not_responding(self) -> HomeAssistantError:
+        """Return the error of a plug that did not confirm ``on`` or ``off`` (rules 10, 11)."""
+        assert self._plug is not None
+        return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="heating_pad_not_responding",
             translation_placeholders=plug_placeholders(self.hass, self._plug.entity_id),
         )
 
     async def async_stop_session(self) -> None:
-        """End the running session; with none running nothing happens."""
+        """End the running session; with none running nothing happens.
+
+        Raises ``HomeAssistantError`` ``heating_pad_not_responding`` when the
+        plug has not confirmed ``off`` within a few seconds (the switch-off
+        goes on meanwhile).
+        """
         await self._async_apply(self._log.request_stop(self._watch.now()))
+        await self._async_switched_off()
 
     async def async_turn_off_pad(self) -> None:
-        """Turn the heating pad off: end heat, or just switch the plug off."""
+        """Turn the heating pad off: end heat, or just switch the plug off (raises as a stop)."""
         await self._async_apply(self._log.turn_off_pad(self._watch.now()))
+        await self._async_switched_off()
+
+    async def _async_switched_off(self) -> None:
+        """Wait up to ``CONFIRM_SECONDS`` for a switch-off owed; raise if the plug has not confirmed it."""
+        if self._plug is None or not self._log.switch_off_owed:
+            return
+        waiter: asyncio.Future[None] = self.hass.loop.create_future()
+        self._off_waiters.append(waiter)
+        try:
+            async with asyncio.timeout(CONFIRM_SECONDS):
+                await waiter  # the plug reported off (the engine's plug report)
+        except TimeoutError:
+            pass
+        finally:
+            self._off_waiters.remove(waiter)
+        if self._log.switch_off_owed:
+            raise self._not_responding()
 
     async def async_log_session(
         self, modality: Modality, minutes: int, ended_at: datetime | None

@@ -73,6 +73,13 @@ class RecoveryState:
     schedule: PhaseSchedule
     settings: TherapySettings
     running: TherapySession | None
+    """The session that runs to its planned end."""
+    heating: TherapySession | None
+    """A heat session the rules ended whose switch-off the plug has not confirmed."""
+    switch_off_owed: bool
+    """Heat may be on the skin: the plug has not confirmed a switch-off (contract:
+    "The truth while the pad heats"); the session shows as active, the skin
+    does not rest, and the next session's moment is unknown until it does."""
     last_session_end: datetime | None
     last_heat_end: datetime | None
     last_ice_end: datetime | None
@@ -122,9 +129,15 @@ class RecoveryState:
         return self.schedule.recommended_therapy(self.today)
 
     @property
+    def session_active(self) -> bool:
+        """Whether a session runs or heat may still be on the skin."""
+        return self.running is not None or self.switch_off_owed
+
+    @property
     def session_ends(self) -> datetime | None:
-        """The planned end of the running session."""
-        return running.planned_end if (running := self.running) else None
+        """The planned end of the running session (or of the heat still to be switched off)."""
+        session = self.running or self.heating
+        return session.planned_end if session else None
 
     def last_end_of(self, modality: Modality) -> datetime | None:
         """Return the end of the latest finished session of ``modality``."""
@@ -132,8 +145,8 @@ class RecoveryState:
 
     @property
     def time_since_last_session(self) -> int | None:
-        """Whole minutes since the last session ended at ``now``; 0 while one runs."""
-        if self.running is not None:
+        """Whole minutes since the last session ended at ``now``; 0 while one runs (or heat may)."""
+        if self.session_active:
             return 0
         if (last_end := self.last_session_end) is None:
             return None
@@ -172,6 +185,8 @@ def build_state(
         schedule=phases.schedule,
         settings=log.settings,
         running=log.running,
+        heating=log.heating,
+        switch_off_owed=log.switch_off_owed,
         last_session_end=log.last_end,
         last_heat_end=log.last_end_of(Modality.HEAT),
         last_ice_end=log.last_end_of(Modality.ICE),

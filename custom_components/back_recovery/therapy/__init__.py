@@ -5,7 +5,8 @@ The names the rest of the integration uses; the modules below say the rules.
 
 from __future__ import annotations
 
-from .log import NOTHING, Blocked, Outcome, TherapyLog
+from .log import TherapyLog
+from .outcome import NOTHING, Blocked, Outcome
 from .pain import (
     NOTE_MAX_LENGTH,
     PAIN_LEVEL_MAX,

@@ -55,10 +55,16 @@ class SessionHistory:
 
     @property
     def running(self) -> TherapySession | None:
-        """The session that runs now, if any.
+        """The session that runs now, if any (``open``; the rules may narrow it)."""
+        return self.open
 
-        Only the newest session can run: a start needs none running, a logged
-        session cannot overlap the running one, and ``restore`` closes older ones.
+    @property
+    def open(self) -> TherapySession | None:
+        """The session that has not ended yet, if any.
+
+        Only the newest session can be open: a start needs none running, a
+        logged session cannot overlap the running one, and ``restore`` closes
+        older ones.
         """
         if self.sessions and (newest := self.sessions[-1]).running:
             return newest
@@ -106,7 +112,7 @@ class SessionHistory:
 
         No session is recorded and no rest gap begins.
         """
-        if self.running is session:
+        if self.open is session:
             self.sessions.pop()
             self._count(session, -1)
 
@@ -165,7 +171,7 @@ class SessionHistory:
         self._trim()
 
     def _finish_running(self, at: datetime, reason: EndReason) -> TherapySession:
-        running = self.running
+        running = self.open
         assert running is not None
         finished = running.finish(at, reason)
         self.sessions[-1] = finished
@@ -178,12 +184,15 @@ class StoredHistory:
     """The stored form of a therapy log (``TherapyLog.as_dict`` and ``restore``).
 
     ``plug_must_be_off`` is the switch-off the plug still owes (rule 10);
-    ``heat_off_at`` is when a plug that owed one was finally seen off.
+    ``heat_off_at`` is when a plug that owed one was finally seen off;
+    ``ending`` is why the open heat session ends once the plug confirms
+    ``off`` (contract: "The truth while the pad heats").
     """
 
     sessions: tuple[TherapySession, ...] = ()
     plug_must_be_off: bool = False
     heat_off_at: datetime | None = None
+    ending: EndReason | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Serialize to JSON-safe values."""
@@ -191,6 +200,7 @@ class StoredHistory:
             "sessions": [s.as_dict() for s in self.sessions],
             "plug_must_be_off": self.plug_must_be_off,
             "heat_off_at": self.heat_off_at.isoformat() if self.heat_off_at else None,
+            "ending": self.ending.value if self.ending else None,
         }
 
     @classmethod
@@ -221,8 +231,10 @@ class StoredHistory:
         if not isinstance(plug_must_be_off, bool):
             raise TypeError("plug_must_be_off is not a boolean")
         heat_off_at = data.get("heat_off_at")
+        ending = data.get("ending")
         return cls(
             tuple(sessions),
             plug_must_be_off,
             stored_moment(heat_off_at) if heat_off_at else None,
+            EndReason(ending) if ending and sessions and sessions[-1].running else None,
         )

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .history import SessionHistory, StoredHistory
-from .pain_log import PainOutcome
-from .phases import Phase
+from .heat import HeatState
+from .history import StoredHistory
+from .outcome import NOTHING, Blocked, Outcome
 from .session import (
     EndReason,
     Modality,
@@ -25,50 +25,16 @@ from .session import (
     TherapySettings,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Blocked:
-    """A start that was refused or undone, and why."""
-
-    modality: Modality
-    allowed_at: datetime
-    reason: Refusal
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What must happen after an event: the engine carries it out in this order.
-
-    ``switch_on`` is the start's own business: the engine switches the plug on
-    and waits for it to confirm before the start counts (rule 11). ``pain``
-    is what a diary entry or a new day means (``pain_log.PainLog``);
-    ``phase_change`` the old and new phase, once per change
-    (``phases.PhaseTracker``); ``rest_over`` says the rest gap has ended.
-    """
-
-    switch_off: bool = False
-    switch_on: bool = False
-    ended: TherapySession | None = None
-    started: TherapySession | None = None
-    blocked: Blocked | None = None
-    pain: PainOutcome | None = None
-    phase_change: tuple[Phase, Phase] | None = None
-    rest_over: bool = False
-
-
-NOTHING = Outcome()
+__all__ = ["NOTHING", "Blocked", "Outcome", "TherapyLog"]
+"""``Outcome``, ``Blocked`` and ``NOTHING`` live in ``outcome.py``; said here too, beside the rules."""
 
 
 @dataclass
-class TherapyLog(SessionHistory):
+class TherapyLog(HeatState):
     """The session history and the rules that decide what each event means.
 
     The history itself (``sessions``, ``running``, ``last_end``, the cap) is
     ``SessionHistory``'s; its stored form is ``StoredHistory``.
-
-    ``plug_must_be_off`` remembers a switch-off that the plug has not confirmed
-    yet (rule 10): it is stored, the plug seen on is switched off at once, and
-    only the plug seen off clears it.
 
     Every rule that reads the rest gap takes ``rest_floor``: the end of the
     rest gap as the monotonic clock measures it, said in the wall clock's
@@ -76,28 +42,15 @@ class TherapyLog(SessionHistory):
     when Home Assistant has not measured one). A wall clock that steps forward
     cannot shorten the rest gap below it.
 
-    ``heat_off_at`` is when a plug that owed a switch-off (it ignored one, was
-    unreachable, or was switched on during the rest) finally reported ``off``:
-    the skin was heated until then, so the rest gap counts from then too.
+    What the plug owes and what waits for it (a start not confirmed, a
+    switch-off not confirmed) is ``HeatState``'s.
     """
 
     settings: TherapySettings = field(default_factory=TherapySettings)
-    plug_must_be_off: bool = False
-    heat_off_at: datetime | None = None
     history_unknown_until: datetime | None = None
     """Until when an unreadable history's rest gap may run (``restart.reconcile``)."""
 
     # The rest gap, and what blocks a start.
-
-    @property
-    def rest_start(self) -> datetime | None:
-        """When the skin's rest began: the last end, or a stuck plug's later off."""
-        last_end = self.last_end
-        if last_end is None:
-            return None
-        if self.heat_off_at is not None and self.heat_off_at > last_end:
-            return self.heat_off_at
-        return last_end
 
     def next_allowed(self, rest_floor: datetime | None = None) -> datetime | None:
         """When the next session may start (after the rest gap), if there was one.
@@ -123,8 +76,8 @@ class TherapyLog(SessionHistory):
         return self.settings.rest_gap.allowed_at(running.planned_end)
 
     def skin_resting(self, now: datetime, rest_floor: datetime | None = None) -> bool:
-        """Whether the rest gap runs at ``now`` (never while a session runs)."""
-        if self.running is not None:
+        """Whether the rest gap runs at ``now`` (never while a session runs or heat may be on)."""
+        if self.open is not None or self.switch_off_owed:
             return False
         allowed = self.next_allowed(rest_floor)
         return allowed is not None and now < allowed
@@ -132,6 +85,18 @@ class TherapyLog(SessionHistory):
     def _blocker(
         self, modality: Modality, now: datetime, rest_floor: datetime | None
     ) -> TherapyRefusedError | None:
+        if self.switch_off_owed:
+            # Heat may be on the skin: no start before the plug confirms off;
+            # the rest gap would then begin (allowed at the earliest after it).
+            return TherapyRefusedError(
+                Refusal.HEATING_PAD_NOT_RESPONDING,
+                modality,
+                self.settings.rest_gap.allowed_at(now),
+            )
+        if (starting := self.starting) is not None:
+            return TherapyRefusedError(
+                Refusal.SESSION_RUNNING, modality, starting.planned_end
+            )
         if (running := self.running) is not None:
             return TherapyRefusedError(
                 Refusal.SESSION_RUNNING, modality, running.planned_end
@@ -169,8 +134,13 @@ class TherapyLog(SessionHistory):
             raise refusal
         if modality is Modality.HEAT and not plug_reachable:
             raise TherapyRefusedError(Refusal.HEATING_PAD_UNAVAILABLE, modality, now)
-        session = self._begin(modality, now, minutes)
-        return Outcome(switch_on=modality is Modality.HEAT, started=session)
+        if modality is Modality.HEAT:
+            self.starting = TherapySession(
+                modality, now, now + timedelta(minutes=minutes)
+            )
+            self.start_stopped = False
+            return Outcome(switch_on=True)
+        return Outcome(started=self._begin(modality, now, minutes))
 
     def blocked_outcome(self, error: TherapyRefusedError) -> Outcome:
         """Return the event a refused start fires (none for malformed input)."""
@@ -178,48 +148,7 @@ class TherapyLog(SessionHistory):
             return NOTHING
         return Outcome(blocked=Blocked(error.modality, error.allowed_at, error.reason))
 
-    def request_stop(self, now: datetime) -> Outcome:
-        """End the running session; with none running nothing happens (contract: actions).
-
-        A switch-off still owed (rule 10) is sent again.
-        """
-        if self.running is None:
-            return Outcome(switch_off=True) if self.plug_must_be_off else NOTHING
-        return self._end(now, EndReason.STOPPED)
-
-    def turn_off_pad(self, now: datetime) -> Outcome:
-        """Switch the heating pad off: heat ends; otherwise the plug just goes off."""
-        running = self.running
-        if running is not None and running.modality is Modality.HEAT:
-            return self._end(now, EndReason.STOPPED)
-        self.plug_must_be_off = True
-        return Outcome(switch_off=True)
-
-    def _end(self, now: datetime, reason: EndReason) -> Outcome:
-        """End the running session; heat always ends with a switch-off (rule 12).
-
-        The switch-off is sent whatever the plug last reported: a plug that
-        reports ``off`` while its relay is on is switched off all the same.
-        """
-        ended = self._finish_running(now, reason)
-        heat = ended.modality is Modality.HEAT
-        if heat:
-            self.plug_must_be_off = True
-        return Outcome(switch_off=heat, ended=ended)
-
     # What the plug and the clock report.
-
-    def plug_confirmed_off(self) -> None:
-        """Owe no switch-off any more: the plug reports ``off`` (rule 10)."""
-        self.plug_must_be_off = False
-
-    def stuck_plug_off(self, now: datetime) -> None:
-        """Count the rest gap from ``now``: a plug that did not switch off when told is off.
-
-        The skin was heated until then: the rest gap counts from ``now`` too.
-        """
-        if self.heat_off_at is None or now > self.heat_off_at:
-            self.heat_off_at = now
 
     def plug_state(
         self,
@@ -231,14 +160,20 @@ class TherapyLog(SessionHistory):
     ) -> Outcome:
         """Decide what the plug seen on or off means (a change, first seen, back online).
 
-        Seen off, heat ends ``external`` (rule 6), still with a switch-off.
+        Seen off, heat ends ``external`` (rule 6), still with a switch-off;
+        heat already ending is over. Seen on while a start waits for the plug,
+        the start decides (``settle_start``).
         """
-        running = self.running
         if not is_on:
-            self.plug_confirmed_off()
+            if (ended := self.plug_confirmed_off(now)) is not None:
+                return Outcome(ended=ended)
+            running = self.running
             if running is not None and running.modality is Modality.HEAT:
-                return self._end(now, EndReason.EXTERNAL)
+                return self._end(now, EndReason.EXTERNAL, plug_off=True)
             return NOTHING
+        if self.starting is not None and not self.plug_must_be_off:
+            return NOTHING
+        running = self.running
         if running is not None and running.modality is Modality.HEAT:
             if now >= running.planned_end:
                 return self._end(now, EndReason.COMPLETED)
@@ -285,9 +220,10 @@ class TherapyLog(SessionHistory):
         ):
             return NOTHING
         at = now
-        if (at_load or due) and (running.modality is Modality.ICE or plug_on is False):
+        seen_off = at_load and plug_on is False
+        if (at_load or due) and (running.modality is Modality.ICE or seen_off):
             at = min(now, running.planned_end)
-        return self._end(at, EndReason.COMPLETED)
+        return self._end(at, EndReason.COMPLETED, plug_off=seen_off)
 
     def unknown_history_start(
         self, now: datetime, unknown_floor: datetime | None = None
@@ -313,13 +249,6 @@ class TherapyLog(SessionHistory):
             blocked=Blocked(Modality.HEAT, until, Refusal.REST_GAP_ACTIVE),
         )
 
-    def halt_heat(self, now: datetime, reason: EndReason) -> Outcome:
-        """Home Assistant stops or the entry unloads: a heat session ends now."""
-        running = self.running
-        if running is None or running.modality is not Modality.HEAT:
-            return NOTHING
-        return self._end(now, reason)
-
     # Sessions done without the integration.
 
     def log(
@@ -341,9 +270,17 @@ class TherapyLog(SessionHistory):
     # Storage.
 
     def as_dict(self) -> dict[str, Any]:
-        """Serialize the history, the switch-off owed and ``heat_off_at`` (``StoredHistory``)."""
+        """Serialize the history, the switch-off owed, ``heat_off_at`` and ``ending`` (``StoredHistory``).
+
+        A heat start the plug has not confirmed is stored as a running session
+        (rule 18: a kill while the plug is asked leaves a deadline).
+        """
+        starting = (self.starting,) if self.starting is not None else ()
         return StoredHistory(
-            tuple(self.sessions), self.plug_must_be_off, self.heat_off_at
+            (*self.sessions, *starting)[-self.max_sessions :],
+            self.plug_must_be_off,
+            self.heat_off_at,
+            self.ending,
         ).as_dict()
 
     def restore(self, data: Mapping[str, Any]) -> None:
@@ -356,3 +293,5 @@ class TherapyLog(SessionHistory):
         self._replace(list(stored.sessions))
         self.plug_must_be_off = stored.plug_must_be_off
         self.heat_off_at = stored.heat_off_at
+        self.ending = stored.ending
+        self.starting, self.start_stopped = None, False

@@ -46,6 +46,8 @@ class Refusal(StrEnum):
     ENDED_AT_IN_FUTURE = "ended_at_in_future"
     MINUTES_OUT_OF_RANGE = "minutes_out_of_range"
     HEATING_PAD_UNAVAILABLE = "heating_pad_unavailable"
+    HEATING_PAD_NOT_RESPONDING = "heating_pad_not_responding"
+    """A switch-off is owed: heat is on the skin until the plug confirms ``off``."""
 
 
 class TherapyRefusedError(Exception):

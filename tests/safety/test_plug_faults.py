@@ -507,7 +507,7 @@ async def test_rule_11_heat_start_refused_when_turn_on_raises(
     assert info.value.translation_domain == DOMAIN
     # Named as people see the plug, not by its entity id.
     assert str(info.value).startswith(
-        'The heating pad plug "Heating pad plug" did not confirm that it switched on'
+        'The heating pad plug "Heating pad plug" has not confirmed that it is off'
     )
     await hass.async_block_till_done()
     assert_no_session(hass)

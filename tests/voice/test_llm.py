@@ -503,6 +503,28 @@ async def test_rule_10_stop_while_the_plug_ignores_the_switch_off_says_to_unplug
 
 
 @pytest.mark.usefixtures("assist_api")
+async def test_rule_10_turning_the_pad_off_through_the_intent_tool_says_to_unplug_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant's HassTurnOff tool on the heating pad that ignores it: unplug it, not "Turned off"."""
+    assert await async_setup_component(hass, "intent", {})
+    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+
+    request = await waited(
+        hass, freezer, call(hass, "intent__HassTurnOff", name="Heating pad"), seconds=6
+    )
+
+    result = request.result()
+    assert result.data["response_type"] == "error"
+    assert result.data["speech"] == {
+        "plain": {"speech": EN["common"][NOT_SWITCHED_OFF], "extra_data": None}
+    }
+    assert plug_power(hass) == "on"
+
+
+@pytest.mark.usefixtures("assist_api")
 async def test_rule_10_status_and_answers_say_the_pad_may_heat(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

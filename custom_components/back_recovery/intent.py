@@ -10,8 +10,12 @@ sentences, ``<config>/custom_sentences/<language>/*.yaml`` and the
 ``conversation: intents:`` YAML only. The repository therefore ships
 ``custom_sentences/<language>/back_recovery.yaml`` for the user to copy.
 
-It also puts ``voice/turn_on.py``'s handler in place of the built-in
-``HassTurnOn`` handler, so that a refused heating pad answers with the reason.
+It also puts ``voice/turn_on.py``'s and ``voice/get_state.py``'s handlers in
+place of the built-in ``HassTurnOn``, ``HassTurnOff`` and ``HassGetState``
+handlers, so that a refused heating pad answers with the reason, a switch-off
+the plug has not confirmed says to unplug the pad, and "is the heating pad
+on" says it may still heat when the plug cannot tell (contract: "The truth
+while the pad heats").
 """
 
 from __future__ import annotations
@@ -26,11 +30,11 @@ from .voice.questions import (
     INTENT_NEXT_HEAT_SESSION,
     RecoveryQuestionHandler,
 )
-from .voice.turn_on import INTENT_COMPONENT, async_explain_heating_pad_refusals
+from .voice.turn_on import INTENT_COMPONENT, async_answer_for_recoveries
 
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
-    """Register the intents and explain refused heating pads in HassTurnOn."""
+    """Register the intents; answer for the recoveries' entities in the built-in ones."""
     intent.async_register(
         hass,
         RecoveryQuestionHandler(
@@ -50,5 +54,5 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
         ),
     )
     # The intent integration loads this platform before it registers its own
-    # intents: replace HassTurnOn once it has finished setting up.
-    async_when_setup(hass, INTENT_COMPONENT, async_explain_heating_pad_refusals)
+    # intents: replace theirs once it has finished setting up.
+    async_when_setup(hass, INTENT_COMPONENT, async_answer_for_recoveries)

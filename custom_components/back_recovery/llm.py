@@ -55,7 +55,8 @@ def async_get_tools(
                 INTENT_LAST_HEAT_SESSION,
                 "Last heat session",
                 "Answer how long ago the last heat session (heating pad) of the "
-                "back recovery ended, or until when the running one lasts; a "
+                "back recovery ended, or until when the running one lasts, or "
+                "that the heating pad has not confirmed that it is off; a "
                 "sentence to say as it is.",
                 last_heat_answer,
             ),

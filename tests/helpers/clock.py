@@ -2,17 +2,20 @@
 
 ``freezer`` (freezegun) moves the wall clock and the event loop's monotonic
 clock together; ``advance`` and ``move_to`` do that and run what became due,
-``wall_clock_stepper`` moves the wall clock alone (NTP, a VM resumed).
+``wall_clock_stepper`` moves the wall clock alone (NTP, a VM resumed), and
+``waited`` runs a request that waits for the plug while time passes.
 Moments: ``T0``, ``INJURY``, local days in Home Assistant's time zone, and ``at`` in a
 zone of its own for the plain diaries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import time as clock
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
@@ -85,6 +88,31 @@ async def move_to(
     freezer.move_to(moment)
     async_fire_time_changed(hass, moment)
     await hass.async_block_till_done()
+
+
+async def waited[T](
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    request: Coroutine[Any, Any, T],
+    seconds: int = 5,
+) -> asyncio.Task[T]:
+    """Run a request that may wait for the plug while ``seconds`` pass; return its task, done.
+
+    The plug's confirmation is awaited on the event loop's clock (5 seconds,
+    ``CONFIRM_SECONDS``): both clocks move on in steps of 0.1 s meanwhile.
+    The task's ``result()`` is the request's, its ``exception()`` what it raised.
+    """
+    task = asyncio.get_running_loop().create_task(request)
+    # A switch's request waits in a task Home Assistant tracks: time passes
+    # without waiting for the tracked tasks until it is done.
+    for _ in range(seconds * 10):
+        freezer.tick(timedelta(seconds=0.1))
+        async_fire_time_changed(hass)
+        for _ in range(5):
+            await asyncio.sleep(0)
+    await hass.async_block_till_done()
+    assert task.done()
+    return task
 
 
 @contextmanager

@@ -22,7 +22,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
     async_mock_service,
 )
 
@@ -42,7 +41,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..helpers.clock import advance
+from ..helpers.clock import advance, waited
 from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
@@ -656,7 +655,9 @@ async def test_rule_12_switch_off_owed_while_the_plug_reports_unknown_is_sent(
         # The relay obeys, but its report stays unknown: heat is not seen off,
         # so the stop says so after the confirmation time (contract, "The
         # truth while the pad heats").
-        _not_responding(await _waited(hass, freezer, action(hass, "stop_session")))
+        _not_responding(
+            (await waited(hass, freezer, action(hass, "stop_session"))).exception()
+        )
     assert offs
     assert plug_power(hass) == STATE_OFF
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_ISSUE) is None
@@ -880,23 +881,6 @@ async def test_rule_17_plug_whose_integration_unloads_during_heat(
 # The truth while the pad heats (contract section of that name; issue 20)
 
 
-async def _waited(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, request: Any, seconds: int = 5
-) -> BaseException | None:
-    """Run a request that may wait for the plug; let ``seconds`` pass; return what it raised."""
-    task = asyncio.get_running_loop().create_task(request)
-    # A switch's request waits in a task Home Assistant tracks: time passes
-    # without waiting for the tracked tasks until it is done.
-    for _ in range(seconds * 10):
-        freezer.tick(timedelta(seconds=0.1))
-        async_fire_time_changed(hass)
-        for _ in range(5):
-            await asyncio.sleep(0)
-    await hass.async_block_till_done()
-    assert task.done()
-    return task.exception()
-
-
 def _not_responding(error: BaseException | None) -> None:
     """Check ``error`` is the plug's ``heating_pad_not_responding`` (a HomeAssistantError)."""
     assert isinstance(error, HomeAssistantError), error
@@ -942,9 +926,15 @@ async def test_rule_10_the_screens_say_heat_while_a_switch_off_is_owed(
     _not_responding(info.value)
 
     # Off, stop_session and the stop button say the plug does not obey.
-    _not_responding(await _waited(hass, freezer, switch(hass, HEATING_PAD, on=False)))
-    _not_responding(await _waited(hass, freezer, action(hass, "stop_session")))
-    _not_responding(await _waited(hass, freezer, press(hass, STOP_SESSION)))
+    _not_responding(
+        (await waited(hass, freezer, switch(hass, HEATING_PAD, on=False))).exception()
+    )
+    _not_responding(
+        (await waited(hass, freezer, action(hass, "stop_session"))).exception()
+    )
+    _not_responding(
+        (await waited(hass, freezer, press(hass, STOP_SESSION))).exception()
+    )
     assert plug_power(hass) == STATE_ON
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
@@ -1033,7 +1023,7 @@ async def test_rule_11_a_plug_gone_while_switching_on_owes_a_switch_off(
         "custom_components.back_recovery.engine.plug.HeatingPadPlug._async_call",
         on_then_gone,
     ):
-        error = await _waited(hass, freezer, start_heat(hass, "action"))
+        error = (await waited(hass, freezer, start_heat(hass, "action"))).exception()
     _not_responding(error)
     assert started == []
     # The relay may be on: the pad may heat, and the alarm says so.

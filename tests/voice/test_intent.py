@@ -23,16 +23,18 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
+from custom_components.back_recovery.voice.answers import NOT_SWITCHED_OFF
+from custom_components.back_recovery.voice.get_state import HeatingPadStateIntentHandler
 from custom_components.back_recovery.voice.questions import (
     INTENT_LAST_HEAT_SESSION,
     INTENT_NEXT_HEAT_SESSION,
 )
 from custom_components.back_recovery.voice.turn_on import (
     HeatingPadOnOffIntentHandler,
-    async_explain_heating_pad_refusals,
+    async_answer_for_recoveries,
 )
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.components.intent import OnOffIntentHandler
+from homeassistant.components.intent import GetStateIntentHandler, OnOffIntentHandler
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er, intent, issue_registry as ir
@@ -40,8 +42,8 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 
 from ..helpers.assist import Asker, ask, setup_assist, speech
-from ..helpers.clock import advance
-from ..helpers.files import ROOT
+from ..helpers.clock import advance, waited
+from ..helpers.files import ROOT, translations
 from ..helpers.ha import (
     HEATING_PAD,
     PHASE,
@@ -56,6 +58,7 @@ from ..helpers.ha import (
     press,
     switch,
 )
+from ..helpers.plug import PLUG_IGNORES, PLUG_ONLINE, plug_power, set_input_boolean
 
 REPO_SENTENCES = ROOT / "custom_sentences"
 ICE_ASKED = "/ice"
@@ -152,15 +155,18 @@ async def test_is_the_skin_rest_on(hass: HomeAssistant, assist: None) -> None:
 async def test_turn_on_is_explained_when_intent_loads_first(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Whichever loads first, Home Assistant's HassTurnOn handler gets replaced once."""
+    """Whichever loads first, Home Assistant's HassTurnOn, HassTurnOff and HassGetState handlers get replaced once."""
     handlers = {h.intent_type: h for h in intent.async_get(hass)}
     assert intent.INTENT_TURN_ON not in handlers
     await setup_assist(hass)
     handlers = {h.intent_type: h for h in intent.async_get(hass)}
-    turn_on = handlers[intent.INTENT_TURN_ON]
-    assert type(turn_on) is HeatingPadOnOffIntentHandler
-    assert isinstance(turn_on, OnOffIntentHandler)
-    assert type(handlers[intent.INTENT_TURN_OFF]) is OnOffIntentHandler
+    for intent_type in (intent.INTENT_TURN_ON, intent.INTENT_TURN_OFF):
+        on_off = handlers[intent_type]
+        assert type(on_off) is HeatingPadOnOffIntentHandler
+        assert isinstance(on_off, OnOffIntentHandler)
+    get_state = handlers[intent.INTENT_GET_STATE]
+    assert type(get_state) is HeatingPadStateIntentHandler
+    assert isinstance(get_state, GetStateIntentHandler)
 
 
 async def test_turn_on_is_explained_when_recovery_loads_later(
@@ -564,13 +570,14 @@ async def test_every_shipped_sentence_reaches_its_intent(
 async def test_turn_on_is_left_alone_without_home_assistants_handler(
     hass: HomeAssistant,
 ) -> None:
-    """Without Home Assistant's own HassTurnOn handler nothing is registered in its place."""
-    await async_explain_heating_pad_refusals(hass)
+    """Without Home Assistant's own handlers nothing is registered in their place."""
+    await async_answer_for_recoveries(hass)
 
     assert [
         handler
         for handler in intent.async_get(hass)
-        if handler.intent_type == intent.INTENT_TURN_ON
+        if handler.intent_type
+        in (intent.INTENT_TURN_ON, intent.INTENT_TURN_OFF, intent.INTENT_GET_STATE)
     ] == []
 
 
@@ -620,4 +627,204 @@ async def test_asked_about_ice_while_ice_runs(
     assert speech(response) == (
         "An ice session runs until 1:20 AM. After that the skin rests; "
         "you can use ice or heat again from 3:20 AM."
+    )
+
+
+# Rule 10 and the truth while the pad heats (contract section of that name):
+# what Assist says about the pad is what the plug does.
+
+
+async def _handle_waiting(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    intent_type: str,
+    name: str,
+    language: str = "en",
+) -> intent.IntentResponse:
+    """Handle a built-in intent on the entity ``name`` while the plug's confirmation time passes.
+
+    Through the intent handlers, not the sentences: Assist recognises a
+    sentence in an executor thread, which a frozen clock cannot wait for.
+    """
+    request = await waited(
+        hass,
+        freezer,
+        intent.async_handle(
+            hass,
+            "test",
+            intent_type,
+            {"name": {"value": name}},
+            language=language,
+        ),
+        seconds=6,
+    )
+    return request.result()
+
+
+def _said(response: intent.IntentResponse) -> str:
+    text: str = response.speech["plain"]["speech"]
+    return text
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_rule_10_turn_off_the_heating_pad_that_ignores_it_says_to_unplug_it(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    assist: None,
+    language: str,
+) -> None:
+    """Saying "turn off the heating pad" while the plug ignores it: not "Turned off", but unplug it."""
+    await ask(hass, "turn on the heating pad")
+    assert plug_power(hass) == STATE_ON
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+
+    response = await _handle_waiting(
+        hass, freezer, intent.INTENT_TURN_OFF, "Heating pad", language
+    )
+
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert _said(response) == translations(language)["common"][NOT_SWITCHED_OFF]
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+    # Turning it on meanwhile is refused with the reason, logged as no error.
+    caplog.clear()
+    response = await intent.async_handle(
+        hass,
+        "test",
+        intent.INTENT_TURN_ON,
+        {"name": {"value": "Heating pad"}},
+        language=language,
+    )
+    assert response.response_type is intent.IntentResponseType.ERROR
+    message = translations(language)["exceptions"]["heating_pad_not_responding"]
+    assert _said(response) == message["message"].format(plug="Heating pad plug")
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+    # Once the plug obeys, turning it off is done and said so.
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    response = await _handle_waiting(
+        hass, freezer, intent.INTENT_TURN_OFF, "Heating pad", language
+    )
+    assert response.response_type is intent.IntentResponseType.ACTION_DONE
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+
+
+async def test_rule_11_turn_on_the_heating_pad_that_ignores_it_is_not_turned_on(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
+) -> None:
+    """The plug does not confirm on: not "Turned on", but that no heat session was started."""
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+
+    response = await _handle_waiting(
+        hass, freezer, intent.INTENT_TURN_ON, "Heating pad"
+    )
+
+    assert response.response_type is intent.IntentResponseType.ERROR
+    message = translations()["exceptions"]["heating_pad_not_responding"]["message"]
+    assert _said(response) == message.format(plug="Heating pad plug")
+    assert plug_power(hass) == STATE_OFF
+
+
+async def test_rule_10_pressing_stop_by_voice_while_the_plug_ignores_it_says_to_unplug_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
+) -> None:
+    """Pressing stop by voice while the plug ignores the switch-off: unplug the heating pad."""
+    await switch(hass, HEATING_PAD, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+
+    response = await _handle_waiting(
+        hass, freezer, intent.INTENT_TURN_ON, "Stop session"
+    )
+
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert _said(response) == translations()["common"][NOT_SWITCHED_OFF]
+    assert plug_power(hass) == STATE_ON
+
+
+async def test_rule_10_turn_off_the_unreachable_heating_pad_says_to_unplug_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
+) -> None:
+    """The plug drops off the network during heat: Home Assistant skips the Off, and the answer says so."""
+    await switch(hass, HEATING_PAD, on=True)
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+
+    response = await _handle_waiting(
+        hass, freezer, intent.INTENT_TURN_OFF, "Heating pad"
+    )
+
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert _said(response) == translations()["common"][NOT_SWITCHED_OFF]
+    assert plug_power(hass) == STATE_ON
+
+
+async def test_rule_10_is_the_heating_pad_on_while_its_plug_is_offline_says_it_may_heat(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, assist: None
+) -> None:
+    """Not "No, unavailable" while heat may be on the skin: during heat and while the switch-off is owed."""
+    may_heat = translations()["common"]["voice_heating_pad_may_heat"]
+    # No heat and no switch-off owed: Home Assistant's own answer stands.
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    assert speech(await ask(hass, "is the heating pad on")) == "No, unavailable"
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+
+    await switch(hass, HEATING_PAD, on=True)
+    assert speech(await ask(hass, "is the heating pad on")) == "Yes"
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    response = await ask(hass, "is the heating pad on")
+    assert response["response_type"] == "query_answer"
+    assert speech(response) == may_heat
+
+    # The planned end passes while it is offline: the switch-off is owed.
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_ON
+    assert speech(await ask(hass, "is the heating pad on")) == may_heat
+
+    # Back and switched off: the plug's answer again.
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_OFF
+    assert speech(await ask(hass, "is the heating pad on")) == "No, off"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_rule_10_questions_while_the_switch_off_is_owed_say_heat_may_be_on(
+    hass: HomeAssistant,
+    *,
+    freezer: FrozenDateTimeFactory,
+    config_with_sentences: None,
+    assist: None,
+    language: str,
+) -> None:
+    """The plug ignores the switch-off at the planned end: heat has not ended, and no rest is counted."""
+    common = translations(language)["common"]
+    await switch(hass, HEATING_PAD, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=21))
+    assert plug_power(hass) == STATE_ON
+
+    last, next_ = {
+        "en": (
+            "how long since my last heat session",
+            "when can I use the heating pad again",
+        ),
+        "de": (
+            "wie lange ist meine letzte Wärmeanwendung her",
+            "wann kann ich das Heizkissen wieder benutzen",
+        ),
+    }[language]
+    owed = speech(await ask(hass, last, language))
+    assert owed == common["voice_last_heat_switch_off_owed"]
+    owed = speech(await ask(hass, next_, language))
+    assert owed == common["voice_next_heat_switch_off_owed"]
+
+    # The plug obeys at last: heat ended now, and the rest counts from now.
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert plug_power(hass) == STATE_OFF
+    assert speech(await ask(hass, last, language)) == common["voice_last_heat_just_now"]
+    assert common["voice_next_heat_rest"].split("{")[0] in speech(
+        await ask(hass, next_, language)
     )

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import logging
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -16,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.llm import async_get_tools
 from custom_components.back_recovery.texts import clock_hours, moment_text
+from custom_components.back_recovery.voice.answers import NOT_SWITCHED_OFF
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er, llm
@@ -23,9 +25,10 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from ..helpers.assist import Asker
+from ..helpers.clock import advance, waited
 from ..helpers.files import translations
 from ..helpers.ha import ENTRY_ID, SECOND_ENTRY_ID, action, add_second_recovery, view_of
-from ..helpers.plug import plug_power
+from ..helpers.plug import PLUG_IGNORES, PLUG_ONLINE, plug_power, set_input_boolean
 
 ASSISTANT = "conversation"
 PREFIX = f"{DOMAIN}__"
@@ -154,6 +157,8 @@ async def test_get_status_without_a_session(
         "skin_rest": False,
         "next_session_allowed": None,
         "next_session_allowed_now": True,
+        "heating_pad_may_heat": False,
+        "heating_pad_warning": None,
         "sessions_today": 0,
         "latest_pain": None,
         "pain_average_7d": None,
@@ -468,3 +473,107 @@ async def test_no_tools_for_another_api(hass: HomeAssistant) -> None:
     """Back Recovery offers its tools to the Assist API only."""
     context = llm.LLMContext("test", Context(), "en", ASSISTANT, None)
     assert async_get_tools(hass, context, "another_api") is None
+
+
+# Rule 10 and the truth while the pad heats (contract section of that name):
+# what the tools say about the pad is what the plug does.
+
+
+@pytest.mark.parametrize(("language", "texts"), [("en", EN), ("de", DE)])
+@pytest.mark.usefixtures("assist_api")
+async def test_rule_10_stop_while_the_plug_ignores_the_switch_off_says_to_unplug_the_pad(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    language: str,
+    texts: dict[str, Any],
+) -> None:
+    """The stop tool: not success, but "I could not switch it off: unplug the heating pad"."""
+    await action(hass, "start_session", modality="heat")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+
+    request = await waited(hass, freezer, call(hass, STOP, language), seconds=6)
+
+    result = request.result()
+    assert result.error is True
+    assert result.data == {
+        "error": texts["common"][NOT_SWITCHED_OFF],
+        "heating_pad_may_heat": True,
+    }
+    assert plug_power(hass) == "on"
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_rule_10_turning_the_pad_off_through_the_intent_tool_says_to_unplug_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Home Assistant's HassTurnOff tool on the heating pad that ignores it: unplug it, not "Turned off"."""
+    assert await async_setup_component(hass, "intent", {})
+    await hass.async_block_till_done()
+    await action(hass, "start_session", modality="heat")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+
+    request = await waited(
+        hass, freezer, call(hass, "intent__HassTurnOff", name="Heating pad"), seconds=6
+    )
+
+    result = request.result()
+    assert result.data["response_type"] == "error"
+    assert result.data["speech"] == {
+        "plain": {"speech": EN["common"][NOT_SWITCHED_OFF], "extra_data": None}
+    }
+    assert plug_power(hass) == "on"
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_rule_10_status_and_answers_say_the_pad_may_heat(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Offline during heat, then a switch-off owed: the tools say heat may be on, never that it ended."""
+    common = EN["common"]
+    await action(hass, "start_session", modality="heat")
+    started = dt_util.utcnow()
+    status = (await call(hass, STATUS)).data
+    assert status["heating_pad_may_heat"] is False
+    assert status["heating_pad_warning"] is None
+
+    # The plug drops off the network during heat.
+    await set_input_boolean(hass, PLUG_ONLINE, on=False)
+    status = (await call(hass, STATUS)).data
+    assert status["heating_pad_may_heat"] is True
+    assert status["heating_pad_warning"] == common["voice_heating_pad_may_heat"]
+
+    # Back, ignoring the switch-off at the planned end: the switch-off is owed.
+    await set_input_boolean(hass, PLUG_ONLINE, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=21))
+    assert plug_power(hass) == "on"
+    status = (await call(hass, STATUS)).data
+    assert status["session_running"] is True
+    assert status["session"] == {
+        "modality": "heat",
+        "started_at": local(started),
+        "ends_at": local(started + timedelta(minutes=20)),
+    }
+    assert status["skin_rest"] is False
+    assert status["next_session_allowed"] is None
+    assert status["next_session_allowed_now"] is False
+    assert status["heating_pad_may_heat"] is True
+    assert status["heating_pad_warning"] == common["voice_heating_pad_may_heat"]
+    answer = (await call(hass, LAST_HEAT)).data["answer"]
+    assert answer == common["voice_last_heat_switch_off_owed"]
+    answer = (await call(hass, NEXT_HEAT)).data["answer"]
+    assert answer == common["voice_next_heat_switch_off_owed"]
+
+    # The plug obeys at last: heat ended now.
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=60))
+    assert plug_power(hass) == "off"
+    status = (await call(hass, STATUS)).data
+    assert status["session_running"] is False
+    assert status["heating_pad_may_heat"] is False
+    assert status["heating_pad_warning"] is None
+    assert status["last_heat_session"] == local(dt_util.utcnow())
+    answer = (await call(hass, LAST_HEAT)).data["answer"]
+    assert answer == common["voice_last_heat_just_now"]

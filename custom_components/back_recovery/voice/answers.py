@@ -5,15 +5,24 @@ long since my last heat session", "when can I use the heating pad again") in
 a sentence: the question intents (``voice/questions.py``) and their tools
 (``voice/tools.py``) say the same. ``status`` is one recovery as it stands,
 for the language models' status tool.
+
+While a switch-off is owed, heat may be on the skin, and every answer says
+so rather than what the rules planned (contract: "The truth while the pad
+heats"): ``heat_in_doubt``, ``pad_may_heat`` and ``heat_warning`` are what
+the answers about the heating pad (``voice/turn_on.py``,
+``voice/get_state.py``) and the tools read.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 
+from ..const import DOMAIN
 from ..engine import RecoveryState
 from ..texts import (
     Texts,
@@ -23,12 +32,53 @@ from ..texts import (
     moment_text,
     phase_text,
 )
-from ..therapy import Modality, round_for_display
+from ..therapy import Modality, Refusal, round_for_display
+
+NOT_SWITCHED_OFF: Final = "voice_heating_pad_not_switched_off"
+"""The answer to a switch-off the plug has not confirmed: "I could not switch it off: unplug the heating pad"."""
 
 
 def local_iso(moment: datetime | None) -> str | None:
     """Say a moment as local ISO time with its offset, or ``None``."""
     return dt_util.as_local(moment).isoformat() if moment is not None else None
+
+
+# The heating pad as it really is.
+
+
+def heat_in_doubt(recovery: RecoveryState) -> bool:
+    """Whether heat may be on the skin though no running session says so, or the plug cannot tell.
+
+    A switch-off is owed (the plug has not confirmed ``off``: contract, "The
+    truth while the pad heats"), or a heat session runs and the plug cannot
+    be reached or reports ``unknown`` (``plug_on`` is ``None``).
+    """
+    running = recovery.running
+    heat_runs = running is not None and running.modality is Modality.HEAT
+    return recovery.switch_off_owed or (heat_runs and recovery.plug_on is None)
+
+
+def pad_may_heat(recovery: RecoveryState) -> bool:
+    """Whether the heating pad may heat though its plug does not report ``on`` (a plug that does says so itself)."""
+    return recovery.plug_on is not True and heat_in_doubt(recovery)
+
+
+def heat_warning(texts: Texts, recovery: RecoveryState) -> str | None:
+    """Say that the pad may still heat and to unplug it; ``None`` when heat is not in doubt."""
+    return texts["voice_heating_pad_may_heat"] if heat_in_doubt(recovery) else None
+
+
+def plug_did_not_confirm(err: HomeAssistantError) -> bool:
+    """Whether ``err`` is the plug's ``heating_pad_not_responding`` (it did not confirm off or on).
+
+    Raised by a stop or the heating pad's Off when the plug has not confirmed
+    ``off`` within the confirmation time (contract: "The truth while the pad
+    heats"): the answer is then ``voice_heating_pad_not_switched_off``.
+    """
+    return (
+        err.translation_domain == DOMAIN
+        and err.translation_key == Refusal.HEATING_PAD_NOT_RESPONDING.value
+    )
 
 
 # The two questions.
@@ -40,6 +90,8 @@ def last_heat_answer(
     """Answer "how long since my last heat session"; times on a clock of ``hours``.
 
     ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
+    While a switch-off is owed the last heat has not ended: the answer says
+    so, not when the rules ended it.
     """
     running = recovery.running
     if running is not None and running.modality is Modality.HEAT:
@@ -48,6 +100,9 @@ def last_heat_answer(
                 running.planned_end, texts, hours=hours or clock_hours(texts)
             )
         )
+    if recovery.switch_off_owed:
+        # The rules ended heat, the plug has not confirmed it: it has not ended.
+        return texts["voice_last_heat_switch_off_owed"]
     if (ended := recovery.last_end_of(Modality.HEAT)) is None:
         return texts["voice_last_heat_none"]
     minutes = int((dt_util.utcnow() - ended).total_seconds() // 60)
@@ -62,8 +117,13 @@ def next_heat_answer(
     """Answer "when can I use the heating pad again"; times on a clock of ``hours``.
 
     ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
+    While a switch-off is owed the skin does not rest yet: the answer says
+    to unplug the pad, not a moment.
     """
     hours = hours or clock_hours(texts)
+    if recovery.switch_off_owed:
+        # The rest gap starts when the plug confirms off: no moment to say yet.
+        return texts["voice_next_heat_switch_off_owed"]
     if (running := recovery.running) is not None:
         key = (
             "voice_next_heat_running_heat"
@@ -106,8 +166,11 @@ def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
 
     Read from the engine's snapshot only (the engine's truth, not the state machine). The
     pain diary's note is health data that the model does not need: left out.
+    While a switch-off is owed the session still counts as running (heat may
+    be on the skin), no session is allowed now, and ``heating_pad_warning``
+    says to unplug the pad (contract: "The truth while the pad heats").
     """
-    running = recovery.running
+    running = recovery.running or recovery.heating
     allowed = recovery.next_session_allowed
     pain = recovery.pain
     latest = pain.latest
@@ -118,7 +181,7 @@ def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
         "guidance": guidance_text(recovery.phase, texts),
         "days_since_injury": recovery.days_since_injury,
         "recommended_therapy": recovery.recommended_therapy.value,
-        "session_running": running is not None,
+        "session_running": recovery.session_active,
         "session": (
             {
                 "modality": running.modality.value,
@@ -130,8 +193,10 @@ def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
         ),
         "skin_rest": recovery.skin_resting,
         "next_session_allowed": local_iso(allowed),
-        "next_session_allowed_now": running is None
+        "next_session_allowed_now": not recovery.session_active
         and (allowed is None or allowed <= dt_util.utcnow()),
+        "heating_pad_may_heat": heat_in_doubt(recovery),
+        "heating_pad_warning": heat_warning(texts, recovery),
         "sessions_today": recovery.sessions_today,
         "latest_pain": (
             {"level": latest.level, "recorded_at": local_iso(latest.recorded_at)}

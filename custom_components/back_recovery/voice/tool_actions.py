@@ -2,7 +2,9 @@
 
 They call the integration's actions, so the rules and refusals are exactly
 the actions'; a refusal comes back as an error result carrying its translated
-message, in the asker's language and on the asker's clock.
+message, in the asker's language and on the asker's clock. A stop the plug
+does not confirm is said as what it is: "I could not switch it off: unplug
+the heating pad" (contract: "The truth while the pad heats").
 
 The tools' parameters repeat the actions' fields (``services.py``'s schemas):
 the model reads them as JSON schema with a description per field, where the
@@ -45,7 +47,7 @@ from ..therapy import (
     Modality,
     round_for_display,
 )
-from .answers import local_iso
+from .answers import NOT_SWITCHED_OFF, local_iso, plug_did_not_confirm
 from .tools import (
     TOOL_PREFIX,
     RecoveryTool,
@@ -92,13 +94,19 @@ class ActionTool(RecoveryTool):
                     context=llm_context.context,
                 )
         except HomeAssistantError as err:
-            return error_result(await async_error_text(hass, err, language))
+            return await self.async_error(hass, err, texts, language)
         except vol.Invalid as err:
             return error_result(str(err))
         recovery = entry.runtime_data.engine.state
         return ToolResult(
             data={"success": True, "name": entry.title, **self.result(recovery)}
         )
+
+    async def async_error(
+        self, hass: HomeAssistant, err: HomeAssistantError, texts: Texts, language: str
+    ) -> ToolResult:
+        """Return the action's error as an error result: its message in ``language``."""
+        return error_result(await async_error_text(hass, err, language))
 
     @abstractmethod
     def result(self, recovery: RecoveryState) -> JsonObjectType:
@@ -151,10 +159,24 @@ class StopSessionTool(ActionTool):
     description = (
         "End the running ice or heat session now (heat: the heating pad goes "
         "off). With no session running nothing happens. The skin rest starts "
-        "at the session's end."
+        "at the session's end. When the heating pad plug does not confirm that "
+        "it switched off, the error says so: tell the person to unplug the "
+        "heating pad."
     )
     annotations = _STOPS
     action = Service.STOP_SESSION
+
+    @override
+    async def async_error(
+        self, hass: HomeAssistant, err: HomeAssistantError, texts: Texts, language: str
+    ) -> ToolResult:
+        """Say a switch-off the plug has not confirmed as such: unplug the heating pad.
+
+        Contract: "The truth while the pad heats". Other errors are said as the action's.
+        """
+        if plug_did_not_confirm(err):
+            return error_result(texts[NOT_SWITCHED_OFF], heating_pad_may_heat=True)
+        return await super().async_error(hass, err, texts, language)
 
     @override
     def result(self, recovery: RecoveryState) -> JsonObjectType:

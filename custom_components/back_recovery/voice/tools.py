@@ -173,7 +173,10 @@ class GetStatusTool(RecoveryTool):
         "average and its trend, and whether a review by a doctor or physical "
         "therapist is recommended; when the last session, the last heat session "
         "and the last ice session ended, each with how long ago in words (say "
-        "that, e.g. '12 minutes ago'). Times are local ISO times."
+        "that, e.g. '12 minutes ago'). Times are local ISO times. When "
+        "heating_pad_may_heat is true the heating pad may still be heating (its "
+        "plug has not confirmed that it is off, or cannot be reached): say "
+        "heating_pad_warning first; it tells the person to unplug the heating pad."
     )
     annotations = _READS
 

@@ -10,8 +10,11 @@ says. Screenshots go to tests/e2e/artifacts/first-start-*.png.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+import json
 import re
 from typing import Any
+import urllib.error
 
 import pytest
 
@@ -177,15 +180,23 @@ def test_first_start(
     shot(page, "first-start-06-device-trigger")
 
     # The plug drops off the network and the session is stopped: the plug
-    # cannot be switched off (rule 5), and the dashboard says to unplug the pad
-    # until the plug is back and off.
+    # cannot be switched off (rule 5), the stop says so (contract, "The truth
+    # while the pad heats"), and the dashboard says to unplug the pad until the
+    # plug is back and off.
     online = {"entity_id": "input_boolean.heating_pad_online"}
     home_assistant.request("POST", "/api/services/input_boolean/turn_off", online)
-    home_assistant.request(
-        "POST",
-        "/api/services/back_recovery/stop_session",
-        {"config_entry_id": entry_id},
-    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        home_assistant.request(
+            "POST",
+            "/api/services/back_recovery/stop_session",
+            {"config_entry_id": entry_id},
+        )
+    # The REST API answers a HomeAssistantError with 500 and its message.
+    assert refused.value.code == HTTPStatus.INTERNAL_SERVER_ERROR
+    not_responding = english["exceptions"]["heating_pad_not_responding"]["message"]
+    # Home Assistant drops the translated message's last full stop.
+    expected_refusal = not_responding.format(plug="Heating pad plug").rstrip(".")
+    assert json.loads(refused.value.read())["message"] == expected_refusal
     problem = english["entity"]["binary_sensor"]["heating_pad_problem"]
     page.goto(home_assistant.url + DASHBOARD)
     unplug = page.locator("hui-tile-card").filter(
@@ -199,9 +210,16 @@ def test_first_start(
 
     home_assistant.request("POST", "/api/services/switch/turn_off", {"entity_id": PLUG})
     log = home_assistant.log_path.read_text(encoding="utf-8", errors="replace")
+    # Home Assistant's REST API logs the refused stop at ERROR itself (it logs
+    # every HomeAssistantError a service raises); nothing else may be there.
+    refusal_line = f"back_recovery.stop_session: {expected_refusal}"
     problems = [
         line
         for line in log.splitlines()
-        if ("ERROR" in line or "Traceback" in line) and "back_recovery" in line
+        if ("ERROR" in line or "Traceback" in line)
+        and "back_recovery" in line
+        and not (
+            "[homeassistant.components.api]" in line and line.endswith(refusal_line)
+        )
     ]
     assert problems == [], f"errors from Back Recovery; see {home_assistant.log_path}"

@@ -193,6 +193,28 @@ async def test_rule_15_heat_refused_when_the_auto_off_is_unavailable(
 
 
 @pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"min": 1, "max": 15, "step": 1, "unit_of_measurement": "min"},
+        {"min": 0, "max": 3000, "step": 1, "unit_of_measurement": "W"},
+    ],
+)
+async def test_rule_15_heat_refused_when_the_auto_off_cannot_hold_it(
+    hass: HomeAssistant, attributes: dict[str, Any]
+) -> None:
+    """An auto-off whose maximum is below 22 minutes, or that counts no time, is not even told."""
+    calls = async_capture_events(hass, EVENT_CALL_SERVICE)
+    hass.states.async_set(PLUG_AUTO_OFF, "0", attributes)
+    with pytest.raises(HomeAssistantError) as info:
+        await start_heat(hass, "action")
+    assert info.value.translation_key == "plug_auto_off_not_set"
+    assert not [call for call in calls if call.data["domain"] == "number"]
+    assert plug_power(hass) == STATE_OFF
+    assert_no_session(hass)
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_rule_15_issue_goes_when_the_backstop_is_removed(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,

@@ -19,6 +19,8 @@ from custom_components.back_recovery.const import (
     CONF_INJURY_DATE,
     CONF_NAME,
     CONF_NOTIFY_ENTITIES,
+    CONF_PLUG_AUTO_OFF,
+    CONF_PLUG_AUTO_OFF_SWITCH,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REHABILITATION_WEEKS,
@@ -53,7 +55,12 @@ from .helpers.ha import (
     hider_of,
     switch,
 )
-from .helpers.plug import SECOND_PLUG
+from .helpers.plug import (
+    PLUG_AUTO_OFF,
+    PLUG_AUTO_OFF_SECONDS,
+    PLUG_AUTO_OFF_SWITCH,
+    SECOND_PLUG,
+)
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
@@ -1174,3 +1181,169 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
     texts = {**config, **options, **issues}
 
     assert [key for key in expected if not texts.get(key)] == []
+
+
+# Rule 15: the plug's own auto-off, offered in every flow and stored with the options.
+
+BACKSTOP = {
+    CONF_PLUG_AUTO_OFF: PLUG_AUTO_OFF,
+    CONF_PLUG_AUTO_OFF_SWITCH: PLUG_AUTO_OFF_SWITCH,
+}
+
+
+async def test_rule_15_user_flow_stores_the_backstop_with_the_options(
+    hass: HomeAssistant, plug: str, mock_setup_entry: AsyncMock
+) -> None:
+    """Test the auto-off and its switch chosen in the user step are stored as options."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alex",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: plug,
+            **BACKSTOP,
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert CONF_PLUG_AUTO_OFF not in result["data"]
+    assert result["options"] == {**DEFAULT_OPTIONS, **BACKSTOP}
+
+
+@pytest.mark.parametrize(
+    ("backstop", "error"),
+    [
+        ({CONF_PLUG_AUTO_OFF: "number.power_limit"}, "plug_auto_off_unit"),
+        ({CONF_PLUG_AUTO_OFF: "number.nowhere"}, "entity_not_found"),
+    ],
+)
+async def test_rule_15_flows_refuse_an_auto_off_that_counts_no_time(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    *,
+    backstop: dict[str, str],
+    error: str,
+) -> None:
+    """Test the user step and the options refuse a number in watts, and one that does not exist.
+
+    Another domain never gets here: the entity selector refuses it.
+    """
+    hass.states.async_set(
+        "number.power_limit",
+        "100",
+        {"unit_of_measurement": "W", "min": 0, "max": 3000, "step": 1},
+    )
+    result = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_HEATING_PAD: plug}
+        | backstop,
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_PLUG_AUTO_OFF: error}
+
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], backstop
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_PLUG_AUTO_OFF: error}
+    assert dict(mock_config_entry.options) == DEFAULT_OPTIONS
+
+
+async def test_rule_15_reconfigure_shows_and_removes_the_backstop(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test reconfigure suggests the auto-off set, and a form without it removes it."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={**DEFAULT_OPTIONS, **BACKSTOP}
+    )
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert _suggested(result["data_schema"]) == {CONF_HEATING_PAD: PLUG, **BACKSTOP}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: PLUG,
+            CONF_PLUG_AUTO_OFF: PLUG_AUTO_OFF_SECONDS,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert dict(mock_config_entry.options) == {
+        **DEFAULT_OPTIONS,
+        CONF_PLUG_AUTO_OFF: PLUG_AUTO_OFF_SECONDS,
+    }
+
+
+async def test_rule_15_options_set_the_backstop_suggested_from_the_plugs_device(
+    hass: HomeAssistant,
+    *,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Test the options suggest the plug device's one number that counts time, and store it."""
+    mock_config_entry.add_to_hass(hass)
+    maker = MockConfigEntry(domain="template")
+    maker.add_to_hass(hass)
+    device = device_registry.async_get_or_create(
+        config_entry_id=maker.entry_id, identifiers={("template", "heating_pad")}
+    )
+    for entity_id in (PLUG, PLUG_AUTO_OFF, PLUG_AUTO_OFF_SWITCH):
+        entity_registry.async_update_entity(entity_id, device_id=device.id)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    assert _suggested(result["data_schema"]) == {CONF_PLUG_AUTO_OFF: PLUG_AUTO_OFF}
+
+    # With two numbers that count time on the device, none is suggested.
+    entity_registry.async_update_entity(PLUG_AUTO_OFF_SECONDS, device_id=device.id)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    assert _suggested(result["data_schema"]) == {}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], BACKSTOP
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert dict(mock_config_entry.options) == {**DEFAULT_OPTIONS, **BACKSTOP}
+
+
+async def test_rule_15_backstop_texts_are_translated(hass: HomeAssistant) -> None:
+    """Test the auto-off's fields, errors, refusal and repair issue have texts in English and German."""
+    for language in ("en", "de"):
+        texts: dict[str, str] = {}
+        for category in ("config", "options", "exceptions", "issues"):
+            texts |= await async_get_translations(hass, language, category, [DOMAIN])
+        prefix = f"component.{DOMAIN}"
+        expected = [
+            *(
+                f"{prefix}.{where}.{part}.{key}"
+                for where in (
+                    "config.step.user",
+                    "config.step.reconfigure",
+                    "options.step.init",
+                )
+                for part in ("data", "data_description")
+                for key in BACKSTOP
+            ),
+            *(
+                f"{prefix}.{flow}.error.{error}"
+                for flow in ("config", "options")
+                for error in ("plug_auto_off_unit", "plug_auto_off_switch_invalid")
+            ),
+            f"{prefix}.exceptions.plug_auto_off_not_set.message",
+            f"{prefix}.issues.plug_auto_off_not_set.title",
+            f"{prefix}.issues.plug_auto_off_not_set.description",
+        ]
+        assert [key for key in expected if not texts.get(key)] == [], language

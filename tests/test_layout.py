@@ -64,7 +64,15 @@ ENGINE_CORE: Final = frozenset({"core", "requests", "state"})
 TOP_LEVEL: Final[Mapping[str, Part]] = {
     "const": Part.NAMES,
     **dict.fromkeys(
-        ("options", "texts", "errors", "issues", "plug_entity", "log_filter"),
+        (
+            "options",
+            "texts",
+            "errors",
+            "issues",
+            "plug_entity",
+            "auto_off",
+            "log_filter",
+        ),
         Part.HELPER,
     ),
     **dict.fromkeys(

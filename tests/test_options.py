@@ -21,6 +21,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
 )
 from custom_components.back_recovery.options import (
+    BACKSTOP_OPTIONS,
     DEFAULT_OPTIONS,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
@@ -85,13 +86,34 @@ def test_ranges_are_the_contracts() -> None:
 def test_fields_are_the_option_keys() -> None:
     """The fields are the options' keys, each in exactly one kind, all named in const."""
     names = [field.name for field in fields(RecoveryOptions)]
-    kinds = [*NUMBER_OPTIONS, *ENTITY_OPTIONS, *SWITCH_OPTIONS, *TIME_OPTIONS]
+    kinds = [
+        *NUMBER_OPTIONS,
+        *ENTITY_OPTIONS,
+        *SWITCH_OPTIONS,
+        *TIME_OPTIONS,
+        *BACKSTOP_OPTIONS,
+    ]
     assert sorted(names) == sorted(kinds)
     assert len(set(kinds)) == len(kinds)
     conf_values = {
         value for name, value in vars(const).items() if name.startswith("CONF_")
     }
     assert set(names) <= conf_values
+
+
+def test_rule_15_backstop_stored_only_when_set() -> None:
+    """The auto-off and its switch are none by default and stored only when set."""
+    assert RecoveryOptions().plug_auto_off is None
+    assert not set(BACKSTOP_OPTIONS) & set(DEFAULT_OPTIONS)
+    options = RecoveryOptions.from_mapping(
+        {"plug_auto_off": "number.plug_auto_off", "plug_auto_off_switch": ""}
+    )
+    assert options.plug_auto_off == "number.plug_auto_off"
+    assert options.plug_auto_off_switch is None
+    stored = options.as_dict()
+    assert stored["plug_auto_off"] == "number.plug_auto_off"
+    assert "plug_auto_off_switch" not in stored
+    assert RecoveryOptions.from_mapping(stored) == options
 
 
 def test_a_stored_value_wins() -> None:

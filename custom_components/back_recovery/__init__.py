@@ -7,8 +7,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
+    CONF_PLUG_AUTO_OFF,
     DOMAIN,
     ISSUE_PAIN_NOT_IMPROVING,
+    ISSUE_PLUG_AUTO_OFF_NOT_SET,
     ISSUE_STORAGE_NOT_WRITABLE,
     PLATFORMS,
 )
@@ -62,7 +64,12 @@ async def async_setup_entry(
 async def _async_entry_updated(
     hass: HomeAssistant, entry: BackRecoveryConfigEntry
 ) -> None:
-    """Reload for a new name, injury date or plug; options apply without a reload."""
+    """Reload for a new name, injury date or plug; options apply without a reload.
+
+    Without an auto-off, its repair issue has nothing left to fix (rule 15).
+    """
+    if not entry.options.get(CONF_PLUG_AUTO_OFF):
+        async_clear_issue(hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry.entry_id)
     runtime = entry.runtime_data
     if entry.title != runtime.title or dict(entry.data) != runtime.data:
         hass.config_entries.async_schedule_reload(entry.entry_id)
@@ -85,4 +92,5 @@ async def async_remove_entry(
     async_give_plug_back(hass, entry)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry.entry_id)
+    async_clear_issue(hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry.entry_id)
     await async_remove_history(hass, entry.entry_id)

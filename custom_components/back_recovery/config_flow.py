@@ -31,6 +31,12 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util
 
+from .auto_off import (
+    backstop_options,
+    backstop_suggestions,
+    validate_backstop,
+    with_backstop,
+)
 from .const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
@@ -40,6 +46,7 @@ from .const import (
     EARLIEST_INJURY_DATE,
 )
 from .options import (
+    BACKSTOP_OPTIONS,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
     SWITCH_OPTIONS,
@@ -72,8 +79,23 @@ def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
                 CONF_HEATING_PAD,
                 description={"suggested_value": pad} if pad else None,
             ): plug_selector(hass),
+            **_backstop_fields(hass, values, pad),
         }
     )
+
+
+def _backstop_fields(
+    hass: HomeAssistant, values: Mapping[str, Any], pad: str | None
+) -> dict[Any, Any]:
+    """Return the optional auto-off and its switch (rule 15), suggested as ``backstop_suggestions`` says."""
+    suggested = backstop_suggestions(hass, values, pad)
+    return {
+        vol.Optional(
+            key,
+            description={"suggested_value": suggested[key]} if suggested[key] else None,
+        ): EntitySelector(EntitySelectorConfig(domain=domain))
+        for key, domain in BACKSTOP_OPTIONS.items()
+    }
 
 
 def _validate_user_input(
@@ -101,6 +123,7 @@ def _validate_user_input(
             errors[CONF_HEATING_PAD] = err.reason
     if not str(user_input.get(CONF_NAME, "")).strip():
         errors[CONF_NAME] = "name_empty"
+    validate_backstop(hass, user_input, errors)
     return errors
 
 
@@ -159,7 +182,7 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(
                     title=data[CONF_NAME],
                     data=data,
-                    options=RecoveryOptions().as_dict(),
+                    options=RecoveryOptions().as_dict() | backstop_options(user_input),
                 )
         return self.async_show_form(
             step_id="user",
@@ -190,11 +213,17 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                     entry.data.get(CONF_HEATING_PAD),
                 )
                 return self.async_update_and_abort(
-                    entry, title=data[CONF_NAME], data=data
+                    entry,
+                    title=data[CONF_NAME],
+                    data=data,
+                    options=with_backstop(entry.options, user_input),
                 )
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=_user_schema(self.hass, user_input or entry.data),
+            data_schema=_user_schema(
+                self.hass,
+                user_input or {**backstop_options(entry.options), **entry.data},
+            ),
             errors=errors,
         )
 
@@ -304,6 +333,7 @@ def _validate_options(
             values[key] = list(dict.fromkeys(entity_ids))
     for key in TIME_OPTIONS:
         values[key] = cv.time(values[key])
+    validate_backstop(hass, values, errors)
     if errors:
         return values, errors
     return RecoveryOptions.from_mapping(values).as_dict(), errors
@@ -329,7 +359,14 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                _options_schema(current), user_input or {}
+                _options_schema(current).extend(
+                    _backstop_fields(
+                        self.hass,
+                        current.as_dict(),
+                        self.config_entry.data.get(CONF_HEATING_PAD),
+                    )
+                ),
+                user_input or {},
             ),
             errors=errors,
             description_placeholders=form_placeholders(),

@@ -42,6 +42,10 @@ CONF_REMIND_REVIEW: Final = "remind_review"
 CONF_REMIND_BEFORE_END_MINUTES: Final = "remind_before_end_minutes"
 CONF_QUIET_START: Final = "quiet_start"
 CONF_QUIET_END: Final = "quiet_end"
+# The plug's own auto-off as a backstop (rule 15): config flow, reconfigure and
+# options, stored with the options (none by default).
+CONF_PLUG_AUTO_OFF: Final = "plug_auto_off"
+CONF_PLUG_AUTO_OFF_SWITCH: Final = "plug_auto_off_switch"
 
 # Actions and their fields.
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -106,6 +110,7 @@ ISSUE_HEATING_PAD_MISSING: Final = "heating_pad_missing"
 ISSUE_HEATING_PAD_NOT_RESPONDING: Final = "heating_pad_not_responding"
 ISSUE_STORAGE_NOT_WRITABLE: Final = "storage_not_writable"
 ISSUE_PAIN_NOT_IMPROVING: Final = "pain_not_improving"
+ISSUE_PLUG_AUTO_OFF_NOT_SET: Final = "plug_auto_off_not_set"
 
 
 def issue_id(key: str, entry_id: str) -> str:

@@ -22,6 +22,8 @@ from .const import (
     CONF_ANNOUNCE_SATELLITES,
     CONF_ICE_DAYS,
     CONF_NOTIFY_ENTITIES,
+    CONF_PLUG_AUTO_OFF,
+    CONF_PLUG_AUTO_OFF_SWITCH,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REHABILITATION_WEEKS,
@@ -114,11 +116,23 @@ SWITCH_OPTIONS: Final = (
 TIME_OPTIONS: Final = (CONF_QUIET_START, CONF_QUIET_END)
 """The local times of day (stored as ``HH:MM:SS``)."""
 
+BACKSTOP_OPTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {CONF_PLUG_AUTO_OFF: "number", CONF_PLUG_AUTO_OFF_SWITCH: "switch"}
+)
+"""The plug's auto-off and its enabling switch (rule 15), with their domains.
+
+One entity each or none; stored only when set.
+"""
+
 MIDNIGHT: Final = time(0, 0)
 
 
 def _entity_ids(value: Any) -> tuple[str, ...]:
     return tuple(str(entity_id) for entity_id in value)
+
+
+def _entity_id(value: Any) -> str | None:
+    return str(value) if value else None
 
 
 def _time(value: Any) -> time:
@@ -131,6 +145,7 @@ _READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
         **dict.fromkeys(ENTITY_OPTIONS, _entity_ids),
         **dict.fromkeys(SWITCH_OPTIONS, bool),
         **dict.fromkeys(TIME_OPTIONS, _time),
+        **dict.fromkeys(BACKSTOP_OPTIONS, _entity_id),
     }
 )
 
@@ -160,6 +175,10 @@ class RecoveryOptions:
     """Start of the quiet hours, local time; equal to ``quiet_end``: none."""
     quiet_end: time = MIDNIGHT
     """End of the quiet hours, local time (exclusive)."""
+    plug_auto_off: str | None = None
+    """The plug's auto-off ``number`` (unit ``s``, ``min`` or ``h``), set before each heat start."""
+    plug_auto_off_switch: str | None = None
+    """The ``switch`` that enables the auto-off, turned on before each heat start."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -183,8 +202,14 @@ class RecoveryOptions:
         return cls.from_mapping(entry.options)
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the options as a config entry stores them (lists, ``HH:MM:SS``)."""
+        """Return the options as a config entry stores them (lists, ``HH:MM:SS``).
+
+        An auto-off or its switch that is not set is left out.
+        """
         stored = asdict(self)
+        for key in BACKSTOP_OPTIONS:
+            if stored[key] is None:
+                del stored[key]
         for key in ENTITY_OPTIONS:
             stored[key] = list(stored[key])
         for key in TIME_OPTIONS:

@@ -31,6 +31,69 @@ PLUG_STALE = "input_boolean.heating_pad_reports_off"
 PLUG_UNKNOWN = "input_boolean.heating_pad_reports_unknown"
 """The plug reports ``unknown`` and still takes commands (an MQTT plug whose
 broker restarted without a retained state, a Z-Wave value gone unknown)."""
+# The plug's own auto-off (rule 15): a number in minutes, one in seconds, the
+# switch that enables it, and its fault.
+PLUG_AUTO_OFF = "number.heating_pad_auto_off"
+"""The plug's auto-off in minutes (1 to 1440, step 1), as a TP-Link plug's."""
+PLUG_AUTO_OFF_SECONDS = "number.heating_pad_countdown"
+"""The plug's countdown in seconds (0 to 43200, step 1), as Zigbee2MQTT's."""
+PLUG_AUTO_OFF_SWITCH = "switch.heating_pad_auto_off_enabled"
+"""The switch that enables the auto-off."""
+PLUG_AUTO_OFF_IGNORED = "input_boolean.heating_pad_auto_off_ignored"
+"""The auto-off and its switch ignore what they are told (they answer success)."""
+
+
+def _auto_off(name: str, held: str, unit: str, minimum: int, maximum: int) -> Any:
+    """Return a template number in ``unit`` held by ``held`` that obeys ``PLUG_AUTO_OFF_IGNORED``."""
+    return {
+        "name": name,
+        "unique_id": held.removeprefix("input_number."),
+        "unit_of_measurement": unit,
+        "state": f"{{{{ states('{held}') | float(0) }}}}",
+        "min": str(minimum),
+        "max": str(maximum),
+        "step": "1",
+        "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
+        "set_value": [
+            {
+                "if": [
+                    {
+                        "condition": "state",
+                        "entity_id": PLUG_AUTO_OFF_IGNORED,
+                        "state": "off",
+                    }
+                ],
+                "then": [
+                    {
+                        "action": "input_number.set_value",
+                        "target": {"entity_id": held},
+                        "data": {"value": "{{ value }}"},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _auto_off_switch(service: str) -> list[dict[str, Any]]:
+    """Return the enabling switch's script for ``service``, obeying ``PLUG_AUTO_OFF_IGNORED``."""
+    return [
+        {
+            "if": [
+                {
+                    "condition": "state",
+                    "entity_id": PLUG_AUTO_OFF_IGNORED,
+                    "state": "off",
+                }
+            ],
+            "then": [
+                {
+                    "action": service,
+                    "target": {"entity_id": "input_boolean.heating_pad_auto_off"},
+                }
+            ],
+        }
+    ]
 
 
 def _command(service: str) -> list[dict[str, Any]]:
@@ -55,6 +118,12 @@ PLUG_CONFIG: dict[str, Any] = {
         "heating_pad_commands_fail": {"name": "Heating pad commands fail"},
         "heating_pad_reports_off": {"name": "Heating pad reports off"},
         "heating_pad_reports_unknown": {"name": "Heating pad reports unknown"},
+        "heating_pad_auto_off": {"name": "Heating pad auto-off enabled"},
+        "heating_pad_auto_off_ignored": {"name": "Heating pad auto-off ignored"},
+    },
+    "input_number": {
+        "heating_pad_auto_off_minutes": {"min": 0, "max": 1440, "initial": 0},
+        "heating_pad_countdown_seconds": {"min": 0, "max": 43200, "initial": 0},
     },
     "template": [
         {
@@ -72,17 +141,92 @@ PLUG_CONFIG: dict[str, Any] = {
                     "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
                     "turn_on": _command("input_boolean.turn_on"),
                     "turn_off": _command("input_boolean.turn_off"),
-                }
-            ]
+                },
+                {
+                    "name": "Heating pad auto-off enabled",
+                    "unique_id": "heating_pad_auto_off_enabled",
+                    "state": "{{ is_state('input_boolean.heating_pad_auto_off', 'on') }}",
+                    "turn_on": _auto_off_switch("input_boolean.turn_on"),
+                    "turn_off": _auto_off_switch("input_boolean.turn_off"),
+                },
+            ],
+            "number": [
+                _auto_off(
+                    "Heating pad auto-off",
+                    "input_number.heating_pad_auto_off_minutes",
+                    "min",
+                    1,
+                    1440,
+                ),
+                _auto_off(
+                    "Heating pad countdown",
+                    "input_number.heating_pad_countdown_seconds",
+                    "s",
+                    0,
+                    43200,
+                ),
+            ],
         }
     ],
 }
-"""The input_boolean and template configuration of the simulated plug."""
+"""The input_boolean, input_number and template configuration of the simulated plug."""
+
+PLUG_COUNTDOWN_CONFIG: dict[str, Any] = {
+    "automation": [
+        {
+            "id": "heating_pad_auto_off",
+            "alias": "Heating pad auto-off",
+            "triggers": [
+                {
+                    "trigger": "state",
+                    "entity_id": PLUG_POWER,
+                    "to": "on",
+                    "for": {
+                        "minutes": (
+                            "{{ states('input_number.heating_pad_auto_off_minutes')"
+                            " | int(0) }}"
+                        )
+                    },
+                }
+            ],
+            "conditions": [
+                {
+                    "condition": "state",
+                    "entity_id": PLUG_AUTO_OFF_SWITCH,
+                    "state": "on",
+                },
+                {
+                    "condition": "numeric_state",
+                    "entity_id": PLUG_AUTO_OFF,
+                    "above": 0,
+                },
+            ],
+            "actions": [
+                {
+                    "action": "input_boolean.turn_off",
+                    "target": {"entity_id": PLUG_POWER},
+                }
+            ],
+        }
+    ]
+}
+"""The plug's relay obeying its auto-off in minutes: off that long after it went on, while enabled.
+
+As the plug's own firmware would: it runs on when Home Assistant's recovery
+is gone (``setup_countdown``).
+"""
+
+
+async def setup_countdown(hass: HomeAssistant) -> None:
+    """Make the simulated relay switch itself off after its auto-off (``PLUG_COUNTDOWN_CONFIG``)."""
+    assert await async_setup_component(hass, "automation", PLUG_COUNTDOWN_CONFIG)
+    await hass.async_block_till_done()
 
 
 async def setup_plug(hass: HomeAssistant) -> None:
     """Set up the simulated plug in ``hass``: its input_booleans and its template switch."""
     assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
+    assert await async_setup_component(hass, "input_number", PLUG_CONFIG)
     assert await async_setup_component(hass, "template", PLUG_CONFIG)
     await hass.async_block_till_done()
 

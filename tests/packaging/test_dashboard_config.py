@@ -37,7 +37,12 @@ from ..helpers.ha import (
     action,
     turn_review_on,
 )
-from ..helpers.plug import PLUG_CONFIG, PLUG_UNKNOWN, set_input_boolean
+from ..helpers.plug import (
+    PLUG_CONFIG,
+    PLUG_COUNTDOWN_CONFIG,
+    PLUG_UNKNOWN,
+    set_input_boolean,
+)
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"
@@ -469,6 +474,23 @@ def test_develop_config_has_the_test_plug() -> None:
         assert switch[key] == expected[key], key
     assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
+
+
+def test_develop_config_has_the_test_plugs_auto_off() -> None:
+    """The simulated plug's auto-off, countdown, enabling switch and firmware are the tests' (rule 15)."""
+    config = load(DEVELOP_CONFIG)
+    template, expected = config["template"][0], PLUG_CONFIG["template"][0]
+    assert set(config["input_number"]) == set(PLUG_CONFIG["input_number"])
+    enabling = template["switch"][1]
+    for key in ("name", "unique_id", "state", "turn_on", "turn_off"):
+        assert enabling[key] == expected["switch"][1][key], key
+    assert len(template["number"]) == len(expected["number"])
+    for number, wanted in zip(template["number"], expected["number"], strict=True):
+        assert {key: number[key] for key in wanted} == wanted
+    firmware = config["automation simulated_plug"][0]
+    countdown = PLUG_COUNTDOWN_CONFIG["automation"][0]
+    for key in ("id", "triggers", "conditions", "actions"):
+        assert firmware[key] == countdown[key], key
 
 
 def test_develop_config_lists_what_a_newcomer_needs() -> None:

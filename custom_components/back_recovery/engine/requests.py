@@ -11,14 +11,19 @@ from __future__ import annotations
 from abc import abstractmethod
 import asyncio
 from datetime import datetime
+import math
 from typing import TYPE_CHECKING
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN
+from ..const import DOMAIN, ISSUE_PLUG_AUTO_OFF_NOT_SET
 from ..errors import refusal_error
+from ..issues import async_clear_issue, async_raise_issue
+from ..options import RecoveryOptions
 from ..plug_entity import plug_placeholders
 from ..therapy import (
     NOTHING,
@@ -32,7 +37,9 @@ from ..therapy import (
     Refusal,
     TherapyLog,
     TherapyRefusedError,
+    TherapySession,
 )
+from .backstop import PlugBackstop
 from .plug import CONFIRM_SECONDS
 from .state import RefusedStart
 
@@ -45,6 +52,8 @@ class RecoveryRequests:
     """The person's requests to one recovery (switch, buttons, actions, voice)."""
 
     hass: HomeAssistant
+    entry: ConfigEntry
+    options: RecoveryOptions
     plug_entity_id: str | None
     _log: TherapyLog
     _phases: PhaseTracker
@@ -97,7 +106,9 @@ class RecoveryRequests:
         only once the plug confirms ``on`` (rule 11), and only with its
         planned end stored (rule 3); otherwise ``HomeAssistantError``
         (``heating_pad_not_responding``, ``plan_not_saved``,
-        ``heat_start_stopped``) is raised and no session is recorded.
+        ``heat_start_stopped``) is raised and no session is recorded; so is
+        a start whose backstop cannot be set (``plug_auto_off_not_set``,
+        rule 15).
         """
         if modality is Modality.HEAT and self._plug is None:
             raise ServiceValidationError(
@@ -156,13 +167,16 @@ class RecoveryRequests:
             starting.set_result(started)
 
     async def _async_confirm_heat(self) -> None:
-        """Store the plan, then switch the plug on and wait for it to confirm (rules 11, 18).
+        """Store the plan, set the backstop, then switch the plug on and wait for it (rules 11, 15, 18).
 
         The start is a session only once the plug confirms ``on`` and no stop
         came meanwhile; otherwise nothing is recorded, a switch-off is owed
         until the plug is seen off, and ``HomeAssistantError`` is raised.
+        A plan that cannot be stored or a backstop that cannot be set
+        refuses the start before the plug is asked.
         """
         assert self._plug is not None
+        assert self._log.starting is not None
         self._watch.arm()
         if not await self._async_save():
             self._log.forget_start()
@@ -170,7 +184,16 @@ class RecoveryRequests:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="plan_not_saved"
             )
-        confirmed = await self._plug.async_turn_on()
+        if not await self._async_set_backstop(self._log.starting):
+            self._log.forget_start()
+            await self._async_save()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=ISSUE_PLUG_AUTO_OFF_NOT_SET,
+                translation_placeholders=self._backstop_placeholders(),
+            )
+        # A stop while the backstop was set: the plug is not asked at all.
+        confirmed = not self._log.start_stopped and await self._plug.async_turn_on()
         stopped = self._log.start_stopped
         outcome = self._log.settle_start(confirmed)
         await self._async_apply(outcome, plan_saved=True, save=outcome.started is None)
@@ -181,6 +204,40 @@ class RecoveryRequests:
                 translation_domain=DOMAIN, translation_key="heat_start_stopped"
             )
         raise self._not_responding()
+
+    async def _async_set_backstop(self, session: TherapySession) -> bool:
+        """Set the plug's auto-off to the session's minutes plus 2 (rule 15); return whether it holds.
+
+        Without ``plug_auto_off`` there is nothing to set (``True``). The
+        repair issue ``plug_auto_off_not_set`` (a warning) is raised when it
+        cannot be set and cleared by a start that sets it.
+        """
+        entry_id = self.entry.entry_id
+        if (number := self.options.plug_auto_off) is None:
+            async_clear_issue(self.hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry_id)
+            return True
+        backstop = PlugBackstop(self.hass, number, self.options.plug_auto_off_switch)
+        length = session.planned_end - session.started
+        if await backstop.async_set(math.ceil(length.total_seconds() / 60)):
+            async_clear_issue(self.hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry_id)
+            return True
+        async_raise_issue(
+            self.hass,
+            ISSUE_PLUG_AUTO_OFF_NOT_SET,
+            entry_id,
+            {"name": self.entry.title, **self._backstop_placeholders()},
+            severity=ir.IssueSeverity.WARNING,
+        )
+        return False
+
+    def _backstop_placeholders(self) -> dict[str, str]:
+        """Name the auto-off in a message: ``entity_id`` and ``auto_off``, its name as people see it."""
+        entity_id = self.options.plug_auto_off or ""
+        state = self.hass.states.get(entity_id) if entity_id else None
+        return {
+            "entity_id": entity_id,
+            "auto_off": state.name if state is not None else entity_id,
+        }
 
     def _not_responding(self) -> HomeAssistantError:
         """Return the error of a plug that did not confirm ``on`` or ``off`` (rules 10, 11)."""

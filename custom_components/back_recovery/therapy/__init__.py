@@ -5,6 +5,13 @@ The names the rest of the integration uses; the modules below say the rules.
 
 from __future__ import annotations
 
+from .backstop import (
+    BACKSTOP_MARGIN_MINUTES,
+    SECONDS_PER_UNIT,
+    AutoOffRange,
+    backstop_holds,
+    backstop_value,
+)
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
 from .pain import (
@@ -31,6 +38,11 @@ from .session import (
 )
 
 __all__ = [
+    "BACKSTOP_MARGIN_MINUTES",
+    "SECONDS_PER_UNIT",
+    "AutoOffRange",
+    "backstop_holds",
+    "backstop_value",
     "Blocked",
     "EndReason",
     "Modality",

@@ -5,6 +5,7 @@ The names the rest of the integration uses; the modules below say the rules.
 
 from __future__ import annotations
 
+from .heat_hours import HeatHours
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
 from .pain import (
@@ -33,6 +34,7 @@ from .session import (
 __all__ = [
     "Blocked",
     "EndReason",
+    "HeatHours",
     "Modality",
     "NOTE_MAX_LENGTH",
     "NOTHING",

@@ -42,6 +42,8 @@ CONF_REMIND_REVIEW: Final = "remind_review"
 CONF_REMIND_BEFORE_END_MINUTES: Final = "remind_before_end_minutes"
 CONF_QUIET_START: Final = "quiet_start"
 CONF_QUIET_END: Final = "quiet_end"
+CONF_HEAT_HOURS_START: Final = "heat_hours_start"
+CONF_HEAT_HOURS_END: Final = "heat_hours_end"
 
 # Actions and their fields.
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

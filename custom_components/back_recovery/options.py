@@ -17,9 +17,12 @@ from types import MappingProxyType
 from typing import Any, Final, Self
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_HEAT_HOURS_END,
+    CONF_HEAT_HOURS_START,
     CONF_ICE_DAYS,
     CONF_NOTIFY_ENTITIES,
     CONF_QUIET_END,
@@ -35,7 +38,13 @@ from .const import (
     CONF_RETURN_WEEKS,
     CONF_SESSION_MINUTES,
 )
-from .therapy import SESSION_MINUTES_CEILING, Phase, PhaseSchedule, TherapySettings
+from .therapy import (
+    SESSION_MINUTES_CEILING,
+    HeatHours,
+    Phase,
+    PhaseSchedule,
+    TherapySettings,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,8 +120,13 @@ SWITCH_OPTIONS: Final = (
 )
 """The on/off options (all on by default)."""
 
-TIME_OPTIONS: Final = (CONF_QUIET_START, CONF_QUIET_END)
-"""The local times of day (stored as ``HH:MM:SS``)."""
+TIME_OPTIONS: Final = (
+    CONF_QUIET_START,
+    CONF_QUIET_END,
+    CONF_HEAT_HOURS_START,
+    CONF_HEAT_HOURS_END,
+)
+"""The local times of day (stored as ``HH:MM:SS``), in the form's order."""
 
 MIDNIGHT: Final = time(0, 0)
 
@@ -160,6 +174,10 @@ class RecoveryOptions:
     """Start of the quiet hours, local time; equal to ``quiet_end``: none."""
     quiet_end: time = MIDNIGHT
     """End of the quiet hours, local time (exclusive)."""
+    heat_hours_start: time = MIDNIGHT
+    """Start of the heat hours, local time (rule 19); equal to ``heat_hours_end``: any time."""
+    heat_hours_end: time = MIDNIGHT
+    """End of the heat hours, local time (exclusive); may be after midnight."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -192,10 +210,19 @@ class RecoveryOptions:
         return stored
 
     def therapy_settings(self) -> TherapySettings:
-        """Return the settings that govern sessions (minutes)."""
+        """Return the settings that govern sessions: minutes, and the heat hours.
+
+        The heat hours are read in Home Assistant's time zone, asked at each
+        decision (``HeatHours.zone``), so a change of the zone applies at once.
+        """
         return TherapySettings(
             session_minutes=self.session_minutes,
             rest_gap_minutes=self.rest_gap_minutes,
+            heat_hours=HeatHours(
+                self.heat_hours_start,
+                self.heat_hours_end,
+                zone=dt_util.get_default_time_zone,
+            ),
         )
 
     def phase_schedule(

@@ -159,6 +159,7 @@ async def test_get_status_without_a_session(
         "next_session_allowed_now": True,
         "heating_pad_may_heat": False,
         "heating_pad_warning": None,
+        "heat_allowed_at": None,
         "sessions_today": 0,
         "latest_pain": None,
         "pain_average_7d": None,

@@ -272,3 +272,40 @@ async def _next_heat(
     )
     text: str = response.speech["plain"]["speech"]
     return text
+
+
+@daytime
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_19_next_session_allowed_follows_the_window_as_time_passes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 08:00 the sensor says heat is allowed now, at 21:00 again that it waits for 08:00."""
+    await move_to(hass, freezer, local(T0.date(), 7, 59))
+    state = hass.states.get(NEXT_SESSION_ALLOWED)
+    assert state is not None
+    assert state.attributes["allowed"] == "heat_hours"
+    await move_to(hass, freezer, local(T0.date(), 8, 0))
+    state = hass.states.get(NEXT_SESSION_ALLOWED)
+    assert state is not None
+    assert state.attributes["allowed"] == "now"
+    assert state.attributes["heat_allowed_at"] is None
+    await move_to(hass, freezer, local(T0.date(), 21, 0))
+    state = hass.states.get(NEXT_SESSION_ALLOWED)
+    assert state is not None
+    assert state.attributes["allowed"] == "heat_hours"
+    assert state.attributes["heat_allowed_at"] == "2026-11-26T16:00:00+00:00"
+
+
+@daytime
+async def test_rule_19_plug_found_on_at_start_up_outside_is_switched_off(
+    hass: HomeAssistant, plug: str, mock_config_entry: MockConfigEntry
+) -> None:
+    """A pad switched on while Home Assistant was down is switched off when the entry loads at 01:00."""
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+    assert [e.data.get("reason") for e in blocked] == ["heat_hours"]

@@ -8,7 +8,7 @@ ice is not limited; a session started inside runs to its planned end.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 
 import pytest
 
@@ -233,3 +233,32 @@ def test_rule_19_the_rest_gap_counts_from_a_plug_switched_off_for_heat_hours() -
     assert log.sessions == []
     assert log.next_allowed() is None
     assert not log.plug_must_be_off
+
+
+@pytest.mark.parametrize(
+    ("hours", "hour", "change"),
+    [
+        (DAYTIME, 7, at(DAY, 8)),
+        (DAYTIME, 12, at(DAY, 21)),
+        (DAYTIME, 22, at(date(2026, 11, 26), 8)),
+        (EVENING, 23, at(date(2026, 11, 26), 2)),
+        (EVENING, 1, at(DAY, 2)),
+        (EVENING, 12, at(DAY, 20)),
+        (HeatHours(), 12, None),
+    ],
+)
+def test_rule_19_next_change_opens_or_closes(
+    hours: HeatHours, hour: int, change: datetime | None
+) -> None:
+    """The next moment the heat hours open or close (the engine shows the change then)."""
+    assert hours.next_change(at(DAY, hour)) == change
+
+
+def test_rule_19_the_zone_is_asked_at_each_decision() -> None:
+    """A change of the time zone applies to the next decision without new settings."""
+    zones: list[tzinfo] = [BERLIN]
+    hours = HeatHours(time(8, 0), time(21, 0), zone=lambda: zones[0])
+    moment = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)  # 08:30 in Berlin
+    assert hours.allows(moment)
+    zones[0] = UTC
+    assert not hours.allows(moment)

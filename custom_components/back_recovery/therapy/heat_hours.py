@@ -14,7 +14,7 @@ nothing: 08:00 is 08:00 on the wall clock on that day too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -54,6 +54,19 @@ class HeatHours:
         """
         return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
+    def _windows(self, now: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Yield the windows of yesterday, today and tomorrow (local dates), as UTC moments."""
+        zone = self.zone()
+        today = now.astimezone(zone).date()
+        crosses = self.start > self.end
+        for offset in (-1, 0, 1):
+            day = today + timedelta(days=offset)
+            end_day = day + timedelta(days=1) if crosses else day
+            yield (
+                self._moment(day, self.start, zone),
+                self._moment(end_day, self.end, zone),
+            )
+
     def allowed_at(self, now: datetime) -> datetime | None:
         """Return when heat may next start; ``None`` when it may start at ``now``.
 
@@ -62,17 +75,27 @@ class HeatHours:
         """
         if self.any_time:
             return None
-        zone = self.zone()
-        today = now.astimezone(zone).date()
-        crosses = self.start > self.end
-        for offset in (-1, 0):
-            day = today + timedelta(days=offset)
-            if now < (start := self._moment(day, self.start, zone)):
+        for start, end in self._windows(now):
+            if now < start:
                 return start
-            end_day = day + timedelta(days=1) if crosses else day
-            if now < self._moment(end_day, self.end, zone):
+            if now < end:
                 return None
-        return self._moment(today + timedelta(days=1), self.start, zone)
+        return None  # Unreachable: tomorrow's window starts after ``now``.
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """Return when the heat hours next open or close after ``now`` (UTC); ``None`` without them.
+
+        What the recovery shows changes then (``heat_allowed_at``), so the
+        engine's watch sets a timer for it.
+        """
+        if self.any_time:
+            return None
+        for start, end in self._windows(now):
+            if now < start:
+                return start
+            if now < end:
+                return end
+        return None  # Unreachable: tomorrow's window starts after ``now``.
 
     def allows(self, now: datetime) -> bool:
         """Whether heat may start at ``now`` (aware)."""

@@ -14,6 +14,8 @@ import voluptuous as vol
 
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_HEAT_HOURS_END,
+    CONF_HEAT_HOURS_START,
     CONF_HEATING_PAD,
     CONF_ICE_DAYS,
     CONF_INJURY_DATE,
@@ -38,6 +40,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFl
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -1123,6 +1126,64 @@ async def test_options_apply_to_the_next_session(
     engine = init_integration.runtime_data.engine
 
     assert engine.state.session_ends == engine.state.now + timedelta(minutes=20)
+
+
+async def test_rule_19_options_flow_sets_the_heat_hours(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Test the heat hours are two times to the minute, 00:00 by default, stored as HH:MM:SS."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    fields = cast(
+        "list[dict[str, Any]]",
+        probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        ),
+    )
+    times = {
+        field["name"]: (field["selector"], field["default"])
+        for field in fields
+        if field["name"] in (CONF_HEAT_HOURS_START, CONF_HEAT_HOURS_END)
+    }
+    assert times == {
+        CONF_HEAT_HOURS_START: ({"time": {"no_second": True}}, "00:00:00"),
+        CONF_HEAT_HOURS_END: ({"time": {"no_second": True}}, "00:00:00"),
+    }
+
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_HEAT_HOURS_START: "25:00"}
+        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_HEAT_HOURS_START: "20:00", CONF_HEAT_HOURS_END: "02:00"},
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_HEAT_HOURS_START] == "20:00:00"
+    assert mock_config_entry.options[CONF_HEAT_HOURS_END] == "02:00:00"
+
+
+async def test_rule_19_heat_hours_apply_without_a_reload(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Test heat hours set in the options refuse the next heat start at once; ice still starts."""
+    result = await hass.config_entries.options.async_init(ENTRY_ID)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_HEAT_HOURS_START: "08:00", CONF_HEAT_HOURS_END: "21:00"},
+    )
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+
+    with pytest.raises(ServiceValidationError) as info:
+        await switch(hass, HEATING_PAD, on=True)
+    assert info.value.translation_key == "outside_heat_hours"
+    assert entity_state(hass, PLUG) == STATE_OFF
+    await action(hass, "start_session", modality="ice")
+    assert init_integration.runtime_data.engine.state.running is not None
 
 
 async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:

@@ -52,6 +52,8 @@ CONTRACT_DEFAULTS: dict[str, Any] = {
     "remind_before_end_minutes": 2,
     "quiet_start": "00:00:00",
     "quiet_end": "00:00:00",
+    "heat_hours_start": "00:00:00",
+    "heat_hours_end": "00:00:00",
 }
 
 # contract.md: the allowed range of every whole-number option.

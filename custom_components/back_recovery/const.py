@@ -46,6 +46,8 @@ CONF_QUIET_END: Final = "quiet_end"
 # options, stored with the options (none by default).
 CONF_PLUG_AUTO_OFF: Final = "plug_auto_off"
 CONF_PLUG_AUTO_OFF_SWITCH: Final = "plug_auto_off_switch"
+CONF_HEAT_HOURS_START: Final = "heat_hours_start"
+CONF_HEAT_HOURS_END: Final = "heat_hours_end"
 
 # Actions and their fields.
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

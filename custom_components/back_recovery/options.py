@@ -17,9 +17,12 @@ from types import MappingProxyType
 from typing import Any, Final, Self
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_HEAT_HOURS_END,
+    CONF_HEAT_HOURS_START,
     CONF_ICE_DAYS,
     CONF_NOTIFY_ENTITIES,
     CONF_PLUG_AUTO_OFF,
@@ -37,7 +40,13 @@ from .const import (
     CONF_RETURN_WEEKS,
     CONF_SESSION_MINUTES,
 )
-from .therapy import SESSION_MINUTES_CEILING, Phase, PhaseSchedule, TherapySettings
+from .therapy import (
+    SESSION_MINUTES_CEILING,
+    HeatHours,
+    Phase,
+    PhaseSchedule,
+    TherapySettings,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,8 +122,13 @@ SWITCH_OPTIONS: Final = (
 )
 """The on/off options (all on by default)."""
 
-TIME_OPTIONS: Final = (CONF_QUIET_START, CONF_QUIET_END)
-"""The local times of day (stored as ``HH:MM:SS``)."""
+TIME_OPTIONS: Final = (
+    CONF_QUIET_START,
+    CONF_QUIET_END,
+    CONF_HEAT_HOURS_START,
+    CONF_HEAT_HOURS_END,
+)
+"""The local times of day (stored as ``HH:MM:SS``), in the form's order."""
 
 BACKSTOP_OPTIONS: Final[Mapping[str, str]] = MappingProxyType(
     {CONF_PLUG_AUTO_OFF: "number", CONF_PLUG_AUTO_OFF_SWITCH: "switch"}
@@ -179,6 +193,10 @@ class RecoveryOptions:
     """The plug's auto-off ``number`` (unit ``s``, ``min`` or ``h``), set before each heat start."""
     plug_auto_off_switch: str | None = None
     """The ``switch`` that enables the auto-off, turned on before each heat start."""
+    heat_hours_start: time = MIDNIGHT
+    """Start of the heat hours, local time (rule 19); equal to ``heat_hours_end``: any time."""
+    heat_hours_end: time = MIDNIGHT
+    """End of the heat hours, local time (exclusive); may be after midnight."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -217,10 +235,19 @@ class RecoveryOptions:
         return stored
 
     def therapy_settings(self) -> TherapySettings:
-        """Return the settings that govern sessions (minutes)."""
+        """Return the settings that govern sessions: minutes, and the heat hours.
+
+        The heat hours are read in Home Assistant's time zone, asked at each
+        decision (``HeatHours.zone``), so a change of the zone applies at once.
+        """
         return TherapySettings(
             session_minutes=self.session_minutes,
             rest_gap_minutes=self.rest_gap_minutes,
+            heat_hours=HeatHours(
+                self.heat_hours_start,
+                self.heat_hours_end,
+                zone=dt_util.get_default_time_zone,
+            ),
         )
 
     def phase_schedule(

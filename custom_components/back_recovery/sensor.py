@@ -50,21 +50,30 @@ def _allowed_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]
     """Say when the next session is allowed where the state cannot (contract: the state is unknown before the first session).
 
     ``allowed``: ``now``, ``after_session`` (the running session, then its
-    skin rest), ``skin_rest`` or ``after_switch_off`` (heat may be on the
-    skin until the plug confirms off; the moment is unknown till then);
+    skin rest), ``skin_rest``, ``after_switch_off`` (heat may be on the skin
+    until the plug confirms off; the moment is unknown till then) or
+    ``heat_hours`` (ice is allowed now, heat only in the heat hours: rule 19);
     ``allowed_at``: that moment (ISO), ``None`` when it is now or unknown.
+    ``heat_allowed_at``: when heat may start (ISO): ``allowed_at``, or the
+    next start of the heat hours when that is later; ``None`` when heat may
+    start now or the moment is unknown.
     """
+    heat_at = recovery.heat_allowed_at
+    heat = {"heat_allowed_at": heat_at.isoformat() if heat_at else None}
     if recovery.switch_off_owed:
-        return {"allowed": "after_switch_off", "allowed_at": None}
+        return {"allowed": "after_switch_off", "allowed_at": None, **heat}
     if recovery.running is not None:
         after = recovery.next_allowed_after_running
         return {
             "allowed": "after_session",
             "allowed_at": after.isoformat() if after else None,
+            **heat,
         }
     if recovery.skin_resting and (allowed := recovery.next_session_allowed) is not None:
-        return {"allowed": "skin_rest", "allowed_at": allowed.isoformat()}
-    return {"allowed": "now", "allowed_at": None}
+        return {"allowed": "skin_rest", "allowed_at": allowed.isoformat(), **heat}
+    if heat_at is not None:
+        return {"allowed": "heat_hours", "allowed_at": None, **heat}
+    return {"allowed": "now", "allowed_at": None, **heat}
 
 
 def _session_ends_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]:

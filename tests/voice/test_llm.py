@@ -14,7 +14,12 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.const import (
+    CONF_HEAT_HOURS_END,
+    CONF_HEAT_HOURS_START,
+    DOMAIN,
+    RecoveryEvent,
+)
 from custom_components.back_recovery.llm import async_get_tools
 from custom_components.back_recovery.texts import clock_hours, moment_text
 from custom_components.back_recovery.voice.answers import NOT_SWITCHED_OFF
@@ -159,6 +164,7 @@ async def test_get_status_without_a_session(
         "next_session_allowed_now": True,
         "heating_pad_may_heat": False,
         "heating_pad_warning": None,
+        "heat_allowed_at": None,
         "sessions_today": 0,
         "latest_pain": None,
         "pain_average_7d": None,
@@ -231,6 +237,20 @@ async def test_start_heat_then_status_shows_the_session_and_its_end(
     }
     assert status["sessions_today"] == 1
     assert status["next_session_allowed_now"] is False
+
+
+@pytest.mark.parametrize(
+    "entry_options", [{CONF_HEAT_HOURS_START: "08:00", CONF_HEAT_HOURS_END: "21:00"}]
+)
+@pytest.mark.usefixtures("assist_api")
+async def test_rule_19_status_says_when_heat_is_allowed(hass: HomeAssistant) -> None:
+    """Outside the heat hours the status says ice is allowed now and heat from 08:00 local time."""
+    status = (await call(hass, STATUS)).data
+    assert status["next_session_allowed_now"] is True
+    assert status["heat_allowed_at"] == "2026-11-25T08:00:00-08:00"
+    refused = await call(hass, START, modality="heat")
+    assert refused.error is True
+    assert plug_power(hass) == "off"
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,11 @@ class MinuteTick:
 
 @dataclass(frozen=True, slots=True)
 class Midnight:
-    """A new local day may have begun: local midnight came, or the time zone changed."""
+    """A new local day may have begun: local midnight came, or the time zone changed.
+
+    The heat hours opening or closing (rule 19) are reported the same way: the
+    engine reads the day again and shows the recovery as it stands then.
+    """
 
 
 type Due = DeadlineDue | HeadsUp | RestOver | MinuteTick | Midnight
@@ -221,6 +225,12 @@ class DeadlineWatch:
         # Only the time since the last session changes by the minute (0 while
         # a session runs).
         self._set_minute_tick(running is None and self._log.last_end is not None)
+        # The heat hours open or close (rule 19): shown like a new day.
+        self.timers.at(
+            "heat_hours",
+            self._log.settings.heat_hours.next_change(now),
+            self._on_midnight_due,
+        )
         tomorrow = dt_util.now().date() + timedelta(days=1)
         self.timers.at(
             "midnight", dt_util.start_of_local_day(tomorrow), self._on_midnight_due

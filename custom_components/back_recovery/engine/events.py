@@ -8,7 +8,7 @@ does not switch off, which is urgent (contract rule 10).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -36,11 +36,15 @@ from ..therapy import (
     PainEntry,
     PainReview,
     Phase,
+    Refusal,
     TherapySession,
 )
 
 if TYPE_CHECKING:
     from .reminders import Reminders
+
+BLOCKED_HEAT_HOURS: Final = "heat_hours"
+"""``session_blocked``'s ``reason`` for heat outside the heat hours (contract rule 19)."""
 
 
 class RecoveryEvents:
@@ -142,14 +146,18 @@ class RecoveryEvents:
             )
 
     def session_blocked(self, blocked: Blocked) -> None:
-        """``session_blocked``: a start the rules refused or undid."""
-        self._fire(
-            RecoveryEvent.SESSION_BLOCKED,
-            {
-                ATTR_MODALITY: blocked.modality.value,
-                ATTR_ALLOWED_AT: blocked.allowed_at.isoformat(),
-            },
-        )
+        """``session_blocked``: a start the rules refused or undid.
+
+        Heat refused outside the heat hours says so: ``reason`` ``heat_hours``
+        (rule 19).
+        """
+        data = {
+            ATTR_MODALITY: blocked.modality.value,
+            ATTR_ALLOWED_AT: blocked.allowed_at.isoformat(),
+        }
+        if blocked.reason is Refusal.OUTSIDE_HEAT_HOURS:
+            data[ATTR_REASON] = BLOCKED_HEAT_HOURS
+        self._fire(RecoveryEvent.SESSION_BLOCKED, data)
 
     def session_ending(self, session: TherapySession, minutes: int) -> None:
         """Send the heads-up, ``minutes`` (whole minutes) before the planned end."""

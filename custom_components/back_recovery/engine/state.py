@@ -87,6 +87,9 @@ class RecoveryState:
     """The end of the rest gap after the last session (the safer clock's reading)."""
     next_allowed_after_running: datetime | None
     """When the next session is allowed if the running one ends as planned."""
+    heat_allowed_at: datetime | None
+    """When heat may start next: after the session and the rest gap, in the heat
+    hours (rule 19); ``None`` when it may start now or while a switch-off is owed."""
     sessions_today: int
     skin_resting: bool
     pain: PainStatus
@@ -192,6 +195,7 @@ def build_state(
         last_ice_end=log.last_end_of(Modality.ICE),
         next_session_allowed=log.next_allowed(rest_floor),
         next_allowed_after_running=log.next_allowed_after_running(),
+        heat_allowed_at=log.heat_allowed_at(now, rest_floor),
         sessions_today=log.started_since(dt_util.start_of_local_day()),
         skin_resting=log.skin_resting(now, rest_floor),
         pain=pain.status,

@@ -12,6 +12,7 @@ from .backstop import (
     backstop_holds,
     backstop_value,
 )
+from .heat_hours import HeatHours
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
 from .pain import (
@@ -45,6 +46,7 @@ __all__ = [
     "backstop_value",
     "Blocked",
     "EndReason",
+    "HeatHours",
     "Modality",
     "NOTE_MAX_LENGTH",
     "NOTHING",

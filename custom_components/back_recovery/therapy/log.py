@@ -105,7 +105,34 @@ class TherapyLog(HeatState):
             return TherapyRefusedError(
                 Refusal.REST_GAP_ACTIVE, modality, self.next_allowed(rest_floor)
             )
+        if modality is Modality.HEAT and (
+            heat_at := self.settings.heat_hours.allowed_at(now)
+        ):
+            # Rule 19: heat starts inside the heat hours only; ice any time.
+            return TherapyRefusedError(Refusal.OUTSIDE_HEAT_HOURS, modality, heat_at)
         return None
+
+    def heat_allowed_at(
+        self, now: datetime, rest_floor: datetime | None = None
+    ) -> datetime | None:
+        """When heat may start next: after the running session and the rest gap, in the heat hours.
+
+        The later of when a session is allowed (``next_allowed_after_running``
+        while one runs, else ``next_allowed`` while the skin rests, else
+        ``now``) and the next start of the heat hours from then (rule 19).
+        ``None`` when heat may start ``now``, and while a switch-off is owed
+        (unknown until the plug confirms ``off``).
+        """
+        if self.switch_off_owed:
+            return None
+        if self.running is not None:
+            base = self.next_allowed_after_running() or now
+        elif self.skin_resting(now, rest_floor):
+            base = self.next_allowed(rest_floor) or now
+        else:
+            base = now
+        heat_at = self.settings.heat_hours.earliest(base)
+        return heat_at if heat_at > now else None
 
     def _begin(self, modality: Modality, now: datetime, minutes: int) -> TherapySession:
         session = TherapySession(modality, now, now + timedelta(minutes=minutes))

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .heat_hours import HeatHours
+
 
 class Modality(StrEnum):
     """What is put on the lower back."""
@@ -48,6 +50,8 @@ class Refusal(StrEnum):
     HEATING_PAD_UNAVAILABLE = "heating_pad_unavailable"
     HEATING_PAD_NOT_RESPONDING = "heating_pad_not_responding"
     """A switch-off is owed: heat is on the skin until the plug confirms ``off``."""
+    OUTSIDE_HEAT_HOURS = "outside_heat_hours"
+    """Heat outside the heat hours (rule 19; ``heat_hours.HeatHours``)."""
 
 
 class TherapyRefusedError(Exception):
@@ -140,10 +144,12 @@ class RestGap:
 
 @dataclass(frozen=True, slots=True)
 class TherapySettings:
-    """The options that govern sessions: their length and the rest gap, in minutes."""
+    """The options that govern sessions: their length and the rest gap (minutes), the heat hours."""
 
     session_minutes: int = 20
     rest_gap_minutes: int = 120
+    heat_hours: HeatHours = HeatHours()
+    """When heat may start (rule 19); any time by default."""
 
     @property
     def rest_gap(self) -> RestGap:

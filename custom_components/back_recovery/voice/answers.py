@@ -118,34 +118,47 @@ def next_heat_answer(
 
     ``hours`` (12 or 24) defaults to the clock of the language of ``texts``.
     While a switch-off is owed the skin does not rest yet: the answer says
-    to unplug the pad, not a moment.
+    to unplug the pad, not a moment. When the heat hours allow heat only
+    later than a session is allowed (rule 19), the answer says so
+    (``voice_next_heat_heat_hours``, which the ice question's texts add to
+    their own answer).
     """
     hours = hours or clock_hours(texts)
     if recovery.switch_off_owed:
         # The rest gap starts when the plug confirms off: no moment to say yet.
         return texts["voice_next_heat_switch_off_owed"]
+    answer, allowed = _next_session_answer(texts, recovery, hours)
+    heat_at = recovery.heat_allowed_at
+    if heat_at is None or heat_at <= (allowed or dt_util.utcnow()):
+        return answer
+    return texts["voice_next_heat_heat_hours"].format(
+        answer=answer, heat_allowed_at=moment_text(heat_at, texts, hours=hours)
+    )
+
+
+def _next_session_answer(
+    texts: Texts, recovery: RecoveryState, hours: int
+) -> tuple[str, datetime | None]:
+    """Say when the next session is allowed, and that moment (``None``: now)."""
     if (running := recovery.running) is not None:
         key = (
             "voice_next_heat_running_heat"
             if running.modality is Modality.HEAT
             else "voice_next_heat_running_ice"
         )
+        after = recovery.next_allowed_after_running or running.planned_end
         return texts[key].format(
             ends_at=moment_text(running.planned_end, texts, hours=hours),
-            allowed_at=moment_text(
-                recovery.next_allowed_after_running or running.planned_end,
-                texts,
-                hours=hours,
-            ),
-        )
+            allowed_at=moment_text(after, texts, hours=hours),
+        ), after
     allowed = recovery.next_session_allowed
     if allowed is not None and allowed > dt_util.utcnow():
         return texts["voice_next_heat_rest"].format(
             allowed_at=moment_text(allowed, texts, hours=hours)
-        )
+        ), allowed
     if recovery.recommended_therapy is Modality.ICE:
-        return texts["voice_next_heat_now_ice_recommended"]
-    return texts["voice_next_heat_now"]
+        return texts["voice_next_heat_now_ice_recommended"], None
+    return texts["voice_next_heat_now"], None
 
 
 def time_since_text(texts: Texts, moment: datetime | None) -> str | None:
@@ -169,6 +182,8 @@ def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
     While a switch-off is owed the session still counts as running (heat may
     be on the skin), no session is allowed now, and ``heating_pad_warning``
     says to unplug the pad (contract: "The truth while the pad heats").
+    ``heat_allowed_at``: when heat may start, if later than now (a session
+    runs, the skin rests, or the heat hours: rule 19).
     """
     running = recovery.running or recovery.heating
     allowed = recovery.next_session_allowed
@@ -197,6 +212,7 @@ def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
         and (allowed is None or allowed <= dt_util.utcnow()),
         "heating_pad_may_heat": heat_in_doubt(recovery),
         "heating_pad_warning": heat_warning(texts, recovery),
+        "heat_allowed_at": local_iso(recovery.heat_allowed_at),
         "sessions_today": recovery.sessions_today,
         "latest_pain": (
             {"level": latest.level, "recorded_at": local_iso(latest.recorded_at)}

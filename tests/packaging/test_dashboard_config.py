@@ -13,6 +13,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.back_recovery.const import (
+    CONF_HEAT_HOURS_END,
+    CONF_HEAT_HOURS_START,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
 )
@@ -601,6 +603,8 @@ async def test_dashboard_asks_for_a_review_only_while_it_is_recommended(
 STATUS_LINES = {
     "en": {
         "ready": "Ready: heat or ice allowed now",
+        "heat_hours": "Ice allowed now; heat from 8:00 AM (heat hours)",
+        "rest_then_hours": "Skin resting: heat allowed again at 8:00 AM",
         "heat": "Heat on: off at 1:20 AM (14 minutes left)",
         "ice": "Ice on: ends at 3:35 AM (15 minutes left)",
         "rest": "Skin resting: heat allowed again at 3:20 AM",
@@ -608,6 +612,8 @@ STATUS_LINES = {
     },
     "de": {
         "ready": "Bereit: Wärme oder Kälte jetzt erlaubt",
+        "heat_hours": "Kälte jetzt erlaubt; Wärme ab 08:00 (Wärmezeiten)",
+        "rest_then_hours": "Hautruhe: Wärme wieder erlaubt um 08:00",
         "heat": "Wärme an: aus um 01:20 (noch 14 Minuten)",
         "ice": "Kälte läuft: endet um 03:35 (noch 15 Minuten)",
         "rest": "Hautruhe: Wärme wieder erlaubt um 03:20",
@@ -661,3 +667,34 @@ async def test_dashboard_status_line_says_what_a_person_may_do(
     )
     await hass.async_block_till_done()
     assert said() == lines["unplug"]
+
+
+@pytest.mark.parametrize(
+    "entry_options",
+    [{CONF_HEAT_HOURS_START: "08:00:00", CONF_HEAT_HOURS_END: "21:00:00"}],
+)
+async def test_dashboard_status_line_says_when_the_heat_hours_open(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """Rule 19 on the status line: outside the heat hours ice is allowed now, heat from their start.
+
+    A skin rest that ends before the heat hours open says when heat is
+    allowed, not when the rest ends (T0 is 01:00 in US/Pacific; heat hours
+    08:00 to 21:00).
+    """
+    (card,) = dashboard["views"][0]["sections"][1]["cards"]
+    template = Template(card["content"], hass)
+    lines = STATUS_LINES[language]
+
+    def said() -> str:
+        return re.sub(r"<[^>]+>", "", str(template.async_render())).strip()
+
+    assert said() == lines["heat_hours"]
+    await action(hass, "start_session", modality="ice", minutes=15)
+    await advance(hass, freezer, timedelta(minutes=15))
+    # The rest ends at 03:15, the heat hours open at 08:00.
+    assert said() == lines["rest_then_hours"]

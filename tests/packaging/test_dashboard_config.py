@@ -37,7 +37,7 @@ from ..helpers.ha import (
     action,
     turn_review_on,
 )
-from ..helpers.plug import PLUG_CONFIG, PLUG_UNKNOWN, set_input_boolean
+from ..helpers.plug import PLUG_CONFIG, PLUG_UNKNOWN, SELF_ON_SCRIPTS, set_input_boolean
 
 DASHBOARD = ROOT / "dashboards" / "back-recovery.yaml"
 GERMAN_DASHBOARD = ROOT / "dashboards" / "back-recovery.de.yaml"
@@ -469,6 +469,8 @@ def test_develop_config_has_the_test_plug() -> None:
         assert switch[key] == expected[key], key
     assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
+    # The fault "switches itself on" (rule 16) is the same script.
+    assert config["script simulated_plug"] == SELF_ON_SCRIPTS
 
 
 def test_develop_config_lists_what_a_newcomer_needs() -> None:

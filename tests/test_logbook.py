@@ -123,6 +123,27 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             {"modality": "ice", "allowed_at": "2026-11-26T08:10:00+00:00"},
             "Ice session refused, allowed at 2026-11-26 12:10 AM",
         ),
+        (
+            RecoveryEvent.SESSION_BLOCKED,
+            {
+                "modality": "heat",
+                "allowed_at": "2026-11-25T11:20:00+00:00",
+                "cause": "plug",
+            },
+            (
+                "The plug switched itself on and was switched off again "
+                "(Heat session allowed at 3:20 AM)"
+            ),
+        ),
+        (
+            RecoveryEvent.SESSION_BLOCKED,
+            {
+                "modality": "heat",
+                "allowed_at": "2026-11-25T11:20:00+00:00",
+                "cause": "automation",
+            },
+            "Heat session refused, allowed at 3:20 AM",
+        ),
         (RecoveryEvent.SKIN_REST_OVER, {}, "Skin rest over, a new session is allowed"),
         (
             RecoveryEvent.PHASE_CHANGED,

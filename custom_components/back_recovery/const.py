@@ -67,6 +67,7 @@ ATTR_BASELINE: Final = "baseline"
 ATTR_AVERAGE: Final = "average"
 ATTR_ABOVE: Final = "above"
 ATTR_REACHABLE: Final = "reachable"
+ATTR_CAUSE: Final = "cause"
 
 
 class Service(StrEnum):
@@ -110,6 +111,7 @@ class RecoveryEvent(StrEnum):
 ISSUE_HEATING_PAD_UNREACHABLE: Final = "heating_pad_unreachable"
 ISSUE_HEATING_PAD_MISSING: Final = "heating_pad_missing"
 ISSUE_HEATING_PAD_NOT_RESPONDING: Final = "heating_pad_not_responding"
+ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON: Final = "heating_pad_switches_itself_on"
 ISSUE_STORAGE_NOT_WRITABLE: Final = "storage_not_writable"
 ISSUE_PAIN_NOT_IMPROVING: Final = "pain_not_improving"
 ISSUE_PLUG_AUTO_OFF_NOT_SET: Final = "plug_auto_off_not_set"

@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 from .const import (
     ATTR_ALLOWED_AT,
     ATTR_AVERAGE,
+    ATTR_CAUSE,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
     ATTR_LEVEL,
@@ -33,7 +34,7 @@ from .const import (
     RecoveryEvent,
 )
 from .texts import Texts, async_load_texts, cached_texts, clock_hours, moment_text
-from .therapy import Modality
+from .therapy import Modality, SwitchCause
 
 MODALITY_ICONS: Final[dict[str, str]] = {
     Modality.ICE: "mdi:snowflake",
@@ -110,7 +111,8 @@ def describe_event(
 ) -> tuple[str, str]:
     """Return an event's logbook message and icon, said with ``texts``.
 
-    Before the texts are loaded the message is the event's name and its
+    A start undone because the plug switched itself on (``cause`` ``plug``)
+    says so (rule 16). Before the texts are loaded the message is the event's name and its
     placeholders, so nothing is lost.
     """
     event = RecoveryEvent(event_type)
@@ -123,6 +125,12 @@ def describe_event(
         ATTR_REACHABLE, True
     ):
         key = "heating_pad_unreachable"
+    if (
+        event is RecoveryEvent.SESSION_BLOCKED
+        and data.get(ATTR_CAUSE) == SwitchCause.PLUG
+    ):
+        # Rule 16: not a person's refused start.
+        key = "session_blocked_plug"
     if (template := texts.get(f"logbook_{key}")) is None:
         return " ".join([event.short_name, *placeholders.values()]), icon
     return template.format(**placeholders), icon

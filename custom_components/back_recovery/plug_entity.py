@@ -23,6 +23,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import (
+    Context,
     Event,
     HomeAssistant,
     State,
@@ -42,10 +43,12 @@ from .const import (
     DOMAIN,
     ISSUE_HEATING_PAD_MISSING,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
     ISSUE_HEATING_PAD_UNREACHABLE,
     unique_id,
 )
 from .issues import async_clear_issue, async_raise_issue
+from .therapy import SwitchCause
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -111,6 +114,25 @@ def can_be_reached(state: State | None) -> bool:
 def on_off(state: State | None) -> bool | None:
     """Return whether a switch state is on, or ``None`` when it is neither on nor off."""
     return {PlugReading.ON: True, PlugReading.OFF: False}.get(reading(state))
+
+
+def switch_cause(context: Context, own: Context) -> SwitchCause | None:
+    """Say who switched the plug to a state carrying ``context`` (rule 16); ``None``: ``own``, Back Recovery's start.
+
+    A context with a user is a person's (the dashboard, voice, the app), one
+    with a parent an automation's or a script's. Any other is the plug's own:
+    a state the plug reports by itself gets a new context, and one it reports
+    within 5 seconds of a command carries that command's (Home Assistant's
+    entity keeps it that long), such as Back Recovery's own switch-off, whose
+    context has neither. An automation started by time alone has neither too.
+    """
+    if context.id == own.id:
+        return None
+    if context.user_id is not None:
+        return SwitchCause.PERSON
+    if context.parent_id is not None:
+        return SwitchCause.AUTOMATION
+    return SwitchCause.PLUG
 
 
 @callback
@@ -313,9 +335,10 @@ def async_delete_plug_issues(
     """Delete the plug's issues of a removed entry ``entry_id``.
 
     A plug still on (or gone) keeps its warning to unplug the pad
-    (``heating_pad_unreachable``, ``heating_pad_not_responding``).
+    (``heating_pad_unreachable``, ``heating_pad_not_responding``); nothing
+    would clear ``heating_pad_switches_itself_on`` after 30 quiet minutes.
     """
-    keys = [ISSUE_HEATING_PAD_MISSING]
+    keys = [ISSUE_HEATING_PAD_MISSING, ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON]
     if not plug or hass.states.is_state(plug, STATE_OFF):
         keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
     for key in keys:

@@ -8,9 +8,18 @@ with ``set_input_boolean``, and starts heat in each of the three ways with
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_ON
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    HassJob,
+    HomeAssistant,
+    ServiceCall,
+    callback,
+)
+from homeassistant.helpers.event import async_call_later
 from homeassistant.setup import async_setup_component
 
 from .ha import HEATING_PAD, action, entity_state, switch, turn
@@ -96,6 +105,34 @@ def _auto_off_switch(service: str) -> list[dict[str, Any]]:
     ]
 
 
+PLUG_SELF_ON = "input_boolean.heating_pad_switches_itself_on"
+"""5 seconds after each switch-off it is sent, the plug switches itself on again
+(a countdown that toggles, a power-on behaviour, a bridge that replays a command):
+the ``script.heating_pad_switches_itself_on`` of ``SELF_ON_SCRIPTS``. Its state
+carries the switch-off's context, as a real plug's within Home Assistant's 5 s."""
+SELF_ON_SCRIPTS: dict[str, Any] = {
+    "heating_pad_switches_itself_on": {
+        "alias": "Heating pad switches itself on",
+        "mode": "restart",
+        "sequence": [
+            {"delay": 5},
+            {"condition": "state", "entity_id": PLUG_SELF_ON, "state": "on"},
+            {"action": "input_boolean.turn_on", "target": {"entity_id": PLUG_POWER}},
+        ],
+    }
+}
+"""The fault's script (``script simulated_plug:`` in the development instance)."""
+_SELF_ON_STEP: dict[str, Any] = {
+    "if": [{"condition": "state", "entity_id": PLUG_SELF_ON, "state": "on"}],
+    "then": [
+        {
+            "action": "script.turn_on",
+            "target": {"entity_id": "script.heating_pad_switches_itself_on"},
+        }
+    ],
+}
+
+
 def _command(service: str) -> list[dict[str, Any]]:
     """Return the plug's script for ``service``, obeying the faults above."""
     return [
@@ -120,6 +157,7 @@ PLUG_CONFIG: dict[str, Any] = {
         "heating_pad_reports_unknown": {"name": "Heating pad reports unknown"},
         "heating_pad_auto_off": {"name": "Heating pad auto-off enabled"},
         "heating_pad_auto_off_ignored": {"name": "Heating pad auto-off ignored"},
+        "heating_pad_switches_itself_on": {"name": "Heating pad switches itself on"},
     },
     "input_number": {
         "heating_pad_auto_off_minutes": {"min": 0, "max": 1440, "initial": 0},
@@ -140,7 +178,7 @@ PLUG_CONFIG: dict[str, Any] = {
                     ),
                     "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
                     "turn_on": _command("input_boolean.turn_on"),
-                    "turn_off": _command("input_boolean.turn_off"),
+                    "turn_off": [*_command("input_boolean.turn_off"), _SELF_ON_STEP],
                 },
                 {
                     "name": "Heating pad auto-off enabled",
@@ -229,6 +267,46 @@ async def setup_plug(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "input_number", PLUG_CONFIG)
     assert await async_setup_component(hass, "template", PLUG_CONFIG)
     await hass.async_block_till_done()
+
+
+async def switches_itself_on(hass: HomeAssistant, on: bool = True) -> None:
+    """Give the plug the fault ``PLUG_SELF_ON``, or take it away.
+
+    The plug's ``script.turn_on`` plays ``SELF_ON_SCRIPTS`` as the development
+    instance runs it: 5 seconds after a switch-off the relay goes on, in the
+    switch-off's context, unless the fault is off by then; a new switch-off
+    starts the 5 seconds again (mode ``restart``). A timer, not a script run:
+    ``async_block_till_done`` would wait for the run's delay while the test's
+    clock stands still.
+    """
+    if on and not hass.services.has_service("script", "turn_on"):
+        pending: list[CALLBACK_TYPE] = []
+
+        async def run_script(call: ServiceCall) -> None:
+            while pending:
+                pending.pop()()
+
+            @callback
+            def switch_itself_on(_now: datetime) -> None:
+                pending.clear()
+                if hass.states.is_state(PLUG_SELF_ON, STATE_ON):
+                    hass.async_create_task(
+                        hass.services.async_call(
+                            "input_boolean",
+                            "turn_on",
+                            {"entity_id": PLUG_POWER},
+                            blocking=True,
+                            context=call.context,
+                        )
+                    )
+
+            job = HassJob(
+                switch_itself_on, "plug on by itself", cancel_on_shutdown=True
+            )
+            pending.append(async_call_later(hass, 5, job))
+
+        hass.services.async_register("script", "turn_on", run_script)
+    await set_input_boolean(hass, PLUG_SELF_ON, on)
 
 
 async def set_input_boolean(hass: HomeAssistant, entity_id: str, on: bool) -> None:

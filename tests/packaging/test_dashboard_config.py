@@ -43,6 +43,7 @@ from ..helpers.plug import (
     PLUG_CONFIG,
     PLUG_COUNTDOWN_CONFIG,
     PLUG_UNKNOWN,
+    SELF_ON_SCRIPTS,
     set_input_boolean,
 )
 
@@ -476,6 +477,8 @@ def test_develop_config_has_the_test_plug() -> None:
         assert switch[key] == expected[key], key
     assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
+    # The fault "switches itself on" (rule 16) is the same script.
+    assert config["script simulated_plug"] == SELF_ON_SCRIPTS
 
 
 def test_develop_config_has_the_test_plugs_auto_off() -> None:

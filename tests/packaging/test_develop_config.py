@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import json
 from pathlib import Path
 import re
 import shutil
 
+from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
 )
 
+from custom_components.back_recovery.plug_entity import switch_cause
+from custom_components.back_recovery.therapy import SwitchCause
 from homeassistant import config as ha_config
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 from scripts.develop_notify import NOTIFY_NAME, media_folder, seed
 
@@ -127,3 +132,49 @@ def test_develop_notify_writes_to_home_assistants_default_media_folder(
         tmp_path / "elsewhere" / "notifications.txt"
     )
     assert "www" not in Path(entry["data"]["file_path"]).parts
+
+
+async def test_develop_plug_switches_itself_on_as_a_plug_does(
+    hass: HomeAssistant, tmp_path: Path, freezer: FrozenDateTimeFactory
+) -> None:
+    """The development plug's fault "switches itself on" (rule 16): 5 s after a switch-off, on again, as the plug's own.
+
+    Its state carries the switch-off's context, which has neither a user nor
+    a parent: Back Recovery says the plug switched itself on.
+    """
+    config = await hass.async_add_executor_job(
+        ha_config.load_yaml_config_file,
+        str(develop_folder(tmp_path) / "configuration.yaml"),
+    )
+    for domain, key in (
+        ("input_boolean",) * 2,
+        ("template",) * 2,
+        ("script", "script simulated_plug"),
+    ):
+        assert await async_setup_component(hass, domain, {domain: config[key]})
+    await hass.async_block_till_done()
+    plug, relay = "switch.heating_pad_plug", "input_boolean.heating_pad_power"
+    await hass.services.async_call(
+        "input_boolean",
+        "turn_on",
+        {"entity_id": "input_boolean.heating_pad_switches_itself_on"},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": relay}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.is_state(plug, "on")
+    switch_off = Context()
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": plug}, blocking=True, context=switch_off
+    )
+    assert hass.states.is_state(plug, "off")
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    state = hass.states.get(plug)
+    assert state is not None
+    assert state.state == "on"
+    assert switch_cause(state.context, Context()) is SwitchCause.PLUG
+    assert state.context.id == switch_off.id

@@ -144,6 +144,7 @@ REMINDERS = [
     *(f"session_completed_{m.value}" for m in Modality),
     "rest_over",
     "phase_changed",
+    "heating_pad_switches_itself_on",
 ]
 
 

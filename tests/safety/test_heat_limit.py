@@ -142,6 +142,7 @@ async def test_rule_7_plug_switched_on_during_ice_is_refused(
             "config_entry_id": ENTRY_ID,
             "modality": "heat",
             "allowed_at": "2026-11-25T09:15:00+00:00",
+            "cause": "plug",
         }
     ]
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON

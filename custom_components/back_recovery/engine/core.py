@@ -114,8 +114,8 @@ class RecoveryEngine(RecoveryRequests):
         shutdown = HassJob(self._async_shutdown)
         self._unsubs.append(self.hass.async_add_shutdown_job(shutdown))
         self._unsubs.append(async_track_language(self.hass, self._publish))
-        # The urgent alarm's notification goes when the plug confirms off.
-        self._unsubs.append(self._events.reminders.async_track_alarm())
+        # The urgent alarm goes with its issues; a self-switching plug's after quiet.
+        self._unsubs.append(self._events.async_track())
         # Close overdue sessions, then judge the plug as it is.
         for outcome in reconcile(
             self._log,
@@ -214,14 +214,14 @@ class RecoveryEngine(RecoveryRequests):
         match report:
             case PlugNotSwitchedOff(entity_id, reachable):
                 self._events.heating_pad_not_responding(entity_id, reachable)
-            case PlugChanged(old, new, was_stuck):
+            case PlugChanged(old, new, was_stuck, cause):
                 if was_stuck:
                     self._log.stuck_plug_off(self._watch.now())
                 if new is None or old is new:
                     # Gone, or only its attributes changed: show it, decide nothing.
                     self._publish()
                 else:
-                    self._apply_soon(self._plug_state(new))
+                    self._apply_soon(self._plug_state(new).caused_by(cause))
                 if new is False:
                     for waiter in self._off_waiters:
                         if not waiter.done():

@@ -2,19 +2,25 @@
 
 Every event carries the entry's ``config_entry_id``; every reminder goes out
 only when its option asks for it (``remind_*``), except the heating pad that
-does not switch off, which is urgent (contract rule 10).
+does not switch off (contract rule 10) and the plug that keeps switching
+itself on (rule 16, ``SelfSwitchAlarm``), which are urgent.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
 
 from ..const import (
     ATTR_ALLOWED_AT,
+    ATTR_CAUSE,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
     ATTR_FROM_PHASE,
@@ -24,10 +30,14 @@ from ..const import (
     ATTR_REASON,
     ATTR_RECORDED_AT,
     ATTR_TO_PHASE,
+    DOMAIN,
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
     RecoveryEvent,
+    issue_id,
 )
+from ..issues import async_clear_issue, async_raise_issue
 from ..options import RecoveryOptions
-from ..plug_entity import plug_event_data, plug_placeholders
+from ..plug_entity import configured_plug, plug_event_data, plug_placeholders
 from ..therapy import (
     Blocked,
     EndReason,
@@ -37,6 +47,8 @@ from ..therapy import (
     PainReview,
     Phase,
     Refusal,
+    SelfSwitchWatch,
+    SwitchCause,
     TherapySession,
 )
 
@@ -45,6 +57,99 @@ if TYPE_CHECKING:
 
 BLOCKED_HEAT_HOURS: Final = "heat_hours"
 """``session_blocked``'s ``reason`` for heat outside the heat hours (contract rule 19)."""
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class SelfSwitchAlarm:
+    """A plug that keeps switching itself on (rule 16): its repair issue and urgent reminder.
+
+    The rules count (``therapy.SelfSwitchWatch``): from the third time within
+    10 minutes, the issue ``heating_pad_switches_itself_on`` is raised and the
+    urgent reminder sent, once; the issue is cleared when 30 minutes pass
+    without one (a timer on the event loop's clock, which asks the rules on
+    the wall clock's reading and waits on if they say not yet).
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, reminders: Reminders
+    ) -> None:
+        """Alarm for ``entry``'s plug through ``reminders``."""
+        self._hass = hass
+        self._entry = entry
+        self._reminders = reminders
+        self._watch = SelfSwitchWatch()
+        self._timer: CALLBACK_TYPE | None = None
+
+    @callback
+    def async_seen(self) -> bool:
+        """Count the plug switched on by itself (and off again) now; return whether to announce it."""
+        now = dt_util.utcnow()
+        verdict = self._watch.switched_itself_on(now)
+        if verdict.alarm:
+            self._alarm()
+        self._arm(now)
+        return verdict.announce
+
+    def _alarm(self) -> None:
+        """Raise the issue and send the urgent reminder: the plug keeps switching itself on."""
+        plug = configured_plug(self._entry) or ""
+        placeholders = plug_placeholders(self._hass, plug)
+        _LOGGER.warning(
+            "The heating pad plug %s keeps switching itself on and is switched "
+            "off each time: unplug the heating pad and check the plug's own "
+            "timers and power-on setting",
+            plug,
+        )
+        async_raise_issue(
+            self._hass,
+            ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
+            self._entry.entry_id,
+            {**placeholders, "name": self._entry.title},
+        )
+        self._reminders.send(
+            "heating_pad_switches_itself_on", placeholders, urgent=True
+        )
+
+    @callback
+    def _arm(self, now: datetime) -> None:
+        """Wait for the quiet time's end, while an alarm stands."""
+        self._async_stop()
+        if (until := self._watch.quiet_until) is not None:
+            self._timer = async_call_later(
+                self._hass,
+                max((until - now).total_seconds(), 1.0),
+                HassJob(
+                    self._quiet, "back_recovery quiet plug", cancel_on_shutdown=True
+                ),
+            )
+
+    @callback
+    def _quiet(self, _now: datetime) -> None:
+        self._timer = None
+        now = dt_util.utcnow()
+        if self._watch.quiet(now):
+            async_clear_issue(
+                self._hass, ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON, self._entry.entry_id
+            )
+        else:
+            self._arm(now)
+
+    @callback
+    def async_track(self) -> CALLBACK_TYPE:
+        """Let an issue left standing (a reload) stand until a quiet time from now; return the stop."""
+        issue = issue_id(ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON, self._entry.entry_id)
+        if ir.async_get(self._hass).async_get_issue(DOMAIN, issue) is not None:
+            now = dt_util.utcnow()
+            self._watch.resume(now)
+            self._arm(now)
+        return self._async_stop
+
+    @callback
+    def _async_stop(self) -> None:
+        if self._timer is not None:
+            self._timer()
+            self._timer = None
 
 
 class RecoveryEvents:
@@ -60,6 +165,7 @@ class RecoveryEvents:
         self._hass = hass
         self._entry_id = entry.entry_id
         self.reminders = reminders
+        self.self_switch = SelfSwitchAlarm(hass, entry, reminders)
 
     @property
     def options(self) -> RecoveryOptions:
@@ -69,6 +175,18 @@ class RecoveryEvents:
     @options.setter
     def options(self, options: RecoveryOptions) -> None:
         self.reminders.options = options
+
+    @callback
+    def async_track(self) -> CALLBACK_TYPE:
+        """Follow the urgent alarm's notification and the quiet time (rule 16); return the stop."""
+        stops = (self.reminders.async_track_alarm(), self.self_switch.async_track())
+
+        @callback
+        def stop() -> None:
+            for stop_one in stops:
+                stop_one()
+
+        return stop
 
     def fire(
         self,
@@ -146,17 +264,23 @@ class RecoveryEvents:
             )
 
     def session_blocked(self, blocked: Blocked) -> None:
-        """``session_blocked``: a start the rules refused or undid.
+        """``session_blocked``: a start the rules refused or undid; ``cause``: who switched the plug on.
 
         Heat refused outside the heat hours says so: ``reason`` ``heat_hours``
-        (rule 19).
+        (rule 19). A plug that switched itself on is counted (rule 16): while
+        it keeps doing so, the event fires at most once a minute
+        (``SelfSwitchAlarm``).
         """
+        if blocked.cause is SwitchCause.PLUG and not self.self_switch.async_seen():
+            return
         data = {
             ATTR_MODALITY: blocked.modality.value,
             ATTR_ALLOWED_AT: blocked.allowed_at.isoformat(),
         }
         if blocked.reason is Refusal.OUTSIDE_HEAT_HOURS:
             data[ATTR_REASON] = BLOCKED_HEAT_HOURS
+        if blocked.cause is not None:
+            data[ATTR_CAUSE] = blocked.cause.value
         self._fire(RecoveryEvent.SESSION_BLOCKED, data)
 
     def session_ending(self, session: TherapySession, minutes: int) -> None:

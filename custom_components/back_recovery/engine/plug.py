@@ -15,10 +15,10 @@ trusts a call that returned: only the state the plug reports counts.
   retries start again from 5 seconds (a plug that reconnects may publish
   ``on`` before it listens, and lose that first command).
 
-The plug's reading (``plug_entity.PlugReading``): ``on``, ``off``, ``unknown`` (it
-answers but its state is not known: it takes commands, and is neither on nor
-off for the rules) or ``unreachable`` (``unavailable``, or no entity in the
-state machine: it left, rule 17). Only an unreachable plug is not commanded.
+The plug's reading (``plug_entity.PlugReading``): ``on``, ``off``, ``unknown``
+(it answers, its state is not known: commanded, neither on nor off for the
+rules) or ``unreachable`` (``unavailable``, or no entity: it left, rule 17;
+not commanded). Who switched it: ``plug_entity.switch_cause`` (rule 16).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from ..const import (
 )
 from ..issues import async_clear_issue, async_raise_issue
 from ..plug_entity import can_be_reached, configured_plug, on_off, plug_event_data
+from ..therapy import SwitchCause
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,16 +71,16 @@ RETRY_DELAYS: Final = (5.0, 15.0, 30.0, 60.0)
 class PlugChanged:
     """The plug's reading changed: on, off, or ``None`` (unknown or unreachable).
 
-    ``None`` is neither on nor off: the rules decide nothing on it. Whether
-    the plug can be commanded is the plug's own business (``reachable``).
-
+    ``None`` is neither on nor off: the rules decide nothing on it (whether
+    the plug can be commanded is the plug's own business, ``reachable``).
     ``was_stuck``: the plug reports ``off`` after it had not switched off
-    when told (the skin was heated until now).
+    when told (the skin was heated until now). ``cause``: who switched it.
     """
 
     old: bool | None
     new: bool | None
     was_stuck: bool = False
+    cause: SwitchCause | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +161,7 @@ class HeatingPadPlug:
 
         @callback
         def on_event(event: Event[EventStateChangedData]) -> None:
-            old = on_off(event.data["old_state"])
-            new = on_off(event.data["new_state"])
+            old, new = on_off(event.data["old_state"]), on_off(event.data["new_state"])
             was_available = self.available
             self.available = can_be_reached(event.data["new_state"])
             if was_available and not self.available:
@@ -182,7 +182,8 @@ class HeatingPadPlug:
                 self._async_cancel_retry()
                 self._attempt = 0
             offs_sent = self._offs_sent
-            self._on_report(PlugChanged(old, new, was_stuck))
+            cause = plug_entity.switch_cause(event.context, self._context)
+            self._on_report(PlugChanged(old, new, was_stuck, cause))
             if back:
                 self._async_back(sent=self._offs_sent != offs_sent)
 
@@ -193,13 +194,12 @@ class HeatingPadPlug:
     async def _async_call(self, service: str) -> bool:
         """Call the plug's switch service; return whether the call went through.
 
-        A switch-off is announced once with ``heating_pad_switching_off``,
-        fired in a new context that its ``turn_off`` and every retry of it
-        then carry: that event is the context's origin, so the logbook
-        credits Back Recovery with the plug's switch-off, and a plug that
-        needs many retries adds one line, not one a minute. Any error of the
-        plug's integration is logged as a warning, never raised: the caller
-        decides by the state the plug reports.
+        A switch-off is announced once with ``heating_pad_switching_off``, fired in a
+        new context that its ``turn_off`` and every retry of it then carry: that event
+        is the context's origin, so the logbook credits Back Recovery with the plug's
+        switch-off, and a plug that needs many retries adds one line, not one a minute.
+        Any error of the plug's integration is logged as a warning, never raised: the
+        caller decides by the state the plug reports.
         """
         context = self._context
         if service == SERVICE_TURN_OFF:

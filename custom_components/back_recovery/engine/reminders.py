@@ -5,12 +5,14 @@ task tied to the entry; in it every target gets its own call with a time
 limit, all at once, so a failing or slow target is logged once with the reason
 and the others go on.
 
-The urgent alarm (a heating pad that does not switch off, rules 5 and 10)
-also raises a persistent notification, at once and with no option set, so it
-reaches a person who has no notify target or satellite: one per entry, that
-stands while the plug's repair issue does (``heating_pad_not_responding`` or
+The urgent alarm (a heating pad that does not switch off, rules 5 and 10; a
+plug that keeps switching itself on, rule 16) also raises a persistent
+notification, at once and with no option set, so it reaches a person who has
+no notify target or satellite: one per entry, that stands while one of the
+plug's repair issues does (``heating_pad_not_responding`` or
 ``heating_pad_unreachable``: the plug driver deletes them when the plug
-confirms ``off``), followed by ``async_track_alarm``.
+confirms ``off``; ``heating_pad_switches_itself_on``: deleted after 30 quiet
+minutes), followed by ``async_track_alarm``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from homeassistant.util import dt as dt_util
 from ..const import (
     DOMAIN,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
     ISSUE_HEATING_PAD_UNREACHABLE,
     issue_id,
 )
@@ -138,9 +141,10 @@ class Reminders:
     ) -> None:
         """Send reminder ``key`` to every target, in the background; return at once.
 
-        An ``urgent`` reminder (a heating pad that does not switch off, rule 10)
-        is spoken during quiet hours too, and raises the persistent
-        notification at once, whatever the options say.
+        An ``urgent`` reminder (a heating pad that does not switch off, rule 10;
+        a plug that keeps switching itself on, rule 16) is spoken during quiet
+        hours too, and raises the persistent notification at once, whatever
+        the options say.
         """
         if urgent:
             self._raise_alarm(key, placeholders)
@@ -176,12 +180,13 @@ class Reminders:
         return f"{DOMAIN}_{self.entry.entry_id}_unplug_heating_pad"
 
     @property
-    def _alarm_issues(self) -> tuple[str, str]:
+    def _alarm_issues(self) -> tuple[str, ...]:
         """The ids of the plug's issues that the alarm stands with."""
         entry_id = self.entry.entry_id
         return (
             issue_id(ISSUE_HEATING_PAD_NOT_RESPONDING, entry_id),
             issue_id(ISSUE_HEATING_PAD_UNREACHABLE, entry_id),
+            issue_id(ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON, entry_id),
         )
 
     def _raise_alarm(self, key: str, placeholders: Mapping[str, Placeholder]) -> None:

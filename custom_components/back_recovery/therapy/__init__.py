@@ -28,6 +28,7 @@ from .pain_log import PainLog, PainOutcome
 from .pain_review import PainReview, PainTrend, round_for_display
 from .phases import Phase, PhaseSchedule, PhaseTracker
 from .restart import reconcile
+from .self_switch import SelfSwitchVerdict, SelfSwitchWatch, SwitchCause
 from .session import (
     SESSION_MINUTES_CEILING,
     EndReason,
@@ -66,6 +67,9 @@ __all__ = [
     "PhaseTracker",
     "Refusal",
     "SESSION_MINUTES_CEILING",
+    "SelfSwitchVerdict",
+    "SelfSwitchWatch",
+    "SwitchCause",
     "TherapyLog",
     "TherapyRefusedError",
     "TherapySession",

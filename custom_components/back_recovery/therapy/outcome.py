@@ -6,21 +6,27 @@ one order (the plug, storage, what the entities show, the events).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .pain_log import PainOutcome
 from .phases import Phase
+from .self_switch import SwitchCause
 from .session import Modality, Refusal, TherapySession
 
 
 @dataclass(frozen=True, slots=True)
 class Blocked:
-    """A start that was refused or undone, and why."""
+    """A start that was refused or undone, and why.
+
+    ``cause``: who switched the plug on, for a plug seen on (rule 16);
+    ``None`` for a request refused and a plug found on at a (re)start.
+    """
 
     modality: Modality
     allowed_at: datetime
     reason: Refusal
+    cause: SwitchCause | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,12 @@ class Outcome:
     pain: PainOutcome | None = None
     phase_change: tuple[Phase, Phase] | None = None
     rest_over: bool = False
+
+    def caused_by(self, cause: SwitchCause | None) -> Outcome:
+        """Return this outcome with its refused start said to be ``cause``'s (rule 16)."""
+        if self.blocked is None or cause is None:
+            return self
+        return replace(self, blocked=replace(self.blocked, cause=cause))
 
 
 NOTHING = Outcome()

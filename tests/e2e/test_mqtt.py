@@ -79,10 +79,15 @@ def add_mqtt(home_assistant: HomeAssistantInstance, broker: Mosquitto) -> None:
 def recovery_with_mqtt_plug(
     home_assistant: HomeAssistantInstance, broker: Mosquitto, plug: SimulatedPlug
 ) -> str:
-    """Connect the plug and MQTT, add a recovery with the plug; return its entry id."""
+    """Connect the plug and MQTT, add a recovery with the plug; return its entry id.
+
+    Returns once the plug listens to commands.
+    """
     plug.start()
     add_mqtt(home_assistant, broker)
     wait_for_state(home_assistant, plug.entity_id, "off", DISCOVERY_TIMEOUT)
+    # The plug listens 2 s after it connected; what it is sent before is lost.
+    plug.wait_for("subscribed", 10)
     return add_recovery(home_assistant, heating_pad=plug.entity_id)
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the real-process tests: the browser test and the newest-release smoke.
+"""Fixtures for the real-process tests: the browser tests, the newest-release smoke, real MQTT.
 
 Home Assistant runs as a separate process (scripts/develop), so this folder
 turns off the in-process harness fixtures of tests/conftest.py: no frozen

@@ -4,8 +4,8 @@ Run with the Python of the virtual environment that runs Home Assistant
 (scripts/setup does). It walks the integrations that configuration (default
 folder: config/) and Back Recovery set up, the way Home Assistant's own
 bootstrap and requirements manager do: the integrations in the YAML, the
-default integrations, those onboarding sets up, and every dependency and
-after-dependency, reading the
+default integrations, those onboarding sets up, those the real-process tests
+add, and every dependency and after-dependency, reading the
 manifests of the installed homeassistant package. It prints, one a line, each
 requirement that is not installed yet, so that scripts/setup can install them
 before the first start instead of Home Assistant doing it at run time.
@@ -34,6 +34,9 @@ ONBOARDING = ("google_translate", "met", "radio_browser", "shopping_list")
 # Config entries scripts/develop writes into a new folder before its first start
 # (scripts/develop_notify.py: the file notify entity the blueprints can pick).
 DEVELOP_ENTRIES = ("file",)
+# Integrations the real-process tests add through their config flows
+# (tests/e2e/test_mqtt.py: MQTT with a local Mosquitto and a simulated plug).
+E2E_ENTRIES = ("mqtt",)
 
 
 def manifest(domain: str) -> dict[str, Any] | None:
@@ -62,6 +65,7 @@ def roots(config_dir: Path) -> set[str]:
         *PLATFORMS,
         *ONBOARDING,
         *DEVELOP_ENTRIES,
+        *E2E_ENTRIES,
     }
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the real-process tests: the browser test and the newest-release smoke.
+"""Fixtures for the real-process tests: the browser tests, the newest-release smoke, real MQTT.
 
 Home Assistant runs as a separate process (scripts/develop), so this folder
 turns off the in-process harness fixtures of tests/conftest.py: no frozen
@@ -24,6 +24,7 @@ import pytest
 
 from ..helpers.files import translations
 from .instance import ARTIFACTS, HomeAssistantInstance, playwright_api
+from .mqtt_plug import Listener, Mosquitto, SimulatedPlug
 
 ENV_ENABLE = "BACK_RECOVERY_E2E"
 ENV_BROWSER = "BACK_RECOVERY_CHROMIUM"
@@ -48,6 +49,8 @@ PHONE = {"width": 390, "height": 844}
 # Bounded waits for a start, generous for a first start on a busy machine; each
 # test's own timeout (pytest-timeout) is longer, so these speak first.
 START_TIMEOUT = 420.0
+# How long apt-get waits for the package manager's lock, in seconds.
+APT_LOCK_TIMEOUT = 300
 # How long the browser fixture waits for the threads Playwright leaves running.
 THREAD_STOP_TIMEOUT = 10.0
 
@@ -82,13 +85,30 @@ def _find_browser() -> str | None:
 
 def _install_browser() -> None:
     """Install Debian's chromium package (as root, where apt-get exists)."""
+    _apt_install("chromium")
+
+
+def _apt_install(package: str) -> None:
+    """Install one of Debian's packages (as root, where apt-get exists).
+
+    Waits for the package manager's lock (another test job may hold it); the
+    output goes to tests/e2e/artifacts/apt-get.log.
+    """
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         return
     ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / "apt-get.log").open("wb") as log:
+    lock_wait = ["-o", f"DPkg::Lock::Timeout={APT_LOCK_TIMEOUT}"]
+    with (ARTIFACTS / "apt-get.log").open("ab") as log:
         for command in (
-            ["apt-get", "update"],
-            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+            ["apt-get", *lock_wait, "update"],
+            [
+                "apt-get",
+                *lock_wait,
+                "install",
+                "-y",
+                "--no-install-recommends",
+                package,
+            ],
         ):
             result = subprocess.run(  # noqa: S603
                 command,
@@ -127,6 +147,25 @@ def browser_path(e2e_enabled: None) -> str:
         _skip(
             "real-browser test: no Chromium found and `apt-get install chromium`"
             f" failed or is not possible here; set {ENV_BROWSER} to a Chromium"
+        )
+    return path
+
+
+def _find_mosquitto() -> str | None:
+    """Return Debian's mosquitto (in /usr/sbin, often not on a user's PATH)."""
+    return shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin")
+
+
+@pytest.fixture(scope="session")
+def mosquitto_path(e2e_enabled: None) -> str:
+    """Return the Mosquitto broker to run; install Debian's package if need be."""
+    if (path := _find_mosquitto()) is None:
+        _apt_install("mosquitto")
+        path = _find_mosquitto()
+    if path is None:
+        _skip(
+            "real MQTT test: no mosquitto found and `apt-get install mosquitto`"
+            " failed or is not possible here"
         )
     return path
 
@@ -213,6 +252,73 @@ def newest_home_assistant(
         tmp_path / "config", "home-assistant-newest.log", newest=True
     ) as instance:
         yield instance
+
+
+@pytest.fixture
+def mqtt_home_assistant(
+    e2e_enabled: None,
+    socket_enabled: None,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Generator[HomeAssistantInstance]:
+    """Start Home Assistant as the test harness pins it, for the MQTT test."""
+    with running_instance(
+        tmp_path / "config", f"home-assistant-{_log_stem(request)}.log"
+    ) as instance:
+        yield instance
+
+
+def _log_stem(request: pytest.FixtureRequest) -> str:
+    """Return the test's name as a file name (parameters in brackets become -x)."""
+    name: str = request.node.name
+    return name.replace("[", "-").rstrip("]")
+
+
+@pytest.fixture
+def broker(
+    mosquitto_path: str,
+    socket_enabled: None,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Generator[Mosquitto]:
+    """Start Mosquitto on a free loopback port; the test may kill and start it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    mosquitto = Mosquitto(
+        mosquitto_path,
+        tmp_path / "mosquitto",
+        ARTIFACTS / f"mosquitto-{_log_stem(request)}.log",
+    )
+    mosquitto.start()
+    try:
+        yield mosquitto
+    finally:
+        mosquitto.kill()
+
+
+@pytest.fixture
+def mqtt_plug(broker: Mosquitto) -> Generator[SimulatedPlug]:
+    """Prepare the simulated MQTT plug (2 s from its state to its subscription).
+
+    The test starts it; it is stopped after the test, whatever happens.
+    """
+    plug = SimulatedPlug(broker.port, subscribe_delay=2.0)
+    try:
+        yield plug
+    finally:
+        plug.stop()
+
+
+@pytest.fixture
+def command_listener(
+    broker: Mosquitto, mqtt_plug: SimulatedPlug
+) -> Generator[Listener]:
+    """Record what reaches the plug's command topic, from before the plug is up."""
+    listener = Listener(broker.port, mqtt_plug.topics)
+    listener.start()
+    try:
+        yield listener
+    finally:
+        listener.stop()
 
 
 @pytest.fixture

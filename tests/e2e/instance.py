@@ -141,6 +141,18 @@ class HomeAssistantInstance:
             os.killpg(process.pid, signal.SIGKILL)
         return process.returncode
 
+    def start_again(self, timeout: float) -> float:
+        """Start the stopped instance on its folder again; wait until RUNNING.
+
+        The folder is onboarded already: the tokens from ``onboard`` still
+        hold. The log of the run before is kept beside (``*.before.log``).
+        Returns the seconds until Home Assistant reported RUNNING.
+        """
+        assert self._process is None, "Home Assistant runs already"
+        shutil.copy(self.log_path, self.log_path.with_suffix(".before.log"))
+        self.start()
+        return self.wait_running(timeout)
+
     def _check_alive(self) -> None:
         if self._process is None or self._process.poll() is not None:
             raise HomeAssistantError(
@@ -327,10 +339,17 @@ def _state_or_missing(home_assistant: HomeAssistantInstance, entity_id: str) -> 
     return state
 
 
-def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> str:
-    """Add a recovery with the simulated plug through the config flow's API; return its id.
+def add_recovery(
+    home_assistant: HomeAssistantInstance,
+    days_ago: int = 3,
+    *,
+    heating_pad: str = PLUG,
+) -> str:
+    """Add a recovery through the config flow's API; return its entry id.
 
-    The injury was ``days_ago`` days before today (UTC).
+    The injury was ``days_ago`` days before today (UTC); the heating pad is
+    the development configuration's simulated plug unless ``heating_pad``
+    names another switch.
     """
     flow = home_assistant.request(
         "POST", "/api/config/config_entries/flow", {"handler": "back_recovery"}
@@ -342,7 +361,7 @@ def add_recovery(home_assistant: HomeAssistantInstance, days_ago: int = 3) -> st
         {
             "name": "Back recovery",
             "injury_date": injured.isoformat(),
-            "heating_pad": PLUG,
+            "heating_pad": heating_pad,
         },
     )
     assert result["type"] == "create_entry", result

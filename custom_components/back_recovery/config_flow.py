@@ -41,6 +41,8 @@ from .const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
+    CONF_POWER_SENSOR,
+    CONF_POWER_THRESHOLD,
     DEFAULT_NAME,
     DOMAIN,
     EARLIEST_INJURY_DATE,
@@ -49,6 +51,7 @@ from .options import (
     BACKSTOP_OPTIONS,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
+    POWER_THRESHOLD,
     SWITCH_OPTIONS,
     TIME_OPTIONS,
     NumberOption,
@@ -61,11 +64,22 @@ from .plug_entity import (
     resolve_entity,
     validate_plug,
 )
+from .power_sensor import (
+    PowerSensorSelector,
+    power_options,
+    suggested_power_sensor,
+    validate_power_input,
+)
 
 
 def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
-    """Return the form of the user and reconfigure steps, filled with ``values``."""
+    """Return the form of the user and reconfigure steps, filled with ``values``.
+
+    The power sensor (rule 14) is suggested from ``values``, else the plug's
+    device's one power sensor.
+    """
     pad = values.get(CONF_HEATING_PAD)
+    sensor = values.get(CONF_POWER_SENSOR) or suggested_power_sensor(hass, pad)
     return vol.Schema(
         {
             vol.Required(
@@ -80,6 +94,14 @@ def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
                 description={"suggested_value": pad} if pad else None,
             ): plug_selector(hass),
             **_backstop_fields(hass, values, pad),
+            vol.Optional(
+                CONF_POWER_SENSOR,
+                description={"suggested_value": sensor} if sensor else None,
+            ): PowerSensorSelector(),
+            vol.Optional(
+                CONF_POWER_THRESHOLD,
+                default=values.get(CONF_POWER_THRESHOLD, POWER_THRESHOLD.default),
+            ): RangedNumberSelector(CONF_POWER_THRESHOLD, POWER_THRESHOLD),
         }
     )
 
@@ -124,6 +146,7 @@ def _validate_user_input(
     if not str(user_input.get(CONF_NAME, "")).strip():
         errors[CONF_NAME] = "name_empty"
     validate_backstop(hass, user_input, errors)
+    errors.update(validate_power_input(hass, user_input))
     return errors
 
 
@@ -182,12 +205,16 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(
                     title=data[CONF_NAME],
                     data=data,
-                    options=RecoveryOptions().as_dict() | backstop_options(user_input),
+                    options=power_options(
+                        user_input,
+                        RecoveryOptions().as_dict() | backstop_options(user_input),
+                    ),
                 )
         return self.async_show_form(
             step_id="user",
             data_schema=_user_schema(self.hass, user_input or {}),
             errors=errors,
+            description_placeholders=form_placeholders(),
         )
 
     async def async_step_reconfigure(
@@ -216,15 +243,25 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                     entry,
                     title=data[CONF_NAME],
                     data=data,
-                    options=with_backstop(entry.options, user_input),
+                    options=power_options(
+                        user_input, with_backstop(entry.options, user_input)
+                    ),
                 )
+        current = RecoveryOptions.from_entry(entry)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_user_schema(
                 self.hass,
-                user_input or {**backstop_options(entry.options), **entry.data},
+                user_input
+                or {
+                    **backstop_options(entry.options),
+                    **entry.data,
+                    CONF_POWER_SENSOR: current.power_sensor,
+                    CONF_POWER_THRESHOLD: current.power_threshold,
+                },
             ),
             errors=errors,
+            description_placeholders=form_placeholders(),
         )
 
 
@@ -289,13 +326,23 @@ def form_placeholders() -> dict[str, str]:
     return placeholders
 
 
-def _options_schema(options: RecoveryOptions) -> vol.Schema:
-    """Return the options form; every field defaults to its value in ``options``."""
+def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
+    """Return the options form; every field defaults to its value in ``options``.
+
+    The power sensor (rule 14) is suggested, not defaulted: ``sensor``, the
+    current one or the plug's device's own.
+    """
     current = options.as_dict()
     fields: dict[Any, Any] = {
         vol.Optional(key, default=current[key]): RangedNumberSelector(key, number)
         for key, number in NUMBER_OPTIONS.items()
     }
+    fields[
+        vol.Optional(
+            CONF_POWER_SENSOR,
+            description={"suggested_value": sensor} if sensor else None,
+        )
+    ] = PowerSensorSelector()
     for key, domain in ENTITY_OPTIONS.items():
         fields[vol.Optional(key, default=current[key])] = EntitySelector(
             EntitySelectorConfig(domain=domain, multiple=True)
@@ -334,6 +381,9 @@ def _validate_options(
     for key in TIME_OPTIONS:
         values[key] = cv.time(values[key])
     validate_backstop(hass, values, errors)
+    if CONF_POWER_SENSOR in user_input:
+        # Left out: kept; empty: none (rule 14).
+        errors.update(validate_power_input(hass, values))
     if errors:
         return values, errors
     return RecoveryOptions.from_mapping(values).as_dict(), errors
@@ -351,6 +401,9 @@ class BackRecoveryOptionsFlow(OptionsFlow):
     ) -> ConfigFlowResult:
         """Session limits, phase lengths and reminders."""
         current = RecoveryOptions.from_entry(self.config_entry)
+        sensor = current.power_sensor or suggested_power_sensor(
+            self.hass, self.config_entry.data.get(CONF_HEATING_PAD)
+        )
         errors: dict[str, str] = {}
         if user_input is not None:
             options, errors = _validate_options(self.hass, current, user_input)
@@ -359,7 +412,7 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                _options_schema(current).extend(
+                _options_schema(current, sensor).extend(
                     _backstop_fields(
                         self.hass,
                         current.as_dict(),

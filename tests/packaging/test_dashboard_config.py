@@ -474,6 +474,10 @@ def test_develop_config_has_the_test_plug() -> None:
         assert switch[key] == expected[key], key
     assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
+    # Rule 14: the plug's power sensor, as the tests have it.
+    sensor = config["template"][0]["sensor"][0]
+    expected_sensor = PLUG_CONFIG["template"][0]["sensor"][0]
+    assert {key: sensor[key] for key in expected_sensor} == expected_sensor
 
 
 def test_develop_config_has_the_test_plugs_auto_off() -> None:

@@ -42,6 +42,7 @@ from ..helpers.clock import advance
 from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
+    LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
     PLUG,
@@ -49,6 +50,7 @@ from ..helpers.ha import (
     SESSIONS_TODAY,
     SKIN_REST,
     action,
+    add_entry,
     device_id,
     entity_state,
     switch,
@@ -66,6 +68,7 @@ from ..helpers.plug import (
     set_input_boolean,
     start_heat,
 )
+from ..helpers.storage import STORAGE_KEY, stored
 
 
 @pytest.fixture
@@ -290,6 +293,34 @@ async def test_rule_14_a_new_threshold_applies_at_once(
     await hass.async_block_till_done()
     assert plug_power(hass) == STATE_OFF
     assert len(blocked) == 1
+
+
+async def test_rule_14_a_draw_after_a_restart_owes_the_switch_off(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A switch-off owed at a restart is not confirmed by a plug that reports off while the pad draws."""
+    hass_storage[STORAGE_KEY] = stored({"sessions": [], "plug_must_be_off": True})
+    await set_input_boolean(hass, PLUG_STALE, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    assert entity_state(hass, PLUG) == STATE_OFF
+
+    await add_entry(hass, {CONF_POWER_SENSOR: PLUG_POWER_SENSOR})
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is True
+
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await advance(hass, freezer, timedelta(seconds=15))
+    assert plug_power(hass) == STATE_OFF
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert hass_storage[STORAGE_KEY]["data"]["plug_must_be_off"] is False
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,7 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
         (
             "__init__",
             "config_flow",
+            "selectors",
             "services",
             "repairs",
             "diagnostics",

@@ -23,6 +23,8 @@ from custom_components.back_recovery.const import (
     CONF_NOTIFY_ENTITIES,
     CONF_PLUG_AUTO_OFF,
     CONF_PLUG_AUTO_OFF_SWITCH,
+    CONF_POWER_SENSOR,
+    CONF_POWER_THRESHOLD,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REHABILITATION_WEEKS,
@@ -62,6 +64,7 @@ from .helpers.plug import (
     PLUG_AUTO_OFF,
     PLUG_AUTO_OFF_SECONDS,
     PLUG_AUTO_OFF_SWITCH,
+    PLUG_POWER_SENSOR,
     SECOND_PLUG,
 )
 
@@ -136,6 +139,7 @@ async def test_user_flow_form_defaults(
     assert _defaults(result["data_schema"]) == {
         CONF_NAME: "Back recovery",
         CONF_INJURY_DATE: "2026-11-25",
+        CONF_POWER_THRESHOLD: 10,
     }
     assert _suggested(result["data_schema"]) == {}
 
@@ -227,6 +231,7 @@ async def test_user_flow_refuses_on_the_field(
     assert _defaults(result["data_schema"]) == {
         CONF_NAME: submitted[CONF_NAME],
         CONF_INJURY_DATE: submitted[CONF_INJURY_DATE],
+        CONF_POWER_THRESHOLD: 10,
     }
     assert _suggested(result["data_schema"]) == {
         CONF_HEATING_PAD: submitted[CONF_HEATING_PAD]
@@ -460,6 +465,7 @@ async def test_reconfigure_flow_shows_current_values(
     assert _defaults(result["data_schema"]) == {
         CONF_NAME: "Back recovery",
         CONF_INJURY_DATE: "2026-11-20",
+        CONF_POWER_THRESHOLD: 10,
     }
     assert _suggested(result["data_schema"]) == {CONF_HEATING_PAD: PLUG}
 
@@ -845,6 +851,8 @@ async def test_options_flow_refuses_out_of_range(
         (CONF_RETURN_WEEKS, 0, "return_weeks_too_small"),
         (CONF_REMIND_BEFORE_END_MINUTES, -1, "remind_before_end_minutes_too_small"),
         (CONF_REMIND_BEFORE_END_MINUTES, 11, "remind_before_end_minutes_too_large"),
+        (CONF_POWER_THRESHOLD, 0, "power_threshold_too_small"),
+        (CONF_POWER_THRESHOLD, 201, "power_threshold_too_large"),
     ],
 )
 async def test_options_flow_out_of_range_error_is_a_translation_key(
@@ -880,6 +888,8 @@ async def test_options_flow_out_of_range_error_is_a_translation_key(
         ("de", CONF_REST_GAP_MINUTES, "too_small", "Mindestens 120 Minuten"),
         ("en", CONF_REST_WEEKS, "too_large", "At most 52 weeks"),
         ("de", CONF_ICE_DAYS, "too_large", "Höchstens 7 Tage"),
+        ("en", CONF_POWER_THRESHOLD, "too_large", "At most 200 W"),
+        ("de", CONF_POWER_THRESHOLD, "too_small", "Mindestens 1 W"),
     ],
 )
 async def test_options_flow_range_errors_name_the_limit(
@@ -1196,7 +1206,13 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
         *(
             f"{prefix}.config.step.{step}.data.{field}"
             for step in ("user", "reconfigure")
-            for field in (CONF_NAME, CONF_INJURY_DATE, CONF_HEATING_PAD)
+            for field in (
+                CONF_NAME,
+                CONF_INJURY_DATE,
+                CONF_HEATING_PAD,
+                CONF_POWER_SENSOR,
+                CONF_POWER_THRESHOLD,
+            )
         ),
         *(
             f"{prefix}.config.error.{error}"
@@ -1207,20 +1223,34 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
                 "heating_pad_in_use",
                 "heating_pad_invalid",
                 "name_empty",
+                "power_sensor_invalid",
+                "power_threshold_too_small",
+                "power_threshold_too_large",
+                "not_whole_number",
             )
         ),
         f"{prefix}.config.abort.already_configured",
         *(
             f"{prefix}.config.step.{step}.data_description.{field}"
             for step in ("user", "reconfigure")
-            for field in (CONF_NAME, CONF_INJURY_DATE, CONF_HEATING_PAD)
+            for field in (
+                CONF_NAME,
+                CONF_INJURY_DATE,
+                CONF_HEATING_PAD,
+                CONF_POWER_SENSOR,
+                CONF_POWER_THRESHOLD,
+            )
         ),
-        *(f"{prefix}.options.step.init.data.{key}" for key in DEFAULT_OPTIONS),
+        *(
+            f"{prefix}.options.step.init.data.{key}"
+            for key in (*DEFAULT_OPTIONS, CONF_POWER_SENSOR)
+        ),
         *(
             f"{prefix}.options.step.init.data_description.{key}"
-            for key in DEFAULT_OPTIONS
+            for key in (*DEFAULT_OPTIONS, CONF_POWER_SENSOR)
         ),
         f"{prefix}.options.error.entity_not_found",
+        f"{prefix}.options.error.power_sensor_invalid",
         f"{prefix}.options.error.not_whole_number",
         *(
             f"{prefix}.options.error.{key}_{miss}"
@@ -1242,6 +1272,259 @@ async def test_flow_texts_are_translated(hass: HomeAssistant) -> None:
     texts = {**config, **options, **issues}
 
     assert [key for key in expected if not texts.get(key)] == []
+
+
+# Rule 14: the power sensor and its threshold.
+
+
+async def test_rule_14_user_flow_takes_a_power_sensor(
+    hass: HomeAssistant, plug: str, mock_setup_entry: AsyncMock
+) -> None:
+    """Test the user step stores the power sensor and the threshold in the options."""
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Alex",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: plug,
+            CONF_POWER_SENSOR: PLUG_POWER_SENSOR,
+            CONF_POWER_THRESHOLD: 25.0,
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {
+        **DEFAULT_OPTIONS,
+        CONF_POWER_SENSOR: PLUG_POWER_SENSOR,
+        CONF_POWER_THRESHOLD: 25,
+    }
+    assert type(result["options"][CONF_POWER_THRESHOLD]) is int
+
+
+@pytest.mark.parametrize(
+    ("sensor", "error"),
+    [
+        ("sensor.nowhere", "entity_not_found"),
+        ("sensor.room_temperature", "power_sensor_invalid"),
+        (PLUG, "power_sensor_invalid"),
+    ],
+)
+async def test_rule_14_user_flow_refuses_a_sensor_that_measures_no_power(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    *,
+    sensor: str,
+    error: str,
+) -> None:
+    """Test a missing entity, a temperature sensor or a switch is refused on the power sensor's field."""
+    hass.states.async_set(
+        "sensor.room_temperature", "21", {"device_class": "temperature"}
+    )
+    result = await _start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Alex", CONF_INJURY_DATE: "2026-11-20", CONF_POWER_SENSOR: sensor},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_POWER_SENSOR: error}
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(0, "power_threshold_too_small"), (201, "power_threshold_too_large")],
+)
+async def test_rule_14_user_flow_refuses_a_threshold_out_of_range(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock, value: int, error: str
+) -> None:
+    """Test a threshold outside 1 to 200 W is refused on its field with a translated error."""
+    result = await _start_user_flow(hass)
+
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_POWER_THRESHOLD: value}
+        )
+
+    assert err.value.schema_errors == {CONF_POWER_THRESHOLD: error}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    message = texts[f"component.{DOMAIN}.config.error.{error}"].format(**placeholders)
+    assert message in ("At least 1 W.", "At most 200 W.")
+
+
+def _smart_plug(
+    hass: HomeAssistant,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    power_sensors: int,
+) -> str:
+    """Register a smart plug's device: its switch and ``power_sensors`` power sensors; return the switch."""
+    source = MockConfigEntry(domain="test")
+    source.add_to_hass(hass)
+    device = device_registry.async_get_or_create(
+        config_entry_id=source.entry_id, identifiers={("test", "smart_plug")}
+    )
+    switch_entry = entity_registry.async_get_or_create(
+        "switch", "test", "relay", device_id=device.id, suggested_object_id="smart_plug"
+    )
+    entity_registry.async_get_or_create(
+        "sensor",
+        "test",
+        "energy",
+        device_id=device.id,
+        original_device_class="energy",
+        suggested_object_id="smart_plug_energy",
+    )
+    for number in range(power_sensors):
+        entity_registry.async_get_or_create(
+            "sensor",
+            "test",
+            f"power_{number}",
+            device_id=device.id,
+            original_device_class="power",
+            suggested_object_id=f"smart_plug_power_{number}",
+        )
+    return switch_entry.entity_id
+
+
+@pytest.mark.parametrize(("power_sensors", "suggested"), [(1, True), (2, False)])
+async def test_rule_14_flows_suggest_the_plugs_own_power_sensor(
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    *,
+    power_sensors: int,
+    suggested: bool,
+) -> None:
+    """Test the reconfigure and options forms suggest the power sensor when the plug's device has one."""
+    smart_plug = _smart_plug(hass, device_registry, entity_registry, power_sensors)
+    expected = {CONF_POWER_SENSOR: "sensor.smart_plug_power_0"} if suggested else {}
+    # A wrong entry in the user step suggests the chosen plug's sensor too.
+    result = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "   ",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: smart_plug,
+        },
+    )
+    assert result["errors"] == {CONF_NAME: "name_empty"}
+    assert _suggested(result["data_schema"]).get(CONF_POWER_SENSOR) == (
+        expected.get(CONF_POWER_SENSOR)
+    )
+
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alex",
+        data={
+            CONF_NAME: "Alex",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: smart_plug,
+        },
+        options=DEFAULT_OPTIONS,
+    )
+    entry.add_to_hass(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert _suggested(result["data_schema"]) == {
+        CONF_HEATING_PAD: smart_plug,
+        **expected,
+    }
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert _suggested(result["data_schema"]) == expected
+
+
+async def test_rule_14_reconfigure_sets_the_power_sensor_without_a_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Test the reconfigure step stores the sensor in the options; the engine follows it at once."""
+    engine = init_integration.runtime_data.engine
+    await action(hass, "start_session", modality="heat")
+    running = engine.state.running
+    result = await init_integration.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: PLUG,
+            CONF_POWER_SENSOR: PLUG_POWER_SENSOR,
+            CONF_POWER_THRESHOLD: 30,
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.options[CONF_POWER_SENSOR] == PLUG_POWER_SENSOR
+    assert init_integration.options[CONF_POWER_THRESHOLD] == 30
+    assert init_integration.runtime_data.engine is engine
+    assert engine.state.running is running
+    power = engine.state.diagnostics["power"]
+    assert power["power_sensor"] == PLUG_POWER_SENSOR
+    assert power["status"] == "drawing"
+
+    # Left empty, the reconfigure step removes it.
+    result = await init_integration.start_reconfigure_flow(hass)
+    assert _suggested(result["data_schema"])[CONF_POWER_SENSOR] == PLUG_POWER_SENSOR
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Back recovery",
+            CONF_INJURY_DATE: "2026-11-20",
+            CONF_HEATING_PAD: PLUG,
+        },
+    )
+    await hass.async_block_till_done()
+    assert CONF_POWER_SENSOR not in init_integration.options
+    assert init_integration.options[CONF_POWER_THRESHOLD] == 30
+    assert engine.state.diagnostics["power"]["status"] == "none"
+
+
+async def test_rule_14_options_flow_sets_keeps_and_clears_the_power_sensor(
+    hass: HomeAssistant,
+    plug: str,
+    mock_setup_entry: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Test the options set the sensor, a subset keeps it, an empty value removes it, a wrong one is refused."""
+    hass.states.async_set(
+        "sensor.room_temperature", "21", {"device_class": "temperature"}
+    )
+    mock_config_entry.add_to_hass(hass)
+
+    async def submit(user_input: dict[str, Any]) -> ConfigFlowResult:
+        result = await hass.config_entries.options.async_init(
+            mock_config_entry.entry_id
+        )
+        return await hass.config_entries.options.async_configure(
+            result["flow_id"], user_input
+        )
+
+    await submit({CONF_POWER_SENSOR: PLUG_POWER_SENSOR, CONF_POWER_THRESHOLD: 40})
+    assert mock_config_entry.options[CONF_POWER_SENSOR] == PLUG_POWER_SENSOR
+    assert mock_config_entry.options[CONF_POWER_THRESHOLD] == 40
+
+    await submit({CONF_SESSION_MINUTES: 15})
+    assert mock_config_entry.options[CONF_POWER_SENSOR] == PLUG_POWER_SENSOR
+
+    result = await submit({CONF_POWER_SENSOR: "sensor.room_temperature"})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_POWER_SENSOR: "power_sensor_invalid"}
+    assert mock_config_entry.options[CONF_POWER_SENSOR] == PLUG_POWER_SENSOR
+
+    await submit({CONF_POWER_SENSOR: ""})
+    assert CONF_POWER_SENSOR not in mock_config_entry.options
+    assert mock_config_entry.options[CONF_POWER_THRESHOLD] == 40
 
 
 # Rule 15: the plug's own auto-off, offered in every flow and stored with the options.

@@ -71,6 +71,7 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
             "issues",
             "plug_entity",
             "auto_off",
+            "power_sensor",
             "log_filter",
         ),
         Part.HELPER,
@@ -82,6 +83,7 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
         (
             "__init__",
             "config_flow",
+            "selectors",
             "services",
             "repairs",
             "diagnostics",

@@ -13,6 +13,8 @@ from custom_components.back_recovery import const
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
     CONF_NOTIFY_ENTITIES,
+    CONF_POWER_SENSOR,
+    CONF_POWER_THRESHOLD,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REMIND_PHASE_CHANGE,
@@ -54,6 +56,8 @@ CONTRACT_DEFAULTS: dict[str, Any] = {
     "quiet_end": "00:00:00",
     "heat_hours_start": "00:00:00",
     "heat_hours_end": "00:00:00",
+    # Rule 14: no power sensor (stored as no key), a threshold of 10 W.
+    "power_threshold": 10,
 }
 
 # contract.md: the allowed range of every whole-number option.
@@ -65,6 +69,7 @@ CONTRACT_RANGES: dict[str, tuple[int, int]] = {
     "rehabilitation_weeks": (1, 52),
     "return_weeks": (1, 52),
     "remind_before_end_minutes": (0, 10),
+    "power_threshold": (1, 200),
 }
 
 
@@ -94,6 +99,7 @@ def test_fields_are_the_option_keys() -> None:
         *SWITCH_OPTIONS,
         *TIME_OPTIONS,
         *BACKSTOP_OPTIONS,
+        CONF_POWER_SENSOR,
     ]
     assert sorted(names) == sorted(kinds)
     assert len(set(kinds)) == len(kinds)
@@ -116,6 +122,21 @@ def test_rule_15_backstop_stored_only_when_set() -> None:
     assert stored["plug_auto_off"] == "number.plug_auto_off"
     assert "plug_auto_off_switch" not in stored
     assert RecoveryOptions.from_mapping(stored) == options
+
+
+def test_rule_14_power_sensor_is_stored_only_when_set() -> None:
+    """A power sensor is read and stored by entity id; none is no key at all."""
+    options = RecoveryOptions.from_mapping(
+        {CONF_POWER_SENSOR: "sensor.plug_power", CONF_POWER_THRESHOLD: 25.0}
+    )
+
+    assert options.power_sensor == "sensor.plug_power"
+    assert options.power_threshold == 25
+    assert options.as_dict()[CONF_POWER_SENSOR] == "sensor.plug_power"
+    for empty in (None, ""):
+        cleared = RecoveryOptions.from_mapping({CONF_POWER_SENSOR: empty})
+        assert cleared.power_sensor is None
+        assert CONF_POWER_SENSOR not in cleared.as_dict()
 
 
 def test_a_stored_value_wins() -> None:

@@ -298,6 +298,14 @@ async def test_diagnostics_say_the_state_and_the_timers(
             "trend": "insufficient_data",
             "review_recommended": False,
         },
+        "power": {
+            "power_sensor": None,
+            "power_threshold_w": 10,
+            "status": "none",
+            "reading_w": None,
+            "state": None,
+            "last_reported": None,
+        },
     }
 
 

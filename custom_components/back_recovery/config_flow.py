@@ -21,13 +21,7 @@ from homeassistant.helpers.selector import (
     DateSelector,
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     TextSelector,
-    TimeSelector,
-    TimeSelectorConfig,
-    make_selector_config_schema,
 )
 from homeassistant.util import dt as dt_util
 
@@ -41,6 +35,8 @@ from .const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
+    CONF_POWER_SENSOR,
+    CONF_POWER_THRESHOLD,
     DEFAULT_NAME,
     DOMAIN,
     EARLIEST_INJURY_DATE,
@@ -49,9 +45,9 @@ from .options import (
     BACKSTOP_OPTIONS,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
+    POWER_THRESHOLD,
     SWITCH_OPTIONS,
     TIME_OPTIONS,
-    NumberOption,
     RecoveryOptions,
 )
 from .plug_entity import (
@@ -61,11 +57,23 @@ from .plug_entity import (
     resolve_entity,
     validate_plug,
 )
+from .power_sensor import (
+    PowerSensorSelector,
+    power_options,
+    suggested_power_sensor,
+    validate_power_input,
+)
+from .selectors import ClockTimeSelector, RangedNumberSelector, form_placeholders
 
 
 def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
-    """Return the form of the user and reconfigure steps, filled with ``values``."""
+    """Return the form of the user and reconfigure steps, filled with ``values``.
+
+    The power sensor (rule 14) is suggested from ``values``, else the plug's
+    device's one power sensor.
+    """
     pad = values.get(CONF_HEATING_PAD)
+    sensor = values.get(CONF_POWER_SENSOR) or suggested_power_sensor(hass, pad)
     return vol.Schema(
         {
             vol.Required(
@@ -80,6 +88,14 @@ def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
                 description={"suggested_value": pad} if pad else None,
             ): plug_selector(hass),
             **_backstop_fields(hass, values, pad),
+            vol.Optional(
+                CONF_POWER_SENSOR,
+                description={"suggested_value": sensor} if sensor else None,
+            ): PowerSensorSelector(),
+            vol.Optional(
+                CONF_POWER_THRESHOLD,
+                default=values.get(CONF_POWER_THRESHOLD, POWER_THRESHOLD.default),
+            ): RangedNumberSelector(CONF_POWER_THRESHOLD, POWER_THRESHOLD),
         }
     )
 
@@ -124,6 +140,7 @@ def _validate_user_input(
     if not str(user_input.get(CONF_NAME, "")).strip():
         errors[CONF_NAME] = "name_empty"
     validate_backstop(hass, user_input, errors)
+    errors.update(validate_power_input(hass, user_input))
     return errors
 
 
@@ -182,12 +199,16 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(
                     title=data[CONF_NAME],
                     data=data,
-                    options=RecoveryOptions().as_dict() | backstop_options(user_input),
+                    options=power_options(
+                        user_input,
+                        RecoveryOptions().as_dict() | backstop_options(user_input),
+                    ),
                 )
         return self.async_show_form(
             step_id="user",
             data_schema=_user_schema(self.hass, user_input or {}),
             errors=errors,
+            description_placeholders=form_placeholders(),
         )
 
     async def async_step_reconfigure(
@@ -216,86 +237,45 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
                     entry,
                     title=data[CONF_NAME],
                     data=data,
-                    options=with_backstop(entry.options, user_input),
+                    options=power_options(
+                        user_input, with_backstop(entry.options, user_input)
+                    ),
                 )
+        current = RecoveryOptions.from_entry(entry)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_user_schema(
                 self.hass,
-                user_input or {**backstop_options(entry.options), **entry.data},
+                user_input
+                or {
+                    **backstop_options(entry.options),
+                    **entry.data,
+                    CONF_POWER_SENSOR: current.power_sensor,
+                    CONF_POWER_THRESHOLD: current.power_threshold,
+                },
             ),
             errors=errors,
+            description_placeholders=form_placeholders(),
         )
 
 
-class RangedNumberSelector(NumberSelector):
-    """A whole-number box whose out-of-range error is translated and names the limit.
+def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
+    """Return the options form; every field defaults to its value in ``options``.
 
-    Home Assistant's number selector refuses with "Value 30.0 is too large":
-    in English, with a decimal, without the limit. This one refuses with the
-    error key ``<option>_too_small`` or ``<option>_too_large``, which the
-    frontend shows as the options flow's text for it, the limits filled in
-    from the form's description placeholders (``form_placeholders``). A whole
-    number is handed over as an ``int``; a fraction as it is (the step
-    refuses it with ``not_whole_number``).
+    The power sensor (rule 14) is suggested, not defaulted: ``sensor``, the
+    current one or the plug's device's own.
     """
-
-    def __init__(self, key: str, number: NumberOption) -> None:
-        """Offer ``number``'s range for the option ``key``, in steps of 1."""
-        super().__init__(
-            NumberSelectorConfig(
-                min=number.minimum,
-                max=number.maximum,
-                step=1,
-                mode=NumberSelectorMode.BOX,
-            )
-        )
-        self._key = key
-        self._number = number
-
-    def __call__(self, data: Any) -> float:
-        """Return the number (an ``int`` when whole); refuse one outside the range."""
-        value: float = vol.Coerce(float)(data)
-        if (miss := self._number.out_of_range(value)) is not None:
-            raise vol.Invalid(f"{self._key}_{miss}")
-        return int(value) if value.is_integer() else value
-
-
-class _ClockTimeSelectorConfig(TimeSelectorConfig, total=False):
-    no_second: bool
-
-
-class ClockTimeSelector(TimeSelector):
-    """A time of day to the minute: the frontend hides the seconds (``no_second``).
-
-    Home Assistant's time selector (2026.10) does not accept ``no_second`` in
-    its configuration, though its frontend honours it. The value is stored as
-    ``HH:MM:SS`` all the same.
-    """
-
-    CONFIG_SCHEMA = make_selector_config_schema({vol.Optional("no_second"): bool})
-
-    def __init__(self) -> None:
-        """Show hours and minutes only."""
-        super().__init__(_ClockTimeSelectorConfig(no_second=True))
-
-
-def form_placeholders() -> dict[str, str]:
-    """Return the limits of every number, ``<option>_min`` and ``<option>_max``, as texts."""
-    placeholders: dict[str, str] = {}
-    for key, number in NUMBER_OPTIONS.items():
-        placeholders[f"{key}_min"] = str(number.minimum)
-        placeholders[f"{key}_max"] = str(number.maximum)
-    return placeholders
-
-
-def _options_schema(options: RecoveryOptions) -> vol.Schema:
-    """Return the options form; every field defaults to its value in ``options``."""
     current = options.as_dict()
     fields: dict[Any, Any] = {
         vol.Optional(key, default=current[key]): RangedNumberSelector(key, number)
         for key, number in NUMBER_OPTIONS.items()
     }
+    fields[
+        vol.Optional(
+            CONF_POWER_SENSOR,
+            description={"suggested_value": sensor} if sensor else None,
+        )
+    ] = PowerSensorSelector()
     for key, domain in ENTITY_OPTIONS.items():
         fields[vol.Optional(key, default=current[key])] = EntitySelector(
             EntitySelectorConfig(domain=domain, multiple=True)
@@ -334,6 +314,9 @@ def _validate_options(
     for key in TIME_OPTIONS:
         values[key] = cv.time(values[key])
     validate_backstop(hass, values, errors)
+    if CONF_POWER_SENSOR in user_input:
+        # Left out: kept; empty: none (rule 14).
+        errors.update(validate_power_input(hass, values))
     if errors:
         return values, errors
     return RecoveryOptions.from_mapping(values).as_dict(), errors
@@ -351,6 +334,9 @@ class BackRecoveryOptionsFlow(OptionsFlow):
     ) -> ConfigFlowResult:
         """Session limits, phase lengths and reminders."""
         current = RecoveryOptions.from_entry(self.config_entry)
+        sensor = current.power_sensor or suggested_power_sensor(
+            self.hass, self.config_entry.data.get(CONF_HEATING_PAD)
+        )
         errors: dict[str, str] = {}
         if user_input is not None:
             options, errors = _validate_options(self.hass, current, user_input)
@@ -359,7 +345,7 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                _options_schema(current).extend(
+                _options_schema(current, sensor).extend(
                     _backstop_fields(
                         self.hass,
                         current.as_dict(),

@@ -48,6 +48,8 @@ CONF_PLUG_AUTO_OFF: Final = "plug_auto_off"
 CONF_PLUG_AUTO_OFF_SWITCH: Final = "plug_auto_off_switch"
 CONF_HEAT_HOURS_START: Final = "heat_hours_start"
 CONF_HEAT_HOURS_END: Final = "heat_hours_end"
+CONF_POWER_SENSOR: Final = "power_sensor"
+CONF_POWER_THRESHOLD: Final = "power_threshold"
 
 # Actions and their fields.
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

@@ -27,6 +27,8 @@ from .const import (
     CONF_NOTIFY_ENTITIES,
     CONF_PLUG_AUTO_OFF,
     CONF_PLUG_AUTO_OFF_SWITCH,
+    CONF_POWER_SENSOR,
+    CONF_POWER_THRESHOLD,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_REHABILITATION_WEEKS,
@@ -95,6 +97,8 @@ RETURN_WEEKS: Final = NumberOption(default=12, minimum=1, maximum=52)
 """Weeks of the ``return_to_activity`` phase."""
 REMIND_BEFORE_END_MINUTES: Final = NumberOption(default=2, minimum=0, maximum=10)
 """Minutes before a session's end for a heads-up; 0 sends none."""
+POWER_THRESHOLD: Final = NumberOption(default=10, minimum=1, maximum=200)
+"""Watts above which the power sensor says the pad draws power (rule 14)."""
 
 NUMBER_OPTIONS: Final[Mapping[str, NumberOption]] = MappingProxyType(
     {
@@ -105,6 +109,7 @@ NUMBER_OPTIONS: Final[Mapping[str, NumberOption]] = MappingProxyType(
         CONF_REHABILITATION_WEEKS: REHABILITATION_WEEKS,
         CONF_RETURN_WEEKS: RETURN_WEEKS,
         CONF_REMIND_BEFORE_END_MINUTES: REMIND_BEFORE_END_MINUTES,
+        CONF_POWER_THRESHOLD: POWER_THRESHOLD,
     }
 )
 """The whole-number options by key, in the form's order."""
@@ -160,6 +165,7 @@ _READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
         **dict.fromkeys(SWITCH_OPTIONS, bool),
         **dict.fromkeys(TIME_OPTIONS, _time),
         **dict.fromkeys(BACKSTOP_OPTIONS, _entity_id),
+        CONF_POWER_SENSOR: _entity_id,
     }
 )
 
@@ -197,6 +203,10 @@ class RecoveryOptions:
     """Start of the heat hours, local time (rule 19); equal to ``heat_hours_end``: any time."""
     heat_hours_end: time = MIDNIGHT
     """End of the heat hours, local time (exclusive); may be after midnight."""
+    power_sensor: str | None = None
+    """The heating pad's power sensor (rule 14); ``None``: the plug's report alone counts."""
+    power_threshold: int = POWER_THRESHOLD.default
+    """Watts: a reading above it counts as the pad on, whatever the plug reports."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -222,10 +232,11 @@ class RecoveryOptions:
     def as_dict(self) -> dict[str, Any]:
         """Return the options as a config entry stores them (lists, ``HH:MM:SS``).
 
-        An auto-off or its switch that is not set is left out.
+        An auto-off or its switch that is not set is left out, and so is no
+        power sensor.
         """
         stored = asdict(self)
-        for key in BACKSTOP_OPTIONS:
+        for key in (*BACKSTOP_OPTIONS, CONF_POWER_SENSOR):
             if stored[key] is None:
                 del stored[key]
         for key in ENTITY_OPTIONS:

@@ -131,20 +131,56 @@ _SELF_ON_STEP: dict[str, Any] = {
         }
     ],
 }
+PLUG_ECHOES_OFF = "input_boolean.heating_pad_echoes_off"
+"""A ``turn_off`` is echoed as ``off`` at once while the relay stays on (an
+optimistic MQTT switch whose command was lost); ``turn_on`` ends the echo."""
+PLUG_ECHOED_OFF = "input_boolean.heating_pad_echoed_off"
+"""Set by an echoed ``turn_off``: the plug reports ``off`` until the next ``turn_on``."""
+
+# The plug's power sensor (rule 14): 60 W while the relay is on and the
+# pad's element heats, 0 W otherwise.
+PLUG_POWER_SENSOR = "sensor.heating_pad_plug_power"
+"""The plug's power sensor (device class power, W)."""
+PAD_WATTS = 60
+"""What the simulated pad draws while its element heats."""
+PAD_ELEMENT_IDLE = "input_boolean.heating_pad_element_idle"
+"""The pad's own thermostat has switched its element off: 0 W with the relay on."""
+POWER_SENSOR_UNAVAILABLE = "input_boolean.heating_pad_power_sensor_unavailable"
+"""The power sensor is ``unavailable`` while the plug still answers."""
 
 
-def _command(service: str) -> list[dict[str, Any]]:
-    """Return the plug's script for ``service``, obeying the faults above."""
+def _command(service: str, *also_ignored_by: str) -> list[dict[str, Any]]:
+    """Return the plug's script for ``service``, obeying the faults above.
+
+    ``also_ignored_by``: more faults that leave the relay as it is.
+    """
     return [
         {
             "if": [{"condition": "state", "entity_id": PLUG_FAILS, "state": "on"}],
             "then": [{"action": "heating_pad.no_ack"}],
         },
         {
-            "if": [{"condition": "state", "entity_id": PLUG_IGNORES, "state": "off"}],
+            "if": [
+                {
+                    "condition": "state",
+                    "entity_id": [PLUG_IGNORES, *also_ignored_by],
+                    "state": "off",
+                }
+            ],
             "then": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
         },
     ]
+
+
+def _is_on(entity_id: str) -> dict[str, str]:
+    """Return a condition: ``entity_id`` is on."""
+    return {"condition": "state", "entity_id": entity_id, "state": "on"}
+
+
+def _set(entity_id: str, on: bool) -> dict[str, Any]:
+    """Return a script step that switches the input_boolean ``entity_id``."""
+    action = "input_boolean.turn_on" if on else "input_boolean.turn_off"
+    return {"action": action, "target": {"entity_id": entity_id}}
 
 
 PLUG_CONFIG: dict[str, Any] = {
@@ -158,6 +194,12 @@ PLUG_CONFIG: dict[str, Any] = {
         "heating_pad_auto_off": {"name": "Heating pad auto-off enabled"},
         "heating_pad_auto_off_ignored": {"name": "Heating pad auto-off ignored"},
         "heating_pad_switches_itself_on": {"name": "Heating pad switches itself on"},
+        "heating_pad_echoes_off": {"name": "Heating pad echoes off"},
+        "heating_pad_echoed_off": {"name": "Heating pad echoed off"},
+        "heating_pad_element_idle": {"name": "Heating pad element idle"},
+        "heating_pad_power_sensor_unavailable": {
+            "name": "Heating pad power sensor unavailable"
+        },
     },
     "input_number": {
         "heating_pad_auto_off_minutes": {"min": 0, "max": 1440, "initial": 0},
@@ -173,12 +215,23 @@ PLUG_CONFIG: dict[str, Any] = {
                         "{% if is_state('input_boolean.heating_pad_reports_unknown', 'on') %}"
                         "{{ none }}{% else %}"
                         "{{ is_state('input_boolean.heating_pad_power', 'on')"
-                        " and is_state('input_boolean.heating_pad_reports_off', 'off') }}"
+                        " and is_state('input_boolean.heating_pad_reports_off', 'off')"
+                        " and is_state('input_boolean.heating_pad_echoed_off', 'off') }}"
                         "{% endif %}"
                     ),
                     "availability": "{{ is_state('input_boolean.heating_pad_online', 'on') }}",
-                    "turn_on": _command("input_boolean.turn_on"),
-                    "turn_off": [*_command("input_boolean.turn_off"), _SELF_ON_STEP],
+                    "turn_on": [
+                        *_command("input_boolean.turn_on"),
+                        _set(PLUG_ECHOED_OFF, on=False),
+                    ],
+                    "turn_off": [
+                        *_command("input_boolean.turn_off", PLUG_ECHOES_OFF),
+                        {
+                            "if": [_is_on(PLUG_ECHOES_OFF)],
+                            "then": [_set(PLUG_ECHOED_OFF, on=True)],
+                        },
+                        _SELF_ON_STEP,
+                    ],
                 },
                 {
                     "name": "Heating pad auto-off enabled",
@@ -203,6 +256,23 @@ PLUG_CONFIG: dict[str, Any] = {
                     0,
                     43200,
                 ),
+            ],
+            "sensor": [
+                {
+                    "name": "Heating pad plug power",
+                    "unique_id": "heating_pad_plug_power",
+                    "device_class": "power",
+                    "state_class": "measurement",
+                    "unit_of_measurement": "W",
+                    "state": (
+                        f"{{{{ {PAD_WATTS} if is_state('{PLUG_POWER}', 'on')"
+                        f" and is_state('{PAD_ELEMENT_IDLE}', 'off') else 0 }}}}"
+                    ),
+                    "availability": (
+                        f"{{{{ is_state('{PLUG_ONLINE}', 'on')"
+                        f" and is_state('{POWER_SENSOR_UNAVAILABLE}', 'off') }}}}"
+                    ),
+                }
             ],
         }
     ],

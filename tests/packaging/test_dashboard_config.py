@@ -479,6 +479,10 @@ def test_develop_config_has_the_test_plug() -> None:
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
     # The fault "switches itself on" (rule 16) is the same script.
     assert config["script simulated_plug"] == SELF_ON_SCRIPTS
+    # Rule 14: the plug's power sensor, as the tests have it.
+    sensor = config["template"][0]["sensor"][0]
+    expected_sensor = PLUG_CONFIG["template"][0]["sensor"][0]
+    assert {key: sensor[key] for key in expected_sensor} == expected_sensor
 
 
 def test_develop_config_has_the_test_plugs_auto_off() -> None:

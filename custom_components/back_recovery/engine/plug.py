@@ -15,10 +15,13 @@ trusts a call that returned: only the state the plug reports counts.
   retries start again from 5 seconds (a plug that reconnects may publish
   ``on`` before it listens, and lose that first command).
 
-The plug's reading (``plug_entity.PlugReading``): ``on``, ``off``, ``unknown``
-(it answers, its state is not known: commanded, neither on nor off for the
-rules) or ``unreachable`` (``unavailable``, or no entity: it left, rule 17;
-not commanded). Who switched it: ``plug_entity.switch_cause`` (rule 16).
+The plug's reading (``plug_entity.PlugReading``): ``on``, ``off``, ``unknown`` (it
+answers but its state is not known: it takes commands, and is neither on nor
+off for the rules) or ``unreachable`` (``unavailable``, or no entity in the
+state machine: it left, rule 17). Only an unreachable plug is not commanded.
+With a power sensor, a draw above its threshold reads ``on`` whatever the plug
+reports: only ``off`` without one confirms a switch-off (rule 14,
+``power_sensor.py``). Who switched it: ``plug_entity.switch_cause`` (rule 16).
 """
 
 from __future__ import annotations
@@ -37,16 +40,8 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     Platform,
 )
-from homeassistant.core import (
-    CALLBACK_TYPE,
-    Context,
-    Event,
-    EventStateChangedData,
-    HassJob,
-    HomeAssistant,
-    callback,
-)
-from homeassistant.helpers.event import async_call_later, async_track_state_change_event
+from homeassistant.core import CALLBACK_TYPE, Context, HassJob, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
 
 from .. import plug_entity
 from ..const import (
@@ -56,6 +51,7 @@ from ..const import (
 )
 from ..issues import async_clear_issue, async_raise_issue
 from ..plug_entity import can_be_reached, configured_plug, on_off, plug_event_data
+from ..power_sensor import PowerDraw, StateChanged
 from ..therapy import SwitchCause
 
 _LOGGER = logging.getLogger(__name__)
@@ -130,6 +126,7 @@ class HeatingPadPlug:
         self._offs_sent = 0
         self._alarmed = False
         self._stuck = False
+        self.power = PowerDraw(hass, entry)
         self.available = self.reachable
         """Whether the plug was reachable at its last report."""
 
@@ -137,8 +134,8 @@ class HeatingPadPlug:
 
     @property
     def is_on(self) -> bool | None:
-        """Whether the plug reports on; ``None`` while unknown, unreachable or missing."""
-        return on_off(self._hass.states.get(self.entity_id))
+        """Whether the pad is on: it draws power (rule 14) or the plug reports on; ``None``: unknown."""
+        return self.power.pad_on(on_off(self._hass.states.get(self.entity_id)))
 
     @property
     def reachable(self) -> bool:
@@ -152,7 +149,7 @@ class HeatingPadPlug:
 
     @callback
     def async_track(self) -> CALLBACK_TYPE:
-        """Follow the plug, event by event; the engine decides what each means.
+        """Follow the plug and its power sensor, change by change; the engine decides what each means.
 
         Becoming unreachable and coming back are logged once each, at info
         level. A reported ``off`` ends a pending switch-off; a plug seen again
@@ -160,10 +157,9 @@ class HeatingPadPlug:
         """
 
         @callback
-        def on_event(event: Event[EventStateChangedData]) -> None:
-            old, new = on_off(event.data["old_state"]), on_off(event.data["new_state"])
+        def on_event(old: bool | None, new: bool | None, event: StateChanged) -> None:
             was_available = self.available
-            self.available = can_be_reached(event.data["new_state"])
+            self.available = self.reachable
             if was_available and not self.available:
                 _LOGGER.info("The heating pad plug %s is unavailable", self.entity_id)
             elif self.available and not was_available:
@@ -187,7 +183,7 @@ class HeatingPadPlug:
             if back:
                 self._async_back(sent=self._offs_sent != offs_sent)
 
-        return async_track_state_change_event(self._hass, [self.entity_id], on_event)
+        return self.power.async_track(self.entity_id, on_event)
 
     # Switching.
 

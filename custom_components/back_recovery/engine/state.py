@@ -96,11 +96,14 @@ class RecoveryState:
     """Today's pain: the latest entry, the 7-day averages, the trend and the review."""
     plug_entity_id: str | None
     plug_on: bool | None
-    """Whether the plug is on; ``None`` when it is unreachable or none is set."""
+    """Whether the pad is on: the plug reports on, or its power sensor reads a draw
+    above the threshold whatever the plug reports (rule 14); ``None`` when it is
+    unknown or unreachable, or no plug is set."""
     plug_available: bool
     last_refusal: RefusedStart | None
     diagnostics: Mapping[str, Any]
-    """What diagnostics add: stored counts, the switch-off owed, the timers set."""
+    """What diagnostics add: stored counts, the switch-off owed, the timers set, the
+    power sensor (its last reading, and whether it is ignored: rule 14)."""
 
     @property
     def phase(self) -> Phase:
@@ -209,6 +212,7 @@ def build_state(
             "timers": watch.timers.names,
             "minute_tick": watch.minute_tick,
             "pain": pain.as_diagnostics(),
+            **({"power": plug.power.as_diagnostics()} if plug is not None else {}),
         },
     )
 

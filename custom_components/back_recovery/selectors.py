@@ -1,0 +1,83 @@
+"""The flows' own selectors (part of the setup, beside config_flow.py): whole numbers with translated range errors, times to the minute.
+
+Used by the config, reconfigure and options flows (``config_flow.py``);
+the limits come from ``options.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TimeSelector,
+    TimeSelectorConfig,
+    make_selector_config_schema,
+)
+
+from .options import NUMBER_OPTIONS, NumberOption
+
+
+class RangedNumberSelector(NumberSelector):
+    """A whole-number box whose out-of-range error is translated and names the limit.
+
+    Home Assistant's number selector refuses with "Value 30.0 is too large":
+    in English, with a decimal, without the limit. This one refuses with the
+    error key ``<option>_too_small`` or ``<option>_too_large``, which the
+    frontend shows as the options flow's text for it, the limits filled in
+    from the form's description placeholders (``form_placeholders``). A whole
+    number is handed over as an ``int``; a fraction as it is (the step
+    refuses it with ``not_whole_number``).
+    """
+
+    def __init__(self, key: str, number: NumberOption) -> None:
+        """Offer ``number``'s range for the option ``key``, in steps of 1."""
+        super().__init__(
+            NumberSelectorConfig(
+                min=number.minimum,
+                max=number.maximum,
+                step=1,
+                mode=NumberSelectorMode.BOX,
+            )
+        )
+        self._key = key
+        self._number = number
+
+    def __call__(self, data: Any) -> float:
+        """Return the number (an ``int`` when whole); refuse one outside the range."""
+        value: float = vol.Coerce(float)(data)
+        if (miss := self._number.out_of_range(value)) is not None:
+            raise vol.Invalid(f"{self._key}_{miss}")
+        return int(value) if value.is_integer() else value
+
+
+class _ClockTimeSelectorConfig(TimeSelectorConfig, total=False):
+    no_second: bool
+
+
+class ClockTimeSelector(TimeSelector):
+    """A time of day to the minute: the frontend hides the seconds (``no_second``).
+
+    Home Assistant's time selector (2026.10) does not accept ``no_second`` in
+    its configuration, though its frontend honours it. The value is stored as
+    ``HH:MM:SS`` all the same.
+    """
+
+    CONFIG_SCHEMA = make_selector_config_schema({vol.Optional("no_second"): bool})
+
+    def __init__(self) -> None:
+        """Show hours and minutes only."""
+        super().__init__(_ClockTimeSelectorConfig(no_second=True))
+
+
+def form_placeholders() -> dict[str, str]:
+    """Return the limits of every number, ``<option>_min`` and ``<option>_max``, as texts."""
+    placeholders: dict[str, str] = {}
+    for key, number in NUMBER_OPTIONS.items():
+        placeholders[f"{key}_min"] = str(number.minimum)
+        placeholders[f"{key}_max"] = str(number.maximum)
+    return placeholders

@@ -10,7 +10,8 @@ the translated state "Unplug the heating pad". It follows the issue registry
 itself, so it is on while either issue stands, whoever raised it; and it is
 on at once when the plug becomes unreachable during a heat session (reason
 ``may_still_be_heating``), not only from the planned end, when the issue
-``heating_pad_unreachable`` follows (rule 5).
+``heating_pad_unreachable`` follows (rule 5). A plug that keeps switching
+itself on (rule 16, issue ``heating_pad_switches_itself_on``) turns it on too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import (
     DOMAIN,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
     ISSUE_HEATING_PAD_UNREACHABLE,
     issue_id,
 )
@@ -101,6 +103,7 @@ HEATING_PAD_PROBLEM = BinarySensorEntityDescription(
 HEATING_PAD_PROBLEM_REASONS = {
     ISSUE_HEATING_PAD_NOT_RESPONDING: "not_responding",
     ISSUE_HEATING_PAD_UNREACHABLE: "unreachable",
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON: "switches_itself_on",
 }
 """The repair issues that turn the sensor on, and the ``reason`` attribute each gives."""
 
@@ -147,9 +150,9 @@ class HeatingPadProblemSensor(BackRecoveryEntity, BinarySensorEntity):
 
     Not a diagnostic entity: it tells the person to unplug the pad, so it
     belongs with the controls. Attribute ``reason``: ``not_responding``
-    (reachable, still on), ``unreachable`` (a switch-off waits for it), or
-    ``may_still_be_heating`` (heat runs and the plug cannot be reached);
-    absent while off.
+    (reachable, still on), ``unreachable`` (a switch-off waits for it),
+    ``switches_itself_on`` (rule 16), or ``may_still_be_heating`` (heat runs
+    and the plug cannot be reached); absent while off.
     """
 
     def __init__(

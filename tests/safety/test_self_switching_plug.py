@@ -42,11 +42,13 @@ from homeassistant.setup import async_setup_component
 from ..helpers.clock import advance
 from ..helpers.ha import (
     ENTRY_ID,
+    HEATING_PAD_PROBLEM,
     PLUG,
     SESSION_ACTIVE,
     SKIN_REST,
     add_entry,
     entity_state,
+    problem_reason,
 )
 from ..helpers.plug import (
     PLUG_POWER,
@@ -183,6 +185,9 @@ async def test_rule_16_third_self_switch_within_10_minutes_raises_the_issue_and_
     }
     assert _alarms(phone) == [KEEPS_SWITCHING]
     assert shown[ALARM_ID] == KEEPS_SWITCHING
+    # The dashboard's "Unplug the heating pad" says why.
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_ON
+    assert problem_reason(hass) == "switches_itself_on"
     # Minutes apart, each one is still told; each is the plug's own.
     assert [e.data for e in blocked] == [
         {
@@ -265,6 +270,7 @@ async def test_rule_16_re_power_every_5_s_for_30_minutes_stays_bounded(
     await advance(hass, freezer, timedelta(seconds=5))
     assert issue_registry.async_get_issue(DOMAIN, SELF_ON_ISSUE) is None
     assert ALARM_ID not in shown
+    assert entity_state(hass, HEATING_PAD_PROBLEM) == STATE_OFF
     assert len(ons) == 360
     assert _alarms(phone) == [KEEPS_SWITCHING]
 

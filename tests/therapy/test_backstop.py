@@ -84,6 +84,8 @@ def test_rule_15_backstop_needs_a_positive_step(step: float) -> None:
     [
         (22.0, 22, 1, True),
         (22.4, 22, 1, True),
+        (22.6, 22, 1, False),
+        (1.9, 1, 1, False),
         (21.0, 22, 1, False),
         (23.0, 22, 1, False),
         (0.0, 22, 1, False),
@@ -92,8 +94,8 @@ def test_rule_15_backstop_needs_a_positive_step(step: float) -> None:
         (0.37, 0.37, 0.01, True),
     ],
 )
-def test_rule_15_backstop_read_back_within_the_step(
+def test_rule_15_backstop_read_back_within_half_a_step(
     read: float, value: float, step: float, holds: bool
 ) -> None:
-    """The value read back holds the backstop when it is within the number's step."""
+    """The value read back holds the backstop when it is within half the number's step."""
     assert backstop_holds(read, value, step) is holds

@@ -54,5 +54,10 @@ def backstop_value(session_minutes: int, number: AutoOffRange) -> float | None:
 
 
 def backstop_holds(read: float, value: float, step: float) -> bool:
-    """Return whether the auto-off ``read`` back holds ``value`` set (within the number's ``step``)."""
-    return abs(read - value) < step
+    """Return whether the auto-off ``read`` back holds ``value`` set (rule 15).
+
+    Within half the number's ``step`` (a device may round what it stores);
+    a timer in hours with step 1 that reads 1.9 h for 1 h set does not hold:
+    it would leave the pad on long after session minutes + 2.
+    """
+    return abs(read - value) <= step / 2

@@ -144,6 +144,28 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             },
             "Heat session refused, allowed at 3:20 AM",
         ),
+        (
+            RecoveryEvent.SESSION_BLOCKED,
+            {
+                "modality": "heat",
+                "allowed_at": "2026-11-25T16:00:00+00:00",
+                "reason": "heat_hours",
+            },
+            "Heat session refused outside the heat hours, allowed at 8:00 AM",
+        ),
+        (
+            RecoveryEvent.SESSION_BLOCKED,
+            {
+                "modality": "heat",
+                "allowed_at": "2026-11-25T16:00:00+00:00",
+                "reason": "heat_hours",
+                "cause": "plug",
+            },
+            (
+                "The plug switched itself on and was switched off again "
+                "(Heat session allowed at 8:00 AM)"
+            ),
+        ),
         (RecoveryEvent.SKIN_REST_OVER, {}, "Skin rest over, a new session is allowed"),
         (
             RecoveryEvent.PHASE_CHANGED,

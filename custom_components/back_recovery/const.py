@@ -51,6 +51,9 @@ CONF_HEAT_HOURS_END: Final = "heat_hours_end"
 CONF_POWER_SENSOR: Final = "power_sensor"
 CONF_POWER_THRESHOLD: Final = "power_threshold"
 
+BLOCKED_HEAT_HOURS: Final = "heat_hours"
+"""``session_blocked``'s ``reason`` for heat outside the heat hours (contract rule 19)."""
+
 # Actions and their fields.
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_MODALITY: Final = "modality"

@@ -30,6 +30,7 @@ from .const import (
     ATTR_REACHABLE,
     ATTR_REASON,
     ATTR_TO_PHASE,
+    BLOCKED_HEAT_HOURS,
     DOMAIN,
     RecoveryEvent,
 )
@@ -112,7 +113,8 @@ def describe_event(
     """Return an event's logbook message and icon, said with ``texts``.
 
     A start undone because the plug switched itself on (``cause`` ``plug``)
-    says so (rule 16). Before the texts are loaded the message is the event's name and its
+    says so (rule 16), and one refused outside the heat hours (``reason``
+    ``heat_hours``) too (rule 19). Before the texts are loaded the message is the event's name and its
     placeholders, so nothing is lost.
     """
     event = RecoveryEvent(event_type)
@@ -125,12 +127,13 @@ def describe_event(
         ATTR_REACHABLE, True
     ):
         key = "heating_pad_unreachable"
-    if (
-        event is RecoveryEvent.SESSION_BLOCKED
-        and data.get(ATTR_CAUSE) == SwitchCause.PLUG
-    ):
-        # Rule 16: not a person's refused start.
-        key = "session_blocked_plug"
+    if event is RecoveryEvent.SESSION_BLOCKED:
+        if data.get(ATTR_CAUSE) == SwitchCause.PLUG:
+            # Rule 16: not a person's refused start.
+            key = "session_blocked_plug"
+        elif data.get(ATTR_REASON) == BLOCKED_HEAT_HOURS:
+            # Rule 19: refused or undone outside the heat hours.
+            key = "session_blocked_heat_hours"
     if (template := texts.get(f"logbook_{key}")) is None:
         return " ".join([event.short_name, *placeholders.values()]), icon
     return template.format(**placeholders), icon

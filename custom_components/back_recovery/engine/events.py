@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 import logging
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
@@ -30,6 +30,7 @@ from ..const import (
     ATTR_REASON,
     ATTR_RECORDED_AT,
     ATTR_TO_PHASE,
+    BLOCKED_HEAT_HOURS,
     DOMAIN,
     ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
     RecoveryEvent,
@@ -54,9 +55,6 @@ from ..therapy import (
 
 if TYPE_CHECKING:
     from .reminders import Reminders
-
-BLOCKED_HEAT_HOURS: Final = "heat_hours"
-"""``session_blocked``'s ``reason`` for heat outside the heat hours (contract rule 19)."""
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -119,7 +119,11 @@ def add_integration(page: Any, home_assistant: HomeAssistantInstance) -> None:
     # A service integration (contract, turn 3): the form opens at once.
     entry.click()
 
-    page.get_by_text("Select an entity").click()
+    # The plug's picker (the form also offers the auto-off, its switch and a
+    # power sensor, each optional).
+    page.get_by_label("Heating pad plug", exact=True).get_by_text(
+        "Select an entity"
+    ).click()
     plugs = page.locator("ha-picker-combo-box")
     plugs.locator("input").first.fill("Heating pad plug")
     plugs.get_by_text("Heating pad plug", exact=True).click()

@@ -4,6 +4,12 @@ The ``plug`` fixture (conftest) sets it up from ``PLUG_CONFIG`` as ``PLUG``,
 the test entry's plug; a test flips its relay, its network and its faults
 with ``set_input_boolean``, and starts heat in each of the three ways with
 ``start_heat``.
+
+A plug that answers late (``PLUG_LATE``) takes each command at once and
+switches its relay, and so its report, ``PLUG_LATE_SECONDS`` later: the
+command runs in the script ``PLUG_ANSWER``, in a task of its own, so time
+must pass on the frozen clock before that task, and with it
+``hass.async_block_till_done``, is done.
 """
 
 from __future__ import annotations
@@ -31,6 +37,13 @@ PLUG_STALE = "input_boolean.heating_pad_reports_off"
 PLUG_UNKNOWN = "input_boolean.heating_pad_reports_unknown"
 """The plug reports ``unknown`` and still takes commands (an MQTT plug whose
 broker restarted without a retained state, a Z-Wave value gone unknown)."""
+PLUG_LATE = "input_boolean.heating_pad_answers_late"
+"""Commands are taken at once; the relay and its report change ``PLUG_LATE_SECONDS``
+later (a radio plug answering over a busy mesh)."""
+PLUG_LATE_SECONDS = 2
+"""Seconds a late plug takes to carry out a command."""
+PLUG_ANSWER = "script.heating_pad_answers_late"
+"""The script that carries out a late plug's command (parallel: each its own run)."""
 
 
 def _command(service: str) -> list[dict[str, Any]]:
@@ -42,7 +55,21 @@ def _command(service: str) -> list[dict[str, Any]]:
         },
         {
             "if": [{"condition": "state", "entity_id": PLUG_IGNORES, "state": "off"}],
-            "then": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
+            "then": [
+                {
+                    "if": [
+                        {"condition": "state", "entity_id": PLUG_LATE, "state": "on"}
+                    ],
+                    "then": [
+                        {
+                            "action": "script.turn_on",
+                            "target": {"entity_id": PLUG_ANSWER},
+                            "data": {"variables": {"service": service}},
+                        }
+                    ],
+                    "else": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
+                }
+            ],
         },
     ]
 
@@ -55,6 +82,17 @@ PLUG_CONFIG: dict[str, Any] = {
         "heating_pad_commands_fail": {"name": "Heating pad commands fail"},
         "heating_pad_reports_off": {"name": "Heating pad reports off"},
         "heating_pad_reports_unknown": {"name": "Heating pad reports unknown"},
+        "heating_pad_answers_late": {"name": "Heating pad answers late"},
+    },
+    "script": {
+        "heating_pad_answers_late": {
+            "alias": "Heating pad answers late",
+            "mode": "parallel",
+            "sequence": [
+                {"delay": {"seconds": PLUG_LATE_SECONDS}},
+                {"action": "{{ service }}", "target": {"entity_id": PLUG_POWER}},
+            ],
+        }
     },
     "template": [
         {
@@ -77,12 +115,13 @@ PLUG_CONFIG: dict[str, Any] = {
         }
     ],
 }
-"""The input_boolean and template configuration of the simulated plug."""
+"""The input_boolean, script and template configuration of the simulated plug."""
 
 
 async def setup_plug(hass: HomeAssistant) -> None:
-    """Set up the simulated plug in ``hass``: its input_booleans and its template switch."""
+    """Set up the simulated plug in ``hass``: its input_booleans, its script and its template switch."""
     assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
+    assert await async_setup_component(hass, "script", PLUG_CONFIG)
     assert await async_setup_component(hass, "template", PLUG_CONFIG)
     await hass.async_block_till_done()
 

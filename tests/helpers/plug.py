@@ -4,14 +4,21 @@ The ``plug`` fixture (conftest) sets it up from ``PLUG_CONFIG`` as ``PLUG``,
 the test entry's plug; a test flips its relay, its network and its faults
 with ``set_input_boolean``, and starts heat in each of the three ways with
 ``start_heat``.
+
+A plug that answers late (``PLUG_LATE``) takes each command at once and
+switches its relay, and so its report, ``PLUG_LATE_SECONDS`` later: the
+command runs in the script ``PLUG_ANSWER``, in a task of its own, so time
+must pass on the frozen clock before that task, and with it
+``hass.async_block_till_done``, is done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
-from homeassistant.const import STATE_ON
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, STATE_ON
 from homeassistant.core import (
     CALLBACK_TYPE,
     HassJob,
@@ -40,6 +47,13 @@ PLUG_STALE = "input_boolean.heating_pad_reports_off"
 PLUG_UNKNOWN = "input_boolean.heating_pad_reports_unknown"
 """The plug reports ``unknown`` and still takes commands (an MQTT plug whose
 broker restarted without a retained state, a Z-Wave value gone unknown)."""
+PLUG_LATE = "input_boolean.heating_pad_answers_late"
+"""Commands are taken at once; the relay and its report change ``PLUG_LATE_SECONDS``
+later (a radio plug answering over a busy mesh)."""
+PLUG_LATE_SECONDS = 2
+"""Seconds a late plug takes to carry out a command."""
+PLUG_ANSWER = "script.heating_pad_answers_late"
+"""The script that carries out a late plug's command (parallel: each its own run)."""
 # The plug's own auto-off (rule 15): a number in minutes, one in seconds, the
 # switch that enables it, and its fault.
 PLUG_AUTO_OFF = "number.heating_pad_auto_off"
@@ -122,6 +136,8 @@ SELF_ON_SCRIPTS: dict[str, Any] = {
     }
 }
 """The fault's script (``script simulated_plug:`` in the development instance)."""
+SELF_ON_SCRIPT = "script.heating_pad_switches_itself_on"
+"""The fault's script entity."""
 _SELF_ON_STEP: dict[str, Any] = {
     "if": [{"condition": "state", "entity_id": PLUG_SELF_ON, "state": "on"}],
     "then": [
@@ -167,7 +183,21 @@ def _command(service: str, *also_ignored_by: str) -> list[dict[str, Any]]:
                     "state": "off",
                 }
             ],
-            "then": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
+            "then": [
+                {
+                    "if": [
+                        {"condition": "state", "entity_id": PLUG_LATE, "state": "on"}
+                    ],
+                    "then": [
+                        {
+                            "action": "script.turn_on",
+                            "target": {"entity_id": PLUG_ANSWER},
+                            "data": {"variables": {"service": service}},
+                        }
+                    ],
+                    "else": [{"action": service, "target": {"entity_id": PLUG_POWER}}],
+                }
+            ],
         },
     ]
 
@@ -200,10 +230,22 @@ PLUG_CONFIG: dict[str, Any] = {
         "heating_pad_power_sensor_unavailable": {
             "name": "Heating pad power sensor unavailable"
         },
+        "heating_pad_answers_late": {"name": "Heating pad answers late"},
     },
     "input_number": {
         "heating_pad_auto_off_minutes": {"min": 0, "max": 1440, "initial": 0},
         "heating_pad_countdown_seconds": {"min": 0, "max": 43200, "initial": 0},
+    },
+    "script": {
+        "heating_pad_answers_late": {
+            "alias": "Heating pad answers late",
+            "mode": "parallel",
+            "sequence": [
+                {"delay": {"seconds": PLUG_LATE_SECONDS}},
+                {"action": "{{ service }}", "target": {"entity_id": PLUG_POWER}},
+            ],
+        },
+        **SELF_ON_SCRIPTS,
     },
     "template": [
         {
@@ -277,7 +319,7 @@ PLUG_CONFIG: dict[str, Any] = {
         }
     ],
 }
-"""The input_boolean, input_number and template configuration of the simulated plug."""
+"""The input_boolean, input_number, script and template configuration of the simulated plug."""
 
 PLUG_COUNTDOWN_CONFIG: dict[str, Any] = {
     "automation": [
@@ -332,9 +374,10 @@ async def setup_countdown(hass: HomeAssistant) -> None:
 
 
 async def setup_plug(hass: HomeAssistant) -> None:
-    """Set up the simulated plug in ``hass``: its input_booleans and its template switch."""
+    """Set up the simulated plug in ``hass``: its input_booleans, its script and its template switch."""
     assert await async_setup_component(hass, "input_boolean", PLUG_CONFIG)
     assert await async_setup_component(hass, "input_number", PLUG_CONFIG)
+    assert await async_setup_component(hass, "script", PLUG_CONFIG)
     assert await async_setup_component(hass, "template", PLUG_CONFIG)
     await hass.async_block_till_done()
 
@@ -347,12 +390,20 @@ async def switches_itself_on(hass: HomeAssistant, on: bool = True) -> None:
     switch-off's context, unless the fault is off by then; a new switch-off
     starts the 5 seconds again (mode ``restart``). A timer, not a script run:
     ``async_block_till_done`` would wait for the run's delay while the test's
-    clock stands still.
+    clock stands still. The plug's other script (``PLUG_ANSWER``) still runs
+    through the script integration.
     """
-    if on and not hass.services.has_service("script", "turn_on"):
+    scripts = hass.services.async_services_for_domain("script")
+    original = scripts.get(SERVICE_TURN_ON)
+    if on and (original is None or original.job.target.__name__ != "run_script"):
         pending: list[CALLBACK_TYPE] = []
 
-        async def run_script(call: ServiceCall) -> None:
+        async def run_script(call: ServiceCall) -> Any:
+            if SELF_ON_SCRIPT not in call.data.get(ATTR_ENTITY_ID, ()):
+                # Another script of the plug (answers late): as it is.
+                assert original is not None
+                answer = original.job.target(call)
+                return await answer if isinstance(answer, Awaitable) else answer
             while pending:
                 pending.pop()()
 
@@ -374,8 +425,9 @@ async def switches_itself_on(hass: HomeAssistant, on: bool = True) -> None:
                 switch_itself_on, "plug on by itself", cancel_on_shutdown=True
             )
             pending.append(async_call_later(hass, 5, job))
+            return None
 
-        hass.services.async_register("script", "turn_on", run_script)
+        hass.services.async_register("script", SERVICE_TURN_ON, run_script)
     await set_input_boolean(hass, PLUG_SELF_ON, on)
 
 

@@ -43,7 +43,6 @@ from ..helpers.plug import (
     PLUG_CONFIG,
     PLUG_COUNTDOWN_CONFIG,
     PLUG_UNKNOWN,
-    SELF_ON_SCRIPTS,
     set_input_boolean,
 )
 
@@ -477,8 +476,9 @@ def test_develop_config_has_the_test_plug() -> None:
         assert switch[key] == expected[key], key
     assert set(config["input_boolean"]) == set(PLUG_CONFIG["input_boolean"])
     assert config["input_boolean"]["heating_pad_online"]["initial"] is True
-    # The fault "switches itself on" (rule 16) is the same script.
-    assert config["script simulated_plug"] == SELF_ON_SCRIPTS
+    # The faults "switches itself on" (rule 16) and "answers 2 s late" are the
+    # same scripts.
+    assert config["script simulated_plug"] == PLUG_CONFIG["script"]
     # Rule 14: the plug's power sensor, as the tests have it.
     sensor = config["template"][0]["sensor"][0]
     expected_sensor = PLUG_CONFIG["template"][0]["sensor"][0]

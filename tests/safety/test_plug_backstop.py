@@ -11,6 +11,7 @@ auto-off (``helpers/plug.py``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -27,11 +28,12 @@ from custom_components.back_recovery.const import (
 )
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.const import EVENT_CALL_SERVICE, STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
 
-from ..helpers.clock import advance, minutes
+from ..helpers.clock import advance, minutes, waited
 from ..helpers.ha import (
     ENTRY_ID,
     NEXT_SESSION_ALLOWED,
@@ -61,6 +63,19 @@ def _with_backstop(number: str, switch: str | None = PLUG_AUTO_OFF_SWITCH) -> An
     if switch is not None:
         options[CONF_PLUG_AUTO_OFF_SWITCH] = switch
     return options
+
+
+async def _refused(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, request: Any
+) -> HomeAssistantError:
+    """Run a start whose backstop may wait to be read back; return the error it raised.
+
+    The auto-off and its switch have ``READ_BACK_SECONDS`` to report what
+    they were set to: time passes meanwhile.
+    """
+    error = (await waited(hass, freezer, request)).exception()
+    assert isinstance(error, HomeAssistantError), error
+    return error
 
 
 @pytest.fixture
@@ -104,6 +119,33 @@ async def test_rule_15_backstop_follows_the_session_length(hass: HomeAssistant) 
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_rule_15_backstop_that_reports_its_value_late_holds(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An auto-off that shows what it was set to a second after the call (an MQTT plug) holds.
+
+    A device whose entity follows its own report takes the value, and the
+    state follows when the device reports it (the real-process test found
+    starts refused because the value was read back at once).
+    """
+    original = hass.services.async_services_for_domain("number")["set_value"]
+
+    async def reports_later(call: ServiceCall) -> None:
+        @callback
+        def report(_now: datetime) -> None:
+            hass.async_run_hass_job(original.job, call)
+
+        async_call_later(hass, 1, report)
+
+    hass.services.async_register("number", "set_value", reports_later)
+    task = await waited(hass, freezer, start_heat(hass, "action"))
+    assert task.exception() is None
+    assert entity_state(hass, PLUG_AUTO_OFF) == "22.0"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert plug_power(hass) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize("entry_options", [_with_backstop(PLUG_AUTO_OFF_SECONDS, None)])
 async def test_rule_15_backstop_set_in_seconds(hass: HomeAssistant) -> None:
     """A countdown in seconds without an enabling switch is set to 1320 (22 minutes)."""
@@ -133,17 +175,20 @@ async def test_rule_15_without_a_backstop_nothing_is_set(
     [_with_backstop(PLUG_AUTO_OFF), _with_backstop(PLUG_AUTO_OFF_SECONDS, None)],
 )
 async def test_rule_15_heat_refused_when_the_backstop_cannot_be_set(
-    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
 ) -> None:
     """An auto-off that ignores its setting refuses heat: no session, no rest gap, an issue.
 
     A later start that sets it starts heat and clears the issue.
     """
     await set_input_boolean(hass, PLUG_AUTO_OFF_IGNORED, on=True)
-    with pytest.raises(HomeAssistantError) as info:
-        await action(hass, "start_session", modality="heat")
-    assert not isinstance(info.value, ServiceValidationError)
-    assert info.value.translation_key == "plug_auto_off_not_set"
+    error = await _refused(
+        hass, freezer, action(hass, "start_session", modality="heat")
+    )
+    assert not isinstance(error, ServiceValidationError)
+    assert error.translation_key == "plug_auto_off_not_set"
     await hass.async_block_till_done()
     assert plug_power(hass) == STATE_OFF
     assert_no_session(hass)
@@ -164,16 +209,17 @@ async def test_rule_15_heat_refused_when_the_backstop_cannot_be_set(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_rule_15_heat_refused_when_the_switch_does_not_turn_on(
-    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
 ) -> None:
     """An auto-off that is set but whose enabling switch stays off refuses heat too."""
     await hass.services.async_call(
         "number", "set_value", {"entity_id": PLUG_AUTO_OFF, "value": 22}, blocking=True
     )
     await set_input_boolean(hass, PLUG_AUTO_OFF_IGNORED, on=True)
-    with pytest.raises(HomeAssistantError) as info:
-        await start_heat(hass, "switch")
-    assert info.value.translation_key == "plug_auto_off_not_set"
+    error = await _refused(hass, freezer, start_heat(hass, "switch"))
+    assert error.translation_key == "plug_auto_off_not_set"
     assert plug_power(hass) == STATE_OFF
     assert_no_session(hass)
     assert issue_registry.async_get_issue(DOMAIN, BACKSTOP_ISSUE) is not None
@@ -217,13 +263,13 @@ async def test_rule_15_heat_refused_when_the_auto_off_cannot_hold_it(
 @pytest.mark.usefixtures("init_integration")
 async def test_rule_15_issue_goes_when_the_backstop_is_removed(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
     init_integration: MockConfigEntry,
 ) -> None:
     """Options without an auto-off leave nothing to fix: the issue goes."""
     await set_input_boolean(hass, PLUG_AUTO_OFF_IGNORED, on=True)
-    with pytest.raises(HomeAssistantError):
-        await start_heat(hass, "action")
+    await _refused(hass, freezer, start_heat(hass, "action"))
     assert issue_registry.async_get_issue(DOMAIN, BACKSTOP_ISSUE) is not None
     hass.config_entries.async_update_entry(
         init_integration, options=dict(DEFAULT_OPTIONS)

@@ -27,7 +27,14 @@ from homeassistant.const import (
     STATE_ON,
     Platform,
 )
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import (
+    Context,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    callback,
+)
+from homeassistant.helpers.event import async_track_state_change_event
 
 from ..therapy import AutoOffRange, backstop_holds, backstop_value
 
@@ -35,6 +42,13 @@ _LOGGER = logging.getLogger(__name__)
 
 CALL_SECONDS: Final = 10.0
 """Seconds each call to the auto-off or its switch may take before it counts as failed."""
+READ_BACK_SECONDS: Final = 5.0
+"""Seconds the auto-off and its switch have to report what they were set to.
+
+A device whose entity follows its own report (MQTT with a state topic,
+Zigbee2MQTT's countdown) shows the new value a moment after the call
+returns.
+"""
 
 
 class PlugBackstop:
@@ -54,10 +68,11 @@ class PlugBackstop:
 
         Sets the number to the session's minutes plus 2 in its unit (rounded
         up to its step; ``therapy.backstop``), turns the enabling switch on,
-        then reads both back: the number must show the value (within its
-        step), the switch ``on``. A number that is unavailable, has no time
-        unit or too small a maximum, a call that fails or takes longer than
-        ``CALL_SECONDS``: ``False``, logged as a warning, never raised.
+        then reads both back: the number must show the value (within half
+        its step), the switch ``on``, within ``READ_BACK_SECONDS``. A number
+        that is unavailable, has no time unit or too small a maximum, a call
+        that fails or takes longer than ``CALL_SECONDS``: ``False``, logged as
+        a warning, never raised.
         """
         value = self._value(session_minutes)
         if value is None:
@@ -70,7 +85,29 @@ class PlugBackstop:
             Platform.SWITCH, SERVICE_TURN_ON, self.switch, {}
         ):
             return False
-        return self._holds(value)
+        return await self._async_read_back(value)
+
+    async def _async_read_back(self, value: float) -> bool:
+        """Wait up to ``READ_BACK_SECONDS`` for both to report what they were set to."""
+        if self._holds(value, quiet=True):
+            return True
+        held: asyncio.Future[None] = self._hass.loop.create_future()
+
+        @callback
+        def reported(_event: Event[EventStateChangedData]) -> None:
+            if not held.done() and self._holds(value, quiet=True):
+                held.set_result(None)
+
+        watched = [self.number, *([self.switch] if self.switch else [])]
+        unsub = async_track_state_change_event(self._hass, watched, reported)
+        try:
+            async with asyncio.timeout(READ_BACK_SECONDS):
+                await held
+        except TimeoutError:
+            return self._holds(value)
+        finally:
+            unsub()
+        return True
 
     def _value(self, session_minutes: int) -> float | None:
         """Return what the number must be set to, from its state; ``None`` if it cannot hold it."""
@@ -102,8 +139,8 @@ class PlugBackstop:
             )
         return value
 
-    def _holds(self, value: float) -> bool:
-        """Return whether the number reads ``value`` back and the switch ``on``."""
+    def _holds(self, value: float, quiet: bool = False) -> bool:
+        """Return whether the number reads ``value`` back and the switch ``on``; warn unless ``quiet``."""
         holds = False
         if (state := self._hass.states.get(self.number)) is not None:
             try:
@@ -114,18 +151,20 @@ class PlugBackstop:
             else:
                 holds = backstop_holds(read, value, step)
         if not holds:
-            _LOGGER.warning(
-                "The heating pad's auto-off %s does not read back %s",
-                self.number,
-                value,
-            )
+            if not quiet:
+                _LOGGER.warning(
+                    "The heating pad's auto-off %s does not read back %s",
+                    self.number,
+                    value,
+                )
             return False
         if self.switch is None:
             return True
         if (switch := self._hass.states.get(self.switch)) is None or (
             switch.state != STATE_ON
         ):
-            _LOGGER.warning("The auto-off's switch %s is not on", self.switch)
+            if not quiet:
+                _LOGGER.warning("The auto-off's switch %s is not on", self.switch)
             return False
         return True
 

@@ -81,6 +81,8 @@ class HomeAssistantInstance:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tokens: dict[str, Any] = {}
+        self.killed = False
+        """Whether the test killed this run (``kill``): no clean stop is owed."""
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Self:
@@ -94,6 +96,7 @@ class HomeAssistantInstance:
 
     def start(self) -> None:
         """Copy the development configuration and start scripts/develop."""
+        self.killed = False
         self.config_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "config" / "configuration.yaml", self.config_dir)
         if self.language is not None:
@@ -140,6 +143,27 @@ class HomeAssistantInstance:
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         return process.returncode
+
+    def kill(self) -> int:
+        """Kill Home Assistant (SIGKILL) as a crash does: no stop event, no final save.
+
+        The whole process group goes (``hass`` and the banner's helper);
+        returns once the process is reaped, with its id. ``stop`` after it
+        does nothing; ``start_again`` starts it on the same folder.
+        """
+        process = self._process
+        assert process is not None, "Home Assistant does not run"
+        self._process = None
+        self.killed = True
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return process.pid
+
+    @property
+    def running(self) -> bool:
+        """Whether the Home Assistant process started by ``start`` still runs."""
+        return self._process is not None and self._process.poll() is None
 
     def start_again(self, timeout: float) -> float:
         """Start the stopped instance on its folder again; wait until RUNNING.
@@ -344,13 +368,24 @@ def add_recovery(
     days_ago: int = 3,
     *,
     heating_pad: str = PLUG,
+    plug_auto_off: str | None = None,
+    plug_auto_off_switch: str | None = None,
 ) -> str:
     """Add a recovery through the config flow's API; return its entry id.
 
     The injury was ``days_ago`` days before today (UTC); the heating pad is
     the development configuration's simulated plug unless ``heating_pad``
-    names another switch.
+    names another switch. ``plug_auto_off`` and ``plug_auto_off_switch`` are
+    the form's optional fields for the plug's own auto-off (rule 15).
     """
+    backstop = {
+        key: value
+        for key, value in (
+            ("plug_auto_off", plug_auto_off),
+            ("plug_auto_off_switch", plug_auto_off_switch),
+        )
+        if value is not None
+    }
     flow = home_assistant.request(
         "POST", "/api/config/config_entries/flow", {"handler": "back_recovery"}
     )
@@ -362,6 +397,7 @@ def add_recovery(
             "name": "Back recovery",
             "injury_date": injured.isoformat(),
             "heating_pad": heating_pad,
+            **backstop,
         },
     )
     assert result["type"] == "create_entry", result

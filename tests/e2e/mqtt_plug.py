@@ -17,6 +17,17 @@ talks to Home Assistant:
 - ``ignore_commands`` makes it take commands and change nothing;
 - ``auto_off_seconds`` is the plug's own countdown: the relay switches itself
   off that many seconds after it went on (reported like any change);
+- ``countdown_unit`` (``min`` or ``s``) gives the plug a countdown that Home
+  Assistant sets, as TP-Link's *Turn off in* or Zigbee2MQTT's *Countdown*: a
+  ``number`` announced by discovery on the same device
+  (``homeassistant/number/<id>_auto_off/config``; command ``cmnd/<id>/AutoOff``,
+  retained state ``stat/<id>/AUTOOFF``, 0 to 120 min or 0 to 7200 s, step 1),
+  and with ``countdown_switch`` a ``switch`` that enables it
+  (``cmnd/<id>/AutoOffEnable``, retained ``stat/<id>/AUTOOFFENABLE``). The
+  plug's firmware, in its own thread, switches the relay off when the
+  countdown (armed when the relay goes on, enabled and not 0) runs out: Home
+  Assistant need not be alive. It reports a value only once it has taken it,
+  never optimistically;
 - ``press_button`` switches the relay at the plug itself, and reports it when
   connected.
 
@@ -56,6 +67,8 @@ SUBSCRIBED = re.compile(r"^[\d:]+: (\S+) [0-2] (\S+)$", re.MULTILINE)
 """A subscription in Mosquitto's log: the client's id and the topic."""
 # paho waits this many seconds between reconnect attempts (it takes whole seconds).
 RECONNECT_DELAY = 1
+COUNTDOWN_UNITS = {"min": 120, "s": 7200}
+"""The units a plug's countdown may count in, each with its maximum."""
 
 
 def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -157,6 +170,36 @@ class Topics:
         """Home Assistant's discovery topic of the plug's switch."""
         return f"homeassistant/switch/{self.device_id}/config"
 
+    @property
+    def countdown_command(self) -> str:
+        """Where the plug takes its countdown (a number in its unit)."""
+        return f"cmnd/{self.device_id}/AutoOff"
+
+    @property
+    def countdown_state(self) -> str:
+        """Where the plug reports its countdown, retained."""
+        return f"stat/{self.device_id}/AUTOOFF"
+
+    @property
+    def countdown_discovery(self) -> str:
+        """Home Assistant's discovery topic of the countdown's ``number``."""
+        return f"homeassistant/number/{self.device_id}_auto_off/config"
+
+    @property
+    def enable_command(self) -> str:
+        """Where the plug takes ``ON``/``OFF`` for its countdown."""
+        return f"cmnd/{self.device_id}/AutoOffEnable"
+
+    @property
+    def enable_state(self) -> str:
+        """Where the plug reports whether its countdown is enabled, retained."""
+        return f"stat/{self.device_id}/AUTOOFFENABLE"
+
+    @property
+    def enable_discovery(self) -> str:
+        """Home Assistant's discovery topic of the countdown's enabling ``switch``."""
+        return f"homeassistant/switch/{self.device_id}_auto_off/config"
+
 
 class SimulatedPlug:
     """A Tasmota-like MQTT plug with one relay (see the module's docstring)."""
@@ -170,18 +213,28 @@ class SimulatedPlug:
         subscribe_delay: float = 0.0,
         ignore_commands: bool = False,
         auto_off_seconds: float | None = None,
+        countdown_unit: str | None = None,
+        countdown_switch: bool = False,
     ) -> None:
         """Prepare the plug with its relay off; it connects on ``start``.
 
         ``subscribe_delay`` (seconds) passes between publishing the state on a
         (re)connect and subscribing to the command topic; ``auto_off_seconds``
         is the plug's own countdown after the relay goes on (None: none).
+        ``countdown_unit`` (``min`` or ``s``; None: none) announces a countdown
+        Home Assistant sets, starting at 0 (off); ``countdown_switch`` adds
+        its enabling switch, starting off.
         """
+        assert countdown_unit in (None, *COUNTDOWN_UNITS), countdown_unit
         self.topics = Topics(device_id)
         self.name = name
         self.subscribe_delay = subscribe_delay
         self.ignore_commands = ignore_commands
         self.auto_off_seconds = auto_off_seconds
+        self.countdown_unit = countdown_unit
+        self.countdown_switch = countdown_switch
+        self._countdown = 0
+        self._countdown_enabled = False
         self.events: list[tuple[float, str]] = []
         self._relay = False
         self._connected = False
@@ -207,6 +260,31 @@ class SimulatedPlug:
         """Whether the relay is on (the pad heats)."""
         with self._lock:
             return self._relay
+
+    @property
+    def countdown_entity_id(self) -> str:
+        """The countdown's ``number`` in Home Assistant (device name + ``Auto-off``)."""
+        return "number." + self._object_id("auto_off")
+
+    @property
+    def enable_entity_id(self) -> str:
+        """The countdown's enabling ``switch`` in Home Assistant."""
+        return "switch." + self._object_id("auto_off_enabled")
+
+    @property
+    def countdown(self) -> int:
+        """The countdown the plug holds, in ``countdown_unit`` (0: off)."""
+        with self._lock:
+            return self._countdown
+
+    @property
+    def countdown_enabled(self) -> bool:
+        """Whether the countdown is enabled (always, without an enabling switch)."""
+        with self._lock:
+            return self._countdown_enabled or not self.countdown_switch
+
+    def _object_id(self, suffix: str) -> str:
+        return self.name.lower().replace(" ", "_") + "_" + suffix
 
     def start(self) -> None:
         """Connect (and keep reconnecting) in paho's network thread."""
@@ -256,11 +334,46 @@ class SimulatedPlug:
             "unique_id": f"{self.topics.device_id}_relay",
             "command_topic": self.topics.command,
             "state_topic": self.topics.state,
+            "payload_on": "ON",
+            "payload_off": "OFF",
+            **self._device_config(),
+        }
+
+    def countdown_discovery_config(self) -> dict[str, Any]:
+        """Return the countdown ``number``'s MQTT discovery payload (not optimistic)."""
+        assert self.countdown_unit is not None
+        return {
+            "name": "Auto-off",
+            "unique_id": f"{self.topics.device_id}_auto_off",
+            "command_topic": self.topics.countdown_command,
+            "state_topic": self.topics.countdown_state,
+            "unit_of_measurement": self.countdown_unit,
+            "device_class": "duration",
+            "min": 0,
+            "max": COUNTDOWN_UNITS[self.countdown_unit],
+            "step": 1,
+            "mode": "box",
+            **self._device_config(),
+        }
+
+    def enable_discovery_config(self) -> dict[str, Any]:
+        """Return the enabling ``switch``'s MQTT discovery payload (not optimistic)."""
+        return {
+            "name": "Auto-off enabled",
+            "unique_id": f"{self.topics.device_id}_auto_off_enabled",
+            "command_topic": self.topics.enable_command,
+            "state_topic": self.topics.enable_state,
+            "payload_on": "ON",
+            "payload_off": "OFF",
+            **self._device_config(),
+        }
+
+    def _device_config(self) -> dict[str, Any]:
+        """Return the availability and device keys every entity of the plug shares."""
+        return {
             "availability_topic": self.topics.availability,
             "payload_available": "Online",
             "payload_not_available": "Offline",
-            "payload_on": "ON",
-            "payload_off": "OFF",
             "device": {
                 "identifiers": [self.topics.device_id],
                 "name": self.name,
@@ -268,6 +381,28 @@ class SimulatedPlug:
                 "model": "Simulated Tasmota-like plug",
             },
         }
+
+    def _announcements(self) -> list[tuple[str, dict[str, Any]]]:
+        """Return each discovery topic of the plug with its payload."""
+        found = [(self.topics.discovery, self.discovery_config())]
+        if self.countdown_unit is not None:
+            found.append(
+                (self.topics.countdown_discovery, self.countdown_discovery_config())
+            )
+            if self.countdown_switch:
+                found.append(
+                    (self.topics.enable_discovery, self.enable_discovery_config())
+                )
+        return found
+
+    def _command_topics(self) -> list[str]:
+        """Return the topics the plug takes commands on."""
+        topics = [self.topics.command]
+        if self.countdown_unit is not None:
+            topics.append(self.topics.countdown_command)
+            if self.countdown_switch:
+                topics.append(self.topics.enable_command)
+        return topics
 
     def _record(self, what: str) -> None:
         with self._lock:
@@ -278,16 +413,29 @@ class SimulatedPlug:
         self._client.publish(self.topics.state, state, qos=1, retain=True)
         self._record(f"published {state}")
 
+    def _publish_countdown(self) -> None:
+        """Report the countdown and its switch, retained (nothing without a countdown)."""
+        if self.countdown_unit is None:
+            return
+        with self._lock:
+            countdown, enabled = self._countdown, self._countdown_enabled
+        self._client.publish(
+            self.topics.countdown_state, str(countdown), qos=1, retain=True
+        )
+        self._record(f"published countdown {countdown}")
+        if self.countdown_switch:
+            state = "ON" if enabled else "OFF"
+            self._client.publish(self.topics.enable_state, state, qos=1, retain=True)
+            self._record(f"published countdown enabled {state}")
+
     def _set_relay(self, on: bool) -> None:
         with self._lock:
             self._relay = on
             if self._auto_off is not None:
                 self._auto_off.cancel()
                 self._auto_off = None
-            if on and self.auto_off_seconds is not None:
-                self._auto_off = threading.Timer(
-                    self.auto_off_seconds, self._count_down
-                )
+            if on and (seconds := self._countdown_seconds()) is not None:
+                self._auto_off = threading.Timer(seconds, self._count_down)
                 self._auto_off.daemon = True
                 self._auto_off.start()
             connected = self._connected
@@ -295,9 +443,52 @@ class SimulatedPlug:
         if connected:
             self._publish_state()
 
+    def _countdown_seconds(self) -> float | None:
+        """Return the seconds the relay stays on before the plug's own switch-off.
+
+        The fixed ``auto_off_seconds``, else the countdown set through MQTT
+        when enabled and not 0; None: the relay stays on. Called with the lock held.
+        """
+        if self.auto_off_seconds is not None:
+            return self.auto_off_seconds
+        if self.countdown_unit is None or self._countdown <= 0:
+            return None
+        if self.countdown_switch and not self._countdown_enabled:
+            return None
+        return self._countdown * (60.0 if self.countdown_unit == "min" else 1.0)
+
     def _count_down(self) -> None:
         self._record("auto-off")
         self._set_relay(False)
+
+    def _take_countdown(self, payload: str) -> None:
+        """Take a countdown value (whole units within range), then report it."""
+        assert self.countdown_unit is not None
+        try:
+            value = float(payload)
+        except ValueError:
+            return
+        if (
+            not value.is_integer()
+            or not 0 <= value <= COUNTDOWN_UNITS[self.countdown_unit]
+        ):
+            return
+        with self._lock:
+            self._countdown = int(value)
+        self._record(f"countdown {int(value)}")
+        self._publish_countdown()
+
+    def _take_enable(self, payload: str) -> None:
+        """Enable or disable the countdown; disabling stops a running one."""
+        if payload not in ("ON", "OFF"):
+            return
+        with self._lock:
+            self._countdown_enabled = payload == "ON"
+            if not self._countdown_enabled and self._auto_off is not None:
+                self._auto_off.cancel()
+                self._auto_off = None
+        self._record(f"countdown enabled {payload}")
+        self._publish_countdown()
 
     def _on_connect(
         self,
@@ -313,13 +504,10 @@ class SimulatedPlug:
             self._connected = True
         self._record("connected")
         client.publish(self.topics.availability, "Online", qos=1, retain=True)
-        client.publish(
-            self.topics.discovery,
-            json.dumps(self.discovery_config()),
-            qos=1,
-            retain=True,
-        )
+        for topic, config in self._announcements():
+            client.publish(topic, json.dumps(config), qos=1, retain=True)
         self._publish_state()
+        self._publish_countdown()
         if self.subscribe_delay <= 0:
             self._subscribe()
             return
@@ -330,7 +518,7 @@ class SimulatedPlug:
         timer.start()
 
     def _subscribe(self) -> None:
-        self._client.subscribe(self.topics.command, qos=1)
+        self._client.subscribe([(topic, 1) for topic in self._command_topics()])
         self._record("subscribed")
 
     def _on_disconnect(
@@ -349,6 +537,14 @@ class SimulatedPlug:
         self, client: Client, userdata: object, message: MQTTMessage
     ) -> None:
         payload = message.payload.decode(errors="replace").upper()
+        if message.topic == self.topics.countdown_command:
+            self._record(f"command countdown {payload}")
+            self._take_countdown(payload)
+            return
+        if message.topic == self.topics.enable_command:
+            self._record(f"command countdown enabled {payload}")
+            self._take_enable(payload)
+            return
         self._record(f"command {payload}")
         if self.ignore_commands or payload not in ("ON", "OFF", "TOGGLE"):
             return

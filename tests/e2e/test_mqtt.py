@@ -22,16 +22,25 @@ to commands again, as real plugs do.
   damaged (not JSON; sessions that are not a list) and the plug is switched on
   at its button. At start-up the plug is unavailable, then reports on: the
   relay must be switched off and no session may start.
+- Rule 15: the plug has its own countdown in seconds (a discovered ``number``
+  and its enabling ``switch``), chosen in the config flow. Heat starts with
+  ``minutes: 1``: Back Recovery sets the countdown to 180 s (1 + 2 minutes)
+  and enables it before the relay goes on; then Home Assistant is killed
+  (SIGKILL). The relay stays on, and the plug's firmware switches it off by
+  itself at the session's minutes plus 2, with Home Assistant dead throughout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import json
+import os
 from pathlib import Path
+import socket
 import time
 from typing import Any
+import urllib.error
 
 import pytest
 
@@ -53,6 +62,10 @@ RETRY_SECONDS = 5.0
 """Rule 10's first backoff step: the switch-off is sent again after 5 s."""
 SWITCH_OFF_TIMEOUT = 10.0
 """How long the relay may stay on once the plug is back (lost command + first retry)."""
+BACKSTOP_MARGIN = timedelta(minutes=2)
+"""Rule 15: the plug's auto-off is the session's minutes plus 2."""
+BACKSTOP_TOLERANCE = 3.0
+"""How far, in seconds, the plug's own switch-off may lie from the planned end + 2 minutes."""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -77,18 +90,33 @@ def add_mqtt(home_assistant: HomeAssistantInstance, broker: Mosquitto) -> None:
 
 
 def recovery_with_mqtt_plug(
-    home_assistant: HomeAssistantInstance, broker: Mosquitto, plug: SimulatedPlug
+    home_assistant: HomeAssistantInstance,
+    broker: Mosquitto,
+    plug: SimulatedPlug,
+    *,
+    backstop: bool = False,
 ) -> str:
     """Connect the plug and MQTT, add a recovery with the plug; return its entry id.
 
-    Returns once the plug listens to commands.
+    With ``backstop``, the plug's countdown and its switch are chosen as the
+    plug's auto-off (rule 15). Returns once the plug listens to commands.
     """
     plug.start()
     add_mqtt(home_assistant, broker)
     wait_for_state(home_assistant, plug.entity_id, "off", DISCOVERY_TIMEOUT)
+    if not backstop:
+        plug.wait_for("subscribed", 10)
+        return add_recovery(home_assistant, heating_pad=plug.entity_id)
+    wait_for_state(home_assistant, plug.countdown_entity_id, "0", DISCOVERY_TIMEOUT)
+    wait_for_state(home_assistant, plug.enable_entity_id, "off", DISCOVERY_TIMEOUT)
     # The plug listens 2 s after it connected; what it is sent before is lost.
     plug.wait_for("subscribed", 10)
-    return add_recovery(home_assistant, heating_pad=plug.entity_id)
+    return add_recovery(
+        home_assistant,
+        heating_pad=plug.entity_id,
+        plug_auto_off=plug.countdown_entity_id,
+        plug_auto_off_switch=plug.enable_entity_id,
+    )
 
 
 def wait_for_subscriber(broker: Mosquitto, plug: SimulatedPlug) -> float:
@@ -226,3 +254,88 @@ def test_rule_2_and_18_damaged_history_plug_on_at_its_button_is_switched_off(
     assert plug.event_time("relay ON", after=relay_off) is None
     entries = ha.request("GET", "/api/config/config_entries/entry?domain=back_recovery")
     assert [entry["state"] for entry in entries] == ["loaded"]
+
+
+def start_heat(
+    home_assistant: HomeAssistantInstance, entry_id: str, plug: SimulatedPlug
+) -> None:
+    """Start a one-minute heat session; a refusal fails with Home Assistant's answer.
+
+    The failure names the plug's events and the end of Home Assistant's log.
+    """
+    try:
+        home_assistant.request(
+            "POST",
+            "/api/services/back_recovery/start_session",
+            {"config_entry_id": entry_id, "modality": "heat", "minutes": 1},
+        )
+    except urllib.error.HTTPError as err:
+        log_tail = home_assistant.log_path.read_text(errors="replace")[-4000:]
+        raise AssertionError(
+            f"the heat start was refused (HTTP {err.code}: "
+            f"{err.read().decode(errors='replace')}); the plug's events (monotonic"
+            f" s): {plug.events}; the log ends:\n{log_tail}"
+        ) from err
+
+
+def wall_clock(monotonic: float) -> datetime:
+    """Return the wall-clock time of a ``time.monotonic()`` stamp of this process."""
+    return datetime.now(UTC) - timedelta(seconds=time.monotonic() - monotonic)
+
+
+def answers(home_assistant: HomeAssistantInstance) -> bool:
+    """Return whether anything accepts connections on Home Assistant's port."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", home_assistant.port)) == 0
+
+
+def test_rule_15_backstop_switches_the_pad_off_while_home_assistant_is_dead(
+    mqtt_home_assistant: HomeAssistantInstance,
+    broker: Mosquitto,
+    countdown_plug: SimulatedPlug,
+) -> None:
+    """Home Assistant killed during heat: the plug's own countdown switches the pad off."""
+    ha, plug = mqtt_home_assistant, countdown_plug
+    entry_id = recovery_with_mqtt_plug(ha, broker, plug, backstop=True)
+    asked = time.monotonic()
+    start_heat(ha, entry_id, plug)
+    wait_for_state(ha, SESSION_ACTIVE, "on")
+    relay_on = plug.wait_for("relay ON", 10, after=asked)
+    ends_at = planned_end(ha)
+    # Set before the relay went on: 1 minute + 2 = 180 s, and enabled.
+    assert (plug.countdown, plug.countdown_enabled) == (180, True), plug.events
+    set_at = plug.wait_for("countdown 180", 0, after=asked)
+    enabled_at = plug.wait_for("countdown enabled ON", 0, after=asked)
+    assert max(set_at, enabled_at) < relay_on, plug.events
+    assert ha.state(plug.countdown_entity_id)["state"] == "180"
+    assert ha.state(plug.enable_entity_id)["state"] == "on"
+
+    # Home Assistant dies mid-session: no stop event, no switch-off.
+    killed_at = time.monotonic()
+    pid = ha.kill()
+    assert not ha.running
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert plug.relay, "the relay went off with Home Assistant's death, not by itself"
+
+    deadline = (ends_at + BACKSTOP_MARGIN - datetime.now(UTC)).total_seconds()
+    relay_off = plug.wait_for(
+        "relay OFF", max(0.0, deadline) + BACKSTOP_TOLERANCE, after=relay_on
+    )
+    assert plug.event_time("auto-off", after=relay_on) is not None, plug.events
+    late = (wall_clock(relay_off) - (ends_at + BACKSTOP_MARGIN)).total_seconds()
+    assert abs(late) <= BACKSTOP_TOLERANCE, (
+        f"the plug switched itself off {late:+.1f} s from the planned end plus"
+        " 2 minutes"
+    )
+    assert relay_off - relay_on >= 180 - 0.5
+    # Nobody told the plug anything after the kill: Home Assistant stayed dead.
+    assert not [
+        event
+        for at, event in plug.events
+        if at > killed_at and event.startswith("command")
+    ], plug.events
+    assert not ha.running
+    assert not answers(ha), "something answers on Home Assistant's port"
+    assert not plug.relay

@@ -102,6 +102,7 @@ class PowerDraw:
         self._on_change: OnChange | None = None
         self._unsub_states: CALLBACK_TYPE | None = None
         self._draws = self._readable = False
+        self._told: bool | None = None
 
     def _state(self) -> State | None:
         return self._hass.states.get(self.entity_id) if self.entity_id else None
@@ -139,6 +140,9 @@ class PowerDraw:
         self._plug_entity_id = plug_entity_id
         self._on_change = on_change
         self._draws, self._readable = self.draws(), self.readable()
+        self._told = self.pad_on(
+            on_off(self._hass.states.get(plug_entity_id)), self._draws
+        )
         self._async_subscribe()
         remove_listener = self._entry.add_update_listener(self._async_options_updated)
 
@@ -162,14 +166,24 @@ class PowerDraw:
 
     @callback
     def _async_event(self, event: StateChanged) -> None:
-        """Turn a change of the plug or the sensor into the pad's reading before and after."""
+        """Turn a change of the plug or the sensor into the pad's reading before and after.
+
+        "Before" is the reading told last, not one worked out again from the
+        change: the plug and its sensor change together (one relay), in
+        either order, and each change must be told against what the other
+        already said, or a pad switched on by itself is told as no change
+        at all (found by a new user's try-out with rule 16's plug).
+        """
         data = event.data
         if data["entity_id"] == self._plug_entity_id:
-            old = self.pad_on(on_off(data["old_state"]), self._draws)
-            new = self.pad_on(on_off(data["new_state"]), self._draws)
+            self._tell(self.pad_on(on_off(data["new_state"]), self._draws), event)
         else:
             self._async_sensor_read(event)
-            return
+
+    @callback
+    def _tell(self, new: bool | None, event: StateChanged) -> None:
+        """Tell ``on_change`` the pad's reading ``new`` against the one told last."""
+        old, self._told = self._told, new
         if self._on_change is not None:
             self._on_change(old, new, event)
 
@@ -180,10 +194,8 @@ class PowerDraw:
         if (draws, readable) == (self._draws, self._readable):
             return
         plug_on = on_off(self._hass.states.get(self._plug_entity_id))
-        old = self.pad_on(plug_on, self._draws)
         self._draws, self._readable = draws, readable
-        if self._on_change is not None:
-            self._on_change(old, self.pad_on(plug_on, draws), event)
+        self._tell(self.pad_on(plug_on, draws), event)
 
     async def _async_options_updated(
         self, hass: HomeAssistant, entry: ConfigEntry

@@ -54,4 +54,9 @@ async def crash(storage: dict[str, Any]) -> AsyncGenerator[HomeAssistant]:
         await add_entry(crashed)
         yield crashed
         kept = copy.deepcopy(storage[STORAGE_KEY])
+        # A crash switches nothing and waits for nothing: the engine stops
+        # where it stands (its crash seam), then the harness tidies up.
+        for entry in crashed.config_entries.async_entries(DOMAIN):
+            if entry.state is ConfigEntryState.LOADED:
+                entry.runtime_data.engine.abandon()
     storage[STORAGE_KEY] = kept

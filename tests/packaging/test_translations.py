@@ -88,6 +88,18 @@ def test_no_text_is_empty_or_untranslated_markup(language: str) -> None:
         assert "[%key:" not in text, path
 
 
+NEVER_SAID = {"en": ("safe", "safely", "safety"), "de": ("sicher", "gefahrlos")}
+"""Back Recovery never says a use is safe (the project's standards): no such word."""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_text_says_safe(language: str) -> None:
+    """No user-facing text promises safety (a new user found "make a heating pad ... safe")."""
+    for path, text in TEXTS[language].items():
+        words = {word.strip(".,:;!?()\"'„“").lower() for word in text.split()}
+        assert not words & set(NEVER_SAID[language]), (path, text)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("action", sorted(SERVICES))
 def test_every_action_and_field_is_translated(language: str, action: str) -> None:

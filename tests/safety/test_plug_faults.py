@@ -69,7 +69,6 @@ from ..helpers.plug import (
     PLUG_CONFIG,
     PLUG_FAILS,
     PLUG_IGNORES,
-    PLUG_LATE,
     PLUG_ONLINE,
     PLUG_POWER,
     PLUG_UNKNOWN,
@@ -1102,37 +1101,3 @@ async def test_rule_10_unload_while_the_plug_ignores_the_switch_off_alarms_first
     assert written[-1].data["message"] == f"{stuck} Unplug the heating pad now."
     assert len(spoken) == 1
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
-
-
-@pytest.mark.parametrize("how", ["remove", "disable"])
-async def test_rule_10_unload_with_a_plug_that_answers_late_raises_no_alarm(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    issue_registry: ir.IssueRegistry,
-    plug: str,
-    how: str,
-) -> None:
-    """A radio plug confirms the unload's switch-off 2 s late: off, and no alarm.
-
-    The last switch-off has the plug's confirmation time like any other
-    (found by the property test's late plug: the alarm went and the repair
-    issue stayed although the plug switched off 2 seconds later).
-    """
-    alarms = async_capture_events(hass, RecoveryEvent.HEATING_PAD_NOT_RESPONDING)
-    await add_entry(hass)
-    await start_heat(hass, "switch")
-    await advance(hass, freezer, timedelta(minutes=5))
-    await set_input_boolean(hass, PLUG_LATE, on=True)
-    if how == "remove":
-        await waited(hass, freezer, hass.config_entries.async_remove(ENTRY_ID))
-    else:
-        await waited(
-            hass,
-            freezer,
-            hass.config_entries.async_set_disabled_by(
-                ENTRY_ID, config_entries_disabler()
-            ),
-        )
-    assert plug_power(hass) == STATE_OFF
-    assert alarms == []
-    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None

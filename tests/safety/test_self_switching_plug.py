@@ -24,7 +24,11 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.const import (
+    CONF_POWER_SENSOR,
+    DOMAIN,
+    RecoveryEvent,
+)
 from custom_components.back_recovery.logbook import async_describe_events
 from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
@@ -42,6 +46,7 @@ from homeassistant.setup import async_setup_component
 from ..helpers.clock import advance
 from ..helpers.ha import (
     ENTRY_ID,
+    HEATING_PAD,
     HEATING_PAD_PROBLEM,
     PLUG,
     SESSION_ACTIVE,
@@ -49,9 +54,11 @@ from ..helpers.ha import (
     add_entry,
     entity_state,
     problem_reason,
+    switch,
 )
 from ..helpers.plug import (
     PLUG_POWER,
+    PLUG_POWER_SENSOR,
     plug_power,
     set_input_boolean,
     start_heat,
@@ -434,3 +441,36 @@ async def test_rule_16_removing_the_recovery_takes_its_issue(
     assert await hass.config_entries.async_remove(resting.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, SELF_ON_ISSUE) is None
+
+
+@pytest.mark.parametrize("power_sensor", [None, PLUG_POWER_SENSOR])
+async def test_rule_16_plug_on_by_itself_after_a_stop_is_switched_off_with_or_without_a_power_sensor(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    plug: str,
+    power_sensor: str | None,
+) -> None:
+    """Heat stopped, the plug on again 5 s later, again and again: off each time (rules 2, 14, 16).
+
+    A new user found the plug left on, with a power sensor chosen, and the
+    recovery deaf to the plug from then on.
+    """
+    options = {CONF_POWER_SENSOR: power_sensor} if power_sensor else {}
+    await add_entry(hass, options)
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=3))
+    await switches_itself_on(hass)
+    await switch(hass, HEATING_PAD, on=False)
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_OFF
+    for step in range(6):
+        await advance(hass, freezer, timedelta(seconds=5))
+        assert plug_power(hass) == STATE_OFF, step
+    await switches_itself_on(hass, on=False)
+    # A person switches it on at the plug's app meanwhile: off again too.
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": PLUG}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SKIN_REST) == STATE_ON

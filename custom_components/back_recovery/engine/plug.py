@@ -246,12 +246,11 @@ class HeatingPadPlug:
     async def async_last_turn_off(self) -> None:
         """Send one last ``turn_off`` as the entry unloads; warn and alarm if the plug is not off.
 
-        The plug has ``CONFIRM_SECONDS`` to report ``off`` (a radio plug
-        answers late). No retries follow (rule 10 resumes at the next start,
-        from storage); the repair issue stays.
+        No retries follow (rule 10 resumes at the next start, from storage);
+        the repair issue stays.
         """
         await self.async_cancel_on()
-        if not (self.reachable and await self._async_reported(False)):
+        if self.is_on is not False:
             _LOGGER.warning(
                 "Back Recovery of %s stops while the heating pad plug %s has not "
                 "confirmed that it is off: unplug the heating pad",

@@ -86,12 +86,12 @@ class TherapyLog(HeatState):
         self, modality: Modality, now: datetime, rest_floor: datetime | None
     ) -> TherapyRefusedError | None:
         if self.switch_off_owed:
-            # Heat may be on the skin: no start before the plug confirms off;
-            # the rest gap would then begin (allowed at the earliest after it).
+            # Heat may be on the skin: no start before the plug confirms off,
+            # and when that will be nobody knows (no time is given: the
+            # dashboard says "after the switch-off"; no session_blocked
+            # with an invented time).
             return TherapyRefusedError(
-                Refusal.HEATING_PAD_NOT_RESPONDING,
-                modality,
-                self.settings.rest_gap.allowed_at(now),
+                Refusal.HEATING_PAD_NOT_RESPONDING, modality, None
             )
         if (starting := self.starting) is not None:
             return TherapyRefusedError(

@@ -17,7 +17,7 @@ from homeassistant.helpers import entity_registry as er
 
 from .const import CONF_PLUG_AUTO_OFF
 from .options import BACKSTOP_OPTIONS
-from .plug_entity import PlugRefusedError, resolve_entity
+from .plug_entity import PlugRefusedError, one_on_plug_device, resolve_entity
 from .therapy import SECONDS_PER_UNIT
 
 TIME_UNITS: Final = frozenset(SECONDS_PER_UNIT)
@@ -104,13 +104,11 @@ def suggested_auto_off(hass: HomeAssistant, pad: str | None) -> str | None:
 
     ``None`` without a plug on a device, or with no or several such numbers.
     """
-    registry = er.async_get(hass)
-    if not pad or (entry := registry.async_get(pad)) is None or not entry.device_id:
-        return None
-    found = [
-        other.entity_id
-        for other in er.async_entries_for_device(registry, entry.device_id)
-        if other.domain == Platform.NUMBER
-        and _unit(hass, other.entity_id) in TIME_UNITS
-    ]
-    return found[0] if len(found) == 1 else None
+    return one_on_plug_device(
+        hass,
+        pad,
+        lambda other: (
+            other.domain == Platform.NUMBER
+            and _unit(hass, other.entity_id) in TIME_UNITS
+        ),
+    )

@@ -10,6 +10,7 @@ repair flow, the entry's lifecycle and the engine; the switching itself is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 import logging
 
@@ -365,3 +366,23 @@ def async_give_plug_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
     if plug:
         async_unhide_plug(hass, plug)
     async_delete_plug_issues(hass, entry.entry_id, plug)
+
+
+@callback
+def one_on_plug_device(
+    hass: HomeAssistant, plug: str | None, wanted: Callable[[er.RegistryEntry], bool]
+) -> str | None:
+    """Return the plug's device's one entity that is ``wanted``; ``None`` for none or several.
+
+    The flows' suggestion of the plug's own power sensor (rule 14) and
+    auto-off (rule 15). ``None`` too without a plug on a device.
+    """
+    registry = er.async_get(hass)
+    if not plug or (entry := registry.async_get(plug)) is None or not entry.device_id:
+        return None
+    found = [
+        other.entity_id
+        for other in er.async_entries_for_device(registry, entry.device_id)
+        if wanted(other)
+    ]
+    return found[0] if len(found) == 1 else None

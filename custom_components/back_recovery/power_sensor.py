@@ -60,7 +60,7 @@ from homeassistant.util.unit_conversion import PowerConverter
 
 from .const import CONF_POWER_SENSOR, CONF_POWER_THRESHOLD
 from .options import POWER_THRESHOLD, RecoveryOptions
-from .plug_entity import on_off, resolve_entity
+from .plug_entity import on_off, one_on_plug_device, resolve_entity
 
 type StateChanged = Event[EventStateChangedData]
 """A change of the plug's or the sensor's state."""
@@ -310,17 +310,15 @@ def validate_power_sensor(hass: HomeAssistant, entity_id_or_uuid: str) -> str:
 
 def suggested_power_sensor(hass: HomeAssistant, plug: str | None) -> str | None:
     """Return the plug's device's power sensor when it has exactly one; else ``None``."""
-    registry = er.async_get(hass)
-    if not plug or (entry := registry.async_get(plug)) is None or not entry.device_id:
-        return None
-    sensors = [
-        sensor.entity_id
-        for sensor in er.async_entries_for_device(registry, entry.device_id)
-        if sensor.domain == Platform.SENSOR
-        and (sensor.device_class or sensor.original_device_class)
-        == SensorDeviceClass.POWER
-    ]
-    return sensors[0] if len(sensors) == 1 else None
+    return one_on_plug_device(
+        hass,
+        plug,
+        lambda sensor: (
+            sensor.domain == Platform.SENSOR
+            and (sensor.device_class or sensor.original_device_class)
+            == SensorDeviceClass.POWER
+        ),
+    )
 
 
 def validate_power_input(hass: HomeAssistant, values: dict[str, Any]) -> dict[str, str]:

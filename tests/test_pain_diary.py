@@ -20,7 +20,11 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 import voluptuous as vol
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.const import (
+    DOMAIN,
+    STORAGE_MINOR_VERSION,
+    RecoveryEvent,
+)
 from custom_components.back_recovery.diagnostics import (
     async_get_config_entry_diagnostics,
 )
@@ -323,7 +327,7 @@ async def test_diary_survives_a_restart(
     """The entries persist in the history's storage, notes too (rule 8)."""
     await log_pain(hass, 6, note="stairs")
     stored = hass_storage[STORAGE_KEY]
-    assert stored["minor_version"] == 2
+    assert stored["minor_version"] == STORAGE_MINOR_VERSION
     assert stored["data"]["pain"]["entries"] == [
         {"level": 6, "recorded_at": T0.isoformat(), "note": "stairs"}
     ]
@@ -337,7 +341,7 @@ async def test_history_of_minor_version_1_migrates(
     hass_storage: dict[str, Any],
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    """A history written before the diary loads with an empty diary and is saved as version 1.2."""
+    """A history written before the diary loads with an empty diary and is saved in today's version."""
     session = stored_session(T0 - timedelta(hours=5))
     hass_storage[STORAGE_KEY] = stored({"sessions": [session]}, minor_version=1)
     mock_config_entry.add_to_hass(hass)
@@ -346,7 +350,7 @@ async def test_history_of_minor_version_1_migrates(
     assert entity_state(hass, pain_entities(hass)["pain_level"]) == "unknown"
     await log_pain(hass, 2)
     data = hass_storage[STORAGE_KEY]
-    assert data["minor_version"] == 2
+    assert data["minor_version"] == STORAGE_MINOR_VERSION
     assert data["data"]["sessions"] == [session]
     assert [entry["level"] for entry in data["data"]["pain"]["entries"]] == [2]
 

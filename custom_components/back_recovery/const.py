@@ -142,6 +142,6 @@ def storage_key(entry_id: str) -> str:
 
 
 STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 2
+STORAGE_MINOR_VERSION: Final = 3
 """2: the pain diary (``pain``) beside the sessions; 1 had none."""
 MAX_STORED_SESSIONS: Final = 1000

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 import logging
 
 from homeassistant.config_entries import ConfigEntry
@@ -33,7 +33,6 @@ from ..therapy import (
     PainLog,
     PhaseTracker,
     TherapyLog,
-    TherapySession,
     reconcile,
 )
 from .deadlines import (
@@ -47,6 +46,7 @@ from .deadlines import (
 )
 from .events import RecoveryEvents
 from .plug import PlugChanged, PlugNotSwitchedOff, PlugReport, entry_plug
+from .records import RecoveryRecords
 from .reminders import Reminders
 from .requests import RecoveryRequests
 from .state import RecoveryState, RefusedStart, StateHub, build_state
@@ -82,6 +82,8 @@ class RecoveryEngine(RecoveryRequests):
         )
         self.hub = StateHub(entry.title)
         """Who shows the recovery: entities listen here for every new snapshot."""
+        self.records = RecoveryRecords(entry.title, self._async_save, self._publish)
+        """Exercises, medicines, the brace, activities: saved and shown as the rest."""
         self._last_refusal: RefusedStart | None = None
         self.state: RecoveryState = self._build_state()
         """The recovery as it stands: rebuilt on every change and each minute."""
@@ -101,6 +103,7 @@ class RecoveryEngine(RecoveryRequests):
             self._pain.restore(
                 data, self.entry.title, _today(), dt_util.get_default_time_zone()
             )
+            self.records.restore(data)
         async_show_pain_review(
             self.hass, self.entry.entry_id, self.entry.title, self._pain.status.review
         )
@@ -132,8 +135,9 @@ class RecoveryEngine(RecoveryRequests):
         """Write the history; return whether it was written."""
         self._stored_plug_must_be_off = self._log.plug_must_be_off
         self._phases.stored = True
+        parts = (self._log, self._phases, self._pain, self.records)
         written = await self._storage.async_save(
-            {**self._log.as_dict(), **self._phases.as_dict(), **self._pain.as_dict()}
+            {key: value for part in parts for key, value in part.as_dict().items()}
         )
         self._phases.stored = written
         return written
@@ -162,8 +166,7 @@ class RecoveryEngine(RecoveryRequests):
     def abandon(self) -> None:
         """Stop every timer and listener and write nothing more, as a killed process would.
 
-        For tests that simulate a crash; Home Assistant never calls it. The
-        unload that follows then switches nothing and saves nothing.
+        For tests of a crash only; the unload that follows switches and saves nothing.
         """
         self._stop_listening()
         self._loaded = False
@@ -329,6 +332,7 @@ class RecoveryEngine(RecoveryRequests):
         Home Assistant is down still fires once when it starts again.
         """
         today = _today()
+        self.records.new_day(today)
         change = self._phases.change(today)
         pain = self._pain.refresh(today, dt_util.get_default_time_zone())
         return Outcome(pain=pain, phase_change=change)
@@ -351,10 +355,6 @@ class RecoveryEngine(RecoveryRequests):
         """Build the snapshot once and show it (only to the minute listeners for ``minute``)."""
         self.state = self._build_state()
         self.hub.async_notify(minute)
-
-    def sessions_between(self, start: datetime, end: datetime) -> list[TherapySession]:
-        """Return the sessions that share time with ``start``..``end``, oldest first (binary search)."""
-        return self._log.between(start, end)
 
 
 def _today() -> date:

@@ -82,6 +82,10 @@ class RecoveryRequests:
         """Remember a refused or undone heat start; the heating pad shows it."""
         self._last_refusal = RefusedStart(reason, self._watch.now(), allowed_at)
 
+    def sessions_between(self, start: datetime, end: datetime) -> list[TherapySession]:
+        """Return the sessions that share time with ``start``..``end``, oldest first (binary search)."""
+        return self._log.between(start, end)
+
     def _plug_on(self) -> bool | None:
         """Whether the plug reports on now; ``None`` when unreachable or none is set."""
         return self._plug.is_on if self._plug is not None else None

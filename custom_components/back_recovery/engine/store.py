@@ -55,13 +55,17 @@ class RecoveryStore(Store[dict[str, Any]]):
     ) -> dict[str, Any]:
         """Migrate stored data; a newer major version cannot be read.
 
-        Minor version 1 had no pain diary: it gets an empty one (``pain``).
+        Minor version 1 had no pain diary: it gets an empty one (``pain``);
+        minor version 2 had no recorded parts (``records``: exercises,
+        medicines, the brace, activities): it gets none.
         """
         if old_major_version > STORAGE_VERSION:
             raise NotImplementedError
         self._migrated = True
         if old_minor_version < 2 and isinstance(old_data, dict):
             old_data = {"pain": {"entries": []}, **old_data}
+        if old_minor_version < 3 and isinstance(old_data, dict):
+            old_data = {"records": {}, **old_data}
         return old_data
 
     async def async_load(self) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
 from .plug_entity import async_give_plug_back, async_track_plug
 from .services import async_setup_services
+from .subentries import async_subentries_changed
 from .voice.aliases import async_suggest_voice_aliases
 
 # Recoveries are added in the UI only. An empty ``back_recovery:`` in the
@@ -64,7 +65,7 @@ async def async_setup_entry(
 async def _async_entry_updated(
     hass: HomeAssistant, entry: BackRecoveryConfigEntry
 ) -> None:
-    """Reload for a new name, injury date or plug; options apply without a reload.
+    """Reload for a new name, injury date or plug; options and subentries apply without one.
 
     Without an auto-off, its repair issue has nothing left to fix (rule 15).
     """
@@ -74,7 +75,9 @@ async def _async_entry_updated(
     if entry.title != runtime.title or dict(entry.data) != runtime.data:
         hass.config_entries.async_schedule_reload(entry.entry_id)
         return
+    # New options or subentries: no reload, which would end a heat session.
     runtime.engine.async_options_updated()
+    async_subentries_changed(hass, entry)
 
 
 async def async_unload_entry(

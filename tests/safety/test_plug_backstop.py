@@ -178,6 +178,7 @@ async def test_rule_15_heat_refused_when_the_backstop_cannot_be_set(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
+    init_integration: MockConfigEntry,
 ) -> None:
     """An auto-off that ignores its setting refuses heat: no session, no rest gap, an issue.
 
@@ -199,6 +200,12 @@ async def test_rule_15_heat_refused_when_the_backstop_cannot_be_set(
     assert issue.translation_key == "plug_auto_off_not_set"
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["name"] == "Back recovery"
+    number = hass.states.get(init_integration.options[CONF_PLUG_AUTO_OFF])
+    assert number is not None
+    assert error.translation_placeholders == {
+        "entity_id": number.entity_id,
+        "auto_off": number.name,
+    }
 
     await set_input_boolean(hass, PLUG_AUTO_OFF_IGNORED, on=False)
     await start_heat(hass, "switch")
@@ -213,7 +220,10 @@ async def test_rule_15_heat_refused_when_the_switch_does_not_turn_on(
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """An auto-off that is set but whose enabling switch stays off refuses heat too."""
+    """An auto-off that is set but whose enabling switch stays off refuses heat too.
+
+    The refusal and the issue name the switch, not the auto-off that held.
+    """
     await hass.services.async_call(
         "number", "set_value", {"entity_id": PLUG_AUTO_OFF, "value": 22}, blocking=True
     )
@@ -222,7 +232,13 @@ async def test_rule_15_heat_refused_when_the_switch_does_not_turn_on(
     assert error.translation_key == "plug_auto_off_not_set"
     assert plug_power(hass) == STATE_OFF
     assert_no_session(hass)
-    assert issue_registry.async_get_issue(DOMAIN, BACKSTOP_ISSUE) is not None
+    issue = issue_registry.async_get_issue(DOMAIN, BACKSTOP_ISSUE)
+    assert issue is not None
+    switch = hass.states.get(PLUG_AUTO_OFF_SWITCH)
+    assert switch is not None
+    named = {"entity_id": PLUG_AUTO_OFF_SWITCH, "auto_off": switch.name}
+    assert error.translation_placeholders == named
+    assert issue.translation_placeholders == {"name": "Back recovery", **named}
 
 
 @pytest.mark.usefixtures("init_integration")

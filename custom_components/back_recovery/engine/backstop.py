@@ -61,6 +61,8 @@ class PlugBackstop:
         """The auto-off number's entity id."""
         self.switch = switch
         """The enabling switch's entity id, or ``None`` where the device has none."""
+        self.failed = number
+        """After a failed ``async_set``: the entity that did not take or hold its value."""
         self._context = Context()
 
     async def async_set(self, session_minutes: int) -> bool:
@@ -74,6 +76,7 @@ class PlugBackstop:
         that fails or takes longer than ``CALL_SECONDS``: ``False``, logged as
         a warning, never raised.
         """
+        self.failed = self.number
         value = self._value(session_minutes)
         if value is None:
             return False
@@ -84,6 +87,7 @@ class PlugBackstop:
         if self.switch is not None and not await self._async_call(
             Platform.SWITCH, SERVICE_TURN_ON, self.switch, {}
         ):
+            self.failed = self.switch
             return False
         return await self._async_read_back(value)
 
@@ -163,6 +167,7 @@ class PlugBackstop:
         if (switch := self._hass.states.get(self.switch)) is None or (
             switch.state != STATE_ON
         ):
+            self.failed = self.switch
             if not quiet:
                 _LOGGER.warning("The auto-off's switch %s is not on", self.switch)
             return False

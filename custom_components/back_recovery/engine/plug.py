@@ -370,7 +370,7 @@ class HeatingPadPlug:
                 "The heating pad plug %s has not switched off (%s); "
                 "sending the switch-off again until it does",
                 self.entity_id,
-                "still on" if reachable else "unreachable",
+                "still on or drawing power" if reachable else "unreachable",
             )
             self._on_report(PlugNotSwitchedOff(self.entity_id, reachable))
 

@@ -188,13 +188,13 @@ class RecoveryRequests:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="plan_not_saved"
             )
-        if not await self._async_set_backstop(self._log.starting):
+        if (failed := await self._async_set_backstop(self._log.starting)) is not None:
             self._log.forget_start()
             await self._async_save()
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key=ISSUE_PLUG_AUTO_OFF_NOT_SET,
-                translation_placeholders=self._backstop_placeholders(),
+                translation_placeholders=self._backstop_placeholders(failed),
             )
         # A stop while the backstop was set: the plug is not asked at all.
         confirmed = not self._log.start_stopped and await self._plug.async_turn_on()
@@ -209,34 +209,39 @@ class RecoveryRequests:
             )
         raise self._not_responding()
 
-    async def _async_set_backstop(self, session: TherapySession) -> bool:
-        """Set the plug's auto-off to the session's minutes plus 2 (rule 15); return whether it holds.
+    async def _async_set_backstop(self, session: TherapySession) -> str | None:
+        """Set the plug's auto-off to the session's minutes plus 2 (rule 15).
 
-        Without ``plug_auto_off`` there is nothing to set (``True``). The
-        repair issue ``plug_auto_off_not_set`` (a warning) is raised when it
-        cannot be set and cleared by a start that sets it.
+        Return ``None`` when it holds (or there is nothing to set: no
+        ``plug_auto_off``), else the entity id that did not take or hold its
+        value (the auto-off number or its enabling switch). The repair issue
+        ``plug_auto_off_not_set`` (a warning) is raised when it cannot be set
+        and cleared by a start that sets it.
         """
         entry_id = self.entry.entry_id
         if (number := self.options.plug_auto_off) is None:
             async_clear_issue(self.hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry_id)
-            return True
+            return None
         backstop = PlugBackstop(self.hass, number, self.options.plug_auto_off_switch)
         length = session.planned_end - session.started
         if await backstop.async_set(math.ceil(length.total_seconds() / 60)):
             async_clear_issue(self.hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry_id)
-            return True
+            return None
         async_raise_issue(
             self.hass,
             ISSUE_PLUG_AUTO_OFF_NOT_SET,
             entry_id,
-            {"name": self.entry.title, **self._backstop_placeholders()},
+            {"name": self.entry.title, **self._backstop_placeholders(backstop.failed)},
             severity=ir.IssueSeverity.WARNING,
         )
-        return False
+        return backstop.failed
 
-    def _backstop_placeholders(self) -> dict[str, str]:
-        """Name the auto-off in a message: ``entity_id`` and ``auto_off``, its name as people see it."""
-        entity_id = self.options.plug_auto_off or ""
+    def _backstop_placeholders(self, entity_id: str) -> dict[str, str]:
+        """Name what failed in a message: ``entity_id`` and ``auto_off``, its name as people see it.
+
+        ``entity_id`` is the auto-off number or its enabling switch, whichever
+        did not take or hold its value.
+        """
         state = self.hass.states.get(entity_id) if entity_id else None
         return {
             "entity_id": entity_id,

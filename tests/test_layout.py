@@ -73,6 +73,7 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
             "auto_off",
             "power_sensor",
             "log_filter",
+            "subentries",
         ),
         Part.HELPER,
     ),

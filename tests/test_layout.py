@@ -74,6 +74,7 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
             "power_sensor",
             "log_filter",
             "subentries",
+            "late_off",
         ),
         Part.HELPER,
     ),

@@ -493,6 +493,48 @@ async def test_rule_10_unload_with_a_stuck_plug_tries_once_more_and_keeps_the_wa
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
 
 
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("off_after", "cleared"),
+    [(timedelta(seconds=2), True), (timedelta(minutes=11), False)],
+)
+async def test_rule_10_plug_that_switches_off_after_the_unload_clears_its_warning(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    off_after: timedelta,
+    cleared: bool,
+) -> None:
+    """The unload alarms while the plug is still on; an ``off`` seen up to 10 minutes later clears it.
+
+    A radio plug carries the last switch-off out seconds after the entry is
+    gone: its repair issue goes then, as a confirmed switch-off's does. Later
+    than 10 minutes nobody follows the plug any more, and the issue stays
+    until the recovery loads again.
+    """
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await waited(
+        hass,
+        freezer,
+        hass.config_entries.async_set_disabled_by(ENTRY_ID, config_entries_disabler()),
+    )
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+
+    await advance(hass, freezer, off_after)
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await hass.services.async_call(
+        "switch", "turn_off", {"entity_id": PLUG}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert plug_power(hass) == STATE_OFF
+    issue = issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
+    assert (issue is None) is cleared
+
+
 # Rule 11: a heat start counts only when the plug confirms on
 
 

@@ -50,6 +50,7 @@ from ..const import (
     RecoveryEvent,
 )
 from ..issues import async_clear_issue, async_raise_issue
+from ..late_off import async_watch_late_off
 from ..plug_entity import can_be_reached, configured_plug, on_off, plug_event_data
 from ..power_sensor import PowerDraw, StateChanged
 from ..therapy import SwitchCause
@@ -247,7 +248,7 @@ class HeatingPadPlug:
         """Send one last ``turn_off`` as the entry unloads; warn and alarm if the plug is not off.
 
         No retries follow (rule 10 resumes at the next start, from storage);
-        the repair issue stays.
+        the repair issue stays until the plug reports off (``late_off.py``).
         """
         await self.async_cancel_on()
         if self.is_on is not False:
@@ -259,6 +260,9 @@ class HeatingPadPlug:
             )
             # Nobody watches after the unload: the alarm goes now (rule 10).
             self._async_not_switched_off()
+            async_watch_late_off(
+                self._hass, self._entry, self.entity_id, self.async_confirmed_off
+            )
 
     async def _async_reported(self, wanted: bool) -> bool:
         """Wait up to ``CONFIRM_SECONDS`` for the plug to report ``wanted``."""

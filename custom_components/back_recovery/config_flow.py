@@ -31,7 +31,9 @@ from .auto_off import (
     validate_backstop,
     with_backstop,
 )
+from .brace_sensor import BraceSensorSelector, validate_brace_input
 from .const import (
+    CONF_BRACE_SENSOR,
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
@@ -284,6 +286,13 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
         fields[vol.Optional(key, default=current[key])] = BooleanSelector()
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
+    brace = options.brace_sensor
+    fields[
+        vol.Optional(
+            CONF_BRACE_SENSOR,
+            description={"suggested_value": brace} if brace else None,
+        )
+    ] = BraceSensorSelector()
     return vol.Schema(fields)
 
 
@@ -317,6 +326,7 @@ def _validate_options(
     if CONF_POWER_SENSOR in user_input:
         # Left out: kept; empty: none (rule 14).
         errors.update(validate_power_input(hass, values))
+    errors.update(validate_brace_input(hass, user_input, values))
     if errors:
         return values, errors
     return RecoveryOptions.from_mapping(values).as_dict(), errors

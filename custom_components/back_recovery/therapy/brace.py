@@ -218,7 +218,12 @@ class BraceLog:
         self.days = {day: record for day, record in self.days.items() if day >= oldest}
 
     def as_dict(self, saved_at: datetime) -> dict[str, Any]:
-        """Return the stored form at ``saved_at``: a wear in progress is stored with ``seen_until``."""
+        """Return the stored form at ``saved_at``: a wear in progress is stored with ``seen_until``.
+
+        Empty (``{}``) while nothing was ever worn or prescribed.
+        """
+        if not (self.days or self.open_since or self.last_end or self.prescribed_since):
+            return {}
         return {
             "days": {
                 day.isoformat(): {

@@ -12,8 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.back_recovery import const
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
-    CONF_NOTIFY_ENTITIES,
     CONF_BRACE_SENSOR,
+    CONF_NOTIFY_ENTITIES,
     CONF_POWER_SENSOR,
     CONF_POWER_THRESHOLD,
     CONF_QUIET_END,

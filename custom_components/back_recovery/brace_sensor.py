@@ -8,9 +8,11 @@ temperature unit says nothing (``None``): that time is never counted as worn.
 
 The options form: the frontend leaves a cleared optional field out of what
 it sends, and a caller may submit any subset of the options. So the brace's
-two fields are read together: a submission with ``brace_hours_per_day`` and
-without ``brace_sensor`` (or with it empty) means no sensor; one with neither
-keeps the sensor as it is.
+two fields are read together, and both are suggested in the form rather than
+given a default (a default would fill in the hours of every submission): a
+submission with ``brace_hours_per_day`` and without ``brace_sensor`` (or
+with it empty) means no sensor; one with neither keeps both as they are. The
+frontend always sends the hours it shows.
 """
 
 from __future__ import annotations

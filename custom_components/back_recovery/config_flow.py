@@ -33,6 +33,7 @@ from .auto_off import (
 )
 from .brace_sensor import BraceSensorSelector, validate_brace_input
 from .const import (
+    CONF_BRACE_HOURS_PER_DAY,
     CONF_BRACE_SENSOR,
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
@@ -45,6 +46,7 @@ from .const import (
 )
 from .options import (
     BACKSTOP_OPTIONS,
+    BRACE_HOURS_PER_DAY,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
     POWER_THRESHOLD,
@@ -271,6 +273,7 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
     fields: dict[Any, Any] = {
         vol.Optional(key, default=current[key]): RangedNumberSelector(key, number)
         for key, number in NUMBER_OPTIONS.items()
+        if key != CONF_BRACE_HOURS_PER_DAY
     }
     fields[
         vol.Optional(
@@ -286,14 +289,26 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
         fields[vol.Optional(key, default=current[key])] = BooleanSelector()
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
-    brace = options.brace_sensor
-    fields[
+    return vol.Schema(fields | _brace_fields(options))
+
+
+def _brace_fields(options: RecoveryOptions) -> dict[Any, Any]:
+    """Return the brace's hours and sensor, both suggested, not defaulted.
+
+    Left out, both are kept; the hours without a sensor clear it (the
+    frontend leaves a cleared sensor out; ``brace_sensor.validate_brace_input``).
+    """
+    sensor = options.brace_sensor
+    return {
+        vol.Optional(
+            CONF_BRACE_HOURS_PER_DAY,
+            description={"suggested_value": options.brace_hours_per_day},
+        ): RangedNumberSelector(CONF_BRACE_HOURS_PER_DAY, BRACE_HOURS_PER_DAY),
         vol.Optional(
             CONF_BRACE_SENSOR,
-            description={"suggested_value": brace} if brace else None,
-        )
-    ] = BraceSensorSelector()
-    return vol.Schema(fields)
+            description={"suggested_value": sensor} if sensor else None,
+        ): BraceSensorSelector(),
+    }
 
 
 def _validate_options(

@@ -8,6 +8,7 @@ is 01:00 on 25 November 2026.
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, timedelta
 from typing import Any
 
@@ -257,6 +258,28 @@ async def test_the_switch_stays_on_across_a_restart(
     assert entity_state(hass, BRACE_WORN) == "on"
     await move_to(hass, freezer, local(TODAY, 11))
     assert _hours(hass) == 2.0
+
+
+async def test_a_crash_loses_at_most_15_minutes_of_a_wear(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Worn from 08:00, saved each 15 minutes while worn; a crash at 08:40 keeps 08:00 to 08:30, never more."""
+    entry = await add_entry(hass, {CONF_BRACE_HOURS_PER_DAY: 12}, plug=None)
+    await move_to(hass, freezer, local(TODAY, 8))
+    await turn(hass, "switch", BRACE_WORN, True)
+    for _ in range(40):
+        await advance(hass, freezer, timedelta(minutes=1))
+    kept = copy.deepcopy(hass_storage[STORAGE_KEY])
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    # The unload's save is lost, as in a crash.
+    hass_storage[STORAGE_KEY] = kept
+    await move_to(hass, freezer, local(TODAY, 10))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _hours(hass) == 0.5
+    assert entity_state(hass, BRACE_WORN) == "on"
 
 
 async def test_adherence_over_the_last_7_days(

@@ -12,7 +12,9 @@ purged or exclude the sensor):
   in progress with the moment of the save, and the stop and the unload save.
   At the next load that wear is closed there; a sensor found worn opens a
   new wear from the load, and a switch left on stays on and counts again
-  from the load.
+  from the load. While worn, the history is also saved every
+  ``CHECKPOINT_MINUTES``, so a crash (no stop, no save) loses at most that
+  much of a wear, and never counts more than was seen.
 - ``brace_hours_today`` changes while the brace is worn, so while (and only
   while) a wear is in progress a minute tick tells the hours sensor to look
   again; it writes a state only when the hours (one decimal) changed, about
@@ -55,6 +57,9 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
+CHECKPOINT_MINUTES = 15
+"""While the brace is worn, the history is saved this often (minutes): a crash loses no more."""
+
 type Listener = Callable[[], None]
 
 
@@ -78,6 +83,7 @@ class BraceRecord:
         self._following = False
         self._sensor_unsub: CALLBACK_TYPE | None = None
         self._minute_unsub: CALLBACK_TYPE | None = None
+        self._minutes_unsaved = 0
         self._minute_listeners: list[Listener] = []
         self._config_listeners: list[Listener] = []
         entry.async_on_unload(self._stop)
@@ -187,6 +193,7 @@ class BraceRecord:
         """Start or end a wear now (the ``brace_worn`` switch); save and show it."""
         if self.log.observe(dt_util.utcnow(), worn, _zone()):
             self._set_minute_tick()
+            self._minutes_unsaved = 0
             await self._records.async_changed()
 
     @callback
@@ -201,6 +208,7 @@ class BraceRecord:
 
     @callback
     def _save_soon(self) -> None:
+        self._minutes_unsaved = 0
         self._entry.async_create_task(
             self._hass, self._records.async_changed(), "back_recovery_brace"
         )
@@ -218,6 +226,10 @@ class BraceRecord:
 
     @callback
     def _on_minute(self, _now: datetime) -> None:
+        """Show today's hours again; save every ``CHECKPOINT_MINUTES`` while worn."""
+        self._minutes_unsaved += 1
+        if self._minutes_unsaved >= CHECKPOINT_MINUTES:
+            self._save_soon()
         # One listener that fails never stops the others (rule 13).
         for listener in list(self._minute_listeners):
             try:

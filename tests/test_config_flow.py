@@ -14,6 +14,7 @@ import voluptuous as vol
 
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_BRACE_HOURS_PER_DAY,
     CONF_HEAT_HOURS_END,
     CONF_HEAT_HOURS_START,
     CONF_HEATING_PAD,
@@ -89,13 +90,32 @@ def _defaults(schema: vol.Schema | None) -> dict[str, Any]:
     }
 
 
+def _current(schema: vol.Schema | None) -> dict[str, Any]:
+    """Return what the options form shows of every option: its default, the brace's hours suggested.
+
+    The brace's hours have no default (contract "Brace"): a sensor the
+    frontend leaves out as cleared is told from one kept by the hours sent.
+    """
+    assert schema is not None
+    return {
+        **_defaults(schema),
+        **{
+            str(key): key.description["suggested_value"]
+            for key in schema.schema
+            if key == CONF_BRACE_HOURS_PER_DAY
+        },
+    }
+
+
 def _suggested(schema: vol.Schema | None) -> dict[str, Any]:
-    """Return the suggested value of every field of a form that has one."""
+    """Return the suggested value of every field of a form that has one (the brace's hours: ``_current``)."""
     assert schema is not None
     return {
         str(key): key.description["suggested_value"]
         for key in schema.schema
-        if key.description and "suggested_value" in key.description
+        if key.description
+        and "suggested_value" in key.description
+        and key != CONF_BRACE_HOURS_PER_DAY
     }
 
 
@@ -725,7 +745,7 @@ async def test_options_flow_defaults_to_current_values(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
-    assert _defaults(result["data_schema"]) == current
+    assert _current(result["data_schema"]) == current
 
 
 async def test_options_flow_defaults_for_options_never_set(
@@ -736,7 +756,7 @@ async def test_options_flow_defaults_for_options_never_set(
     hass.config_entries.async_update_entry(mock_config_entry, options={})
 
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    assert _defaults(result["data_schema"]) == DEFAULT_OPTIONS
+    assert _current(result["data_schema"]) == DEFAULT_OPTIONS
 
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
 

@@ -75,11 +75,13 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
             "log_filter",
             "subentries",
             "late_off",
+            "brace_sensor",
         ),
         Part.HELPER,
     ),
     **dict.fromkeys(
-        ("entity", *(platform.value for platform in Platform)), Part.PLATFORM
+        ("entity", "brace_entities", *(platform.value for platform in Platform)),
+        Part.PLATFORM,
     ),
     **dict.fromkeys(
         (

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.back_recovery import const
 from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_BRACE_SENSOR,
     CONF_NOTIFY_ENTITIES,
     CONF_POWER_SENSOR,
     CONF_POWER_THRESHOLD,
@@ -58,6 +59,7 @@ CONTRACT_DEFAULTS: dict[str, Any] = {
     "heat_hours_end": "00:00:00",
     # Rule 14: no power sensor (stored as no key), a threshold of 10 W.
     "power_threshold": 10,
+    "brace_hours_per_day": 0,
 }
 
 # contract.md: the allowed range of every whole-number option.
@@ -70,6 +72,7 @@ CONTRACT_RANGES: dict[str, tuple[int, int]] = {
     "return_weeks": (1, 52),
     "remind_before_end_minutes": (0, 10),
     "power_threshold": (1, 200),
+    "brace_hours_per_day": (0, 23),
 }
 
 
@@ -100,6 +103,7 @@ def test_fields_are_the_option_keys() -> None:
         *TIME_OPTIONS,
         *BACKSTOP_OPTIONS,
         CONF_POWER_SENSOR,
+        CONF_BRACE_SENSOR,
     ]
     assert sorted(names) == sorted(kinds)
     assert len(set(kinds)) == len(kinds)

@@ -31,7 +31,10 @@ from .auto_off import (
     validate_backstop,
     with_backstop,
 )
+from .brace_sensor import BraceSensorSelector, validate_brace_input
 from .const import (
+    CONF_BRACE_HOURS_PER_DAY,
+    CONF_BRACE_SENSOR,
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
     CONF_NAME,
@@ -43,6 +46,7 @@ from .const import (
 )
 from .options import (
     BACKSTOP_OPTIONS,
+    BRACE_HOURS_PER_DAY,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
     POWER_THRESHOLD,
@@ -269,6 +273,7 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
     fields: dict[Any, Any] = {
         vol.Optional(key, default=current[key]): RangedNumberSelector(key, number)
         for key, number in NUMBER_OPTIONS.items()
+        if key != CONF_BRACE_HOURS_PER_DAY
     }
     fields[
         vol.Optional(
@@ -284,7 +289,26 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
         fields[vol.Optional(key, default=current[key])] = BooleanSelector()
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
-    return vol.Schema(fields)
+    return vol.Schema(fields | _brace_fields(options))
+
+
+def _brace_fields(options: RecoveryOptions) -> dict[Any, Any]:
+    """Return the brace's hours and sensor, both suggested, not defaulted.
+
+    Left out, both are kept; the hours without a sensor clear it (the
+    frontend leaves a cleared sensor out; ``brace_sensor.validate_brace_input``).
+    """
+    sensor = options.brace_sensor
+    return {
+        vol.Optional(
+            CONF_BRACE_HOURS_PER_DAY,
+            description={"suggested_value": options.brace_hours_per_day},
+        ): RangedNumberSelector(CONF_BRACE_HOURS_PER_DAY, BRACE_HOURS_PER_DAY),
+        vol.Optional(
+            CONF_BRACE_SENSOR,
+            description={"suggested_value": sensor} if sensor else None,
+        ): BraceSensorSelector(),
+    }
 
 
 def _validate_options(
@@ -317,6 +341,7 @@ def _validate_options(
     if CONF_POWER_SENSOR in user_input:
         # Left out: kept; empty: none (rule 14).
         errors.update(validate_power_input(hass, values))
+    errors.update(validate_brace_input(hass, user_input, values))
     if errors:
         return values, errors
     return RecoveryOptions.from_mapping(values).as_dict(), errors

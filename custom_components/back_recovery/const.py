@@ -145,3 +145,11 @@ STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 3
 """2: the pain diary (``pain``) beside the sessions; 1 had none."""
 MAX_STORED_SESSIONS: Final = 1000
+
+# The brace (contract "Brace", issue 24): options, entity keys, the stored part.
+CONF_BRACE_HOURS_PER_DAY: Final = "brace_hours_per_day"
+CONF_BRACE_SENSOR: Final = "brace_sensor"
+BRACE_RECORD_KEY: Final = "brace"
+BRACE_HOURS_TODAY: Final = "brace_hours_today"
+BRACE_ADHERENCE_7D: Final = "brace_adherence_7d"
+BRACE_WORN: Final = "brace_worn"

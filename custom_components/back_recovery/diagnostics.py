@@ -31,8 +31,10 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BackRecoveryConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry's settings and what the engine holds now."""
+    """Return the entry's settings and what the engine holds now (the brace: hours only, when prescribed)."""
+    brace = entry.runtime_data.engine.records.brace
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
         "engine": entry.runtime_data.engine.state.as_diagnostics(),
+        **({"brace": brace.as_diagnostics()} if brace and brace.configured else {}),
     }

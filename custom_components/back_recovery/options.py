@@ -21,6 +21,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ANNOUNCE_SATELLITES,
+    CONF_BRACE_HOURS_PER_DAY,
+    CONF_BRACE_SENSOR,
     CONF_HEAT_HOURS_END,
     CONF_HEAT_HOURS_START,
     CONF_ICE_DAYS,
@@ -43,6 +45,7 @@ from .const import (
     CONF_SESSION_MINUTES,
 )
 from .therapy import (
+    BRACE_HOURS_MAX,
     SESSION_MINUTES_CEILING,
     HeatHours,
     Phase,
@@ -99,6 +102,8 @@ REMIND_BEFORE_END_MINUTES: Final = NumberOption(default=2, minimum=0, maximum=10
 """Minutes before a session's end for a heads-up; 0 sends none."""
 POWER_THRESHOLD: Final = NumberOption(default=10, minimum=1, maximum=200)
 """Watts above which the power sensor says the pad draws power (rule 14)."""
+BRACE_HOURS_PER_DAY: Final = NumberOption(default=0, minimum=0, maximum=BRACE_HOURS_MAX)
+"""Hours a day the brace is prescribed (contract "Brace"); 0: no brace."""
 
 NUMBER_OPTIONS: Final[Mapping[str, NumberOption]] = MappingProxyType(
     {
@@ -110,6 +115,7 @@ NUMBER_OPTIONS: Final[Mapping[str, NumberOption]] = MappingProxyType(
         CONF_RETURN_WEEKS: RETURN_WEEKS,
         CONF_REMIND_BEFORE_END_MINUTES: REMIND_BEFORE_END_MINUTES,
         CONF_POWER_THRESHOLD: POWER_THRESHOLD,
+        CONF_BRACE_HOURS_PER_DAY: BRACE_HOURS_PER_DAY,
     }
 )
 """The whole-number options by key, in the form's order."""
@@ -166,6 +172,7 @@ _READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
         **dict.fromkeys(TIME_OPTIONS, _time),
         **dict.fromkeys(BACKSTOP_OPTIONS, _entity_id),
         CONF_POWER_SENSOR: _entity_id,
+        CONF_BRACE_SENSOR: _entity_id,
     }
 )
 
@@ -207,6 +214,11 @@ class RecoveryOptions:
     """The heating pad's power sensor (rule 14); ``None``: the plug's report alone counts."""
     power_threshold: int = POWER_THRESHOLD.default
     """Watts: a reading above it counts as the pad on, whatever the plug reports."""
+    brace_hours_per_day: int = BRACE_HOURS_PER_DAY.default
+    """Hours a day the brace is prescribed; 0: no brace (its entities are absent)."""
+    brace_sensor: str | None = None
+    """A ``binary_sensor`` on while the brace is worn, or a temperature ``sensor`` in it
+    (worn above 30 °C); ``None``: the ``brace_worn`` switch says it."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -233,10 +245,10 @@ class RecoveryOptions:
         """Return the options as a config entry stores them (lists, ``HH:MM:SS``).
 
         An auto-off or its switch that is not set is left out, and so is no
-        power sensor.
+        power sensor and no brace sensor.
         """
         stored = asdict(self)
-        for key in (*BACKSTOP_OPTIONS, CONF_POWER_SENSOR):
+        for key in (*BACKSTOP_OPTIONS, CONF_POWER_SENSOR, CONF_BRACE_SENSOR):
             if stored[key] is None:
                 del stored[key]
         for key in ENTITY_OPTIONS:

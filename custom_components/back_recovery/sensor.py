@@ -13,11 +13,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfTime
+from homeassistant.const import Platform, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .brace_entities import async_setup_brace_entities
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryState
 from .entity import BackRecoveryEntity
@@ -199,8 +200,9 @@ async def async_setup_entry(
     entry: BackRecoveryConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors of one recovery."""
+    """Add the sensors of one recovery (the brace's while it is prescribed)."""
     async_add_entities(RecoverySensor(entry, description) for description in SENSORS)
+    async_setup_brace_entities(hass, entry, Platform.SENSOR, async_add_entities)
 
 
 class RecoverySensor(BackRecoveryEntity, SensorEntity):

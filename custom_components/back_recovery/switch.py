@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .brace_entities import async_setup_brace_entities
 from .data import BackRecoveryConfigEntry
 from .entity import BackRecoveryEntity
 from .errors import async_said_to
@@ -23,9 +25,10 @@ async def async_setup_entry(
     entry: BackRecoveryConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the heating-pad switch when a plug is configured."""
+    """Add the heating-pad switch when a plug is configured (and the brace's while it has no sensor)."""
     if entry.runtime_data.engine.plug_entity_id is not None:
         async_add_entities([HeatingPadSwitch(entry, HEATING_PAD)])
+    async_setup_brace_entities(hass, entry, Platform.SWITCH, async_add_entities)
 
 
 class HeatingPadSwitch(BackRecoveryEntity, SwitchEntity):

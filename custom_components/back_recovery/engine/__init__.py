@@ -6,11 +6,13 @@ these names only.
 
 from __future__ import annotations
 
+from .brace import BraceRecord
 from .core import RecoveryEngine
 from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
 
 __all__ = [
+    "BraceRecord",
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",

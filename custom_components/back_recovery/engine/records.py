@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .brace import BraceRecord
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,6 +47,9 @@ class RecordPart(Protocol):
 
 class RecoveryRecords:
     """The recorded parts of one recovery; their changes are saved and shown here."""
+
+    brace: BraceRecord | None = None
+    """The brace (``engine/brace.py``), added when the entry is set up."""
 
     def __init__(
         self,
@@ -90,11 +96,15 @@ class RecoveryRecords:
                 self._unreadable[f"{part.key}.unreadable"] = raw
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the stored form of every part (and of any that could not be read)."""
+        """Return the stored form of every part (and of any that could not be read).
+
+        A part with nothing to store (an empty form) is left out: absent until added.
+        """
+        stored = {part.key: part.as_dict() for part in self._parts}
         return {
             RECORDS_KEY: {
                 **self._unreadable,
-                **{part.key: part.as_dict() for part in self._parts},
+                **{key: value for key, value in stored.items() if value},
             }
         }
 

@@ -12,6 +12,15 @@ from .backstop import (
     backstop_holds,
     backstop_value,
 )
+from .brace import (
+    BRACE_HOURS_MAX,
+    WORN_ABOVE_CELSIUS,
+    BraceLog,
+    WornInterval,
+    seconds_per_local_day,
+    worn_from_temperature,
+    worn_intervals,
+)
 from .heat_hours import HeatHours
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
@@ -45,7 +54,9 @@ __all__ = [
     "AutoOffRange",
     "backstop_holds",
     "backstop_value",
+    "BRACE_HOURS_MAX",
     "Blocked",
+    "BraceLog",
     "EndReason",
     "HeatHours",
     "Modality",
@@ -74,6 +85,11 @@ __all__ = [
     "TherapyRefusedError",
     "TherapySession",
     "TherapySettings",
+    "WORN_ABOVE_CELSIUS",
+    "WornInterval",
     "reconcile",
     "round_for_display",
+    "seconds_per_local_day",
+    "worn_from_temperature",
+    "worn_intervals",
 ]

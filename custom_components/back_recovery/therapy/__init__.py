@@ -12,6 +12,7 @@ from .backstop import (
     backstop_holds,
     backstop_value,
 )
+from .check_in import answered_level, check_in_answers, check_in_words, next_check_in
 from .heat_hours import HeatHours
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
@@ -45,6 +46,10 @@ __all__ = [
     "AutoOffRange",
     "backstop_holds",
     "backstop_value",
+    "answered_level",
+    "check_in_answers",
+    "check_in_words",
+    "next_check_in",
     "Blocked",
     "EndReason",
     "HeatHours",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,7 @@ from .auto_off import (
 from .const import (
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
+    CONF_MORNING_CHECK_IN,
     CONF_NAME,
     CONF_POWER_SENSOR,
     CONF_POWER_THRESHOLD,
@@ -49,6 +50,7 @@ from .options import (
     SWITCH_OPTIONS,
     TIME_OPTIONS,
     RecoveryOptions,
+    submitted_check_in,
 )
 from .plug_entity import (
     PlugRefusedError,
@@ -63,7 +65,13 @@ from .power_sensor import (
     suggested_power_sensor,
     validate_power_input,
 )
-from .selectors import ClockTimeSelector, RangedNumberSelector, form_placeholders
+from .selectors import (
+    ClockTimeSelector,
+    RangedNumberSelector,
+    SubmittedSchema,
+    check_in_fields,
+    form_placeholders,
+)
 
 
 def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
@@ -284,11 +292,15 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
         fields[vol.Optional(key, default=current[key])] = BooleanSelector()
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
+    fields.update(check_in_fields(current))
     return vol.Schema(fields)
 
 
 def _validate_options(
-    hass: HomeAssistant, current: RecoveryOptions, user_input: Mapping[str, Any]
+    hass: HomeAssistant,
+    current: RecoveryOptions,
+    user_input: Mapping[str, Any],
+    submitted: Collection[str],
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Return ``user_input`` over ``current`` as stored, and field → error key.
 
@@ -313,6 +325,9 @@ def _validate_options(
             values[key] = list(dict.fromkeys(entity_ids))
     for key in TIME_OPTIONS:
         values[key] = cv.time(values[key])
+    values[CONF_MORNING_CHECK_IN] = submitted_check_in(
+        submitted, user_input, current.morning_check_in
+    )
     validate_backstop(hass, values, errors)
     if CONF_POWER_SENSOR in user_input:
         # Left out: kept; empty: none (rule 14).
@@ -329,6 +344,9 @@ class BackRecoveryOptionsFlow(OptionsFlow):
     them to the engine, and a running session goes on.
     """
 
+    _form: SubmittedSchema | None = None
+    """The form shown last: it tells which fields a submission named."""
+
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -339,12 +357,14 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         )
         errors: dict[str, str] = {}
         if user_input is not None:
-            options, errors = _validate_options(self.hass, current, user_input)
+            submitted = self._form.submitted if self._form else frozenset(user_input)
+            options, errors = _validate_options(
+                self.hass, current, user_input, submitted
+            )
             if not errors:
                 return self.async_create_entry(data=options)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
+        self._form = SubmittedSchema(
+            self.add_suggested_values_to_schema(
                 _options_schema(current, sensor).extend(
                     _backstop_fields(
                         self.hass,
@@ -353,7 +373,11 @@ class BackRecoveryOptionsFlow(OptionsFlow):
                     )
                 ),
                 user_input or {},
-            ),
+            ).schema
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self._form,
             errors=errors,
             description_placeholders=form_placeholders(),
         )

@@ -6,8 +6,10 @@ the limits come from ``options.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import probatio
 import voluptuous as vol
 
 from homeassistant.helpers.selector import (
@@ -19,7 +21,7 @@ from homeassistant.helpers.selector import (
     make_selector_config_schema,
 )
 
-from .options import NUMBER_OPTIONS, NumberOption
+from .options import CHECK_IN_OPTIONS, NUMBER_OPTIONS, NumberOption
 
 
 class RangedNumberSelector(NumberSelector):
@@ -72,6 +74,42 @@ class ClockTimeSelector(TimeSelector):
     def __init__(self) -> None:
         """Show hours and minutes only."""
         super().__init__(_ClockTimeSelectorConfig(no_second=True))
+
+
+def check_in_fields(current: Mapping[str, Any]) -> dict[Any, ClockTimeSelector]:
+    """Return the morning check-in's field, its time in ``current`` (stored options) suggested.
+
+    Suggested, not defaulted, so a cleared field is off
+    (``options.submitted_check_in``).
+    """
+    return {
+        vol.Optional(
+            key,
+            description={"suggested_value": current[key]} if current.get(key) else None,
+        ): ClockTimeSelector()
+        for key in CHECK_IN_OPTIONS
+    }
+
+
+class SubmittedSchema(probatio.Schema):
+    """A form's schema that remembers the fields a submission named, before its defaults fill the rest.
+
+    Home Assistant validates a submission with the schema of the form shown
+    last, which fills in every default: only here can a flow still tell a
+    field left out from one sent.
+    """
+
+    submitted: frozenset[str] = frozenset()
+    """The fields the last submission named."""
+
+    def __call__(self, data: Any, **kwargs: Any) -> Any:
+        """Note the submitted fields, then validate as the schema does."""
+        self.submitted = (
+            frozenset(str(key) for key in data)
+            if isinstance(data, Mapping)
+            else frozenset()
+        )
+        return super().__call__(data, **kwargs)
 
 
 def form_placeholders() -> dict[str, str]:

@@ -6,11 +6,13 @@ these names only.
 
 from __future__ import annotations
 
+from .check_in import MorningCheckIn
 from .core import RecoveryEngine
 from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
 
 __all__ = [
+    "MorningCheckIn",
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",

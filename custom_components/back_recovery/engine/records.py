@@ -90,11 +90,18 @@ class RecoveryRecords:
                 self._unreadable[f"{part.key}.unreadable"] = raw
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the stored form of every part (and of any that could not be read)."""
+        """Return the stored form of every part (and of any that could not be read).
+
+        A part with nothing to store (an empty form) is left out: read back, it starts empty.
+        """
         return {
             RECORDS_KEY: {
                 **self._unreadable,
-                **{part.key: part.as_dict() for part in self._parts},
+                **{
+                    part.key: stored
+                    for part in self._parts
+                    if (stored := part.as_dict())
+                },
             }
         }
 

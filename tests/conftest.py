@@ -38,6 +38,7 @@ from .helpers.assist import ASKERS_CLOCKS, Asker, set_profile
 from .helpers.clock import T0, wall_clock_stepper
 from .helpers.ha import ENTRY_ID, INJURY_DATE, PLUG
 from .helpers.plug import SECOND_PLUG, setup_plug
+from .helpers.targets import RecordingNotify
 
 # pytest-homeassistant-custom-component sets SQLAlchemy's engine logger to INFO
 # when it loads: every statement of a test's recorder (the benchmark's SQLite
@@ -97,6 +98,18 @@ def entry_data() -> dict[str, Any]:
         CONF_INJURY_DATE: INJURY_DATE.isoformat(),
         CONF_HEATING_PAD: PLUG,
     }
+
+
+@pytest.fixture
+def extra_options() -> dict[str, Any]:
+    """Return options a test changes over its module's (none unless it says so)."""
+    return {}
+
+
+@pytest.fixture
+def phone() -> RecordingNotify:
+    """Return the notify entity reminders go to (set up by ``helpers.targets.setup_targets``)."""
+    return RecordingNotify("Phone")
 
 
 @pytest.fixture

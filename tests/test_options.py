@@ -25,6 +25,7 @@ from custom_components.back_recovery.const import (
 )
 from custom_components.back_recovery.options import (
     BACKSTOP_OPTIONS,
+    CHECK_IN_OPTIONS,
     DEFAULT_OPTIONS,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
@@ -104,6 +105,7 @@ def test_fields_are_the_option_keys() -> None:
         *BACKSTOP_OPTIONS,
         CONF_POWER_SENSOR,
         CONF_BRACE_SENSOR,
+        *CHECK_IN_OPTIONS,
     ]
     assert sorted(names) == sorted(kinds)
     assert len(set(kinds)) == len(kinds)
@@ -141,6 +143,20 @@ def test_rule_14_power_sensor_is_stored_only_when_set() -> None:
         cleared = RecoveryOptions.from_mapping({CONF_POWER_SENSOR: empty})
         assert cleared.power_sensor is None
         assert CONF_POWER_SENSOR not in cleared.as_dict()
+
+
+def test_morning_check_in_is_off_by_default_and_stored_only_when_set() -> None:
+    """The morning check-in (a local time) is off by default; off is no key at all."""
+    assert RecoveryOptions().morning_check_in is None
+    assert "morning_check_in" not in DEFAULT_OPTIONS
+    options = RecoveryOptions.from_mapping({"morning_check_in": "07:30:00"})
+    assert options.morning_check_in == time(7, 30)
+    assert options.as_dict()["morning_check_in"] == "07:30:00"
+    assert RecoveryOptions.from_mapping(options.as_dict()) == options
+    for empty in (None, ""):
+        cleared = RecoveryOptions.from_mapping({"morning_check_in": empty})
+        assert cleared.morning_check_in is None
+        assert "morning_check_in" not in cleared.as_dict()
 
 
 def test_a_stored_value_wins() -> None:

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Generator
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime, time, timedelta
-import io
 import logging
 from pathlib import Path
 import time as time_module
 from typing import Any
-from unittest.mock import patch
-import wave
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    MockModule,
     async_fire_time_changed,
-    mock_config_flow,
-    mock_integration,
-    mock_platform,
-    setup_test_component_platform,
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
@@ -45,17 +36,7 @@ from custom_components.back_recovery.engine.reminders import (
     in_quiet_hours,
 )
 from custom_components.back_recovery.issues import async_clear_issue, async_raise_issue
-from homeassistant.components.assist_pipeline import PipelineEvent
-from homeassistant.components.assist_satellite import (
-    AssistSatelliteAnnouncement,
-    AssistSatelliteConfiguration,
-    AssistSatelliteEntity,
-    AssistSatelliteEntityFeature,
-)
-from homeassistant.components.notify import NotifyEntity
-from homeassistant.components.tts import TextToSpeechEntity, TtsAudioType
-from homeassistant.config_entries import ConfigEntry, ConfigFlow
-from homeassistant.const import STATE_OFF, STATE_ON, Platform
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
@@ -72,92 +53,15 @@ from .helpers.ha import (
     press,
 )
 from .helpers.plug import PLUG_IGNORES, PLUG_ONLINE, PLUG_POWER, set_input_boolean
+from .helpers.targets import (
+    RecordingNotify,
+    RecordingSatellite,
+    setup_targets,
+    targets_allowed,
+)
 
 PHONE = "notify.phone"
 KITCHEN = "assist_satellite.kitchen"
-
-type Behaviour = Callable[[], Awaitable[None]]
-
-
-async def _deliver() -> None:
-    """Deliver at once."""
-
-
-@dataclass
-class Inbox:
-    """What one target received."""
-
-    messages: list[str] = field(default_factory=list)
-    titles: list[str | None] = field(default_factory=list)
-
-
-class RecordingNotify(NotifyEntity):
-    """A notify entity that records messages, or fails the way it is told."""
-
-    def __init__(self, name: str, behaviour: Behaviour = _deliver) -> None:
-        """Name the entity; ``behaviour`` runs before a message counts as delivered."""
-        self._attr_name = name
-        self._attr_unique_id = f"notify_{name}"
-        self.inbox = Inbox()
-        self.behaviour = behaviour
-
-    async def async_send_message(self, message: str, title: str | None = None) -> None:
-        """Record the message once the behaviour lets it through."""
-        await self.behaviour()
-        self.inbox.messages.append(message)
-        self.inbox.titles.append(title)
-
-
-class RecordingSatellite(AssistSatelliteEntity):
-    """A voice satellite that records what it announces."""
-
-    _attr_supported_features = AssistSatelliteEntityFeature.ANNOUNCE
-
-    def __init__(self, name: str) -> None:
-        """Name the satellite."""
-        self._attr_name = name
-        self._attr_unique_id = f"satellite_{name}"
-        self.inbox = Inbox()
-
-    def async_get_configuration(self) -> AssistSatelliteConfiguration:
-        """Return a configuration without wake words."""
-        return AssistSatelliteConfiguration(
-            available_wake_words=[], active_wake_words=[], max_active_wake_words=1
-        )
-
-    async def async_set_configuration(
-        self, config: AssistSatelliteConfiguration
-    ) -> None:
-        """Accept any configuration."""
-
-    def on_pipeline_event(self, event: PipelineEvent) -> None:
-        """Ignore pipeline events: this satellite only announces."""
-
-    async def async_announce(self, announcement: AssistSatelliteAnnouncement) -> None:
-        """Record the spoken text (synthesized by the test TTS engine)."""
-        assert announcement.media_id_source == "tts"
-        self.inbox.messages.append(announcement.message)
-
-
-class SilentTts(TextToSpeechEntity):
-    """A text-to-speech engine that returns empty audio."""
-
-    _attr_name = "Voice"
-    _attr_unique_id = "tts_voice"
-    _attr_supported_languages = ["en", "de"]
-    _attr_default_language = "en"
-
-    async def async_get_tts_audio(
-        self, message: str, language: str, options: dict[str, Any]
-    ) -> TtsAudioType:
-        """Return a moment of silence."""
-        with io.BytesIO() as audio:
-            with wave.open(audio, "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(16000)
-                wav.writeframes(bytes(320))
-            return "wav", audio.getvalue()
 
 
 async def _raise_ha_error() -> None:
@@ -173,12 +77,6 @@ async def _hang() -> None:
 
 
 @pytest.fixture
-def phone() -> RecordingNotify:
-    """Return the notify entity every test sends to."""
-    return RecordingNotify("Phone")
-
-
-@pytest.fixture
 def kitchen() -> RecordingSatellite:
     """Return the voice satellite every test speaks on."""
     return RecordingSatellite("Kitchen")
@@ -188,12 +86,6 @@ def kitchen() -> RecordingSatellite:
 def more_notify() -> list[RecordingNotify]:
     """Return further notify entities (none unless a test says so)."""
     return []
-
-
-@pytest.fixture
-def extra_options() -> dict[str, Any]:
-    """Return options a test changes (none unless it says so)."""
-    return {}
 
 
 @pytest.fixture
@@ -209,68 +101,18 @@ def entry_options(
     }
 
 
-class _TestFlow(ConfigFlow):
-    """The config flow of the test integration that holds the targets."""
-
-
-@pytest.fixture
-def test_flow() -> Generator[None]:
-    """Give the test integration a config flow."""
-    with mock_config_flow("test", _TestFlow):
-        yield
-
-
-@pytest.fixture
-def speech_files(tmp_path: Path) -> Generator[None]:
-    """Keep synthesized speech in a temporary folder; pretend ffmpeg is installed."""
-    with (
-        patch(
-            "homeassistant.components.tts._init_tts_cache_dir",
-            return_value=str(tmp_path),
-        ),
-        patch(
-            "homeassistant.components.ffmpeg.FFVersion.get_version",
-            return_value="7.1",
-        ),
-    ):
-        yield
-
-
 @pytest.fixture
 async def targets(
     hass: HomeAssistant,
-    *,
-    test_flow: None,
-    speech_files: None,
+    tmp_path: Path,
     phone: RecordingNotify,
     kitchen: RecordingSatellite,
     more_notify: list[RecordingNotify],
-) -> None:
+) -> AsyncGenerator[None]:
     """Set up the notify entities, a TTS engine and the satellite of a test integration."""
-
-    async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-        await hass.config_entries.async_forward_entry_setups(
-            entry, [Platform.TTS, Platform.NOTIFY]
-        )
-        await hass.config_entries.async_forward_entry_setups(
-            entry, [Platform.ASSIST_SATELLITE]
-        )
-        return True
-
-    assert await async_setup_component(hass, "homeassistant", {})
-    mock_integration(hass, MockModule("test", async_setup_entry=setup_entry))
-    mock_platform(hass, "test.config_flow")
-    setup_test_component_platform(hass, "tts", [SilentTts()], from_config_entry=True)
-    setup_test_component_platform(
-        hass, "notify", [phone, *more_notify], from_config_entry=True
-    )
-    setup_test_component_platform(
-        hass, "assist_satellite", [kitchen], from_config_entry=True
-    )
-    entry = MockConfigEntry(domain="test")
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    with targets_allowed(tmp_path):
+        await setup_targets(hass, [phone, *more_notify], [kitchen])
+        yield
 
 
 @pytest.fixture

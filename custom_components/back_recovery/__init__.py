@@ -15,7 +15,7 @@ from .const import (
     PLATFORMS,
 )
 from .data import BackRecoveryConfigEntry, BackRecoveryData
-from .engine import BraceRecord, RecoveryEngine, async_remove_history
+from .engine import BraceRecord, MorningCheckIn, RecoveryEngine, async_remove_history
 from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
 from .plug_entity import async_give_plug_back, async_track_plug
@@ -48,6 +48,9 @@ async def async_setup_entry(
     """
     engine = RecoveryEngine(hass, entry)
     engine.records.brace = engine.records.add(BraceRecord(hass, entry, engine.records))
+    entry.async_on_unload(
+        engine.records.add(MorningCheckIn(hass, entry, engine)).async_stop
+    )
     entry.runtime_data = BackRecoveryData(
         engine, title=entry.title, data=dict(entry.data)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -31,12 +31,12 @@ from .auto_off import (
     validate_backstop,
     with_backstop,
 )
-from .brace_sensor import BraceSensorSelector, validate_brace_input
+from .brace_sensor import validate_brace_input
 from .const import (
     CONF_BRACE_HOURS_PER_DAY,
-    CONF_BRACE_SENSOR,
     CONF_HEATING_PAD,
     CONF_INJURY_DATE,
+    CONF_MORNING_CHECK_IN,
     CONF_NAME,
     CONF_POWER_SENSOR,
     CONF_POWER_THRESHOLD,
@@ -46,13 +46,13 @@ from .const import (
 )
 from .options import (
     BACKSTOP_OPTIONS,
-    BRACE_HOURS_PER_DAY,
     ENTITY_OPTIONS,
     NUMBER_OPTIONS,
     POWER_THRESHOLD,
     SWITCH_OPTIONS,
     TIME_OPTIONS,
     RecoveryOptions,
+    submitted_check_in,
 )
 from .plug_entity import (
     PlugRefusedError,
@@ -67,7 +67,14 @@ from .power_sensor import (
     suggested_power_sensor,
     validate_power_input,
 )
-from .selectors import ClockTimeSelector, RangedNumberSelector, form_placeholders
+from .selectors import (
+    ClockTimeSelector,
+    RangedNumberSelector,
+    SubmittedSchema,
+    brace_fields,
+    check_in_fields,
+    form_placeholders,
+)
 
 
 def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
@@ -289,30 +296,15 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
         fields[vol.Optional(key, default=current[key])] = BooleanSelector()
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
-    return vol.Schema(fields | _brace_fields(options))
-
-
-def _brace_fields(options: RecoveryOptions) -> dict[Any, Any]:
-    """Return the brace's hours and sensor, both suggested, not defaulted.
-
-    Left out, both are kept; the hours without a sensor clear it (the
-    frontend leaves a cleared sensor out; ``brace_sensor.validate_brace_input``).
-    """
-    sensor = options.brace_sensor
-    return {
-        vol.Optional(
-            CONF_BRACE_HOURS_PER_DAY,
-            description={"suggested_value": options.brace_hours_per_day},
-        ): RangedNumberSelector(CONF_BRACE_HOURS_PER_DAY, BRACE_HOURS_PER_DAY),
-        vol.Optional(
-            CONF_BRACE_SENSOR,
-            description={"suggested_value": sensor} if sensor else None,
-        ): BraceSensorSelector(),
-    }
+    fields.update(check_in_fields(current))
+    return vol.Schema(fields | brace_fields(options))
 
 
 def _validate_options(
-    hass: HomeAssistant, current: RecoveryOptions, user_input: Mapping[str, Any]
+    hass: HomeAssistant,
+    current: RecoveryOptions,
+    user_input: Mapping[str, Any],
+    submitted: Collection[str],
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Return ``user_input`` over ``current`` as stored, and field → error key.
 
@@ -337,6 +329,9 @@ def _validate_options(
             values[key] = list(dict.fromkeys(entity_ids))
     for key in TIME_OPTIONS:
         values[key] = cv.time(values[key])
+    values[CONF_MORNING_CHECK_IN] = submitted_check_in(
+        submitted, user_input, current.morning_check_in
+    )
     validate_backstop(hass, values, errors)
     if CONF_POWER_SENSOR in user_input:
         # Left out: kept; empty: none (rule 14).
@@ -354,6 +349,9 @@ class BackRecoveryOptionsFlow(OptionsFlow):
     them to the engine, and a running session goes on.
     """
 
+    _form: SubmittedSchema | None = None
+    """The form shown last: it tells which fields a submission named."""
+
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -364,12 +362,14 @@ class BackRecoveryOptionsFlow(OptionsFlow):
         )
         errors: dict[str, str] = {}
         if user_input is not None:
-            options, errors = _validate_options(self.hass, current, user_input)
+            submitted = self._form.submitted if self._form else frozenset(user_input)
+            options, errors = _validate_options(
+                self.hass, current, user_input, submitted
+            )
             if not errors:
                 return self.async_create_entry(data=options)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
+        self._form = SubmittedSchema(
+            self.add_suggested_values_to_schema(
                 _options_schema(current, sensor).extend(
                     _backstop_fields(
                         self.hass,
@@ -378,7 +378,11 @@ class BackRecoveryOptionsFlow(OptionsFlow):
                     )
                 ),
                 user_input or {},
-            ),
+            ).schema
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self._form,
             errors=errors,
             description_placeholders=form_placeholders(),
         )

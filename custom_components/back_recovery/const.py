@@ -50,6 +50,8 @@ CONF_HEAT_HOURS_START: Final = "heat_hours_start"
 CONF_HEAT_HOURS_END: Final = "heat_hours_end"
 CONF_POWER_SENSOR: Final = "power_sensor"
 CONF_POWER_THRESHOLD: Final = "power_threshold"
+# The morning check-in (contract "Exercises"): a local time, none by default.
+CONF_MORNING_CHECK_IN: Final = "morning_check_in"
 
 BLOCKED_HEAT_HOURS: Final = "heat_hours"
 """``session_blocked``'s ``reason`` for heat outside the heat hours (contract rule 19)."""

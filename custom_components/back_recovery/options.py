@@ -10,13 +10,14 @@ over them. The ranges come from the guidance (``seed/recovery-guide.txt``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, time
 from types import MappingProxyType
 from typing import Any, Final, Self
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -26,6 +27,7 @@ from .const import (
     CONF_HEAT_HOURS_END,
     CONF_HEAT_HOURS_START,
     CONF_ICE_DAYS,
+    CONF_MORNING_CHECK_IN,
     CONF_NOTIFY_ENTITIES,
     CONF_PLUG_AUTO_OFF,
     CONF_PLUG_AUTO_OFF_SWITCH,
@@ -149,6 +151,9 @@ BACKSTOP_OPTIONS: Final[Mapping[str, str]] = MappingProxyType(
 One entity each or none; stored only when set.
 """
 
+CHECK_IN_OPTIONS: Final = (CONF_MORNING_CHECK_IN,)
+"""The local times that may be none (off; stored only when set): the morning check-in."""
+
 MIDNIGHT: Final = time(0, 0)
 
 
@@ -164,6 +169,10 @@ def _time(value: Any) -> time:
     return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
+def _optional_time(value: Any) -> time | None:
+    return _time(value) if value else None
+
+
 _READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
     {
         **dict.fromkeys(NUMBER_OPTIONS, int),
@@ -173,6 +182,7 @@ _READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
         **dict.fromkeys(BACKSTOP_OPTIONS, _entity_id),
         CONF_POWER_SENSOR: _entity_id,
         CONF_BRACE_SENSOR: _entity_id,
+        **dict.fromkeys(CHECK_IN_OPTIONS, _optional_time),
     }
 )
 
@@ -219,6 +229,8 @@ class RecoveryOptions:
     brace_sensor: str | None = None
     """A ``binary_sensor`` on while the brace is worn, or a temperature ``sensor`` in it
     (worn above 30 °C); ``None``: the ``brace_worn`` switch says it."""
+    morning_check_in: time | None = None
+    """Local time of the morning check-in (contract "Exercises"); ``None``: no check-in."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -244,17 +256,23 @@ class RecoveryOptions:
     def as_dict(self) -> dict[str, Any]:
         """Return the options as a config entry stores them (lists, ``HH:MM:SS``).
 
-        An auto-off or its switch that is not set is left out, and so is no
-        power sensor and no brace sensor.
+        An auto-off or its switch that is not set is left out, and so are no
+        power sensor, no brace sensor and no morning check-in.
         """
         stored = asdict(self)
-        for key in (*BACKSTOP_OPTIONS, CONF_POWER_SENSOR, CONF_BRACE_SENSOR):
+        for key in (
+            *BACKSTOP_OPTIONS,
+            CONF_POWER_SENSOR,
+            CONF_BRACE_SENSOR,
+            *CHECK_IN_OPTIONS,
+        ):
             if stored[key] is None:
                 del stored[key]
         for key in ENTITY_OPTIONS:
             stored[key] = list(stored[key])
-        for key in TIME_OPTIONS:
-            stored[key] = stored[key].isoformat()
+        for key in (*TIME_OPTIONS, *CHECK_IN_OPTIONS):
+            if key in stored:
+                stored[key] = stored[key].isoformat()
         return stored
 
     def therapy_settings(self) -> TherapySettings:
@@ -291,6 +309,26 @@ class RecoveryOptions:
             anchor_phase=anchor.anchor_phase if anchor else Phase.REST,
             anchor_date=anchor.anchor_date if anchor else None,
         )
+
+
+def submitted_check_in(
+    submitted: Collection[str], user_input: Mapping[str, Any], current: time | None
+) -> time | None:
+    """Return the morning check-in an options form submits; ``current`` when it says nothing.
+
+    ``submitted`` are the fields the submission named, before the form's
+    defaults filled the rest. An empty value is off. The frontend leaves a
+    cleared field out of what it sends, but sends every field that has a
+    default: such a whole form without the check-in turns it off, while a
+    caller who submits a subset of the options keeps it.
+    """
+    if CONF_MORNING_CHECK_IN in submitted:
+        value = user_input.get(CONF_MORNING_CHECK_IN)
+        return cv.time(value) if value else None
+    # Every field the form gives a default; the brace's hours are only suggested.
+    numbers = [key for key in NUMBER_OPTIONS if key != CONF_BRACE_HOURS_PER_DAY]
+    whole_form = (*numbers, *ENTITY_OPTIONS, *SWITCH_OPTIONS, *TIME_OPTIONS)
+    return None if all(key in submitted for key in whole_form) else current
 
 
 DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(

@@ -6,8 +6,10 @@ the limits come from ``options.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import probatio
 import voluptuous as vol
 
 from homeassistant.helpers.selector import (
@@ -19,7 +21,15 @@ from homeassistant.helpers.selector import (
     make_selector_config_schema,
 )
 
-from .options import NUMBER_OPTIONS, NumberOption
+from .brace_sensor import BraceSensorSelector
+from .const import CONF_BRACE_HOURS_PER_DAY, CONF_BRACE_SENSOR
+from .options import (
+    BRACE_HOURS_PER_DAY,
+    CHECK_IN_OPTIONS,
+    NUMBER_OPTIONS,
+    NumberOption,
+    RecoveryOptions,
+)
 
 
 class RangedNumberSelector(NumberSelector):
@@ -74,6 +84,42 @@ class ClockTimeSelector(TimeSelector):
         super().__init__(_ClockTimeSelectorConfig(no_second=True))
 
 
+def check_in_fields(current: Mapping[str, Any]) -> dict[Any, ClockTimeSelector]:
+    """Return the morning check-in's field, its time in ``current`` (stored options) suggested.
+
+    Suggested, not defaulted, so a cleared field is off
+    (``options.submitted_check_in``).
+    """
+    return {
+        vol.Optional(
+            key,
+            description={"suggested_value": current[key]} if current.get(key) else None,
+        ): ClockTimeSelector()
+        for key in CHECK_IN_OPTIONS
+    }
+
+
+class SubmittedSchema(probatio.Schema):
+    """A form's schema that remembers the fields a submission named, before its defaults fill the rest.
+
+    Home Assistant validates a submission with the schema of the form shown
+    last, which fills in every default: only here can a flow still tell a
+    field left out from one sent.
+    """
+
+    submitted: frozenset[str] = frozenset()
+    """The fields the last submission named."""
+
+    def __call__(self, data: Any, **kwargs: Any) -> Any:
+        """Note the submitted fields, then validate as the schema does."""
+        self.submitted = (
+            frozenset(str(key) for key in data)
+            if isinstance(data, Mapping)
+            else frozenset()
+        )
+        return super().__call__(data, **kwargs)
+
+
 def form_placeholders() -> dict[str, str]:
     """Return the limits of every number, ``<option>_min`` and ``<option>_max``, as texts."""
     placeholders: dict[str, str] = {}
@@ -81,3 +127,22 @@ def form_placeholders() -> dict[str, str]:
         placeholders[f"{key}_min"] = str(number.minimum)
         placeholders[f"{key}_max"] = str(number.maximum)
     return placeholders
+
+
+def brace_fields(options: RecoveryOptions) -> dict[Any, Any]:
+    """Return the brace's hours and sensor, both suggested, not defaulted.
+
+    Left out, both are kept; the hours without a sensor clear it (the
+    frontend leaves a cleared sensor out; ``brace_sensor.validate_brace_input``).
+    """
+    sensor = options.brace_sensor
+    return {
+        vol.Optional(
+            CONF_BRACE_HOURS_PER_DAY,
+            description={"suggested_value": options.brace_hours_per_day},
+        ): RangedNumberSelector(CONF_BRACE_HOURS_PER_DAY, BRACE_HOURS_PER_DAY),
+        vol.Optional(
+            CONF_BRACE_SENSOR,
+            description={"suggested_value": sensor} if sensor else None,
+        ): BraceSensorSelector(),
+    }

@@ -7,12 +7,14 @@ these names only.
 from __future__ import annotations
 
 from .brace import BraceRecord
+from .check_in import MorningCheckIn
 from .core import RecoveryEngine
 from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
 
 __all__ = [
     "BraceRecord",
+    "MorningCheckIn",
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",

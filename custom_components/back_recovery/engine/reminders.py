@@ -138,19 +138,20 @@ class Reminders:
         placeholders: Mapping[str, Placeholder],
         phase: Phase | None = None,
         urgent: bool = False,
+        speak: bool = True,
     ) -> None:
         """Send reminder ``key`` to every target, in the background; return at once.
 
         An ``urgent`` reminder (a heating pad that does not switch off, rule 10;
         a plug that keeps switching itself on, rule 16) is spoken during quiet
         hours too, and raises the persistent notification at once, whatever
-        the options say.
+        the options say. Not to ``speak``: to the notify targets only.
         """
         if urgent:
             self._raise_alarm(key, placeholders)
         options = self.options
         notify_targets = list(options.notify_entities)
-        satellites = list(options.announce_satellites)
+        satellites = list(options.announce_satellites) if speak else []
         if satellites and not urgent and self.quiet():
             _LOGGER.debug("Quiet hours: reminder %s is not spoken", key)
             satellites = []

@@ -45,7 +45,9 @@ from .state import RefusedStart
 
 if TYPE_CHECKING:
     from .deadlines import DeadlineWatch
+    from .events import RecoveryEvents
     from .plug import HeatingPadPlug
+    from .reminders import Reminders
 
 
 class RecoveryRequests:
@@ -60,6 +62,7 @@ class RecoveryRequests:
     _pain: PainLog
     _plug: HeatingPadPlug | None
     _watch: DeadlineWatch
+    _events: RecoveryEvents
     _off_waiters: list[asyncio.Future[None]]
     _heat_starting: asyncio.Future[bool] | None = None
     _last_refusal: RefusedStart | None
@@ -85,6 +88,11 @@ class RecoveryRequests:
     def sessions_between(self, start: datetime, end: datetime) -> list[TherapySession]:
         """Return the sessions that share time with ``start``..``end``, oldest first (binary search)."""
         return self._log.between(start, end)
+
+    @property
+    def reminders(self) -> Reminders:
+        """Where a part of the recovery sends what it has to tell (the morning check-in)."""
+        return self._events.reminders
 
     def _plug_on(self) -> bool | None:
         """Whether the plug reports on now; ``None`` when unreachable or none is set."""

@@ -21,6 +21,7 @@ from .brace import (
     worn_from_temperature,
     worn_intervals,
 )
+from .check_in import answered_level, check_in_answers, check_in_words, next_check_in
 from .heat_hours import HeatHours
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
@@ -55,6 +56,10 @@ __all__ = [
     "backstop_holds",
     "backstop_value",
     "BRACE_HOURS_MAX",
+    "answered_level",
+    "check_in_answers",
+    "check_in_words",
+    "next_check_in",
     "Blocked",
     "BraceLog",
     "EndReason",

@@ -30,6 +30,7 @@ h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 0.3mm solid #000; }
 p { margin: 1mm 0; }
 .muted { color: #333; font-size: 9pt; }
 .question { border: 0.5mm solid #000; padding: 2mm 3mm; margin: 3mm 0; }
+.question h2 { margin-top: 0; }
 .question p { font-size: 12pt; white-space: pre-wrap; }
 table { border-collapse: collapse; width: 100%; }
 thead { display: table-header-group; }

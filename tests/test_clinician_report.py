@@ -192,6 +192,7 @@ async def test_signed_link_opens_without_login_for_24_hours(
     path = response["path"]
     assert path.startswith(f"{REPORT}?")
     assert "authSig=" in path
+    assert " " not in path  # encoded: a link in a message is one word
     assert response["url"].endswith(path)
     assert datetime.fromisoformat(response["expires"]) == dt_util.utcnow() + timedelta(
         hours=24

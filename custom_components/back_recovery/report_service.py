@@ -18,6 +18,7 @@ from typing import Final
 from urllib.parse import urlencode
 
 import voluptuous as vol
+from yarl import URL
 
 from homeassistant.components.http.auth import async_sign_path
 from homeassistant.config_entries import ConfigEntryState
@@ -84,8 +85,14 @@ def sign_report_link(
         params[QUERY_QUESTION] = question
     if include_notes:
         params[QUERY_NOTES] = "1"
-    path = f"{report_path(entry_id)}?{urlencode(params)}"
-    return async_sign_path(hass, path, LINK_VALID), dt_util.utcnow() + LINK_VALID
+    signed = URL(
+        async_sign_path(
+            hass, f"{report_path(entry_id)}?{urlencode(params)}", LINK_VALID
+        )
+    )
+    # Home Assistant returns the query decoded (a question's spaces as they
+    # are): a link in a message needs it encoded.
+    return f"{signed.raw_path}?{signed.raw_query_string}", dt_util.utcnow() + LINK_VALID
 
 
 def absolute(hass: HomeAssistant, path: str) -> str:

@@ -52,11 +52,16 @@ class Part(StrEnum):
     PLATFORM = "platform"
     SETUP = "setup"
     VOICE = "voice"
+    REPORT = "report/*"
     UNKNOWN = "unclassified"
 
 
 # The table: a new module is classified by where it is and what it is called.
-SUBPACKAGES: Final[Mapping[str, Part]] = {"therapy": Part.RULES, "voice": Part.VOICE}
+SUBPACKAGES: Final[Mapping[str, Part]] = {
+    "therapy": Part.RULES,
+    "voice": Part.VOICE,
+    "report": Part.REPORT,
+}
 ENGINE_PACKAGE: Final = "engine"
 """Its ``__init__`` is the surface, ENGINE_CORE the core, every other module a part."""
 ENGINE_CORE: Final = frozenset({"core", "requests", "state"})
@@ -94,6 +99,8 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
             "device_trigger",
             "logbook",
             "data",
+            "report_view",
+            "report_service",
         ),
         Part.SETUP,
     ),
@@ -255,6 +262,14 @@ def _therapy_pure(i: Import) -> bool:
     if i.module.part is not Part.RULES:
         return False
     return i.part is not Part.RULES if i.internal is not None else not i.stdlib
+
+
+def _report_pure(i: Import) -> bool:
+    if i.module.part is not Part.REPORT:
+        return False
+    if i.internal is None:
+        return not i.stdlib
+    return i.part not in {Part.REPORT, Part.RULES}
 
 
 def _const_names_only(i: Import) -> bool:
@@ -481,6 +496,12 @@ CHECKS: Final = (
         _therapy_pure,
     ),
     import_check(
+        "report-renders-without-home-assistant",
+        "report/* imports only the standard library, therapy (its surface) and report/*"
+        " (pure rendering: no Home Assistant, no engine, no texts.py)",
+        _report_pure,
+    ),
+    import_check(
         "const-imports-only-names",
         "const imports only the standard library and Home Assistant's const modules"
         " (nothing else of the integration)",
@@ -613,8 +634,9 @@ def test_new_modules_are_classified_where_they_appear() -> None:
     assert classify("engine.medication") is Part.ENGINE_PART
     assert classify("errors") is Part.HELPER
     assert classify("event") is Part.PLATFORM
-    assert classify("report") is Part.UNKNOWN
-    assert classify("report.weekly") is Part.UNKNOWN
+    assert classify("report.weekly") is Part.REPORT
+    assert classify("mystery") is Part.UNKNOWN
+    assert classify("mystery.weekly") is Part.UNKNOWN
 
 
 # The checks can fail: a small tree that breaks each rule.
@@ -638,6 +660,11 @@ SYNTHETIC: Final[Mapping[str, str]] = {
     "switch.py": "from .therapy import Modality\nfrom .engine import RecoveryEngine\n",
     "intent.py": "from .entity import BackRecoveryEntity\n",
     "mystery.py": "",
+    "report/__init__.py": "",
+    "report/html.py": (
+        "from html import escape\nfrom ..therapy import PainDiary\n"
+        "from homeassistant.core import HomeAssistant\nfrom ..texts import Texts\n"
+    ),
     "therapy/__init__.py": "from .log import TherapyLog\n",
     "therapy/log.py": (
         "from datetime import datetime\n"
@@ -662,6 +689,10 @@ EXPECTED: Final[Mapping[str, Sequence[str]]] = {
     "therapy-imports-only-therapy": [
         "therapy/log.py:2 `from homeassistant.core import HomeAssistant` -> homeassistant.core",
         "therapy/log.py:3 `from ..const import DOMAIN` -> const",
+    ],
+    "report-renders-without-home-assistant": [
+        "report/html.py:3 `from homeassistant.core import HomeAssistant` -> homeassistant.core",
+        "report/html.py:4 `from ..texts import Texts` -> texts",
     ],
     "const-imports-only-names": [
         "const.py:1 `from homeassistant.core import HomeAssistant`",

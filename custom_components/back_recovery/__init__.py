@@ -19,6 +19,7 @@ from .engine import BraceRecord, MorningCheckIn, RecoveryEngine, async_remove_hi
 from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
 from .plug_entity import async_give_plug_back, async_track_plug
+from .report_service import async_setup_report
 from .services import async_setup_services
 from .subentries import async_subentries_changed
 from .voice.aliases import async_suggest_voice_aliases
@@ -31,8 +32,9 @@ CONFIG_SCHEMA = cv.empty_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once for all entries; keep refusals out of the ERROR log."""
+    """Register the actions and the report's view once for all entries; keep refusals out of the ERROR log."""
     async_setup_services(hass)
+    async_setup_report(hass)
     install_refusal_filter()
     return True
 

@@ -705,3 +705,26 @@ async def test_dashboard_status_line_says_when_the_heat_hours_open(
     await advance(hass, freezer, timedelta(minutes=15))
     # The rest ends at 03:15, the heat hours open at 08:00.
     assert said() == lines["rest_then_hours"]
+
+
+REPORT_ACTION_PAGE = "/config/tools/action?service=back_recovery.create_report"
+"""Home Assistant's action page with ``create_report`` chosen (only administrators see it)."""
+
+
+@pytest.mark.parametrize("path", DASHBOARDS.values(), ids=DASHBOARDS.keys())
+def test_dashboard_links_to_the_clinician_report(path: Path) -> None:
+    """One text in the pain diary opens ``create_report``: a report needs an administrator, as that page does.
+
+    A plain link to the report itself would not open: a browser sends no
+    login with it (Home Assistant keeps its tokens in the page), and only a
+    signed link opens without one.
+    """
+    dashboard = load(path)
+    linking = [
+        card["content"]
+        for card in cards(dashboard["views"])
+        if card["type"] == "markdown" and REPORT_ACTION_PAGE in card["content"]
+    ]
+
+    assert len(linking) == 1
+    assert "24" in linking[0]

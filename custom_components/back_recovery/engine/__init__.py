@@ -9,12 +9,14 @@ from __future__ import annotations
 from .brace import BraceRecord
 from .check_in import MorningCheckIn
 from .core import RecoveryEngine
+from .plug import CONFIRM_SECONDS
 from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
 
 __all__ = [
     "BraceRecord",
     "MorningCheckIn",
+    "CONFIRM_SECONDS",
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",

@@ -69,6 +69,11 @@ class RecoveryRecords:
         self._parts.append(part)
         return part
 
+    @property
+    def parts(self) -> tuple[RecordPart, ...]:
+        """The parts in the order they were added (the clinician report asks each for its section)."""
+        return tuple(self._parts)
+
     def restore(self, data: Mapping[str, Any]) -> None:
         """Give each part its stored form; a part that cannot be read starts empty.
 

@@ -94,6 +94,15 @@ class RecoveryRequests:
         """Where a part of the recovery sends what it has to tell (the morning check-in)."""
         return self._events.reminders
 
+    def pain_entries(self) -> tuple[PainEntry, ...]:
+        """Return the pain diary's entries, oldest first (an immutable copy: the clinician report)."""
+        return self._pain.diary.entries
+
+    def oldest_session_start(self) -> datetime | None:
+        """Return when the oldest stored session started (the history keeps a limited number)."""
+        sessions = self._log.sessions
+        return sessions[0].started if sessions else None
+
     def _plug_on(self) -> bool | None:
         """Whether the plug reports on now; ``None`` when unreachable or none is set."""
         return self._plug.is_on if self._plug is not None else None

@@ -35,7 +35,13 @@ from .pain import (
     PainStatus,
 )
 from .pain_log import PainLog, PainOutcome
-from .pain_review import PainReview, PainTrend, round_for_display
+from .pain_review import (
+    REVIEW_FALL_POINTS,
+    REVIEW_FALL_RATIO,
+    PainReview,
+    PainTrend,
+    round_for_display,
+)
 from .phases import Phase, PhaseSchedule, PhaseTracker
 from .restart import reconcile
 from .self_switch import SelfSwitchVerdict, SelfSwitchWatch, SwitchCause
@@ -81,6 +87,8 @@ __all__ = [
     "Phase",
     "PhaseSchedule",
     "PhaseTracker",
+    "REVIEW_FALL_POINTS",
+    "REVIEW_FALL_RATIO",
     "Refusal",
     "SESSION_MINUTES_CEILING",
     "SelfSwitchVerdict",

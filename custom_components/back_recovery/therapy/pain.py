@@ -315,23 +315,40 @@ class PainDiary:
         One pass over the 27 local days the 14 daily trends need, and one over
         the baseline's week.
         """
-        first = today - (WORSENING_DAYS - 1 + 2 * WINDOW_DAYS - 1) * ONE_DAY
-        daily = self._daily(first, today, tz)
-        average = week_average(daily, today)
-        previous = week_average(daily, today - WINDOW_DAYS * ONE_DAY)
-        return PainStatus(
-            latest=self.latest,
-            average_7d=as_float(average),
-            previous_average_7d=as_float(previous),
-            trend=compare_weeks(average, previous),
-            review=PainReview.on(
-                daily,
-                today,
-                injury_date,
-                self._baseline(tz),
-                local_day(self._entries[0].recorded_at, tz) if self._entries else None,
-            ),
+        return self.statuses(today, today, injury_date, tz)[0]
+
+    def statuses(
+        self, first: date, last: date, injury_date: date, tz: tzinfo
+    ) -> list[PainStatus]:
+        """Return ``status`` of each local day from ``first`` to ``last`` (the clinician report).
+
+        One pass over the entries of the period and the 26 days before it,
+        whatever its length; ``latest`` is the diary's latest entry, as in
+        ``status``.
+        """
+        start = first - (WORSENING_DAYS - 1 + 2 * WINDOW_DAYS - 1) * ONE_DAY
+        daily = self._daily(start, last, tz)
+        baseline = self._baseline(tz)
+        baseline_start = (
+            local_day(self._entries[0].recorded_at, tz) if self._entries else None
         )
+        statuses = []
+        for offset in range((last - first).days + 1):
+            today = first + offset * ONE_DAY
+            average = week_average(daily, today)
+            previous = week_average(daily, today - WINDOW_DAYS * ONE_DAY)
+            statuses.append(
+                PainStatus(
+                    latest=self.latest,
+                    average_7d=as_float(average),
+                    previous_average_7d=as_float(previous),
+                    trend=compare_weeks(average, previous),
+                    review=PainReview.on(
+                        daily, today, injury_date, baseline, baseline_start
+                    ),
+                )
+            )
+        return statuses
 
     # Storage.
 

@@ -1,0 +1,165 @@
+"""Action ``back_recovery.create_report``: a link to the clinician report, valid for 24 hours.
+
+The link is a path signed by Home Assistant (``async_sign_path``, as its
+camera and media links are): its query (the period, the question, whether
+notes are in it) is part of the signature, so an altered link is refused,
+and so is one older than 24 hours. It is signed for the caller's login; an
+automation's for Home Assistant's content user (``report_view.may_open``).
+Only an administrator may ask for one (a non-administrator's call is
+refused with ``Unauthorized``). With ``notify`` the link goes to the
+recovery's notify targets through its reminders (not to voice satellites);
+nothing is sent outside Home Assistant but what those targets send.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+from urllib.parse import urlencode
+
+import voluptuous as vol
+from yarl import URL
+
+from homeassistant.components.http.auth import async_sign_path
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.util import dt as dt_util
+
+from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
+from .data import BackRecoveryConfigEntry
+from .report import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, QUESTION_MAX_LENGTH
+from .report_view import (
+    QUERY_DAYS,
+    QUERY_NOTES,
+    QUERY_QUESTION,
+    ReportView,
+    report_path,
+)
+
+SERVICE_CREATE_REPORT: Final = "create_report"
+ATTR_DAYS: Final = "days"
+ATTR_QUESTION: Final = "question"
+ATTR_INCLUDE_NOTES: Final = "include_notes"
+ATTR_NOTIFY: Final = "notify"
+ATTR_URL: Final = "url"
+ATTR_PATH: Final = "path"
+ATTR_EXPIRES: Final = "expires"
+LINK_VALID: Final = timedelta(hours=24)
+"""How long a report link opens (contract "The clinician report")."""
+REMINDER_REPORT: Final = "report_ready"
+
+CREATE_REPORT_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_DAYS, default=DEFAULT_DAYS): vol.All(
+            vol.Coerce(int), vol.Range(min=MIN_DAYS, max=MAX_DAYS)
+        ),
+        vol.Optional(ATTR_QUESTION, default=""): vol.All(
+            cv.string, vol.Length(max=QUESTION_MAX_LENGTH)
+        ),
+        vol.Optional(ATTR_INCLUDE_NOTES, default=False): cv.boolean,
+        vol.Optional(ATTR_NOTIFY, default=False): cv.boolean,
+    }
+)
+
+
+def sign_report_link(
+    hass: HomeAssistant,
+    entry_id: str,
+    days: int,
+    question: str = "",
+    include_notes: bool = False,
+) -> tuple[str, datetime]:
+    """Return the signed path of the report page and when it stops opening (24 hours)."""
+    params: dict[str, str] = {QUERY_DAYS: str(days)}
+    if question:
+        params[QUERY_QUESTION] = question
+    if include_notes:
+        params[QUERY_NOTES] = "1"
+    signed = URL(
+        async_sign_path(
+            hass, f"{report_path(entry_id)}?{urlencode(params)}", LINK_VALID
+        )
+    )
+    # Home Assistant returns the query decoded (a question's spaces as they
+    # are): a link in a message needs it encoded.
+    return f"{signed.raw_path}?{signed.raw_query_string}", dt_util.utcnow() + LINK_VALID
+
+
+def absolute(hass: HomeAssistant, path: str) -> str:
+    """Return ``path`` on Home Assistant's own address, or the path when none is known."""
+    try:
+        return f"{get_url(hass)}{path}"
+    except NoURLAvailableError:
+        return path
+
+
+async def _async_check_admin(call: ServiceCall) -> None:
+    """Refuse a non-administrator (``Unauthorized``); an automation's call has no user."""
+    if (user_id := call.context.user_id) is None:
+        return
+    user = await call.hass.auth.async_get_user(user_id)
+    if user is None or not user.is_admin:
+        raise Unauthorized(
+            context=call.context, config_entry_id=call.data[ATTR_CONFIG_ENTRY_ID]
+        )
+
+
+def _entry(call: ServiceCall) -> BackRecoveryConfigEntry:
+    """Return the loaded recovery the call names; ``entry_not_loaded`` otherwise."""
+    entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
+    entry: BackRecoveryConfigEntry | None = call.hass.config_entries.async_get_entry(
+        entry_id
+    )
+    if (
+        entry is None
+        or entry.domain != DOMAIN
+        or entry.state is not ConfigEntryState.LOADED
+    ):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={ATTR_CONFIG_ENTRY_ID: entry_id},
+        )
+    return entry
+
+
+async def _async_create_report(call: ServiceCall) -> ServiceResponse:
+    """Return the report's link (``url``, ``path``, ``expires``); send it if asked."""
+    await _async_check_admin(call)
+    entry = _entry(call)
+    path, expires = sign_report_link(
+        call.hass,
+        entry.entry_id,
+        call.data[ATTR_DAYS],
+        call.data[ATTR_QUESTION],
+        call.data[ATTR_INCLUDE_NOTES],
+    )
+    url = absolute(call.hass, path)
+    if call.data[ATTR_NOTIFY]:
+        entry.runtime_data.engine.reminders.send(
+            REMINDER_REPORT, {"url": url, "until": expires}, speak=False
+        )
+    return {ATTR_URL: url, ATTR_PATH: path, ATTR_EXPIRES: expires.isoformat()}
+
+
+@callback
+def async_setup_report(hass: HomeAssistant) -> None:
+    """Serve the report and register ``create_report`` (once, in ``async_setup``)."""
+    hass.http.register_view(ReportView())
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CREATE_REPORT,
+        _async_create_report,
+        schema=CREATE_REPORT_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )

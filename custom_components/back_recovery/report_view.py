@@ -1,0 +1,223 @@
+"""The clinician report, served by Home Assistant's own web server (contract "The clinician report").
+
+``GET /api/back_recovery/report/<entry id>`` is the printable page,
+``.../<entry id>.csv`` the same period as CSV. Query: ``days`` (7 to 365,
+default 56), ``end`` (the period's last local date, default today),
+``question``, ``notes=1`` (the notes too). Home Assistant authenticates
+every request (a bearer token, or a path signed by ``create_report``, 24
+hours); this view then lets through:
+
+- an administrator (Home Assistant has no per-entry permissions: a
+  recovery belongs to the household's administrators, as diagnostics do);
+- a path ``create_report`` signed for an automation (Home Assistant's own
+  content user signs it then; no person can sign with that user).
+
+Anyone else gets 403 before anything about the entry is looked at (a
+non-administrator learns nothing, not even whether the entry exists). An
+unknown or unloaded entry is 404, a period the report cannot cover 400;
+each with a short text in Home Assistant's language. A snapshot of the
+recovery is copied on the event loop (well under a millisecond); the model
+and the page are made in the executor, so the loop is never held by the
+rendering (tests/perf: a year's report).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+from http import HTTPStatus
+import logging
+from typing import Final
+
+from aiohttp import web
+
+from homeassistant.auth.models import User
+from homeassistant.components.http.auth import STORAGE_KEY as HTTP_AUTH_KEY
+from homeassistant.components.http.const import KEY_HASS_REFRESH_TOKEN_ID, KEY_HASS_USER
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+from .data import BackRecoveryConfigEntry
+from .engine import CONFIRM_SECONDS, RecoveryEngine
+from .report import (
+    DEFAULT_DAYS,
+    ReportPeriod,
+    ReportRefusal,
+    ReportRefusedError,
+    ReportRequest,
+    ReportSection,
+    ReportSource,
+    SectionData,
+    build_model,
+    render_csv,
+    render_html,
+    report_period,
+)
+from .texts import Texts, async_load_texts
+
+_LOGGER = logging.getLogger(__name__)
+
+REPORT_PATH: Final = "/api/back_recovery/report"
+CSV_SUFFIX: Final = ".csv"
+QUERY_DAYS: Final = "days"
+QUERY_END: Final = "end"
+QUERY_QUESTION: Final = "question"
+QUERY_NOTES: Final = "notes"
+NOT_ALLOWED: Final = "report_not_allowed"
+UNKNOWN_ENTRY: Final = "report_unknown_entry"
+BAD_REQUEST: Final = "report_bad_request"
+
+SECURITY_HEADERS: Final = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "frame-ancestors 'self'"
+    ),
+}
+"""No cache keeps health data, no link leaks the signed path, no script runs."""
+
+
+def report_path(entry_id: str, csv: bool = False) -> str:
+    """Return the report's path for an entry: the page, or its CSV."""
+    return f"{REPORT_PATH}/{entry_id}{CSV_SUFFIX if csv else ''}"
+
+
+def may_open(hass: HomeAssistant, user: User, refresh_token_id: str | None) -> bool:
+    """Whether the request's user may open a report: an administrator, or a path signed for an automation."""
+    return user.is_admin or (
+        refresh_token_id is not None
+        and refresh_token_id == hass.data.get(HTTP_AUTH_KEY)
+    )
+
+
+def read_request(query: web.Request) -> ReportRequest:
+    """Read the query into a request; raises ``ValueError`` for a malformed value."""
+    params = query.query
+    days = int(params.get(QUERY_DAYS, DEFAULT_DAYS))
+    end = params.get(QUERY_END)
+    return ReportRequest(
+        days=days,
+        last=date.fromisoformat(end) if end else None,
+        question=params.get(QUERY_QUESTION, ""),
+        include_notes=params.get(QUERY_NOTES) == "1",
+    )
+
+
+def report_source(
+    engine: RecoveryEngine, entry: BackRecoveryConfigEntry, period: ReportPeriod
+) -> ReportSource:
+    """Copy what the report needs from the recovery (on the event loop; immutable values only)."""
+    state = engine.state
+    refusal = state.last_refusal
+    sections: list[SectionData | None] = []
+    for part in engine.records.parts:
+        if not isinstance(part, ReportSection):
+            continue
+        try:
+            sections.append(part.report_section(period))
+        except Exception:
+            _LOGGER.exception("The report section of %s failed; it is left out", part)
+    return ReportSource(
+        title=entry.title,
+        now=dt_util.utcnow(),
+        today=dt_util.now().date(),
+        schedule=state.schedule,
+        pain_entries=engine.pain_entries(),
+        sessions=tuple(engine.sessions_between(period.start, period.end)),
+        switch_off_owed=state.switch_off_owed,
+        last_refusal=(refusal.reason, refusal.at) if refusal is not None else None,
+        late_off=timedelta(seconds=CONFIRM_SECONDS),
+        oldest_session=engine.oldest_session_start(),
+        sections=tuple(sections),
+    )
+
+
+def render(
+    source: ReportSource,
+    request: ReportRequest,
+    period: ReportPeriod,
+    *,
+    texts: Texts,
+    language: str,
+    csv: bool,
+) -> str:
+    """Make the model and the page (or the CSV): pure, for the executor."""
+    model = build_model(source, request, period)
+    return render_csv(model) if csv else render_html(model, texts, language)
+
+
+class ReportView(HomeAssistantView):
+    """The clinician report of one recovery, as a page or CSV (logged-in or signed)."""
+
+    url = f"{REPORT_PATH}/{{entry_id}}"
+    name = "api:back_recovery:report"
+    requires_auth = True
+
+    async def get(self, request: web.Request, entry_id: str) -> web.Response:
+        """Return the report, or a short error in Home Assistant's language."""
+        hass = request.app[KEY_HASS]
+        language = hass.config.language
+        texts = await async_load_texts(hass)
+        csv = entry_id.endswith(CSV_SUFFIX)
+        entry_id = entry_id.removesuffix(CSV_SUFFIX)
+        if not may_open(
+            hass, request[KEY_HASS_USER], request.get(KEY_HASS_REFRESH_TOKEN_ID)
+        ):
+            return _error(HTTPStatus.FORBIDDEN, NOT_ALLOWED, texts, language)
+        entry: BackRecoveryConfigEntry | None = hass.config_entries.async_get_entry(
+            entry_id
+        )
+        if (
+            entry is None
+            or entry.domain != DOMAIN
+            or entry.state is not ConfigEntryState.LOADED
+        ):
+            return _error(HTTPStatus.NOT_FOUND, UNKNOWN_ENTRY, texts, language)
+        engine = entry.runtime_data.engine
+        try:
+            asked = read_request(request)
+            period = report_period(
+                asked,
+                engine.state.schedule.injury_date,
+                dt_util.now().date(),
+                dt_util.get_default_time_zone(),
+            )
+        except ValueError:
+            return _error(HTTPStatus.BAD_REQUEST, BAD_REQUEST, texts, language)
+        except ReportRefusedError as err:
+            return _error(HTTPStatus.BAD_REQUEST, err.reason, texts, language)
+        source = report_source(engine, entry, period)
+        body = await hass.async_add_executor_job(
+            partial(
+                render, source, asked, period, texts=texts, language=language, csv=csv
+            )
+        )
+        headers = dict(SECURITY_HEADERS)
+        if csv:
+            name = f"back-recovery-{period.first}-{period.last}.csv"
+            headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return web.Response(
+            text=body,
+            content_type="text/csv" if csv else "text/html",
+            charset="utf-8",
+            headers=headers,
+        )
+
+
+def _error(
+    status: HTTPStatus, key: str | ReportRefusal, texts: Texts, language: str
+) -> web.Response:
+    """Return a short plain-text error in Home Assistant's language (nothing about the entry)."""
+    message = texts.get(str(key), str(key))
+    return web.Response(
+        status=status,
+        text=f"{status.value}: {message}\n",
+        content_type="text/plain",
+        charset="utf-8",
+        headers={**SECURITY_HEADERS, "Content-Language": language},
+    )

@@ -1,0 +1,1 @@
+"""The clinician report on plain data, without Home Assistant: the period, the chart, the CSV."""

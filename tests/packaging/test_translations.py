@@ -48,8 +48,6 @@ SAME_IN_GERMAN = {
     "title",  # the integration's name
     "config.step.user.data.name",
     "config.step.reconfigure.data.name",
-    "config_subentries.exercise.step.user.data.name",
-    "config_subentries.exercise.step.reconfigure.data.name",
     "services.set_phase.fields.phase.name",
     "common.voice_named_answer",  # only placeholders
     *(

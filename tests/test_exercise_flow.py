@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.back_recovery.exercise_flow import (
-    _FIELD_OF_ERROR,
-    SUBENTRY_EXERCISE,
-)
+from custom_components.back_recovery.const import SUBENTRY_EXERCISE
+from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType

@@ -44,8 +44,9 @@ from .const import (
     DEFAULT_NAME,
     DOMAIN,
     EARLIEST_INJURY_DATE,
+    SUBENTRY_EXERCISE,
 )
-from .exercise_flow import SUBENTRY_EXERCISE, ExerciseSubentryFlow
+from .exercise_flow import ExerciseSubentryFlow
 from .options import (
     BACKSTOP_OPTIONS,
     ENTITY_OPTIONS,
@@ -203,9 +204,7 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """Return the parts of a recovery added from the integration page (contract "The rest of the recovery")."""
-        return {
-            SUBENTRY_EXERCISE: ExerciseSubentryFlow,
-        }
+        return {SUBENTRY_EXERCISE: ExerciseSubentryFlow}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None

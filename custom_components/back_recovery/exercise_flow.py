@@ -28,9 +28,6 @@ from homeassistant.helpers.selector import (
 
 from .therapy import WEEKDAYS, Exercise, ExerciseError, ExerciseKind, PainRule, Phase
 
-SUBENTRY_EXERCISE: Final = "exercise"
-"""The subentry type of an exercise (contract)."""
-
 _PHASES: Final = [phase.value for phase in Phase]
 _DEFAULT_PHASES: Final = [Phase.REHABILITATION.value, Phase.RETURN_TO_ACTIVITY.value]
 

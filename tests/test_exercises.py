@@ -209,6 +209,31 @@ async def test_entities_hang_off_their_devices(
     assert recovery is not None and recovery.name == init_integration.title
 
 
+async def test_removed_exercise_takes_its_device_and_response_along(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """No stale device: removing the subentry removes its device and entity; the log's other exercises stay."""
+    subentry_id = await add_exercise(hass, init_integration, "Bridge")
+    await add_exercise(hass, init_integration, "Cat-cow")
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, subentry_id), init_integration.entry_id
+    )
+    assert hass.config_entries.async_remove_subentry(init_integration, subentry_id)
+    await hass.async_block_till_done()
+    assert (
+        device_registry.async_get_device_by_identifier(
+            (DOMAIN, subentry_id), init_integration.entry_id
+        )
+        is None
+    )
+    assert hass.states.get(response_entity("Bridge")) is None
+    await log_exercise(hass, exercise="Cat-cow")
+    with pytest.raises(ServiceValidationError):
+        await log_exercise(hass, exercise="Bridge")
+
+
 async def test_exercise_edited_shows_its_new_target_and_keeps_its_log(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

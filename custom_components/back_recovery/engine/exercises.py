@@ -288,10 +288,9 @@ class ExerciseProgramme:
 
     @callback
     def _at_noon(self, _now: datetime) -> None:
+        """Show the list without yesterday's items (nothing changed that needs saving)."""
         self._arm_noon()
-        self._hass.async_create_task(
-            self._host.records.async_changed(), eager_start=True
-        )
+        self._host.hub.async_notify()
 
     @callback
     def _stop_noon(self) -> None:

@@ -248,10 +248,7 @@ class ExerciseProgramme:
         return due_occurrences(there, day, schedule.phase_on(day))
 
     def _done(self, occurrence: Occurrence) -> bool:
-        return any(
-            entry.slot == occurrence.slot and entry.done
-            for entry in self._diary.on(occurrence.exercise.exercise_id, occurrence.day)
-        )
+        return self._diary.done(occurrence)
 
     def _alarm(self, exercises: Sequence[Exercise], now: datetime) -> None:
         """Fire ``exercise_pain`` for each; one reminder for several close together."""

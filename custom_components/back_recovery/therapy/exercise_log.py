@@ -18,6 +18,7 @@ from typing import Any
 from .exercises import (
     Exercise,
     ExerciseError,
+    Occurrence,
     PainRule,
     Response,
     SkipReason,
@@ -170,6 +171,13 @@ class ExerciseDiary:
     def on(self, exercise_id: str, day: date) -> list[ExerciseLog]:
         """Return the sessions of one exercise that count for local ``day``."""
         return self._by_day.get((exercise_id, day), [])
+
+    def done(self, occurrence: Occurrence) -> bool:
+        """Return whether ``occurrence`` (an exercise at a time of day of a day) was done."""
+        return any(
+            entry.slot == occurrence.slot and entry.done
+            for entry in self.on(occurrence.exercise.exercise_id, occurrence.day)
+        )
 
     def free_slot(self, exercise: Exercise, day: date) -> int | None:
         """Return the first time of day of ``day`` not yet done, or ``None`` when all are."""

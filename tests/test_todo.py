@@ -15,7 +15,7 @@ from homeassistant.exceptions import ServiceNotSupported, ServiceValidationError
 
 from .helpers.clock import T0, local, move_to
 from .helpers.exercises import ADHERENCE, TODO, add_exercise
-from .helpers.ha import entity_state
+from .helpers.ha import entity_id_of, entity_state
 
 pytestmark = pytest.mark.usefixtures("plug")
 
@@ -147,3 +147,29 @@ async def test_nothing_added_deleted_or_renamed_on_the_list(
         )
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "exercise_item_fixed"
+
+
+@pytest.mark.usefixtures("german")
+async def test_items_are_said_in_german(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The list's name, the time of day, the side and yesterday's items in Home Assistant's language."""
+    yesterday = TODAY - timedelta(days=1)
+    await move_to(hass, freezer, local(yesterday, 9))
+    await add_exercise(hass, init_integration, "Brücke", times_per_day=2)
+    todo = entity_id_of(hass, "todo", "exercises_today")
+    assert todo == "todo.back_recovery_ubungen_heute"
+    await move_to(hass, freezer, local(TODAY, 8))
+    response = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": todo}, blocking=True, return_response=True
+    )
+    assert response is not None
+    listed: Any = response[todo]
+    assert [(i["summary"], i["description"]) for i in listed["items"]] == [
+        ("Brücke (1 von 2)", "3 × 30 s, je Seite"),
+        ("Brücke (2 von 2)", "3 × 30 s, je Seite"),
+        ("Gestern: Brücke (1 von 2)", "3 × 30 s, je Seite"),
+        ("Gestern: Brücke (2 von 2)", "3 × 30 s, je Seite"),
+    ]

@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.back_recovery.const import SUBENTRY_EXERCISE
-from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR
+from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR, exercise_data
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -167,3 +167,10 @@ def test_every_exercise_error_and_field_is_translated(language: str) -> None:
         assert set(data["data"]) == set(data["data_description"])
     therapist = "physical therapist" if language == "en" else "Physiotherapie"
     assert therapist in flow["step"]["user"]["data_description"]["instructions"]
+
+
+def test_exercise_data_that_is_no_exercise_is_refused_whole() -> None:
+    """Empty texts are left out; values the form cannot give (an unknown weekday) are refused as a whole."""
+    data, errors = exercise_data({**HAMSTRING, "instructions": "", "days": ["someday"]})
+    assert "instructions" not in data
+    assert errors == {"base": "invalid_exercise"}

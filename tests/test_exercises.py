@@ -30,9 +30,15 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .helpers.clock import T0, advance, local, move_to
-from .helpers.exercises import ADHERENCE, TODO, add_exercise, response_entity
+from .helpers.exercises import (
+    ADHERENCE,
+    ALL_PHASES,
+    TODO,
+    add_exercise,
+    response_entity,
+)
 from .helpers.ha import ENTRY_ID, INJURY_DATE, action, entity_state, log_pain
-from .helpers.storage import STORAGE_KEY
+from .helpers.storage import STORAGE_KEY, stored
 
 pytestmark = pytest.mark.usefixtures("plug")
 
@@ -311,3 +317,77 @@ async def test_diagnostics_give_counts_only(
     assert "secret" not in text
     assert "private" not in text
     assert "Hold longer" not in text
+
+
+async def test_stored_log_entry_that_cannot_be_read_is_skipped(
+    hass: HomeAssistant,
+    plug: str,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """One damaged entry is skipped; the others are read (the adherence counts them)."""
+    good = {
+        "exercise_id": "bridge",
+        "done_at": T0.isoformat(),
+        "day": TODAY.isoformat(),
+        "target": {"sets": 3, "reps": None, "hold_seconds": 30, "per_side": True},
+        "slot": 1,
+    }
+    hass_storage[STORAGE_KEY] = stored(
+        {
+            "sessions": [],
+            "records": {
+                "exercises": {
+                    "logs": [good, {"exercise_id": "bridge", "done_at": "yesterday"}],
+                    "since": {"bridge": TODAY.isoformat()},
+                }
+            },
+        },
+        minor_version=3,
+    )
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        data=dict(mock_config_entry.data),
+        options=dict(mock_config_entry.options),
+        entry_id=ENTRY_ID,
+        subentries_data=[
+            {
+                "data": {
+                    "name": "Bridge",
+                    "sets": 3,
+                    "hold_seconds": 30,
+                    "per_side": True,
+                    "phases": ALL_PHASES,
+                },
+                "subentry_id": "bridge",
+                "subentry_type": "exercise",
+                "title": "Bridge",
+                "unique_id": None,
+            },
+            {
+                "data": {"name": "Broken", "sets": 3, "reps": 10, "hold_seconds": 30},
+                "subentry_id": "broken",
+                "subentry_type": "exercise",
+                "title": "Broken",
+                "unique_id": None,
+            },
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    programme = entry.runtime_data.engine.records.exercises
+    assert programme is not None
+    assert programme.status.logs == 1
+    assert [e.name for e in programme.status.exercises] == ["Bridge"]
+    assert entity_state(hass, ADHERENCE) == "100"
+
+
+async def test_log_exercise_without_a_response_asked(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An automation's call (no response asked) logs all the same."""
+    await add_exercise(hass, init_integration, "Bridge")
+    await action(hass, "log_exercise", exercise="Bridge", pain_during=1)
+    assert entity_state(hass, response_entity("Bridge")) == "green"

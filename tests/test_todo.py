@@ -173,3 +173,22 @@ async def test_items_are_said_in_german(
         ("Gestern: Brücke (1 von 2)", "3 × 30 s, je Seite"),
         ("Gestern: Brücke (2 von 2)", "3 × 30 s, je Seite"),
     ]
+
+
+async def test_checking_twice_changes_nothing_and_unknown_items_are_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A second check logs nothing more; an item that is not on the list is refused, translated."""
+    await move_to(hass, freezer, local(TODAY, 13))
+    await add_exercise(hass, init_integration, "Bridge")
+    (item,) = await items(hass)
+    await set_status(hass, item["uid"], "completed")
+    await set_status(hass, item["uid"], "completed")
+    programme = init_integration.runtime_data.engine.records.exercises
+    assert programme is not None
+    assert programme.status.logs == 1
+    with pytest.raises(ServiceValidationError) as err:
+        await programme.async_set_done("bridge_2000-01-01_1", True)
+    assert err.value.translation_key == "exercise_item_unknown"

@@ -85,7 +85,12 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
         Part.HELPER,
     ),
     **dict.fromkeys(
-        ("entity", "brace_entities", *(platform.value for platform in Platform)),
+        (
+            "entity",
+            "brace_entities",
+            "exercise_entities",
+            *(platform.value for platform in Platform),
+        ),
         Part.PLATFORM,
     ),
     **dict.fromkeys(
@@ -101,6 +106,8 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
             "data",
             "report_view",
             "report_service",
+            "exercise_flow",
+            "exercise_services",
         ),
         Part.SETUP,
     ),

@@ -15,7 +15,14 @@ from .const import (
     PLATFORMS,
 )
 from .data import BackRecoveryConfigEntry, BackRecoveryData
-from .engine import BraceRecord, MorningCheckIn, RecoveryEngine, async_remove_history
+from .engine import (
+    BraceRecord,
+    ExerciseProgramme,
+    MorningCheckIn,
+    RecoveryEngine,
+    async_remove_history,
+)
+from .exercise_services import async_setup_exercise_services
 from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
 from .plug_entity import async_give_plug_back, async_track_plug
@@ -35,6 +42,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the report's view once for all entries; keep refusals out of the ERROR log."""
     async_setup_services(hass)
     async_setup_report(hass)
+    async_setup_exercise_services(hass)
     install_refusal_filter()
     return True
 
@@ -52,6 +60,9 @@ async def async_setup_entry(
     engine.records.brace = engine.records.add(BraceRecord(hass, entry, engine.records))
     entry.async_on_unload(
         engine.records.add(MorningCheckIn(hass, entry, engine)).async_stop
+    )
+    engine.records.exercises = engine.records.add(
+        ExerciseProgramme(hass, entry, engine)
     )
     entry.runtime_data = BackRecoveryData(
         engine, title=entry.title, data=dict(entry.data)

@@ -12,6 +12,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlow,
 )
 from homeassistant.core import HomeAssistant, callback
@@ -43,7 +44,9 @@ from .const import (
     DEFAULT_NAME,
     DOMAIN,
     EARLIEST_INJURY_DATE,
+    SUBENTRY_EXERCISE,
 )
+from .exercise_flow import ExerciseSubentryFlow
 from .options import (
     BACKSTOP_OPTIONS,
     ENTITY_OPTIONS,
@@ -194,6 +197,14 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: ConfigEntry) -> BackRecoveryOptionsFlow:
         """Return the options flow: session limits, phase lengths, reminders."""
         return BackRecoveryOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Return the parts of a recovery added from the integration page (contract "The rest of the recovery")."""
+        return {SUBENTRY_EXERCISE: ExerciseSubentryFlow}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None

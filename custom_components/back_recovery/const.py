@@ -18,6 +18,7 @@ PLATFORMS: Final = [
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.TODO,
 ]
 
 # Config entry data (the user and reconfigure steps).
@@ -77,6 +78,20 @@ ATTR_REACHABLE: Final = "reachable"
 ATTR_CAUSE: Final = "cause"
 
 
+# The rehabilitation programme (contract "Exercises"): the subentry type, the
+# action's fields and the event's data.
+SUBENTRY_EXERCISE: Final = "exercise"
+ATTR_EXERCISE: Final = "exercise"
+ATTR_EXERCISE_ID: Final = "exercise_id"
+ATTR_DONE_AT: Final = "done_at"
+ATTR_SETS_DONE: Final = "sets_done"
+ATTR_REPS_DONE: Final = "reps_done"
+ATTR_SECONDS_DONE: Final = "seconds_done"
+ATTR_PAIN_DURING: Final = "pain_during"
+ATTR_SKIPPED: Final = "skipped"
+ATTR_SKIP_REASON: Final = "skip_reason"
+
+
 class Service(StrEnum):
     """The integration's actions."""
 
@@ -85,6 +100,7 @@ class Service(StrEnum):
     SET_PHASE = "set_phase"
     LOG_SESSION = "log_session"
     LOG_PAIN = "log_pain"
+    LOG_EXERCISE = "log_exercise"
 
 
 class RecoveryEvent(StrEnum):
@@ -104,6 +120,8 @@ class RecoveryEvent(StrEnum):
     """
     PAIN_LOGGED = "back_recovery_pain_logged"
     REVIEW_RECOMMENDED = "back_recovery_review_recommended"
+    EXERCISE_PAIN = "back_recovery_exercise_pain"
+    """An exercise's response turned ``red`` (contract "Exercises")."""
 
     @property
     def short_name(self) -> str:

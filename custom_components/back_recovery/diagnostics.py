@@ -1,7 +1,8 @@
 """Diagnostics: settings and engine state; name and injury date are health data and redacted.
 
 The pain diary appears as its count, the latest level and dates
-(``therapy.PainLog.as_diagnostics``); its notes never do.
+(``therapy.PainLog.as_diagnostics``); its notes never do. The exercises
+appear as counts; their names, instructions and notes never do.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ TO_REDACT = {
     CONF_NOTIFY_ENTITIES,
     CONF_ANNOUNCE_SATELLITES,
     "title",
+    # An exercise's subentry (its name and title are redacted above).
+    "instructions",
+    "progression_note",
 }
 
 
@@ -37,4 +41,10 @@ async def async_get_config_entry_diagnostics(
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
         "engine": entry.runtime_data.engine.state.as_diagnostics(),
         **({"brace": brace.as_diagnostics()} if brace and brace.configured else {}),
+        **(
+            {"exercises": programme.as_diagnostics()}
+            if (programme := entry.runtime_data.engine.records.exercises)
+            and programme.status.exercises
+            else {}
+        ),
     }

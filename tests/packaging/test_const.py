@@ -48,6 +48,7 @@ def test_event_types_and_their_short_names() -> None:
         "back_recovery_heating_pad_switching_off",
         "back_recovery_pain_logged",
         "back_recovery_review_recommended",
+        "back_recovery_exercise_pain",
     }
     for event in RecoveryEvent:
         assert f"{DOMAIN}_{event.short_name}" == event.value

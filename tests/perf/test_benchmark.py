@@ -7,7 +7,8 @@ database, statistics compiled every 5 minutes as in a real installation).
 Measured: the event loop thread's CPU of the day and of one idle minute tick,
 a one-year calendar query, and the database's growth (state rows, statistics
 rows, bytes). The pain diary's ``PainDiary.status`` over two years of entries
-is measured on the model. An idle Home Assistant with the same plug and
+is measured on the model, and so are the exercises' to-do list, adherence and
+responses (10 exercises, a year of logs). An idle Home Assistant with the same plug and
 recorder is measured too: what the harness itself costs.
 
 Nothing here asserts a time (CI machines differ); each test checks only that
@@ -33,6 +34,13 @@ from sqlalchemy import text
 
 from custom_components.back_recovery.calendar import RecoveryCalendar
 from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.therapy import (
+    Exercise,
+    ExerciseDiary,
+    ExerciseLog,
+    Phase,
+    due_occurrences,
+)
 from custom_components.back_recovery.therapy.log import TherapyLog
 from custom_components.back_recovery.therapy.pain import PainDiary, PainEntry
 from custom_components.back_recovery.therapy.session import Modality
@@ -593,3 +601,78 @@ def test_minute_reads_do_not_grow_with_the_history() -> None:
         "1000_sessions_us": round(reads[1000], 2),
     }
     assert reads[1] > 0
+
+
+def test_exercise_list_and_adherence_over_a_year() -> None:
+    """Today's to-do items and the 7-day adherence for 10 exercises over a year of logs (target < 5 ms).
+
+    As the programme computes them on a change (``engine/exercises.py``);
+    the responses with a year of morning pain beside.
+    """
+    tz = dt_util.get_default_time_zone()
+    today = date(2026, 11, 25)
+    first = today - timedelta(days=365)
+    exercises = [
+        Exercise(
+            exercise_id=f"ex{number}",
+            name=f"Exercise {number}",
+            sets=3,
+            reps=10,
+            times_per_day=1 + number % 3,
+            days=frozenset(range(7)) if number % 2 else frozenset({0, 2, 4}),
+        )
+        for number in range(10)
+    ]
+    diary = ExerciseDiary()
+    for back in range(366):
+        day = first + timedelta(days=back)
+        for exercise in exercises:
+            for slot in range(1, exercise.times_per_day + 1):
+                if exercise.due_on(day, Phase.REHABILITATION) and (back + slot) % 4:
+                    diary.add(
+                        ExerciseLog(
+                            exercise_id=exercise.exercise_id,
+                            done_at=datetime.combine(day, datetime.min.time(), tz)
+                            + timedelta(hours=6 + 4 * slot),
+                            day=day,
+                            target=exercise.target,
+                            slot=slot,
+                            pain_during=(back + slot) % 6,
+                        )
+                    )
+    pain = [
+        PainEntry(
+            back % 7,
+            datetime.combine(first + timedelta(days=back), datetime.min.time(), tz)
+            + timedelta(hours=8),
+        )
+        for back in range(366)
+    ]
+
+    def rehabilitation(_day: date) -> Phase:
+        return Phase.REHABILITATION
+
+    def items_and_adherence() -> int | None:
+        items = [
+            (occurrence, diary.done(occurrence))
+            for occurrence in due_occurrences(exercises, today, Phase.REHABILITATION)
+        ]
+        assert items
+        return diary.adherence(exercises, today, rehabilitation)
+
+    list_times, response_times = [], []
+    for _ in range(200):
+        begin = time.process_time()
+        adherence = items_and_adherence()
+        list_times.append(time.process_time() - begin)
+        begin = time.process_time()
+        responses = [diary.response(exercise, pain, tz) for exercise in exercises]
+        response_times.append(time.process_time() - begin)
+    assert adherence is not None
+    assert len(responses) == len(exercises)
+    RESULTS["Exercises, 10 over a year"] = {
+        "logs": len(diary),
+        "todo_and_adherence_us": round(statistics.median(list_times) * 1e6),
+        "responses_us": round(statistics.median(response_times) * 1e6),
+        "target_us": 5000,
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .brace import BraceRecord
 from .check_in import MorningCheckIn
 from .core import RecoveryEngine
+from .exercises import ExerciseItem, ExerciseProgramme, ExerciseStatus
 from .plug import CONFIRM_SECONDS
 from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
@@ -17,6 +18,9 @@ __all__ = [
     "BraceRecord",
     "MorningCheckIn",
     "CONFIRM_SECONDS",
+    "ExerciseItem",
+    "ExerciseProgramme",
+    "ExerciseStatus",
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",

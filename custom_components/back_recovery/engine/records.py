@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .brace import BraceRecord
+    from .exercises import ExerciseProgramme
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class RecoveryRecords:
 
     brace: BraceRecord | None = None
     """The brace (``engine/brace.py``), added when the entry is set up."""
+    exercises: ExerciseProgramme | None = None
+    """The rehabilitation programme (``engine/exercises.py``), once set up."""
 
     def __init__(
         self,

@@ -22,6 +22,19 @@ from .brace import (
     worn_intervals,
 )
 from .check_in import answered_level, check_in_answers, check_in_words, next_check_in
+from .exercise_log import ExerciseDiary, ExerciseLog, morning_pain
+from .exercises import (
+    WEEKDAYS,
+    Exercise,
+    ExerciseError,
+    ExerciseKind,
+    Occurrence,
+    PainRule,
+    Response,
+    SkipReason,
+    Target,
+    due_occurrences,
+)
 from .heat_hours import HeatHours
 from .log import TherapyLog
 from .outcome import NOTHING, Blocked, Outcome
@@ -69,6 +82,19 @@ __all__ = [
     "Blocked",
     "BraceLog",
     "EndReason",
+    "Exercise",
+    "ExerciseDiary",
+    "ExerciseError",
+    "ExerciseKind",
+    "ExerciseLog",
+    "Occurrence",
+    "PainRule",
+    "Response",
+    "SkipReason",
+    "Target",
+    "WEEKDAYS",
+    "due_occurrences",
+    "morning_pain",
     "HeatHours",
     "Modality",
     "NOTE_MAX_LENGTH",

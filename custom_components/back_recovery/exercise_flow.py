@@ -1,0 +1,174 @@
+"""The subentry flow of an exercise: add, edit (reconfigure), removed from the integration page.
+
+Contract "Exercises (the rehabilitation programme)": the person enters what
+the physical therapist prescribed; the form checks the contract's fields
+and ranges (``therapy.Exercise`` says each error's key) and never suggests
+an exercise, an amount or a progression of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+)
+
+from .therapy import WEEKDAYS, Exercise, ExerciseError, ExerciseKind, PainRule, Phase
+
+_PHASES: Final = [phase.value for phase in Phase]
+_DEFAULT_PHASES: Final = [Phase.REHABILITATION.value, Phase.RETURN_TO_ACTIVITY.value]
+
+_FIELD_OF_ERROR: Final[Mapping[str, str]] = {
+    "name_empty": "name",
+    "sets_out_of_range": "sets",
+    "reps_or_hold": "base",
+    "reps_out_of_range": "reps",
+    "hold_seconds_out_of_range": "hold_seconds",
+    "times_per_day_out_of_range": "times_per_day",
+    "no_day": "days",
+    "no_phase": "phases",
+    "max_pain_during_needed": "max_pain_during",
+    "max_pain_during_out_of_range": "max_pain_during",
+}
+
+
+def _number(low: int, high: int, unit: str | None = None) -> NumberSelector:
+    config = NumberSelectorConfig(
+        min=low, max=high, step=1, mode=NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
+def _select(options: list[str], key: str, *, multiple: bool = False) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=options,
+            translation_key=key,
+            multiple=multiple,
+            mode=SelectSelectorMode.LIST if multiple else SelectSelectorMode.DROPDOWN,
+        )
+    )
+
+
+def _optional(key: str, values: Mapping[str, Any]) -> vol.Optional:
+    """Return an optional field that shows its value without making it a default (it may be cleared)."""
+    value = values.get(key)
+    return vol.Optional(
+        key, description={"suggested_value": value} if value is not None else None
+    )
+
+
+def exercise_schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the exercise form, filled with ``values`` (the subentry's data when editing)."""
+    return vol.Schema(
+        {
+            vol.Required("name", default=values.get("name", "")): TextSelector(),
+            vol.Required(
+                "kind", default=values.get("kind", ExerciseKind.STRETCH.value)
+            ): _select([kind.value for kind in ExerciseKind], "kind"),
+            vol.Required("sets", default=values.get("sets", 1)): _number(1, 10),
+            _optional("reps", values): _number(1, 100),
+            _optional("hold_seconds", values): _number(1, 600, "s"),
+            vol.Required(
+                "per_side", default=values.get("per_side", False)
+            ): BooleanSelector(),
+            vol.Required(
+                "times_per_day", default=values.get("times_per_day", 1)
+            ): _number(1, 3),
+            vol.Required("days", default=list(values.get("days", WEEKDAYS))): _select(
+                list(WEEKDAYS), "days", multiple=True
+            ),
+            vol.Required(
+                "phases", default=list(values.get("phases", _DEFAULT_PHASES))
+            ): _select(_PHASES, "phase", multiple=True),
+            _optional("instructions", values): TextSelector(
+                TextSelectorConfig(multiline=True)
+            ),
+            vol.Required(
+                "pain_rule", default=values.get("pain_rule", PainRule.NO_INCREASE.value)
+            ): _select([rule.value for rule in PainRule], "pain_rule"),
+            _optional("max_pain_during", values): _number(0, 10),
+            _optional("progression_note", values): TextSelector(
+                TextSelectorConfig(multiline=True)
+            ),
+        }
+    )
+
+
+def exercise_data(
+    user_input: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the subentry's data from the form and the errors (field → translation key).
+
+    Numbers are kept whole; an empty optional text is left out.
+    """
+    data: dict[str, Any] = {}
+    for key, value in user_input.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        data[key] = value.strip() if isinstance(value, str) else value
+    if data.get("pain_rule") != PainRule.MONITORING:
+        data.pop("max_pain_during", None)
+    try:
+        Exercise.from_config("new", data)
+    except ExerciseError as err:
+        return data, {_FIELD_OF_ERROR.get(err.reason, "base"): err.reason}
+    except ValueError:
+        return data, {"base": "invalid_exercise"}
+    return data, {}
+
+
+class ExerciseSubentryFlow(ConfigSubentryFlow):
+    """Add or edit one prescribed exercise."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add an exercise; its name is the subentry's title (and its device's name)."""
+        return await self._async_form("user", user_input, {})
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit an exercise as the therapist changed it; the log stays."""
+        return await self._async_form(
+            "reconfigure", user_input, self._get_reconfigure_subentry().data
+        )
+
+    async def _async_form(
+        self, step: str, user_input: dict[str, Any] | None, current: Mapping[str, Any]
+    ) -> SubentryFlowResult:
+        values: Mapping[str, Any] = current
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = exercise_data(user_input)
+            if not errors:
+                if step == "user":
+                    return self.async_create_entry(title=data["name"], data=data)
+                return self.async_update_and_abort(
+                    self._get_entry(),
+                    self._get_reconfigure_subentry(),
+                    title=data["name"],
+                    data=data,
+                )
+            values = user_input
+        return self.async_show_form(
+            step_id=step, data_schema=exercise_schema(values), errors=errors
+        )

@@ -1,0 +1,176 @@
+"""The exercise's subentry flow: add, edit and remove a prescribed exercise from the integration page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.back_recovery.const import SUBENTRY_EXERCISE
+from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR, exercise_data
+from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+TRANSLATIONS = (
+    Path(__file__).parents[1] / "custom_components/back_recovery/translations"
+)
+
+HAMSTRING: dict[str, Any] = {
+    "name": "Hamstring stretch",
+    "kind": "stretch",
+    "sets": 3.0,
+    "hold_seconds": 30.0,
+    "per_side": True,
+    "times_per_day": 2.0,
+    "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    "phases": ["rehabilitation", "return_to_activity"],
+    "instructions": "https://example.org/hamstring",
+    "pain_rule": "no_increase",
+    "progression_note": "Hold 45 s once it is easy",
+}
+
+
+async def _start(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_EXERCISE), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    return dict(result)
+
+
+async def _add(
+    hass: HomeAssistant, entry: MockConfigEntry, values: dict[str, Any]
+) -> dict[str, Any]:
+    result = await _start(hass, entry)
+    return dict(
+        await hass.config_entries.subentries.async_configure(result["flow_id"], values)
+    )
+
+
+async def test_exercise_added_with_whole_numbers_and_no_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The exercise is a subentry titled with its name; the recovery is not reloaded (rule 9)."""
+    engine = init_integration.runtime_data.engine
+    result = await _add(hass, init_integration, HAMSTRING)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (subentry,) = init_integration.subentries.values()
+    assert subentry.subentry_type == SUBENTRY_EXERCISE
+    assert subentry.title == "Hamstring stretch"
+    assert subentry.data["sets"] == 3
+    assert type(subentry.data["sets"]) is int
+    assert subentry.data["hold_seconds"] == 30
+    assert "reps" not in subentry.data
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data.engine is engine
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "error"),
+    [
+        ({"pain_rule": "monitoring"}, "max_pain_during", "max_pain_during_needed"),
+        ({"reps": 10.0}, "base", "reps_or_hold"),
+        ({"hold_seconds": None}, "base", "reps_or_hold"),
+        ({"phases": []}, "phases", "no_phase"),
+        ({"days": []}, "days", "no_day"),
+        ({"name": "   "}, "name", "name_empty"),
+    ],
+)
+async def test_exercise_refused_with_the_contracts_errors(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    changes: dict[str, Any],
+    field: str,
+    error: str,
+) -> None:
+    """Each broken rule shows its translated error on its field and keeps what was typed."""
+    values = {
+        key: value
+        for key, value in {**HAMSTRING, **changes}.items()
+        if value is not None
+    }
+    result = await _add(hass, init_integration, values)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    assert not init_integration.subentries
+
+
+async def test_monitoring_keeps_its_highest_pain_other_rules_drop_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """``max_pain_during`` is stored only with the rule ``monitoring``."""
+    await _add(
+        hass,
+        init_integration,
+        {**HAMSTRING, "pain_rule": "monitoring", "max_pain_during": 3.0},
+    )
+    await _add(
+        hass, init_integration, {**HAMSTRING, "name": "Bridge", "max_pain_during": 3.0}
+    )
+    stored = {sub.title: dict(sub.data) for sub in init_integration.subentries.values()}
+    assert stored["Hamstring stretch"]["max_pain_during"] == 3
+    assert "max_pain_during" not in stored["Bridge"]
+
+
+async def test_exercise_edited_as_the_therapist_changed_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Reconfigure shows the stored values and changes them; refusals as when adding."""
+    await _add(hass, init_integration, HAMSTRING)
+    (subentry,) = init_integration.subentries.values()
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_EXERCISE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    refused = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**HAMSTRING, "reps": 10.0}
+    )
+    assert refused["errors"] == {"base": "reps_or_hold"}
+    done = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**HAMSTRING, "name": "Hamstrings", "hold_seconds": 45.0}
+    )
+    assert done["type"] is FlowResultType.ABORT
+    assert done["reason"] == "reconfigure_successful"
+    edited = init_integration.subentries[subentry.subentry_id]
+    assert (edited.title, edited.data["hold_seconds"]) == ("Hamstrings", 45)
+
+
+async def test_exercise_removed_without_a_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Removing an exercise from the integration page keeps the recovery running."""
+    engine = init_integration.runtime_data.engine
+    await _add(hass, init_integration, HAMSTRING)
+    (subentry,) = init_integration.subentries.values()
+    assert hass.config_entries.async_remove_subentry(
+        init_integration, subentry.subentry_id
+    )
+    await hass.async_block_till_done()
+    assert not init_integration.subentries
+    assert init_integration.runtime_data.engine is engine
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_exercise_error_and_field_is_translated(language: str) -> None:
+    """Each error key, field and its description; the form says the instructions are the therapist's."""
+    texts = json.loads((TRANSLATIONS / f"{language}.json").read_text())
+    flow = texts["config_subentries"]["exercise"]
+    assert set(_FIELD_OF_ERROR) | {"invalid_exercise"} <= set(flow["error"])
+    for step in ("user", "reconfigure"):
+        data = flow["step"][step]
+        assert set(data["data"]) == set(data["data_description"])
+    therapist = "physical therapist" if language == "en" else "Physiotherapie"
+    assert therapist in flow["step"]["user"]["data_description"]["instructions"]
+
+
+def test_exercise_data_that_is_no_exercise_is_refused_whole() -> None:
+    """Empty texts are left out; values the form cannot give (an unknown weekday) are refused as a whole."""
+    data, errors = exercise_data({**HAMSTRING, "instructions": "", "days": ["someday"]})
+    assert "instructions" not in data
+    assert errors == {"base": "invalid_exercise"}

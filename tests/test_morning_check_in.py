@@ -59,7 +59,7 @@ TODAY = date(2026, 11, 25)
 CHECK_IN = time(7, 30)
 QUESTION = "How is your back this morning, from 0 to 10?"
 QUESTION_DE = "Wie geht es deinem Rücken heute Morgen, von 0 bis 10?"
-MESSAGE = "Good morning. How is your back this morning, from 0 to 10? Log it on the Pain slider."
+MESSAGE = "How is your back this morning, from 0 to 10? Log it on the Pain slider."
 
 
 @pytest.fixture

@@ -113,7 +113,9 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
     ),
     **dict.fromkeys(("intent", "llm"), Part.VOICE),
     # Pain medication (issue 24): its flow and action, its entities.
-    **dict.fromkeys(("medication_flow", "medication_services"), Part.SETUP),
+    **dict.fromkeys(
+        ("medication_flow", "medication_services", "subentry_flows"), Part.SETUP
+    ),
     "medication_entities": Part.PLATFORM,
 }
 ENGINE: Final = frozenset({Part.ENGINE_SURFACE, Part.ENGINE_CORE, Part.ENGINE_PART})

@@ -88,6 +88,12 @@ async def test_rule_a_dose_is_recorded_and_shown_on_the_medicines_device(
     )
     assert entity is not None and entity.device_id is not None
     assert entity.entity_id == "sensor.ibuprofen_next_dose_allowed"
+    assert medicine_entity(hass, "sensor", medicine, "doses_24h") == (
+        "sensor.ibuprofen_doses_in_24_hours"
+    )
+    assert (
+        medicine_entity(hass, "sensor", medicine, "supply") == "sensor.ibuprofen_supply"
+    )
     device = dr.async_get(hass).async_get(entity.device_id)
     assert device is not None and device.name == "Ibuprofen"
     assert logged[0].data["device_id"] == device.id

@@ -18,6 +18,7 @@ from custom_components.back_recovery.const import SUBENTRY_MEDICATION
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .helpers.clock import advance
 from .helpers.files import translations
@@ -155,3 +156,23 @@ async def test_editing_a_medicine_shows_the_supply_left_and_keeps_the_recovery(
     )
     assert allowed is not None
     assert allowed.attributes["min_hours_between"] == 8
+
+
+async def test_a_renamed_medicine_renames_its_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The new name reaches the medicine's device and what the action finds."""
+    medicine = await add_medicine(hass)
+    form = await init_integration.start_subentry_reconfigure_flow(hass, medicine)
+    result = await hass.config_entries.subentries.async_configure(
+        form["flow_id"], {**IBUPROFEN, "name": "Ibuprofen 400"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    await hass.async_block_till_done()
+    entity = er.async_get(hass).async_get(
+        medicine_entity(hass, "sensor", medicine, "doses_24h")
+    )
+    assert entity is not None and entity.device_id is not None
+    device = dr.async_get(hass).async_get(entity.device_id)
+    assert device is not None and device.name == "Ibuprofen 400"
+    assert (await log_dose(hass, "ibuprofen 400"))["medication"] == "Ibuprofen 400"

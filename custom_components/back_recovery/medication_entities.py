@@ -21,7 +21,6 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
-    SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
@@ -79,7 +78,8 @@ SENSORS: tuple[MedicineSensorDescription, ...] = (
     ),
     MedicineSensorDescription(
         key="doses_24h",
-        state_class=SensorStateClass.MEASUREMENT,
+        # No state class, as sessions_today: a count read by the dashboard and
+        # the report from the record, not from long-term statistics.
         value_fn=lambda status: status.doses_24h,
         attributes_fn=lambda status: {
             "max_doses_per_24h": status.medicine.max_doses_per_24h

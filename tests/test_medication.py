@@ -9,7 +9,9 @@ the rolling 24 hours (a timer, no polling).
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime, timedelta
+import io
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -19,6 +21,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_mock_service,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.diagnostics import (
@@ -369,3 +372,39 @@ async def test_diagnostics_name_no_medicine(
     assert diagnostics["medication"]["doses_stored"] == 1
     assert diagnostics["medication"]["kinds"] == {"nsaid": 1}
     assert DOMAIN in str(diagnostics["entry"]["domain"])
+
+
+async def test_the_clinician_report_shows_doses_per_day_against_the_entered_limits(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The report's medication section: the limits as entered, doses per day, those outside; CSV rows."""
+    await add_medicine(hass, hours=6, most=4)
+    await log_dose(hass, "Ibuprofen", taken_at=T0 - 2 * HOURS)
+    await log_dose(hass, "Ibuprofen")
+    client = await hass_client()
+    report = f"/api/back_recovery/report/{ENTRY_ID}"
+    page = await (await client.get(report)).text()
+    assert 'class="part part-medication"' in page
+    assert (
+        "Ibuprofen: entered from the label: at least 6 hours between doses, "
+        "at most 4 doses in 24 hours."
+    ) in page
+    assert "Outside the entered limits" in page
+    csv_text = await (await client.get(f"{report}.csv")).text()
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [row["detail"] for row in rows if row["kind"] == "dose"] == [
+        "Ibuprofen",
+        "Ibuprofen",
+    ]
+    assert [row["detail"] for row in rows if row["kind"] == "medication_warning"] == [
+        "too_soon",
+        "too_soon",
+    ]
+    # Each dose came 2 hours from the other: both outside; split at local midnight.
+    for moment in (T0 - 2 * HOURS, T0):
+        day = dt_util.as_local(moment).date().isoformat()
+        row = f"<td>{day}</td><td>Ibuprofen</td><td>1</td><td>1</td>"
+        assert row in page

@@ -52,7 +52,8 @@ from ..const import (
     RecoveryEvent,
 )
 from ..options import RecoveryOptions
-from ..texts import async_load_texts, clock_hours, moment_text
+from ..report import ReportPeriod, SectionData, medication_section
+from ..texts import async_load_texts, cached_texts, clock_hours, moment_text
 from ..therapy import (
     DoseOutcome,
     LimitsFrom,
@@ -212,6 +213,10 @@ class MedicationRecord:
             if medicine.name.casefold() == wanted:
                 return medicine.id
         return None
+
+    def report_section(self, period: ReportPeriod) -> SectionData | None:
+        """Return the clinician report's medication section (``report/medication.py``)."""
+        return medication_section(self.log, period, cached_texts(self._hass))
 
     def as_diagnostics(self) -> dict[str, Any]:
         """Return counts only: no medicine's name (health data)."""

@@ -219,6 +219,10 @@ class MedicationLog:
             supply_became_low=became_low,
         )
 
+    def judge(self, dose: Dose) -> tuple[tuple[DoseWarning, ...], bool]:
+        """Return what a recorded ``dose`` means now (with the doses around it); ``KeyError`` if its medicine is gone."""
+        return self._judge(self.medicines[dose.medicine_id], dose)
+
     def _judge(
         self, medicine: Medicine, dose: Dose
     ) -> tuple[tuple[DoseWarning, ...], bool]:

@@ -40,6 +40,7 @@ from .helpers.ha import (
     press,
     turn_review_on,
 )
+from .helpers.medication import add_medicine, log_dose
 
 TRIGGER_TYPES = [
     "phase_changed",
@@ -49,6 +50,9 @@ TRIGGER_TYPES = [
     "skin_rest_over",
     "pain_logged",
     "review_recommended",
+    # Pain medication (issue 24): any medicine on the recovery's device.
+    "dose_logged",
+    "medication_warning",
 ]
 EN = translations()
 
@@ -90,6 +94,16 @@ async def _review_recommended(
     await turn_review_on(hass, freezer)
 
 
+async def _dose_logged(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await add_medicine(hass)
+    await log_dose(hass, "Ibuprofen")
+
+
+async def _medication_warning(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await add_medicine(hass, most=1)
+    await log_dose(hass, "Ibuprofen")
+
+
 CAUSES: dict[str, Cause] = {
     "phase_changed": _phase_changed,
     "session_started": _session_started,
@@ -98,6 +112,8 @@ CAUSES: dict[str, Cause] = {
     "skin_rest_over": _skin_rest_over,
     "pain_logged": _pain_logged,
     "review_recommended": _review_recommended,
+    "dose_logged": _dose_logged,
+    "medication_warning": _medication_warning,
 }
 
 
@@ -215,7 +231,15 @@ async def test_phase_changed_capabilities_offer_to_phase(
             }
         ]
     }
-    others = [kind for kind in TRIGGER_TYPES[1:] if kind != "pain_logged"]
+    # A medication warning may name its reason (issue 24).
+    [reason] = capabilities["medication_warning"]["extra_fields"]
+    assert reason["name"] == "reason"
+    assert reason["selector"]["select"]["translation_key"] == "dose_warning"
+    others = [
+        kind
+        for kind in TRIGGER_TYPES[1:]
+        if kind not in {"pain_logged", "medication_warning"}
+    ]
     assert all(capabilities[kind] == {"extra_fields": []} for kind in others)
 
 

@@ -112,6 +112,11 @@ TOP_LEVEL: Final[Mapping[str, Part]] = {
         Part.SETUP,
     ),
     **dict.fromkeys(("intent", "llm"), Part.VOICE),
+    # Pain medication (issue 24): its flow and action, its entities.
+    **dict.fromkeys(
+        ("medication_flow", "medication_services", "subentry_flows"), Part.SETUP
+    ),
+    "medication_entities": Part.PLATFORM,
 }
 ENGINE: Final = frozenset({Part.ENGINE_SURFACE, Part.ENGINE_CORE, Part.ENGINE_PART})
 ABOVE_ENGINE: Final = frozenset({Part.PLATFORM, Part.VOICE, Part.SETUP})

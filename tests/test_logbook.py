@@ -92,6 +92,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.HEATING_PAD_SWITCHING_OFF,
         RecoveryEvent.PAIN_LOGGED,
         RecoveryEvent.REVIEW_RECOMMENDED,
+        RecoveryEvent.DOSE_LOGGED,
+        RecoveryEvent.MEDICATION_WARNING,
     }
 
 

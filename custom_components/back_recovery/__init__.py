@@ -21,10 +21,12 @@ from .engine import (
     MorningCheckIn,
     RecoveryEngine,
     async_remove_history,
+    attach_medication,
 )
 from .exercise_services import async_setup_exercise_services
 from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
+from .medication_services import async_setup_medication_services
 from .plug_entity import async_give_plug_back, async_track_plug
 from .report_service import async_setup_report
 from .services import async_setup_services
@@ -43,6 +45,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_services(hass)
     async_setup_report(hass)
     async_setup_exercise_services(hass)
+    async_setup_medication_services(hass)
     install_refusal_filter()
     return True
 
@@ -63,6 +66,9 @@ async def async_setup_entry(
     )
     engine.records.exercises = engine.records.add(
         ExerciseProgramme(hass, entry, engine)
+    )
+    engine.records.medication = attach_medication(
+        hass, entry, engine.records, engine.hub
     )
     entry.runtime_data = BackRecoveryData(
         engine, title=entry.title, data=dict(entry.data)

@@ -14,6 +14,7 @@ from .data import BackRecoveryConfigEntry
 from .engine import RecoveryEngine
 from .entity import BackRecoveryEntity
 from .errors import async_said_to
+from .medication_entities import async_add_medicine_buttons
 from .therapy import Modality
 
 PARALLEL_UPDATES = 0
@@ -45,6 +46,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the buttons of one recovery."""
     async_add_entities(RecoveryButton(entry, description) for description in BUTTONS)
+    async_add_medicine_buttons(hass, entry, async_add_entities)
 
 
 class RecoveryButton(BackRecoveryEntity, ButtonEntity):

@@ -44,9 +44,7 @@ from .const import (
     DEFAULT_NAME,
     DOMAIN,
     EARLIEST_INJURY_DATE,
-    SUBENTRY_EXERCISE,
 )
-from .exercise_flow import ExerciseSubentryFlow
 from .options import (
     BACKSTOP_OPTIONS,
     ENTITY_OPTIONS,
@@ -78,6 +76,7 @@ from .selectors import (
     check_in_fields,
     form_placeholders,
 )
+from .subentry_flows import SUBENTRY_FLOWS
 
 
 def _user_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
@@ -204,7 +203,7 @@ class BackRecoveryConfigFlow(ConfigFlow, domain=DOMAIN):
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """Return the parts of a recovery added from the integration page (contract "The rest of the recovery")."""
-        return {SUBENTRY_EXERCISE: ExerciseSubentryFlow}
+        return dict(SUBENTRY_FLOWS)
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None

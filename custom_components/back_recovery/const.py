@@ -101,6 +101,8 @@ class Service(StrEnum):
     LOG_SESSION = "log_session"
     LOG_PAIN = "log_pain"
     LOG_EXERCISE = "log_exercise"
+    # Pain medication (issue 24).
+    LOG_DOSE = "log_dose"
 
 
 class RecoveryEvent(StrEnum):
@@ -122,6 +124,9 @@ class RecoveryEvent(StrEnum):
     REVIEW_RECOMMENDED = "back_recovery_review_recommended"
     EXERCISE_PAIN = "back_recovery_exercise_pain"
     """An exercise's response turned ``red`` (contract "Exercises")."""
+    # Pain medication (issue 24).
+    DOSE_LOGGED = "back_recovery_dose_logged"
+    MEDICATION_WARNING = "back_recovery_medication_warning"
 
     @property
     def short_name(self) -> str:
@@ -131,6 +136,22 @@ class RecoveryEvent(StrEnum):
         """
         return self.value.removeprefix(f"{DOMAIN}_")
 
+
+# Pain medication (contract "Pain medication", issue 24): the subentry type,
+# its fields, and the fields of ``log_dose`` and its events.
+SUBENTRY_MEDICATION: Final = "medication"
+CONF_KIND: Final = "kind"
+CONF_MIN_HOURS_BETWEEN: Final = "min_hours_between"
+CONF_MAX_DOSES_PER_24H: Final = "max_doses_per_24h"
+CONF_LIMITS_FROM: Final = "limits_from"
+CONF_SUPPLY: Final = "supply"
+CONF_SUPPLY_COUNTED_AT: Final = "supply_counted_at"
+CONF_NOTIFY_WARNINGS: Final = "notify_warnings"
+ATTR_MEDICATION: Final = "medication"
+ATTR_TAKEN_AT: Final = "taken_at"
+ATTR_NEXT_DOSE_ALLOWED: Final = "next_dose_allowed"
+ATTR_DOSES_24H: Final = "doses_24h"
+ATTR_WARNINGS: Final = "warnings"
 
 # Repair issues: the translation key; the issue id appends the entry id.
 ISSUE_HEATING_PAD_UNREACHABLE: Final = "heating_pad_unreachable"

@@ -36,12 +36,14 @@ from .const import (
     ATTR_ABOVE,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_LEVEL,
+    ATTR_MEDICATION,
+    ATTR_REASON,
     ATTR_TO_PHASE,
     DOMAIN,
     RecoveryEvent,
 )
 from .texts import async_load_texts, phase_text
-from .therapy import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, Phase
+from .therapy import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, DoseWarning, Phase
 
 # Each trigger waits for one event; its type is the event's name without the
 # domain (contract: "Device triggers").
@@ -55,10 +57,25 @@ TRIGGER_EVENTS: dict[str, RecoveryEvent] = {
         RecoveryEvent.SKIN_REST_OVER,
         RecoveryEvent.PAIN_LOGGED,
         RecoveryEvent.REVIEW_RECOMMENDED,
+        RecoveryEvent.DOSE_LOGGED,
+        RecoveryEvent.MEDICATION_WARNING,
     )
 }
 PHASE_CHANGED: str = RecoveryEvent.PHASE_CHANGED.short_name
 PAIN_LOGGED: str = RecoveryEvent.PAIN_LOGGED.short_name
+MEDICATION_TRIGGERS: tuple[str, ...] = (
+    RecoveryEvent.DOSE_LOGGED.short_name,
+    RecoveryEvent.MEDICATION_WARNING.short_name,
+)
+"""A medicine's own device offers these only, for that medicine; the recovery's for any."""
+MEDICATION_WARNING: str = RecoveryEvent.MEDICATION_WARNING.short_name
+REASON_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[warning.value for warning in DoseWarning],
+        mode=SelectSelectorMode.DROPDOWN,
+        translation_key="dose_warning",
+    )
+)
 
 ABOVE = vol.All(vol.Coerce(float), vol.Range(min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX))
 """``pain_logged``'s optional ``above``: it fires only for a level above it."""
@@ -81,6 +98,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
         vol.Required(CONF_TYPE): vol.In(list(TRIGGER_EVENTS)),
         vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR,
         vol.Optional(ATTR_ABOVE): ABOVE,
+        vol.Optional(ATTR_REASON): vol.In([warning.value for warning in DoseWarning]),
     }
 )
 
@@ -108,6 +126,20 @@ def _entry_id(hass: HomeAssistant, device_id: str) -> str:
     return entry.entry_id
 
 
+def _medicine_id(hass: HomeAssistant, device_id: str) -> str | None:
+    """Return the medicine (subentry id) whose own device ``device_id`` is; ``None`` for the recovery's."""
+    device = dr.async_get(hass).async_get(device_id)
+    entry = (
+        hass.config_entries.async_get_entry(device.config_entry_id) if device else None
+    )
+    if device is None or entry is None:
+        return None
+    return next(
+        (ident for domain, ident in device.identifiers if ident in entry.subentries),
+        None,
+    )
+
+
 async def async_get_triggers(
     hass: HomeAssistant, device_id: str
 ) -> list[dict[str, Any]]:
@@ -120,15 +152,20 @@ async def async_get_triggers(
             CONF_TYPE: trigger_type,
         }
         for trigger_type in TRIGGER_EVENTS
+        if _medicine_id(hass, device_id) is None or trigger_type in MEDICATION_TRIGGERS
     ]
 
 
 async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
-    """Let the phase changed trigger name the phase, pain logged a level to exceed."""
+    """Let phase changed name the phase, pain logged a level to exceed, a medication warning its reason."""
     if config[CONF_TYPE] == PAIN_LOGGED:
         return {"extra_fields": vol.Schema({vol.Optional(ATTR_ABOVE): ABOVE_SELECTOR})}
+    if config[CONF_TYPE] == MEDICATION_WARNING:
+        return {
+            "extra_fields": vol.Schema({vol.Optional(ATTR_REASON): REASON_SELECTOR})
+        }
     if config[CONF_TYPE] != PHASE_CHANGED:
         return {}
     return {
@@ -174,6 +211,14 @@ async def async_attach_trigger(
     }
     if config[CONF_TYPE] == PHASE_CHANGED and (to_phase := config.get(ATTR_TO_PHASE)):
         event_data[ATTR_TO_PHASE] = to_phase
+    if config[CONF_TYPE] in MEDICATION_TRIGGERS:
+        # On a medicine's own device: that medicine only (and one reason if given).
+        if (medicine := _medicine_id(hass, config[CONF_DEVICE_ID])) is not None:
+            event_data[ATTR_MEDICATION] = medicine
+        if config[CONF_TYPE] == MEDICATION_WARNING and (
+            reason := config.get(ATTR_REASON)
+        ):
+            event_data[ATTR_REASON] = reason
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             CONF_PLATFORM: "event",

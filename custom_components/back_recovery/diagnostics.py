@@ -1,5 +1,6 @@
 """Diagnostics: settings and engine state; name and injury date are health data and redacted.
 
+Medicines appear as counts (``engine.medication``), never by name.
 The pain diary appears as its count, the latest level and dates
 (``therapy.PainLog.as_diagnostics``); its notes never do. The exercises
 appear as counts; their names, instructions and notes never do.
@@ -47,4 +48,7 @@ async def async_get_config_entry_diagnostics(
             and programme.status.exercises
             else {}
         ),
+        # Counts only: a medicine's name is health data (subentry titles and
+        # names are redacted above with the entry's).
+        "medication": entry.runtime_data.engine.records.medication.as_diagnostics(),
     }

@@ -25,6 +25,7 @@ from homeassistant.helpers import intent
 from homeassistant.setup import async_when_setup
 
 from .voice.answers import last_heat_answer, next_heat_answer
+from .voice.medication import medication_intents
 from .voice.questions import (
     INTENT_LAST_HEAT_SESSION,
     INTENT_NEXT_HEAT_SESSION,
@@ -53,6 +54,9 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
             next_heat_answer,
         ),
     )
+    # Pain medication (issue 24): "I took an ibuprofen", "when can I take my next ibuprofen".
+    for handler in medication_intents():
+        intent.async_register(hass, handler)
     # The intent integration loads this platform before it registers its own
     # intents: replace theirs once it has finished setting up.
     async_when_setup(hass, INTENT_COMPONENT, async_answer_for_recoveries)

@@ -12,7 +12,10 @@ models"); our question intents do not reach them otherwise. The tools:
   carrying its translated message (the asker's language);
 - ``back_recovery__BackRecoveryLastHeatSession`` and
   ``back_recovery__BackRecoveryNextHeatSession`` (read-only): the two question
-  intents' answers.
+  intents' answers;
+- ``back_recovery__log_dose``: a dose of one of the person's medicines
+  (``voice/medication_tools.py``), with the prompt that Back Recovery gives
+  no drug, dose or interaction advice; the status tool lists the medicines.
 
 A tool acts only on recoveries with at least one entity exposed to the
 assistant that asks. With more than one such recovery a tool takes ``name``
@@ -29,6 +32,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.llm import LLM_API_ASSIST, LLMContext
 
 from .voice.answers import last_heat_answer, next_heat_answer
+from .voice.medication_tools import PROMPT as MEDICATION_PROMPT, LogDoseTool
 from .voice.questions import INTENT_LAST_HEAT_SESSION, INTENT_NEXT_HEAT_SESSION
 from .voice.tool_actions import LogPainTool, StartSessionTool, StopSessionTool
 from .voice.tools import GetStatusTool, QuestionTool, exposed_recoveries
@@ -50,6 +54,7 @@ def async_get_tools(
             StartSessionTool(titles),
             StopSessionTool(titles),
             LogPainTool(titles),
+            LogDoseTool(titles),
             QuestionTool(
                 titles,
                 INTENT_LAST_HEAT_SESSION,
@@ -69,5 +74,6 @@ def async_get_tools(
                 "sentence to say as it is.",
                 next_heat_answer,
             ),
-        ]
+        ],
+        prompt=MEDICATION_PROMPT,
     )

@@ -27,8 +27,10 @@ from .const import (
     ATTR_ENDS_AT,
     ATTR_LEVEL,
     ATTR_MODALITY,
+    ATTR_NEXT_DOSE_ALLOWED,
     ATTR_REACHABLE,
     ATTR_REASON,
+    ATTR_TAKEN_AT,
     ATTR_TO_PHASE,
     BLOCKED_HEAT_HOURS,
     DOMAIN,
@@ -52,6 +54,8 @@ ICONS: Final[dict[str, str]] = {
     RecoveryEvent.HEATING_PAD_SWITCHING_OFF: "mdi:radiator-off",
     RecoveryEvent.PAIN_LOGGED: "mdi:clipboard-pulse-outline",
     RecoveryEvent.REVIEW_RECOMMENDED: "mdi:doctor",
+    RecoveryEvent.DOSE_LOGGED: "mdi:pill",
+    RecoveryEvent.MEDICATION_WARNING: "mdi:pill-off",
 }
 """Each event's icon, the icon of the entity that shows the same (``icons.json``)."""
 
@@ -82,6 +86,14 @@ def _reason(data: dict[str, Any], texts: Texts) -> str:
     return texts.get(f"end_reason_{reason}", reason)
 
 
+def _next_dose(data: dict[str, Any], texts: Texts) -> str:
+    """Say when the next dose is allowed by the limits the person entered; nothing when now."""
+    if not (iso := data.get(ATTR_NEXT_DOSE_ALLOWED)):
+        return ""
+    template = texts.get("medication_next_dose_allowed", "{moment}")
+    return template.format(moment=_moment(str(iso), texts))
+
+
 PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]] = {
     RecoveryEvent.SESSION_STARTED: lambda d, t: {
         "session": _session(d, t),
@@ -102,6 +114,17 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
     RecoveryEvent.PAIN_LOGGED: lambda d, t: {"level": str(d.get(ATTR_LEVEL, "?"))},
     RecoveryEvent.REVIEW_RECOMMENDED: lambda d, t: {
         "average": str(d.get(ATTR_AVERAGE, "?"))
+    },
+    RecoveryEvent.DOSE_LOGGED: lambda d, t: {
+        "name": str(d.get("name", "?")),
+        "taken_at": _moment(d.get(ATTR_TAKEN_AT), t),
+    },
+    RecoveryEvent.MEDICATION_WARNING: lambda d, t: {
+        "name": str(d.get("name", "?")),
+        "warning": t.get(
+            f"medication_warning_{d.get(ATTR_REASON)}", str(d.get(ATTR_REASON, ""))
+        ),
+        "next_dose_allowed": _next_dose(d, t),
     },
 }
 """Each event's text is ``logbook_<event>``, filled with these placeholders."""

@@ -23,6 +23,7 @@ from .data import BackRecoveryConfigEntry
 from .engine import RecoveryState
 from .entity import BackRecoveryEntity
 from .exercise_entities import async_setup_exercise_sensors
+from .medication_entities import async_add_medicine_sensors
 from .texts import Texts, cached_texts, guidance_text
 from .therapy import Modality, PainTrend, Phase, round_for_display
 
@@ -205,6 +206,7 @@ async def async_setup_entry(
     async_add_entities(RecoverySensor(entry, description) for description in SENSORS)
     async_setup_brace_entities(hass, entry, Platform.SENSOR, async_add_entities)
     async_setup_exercise_sensors(hass, entry, async_add_entities)
+    async_add_medicine_sensors(hass, entry, async_add_entities)
 
 
 class RecoverySensor(BackRecoveryEntity, SensorEntity):

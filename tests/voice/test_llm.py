@@ -43,6 +43,7 @@ STOP = f"{PREFIX}stop_session"
 LOG_PAIN = f"{PREFIX}log_pain"
 LAST_HEAT = f"{PREFIX}BackRecoveryLastHeatSession"
 NEXT_HEAT = f"{PREFIX}BackRecoveryNextHeatSession"
+LOG_DOSE = f"{PREFIX}log_dose"
 EN = translations("en")
 DE = translations("de")
 
@@ -115,10 +116,10 @@ def openapi(api: llm.APIInstance, tool: llm.Tool) -> dict[str, Any]:
 async def test_tools_are_listed_with_descriptions_schemas_and_annotations(
     hass: HomeAssistant,
 ) -> None:
-    """The Assist API lists the six tools, described, with their parameters; reads are marked read-only."""
+    """The Assist API lists the seven tools, described, with their parameters; reads are marked read-only."""
     api = await get_api(hass)
     tools = our_tools(api)
-    assert set(tools) == {STATUS, START, STOP, LOG_PAIN, LAST_HEAT, NEXT_HEAT}
+    assert set(tools) == {STATUS, START, STOP, LOG_PAIN, LAST_HEAT, NEXT_HEAT, LOG_DOSE}
     for tool in tools.values():
         assert tool.integration == DOMAIN
         assert tool.description
@@ -128,7 +129,7 @@ async def test_tools_are_listed_with_descriptions_schemas_and_annotations(
         assert "name" not in openapi(api, tool).get("properties", {})
     for name in (STATUS, LAST_HEAT, NEXT_HEAT):
         assert tools[name].annotations.read_only is True
-    for name in (START, STOP, LOG_PAIN):
+    for name in (START, STOP, LOG_PAIN, LOG_DOSE):
         assert tools[name].annotations.read_only is False
     start = openapi(api, tools[START])
     assert start["required"] == ["modality"]

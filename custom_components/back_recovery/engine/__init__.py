@@ -10,6 +10,7 @@ from .brace import BraceRecord
 from .check_in import MorningCheckIn
 from .core import RecoveryEngine
 from .exercises import ExerciseItem, ExerciseProgramme, ExerciseStatus
+from .medication import LoggedDose, MedicationRecord, attach_medication
 from .plug import CONFIRM_SECONDS
 from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
@@ -21,6 +22,9 @@ __all__ = [
     "ExerciseItem",
     "ExerciseProgramme",
     "ExerciseStatus",
+    "LoggedDose",
+    "MedicationRecord",
+    "attach_medication",
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",

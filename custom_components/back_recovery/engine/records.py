@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from .brace import BraceRecord
     from .exercises import ExerciseProgramme
+    from .medication import MedicationRecord
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class RecoveryRecords:
     """The brace (``engine/brace.py``), added when the entry is set up."""
     exercises: ExerciseProgramme | None = None
     """The rehabilitation programme (``engine/exercises.py``), once set up."""
+    medication: MedicationRecord
+    """Pain medication (``medication.py``), attached by ``__init__.py`` before the load."""
 
     def __init__(
         self,

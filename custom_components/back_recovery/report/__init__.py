@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .chart import MAX_CHART_POINTS, pain_chart, thin
 from .html import render_html
+from .medication import medication_section
 from .model import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -28,6 +29,7 @@ from .sections import ReportPeriod, ReportRow, ReportSection, SectionData, Secti
 from .table import CSV_COLUMNS, render_csv
 
 __all__ = [
+    "medication_section",
     "CSV_COLUMNS",
     "DEFAULT_DAYS",
     "MAX_CHART_POINTS",

@@ -37,6 +37,18 @@ from .exercises import (
 )
 from .heat_hours import HeatHours
 from .log import TherapyLog
+from .medication import (
+    MAX_DOSES_PER_24H_RANGE,
+    MIN_HOURS_BETWEEN_RANGE,
+    SUPPLY_MAX,
+    DoseOutcome,
+    DoseWarning,
+    LimitsFrom,
+    MedicationLog,
+    Medicine,
+    MedicineKind,
+    MedicineStatus,
+)
 from .outcome import NOTHING, Blocked, Outcome
 from .pain import (
     NOTE_MAX_LENGTH,
@@ -131,4 +143,15 @@ __all__ = [
     "seconds_per_local_day",
     "worn_from_temperature",
     "worn_intervals",
+    # Pain medication (contract "Pain medication").
+    "MAX_DOSES_PER_24H_RANGE",
+    "MIN_HOURS_BETWEEN_RANGE",
+    "SUPPLY_MAX",
+    "DoseOutcome",
+    "DoseWarning",
+    "LimitsFrom",
+    "MedicationLog",
+    "Medicine",
+    "MedicineKind",
+    "MedicineStatus",
 ]

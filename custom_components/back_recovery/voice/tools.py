@@ -35,6 +35,7 @@ from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
 from .answers import local_iso, status, time_since_text
+from .medication import medicines_status
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
 ATTR_NAME: Final = "name"
@@ -176,7 +177,11 @@ class GetStatusTool(RecoveryTool):
         "that, e.g. '12 minutes ago'). Times are local ISO times. When "
         "heating_pad_may_heat is true the heating pad may still be heating (its "
         "plug has not confirmed that it is off, or cannot be reached): say "
-        "heating_pad_warning first; it tells the person to unplug the heating pad."
+        "heating_pad_warning first; it tells the person to unplug the heating pad. "
+        "medicines (when the person added any): per medicine the limits the "
+        "person entered from the label or the prescription, doses in the last 24 "
+        "hours and when the next dose is allowed by those limits; Back Recovery "
+        "gives no drug, dose or interaction advice."
     )
     annotations = _READS
 
@@ -199,9 +204,11 @@ class GetStatusTool(RecoveryTool):
         ):
             since[key] = local_iso(moment)
             since[f"{key}_ago"] = time_since_text(texts, moment)
-        return ToolResult(
-            data={"name": entry.title, **status(recovery, texts), **since}
-        )
+        data: dict[str, Any] = {"name": entry.title, **status(recovery, texts), **since}
+        # Pain medication, only once the person added a medicine (issue 24).
+        if medicines := medicines_status(entry.runtime_data.engine.records.medication):
+            data["medicines"] = medicines
+        return ToolResult(data=data)
 
 
 class QuestionTool(RecoveryTool):

@@ -1,0 +1,206 @@
+"""The medicine subentry flow (contract "Pain medication"): add or edit a medicine and its limits.
+
+Both limits are required and have no default: they are the numbers the
+person reads on the label or gets from the prescriber, and Back Recovery
+never suggests one. A medicine is removed with Home Assistant's own "Delete"
+of the subentry (its entities and device go with it; its doses stay in the
+record). Saving never reloads the recovery (``subentries.py``).
+
+``supply`` is the doses left as the person counts them now: the moment is
+stored beside it (``supply_counted_at``) and doses taken from then on are
+subtracted. Editing a medicine shows the doses left now, so saving it
+unchanged changes nothing, and a refill is entered as the new count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_KIND,
+    CONF_LIMITS_FROM,
+    CONF_MAX_DOSES_PER_24H,
+    CONF_MIN_HOURS_BETWEEN,
+    CONF_NAME,
+    CONF_NOTIFY_WARNINGS,
+    CONF_SUPPLY,
+    CONF_SUPPLY_COUNTED_AT,
+    SUBENTRY_MEDICATION,
+)
+from .therapy import (
+    MAX_DOSES_PER_24H_RANGE,
+    MIN_HOURS_BETWEEN_RANGE,
+    SUPPLY_MAX,
+    LimitsFrom,
+    MedicineKind,
+)
+
+RANGES: Final[Mapping[str, tuple[int, int]]] = {
+    CONF_MIN_HOURS_BETWEEN: MIN_HOURS_BETWEEN_RANGE,
+    CONF_MAX_DOSES_PER_24H: MAX_DOSES_PER_24H_RANGE,
+    CONF_SUPPLY: (0, SUPPLY_MAX),
+}
+"""The whole numbers of the form and their ranges, both ends included."""
+
+
+class _LimitSelector(NumberSelector):
+    """A whole-number box that refuses a value outside its range with a translated key.
+
+    The key is ``<field>_too_small`` or ``<field>_too_large``; the range is
+    in the form's description placeholders (``<field>_min``, ``<field>_max``).
+    """
+
+    def __init__(self, key: str) -> None:
+        """Offer the range of ``key`` in steps of 1."""
+        low, high = RANGES[key]
+        super().__init__(
+            NumberSelectorConfig(min=low, max=high, step=1, mode=NumberSelectorMode.BOX)
+        )
+        self._key = key
+
+    def __call__(self, data: Any) -> float:
+        """Return the number; refuse one outside the range (never clamped)."""
+        value: float = vol.Coerce(float)(data)
+        low, high = RANGES[self._key]
+        if value < low:
+            raise vol.Invalid(f"{self._key}_too_small")
+        if value > high:
+            raise vol.Invalid(f"{self._key}_too_large")
+        return value
+
+
+def _select(options: list[str], key: str) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=options, translation_key=key, mode=SelectSelectorMode.DROPDOWN
+        )
+    )
+
+
+def _schema() -> vol.Schema:
+    """Return the form: no limit has a default (Back Recovery never suggests one)."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME): TextSelector(),
+            vol.Required(CONF_KIND): _select(list(MedicineKind), "medicine_kind"),
+            vol.Required(CONF_MIN_HOURS_BETWEEN): _LimitSelector(
+                CONF_MIN_HOURS_BETWEEN
+            ),
+            vol.Required(CONF_MAX_DOSES_PER_24H): _LimitSelector(
+                CONF_MAX_DOSES_PER_24H
+            ),
+            vol.Required(CONF_LIMITS_FROM): _select(list(LimitsFrom), "limits_from"),
+            vol.Optional(CONF_SUPPLY): _LimitSelector(CONF_SUPPLY),
+            vol.Optional(CONF_NOTIFY_WARNINGS, default=False): BooleanSelector(),
+        }
+    )
+
+
+def _placeholders() -> dict[str, str]:
+    """Return each number's limits as texts (``min_hours_between_min`` …)."""
+    return {
+        f"{key}_{end}": str(value)
+        for key, (low, high) in RANGES.items()
+        for end, value in (("min", low), ("max", high))
+    }
+
+
+def _validate(
+    entry: ConfigEntry, user_input: Mapping[str, Any], own_id: str | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the subentry's data and field → error key (``not_whole_number``, ``name_in_use``)."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {
+        CONF_NAME: str(user_input[CONF_NAME]).strip(),
+        CONF_KIND: MedicineKind(user_input[CONF_KIND]).value,
+        CONF_LIMITS_FROM: LimitsFrom(user_input[CONF_LIMITS_FROM]).value,
+        CONF_NOTIFY_WARNINGS: bool(user_input.get(CONF_NOTIFY_WARNINGS, False)),
+    }
+    for key in RANGES:
+        if (value := user_input.get(key)) is None:
+            continue
+        if not float(value).is_integer():
+            errors[key] = "not_whole_number"
+        else:
+            data[key] = int(value)
+    if CONF_SUPPLY in data:
+        data[CONF_SUPPLY_COUNTED_AT] = dt_util.utcnow().isoformat()
+    if not data[CONF_NAME]:
+        errors[CONF_NAME] = "name_empty"
+    elif any(
+        sub.subentry_type == SUBENTRY_MEDICATION
+        and sub.subentry_id != own_id
+        and sub.title.casefold() == data[CONF_NAME].casefold()
+        for sub in entry.subentries.values()
+    ):
+        errors[CONF_NAME] = "name_in_use"
+    return data, errors
+
+
+class MedicationSubentryFlow(ConfigSubentryFlow):
+    """Add or edit one medicine of a recovery."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Name, kind and the limits from the label or the prescription."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = _validate(self._get_entry(), user_input, None)
+            if not errors:
+                return self.async_create_entry(title=data[CONF_NAME], data=data)
+        return self._form("user", user_input or {}, errors)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit the same fields, each at its current value (the supply: the doses left now)."""
+        entry = self._get_entry()
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = _validate(entry, user_input, subentry.subentry_id)
+            if not errors:
+                return self.async_update_and_abort(
+                    entry, subentry, title=data[CONF_NAME], data=data
+                )
+        current = dict(subentry.data)
+        current.pop(CONF_SUPPLY_COUNTED_AT, None)
+        if CONF_SUPPLY in current and entry.state is ConfigEntryState.LOADED:
+            left = entry.runtime_data.engine.records.medication.supply_left(
+                subentry.subentry_id
+            )
+            if left is not None:
+                current[CONF_SUPPLY] = left
+        return self._form("reconfigure", user_input or current, errors)
+
+    def _form(
+        self, step_id: str, values: Mapping[str, Any], errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(_schema(), values),
+            errors=errors,
+            description_placeholders=_placeholders(),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import json
 import string
 from typing import Any
 
@@ -13,7 +14,7 @@ from custom_components.back_recovery.options import NUMBER_OPTIONS
 from custom_components.back_recovery.therapy.phases import Phase
 from custom_components.back_recovery.therapy.session import EndReason, Modality
 
-from ..helpers.files import services_yaml, translations
+from ..helpers.files import INTEGRATION, services_yaml, translations
 
 LANGUAGES = ("en", "de")
 
@@ -168,3 +169,20 @@ def test_every_reminder_and_phase_has_a_text(language: str) -> None:
         assert f"common.reminder_{key}" in texts
     for phase in Phase:
         assert f"common.phase_{phase.value}" in texts
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(str(path.relative_to(INTEGRATION)) for path in INTEGRATION.rglob("*.json")),
+)
+def test_no_json_file_has_a_key_twice(path: str) -> None:
+    """A key given twice in one object hides the first (JSON keeps the last): every text must be seen."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"{path}: {sorted(keys)}"
+        return dict(pairs)
+
+    json.loads(
+        (INTEGRATION / path).read_text(encoding="utf-8"), object_pairs_hook=unique
+    )

@@ -223,7 +223,7 @@ the threshold."""
 SELF_ON_EPISODE = st.tuples(
     st.just("self_on_episode"),
     st.sampled_from(["relay", "heat"]),
-    st.sampled_from([20, 75, 75, 200]),
+    st.sampled_from([20, 75, 75, 130]),
 )
 # Starts and waits come up most; the rarer steps are what the world does to them.
 STEPS = st.one_of(
@@ -282,7 +282,7 @@ STEPS = st.one_of(
             st.just("heat_lies"),
             st.sampled_from([PLUG_STALE, PLUG_ECHOES_OFF]),
             st.booleans(),
-            st.sampled_from([60, 1300]),
+            st.sampled_from([60, 600]),
         ),
         SELF_ON_EPISODE,
         SELF_ON_EPISODE,

@@ -6,10 +6,19 @@ machine and the actions: starts by the switch, the action and the button;
 stops, also while a start still waits for the plug to confirm it; the plug
 switched on and off by hand, dropping off the network, and the faults every
 real plug has (ignoring commands, commands that raise, a stale ``off``
-report, an ``unknown`` report that comes and goes, and answering 2 seconds
-late, as a radio plug does); time passing; the wall clock stepping both ways;
-option changes; reloads; crashes with Home Assistant down for a while; and
-restarts of both kinds followed by the wall clock stepping.
+report, an ``unknown`` report that comes and goes, an ``off`` echoed
+optimistically while the relay stays on, and answering 2 seconds late, as a
+radio plug does); time passing; the wall clock stepping both ways; option
+changes; reloads; crashes with Home Assistant down for a while; and restarts
+of both kinds followed by the wall clock stepping.
+
+Each example has the plug's power sensor (rule 14) or not: at a threshold
+the pad's draw exceeds, or at one it only reaches (which never counts). The
+sensor can be chosen or removed in the options, become unavailable, and
+read 0 W while the pad's own thermostat rests its element; heat sessions
+run through a stale or an echoed ``off`` while the pad draws. In episodes
+the plug switches itself on 5 seconds after every switch-off (rule 16),
+begun by itself or by the end of a minute of heat.
 
 The test keeps its own real clock, which clock steps do not touch, and checks
 after every step, and at every timer while time passes, what a person would
@@ -20,20 +29,31 @@ feel:
 - a healthy, reachable plug is on only inside a running heat session, never
   longer than 20 real minutes at a time, and a switch-off it still owes once
   it is healthy again is carried out within the retries' longest wait
-  (rules 1, 2, 7, 10, 12);
+  (rules 1, 2, 7, 10, 12). With the power sensor available, a pad that draws
+  above the threshold is heat whatever the plug reports: a plug that reports
+  ``off`` (stale, or echoed) or ``unknown`` while the pad draws is held to
+  the same bounds (rule 14); only a plug that leaves the relay on when told
+  off (it ignores, fails, or echoes ``off``) bounds it instead;
+- each time the plug switches itself on outside heat it is switched off at
+  once (within ``CONFIRM_SECONDS``, plus a late plug's answer); over an
+  episode, ``session_blocked`` (``cause`` ``plug``) fires from the third time
+  at most once a real minute, and the issue ``heating_pad_switches_itself_on``
+  and the urgent alarm ("keeps switching itself on") come at most once
+  (rule 16);
 - a session never starts less than the rest gap in real time after the last
   one ended (rules 2, 7, 12);
 - a heat start that the plug did not confirm records nothing (rule 11);
 - at most one session runs and the history never loses a session (rule 8);
 - every refusal is one of the contract's translated errors;
 - while the relay is on, as far as Back Recovery can see it (the plug reported
-  ``on`` since the relay went on, to a loaded entry or at a load), no entity
-  says the skin rests: ``session_active`` on, ``skin_rest`` off, and either
-  heat runs or a switch-off is owed and shown (``next_session_allowed``
-  unknown, ``allowed: after_switch_off``; contract: "The truth while the pad
-  heats"). A relay behind a stale ``off`` report, or switched on while the
-  plug reported ``unknown`` or was unreachable, is what Back Recovery cannot
-  see.
+  ``on``, or the power sensor a draw above the threshold, since the relay
+  went on, to a loaded entry or at a load), no entity says the skin rests:
+  ``session_active`` on, ``skin_rest`` off, and either heat runs or a
+  switch-off is owed and shown (``next_session_allowed`` unknown, ``allowed:
+  after_switch_off``; contract: "The truth while the pad heats"). A relay
+  behind a stale or echoed ``off`` report with no draw to see (no sensor, the
+  element resting, the sensor unavailable), or switched on while the plug
+  reported ``unknown`` or was unreachable, is what Back Recovery cannot see.
 
 A plug that answers late runs its commands in a script task of its own, so
 nothing here waits for Home Assistant's tasks without letting real time pass
@@ -72,20 +92,28 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.back_recovery.const import (
+    ATTR_CAUSE,
     ATTR_ENDS_AT,
     ATTR_MODALITY,
+    CONF_POWER_SENSOR,
+    CONF_POWER_THRESHOLD,
     CONF_REST_GAP_MINUTES,
     CONF_SESSION_MINUTES,
     DOMAIN,
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
     RecoveryEvent,
+    issue_id,
 )
 from custom_components.back_recovery.engine.core import RecoveryEngine
-from custom_components.back_recovery.engine.plug import RETRY_DELAYS
+from custom_components.back_recovery.engine.plug import CONFIRM_SECONDS, RETRY_DELAYS
+from custom_components.back_recovery.power_sensor import watts
 from custom_components.back_recovery.therapy.session import Modality, TherapySession
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..helpers.ha import (
@@ -98,14 +126,22 @@ from ..helpers.ha import (
     STOP_SESSION,
 )
 from ..helpers.plug import (
+    PAD_ELEMENT_IDLE,
+    PAD_WATTS,
+    PLUG_ECHOED_OFF,
+    PLUG_ECHOES_OFF,
     PLUG_FAILS,
     PLUG_IGNORES,
     PLUG_LATE,
     PLUG_LATE_SECONDS,
     PLUG_ONLINE,
     PLUG_POWER,
+    PLUG_POWER_SENSOR,
+    PLUG_SELF_ON,
     PLUG_STALE,
     PLUG_UNKNOWN,
+    POWER_SENSOR_UNAVAILABLE,
+    switches_itself_on,
 )
 
 EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
@@ -117,11 +153,33 @@ RESOLUTION = 0.001
 OWED_OFF = max(RETRY_DELAYS)
 """Seconds: a switch-off still owed is sent again at least this often (rule 10)."""
 FAULTS = (PLUG_IGNORES, PLUG_FAILS, PLUG_STALE, PLUG_UNKNOWN)
-"""A plug with any of these is not healthy: the rules cannot make it obey, or see it."""
-DISOBEYING = frozenset({PLUG_IGNORES, PLUG_FAILS, PLUG_STALE})
+"""A plug with any of these is not healthy: the rules cannot make it obey, or
+see it (``Day.healthy``: with a power sensor, a draw shows the relay whatever
+the plug reports)."""
+DISOBEYING = frozenset({PLUG_IGNORES, PLUG_FAILS, PLUG_ECHOES_OFF})
 """Faults that bound the relay's on-time instead of the rules: it ignores the
-switch-off, or says it is off. A plug reporting ``unknown`` still obeys (it
-is sent the switch-off all the same, rule 12)."""
+switch-off (an optimistic echo of ``off`` leaves the relay on). A plug that
+says it is off (a stale ``off``, an echoed one) bounds it while no draw shows
+the relay (``Day._follow_hidden``). A plug reporting ``unknown`` still obeys
+(it is sent the switch-off all the same, rule 12)."""
+ALL_FAULTS = (*FAULTS, PLUG_ECHOES_OFF)
+SELF_ON_SECONDS = 5
+"""Seconds after each switch-off that the plug switches itself on (``PLUG_SELF_ON``)."""
+FOLLOWED = frozenset(
+    {
+        PLUG,
+        PLUG_POWER,
+        PLUG_POWER_SENSOR,
+        PLUG_ONLINE,
+        PLUG_STALE,
+        PLUG_ECHOED_OFF,
+        PAD_ELEMENT_IDLE,
+        POWER_SENSOR_UNAVAILABLE,
+    }
+)
+"""The plug's entities whose changes can show or hide its relay."""
+SELF_SWITCH_NOTICE = "switching itself on"
+"""In the urgent alarm's text (``reminder_heating_pad_switches_itself_on``, en)."""
 WAIT_LIMIT = 120.0
 """Real seconds a step may wait for Home Assistant's tasks (a late plug: 2)."""
 REFUSALS = {
@@ -156,6 +214,17 @@ START_THEN = st.tuples(
 # minutes), forward past a planned end, forward most of a rest gap (100 minutes).
 WALL_STEP = st.sampled_from([-3600, -840, -360, 300, 3600, 6000])
 RESTART = st.sampled_from(["reload", "crash"])
+THRESHOLDS = [None, None, 10, 10, 60]
+"""An example's power sensor (rule 14): none, or the plug's at this threshold
+in watts; at 60 the pad's draw (``PAD_WATTS``) never counts, as a reading at
+the threshold."""
+# The plug switches itself on after every switch-off (rule 16) for a while:
+# past the third time, and past a minute of at most one session_blocked.
+SELF_ON_EPISODE = st.tuples(
+    st.just("self_on_episode"),
+    st.sampled_from(["relay", "heat"]),
+    st.sampled_from([20, 75, 75, 130]),
+)
 # Starts and waits come up most; the rarer steps are what the world does to them.
 STEPS = st.one_of(
     START,
@@ -197,6 +266,27 @@ STEPS = st.one_of(
     st.tuples(
         st.just("rest_restart_step"), RESTART, st.sampled_from([60, 3000]), WALL_STEP
     ),
+    # Rules 14 and 16: what the power sensor sees, and plugs that lie about it.
+    st.one_of(
+        st.tuples(st.just("fault"), st.just(PLUG_ECHOES_OFF), st.booleans()),
+        st.tuples(
+            st.just("fault_episode"),
+            st.just(PLUG_ECHOES_OFF),
+            st.sampled_from([30, 1300]),
+        ),
+        # The pad's own thermostat idles its element (0 W with the relay on).
+        st.tuples(st.just("element_idle"), st.booleans()),
+        st.tuples(st.just("sensor_available"), st.booleans()),
+        st.tuples(st.just("power"), st.sampled_from(THRESHOLDS)),
+        st.tuples(
+            st.just("heat_lies"),
+            st.sampled_from([PLUG_STALE, PLUG_ECHOES_OFF]),
+            st.booleans(),
+            st.sampled_from([60, 600]),
+        ),
+        SELF_ON_EPISODE,
+        SELF_ON_EPISODE,
+    ),
 )
 
 
@@ -232,6 +322,12 @@ class World:
     """The rest gap's end on the real clock: no session may start before it."""
     rest_gap_minutes: int = 120
     sessions_seen: list[TherapySession] = field(default_factory=list)
+    blocked_by_plug: list[float] = field(default_factory=list)
+    """Real moments of ``session_blocked`` with ``cause`` ``plug`` (rule 16)."""
+    self_switch_issues: int = 0
+    """How often the issue ``heating_pad_switches_itself_on`` was created (rule 16)."""
+    self_switch_alarms: int = 0
+    """How often the urgent alarm said the plug keeps switching itself on (rule 16)."""
     violations: list[str] = field(default_factory=list)
 
     def real_of(self, moment: datetime) -> float:
@@ -252,12 +348,18 @@ class Day:
         freezer: FrozenDateTimeFactory,
         step_wall_clock: Callable[[timedelta], Awaitable[None]],
         entry_id: str,
+        threshold: int | None = None,
     ) -> None:
-        """Prepare the example; ``async_begin`` sets it up."""
+        """Prepare the example; ``async_begin`` sets it up.
+
+        ``threshold``: with the plug's power sensor at this threshold (watts,
+        rule 14), or ``None`` without a power sensor.
+        """
         self.hass = hass
         self.freezer = freezer
         self.step_wall_clock = step_wall_clock
         self.world = World()
+        self.threshold = threshold
         self.entry = MockConfigEntry(
             domain=DOMAIN,
             title="Back recovery",
@@ -266,24 +368,54 @@ class Day:
                 "injury_date": "2026-11-20",
                 "heating_pad": PLUG,
             },
-            options={},
+            options=self._power_options(threshold) if threshold is not None else {},
             entry_id=entry_id,
         )
         self.faults: set[str] = set()
         self.online = True
         self.late = False
+        self.self_on_since: float | None = None
+        """While the plug switches itself on after every switch-off: since when (real)."""
         self.unsubs: list[Callable[[], None]] = []
+
+    @staticmethod
+    def _power_options(threshold: int | None) -> dict[str, Any]:
+        """Return the options of the power sensor at ``threshold`` watts; none for ``None``."""
+        if threshold is None:
+            return {CONF_POWER_SENSOR: None}
+        return {CONF_POWER_SENSOR: PLUG_POWER_SENSOR, CONF_POWER_THRESHOLD: threshold}
 
     # Setting up and following the world.
 
     async def async_begin(self) -> None:
-        """Plug off, online, healthy and quick; the entry set up; the events followed."""
-        for fault in (*FAULTS, PLUG_LATE):
-            await self._async_set(fault, on=False)
-        await self._async_set(PLUG_ONLINE, on=True)
-        await self._async_set(PLUG_POWER, on=False)
+        """Plug off, online, healthy and quick, its pad and sensor working; the entry set up; the events followed."""
+        for entity_id, on in (
+            *((fault, False) for fault in ALL_FAULTS),
+            (PLUG_ECHOED_OFF, False),
+            (PLUG_SELF_ON, False),
+            (PLUG_LATE, False),
+            (PAD_ELEMENT_IDLE, False),
+            (POWER_SENSOR_UNAVAILABLE, False),
+            (PLUG_ONLINE, True),
+            (PLUG_POWER, False),
+        ):
+            if not self.hass.states.is_state(entity_id, "on" if on else "off"):
+                await self._async_set(entity_id, on=on)
         self.unsubs.append(
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._on_state)
+        )
+        self.unsubs.append(
+            self.hass.bus.async_listen(RecoveryEvent.SESSION_BLOCKED, self._on_blocked)
+        )
+        self.unsubs.append(
+            self.hass.bus.async_listen(
+                ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, self._on_issue
+            )
+        )
+        self.unsubs.append(
+            persistent_notification.async_register_callback(
+                self.hass, self._on_notification
+            )
         )
         self.unsubs.append(
             self.hass.bus.async_listen(RecoveryEvent.SESSION_STARTED, self._on_started)
@@ -315,6 +447,8 @@ class Day:
     @callback
     def _on_state(self, event: Event[EventStateChangedData]) -> None:
         entity_id = event.data["entity_id"]
+        if entity_id not in FOLLOWED:
+            return
         new = event.data["new_state"]
         world = self.world
         if entity_id == PLUG_POWER:
@@ -323,18 +457,62 @@ class Day:
                     world.relay_on_since = world.real
                     # A plug that ignores or fails commands, or cannot be
                     # reached, cannot be switched off: rule 10 retries, the
-                    # plug bounds it. Nor can a plug reporting unknown be
-                    # seen switched on.
-                    world.relay_exempt = bool(self.faults) or not self.online
+                    # plug bounds it. Nor can a plug reporting unknown or a
+                    # lying off be seen switched on, unless the power sensor
+                    # shows the draw (rule 14).
+                    world.relay_exempt = not self.healthy
             else:
                 world.relay_on_since = None
                 world.relay_exempt = False
                 world.relay_seen = False
-        elif entity_id != PLUG:
+        self._follow_hidden()
+        if entity_id in (PLUG, PLUG_POWER, PLUG_POWER_SENSOR):
+            # The template may report the relay before this hears of the relay.
+            self._note_seen()
+
+    def _follow_hidden(self) -> None:
+        """Exempt the relay's on-time once a lying ``off`` hides it: no draw shows it (rule 14)."""
+        if self._relay_on() and self._report_lies() and not self._draws():
+            self.world.note_exempt()
+
+    def _note_seen(self) -> None:
+        """Note the relay seen: the plug reports ``on``, or the sensor a draw, to a loaded entry."""
+        if (
+            self._relay_on()
+            and (self._plug_reports_on() or self._sensor_shows_draw())
+            and self.engine is not None
+        ):
+            self.world.relay_seen = True
+
+    @callback
+    def _on_blocked(self, event: Event) -> None:
+        if (
+            event.data["config_entry_id"] == self.entry.entry_id
+            and event.data.get(ATTR_CAUSE) == "plug"
+        ):
+            self.world.blocked_by_plug.append(self.world.real)
+
+    @callback
+    def _on_issue(self, event: Event[ir.EventIssueRegistryUpdatedData]) -> None:
+        data = event.data
+        if (
+            data["action"] == "create"
+            and data["domain"] == DOMAIN
+            and data["issue_id"]
+            == issue_id(ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON, self.entry.entry_id)
+        ):
+            self.world.self_switch_issues += 1
+
+    @callback
+    def _on_notification(
+        self,
+        kind: persistent_notification.UpdateType,
+        notifications: dict[str, persistent_notification.Notification],
+    ) -> None:
+        if kind is persistent_notification.UpdateType.REMOVED:
             return
-        # The template may report the relay before this hears of the relay.
-        if self._relay_on() and self._plug_reports_on() and self.engine is not None:
-            world.relay_seen = True
+        if any(SELF_SWITCH_NOTICE in n["message"] for n in notifications.values()):
+            self.world.self_switch_alarms += 1
 
     @callback
     def _on_started(self, event: Event) -> None:
@@ -377,8 +555,15 @@ class Day:
 
     @property
     def healthy(self) -> bool:
-        """Whether the plug is reachable and has no fault."""
-        return not self.faults and self.online
+        """Whether the plug obeys and Back Recovery can see its relay.
+
+        Reachable, no fault that leaves the relay on when told off, and a
+        true report; or a report that lies (``unknown``, a stale or an
+        echoed ``off``) while the power sensor shows the draw (rule 14).
+        """
+        if not self.online or self.faults & DISOBEYING:
+            return False
+        return self._draws() or not (self.faults or self._echoed())
 
     # Time.
 
@@ -667,9 +852,8 @@ class Day:
             await self.async_settle()
         finally:
             world.loading = False
-        if self._relay_on() and self._plug_reports_on() and self.engine is not None:
-            # Seen at the load: the entry reads the plug as it loads.
-            world.relay_seen = True
+        # Seen at the load: the entry reads the plug and its sensor as it loads.
+        self._note_seen()
         if after_downtime and world.relay_on_since is not None:
             # Nothing could switch the plug off while Home Assistant was down
             # (the plug's own auto-off, rule 15, is not simulated): from now
@@ -749,6 +933,84 @@ class Day:
         await self._async_wait("rest_over")
         await self._async_start("action", None)
 
+    async def _async_element_idle(self, idle: bool) -> None:
+        """Let the pad's own thermostat switch its element off (0 W, relay on) or on again."""
+        await self._async_set(PAD_ELEMENT_IDLE, on=idle)
+
+    async def _async_sensor_available(self, available: bool) -> None:
+        """Make the power sensor unavailable (ignored, rule 14) while the plug answers, or available."""
+        await self._async_set(POWER_SENSOR_UNAVAILABLE, on=not available)
+
+    async def _async_power(self, threshold: int | None) -> None:
+        """Choose the power sensor at ``threshold`` watts in the options, or none; applies at once."""
+        if self.engine is None:
+            return
+        self.threshold = threshold
+        self.hass.config_entries.async_update_entry(
+            self.entry, options={**self.entry.options, **self._power_options(threshold)}
+        )
+        await self.async_settle()
+        self._follow_hidden()
+        self._note_seen()
+
+    async def _async_heat_lies(self, fault: str, idle: bool, after: int) -> None:
+        """Heat starts; a minute on the plug lies ``off`` (``fault``) while the pad draws.
+
+        ``idle``: the pad's element rests two minutes meanwhile (no draw to
+        see). Past the planned end and ``after`` seconds more the plug tells
+        the truth again.
+        """
+        await self._async_start("action", None)
+        await self.async_run_for(60)
+        await self._async_fault(fault, on=True)
+        if idle:
+            await self._async_element_idle(True)
+            await self.async_run_for(120)
+            await self._async_element_idle(False)
+        await self._async_wait("planned_end")
+        await self.async_run_for(after)
+        await self._async_fault(fault, on=False)
+        await self.async_run_for(60)
+
+    async def _async_self_on_episode(self, kick: str, seconds: int) -> None:
+        """For ``seconds`` the plug switches itself on 5 s after every switch-off (rule 16).
+
+        ``kick``: it begins by switching itself on (``relay``), or with a
+        minute of heat (``heat``). Each time it is switched off at once
+        (``check_clocks``); ``session_blocked`` fires at most once a minute
+        from the third time, and the issue and the urgent alarm come once.
+        """
+        if self.engine is None:
+            return
+        world = self.world
+        begun = world.real
+        blocked = len(world.blocked_by_plug)
+        issues, alarms = world.self_switch_issues, world.self_switch_alarms
+        self.self_on_since = begun
+        try:
+            await self._async_until_done(
+                [self.hass.loop.create_task(switches_itself_on(self.hass))]
+            )
+            if kick == "relay":
+                await self._async_relay(True)
+            else:
+                await self._async_start("action", 1)
+                await self.async_run_for(60)
+            await self.async_run_for(seconds)
+        finally:
+            self.self_on_since = None
+        await self._async_set(PLUG_SELF_ON, on=False)
+        told = world.blocked_by_plug[blocked:]
+        spacing = [
+            later - earlier for earlier, later in zip(told[1:], told[2:], strict=False)
+        ]
+        assert all(gap >= 60 - RESOLUTION for gap in spacing), (
+            f"session_blocked {len(told)} times in {world.real - begun:.0f} real "
+            f"seconds, from the third at most once a minute: {spacing}"
+        )
+        assert world.self_switch_issues - issues <= 1, "the issue came again"
+        assert world.self_switch_alarms - alarms <= 1, "the urgent alarm came again"
+
     async def _async_options(self, session_minutes: int, rest_gap: int) -> None:
         if self.engine is None:
             return
@@ -770,6 +1032,40 @@ class Day:
 
     def _plug_reports_on(self) -> bool:
         return self.hass.states.is_state(PLUG, "on")
+
+    def _echoed(self) -> bool:
+        """Whether the plug echoed ``off`` optimistically and reports it until a ``turn_on``."""
+        return self.hass.states.is_state(PLUG_ECHOED_OFF, "on")
+
+    def _report_lies(self) -> bool:
+        """Whether the plug reports ``off`` whatever its relay does (stale, or echoed)."""
+        return PLUG_STALE in self.faults or self._echoed()
+
+    def _draws(self) -> bool:
+        """Physics: the pad draws above the threshold and the power sensor can say so (rule 14).
+
+        The relay is on, the pad's element heats (``PAD_WATTS``), the plug
+        and its sensor are available, and a power sensor is configured with
+        a threshold below the draw.
+        """
+        states = self.hass.states
+        return (
+            self.threshold is not None
+            and self.threshold < PAD_WATTS
+            and states.is_state(PLUG_POWER, "on")
+            and states.is_state(PAD_ELEMENT_IDLE, "off")
+            and states.is_state(PLUG_ONLINE, "on")
+            and states.is_state(POWER_SENSOR_UNAVAILABLE, "off")
+        )
+
+    def _sensor_shows_draw(self) -> bool:
+        """Whether the power sensor's state reads above the threshold (what Back Recovery reads)."""
+        reading = watts(self.hass.states.get(PLUG_POWER_SENSOR))
+        return (
+            self.threshold is not None
+            and reading is not None
+            and reading > self.threshold
+        )
 
     def check_clocks(self) -> None:
         """Check the session's planned end and the relay's time on the real clock."""
@@ -814,6 +1110,17 @@ class Day:
                     f"a healthy plug is on without heat for "
                     f"{world.real - world.owed_since:.0f} real seconds"
                 )
+            elif (
+                self.self_on_since is not None
+                and world.owed_since >= self.self_on_since
+                and world.real - world.owed_since > self._self_on_off_bound()
+            ):
+                # Rule 16: each time it switches itself on, it is switched
+                # off at once (the plug has CONFIRM_SECONDS to report it).
+                world.violations.append(
+                    f"the plug switched itself on and was on without heat for "
+                    f"{world.real - world.owed_since:.1f} real seconds"
+                )
         else:
             world.owed_since = None
 
@@ -826,18 +1133,24 @@ class Day:
         """Real seconds a healthy plug may stay on without heat: a retry's wait, and a late answer."""
         return OWED_OFF + (PLUG_LATE_SECONDS if self.late else 0) + RESOLUTION
 
+    def _self_on_off_bound(self) -> float:
+        """Real seconds a plug that switched itself on may stay on without heat: at once (rule 16)."""
+        return CONFIRM_SECONDS + (PLUG_LATE_SECONDS if self.late else 0) + RESOLUTION
+
     def check_truth(self) -> None:
         """While the relay is on, as far as Back Recovery can see it, no entity says the skin rests.
 
         Contract, "The truth while the pad heats": heat runs, or a switch-off
-        is owed and every surface says so.
+        is owed and every surface says so. A plug that reports ``off`` while
+        its relay is on hides it, unless the power sensor shows the draw
+        (rule 14).
         """
         engine = self.engine
         if (
             engine is None
             or not self._relay_on()
             or not self.world.relay_seen
-            or PLUG_STALE in self.faults
+            or (self._report_lies() and not self._draws())
         ):
             return
         states = self.hass.states
@@ -904,7 +1217,7 @@ _entries = iter(range(10**9))
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(steps=st.lists(STEPS, max_size=20))
+@given(steps=st.lists(STEPS, max_size=20), threshold=st.sampled_from(THRESHOLDS))
 # Found at 2000 examples: ice across a forward step of the wall clock ended at
 # its planned end, and the rest gap after it lasted 30 real minutes.
 @example(
@@ -915,7 +1228,8 @@ _entries = iter(range(10**9))
         ("wait", 60),
         ("wait", "rest_over"),
         ("start", "action", None),
-    ]
+    ],
+    threshold=None,
 )
 # A late plug: a stop while the start waits for its answer; heat through its
 # planned end and the rest gap; the relay switched on by hand during the rest.
@@ -931,7 +1245,8 @@ _entries = iter(range(10**9))
         ("wait", 60),
         ("wait", "rest_over"),
         ("start_then", "switch", 0, "pad_off", False),
-    ]
+    ],
+    threshold=None,
 )
 # The plug's report goes unknown during heat and comes back after its end.
 @example(
@@ -942,16 +1257,42 @@ _entries = iter(range(10**9))
         ("wait", 60),
         ("fault", PLUG_UNKNOWN, False),
         ("wait", 60),
-    ]
+    ],
+    threshold=None,
+)
+# Rule 14: the plug echoes off at the planned end while the pad draws; it
+# reports a stale off during heat; again, while its element rests a while.
+@example(
+    steps=[
+        ("heat_lies", PLUG_ECHOES_OFF, False, 60),
+        ("wait", "rest_over"),
+        ("heat_lies", PLUG_STALE, False, 60),
+        ("wait", "rest_over"),
+        ("heat_lies", PLUG_STALE, True, 60),
+    ],
+    threshold=10,
+)
+# Rule 16: after a minute of heat the plug switches itself on after every
+# switch-off, and again while its alarm stands.
+@example(
+    steps=[("self_on_episode", "heat", 200), ("self_on_episode", "relay", 20)],
+    threshold=10,
 )
 async def test_safety_rules_hold_on_random_days(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     step_wall_clock: Callable[[timedelta], Awaitable[None]],
     steps: list[tuple[Any, ...]],
+    threshold: int | None,
 ) -> None:
     """Random days with lying plugs, stepping clocks and crashes keep every safety rule."""
-    day = Day(hass, freezer, step_wall_clock, f"01KRANDOMDAY{next(_entries):014d}")
+    day = Day(
+        hass,
+        freezer,
+        step_wall_clock,
+        f"01KRANDOMDAY{next(_entries):014d}",
+        threshold,
+    )
     await day.async_begin()
     try:
         day.check()

@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.back_recovery.const import (
+    CONF_BRACE_HOURS_PER_DAY,
     CONF_HEAT_HOURS_END,
     CONF_HEAT_HOURS_START,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
@@ -25,6 +26,7 @@ from homeassistant.helpers.template import Template
 from homeassistant.util.yaml import load_yaml_dict, parse_yaml
 
 from ..helpers.clock import advance
+from ..helpers.exercises import ADHERENCE, TODO, add_exercise
 from ..helpers.files import ROOT
 from ..helpers.ha import (
     CALENDAR,
@@ -37,6 +39,7 @@ from ..helpers.ha import (
     STOP_SESSION,
     TIME_SINCE_LAST_SESSION,
     action,
+    add_second_recovery,
     turn_review_on,
 )
 from ..helpers.plug import (
@@ -59,6 +62,9 @@ REVIEW = "binary_sensor.back_recovery_review_recommended"
 LAST_HEAT_SESSION = "sensor.back_recovery_last_heat_session"
 LAST_ICE_SESSION = "sensor.back_recovery_last_ice_session"
 SKIN_REST = "binary_sensor.back_recovery_skin_rest"
+BRACE_HOURS = "sensor.back_recovery_brace_hours_today"
+BRACE_ADHERENCE = "sensor.back_recovery_brace_adherence_7_days"
+BRACE_WORN = "switch.back_recovery_brace_worn"
 SHORT_NAME = 14
 """The longest name a half-width tile shows uncut on a 390-pixel phone (measured in a real browser)."""
 SEE_A_PROFESSIONAL = {
@@ -88,6 +94,11 @@ GERMAN_IDS = {
     PAIN_AVERAGE: "sensor.back_recovery_schmerzdurchschnitt_7_tage",
     PAIN_TREND: "sensor.back_recovery_schmerztrend",
     REVIEW: "binary_sensor.back_recovery_besprechung_empfohlen",
+    TODO: "todo.back_recovery_ubungen_heute",
+    ADHERENCE: "sensor.back_recovery_ubungstreue_7_tage",
+    BRACE_HOURS: "sensor.back_recovery_orthese_heute_getragen",
+    BRACE_ADHERENCE: "sensor.back_recovery_orthese_einhaltung_7_tage",
+    BRACE_WORN: "switch.back_recovery_orthese_getragen",
 }
 """The entity ids Home Assistant gives a recovery added while it runs in German.
 
@@ -185,6 +196,37 @@ def entity(language: str, english_id: str) -> str:
     return GERMAN_IDS.get(english_id, english_id) if language == "de" else english_id
 
 
+PARTS = (TODO, BRACE_HOURS)
+"""The entity whose value shows a part's section: the to-do list, the brace's hours today."""
+
+
+def part_sections(dashboard: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    """Return the sections of the recorded parts (exercises, then the brace), by their visibility."""
+    sections: list[dict[str, Any]] = dashboard["views"][0]["sections"]
+    found = []
+    for part in PARTS:
+        wanted = f"{{{{ has_value('{entity(language, part)}') }}}}"
+        (section,) = [
+            section
+            for section in sections
+            if any(
+                condition.get("value_template") == wanted
+                for condition in section.get("visibility", [])
+            )
+        ]
+        found.append(section)
+    return found
+
+
+async def add_parts(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add an exercise ("Bridge") and a brace of 16 hours a day worn with its switch."""
+    await add_exercise(hass, entry, "Bridge")
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_BRACE_HOURS_PER_DAY: 16}
+    )
+    await hass.async_block_till_done()
+
+
 def full_width(card: dict[str, Any]) -> bool:
     """Return whether a card takes a section's whole width."""
     return bool(card.get("grid_options", {}).get("columns") == "full")
@@ -248,14 +290,28 @@ def test_dashboard_pastes_without_questions(path: Path) -> None:
 
 
 async def test_dashboard_entities_exist(
-    hass: HomeAssistant, dashboard: dict[str, Any], init_integration: MockConfigEntry
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
 ) -> None:
     """Every entity on the dashboard exists for a recovery named "Back recovery".
 
     The recovery is set up in the dashboard's language, as its person's is.
+    The sections of a part (exercises, the brace) name its entities, which
+    exist once the part is added.
     """
+    parts = part_sections(dashboard, language)
     named = set(entity_ids(dashboard))
+    of_parts = set(entity_ids(parts))
     assert named
+    assert of_parts
+    assert {
+        entity_id
+        for entity_id in named - of_parts
+        if hass.states.get(entity_id) is None
+    } == set()
+    await add_parts(hass, init_integration)
     assert {
         entity_id for entity_id in named if hass.states.get(entity_id) is None
     } == set()
@@ -370,8 +426,14 @@ async def test_dashboard_with_the_integration_shows_the_recovery(
     dashboard: dict[str, Any],
     init_integration: Any,
 ) -> None:
-    """Once the recovery exists, every section but the notice shows; the 7-day history once there is a session to draw."""
+    """Once the recovery exists, every section but the notice and the parts' shows; the 7-day history once there is a session to draw.
+
+    A part's section (exercises, the brace) shows once the part is added
+    (``test_dashboard_shows_a_part_only_once_it_is_added``).
+    """
     notice, *others = dashboard["views"][0]["sections"]
+    parts = part_sections(dashboard, language)
+    others = [section for section in others if section not in parts]
     history = [
         section
         for section in others
@@ -728,3 +790,105 @@ def test_dashboard_links_to_the_clinician_report(path: Path) -> None:
 
     assert len(linking) == 1
     assert "24" in linking[0]
+
+
+RESPONSE_WORDS = {
+    "en": {"red": "Red", "none": "no pain given yet", "target": "3 × 30 s, each side"},
+    "de": {
+        "red": "Rot",
+        "none": "noch kein Schmerz angegeben",
+        "target": "3 × 30 s, je Seite",
+    },
+}
+"""What the responses' card says in each dashboard's language."""
+
+
+async def test_dashboard_shows_a_part_only_once_it_is_added(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """No exercise, no brace: neither section; each shows with its part, its adherence once known.
+
+    The exercises' section holds the to-do list (checked there), the 7-day
+    adherence and the responses; the brace's its switch, hours today and
+    7-day adherence.
+    """
+    exercises, brace = part_sections(dashboard, language)
+    assert not await visible(hass, exercises)
+    assert not await visible(hass, brace)
+    await add_parts(hass, init_integration)
+    assert await visible(hass, exercises)
+    assert await visible(hass, brace)
+
+    by_type = {card["type"]: card for card in exercises["cards"]}
+    assert by_type["todo-list"]["entity"] == entity(language, TODO)
+    (adherence,) = [
+        card
+        for card in exercises["cards"]
+        if card.get("entity") == entity(language, ADHERENCE)
+    ]
+    assert not await visible(hass, adherence)
+    await hass.services.async_call(
+        "todo",
+        "update_item",
+        {"entity_id": entity(language, TODO), "item": "Bridge", "status": "completed"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert await visible(hass, adherence)
+    assert hass.states.get(entity(language, ADHERENCE)).state == "100"  # type: ignore[union-attr]
+
+    shown = {
+        card["entity"]
+        for card in brace["cards"]
+        if card["type"] == "tile" and await visible(hass, card)
+    }
+    assert shown == {entity(language, BRACE_WORN), entity(language, BRACE_HOURS)}
+    (brace_adherence,) = [
+        card
+        for card in brace["cards"]
+        if card.get("entity") == entity(language, BRACE_ADHERENCE)
+    ]
+    assert brace_adherence["visibility"] == [
+        {
+            "condition": "state",
+            "entity": entity(language, BRACE_ADHERENCE),
+            "state_not": "unknown",
+        }
+    ]
+
+
+async def test_dashboard_lists_each_exercises_response_of_this_recovery(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """One row per exercise of the recovery: its name, its target, its response in the person's language.
+
+    An exercise without pain given says so; another recovery's exercise is
+    not listed.
+    """
+    exercises, _brace = part_sections(dashboard, language)
+    (card,) = [card for card in exercises["cards"] if card["type"] == "markdown"]
+    await add_exercise(hass, init_integration, "Bridge")
+    await add_exercise(hass, init_integration, "Cat cow")
+    anna = await add_second_recovery(hass)
+    await add_exercise(hass, anna, "Plank")
+    await action(hass, "log_exercise", exercise="Bridge", pain_during=8)
+    words = RESPONSE_WORDS[language]
+
+    said = str(Template(card["content"], hass).async_render())
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in said.splitlines()
+        if line.startswith("|")
+    ]
+    assert rows[2:] == [
+        ["Bridge", words["target"], words["red"]],
+        ["Cat cow", words["target"], words["none"]],
+    ]
+    assert "Plank" not in said
+    assert re.search(r"\{|\}", said) is None

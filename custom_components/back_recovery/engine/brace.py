@@ -50,6 +50,9 @@ from homeassistant.util import dt as dt_util
 from ..brace_sensor import brace_worn_in
 from ..const import BRACE_RECORD_KEY
 from ..options import RecoveryOptions
+from ..report.part_sections import brace_section
+from ..report.sections import ReportPeriod, SectionData
+from ..texts import cached_texts
 from ..therapy import BraceLog
 
 if TYPE_CHECKING:
@@ -130,6 +133,13 @@ class BraceRecord:
             "adherence_7d": self.adherence_7d(),
             "days_kept": len(self.log.days),
         }
+
+    def report_section(self, period: ReportPeriod) -> SectionData | None:
+        """Return the clinician report's section: the hours worn each day of ``period`` against the prescription."""
+        now = dt_util.utcnow()
+        days = self.log.days_between(period.first, period.last, now, period.tz)
+        today = dt_util.as_local(now).date()
+        return brace_section(days, period, today, cached_texts(self._hass))
 
     @callback
     def async_add_minute_listener(self, listener: Listener) -> CALLBACK_TYPE:

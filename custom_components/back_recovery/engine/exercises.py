@@ -38,6 +38,9 @@ from ..const import (
     RecoveryEvent,
 )
 from ..options import RecoveryOptions
+from ..report.part_sections import exercise_section
+from ..report.sections import ReportPeriod, SectionData
+from ..texts import cached_texts
 from ..therapy import (
     Exercise,
     ExerciseDiary,
@@ -49,6 +52,7 @@ from ..therapy import (
     Response,
     SkipReason,
     due_occurrences,
+    exercises_over_period,
 )
 
 if TYPE_CHECKING:
@@ -169,6 +173,21 @@ class ExerciseProgramme:
                 response.value for response in status.responses.values()
             ),
         }
+
+    def report_section(self, period: ReportPeriod) -> SectionData | None:
+        """Return the clinician report's section: each exercise's adherence and responses over ``period``."""
+        periods = exercises_over_period(
+            self._diary,
+            self._exercises,
+            first=period.first,
+            last=period.last,
+            today=dt_util.now().date(),
+            phase_on=self._host.state.schedule.phase_on,
+            since=self._since,
+            pain=self._host.pain_entries(),
+            tz=period.tz,
+        )
+        return exercise_section(periods, period, cached_texts(self._hass))
 
     # Reading the programme.
 

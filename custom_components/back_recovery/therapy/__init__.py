@@ -15,6 +15,7 @@ from .backstop import (
 from .brace import (
     BRACE_HOURS_MAX,
     WORN_ABOVE_CELSIUS,
+    BraceDayTotal,
     BraceLog,
     WornInterval,
     seconds_per_local_day,
@@ -22,7 +23,8 @@ from .brace import (
     worn_intervals,
 )
 from .check_in import answered_level, check_in_answers, check_in_words, next_check_in
-from .exercise_log import ExerciseDiary, ExerciseLog, morning_pain
+from .exercise_log import ExerciseDiary, ExerciseLog, judge_session, morning_pain
+from .exercise_period import ExercisePeriod, exercises_over_period
 from .exercises import (
     WEEKDAYS,
     Exercise,
@@ -81,6 +83,10 @@ from .session import (
 )
 
 __all__ = [
+    "judge_session",
+    "exercises_over_period",
+    "ExercisePeriod",
+    "BraceDayTotal",
     "BACKSTOP_MARGIN_MINUTES",
     "SECONDS_PER_UNIT",
     "AutoOffRange",

@@ -120,6 +120,20 @@ class BraceDay:
     prescribed_hours: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BraceDayTotal:
+    """What one local day of a period holds: seconds worn and the hours prescribed (``None``: the day does not count)."""
+
+    day: date
+    worn_seconds: float
+    prescribed_hours: int | None
+
+    @property
+    def hours(self) -> float:
+        """The hours worn, to one decimal."""
+        return round(self.worn_seconds / 3600, 1)
+
+
 class BraceLog:
     """The brace's worn time per local day and the wear in progress; see the module's rules."""
 
@@ -198,6 +212,26 @@ class BraceLog:
         if not prescribed:
             return None
         return round(100 * worn / prescribed)
+
+    def days_between(
+        self, first: date, last: date, now: datetime, tz: tzinfo
+    ) -> list[BraceDayTotal]:
+        """Return each local day from ``first`` to ``last`` the log holds, oldest first.
+
+        A day the log has no record of (no brace, Home Assistant not
+        running, older than ``KEPT_DAYS``) is left out; the wear in progress
+        counts up to ``now``.
+        """
+        totals = []
+        day = first
+        while day <= last:
+            record = self.days.get(day)
+            seconds = self.worn_seconds_on(day, now, tz)
+            if record is not None or seconds:
+                prescribed = record.prescribed_hours if record is not None else None
+                totals.append(BraceDayTotal(day, seconds, prescribed))
+            day += _ONE_DAY
+        return totals
 
     def new_day(self, today: date, hours_per_day: int) -> None:
         """Take today's prescription (``hours_per_day``, 0: no brace) and forget old days.

@@ -299,3 +299,14 @@ def _judge(
         morning is not None and next_morning is not None and next_morning >= morning + 1
     )
     return Response.GREEN if within and not rose else Response.AMBER
+
+
+def judge_session(
+    exercise: Exercise, entry: ExerciseLog, pain: Sequence[PainEntry], tz: tzinfo
+) -> Response:
+    """Return one done session's response on its own: green, amber, red; unknown without pain given.
+
+    The rules of ``ExerciseDiary.response`` for one session, without "amber
+    after amber is red" (that one is the latest session's).
+    """
+    return _judge(exercise, entry, pain, tz)

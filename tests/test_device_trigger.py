@@ -28,6 +28,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
 from .helpers.clock import advance
+from .helpers.exercises import add_exercise
 from .helpers.files import translations
 from .helpers.ha import (
     ENTRY_ID,
@@ -49,6 +50,8 @@ TRIGGER_TYPES = [
     "skin_rest_over",
     "pain_logged",
     "review_recommended",
+    "exercise_logged",
+    "exercise_pain",
 ]
 EN = translations()
 
@@ -90,6 +93,22 @@ async def _review_recommended(
     await turn_review_on(hass, freezer)
 
 
+async def _exercise_logged(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert isinstance(entry, MockConfigEntry)
+    await add_exercise(hass, entry, "Bridge")
+    await action(
+        hass, "log_exercise", exercise="Bridge", skipped=True, skip_reason="no_time"
+    )
+
+
+async def _exercise_pain(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert isinstance(entry, MockConfigEntry)
+    await add_exercise(hass, entry, "Bridge")
+    await action(hass, "log_exercise", exercise="Bridge", pain_during=8)
+
+
 CAUSES: dict[str, Cause] = {
     "phase_changed": _phase_changed,
     "session_started": _session_started,
@@ -98,6 +117,8 @@ CAUSES: dict[str, Cause] = {
     "skin_rest_over": _skin_rest_over,
     "pain_logged": _pain_logged,
     "review_recommended": _review_recommended,
+    "exercise_logged": _exercise_logged,
+    "exercise_pain": _exercise_pain,
 }
 
 
@@ -135,7 +156,7 @@ async def _automation(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_get_triggers(hass: HomeAssistant) -> None:
-    """The device offers the five triggers of the contract."""
+    """The device offers the triggers of the contract, the programme's two among them."""
     device = device_id(hass)
     triggers = await async_get_device_automations(
         hass, DeviceAutomationType.TRIGGER, device

@@ -142,6 +142,7 @@ async def test_each_reminder_option_silences_only_its_reminders(
         RecoveryEvent.PAIN_LOGGED: 1,
         RecoveryEvent.REVIEW_RECOMMENDED: 1,
         RecoveryEvent.EXERCISE_PAIN: 0,  # the programme's (engine/exercises.py)
+        RecoveryEvent.EXERCISE_LOGGED: 0,  # the programme's
     }
 
 

@@ -122,6 +122,8 @@ class RecoveryEvent(StrEnum):
     REVIEW_RECOMMENDED = "back_recovery_review_recommended"
     EXERCISE_PAIN = "back_recovery_exercise_pain"
     """An exercise's response turned ``red`` (contract "Exercises")."""
+    EXERCISE_LOGGED = "back_recovery_exercise_logged"
+    """An exercise was logged, done or skipped (``exercise``, ``skipped``, ``done_at``; no note)."""
 
     @property
     def short_name(self) -> str:

@@ -55,6 +55,8 @@ TRIGGER_EVENTS: dict[str, RecoveryEvent] = {
         RecoveryEvent.SKIN_REST_OVER,
         RecoveryEvent.PAIN_LOGGED,
         RecoveryEvent.REVIEW_RECOMMENDED,
+        RecoveryEvent.EXERCISE_LOGGED,
+        RecoveryEvent.EXERCISE_PAIN,
     )
 }
 PHASE_CHANGED: str = RecoveryEvent.PHASE_CHANGED.short_name

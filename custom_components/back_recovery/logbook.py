@@ -25,10 +25,12 @@ from .const import (
     ATTR_CAUSE,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
+    ATTR_EXERCISE,
     ATTR_LEVEL,
     ATTR_MODALITY,
     ATTR_REACHABLE,
     ATTR_REASON,
+    ATTR_SKIPPED,
     ATTR_TO_PHASE,
     BLOCKED_HEAT_HOURS,
     DOMAIN,
@@ -52,6 +54,8 @@ ICONS: Final[dict[str, str]] = {
     RecoveryEvent.HEATING_PAD_SWITCHING_OFF: "mdi:radiator-off",
     RecoveryEvent.PAIN_LOGGED: "mdi:clipboard-pulse-outline",
     RecoveryEvent.REVIEW_RECOMMENDED: "mdi:doctor",
+    RecoveryEvent.EXERCISE_LOGGED: "mdi:human-handsup",
+    RecoveryEvent.EXERCISE_PAIN: "mdi:alert-octagon-outline",
 }
 """Each event's icon, the icon of the entity that shows the same (``icons.json``)."""
 
@@ -103,6 +107,12 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
     RecoveryEvent.REVIEW_RECOMMENDED: lambda d, t: {
         "average": str(d.get(ATTR_AVERAGE, "?"))
     },
+    RecoveryEvent.EXERCISE_LOGGED: lambda d, t: {
+        "exercise": str(d.get(ATTR_EXERCISE, "?"))
+    },
+    RecoveryEvent.EXERCISE_PAIN: lambda d, t: {
+        "exercise": str(d.get(ATTR_EXERCISE, "?"))
+    },
 }
 """Each event's text is ``logbook_<event>``, filled with these placeholders."""
 
@@ -114,7 +124,7 @@ def describe_event(
 
     A start undone because the plug switched itself on (``cause`` ``plug``)
     says so (rule 16), and one refused outside the heat hours (``reason``
-    ``heat_hours``) too (rule 19). Before the texts are loaded the message is the event's name and its
+    ``heat_hours``) too (rule 19); a skipped exercise says it was skipped. Before the texts are loaded the message is the event's name and its
     placeholders, so nothing is lost.
     """
     event = RecoveryEvent(event_type)
@@ -134,6 +144,8 @@ def describe_event(
         elif data.get(ATTR_REASON) == BLOCKED_HEAT_HOURS:
             # Rule 19: refused or undone outside the heat hours.
             key = "session_blocked_heat_hours"
+    if event is RecoveryEvent.EXERCISE_LOGGED and data.get(ATTR_SKIPPED):
+        key = "exercise_skipped"
     if (template := texts.get(f"logbook_{key}")) is None:
         return " ".join([event.short_name, *placeholders.values()]), icon
     return template.format(**placeholders), icon

@@ -49,6 +49,7 @@ def test_event_types_and_their_short_names() -> None:
         "back_recovery_pain_logged",
         "back_recovery_review_recommended",
         "back_recovery_exercise_pain",
+        "back_recovery_exercise_logged",
     }
     for event in RecoveryEvent:
         assert f"{DOMAIN}_{event.short_name}" == event.value

@@ -30,8 +30,10 @@ from homeassistant.util import dt as dt_util
 
 from ..const import (
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_DONE_AT,
     ATTR_EXERCISE,
     ATTR_EXERCISE_ID,
+    ATTR_SKIPPED,
     CONF_INJURY_DATE,
     DOMAIN,
     SUBENTRY_EXERCISE,
@@ -340,9 +342,22 @@ class ExerciseProgramme:
             skip_reason=skip_reason,
             note=note,
         )
+        await self._async_add(entry, exercise)
+        return entry
+
+    async def _async_add(self, entry: ExerciseLog, exercise: Exercise) -> None:
+        """Keep ``entry``, save, and fire ``back_recovery_exercise_logged`` (no note: health data)."""
         self._diary.add(entry)
         await self._host.records.async_changed()
-        return entry
+        self._hass.bus.async_fire(
+            RecoveryEvent.EXERCISE_LOGGED,
+            {
+                ATTR_CONFIG_ENTRY_ID: self._entry.entry_id,
+                ATTR_EXERCISE: exercise.name,
+                ATTR_SKIPPED: entry.skipped,
+                ATTR_DONE_AT: entry.done_at.isoformat(),
+            },
+        )
 
     async def async_set_done(self, uid: str, done: bool) -> None:
         """Check (log as done as prescribed, now) or uncheck (remove that log) a to-do item.
@@ -356,20 +371,17 @@ class ExerciseProgramme:
         occurrence = item.occurrence
         exercise_id = occurrence.exercise.exercise_id
         if done and not item.done:
-            self._diary.add(
-                ExerciseLog(
-                    exercise_id=exercise_id,
-                    done_at=dt_util.utcnow(),
-                    day=occurrence.day,
-                    target=occurrence.exercise.target,
-                    slot=occurrence.slot,
-                )
+            entry = ExerciseLog(
+                exercise_id=exercise_id,
+                done_at=dt_util.utcnow(),
+                day=occurrence.day,
+                target=occurrence.exercise.target,
+                slot=occurrence.slot,
             )
+            await self._async_add(entry, occurrence.exercise)
         elif not done and item.done:
             self._diary.remove(exercise_id, occurrence.day, occurrence.slot)
-        else:
-            return
-        await self._host.records.async_changed()
+            await self._host.records.async_changed()
 
 
 def _refused(key: str, **placeholders: str) -> ServiceValidationError:

@@ -35,6 +35,7 @@ from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
 from .answers import local_iso, status, time_since_text
+from .exercise_answers import programme_status
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
 ATTR_NAME: Final = "name"
@@ -176,7 +177,12 @@ class GetStatusTool(RecoveryTool):
         "that, e.g. '12 minutes ago'). Times are local ISO times. When "
         "heating_pad_may_heat is true the heating pad may still be heating (its "
         "plug has not confirmed that it is off, or cannot be reached): say "
-        "heating_pad_warning first; it tells the person to unplug the heating pad."
+        "heating_pad_warning first; it tells the person to unplug the heating pad. "
+        "With a rehabilitation programme, exercises: today's items (done or "
+        "open), the 7-day adherence in percent, and per exercise its target, "
+        "its pain rule and its response to pain (green, amber, red, unknown); "
+        "therapist_progression_note is the physical therapist's own words: say "
+        "it as theirs. Never suggest, change or progress an exercise."
     )
     annotations = _READS
 
@@ -189,7 +195,7 @@ class GetStatusTool(RecoveryTool):
         texts: Texts,
         llm_context: LLMContext,
     ) -> ToolResult:
-        """Return the status of the recovery, with the time since each kind of session."""
+        """Return the status of the recovery, with the time since each kind of session, and its programme."""
         recovery = entry.runtime_data.engine.state
         since: dict[str, Any] = {}
         for key, moment in (
@@ -199,9 +205,11 @@ class GetStatusTool(RecoveryTool):
         ):
             since[key] = local_iso(moment)
             since[f"{key}_ago"] = time_since_text(texts, moment)
-        return ToolResult(
-            data={"name": entry.title, **status(recovery, texts), **since}
-        )
+        data: dict[str, Any] = {"name": entry.title, **status(recovery, texts), **since}
+        programme = entry.runtime_data.engine.records.exercises
+        if programme is not None and programme.status.exercises:
+            data["exercises"] = programme_status(texts, programme.status)
+        return ToolResult(data=data)
 
 
 class QuestionTool(RecoveryTool):

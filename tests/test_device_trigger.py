@@ -28,6 +28,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
 from .helpers.clock import advance
+from .helpers.exercises import add_exercise
 from .helpers.files import translations
 from .helpers.ha import (
     ENTRY_ID,
@@ -53,6 +54,8 @@ TRIGGER_TYPES = [
     # Pain medication (issue 24): any medicine on the recovery's device.
     "dose_logged",
     "medication_warning",
+    "exercise_logged",
+    "exercise_pain",
 ]
 EN = translations()
 
@@ -104,6 +107,22 @@ async def _medication_warning(hass: HomeAssistant, _: FrozenDateTimeFactory) -> 
     await log_dose(hass, "Ibuprofen")
 
 
+async def _exercise_logged(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert isinstance(entry, MockConfigEntry)
+    await add_exercise(hass, entry, "Bridge")
+    await action(
+        hass, "log_exercise", exercise="Bridge", skipped=True, skip_reason="no_time"
+    )
+
+
+async def _exercise_pain(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert isinstance(entry, MockConfigEntry)
+    await add_exercise(hass, entry, "Bridge")
+    await action(hass, "log_exercise", exercise="Bridge", pain_during=8)
+
+
 CAUSES: dict[str, Cause] = {
     "phase_changed": _phase_changed,
     "session_started": _session_started,
@@ -114,6 +133,8 @@ CAUSES: dict[str, Cause] = {
     "review_recommended": _review_recommended,
     "dose_logged": _dose_logged,
     "medication_warning": _medication_warning,
+    "exercise_logged": _exercise_logged,
+    "exercise_pain": _exercise_pain,
 }
 
 
@@ -151,7 +172,7 @@ async def _automation(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_get_triggers(hass: HomeAssistant) -> None:
-    """The device offers the five triggers of the contract."""
+    """The device offers the triggers of the contract, the programme's two among them."""
     device = device_id(hass)
     triggers = await async_get_device_automations(
         hass, DeviceAutomationType.TRIGGER, device

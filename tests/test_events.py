@@ -145,6 +145,7 @@ async def test_each_reminder_option_silences_only_its_reminders(
         # Pain medication's events are the medication part's (issue 24).
         RecoveryEvent.DOSE_LOGGED: 0,
         RecoveryEvent.MEDICATION_WARNING: 0,
+        RecoveryEvent.EXERCISE_LOGGED: 0,  # the programme's
     }
 
 

@@ -391,3 +391,22 @@ async def test_log_exercise_without_a_response_asked(
     await add_exercise(hass, init_integration, "Bridge")
     await action(hass, "log_exercise", exercise="Bridge", pain_during=1)
     assert entity_state(hass, response_entity("Bridge")) == "green"
+
+
+async def test_logged_exercise_fires_exercise_logged_without_the_note(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """``back_recovery_exercise_logged``: the name, skipped or not, the moment; never the note."""
+    await add_exercise(hass, init_integration, "Bridge")
+    events = async_capture_events(hass, RecoveryEvent.EXERCISE_LOGGED)
+    await log_exercise(
+        hass, exercise="Bridge", skipped=True, skip_reason="pain", note="sore"
+    )
+    assert [e.data for e in events] == [
+        {
+            "config_entry_id": ENTRY_ID,
+            "exercise": "Bridge",
+            "skipped": True,
+            "done_at": T0.isoformat(),
+        }
+    ]

@@ -94,6 +94,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.REVIEW_RECOMMENDED,
         RecoveryEvent.DOSE_LOGGED,
         RecoveryEvent.MEDICATION_WARNING,
+        RecoveryEvent.EXERCISE_LOGGED,
+        RecoveryEvent.EXERCISE_PAIN,
     }
 
 
@@ -194,6 +196,21 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             {"entity_id": PLUG},
             "Switches the heating pad off",
         ),
+        (
+            RecoveryEvent.EXERCISE_LOGGED,
+            {"exercise": "Bridge", "skipped": False, "done_at": T0.isoformat()},
+            "Exercise done: Bridge",
+        ),
+        (
+            RecoveryEvent.EXERCISE_LOGGED,
+            {"exercise": "Bridge", "skipped": True, "done_at": T0.isoformat()},
+            "Exercise skipped: Bridge",
+        ),
+        (
+            RecoveryEvent.EXERCISE_PAIN,
+            {"exercise": "Bridge", "exercise_id": "x"},
+            "Pain during or after Bridge is high: ease off and tell your physical therapist",
+        ),
     ],
 )
 def test_messages(
@@ -248,6 +265,21 @@ def test_messages(
             {"entity_id": PLUG},
             "Das Heizkissen schaltet nicht aus: ausstecken",
         ),
+        (
+            RecoveryEvent.EXERCISE_LOGGED,
+            {"exercise": "Brücke", "skipped": False},
+            "Übung gemacht: Brücke",
+        ),
+        (
+            RecoveryEvent.EXERCISE_LOGGED,
+            {"exercise": "Brücke", "skipped": True},
+            "Übung ausgelassen: Brücke",
+        ),
+        (
+            RecoveryEvent.EXERCISE_PAIN,
+            {"exercise": "Brücke"},
+            "Schmerz bei oder nach Brücke ist hoch: mach langsamer und sag es deiner Physiotherapie",
+        ),
     ],
 )
 async def test_messages_in_german(
@@ -281,6 +313,8 @@ async def test_messages_in_german(
         (RecoveryEvent.PHASE_CHANGED, {}, "mdi:calendar-arrow-right"),
         (RecoveryEvent.HEATING_PAD_NOT_RESPONDING, {}, "mdi:power-plug-off"),
         (RecoveryEvent.HEATING_PAD_SWITCHING_OFF, {}, "mdi:radiator-off"),
+        (RecoveryEvent.EXERCISE_LOGGED, {}, "mdi:human-handsup"),
+        (RecoveryEvent.EXERCISE_PAIN, {}, "mdi:alert-octagon-outline"),
     ],
 )
 def test_every_entry_has_an_icon(

@@ -7,9 +7,12 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
-from custom_components.back_recovery.const import DOMAIN
+from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceNotSupported, ServiceValidationError
 
@@ -192,3 +195,21 @@ async def test_checking_twice_changes_nothing_and_unknown_items_are_refused(
     with pytest.raises(ServiceValidationError) as err:
         await programme.async_set_done("bridge_2000-01-01_1", True)
     assert err.value.translation_key == "exercise_item_unknown"
+
+
+async def test_checked_item_fires_exercise_logged(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Checking an item logs the exercise: ``back_recovery_exercise_logged`` names it, done; unchecking fires nothing."""
+    await add_exercise(hass, init_integration, "Bridge")
+    events = async_capture_events(hass, RecoveryEvent.EXERCISE_LOGGED)
+    await set_status(hass, "Bridge", "completed")
+    await set_status(hass, "Bridge", "needs_action")
+    assert [e.data for e in events] == [
+        {
+            "config_entry_id": init_integration.entry_id,
+            "exercise": "Bridge",
+            "skipped": False,
+            "done_at": T0.isoformat(),
+        }
+    ]

@@ -127,6 +127,8 @@ class RecoveryEvent(StrEnum):
     # Pain medication (issue 24).
     DOSE_LOGGED = "back_recovery_dose_logged"
     MEDICATION_WARNING = "back_recovery_medication_warning"
+    EXERCISE_LOGGED = "back_recovery_exercise_logged"
+    """An exercise was logged, done or skipped (``exercise``, ``skipped``, ``done_at``; no note)."""
 
     @property
     def short_name(self) -> str:

@@ -59,6 +59,8 @@ TRIGGER_EVENTS: dict[str, RecoveryEvent] = {
         RecoveryEvent.REVIEW_RECOMMENDED,
         RecoveryEvent.DOSE_LOGGED,
         RecoveryEvent.MEDICATION_WARNING,
+        RecoveryEvent.EXERCISE_LOGGED,
+        RecoveryEvent.EXERCISE_PAIN,
     )
 }
 PHASE_CHANGED: str = RecoveryEvent.PHASE_CHANGED.short_name

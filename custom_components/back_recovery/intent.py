@@ -1,10 +1,12 @@
 """Assist: Home Assistant's intent platform of the integration, which registers its intents.
 
-Home Assistant's ``intent`` integration loads this platform. It registers two
-intents, ``BackRecoveryLastHeatSession`` ("how long since my last heat
-session") and ``BackRecoveryNextHeatSession`` ("when can I use the heating pad
-again"), handled by ``voice/questions.py`` with the answers of
-``voice/answers.py``. A custom integration cannot add sentences to the default
+Home Assistant's ``intent`` integration loads this platform. It registers
+``BackRecoveryLastHeatSession`` ("how long since my last heat session") and
+``BackRecoveryNextHeatSession`` ("when can I use the heating pad again"),
+handled by ``voice/questions.py`` with the answers of ``voice/answers.py``,
+and the rehabilitation programme's ``BackRecoveryExercisesDone`` ("I did my
+exercises", "I did my stretches") and ``BackRecoveryExercisesLeft`` ("what
+exercises are left today"), handled by ``voice/exercise_intents.py``. A custom integration cannot add sentences to the default
 conversation agent in Home Assistant 2026.10: the agent reads the built-in
 sentences, ``<config>/custom_sentences/<language>/*.yaml`` and the
 ``conversation: intents:`` YAML only. The repository therefore ships
@@ -25,6 +27,7 @@ from homeassistant.helpers import intent
 from homeassistant.setup import async_when_setup
 
 from .voice.answers import last_heat_answer, next_heat_answer
+from .voice.exercise_intents import ExercisesDoneHandler, ExercisesLeftHandler
 from .voice.medication import medication_intents
 from .voice.questions import (
     INTENT_LAST_HEAT_SESSION,
@@ -57,6 +60,8 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     # Pain medication (issue 24): "I took an ibuprofen", "when can I take my next ibuprofen".
     for handler in medication_intents():
         intent.async_register(hass, handler)
+    intent.async_register(hass, ExercisesDoneHandler())
+    intent.async_register(hass, ExercisesLeftHandler())
     # The intent integration loads this platform before it registers its own
     # intents: replace theirs once it has finished setting up.
     async_when_setup(hass, INTENT_COMPONENT, async_answer_for_recoveries)

@@ -10,6 +10,9 @@ models"); our question intents do not reach them otherwise. The tools:
   ``back_recovery__log_pain``: they call our actions, so the rules and
   refusals are exactly the actions'; a refusal comes back as an error result
   carrying its translated message (the asker's language);
+- ``back_recovery__log_exercise``, offered when an exposed recovery has a
+  rehabilitation programme: it calls ``back_recovery.log_exercise``; the
+  programme itself is in ``get_status`` (``voice/exercise_answers.py``);
 - ``back_recovery__BackRecoveryLastHeatSession`` and
   ``back_recovery__BackRecoveryNextHeatSession`` (read-only): the two question
   intents' answers;
@@ -29,12 +32,18 @@ from __future__ import annotations
 
 from homeassistant.components.llm import LLMTools
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.llm import LLM_API_ASSIST, LLMContext
+from homeassistant.helpers.llm import LLM_API_ASSIST, LLMContext, Tool
 
+from .data import BackRecoveryConfigEntry
 from .voice.answers import last_heat_answer, next_heat_answer
 from .voice.medication_tools import PROMPT as MEDICATION_PROMPT, LogDoseTool
 from .voice.questions import INTENT_LAST_HEAT_SESSION, INTENT_NEXT_HEAT_SESSION
-from .voice.tool_actions import LogPainTool, StartSessionTool, StopSessionTool
+from .voice.tool_actions import (
+    LogExerciseTool,
+    LogPainTool,
+    StartSessionTool,
+    StopSessionTool,
+)
 from .voice.tools import GetStatusTool, QuestionTool, exposed_recoveries
 
 
@@ -45,11 +54,16 @@ def async_get_tools(
     """Return the tools for the Assist API when a recovery is exposed to the assistant."""
     if api_id != LLM_API_ASSIST:
         return None
-    titles = [entry.title for entry in exposed_recoveries(hass, llm_context.assistant)]
+    entries = exposed_recoveries(hass, llm_context.assistant)
+    titles = [entry.title for entry in entries]
     if not titles:
         return None
+    exercises: list[Tool] = (
+        [LogExerciseTool(titles)] if any(map(_has_programme, entries)) else []
+    )
     return LLMTools(
         tools=[
+            *exercises,
             GetStatusTool(titles),
             StartSessionTool(titles),
             StopSessionTool(titles),
@@ -77,3 +91,9 @@ def async_get_tools(
         ],
         prompt=MEDICATION_PROMPT,
     )
+
+
+def _has_programme(entry: BackRecoveryConfigEntry) -> bool:
+    """Whether the recovery has an exercise (a rehabilitation programme to log in)."""
+    programme = entry.runtime_data.engine.records.exercises
+    return programme is not None and bool(programme.status.exercises)

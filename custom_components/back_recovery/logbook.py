@@ -25,11 +25,13 @@ from .const import (
     ATTR_CAUSE,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
+    ATTR_EXERCISE,
     ATTR_LEVEL,
     ATTR_MODALITY,
     ATTR_NEXT_DOSE_ALLOWED,
     ATTR_REACHABLE,
     ATTR_REASON,
+    ATTR_SKIPPED,
     ATTR_TAKEN_AT,
     ATTR_TO_PHASE,
     BLOCKED_HEAT_HOURS,
@@ -56,6 +58,8 @@ ICONS: Final[dict[str, str]] = {
     RecoveryEvent.REVIEW_RECOMMENDED: "mdi:doctor",
     RecoveryEvent.DOSE_LOGGED: "mdi:pill",
     RecoveryEvent.MEDICATION_WARNING: "mdi:pill-off",
+    RecoveryEvent.EXERCISE_LOGGED: "mdi:human-handsup",
+    RecoveryEvent.EXERCISE_PAIN: "mdi:alert-octagon-outline",
 }
 """Each event's icon, the icon of the entity that shows the same (``icons.json``)."""
 
@@ -126,6 +130,12 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
         ),
         "next_dose_allowed": _next_dose(d, t),
     },
+    RecoveryEvent.EXERCISE_LOGGED: lambda d, t: {
+        "exercise": str(d.get(ATTR_EXERCISE, "?"))
+    },
+    RecoveryEvent.EXERCISE_PAIN: lambda d, t: {
+        "exercise": str(d.get(ATTR_EXERCISE, "?"))
+    },
 }
 """Each event's text is ``logbook_<event>``, filled with these placeholders."""
 
@@ -137,7 +147,7 @@ def describe_event(
 
     A start undone because the plug switched itself on (``cause`` ``plug``)
     says so (rule 16), and one refused outside the heat hours (``reason``
-    ``heat_hours``) too (rule 19). Before the texts are loaded the message is the event's name and its
+    ``heat_hours``) too (rule 19); a skipped exercise says it was skipped. Before the texts are loaded the message is the event's name and its
     placeholders, so nothing is lost.
     """
     event = RecoveryEvent(event_type)
@@ -157,6 +167,8 @@ def describe_event(
         elif data.get(ATTR_REASON) == BLOCKED_HEAT_HOURS:
             # Rule 19: refused or undone outside the heat hours.
             key = "session_blocked_heat_hours"
+    if event is RecoveryEvent.EXERCISE_LOGGED and data.get(ATTR_SKIPPED):
+        key = "exercise_skipped"
     if (template := texts.get(f"logbook_{key}")) is None:
         return " ".join([event.short_name, *placeholders.values()]), icon
     return template.format(**placeholders), icon

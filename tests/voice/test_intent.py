@@ -24,6 +24,10 @@ from custom_components.back_recovery.const import (
     RecoveryEvent,
 )
 from custom_components.back_recovery.voice.answers import NOT_SWITCHED_OFF
+from custom_components.back_recovery.voice.exercise_intents import (
+    INTENT_EXERCISES_DONE,
+    INTENT_EXERCISES_LEFT,
+)
 from custom_components.back_recovery.voice.get_state import HeatingPadStateIntentHandler
 from custom_components.back_recovery.voice.questions import (
     INTENT_LAST_HEAT_SESSION,
@@ -532,6 +536,8 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 "heating pad again from 3:20 AM.",
                 INTENT_NEXT_HEAT_SESSION + ICE_ASKED: "Your skin is resting. You "
                 "can use ice or heat again from 3:20 AM.",
+                INTENT_EXERCISES_DONE: "No exercises are set up.",
+                INTENT_EXERCISES_LEFT: "No exercises are set up.",
             },
         ),
         (
@@ -543,6 +549,8 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 "Heizkissen ab 03:20 wieder benutzen.",
                 INTENT_NEXT_HEAT_SESSION + ICE_ASKED: "Deine Haut ruht. Du kannst "
                 "ab 03:20 wieder Kälte oder Wärme anwenden.",
+                INTENT_EXERCISES_DONE: "Es sind keine Übungen eingerichtet.",
+                INTENT_EXERCISES_LEFT: "Es sind keine Übungen eingerichtet.",
             },
         ),
     ],

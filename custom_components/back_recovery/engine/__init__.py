@@ -6,10 +6,11 @@ these names only.
 
 from __future__ import annotations
 
+from ..therapy import ExerciseItem, ExerciseStatus
 from .brace import BraceRecord
 from .check_in import MorningCheckIn
 from .core import RecoveryEngine
-from .exercises import ExerciseItem, ExerciseProgramme, ExerciseStatus
+from .exercises import ExerciseProgramme
 from .medication import LoggedDose, MedicationRecord, attach_medication
 from .plug import CONFIRM_SECONDS
 from .state import RecoveryState, RefusedStart

@@ -17,7 +17,6 @@ together (``REMINDER_GAP``) make one reminder.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,8 +29,10 @@ from homeassistant.util import dt as dt_util
 
 from ..const import (
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_DONE_AT,
     ATTR_EXERCISE,
     ATTR_EXERCISE_ID,
+    ATTR_SKIPPED,
     CONF_INJURY_DATE,
     DOMAIN,
     SUBENTRY_EXERCISE,
@@ -45,7 +46,9 @@ from ..therapy import (
     Exercise,
     ExerciseDiary,
     ExerciseError,
+    ExerciseItem,
     ExerciseLog,
+    ExerciseStatus,
     Occurrence,
     PainEntry,
     PhaseSchedule,
@@ -83,28 +86,6 @@ class ExerciseHost(Protocol):
     @property
     def reminders(self) -> Reminders:
         """Where a part sends what it has to tell (quiet hours apply)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseItem:
-    """One to-do item: an occurrence, whether it is done, whether it is yesterday's."""
-
-    occurrence: Occurrence
-    done: bool
-    yesterday: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseStatus:
-    """What the programme shows at ``today``: the items, each exercise's response, the adherence."""
-
-    today: date
-    exercises: tuple[Exercise, ...] = ()
-    items: tuple[ExerciseItem, ...] = ()
-    responses: Mapping[str, Response] = field(default_factory=dict)
-    adherence_7d: int | None = None
-    """Whole percent; ``None`` when nothing was due."""
-    logs: int = 0
 
 
 class ExerciseProgramme:
@@ -359,9 +340,22 @@ class ExerciseProgramme:
             skip_reason=skip_reason,
             note=note,
         )
+        await self._async_add(entry, exercise)
+        return entry
+
+    async def _async_add(self, entry: ExerciseLog, exercise: Exercise) -> None:
+        """Keep ``entry``, save, and fire ``back_recovery_exercise_logged`` (no note: health data)."""
         self._diary.add(entry)
         await self._host.records.async_changed()
-        return entry
+        self._hass.bus.async_fire(
+            RecoveryEvent.EXERCISE_LOGGED,
+            {
+                ATTR_CONFIG_ENTRY_ID: self._entry.entry_id,
+                ATTR_EXERCISE: exercise.name,
+                ATTR_SKIPPED: entry.skipped,
+                ATTR_DONE_AT: entry.done_at.isoformat(),
+            },
+        )
 
     async def async_set_done(self, uid: str, done: bool) -> None:
         """Check (log as done as prescribed, now) or uncheck (remove that log) a to-do item.
@@ -375,20 +369,17 @@ class ExerciseProgramme:
         occurrence = item.occurrence
         exercise_id = occurrence.exercise.exercise_id
         if done and not item.done:
-            self._diary.add(
-                ExerciseLog(
-                    exercise_id=exercise_id,
-                    done_at=dt_util.utcnow(),
-                    day=occurrence.day,
-                    target=occurrence.exercise.target,
-                    slot=occurrence.slot,
-                )
+            entry = ExerciseLog(
+                exercise_id=exercise_id,
+                done_at=dt_util.utcnow(),
+                day=occurrence.day,
+                target=occurrence.exercise.target,
+                slot=occurrence.slot,
             )
+            await self._async_add(entry, occurrence.exercise)
         elif not done and item.done:
             self._diary.remove(exercise_id, occurrence.day, occurrence.slot)
-        else:
-            return
-        await self._host.records.async_changed()
+            await self._host.records.async_changed()
 
 
 def _refused(key: str, **placeholders: str) -> ServiceValidationError:

@@ -24,7 +24,12 @@ from .brace import (
 )
 from .check_in import answered_level, check_in_answers, check_in_words, next_check_in
 from .exercise_log import ExerciseDiary, ExerciseLog, judge_session, morning_pain
-from .exercise_period import ExercisePeriod, exercises_over_period
+from .exercise_period import (
+    ExerciseItem,
+    ExercisePeriod,
+    ExerciseStatus,
+    exercises_over_period,
+)
 from .exercises import (
     WEEKDAYS,
     Exercise,
@@ -85,6 +90,8 @@ from .session import (
 __all__ = [
     "judge_session",
     "exercises_over_period",
+    "ExerciseItem",
+    "ExerciseStatus",
     "ExercisePeriod",
     "BraceDayTotal",
     "BACKSTOP_MARGIN_MINUTES",

@@ -13,16 +13,19 @@ this for its period; the rules are the log's (``exercise_log.py``):
   judged on its own (green, amber or red by the exercise's pain rule and the
   morning pains; the sensor's "amber twice in a row is red" is the latest
   session's, not a count).
+
+``ExerciseStatus`` (with its ``ExerciseItem``s) is what the programme shows at
+a day: the to-do items, each exercise's response, the 7-day adherence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 
 from .exercise_log import ExerciseDiary, judge_session
-from .exercises import Exercise, Response
+from .exercises import Exercise, Occurrence, Response
 from .pain import PainEntry
 from .phases import Phase
 
@@ -104,3 +107,25 @@ def exercises_over_period(
             )
         )
     return tuple(summaries)
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseItem:
+    """One to-do item: an occurrence, whether it is done, whether it is yesterday's."""
+
+    occurrence: Occurrence
+    done: bool
+    yesterday: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseStatus:
+    """What the programme shows at ``today``: the items, each exercise's response, the adherence."""
+
+    today: date
+    exercises: tuple[Exercise, ...] = ()
+    items: tuple[ExerciseItem, ...] = ()
+    responses: Mapping[str, Response] = field(default_factory=dict)
+    adherence_7d: int | None = None
+    """Whole percent; ``None`` when nothing was due."""
+    logs: int = 0

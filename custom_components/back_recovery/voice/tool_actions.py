@@ -1,4 +1,4 @@
-"""The Back Recovery tools for language models that act: start and stop a session, log pain.
+"""The Back Recovery tools for language models that act: start and stop a session, log pain, log an exercise.
 
 They call the integration's actions, so the rules and refusals are exactly
 the actions'; a refusal comes back as an error result carrying its translated
@@ -28,11 +28,19 @@ from homeassistant.util.json import JsonObjectType
 
 from ..const import (
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_DONE_AT,
+    ATTR_EXERCISE,
     ATTR_LEVEL,
     ATTR_MINUTES,
     ATTR_MODALITY,
     ATTR_NOTE,
+    ATTR_PAIN_DURING,
     ATTR_RECORDED_AT,
+    ATTR_REPS_DONE,
+    ATTR_SECONDS_DONE,
+    ATTR_SETS_DONE,
+    ATTR_SKIP_REASON,
+    ATTR_SKIPPED,
     DOMAIN,
     Service,
 )
@@ -45,9 +53,11 @@ from ..therapy import (
     PAIN_LEVEL_MAX,
     PAIN_LEVEL_MIN,
     Modality,
+    SkipReason,
     round_for_display,
 )
 from .answers import NOT_SWITCHED_OFF, local_iso, plug_did_not_confirm
+from .exercise_answers import item_text, open_today
 from .tools import (
     TOOL_PREFIX,
     RecoveryTool,
@@ -225,3 +235,88 @@ class LogPainTool(ActionTool):
             "pain_trend": pain.trend.value,
             "review_recommended": pain.review.recommended,
         }
+
+
+def _amount(high: int) -> vol.All[Any]:
+    return vol.All(vol.Coerce(int), vol.Range(min=0, max=high))
+
+
+class LogExerciseTool(ActionTool):
+    """Logs one session of an exercise of the rehabilitation programme, done or skipped."""
+
+    name = f"{TOOL_PREFIX}log_exercise"
+    title = "Log an exercise"
+    description = (
+        "Record that the person did, or skipped, one exercise of the "
+        "rehabilitation programme their physical therapist prescribed (the "
+        "exercises are in get_status). Without amounts it counts as done as "
+        "prescribed. Ask for the pain during the exercise (0-10) when the "
+        "person mentions pain. A skip needs skip_reason. Never suggest, change "
+        "or progress an exercise: only the physical therapist does."
+    )
+    annotations = _ADDS
+    action = Service.LOG_EXERCISE
+
+    @override
+    def fields(self) -> dict[Any, Any]:
+        """Return the fields of ``back_recovery.log_exercise`` (the action validates them again)."""
+        return {
+            vol.Required(
+                ATTR_EXERCISE,
+                description="The exercise's name, as the programme names it.",
+            ): vol.All(str, vol.Length(min=1)),
+            vol.Optional(
+                ATTR_DONE_AT,
+                description="When it was done, ISO date and time (local time "
+                "without an offset); default now. Not in the future.",
+            ): str,
+            vol.Optional(ATTR_SETS_DONE, description="Sets done, 0 to 10."): _amount(
+                10
+            ),
+            vol.Optional(
+                ATTR_REPS_DONE, description="Repetitions per set done, 0 to 100."
+            ): _amount(100),
+            vol.Optional(
+                ATTR_SECONDS_DONE, description="Seconds held per set, 0 to 3600."
+            ): _amount(3600),
+            vol.Optional(
+                ATTR_PAIN_DURING,
+                description="Pain during the exercise, a whole number from 0 to 10.",
+            ): vol.All(
+                vol.Coerce(int), vol.Range(min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX)
+            ),
+            vol.Optional(
+                ATTR_SKIPPED, description="True when the exercise was skipped."
+            ): bool,
+            vol.Optional(
+                ATTR_SKIP_REASON, description="Why it was skipped (needed for a skip)."
+            ): vol.In([reason.value for reason in SkipReason]),
+            vol.Optional(
+                ATTR_NOTE, description="A short note, at most 200 characters."
+            ): vol.All(str, vol.Length(max=NOTE_MAX_LENGTH)),
+        }
+
+    @override
+    async def async_act(
+        self,
+        hass: HomeAssistant,
+        entry: BackRecoveryConfigEntry,
+        args: dict[str, Any],
+        texts: Texts,
+        llm_context: LLMContext,
+    ) -> ToolResult:
+        """Log through the action; after it, what is still open today and the adherence."""
+        result = await super().async_act(hass, entry, args, texts, llm_context)
+        programme = entry.runtime_data.engine.records.exercises
+        if result.error or programme is None:
+            return result
+        status = programme.status
+        data = dict(result.data or {})
+        data["open_today"] = [item_text(texts, item) for item in open_today(status)]
+        data["adherence_7d"] = status.adherence_7d
+        return ToolResult(data=data)
+
+    @override
+    def result(self, recovery: RecoveryState) -> JsonObjectType:
+        """Return nothing of the recovery's state (``async_act`` adds the programme's)."""
+        return {}

@@ -35,6 +35,7 @@ from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
 from .answers import local_iso, status, time_since_text
+from .exercise_answers import programme_status
 from .medication import medicines_status
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
@@ -181,7 +182,12 @@ class GetStatusTool(RecoveryTool):
         "medicines (when the person added any): per medicine the limits the "
         "person entered from the label or the prescription, doses in the last 24 "
         "hours and when the next dose is allowed by those limits; Back Recovery "
-        "gives no drug, dose or interaction advice."
+        "gives no drug, dose or interaction advice. "
+        "With a rehabilitation programme, exercises: today's items (done or "
+        "open), the 7-day adherence in percent, and per exercise its target, "
+        "its pain rule and its response to pain (green, amber, red, unknown); "
+        "therapist_progression_note is the physical therapist's own words: say "
+        "it as theirs. Never suggest, change or progress an exercise."
     )
     annotations = _READS
 
@@ -194,7 +200,7 @@ class GetStatusTool(RecoveryTool):
         texts: Texts,
         llm_context: LLMContext,
     ) -> ToolResult:
-        """Return the status of the recovery, with the time since each kind of session."""
+        """Return the status of the recovery, with the time since each kind of session, and its programme."""
         recovery = entry.runtime_data.engine.state
         since: dict[str, Any] = {}
         for key, moment in (
@@ -208,6 +214,9 @@ class GetStatusTool(RecoveryTool):
         # Pain medication, only once the person added a medicine (issue 24).
         if medicines := medicines_status(entry.runtime_data.engine.records.medication):
             data["medicines"] = medicines
+        programme = entry.runtime_data.engine.records.exercises
+        if programme is not None and programme.status.exercises:
+            data["exercises"] = programme_status(texts, programme.status)
         return ToolResult(data=data)
 
 

@@ -5,6 +5,18 @@ The names the rest of the integration uses; the modules below say the rules.
 
 from __future__ import annotations
 
+from .activities import (
+    GUIDANCE_ACTIVITIES,
+    Activity,
+    ActivityRecord,
+    ActivityRef,
+    ActivityRefusal,
+    ActivityRefusedError,
+    ActivityState,
+    ActivityStatus,
+    ClearanceEntry,
+    ClearanceKind,
+)
 from .backstop import (
     BACKSTOP_MARGIN_MINUTES,
     SECONDS_PER_UNIT,
@@ -87,6 +99,16 @@ __all__ = [
     "exercises_over_period",
     "ExercisePeriod",
     "BraceDayTotal",
+    "GUIDANCE_ACTIVITIES",
+    "Activity",
+    "ActivityRecord",
+    "ActivityRef",
+    "ActivityRefusal",
+    "ActivityRefusedError",
+    "ActivityState",
+    "ActivityStatus",
+    "ClearanceEntry",
+    "ClearanceKind",
     "BACKSTOP_MARGIN_MINUTES",
     "SECONDS_PER_UNIT",
     "AutoOffRange",

@@ -94,6 +94,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.REVIEW_RECOMMENDED,
         RecoveryEvent.DOSE_LOGGED,
         RecoveryEvent.MEDICATION_WARNING,
+        RecoveryEvent.ACTIVITY_CLEARED,
+        RecoveryEvent.CLEARANCE_WITHDRAWN,
     }
 
 

@@ -6,7 +6,10 @@ The names the rest of the integration uses; the modules below say the rules.
 from __future__ import annotations
 
 from .activities import (
+    BY_MAX_LENGTH,
     GUIDANCE_ACTIVITIES,
+    MAX_OWN_ACTIVITIES,
+    OWN_NAME_MAX_LENGTH,
     Activity,
     ActivityRecord,
     ActivityRef,
@@ -99,7 +102,10 @@ __all__ = [
     "exercises_over_period",
     "ExercisePeriod",
     "BraceDayTotal",
+    "BY_MAX_LENGTH",
     "GUIDANCE_ACTIVITIES",
+    "MAX_OWN_ACTIVITIES",
+    "OWN_NAME_MAX_LENGTH",
     "Activity",
     "ActivityRecord",
     "ActivityRef",

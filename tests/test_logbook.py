@@ -196,6 +196,26 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             {"entity_id": PLUG},
             "Switches the heating pad off",
         ),
+        (
+            RecoveryEvent.ACTIVITY_CLEARED,
+            {"activity": "high_impact", "by": "Dr. Lee", "cleared_on": "2026-03-03"},
+            "Running and jumping cleared by Dr. Lee on 3 March",
+        ),
+        (
+            RecoveryEvent.ACTIVITY_CLEARED,
+            {
+                "activity": "own_activity",
+                "name": "Cycling",
+                "by": "Dr. Lee",
+                "cleared_on": "2025-12-30",
+            },
+            "Cycling cleared by Dr. Lee on 30 December 2025",
+        ),
+        (
+            RecoveryEvent.CLEARANCE_WITHDRAWN,
+            {"activity": "heavy_lifting", "withdrawn_on": "2026-11-25"},
+            "Clearance withdrawn: Heavy lifting",
+        ),
     ],
 )
 def test_messages(
@@ -239,6 +259,11 @@ def test_messages(
             RecoveryEvent.SKIN_REST_OVER,
             {},
             "Hautruhe vorbei, eine neue Anwendung ist erlaubt",
+        ),
+        (
+            RecoveryEvent.ACTIVITY_CLEARED,
+            {"activity": "contact_sports", "by": "Dr. Lee", "cleared_on": "2026-03-03"},
+            "Kontaktsport freigegeben von Dr. Lee am 3. März",
         ),
         (
             RecoveryEvent.PHASE_CHANGED,

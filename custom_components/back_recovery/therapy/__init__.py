@@ -19,6 +19,7 @@ from .activities import (
     ActivityStatus,
     ClearanceEntry,
     ClearanceKind,
+    same_name as same_activity_name,
 )
 from .backstop import (
     BACKSTOP_MARGIN_MINUTES,
@@ -115,6 +116,7 @@ __all__ = [
     "ActivityStatus",
     "ClearanceEntry",
     "ClearanceKind",
+    "same_activity_name",
     "BACKSTOP_MARGIN_MINUTES",
     "SECONDS_PER_UNIT",
     "AutoOffRange",

@@ -327,7 +327,9 @@ class ActivityRecord:
         self.entries = entries[-MAX_CLEARANCE_ENTRIES:]
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the stored form: every entry in the order recorded."""
+        """Return the stored form: every entry in the order recorded; ``{}`` when none is."""
+        if not self.entries:
+            return {}
         return {"entries": [entry.as_dict() for entry in self.entries]}
 
     def as_diagnostics(self) -> dict[str, Any]:

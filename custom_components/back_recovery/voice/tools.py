@@ -28,13 +28,14 @@ from homeassistant.helpers.llm import (
     ToolInput,
     ToolResult,
 )
+from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
 from ..data import BackRecoveryConfigEntry
 from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
-from .answers import local_iso, status, time_since_text
+from .answers import activities_status, local_iso, status, time_since_text
 from .medication import medicines_status
 
 TOOL_PREFIX: Final = f"{DOMAIN}__"
@@ -181,7 +182,12 @@ class GetStatusTool(RecoveryTool):
         "medicines (when the person added any): per medicine the limits the "
         "person entered from the label or the prescription, doses in the last 24 "
         "hours and when the next dose is allowed by those limits; Back Recovery "
-        "gives no drug, dose or interaction advice."
+        "gives no drug, dose or interaction advice. "
+        "activities: each activity the guidance says to avoid until the doctor "
+        "permits it (and the person's own), with the clearance the person "
+        "recorded (cleared_on, cleared_by) or none; say its answer as it is and "
+        "never call an activity allowed without a recorded clearance: the "
+        "recovery phase clears nothing."
     )
     annotations = _READS
 
@@ -204,6 +210,8 @@ class GetStatusTool(RecoveryTool):
         ):
             since[key] = local_iso(moment)
             since[f"{key}_ago"] = time_since_text(texts, moment)
+        activities = entry.runtime_data.engine.records.activities.states()
+        since["activities"] = activities_status(texts, activities, dt_util.now().date())
         data: dict[str, Any] = {"name": entry.title, **status(recovery, texts), **since}
         # Pain medication, only once the person added a medicine (issue 24).
         if medicines := medicines_status(entry.runtime_data.engine.records.medication):

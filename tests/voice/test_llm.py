@@ -663,7 +663,7 @@ async def test_the_activity_tool_answers_for_an_own_activity_by_name(
         "jumping, contact sports, heavy lifting, Cycling."
     )
     data = (await call(hass, ACTIVITY, "de", activity="heavy_lifting")).data
-    assert data["answer"].startswith("Schweres Heben: keine Freigabe")
+    assert str(data["answer"]).startswith("Schweres Heben: keine Freigabe")
 
 
 @pytest.mark.usefixtures("assist_api")
@@ -676,7 +676,7 @@ async def test_get_status_includes_each_clearance(hass: HomeAssistant) -> None:
         cleared_on="2026-11-21",
         by="Dr. Lee",
     )
-    data = (await call(hass, STATUS)).data
+    data: Any = (await call(hass, STATUS)).data
     by_activity = {item["activity"]: item for item in data["activities"]}
     assert by_activity["contact_sports"] == {
         "activity": "contact_sports",

@@ -8,7 +8,9 @@ themselves are tested on plain data in therapy/test_activities.py.
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
+import io
 import logging
 from typing import Any
 
@@ -18,6 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
 from custom_components.back_recovery.const import (
@@ -366,3 +369,43 @@ async def test_diagnostics_count_clearances_without_names(
     assert diagnostics["activities"]["own_cleared"] == 1
     assert "Cycling" not in repr(diagnostics)
     assert "Lee" not in repr(diagnostics)
+
+
+async def test_the_clinician_report_shows_the_clearances(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The report's section: each activity as it stands, and each clearance and withdrawal (CSV rows too)."""
+    client = await hass_client()
+    report = f"/api/back_recovery/report/{ENTRY_ID}"
+    page = await (await client.get(report)).text()
+    assert "Activities and the doctor&#x27;s clearances" not in page  # none recorded
+    await action(
+        hass,
+        "record_clearance",
+        activity="high_impact",
+        cleared_on="2026-11-22",
+        by="Dr. Lee",
+    )
+    await action(hass, "record_clearance", activity="heavy_lifting", by="Dr. Lee")
+    await action(hass, "withdraw_clearance", activity="heavy_lifting")
+
+    page = await (await client.get(report)).text()
+    assert "Activities and the doctor&#x27;s clearances" in page
+    assert "Running and jumping: cleared by Dr. Lee on 22 November." in page
+    assert "Heavy lifting: no clearance recorded." in page
+    assert "clearance withdrawn" in page
+    rows = list(
+        csv.DictReader(io.StringIO(await (await client.get(f"{report}.csv")).text()))
+    )
+    ours = [
+        (row["kind"], row["start"][:10], row["detail"], row["note"])
+        for row in rows
+        if row["kind"].startswith("clearance")
+    ]
+    assert ours == [
+        ("clearance", "2026-11-22", "high_impact", ""),
+        ("clearance", TODAY, "heavy_lifting", ""),
+        ("clearance_withdrawn", TODAY, "heavy_lifting", ""),
+    ]

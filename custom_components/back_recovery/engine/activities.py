@@ -35,6 +35,8 @@ from ..const import (
     RecoveryEvent,
 )
 from ..options import RecoveryOptions
+from ..report import ReportPeriod, ReportRow, SectionData, SectionTable
+from ..texts import Texts, activity_text, cached_texts, date_text
 from ..therapy import (
     ActivityRecord,
     ActivityRef,
@@ -42,6 +44,7 @@ from ..therapy import (
     ActivityRefusedError,
     ActivityState,
     ClearanceEntry,
+    ClearanceKind,
 )
 
 ACTIVITIES_KEY = "activities"
@@ -107,6 +110,60 @@ class ActivityClearances:
     def as_diagnostics(self) -> dict[str, Any]:
         """Return counts only: no own activity's name, no one who cleared anything."""
         return self.record.as_diagnostics()
+
+    def report_section(self, period: ReportPeriod) -> SectionData | None:
+        """Return the clinician report's section: each activity as it stands, the entries of ``period``.
+
+        A line per activity (cleared by whom on which day, or no clearance
+        recorded), a table of the clearances and withdrawals whose day lies
+        in the period, and a CSV row each (kind ``clearance`` or
+        ``clearance_withdrawn``, at local midnight of its day, ``detail`` the
+        activity, ``note`` who cleared it, only with ``include_notes``).
+        ``None`` while nothing was ever recorded: the section is left out.
+        """
+        if not self.record.entries:
+            return None
+        texts = cached_texts(self._hass)
+        today = dt_util.now().date()
+        lines = tuple(_report_line(state, texts, today) for state in self.states())
+        entries = [
+            e for e in self.record.entries if period.first <= e.on <= period.last
+        ]
+        table = SectionTable(
+            columns=(
+                "report_activity_date",
+                "report_activity",
+                "report_activity_entry",
+                "report_activity_by",
+            ),
+            rows=tuple(
+                (
+                    date_text(e.on, texts, today),
+                    activity_text(e.activity.value, e.name, texts),
+                    texts.get(f"report_clearance_{e.kind.value}", e.kind.value),
+                    e.by or "",
+                )
+                for e in entries
+            ),
+        )
+        rows = tuple(
+            ReportRow(
+                kind="clearance"
+                if e.kind is ClearanceKind.CLEARED
+                else "clearance_withdrawn",
+                start=dt_util.start_of_local_day(e.on),
+                detail=e.name or e.activity.value,
+                note=(e.by or "") if period.include_notes else "",
+            )
+            for e in entries
+        )
+        return SectionData(
+            key=ACTIVITIES_KEY,
+            title="report_activities",
+            lines=lines,
+            table=table if table.rows else None,
+            rows=rows,
+        )
 
     # The actions.
 
@@ -188,6 +245,19 @@ class ActivityClearances:
             translation_key=err.reason.value,
             translation_placeholders=placeholders,
         )
+
+
+def _report_line(state: ActivityState, texts: Texts, today: date) -> str:
+    """Say one activity as it stands in the report: cleared by whom on which day, or not."""
+    said = activity_text(state.ref.activity.value, state.ref.name, texts)
+    activity = said[:1].upper() + said[1:]
+    if (clearance := state.clearance) is None:
+        return texts.get("report_activity_avoid", "{activity}").format(
+            activity=activity
+        )
+    return texts.get("report_activity_cleared", "{activity}").format(
+        activity=activity, by=clearance.by, date=date_text(clearance.on, texts, today)
+    )
 
 
 def _own(entry: ConfigEntry) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ from custom_components.back_recovery.diagnostics import (
     async_get_config_entry_diagnostics,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import InvalidData
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
@@ -340,10 +341,12 @@ async def test_the_options_refuse_a_name_too_long_or_too_many(
 ) -> None:
     """A name over 50 characters or more than 20 activities is refused on its field, never cut."""
     result = await hass.config_entries.options.async_init(ENTRY_ID)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_OWN_ACTIVITIES: names}
-    )
-    assert result["errors"] == {CONF_OWN_ACTIVITIES: error}
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_OWN_ACTIVITIES: names}
+        )
+    assert err.value.schema_errors == {CONF_OWN_ACTIVITIES: error}
+    assert init_integration.options[CONF_OWN_ACTIVITIES] == []
 
 
 async def test_the_options_keep_each_name_once_trimmed(

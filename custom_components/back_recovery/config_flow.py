@@ -23,7 +23,6 @@ from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
     TextSelector,
-    TextSelectorConfig,
 )
 from homeassistant.util import dt as dt_util
 
@@ -40,7 +39,6 @@ from .const import (
     CONF_INJURY_DATE,
     CONF_MORNING_CHECK_IN,
     CONF_NAME,
-    CONF_OWN_ACTIVITIES,
     CONF_POWER_SENSOR,
     CONF_POWER_THRESHOLD,
     DEFAULT_NAME,
@@ -55,7 +53,6 @@ from .options import (
     SWITCH_OPTIONS,
     TIME_OPTIONS,
     RecoveryOptions,
-    own_activities_error,
     submitted_check_in,
 )
 from .plug_entity import (
@@ -78,6 +75,7 @@ from .selectors import (
     brace_fields,
     check_in_fields,
     form_placeholders,
+    own_activities_fields,
 )
 from .subentry_flows import SUBENTRY_FLOWS
 
@@ -310,10 +308,7 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
     fields.update(check_in_fields(current))
-    fields[vol.Optional(CONF_OWN_ACTIVITIES, default=current[CONF_OWN_ACTIVITIES])] = (
-        TextSelector(TextSelectorConfig(multiple=True))
-    )
-    return vol.Schema(fields | brace_fields(options))
+    return vol.Schema(fields | brace_fields(options) | own_activities_fields(current))
 
 
 def _validate_options(
@@ -349,8 +344,6 @@ def _validate_options(
         submitted, user_input, current.morning_check_in
     )
     validate_backstop(hass, values, errors)
-    if (error := own_activities_error(values[CONF_OWN_ACTIVITIES])) is not None:
-        errors[CONF_OWN_ACTIVITIES] = error
     if CONF_POWER_SENSOR in user_input:
         # Left out: kept; empty: none (rule 14).
         errors.update(validate_power_input(hass, values))

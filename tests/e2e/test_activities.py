@@ -23,16 +23,12 @@ from .instance import (
     wait_for_state,
 )
 from .test_browser import tile
+from .test_pain import shows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 HIGH_IMPACT = "binary_sensor.back_recovery_running_and_jumping_cleared"
 ACTION_PAGE = "/config/tools/action?service=back_recovery.record_clearance"
-
-
-def shows(card: Any, text: str) -> None:
-    """Wait until a tile card shows ``text`` as its state."""
-    card.locator("ha-tile-info").get_by_text(text).first.wait_for()
 
 
 def test_a_clearance_recorded_on_the_action_page_shows_on_the_dashboard(

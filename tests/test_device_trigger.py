@@ -56,6 +56,8 @@ TRIGGER_TYPES = [
     "medication_warning",
     "exercise_logged",
     "exercise_pain",
+    "activity_cleared",
+    "clearance_withdrawn",
 ]
 EN = translations()
 
@@ -123,6 +125,15 @@ async def _exercise_pain(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
     await action(hass, "log_exercise", exercise="Bridge", pain_during=8)
 
 
+async def _activity_cleared(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await action(hass, "record_clearance", activity="heavy_lifting", by="Dr. Lee")
+
+
+async def _clearance_withdrawn(hass: HomeAssistant, _: FrozenDateTimeFactory) -> None:
+    await _activity_cleared(hass, _)
+    await action(hass, "withdraw_clearance", activity="heavy_lifting")
+
+
 CAUSES: dict[str, Cause] = {
     "phase_changed": _phase_changed,
     "session_started": _session_started,
@@ -135,6 +146,8 @@ CAUSES: dict[str, Cause] = {
     "medication_warning": _medication_warning,
     "exercise_logged": _exercise_logged,
     "exercise_pain": _exercise_pain,
+    "activity_cleared": _activity_cleared,
+    "clearance_withdrawn": _clearance_withdrawn,
 }
 
 
@@ -256,10 +269,40 @@ async def test_phase_changed_capabilities_offer_to_phase(
     [reason] = capabilities["medication_warning"]["extra_fields"]
     assert reason["name"] == "reason"
     assert reason["selector"]["select"]["translation_key"] == "dose_warning"
+    activity_choice = [
+        {
+            "name": "activity",
+            "optional": True,
+            "required": False,
+            "selector": {
+                "select": {
+                    "custom_value": False,
+                    "mode": "dropdown",
+                    "multiple": False,
+                    "options": [
+                        {"value": "high_impact", "label": "Running and jumping"},
+                        {"value": "contact_sports", "label": "Contact sports"},
+                        {"value": "heavy_lifting", "label": "Heavy lifting"},
+                        {"value": "own_activity", "label": "Your own activity"},
+                    ],
+                    "sort": False,
+                    "translation_key": "activity",
+                }
+            },
+        }
+    ]
+    assert capabilities["activity_cleared"] == {"extra_fields": activity_choice}
+    assert capabilities["clearance_withdrawn"] == {"extra_fields": activity_choice}
     others = [
         kind
         for kind in TRIGGER_TYPES[1:]
-        if kind not in {"pain_logged", "medication_warning"}
+        if kind
+        not in {
+            "pain_logged",
+            "medication_warning",
+            "activity_cleared",
+            "clearance_withdrawn",
+        }
     ]
     assert all(capabilities[kind] == {"extra_fields": []} for kind in others)
 
@@ -298,6 +341,7 @@ def test_triggers_are_translated() -> None:
     assert all(automation["trigger_type"].values())
     assert automation["extra_fields"]["to_phase"]
     assert automation["extra_fields"]["above"]
+    assert automation["extra_fields"]["activity"]
     assert sorted(EN["selector"]["phase"]["options"]) == sorted(
         str(option) for option in device_trigger.PHASE_SELECTOR.config["options"]
     )
@@ -438,3 +482,15 @@ def test_unknown_to_phase_is_invalid() -> None:
                 "to_phase": "healed",
             }
         )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_activity_cleared_filters_by_activity(hass: HomeAssistant) -> None:
+    """An activity cleared trigger with ``activity`` runs only for a clearance of that activity."""
+    calls = await _automation(
+        hass, device_id(hass), "activity_cleared", activity="high_impact"
+    )
+    await action(hass, "record_clearance", activity="heavy_lifting", by="Dr. Lee")
+    assert calls == []
+    await action(hass, "record_clearance", activity="high_impact", by="Dr. Lee")
+    assert len(calls) == 1

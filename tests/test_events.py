@@ -146,6 +146,9 @@ async def test_each_reminder_option_silences_only_its_reminders(
         RecoveryEvent.DOSE_LOGGED: 0,
         RecoveryEvent.MEDICATION_WARNING: 0,
         RecoveryEvent.EXERCISE_LOGGED: 0,  # the programme's
+        # No clearance is recorded here, so none fires (and no reminder goes with one).
+        RecoveryEvent.ACTIVITY_CLEARED: 0,
+        RecoveryEvent.CLEARANCE_WITHDRAWN: 0,
     }
 
 

@@ -96,6 +96,8 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
         RecoveryEvent.MEDICATION_WARNING,
         RecoveryEvent.EXERCISE_LOGGED,
         RecoveryEvent.EXERCISE_PAIN,
+        RecoveryEvent.ACTIVITY_CLEARED,
+        RecoveryEvent.CLEARANCE_WITHDRAWN,
     }
 
 
@@ -211,6 +213,26 @@ def test_all_bus_events_described(describers: dict[str, Describe]) -> None:
             {"exercise": "Bridge", "exercise_id": "x"},
             "Pain during or after Bridge is high: ease off and tell your physical therapist",
         ),
+        (
+            RecoveryEvent.ACTIVITY_CLEARED,
+            {"activity": "high_impact", "by": "Dr. Lee", "cleared_on": "2026-03-03"},
+            "Running and jumping cleared by Dr. Lee on 3 March",
+        ),
+        (
+            RecoveryEvent.ACTIVITY_CLEARED,
+            {
+                "activity": "own_activity",
+                "name": "Cycling",
+                "by": "Dr. Lee",
+                "cleared_on": "2025-12-30",
+            },
+            "Cycling cleared by Dr. Lee on 30 December 2025",
+        ),
+        (
+            RecoveryEvent.CLEARANCE_WITHDRAWN,
+            {"activity": "heavy_lifting", "withdrawn_on": "2026-11-25"},
+            "Clearance withdrawn: Heavy lifting",
+        ),
     ],
 )
 def test_messages(
@@ -254,6 +276,11 @@ def test_messages(
             RecoveryEvent.SKIN_REST_OVER,
             {},
             "Hautruhe vorbei, eine neue Anwendung ist erlaubt",
+        ),
+        (
+            RecoveryEvent.ACTIVITY_CLEARED,
+            {"activity": "contact_sports", "by": "Dr. Lee", "cleared_on": "2026-03-03"},
+            "Kontaktsport freigegeben von Dr. Lee am 3. März",
         ),
         (
             RecoveryEvent.PHASE_CHANGED,

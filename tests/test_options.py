@@ -14,6 +14,7 @@ from custom_components.back_recovery.const import (
     CONF_ANNOUNCE_SATELLITES,
     CONF_BRACE_SENSOR,
     CONF_NOTIFY_ENTITIES,
+    CONF_OWN_ACTIVITIES,
     CONF_POWER_SENSOR,
     CONF_POWER_THRESHOLD,
     CONF_QUIET_END,
@@ -61,6 +62,7 @@ CONTRACT_DEFAULTS: dict[str, Any] = {
     # Rule 14: no power sensor (stored as no key), a threshold of 10 W.
     "power_threshold": 10,
     "brace_hours_per_day": 0,
+    "own_activities": [],
 }
 
 # contract.md: the allowed range of every whole-number option.
@@ -106,6 +108,7 @@ def test_fields_are_the_option_keys() -> None:
         CONF_POWER_SENSOR,
         CONF_BRACE_SENSOR,
         *CHECK_IN_OPTIONS,
+        CONF_OWN_ACTIVITIES,
     ]
     assert sorted(names) == sorted(kinds)
     assert len(set(kinds)) == len(kinds)

@@ -16,6 +16,7 @@ from .const import (
 )
 from .data import BackRecoveryConfigEntry, BackRecoveryData
 from .engine import (
+    ActivityClearances,
     BraceRecord,
     ExerciseProgramme,
     MorningCheckIn,
@@ -69,6 +70,9 @@ async def async_setup_entry(
     )
     engine.records.medication = attach_medication(
         hass, entry, engine.records, engine.hub
+    )
+    engine.records.activities = engine.records.add(
+        ActivityClearances(hass, entry, engine.records.async_changed)
     )
     entry.runtime_data = BackRecoveryData(
         engine, title=entry.title, data=dict(entry.data)

@@ -29,6 +29,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .activity_entities import async_add_activity_binary_sensors
 from .const import (
     DOMAIN,
     ISSUE_HEATING_PAD_NOT_RESPONDING,
@@ -122,6 +123,7 @@ async def async_setup_entry(
     )
     if entry.runtime_data.engine.plug_entity_id is not None:
         async_add_entities([HeatingPadProblemSensor(entry, HEATING_PAD_PROBLEM)])
+    async_add_activity_binary_sensors(hass, entry, async_add_entities)
 
 
 class RecoveryBinarySensor(BackRecoveryEntity, BinarySensorEntity):

@@ -75,6 +75,7 @@ from .selectors import (
     brace_fields,
     check_in_fields,
     form_placeholders,
+    own_activities_fields,
 )
 from .subentry_flows import SUBENTRY_FLOWS
 
@@ -307,7 +308,7 @@ def _options_schema(options: RecoveryOptions, sensor: str | None) -> vol.Schema:
     for key in TIME_OPTIONS:
         fields[vol.Optional(key, default=current[key])] = ClockTimeSelector()
     fields.update(check_in_fields(current))
-    return vol.Schema(fields | brace_fields(options))
+    return vol.Schema(fields | brace_fields(options) | own_activities_fields(current))
 
 
 def _validate_options(

@@ -77,6 +77,15 @@ ATTR_ABOVE: Final = "above"
 ATTR_REACHABLE: Final = "reachable"
 ATTR_CAUSE: Final = "cause"
 
+# Activities and the return to activity (contract "Activities and return to
+# activity"): the option naming the person's own, the actions' fields.
+CONF_OWN_ACTIVITIES: Final = "own_activities"
+ATTR_ACTIVITY: Final = "activity"
+ATTR_ACTIVITY_NAME: Final = "name"
+ATTR_CLEARED_ON: Final = "cleared_on"
+ATTR_CLEARED_BY: Final = "by"
+ATTR_WITHDRAWN_ON: Final = "withdrawn_on"
+
 
 # The rehabilitation programme (contract "Exercises"): the subentry type, the
 # action's fields and the event's data.
@@ -103,6 +112,8 @@ class Service(StrEnum):
     LOG_EXERCISE = "log_exercise"
     # Pain medication (issue 24).
     LOG_DOSE = "log_dose"
+    RECORD_CLEARANCE = "record_clearance"
+    WITHDRAW_CLEARANCE = "withdraw_clearance"
 
 
 class RecoveryEvent(StrEnum):
@@ -129,6 +140,8 @@ class RecoveryEvent(StrEnum):
     MEDICATION_WARNING = "back_recovery_medication_warning"
     EXERCISE_LOGGED = "back_recovery_exercise_logged"
     """An exercise was logged, done or skipped (``exercise``, ``skipped``, ``done_at``; no note)."""
+    ACTIVITY_CLEARED = "back_recovery_activity_cleared"
+    CLEARANCE_WITHDRAWN = "back_recovery_clearance_withdrawn"
 
     @property
     def short_name(self) -> str:

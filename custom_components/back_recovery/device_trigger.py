@@ -34,6 +34,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     ATTR_ABOVE,
+    ATTR_ACTIVITY,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_LEVEL,
     ATTR_MEDICATION,
@@ -42,8 +43,8 @@ from .const import (
     DOMAIN,
     RecoveryEvent,
 )
-from .texts import async_load_texts, phase_text
-from .therapy import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, DoseWarning, Phase
+from .texts import activity_text, async_load_texts, phase_text
+from .therapy import PAIN_LEVEL_MAX, PAIN_LEVEL_MIN, Activity, DoseWarning, Phase
 
 # Each trigger waits for one event; its type is the event's name without the
 # domain (contract: "Device triggers").
@@ -61,6 +62,8 @@ TRIGGER_EVENTS: dict[str, RecoveryEvent] = {
         RecoveryEvent.MEDICATION_WARNING,
         RecoveryEvent.EXERCISE_LOGGED,
         RecoveryEvent.EXERCISE_PAIN,
+        RecoveryEvent.ACTIVITY_CLEARED,
+        RecoveryEvent.CLEARANCE_WITHDRAWN,
     )
 }
 PHASE_CHANGED: str = RecoveryEvent.PHASE_CHANGED.short_name
@@ -78,6 +81,13 @@ REASON_SELECTOR = SelectSelector(
         translation_key="dose_warning",
     )
 )
+ACTIVITY_TRIGGERS: frozenset[str] = frozenset(
+    {
+        RecoveryEvent.ACTIVITY_CLEARED.short_name,
+        RecoveryEvent.CLEARANCE_WITHDRAWN.short_name,
+    }
+)
+"""The triggers that may name an ``activity`` (contract "Activities and return to activity")."""
 
 ABOVE = vol.All(vol.Coerce(float), vol.Range(min=PAIN_LEVEL_MIN, max=PAIN_LEVEL_MAX))
 """``pain_logged``'s optional ``above``: it fires only for a level above it."""
@@ -101,6 +111,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
         vol.Optional(ATTR_TO_PHASE): PHASE_SELECTOR,
         vol.Optional(ATTR_ABOVE): ABOVE,
         vol.Optional(ATTR_REASON): vol.In([warning.value for warning in DoseWarning]),
+        vol.Optional(ATTR_ACTIVITY): vol.In([activity.value for activity in Activity]),
     }
 )
 
@@ -161,9 +172,15 @@ async def async_get_triggers(
 async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
-    """Let phase changed name the phase, pain logged a level to exceed, a medication warning its reason."""
+    """Let phase changed name the phase, pain logged a level to exceed, a medication warning its reason, a clearance its activity."""
     if config[CONF_TYPE] == PAIN_LOGGED:
         return {"extra_fields": vol.Schema({vol.Optional(ATTR_ABOVE): ABOVE_SELECTOR})}
+    if config[CONF_TYPE] in ACTIVITY_TRIGGERS:
+        return {
+            "extra_fields": vol.Schema(
+                {vol.Optional(ATTR_ACTIVITY): await _async_labelled_activities(hass)}
+            )
+        }
     if config[CONF_TYPE] == MEDICATION_WARNING:
         return {
             "extra_fields": vol.Schema({vol.Optional(ATTR_REASON): REASON_SELECTOR})
@@ -198,6 +215,24 @@ async def _async_labelled_phases(hass: HomeAssistant) -> SelectSelector:
     )
 
 
+async def _async_labelled_activities(hass: HomeAssistant) -> SelectSelector:
+    """Return the activity choice, labelled in Home Assistant's language (as the phases are)."""
+    texts = await async_load_texts(hass)
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[
+                SelectOptionDict(
+                    value=activity.value, label=said[:1].upper() + said[1:]
+                )
+                for activity in Activity
+                if (said := activity_text(activity.value, None, texts))
+            ],
+            mode=SelectSelectorMode.DROPDOWN,
+            translation_key="activity",
+        )
+    )
+
+
 async def async_attach_trigger(
     hass: HomeAssistant,
     config: ConfigType,
@@ -221,6 +256,10 @@ async def async_attach_trigger(
             reason := config.get(ATTR_REASON)
         ):
             event_data[ATTR_REASON] = reason
+    if config[CONF_TYPE] in ACTIVITY_TRIGGERS and (
+        activity := config.get(ATTR_ACTIVITY)
+    ):
+        event_data[ATTR_ACTIVITY] = activity
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             CONF_PLATFORM: "event",

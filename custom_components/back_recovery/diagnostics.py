@@ -3,7 +3,8 @@
 Medicines appear as counts (``engine.medication``), never by name.
 The pain diary appears as its count, the latest level and dates
 (``therapy.PainLog.as_diagnostics``); its notes never do. The exercises
-appear as counts; their names, instructions and notes never do.
+appear as counts; their names, instructions and notes never do. The activities
+appear as counts; the names of the person's own and who cleared them never do.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .const import (
     CONF_INJURY_DATE,
     CONF_NAME,
     CONF_NOTIFY_ENTITIES,
+    CONF_OWN_ACTIVITIES,
 )
 from .data import BackRecoveryConfigEntry
 
@@ -26,6 +28,7 @@ TO_REDACT = {
     CONF_INJURY_DATE,
     CONF_NOTIFY_ENTITIES,
     CONF_ANNOUNCE_SATELLITES,
+    CONF_OWN_ACTIVITIES,
     "title",
     # An exercise's subentry (its name and title are redacted above).
     "instructions",
@@ -51,4 +54,5 @@ async def async_get_config_entry_diagnostics(
         # Counts only: a medicine's name is health data (subentry titles and
         # names are redacted above with the entry's).
         "medication": entry.runtime_data.engine.records.medication.as_diagnostics(),
+        "activities": entry.runtime_data.engine.records.activities.as_diagnostics(),
     }

@@ -12,6 +12,9 @@ sentences, ``<config>/custom_sentences/<language>/*.yaml`` and the
 ``conversation: intents:`` YAML only. The repository therefore ships
 ``custom_sentences/<language>/back_recovery.yaml`` for the user to copy.
 
+A third, ``BackRecoveryActivityCleared`` ("may I run yet?"), is
+``voice/activities.py``'s: it answers from the clearances the person recorded.
+
 It also puts ``voice/turn_on.py``'s and ``voice/get_state.py``'s handlers in
 place of the built-in ``HassTurnOn``, ``HassTurnOff`` and ``HassGetState``
 handlers, so that a refused heating pad answers with the reason, a switch-off
@@ -26,6 +29,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
 from homeassistant.setup import async_when_setup
 
+from .voice.activities import ActivityQuestionHandler
 from .voice.answers import last_heat_answer, next_heat_answer
 from .voice.exercise_intents import ExercisesDoneHandler, ExercisesLeftHandler
 from .voice.medication import medication_intents
@@ -62,6 +66,7 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
         intent.async_register(hass, handler)
     intent.async_register(hass, ExercisesDoneHandler())
     intent.async_register(hass, ExercisesLeftHandler())
+    intent.async_register(hass, ActivityQuestionHandler())
     # The intent integration loads this platform before it registers its own
     # intents: replace theirs once it has finished setting up.
     async_when_setup(hass, INTENT_COMPONENT, async_answer_for_recoveries)

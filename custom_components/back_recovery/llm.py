@@ -19,6 +19,8 @@ models"); our question intents do not reach them otherwise. The tools:
 - ``back_recovery__log_dose``: a dose of one of the person's medicines
   (``voice/medication_tools.py``), with the prompt that Back Recovery gives
   no drug, dose or interaction advice; the status tool lists the medicines.
+- ``back_recovery__BackRecoveryActivityCleared`` (read-only): "may I run
+  yet?", from the clearances the person recorded.
 
 A tool acts only on recoveries with at least one entity exposed to the
 assistant that asks. With more than one such recovery a tool takes ``name``
@@ -35,6 +37,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.llm import LLM_API_ASSIST, LLMContext, Tool
 
 from .data import BackRecoveryConfigEntry
+from .voice.activities import ActivityQuestionTool
 from .voice.answers import last_heat_answer, next_heat_answer
 from .voice.medication_tools import PROMPT as MEDICATION_PROMPT, LogDoseTool
 from .voice.questions import INTENT_LAST_HEAT_SESSION, INTENT_NEXT_HEAT_SESSION
@@ -69,6 +72,7 @@ def async_get_tools(
             StopSessionTool(titles),
             LogPainTool(titles),
             LogDoseTool(titles),
+            ActivityQuestionTool(titles),
             QuestionTool(
                 titles,
                 INTENT_LAST_HEAT_SESSION,

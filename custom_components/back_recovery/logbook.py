@@ -20,9 +20,13 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    ATTR_ACTIVITY,
+    ATTR_ACTIVITY_NAME,
     ATTR_ALLOWED_AT,
     ATTR_AVERAGE,
     ATTR_CAUSE,
+    ATTR_CLEARED_BY,
+    ATTR_CLEARED_ON,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDS_AT,
     ATTR_EXERCISE,
@@ -38,7 +42,15 @@ from .const import (
     DOMAIN,
     RecoveryEvent,
 )
-from .texts import Texts, async_load_texts, cached_texts, clock_hours, moment_text
+from .texts import (
+    Texts,
+    activity_text,
+    async_load_texts,
+    cached_texts,
+    clock_hours,
+    date_text,
+    moment_text,
+)
 from .therapy import Modality, SwitchCause
 
 MODALITY_ICONS: Final[dict[str, str]] = {
@@ -60,6 +72,8 @@ ICONS: Final[dict[str, str]] = {
     RecoveryEvent.MEDICATION_WARNING: "mdi:pill-off",
     RecoveryEvent.EXERCISE_LOGGED: "mdi:human-handsup",
     RecoveryEvent.EXERCISE_PAIN: "mdi:alert-octagon-outline",
+    RecoveryEvent.ACTIVITY_CLEARED: "mdi:check-decagram-outline",
+    RecoveryEvent.CLEARANCE_WITHDRAWN: "mdi:close-octagon-outline",
 }
 """Each event's icon, the icon of the entity that shows the same (``icons.json``)."""
 
@@ -83,6 +97,20 @@ def _session(data: dict[str, Any], texts: Texts) -> str:
 def _phase(data: dict[str, Any], texts: Texts) -> str:
     value = str(data.get(ATTR_TO_PHASE, ""))
     return texts.get(f"phase_{value}", value)
+
+
+def _activity(data: dict[str, Any], texts: Texts) -> str:
+    """Say the event's activity: ``Running and jumping``; an own one by its name."""
+    said = activity_text(
+        str(data.get(ATTR_ACTIVITY, "")), data.get(ATTR_ACTIVITY_NAME), texts
+    )
+    return said[:1].upper() + said[1:]
+
+
+def _day(iso: str | None, texts: Texts) -> str:
+    """Say an ISO date in words (``3 March``); ``?`` without one."""
+    day = dt_util.parse_date(iso or "")
+    return date_text(day, texts) if day else "?"
 
 
 def _reason(data: dict[str, Any], texts: Texts) -> str:
@@ -136,6 +164,12 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
     RecoveryEvent.EXERCISE_PAIN: lambda d, t: {
         "exercise": str(d.get(ATTR_EXERCISE, "?"))
     },
+    RecoveryEvent.ACTIVITY_CLEARED: lambda d, t: {
+        "activity": _activity(d, t),
+        "by": str(d.get(ATTR_CLEARED_BY, "?")),
+        "date": _day(d.get(ATTR_CLEARED_ON), t),
+    },
+    RecoveryEvent.CLEARANCE_WITHDRAWN: lambda d, t: {"activity": _activity(d, t)},
 }
 """Each event's text is ``logbook_<event>``, filled with these placeholders."""
 

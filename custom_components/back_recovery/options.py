@@ -29,6 +29,7 @@ from .const import (
     CONF_ICE_DAYS,
     CONF_MORNING_CHECK_IN,
     CONF_NOTIFY_ENTITIES,
+    CONF_OWN_ACTIVITIES,
     CONF_PLUG_AUTO_OFF,
     CONF_PLUG_AUTO_OFF_SWITCH,
     CONF_POWER_SENSOR,
@@ -48,6 +49,8 @@ from .const import (
 )
 from .therapy import (
     BRACE_HOURS_MAX,
+    MAX_OWN_ACTIVITIES,
+    OWN_NAME_MAX_LENGTH,
     SESSION_MINUTES_CEILING,
     HeatHours,
     Phase,
@@ -165,6 +168,32 @@ def _entity_id(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def own_activity_names(value: Any) -> tuple[str, ...]:
+    """Return the names of the person's own activities: trimmed, none empty, each once.
+
+    The same name in another case counts once (the first spelling is kept).
+    """
+    names: dict[str, str] = {}
+    for item in value or ():
+        if name := str(item).strip():
+            names.setdefault(name.casefold(), name)
+    return tuple(names.values())
+
+
+def own_activities_error(value: Any) -> str | None:
+    """Say what is wrong with the names of the own activities a form gave; ``None`` if nothing.
+
+    ``own_activity_too_long`` (a name over 50 characters) or
+    ``too_many_own_activities`` (over 20): refused, never cut.
+    """
+    names = own_activity_names(value)
+    if any(len(name) > OWN_NAME_MAX_LENGTH for name in names):
+        return "own_activity_too_long"
+    if len(names) > MAX_OWN_ACTIVITIES:
+        return "too_many_own_activities"
+    return None
+
+
 def _time(value: Any) -> time:
     return value if isinstance(value, time) else time.fromisoformat(str(value))
 
@@ -183,6 +212,7 @@ _READERS: Final[Mapping[str, Callable[[Any], Any]]] = MappingProxyType(
         CONF_POWER_SENSOR: _entity_id,
         CONF_BRACE_SENSOR: _entity_id,
         **dict.fromkeys(CHECK_IN_OPTIONS, _optional_time),
+        CONF_OWN_ACTIVITIES: own_activity_names,
     }
 )
 
@@ -231,6 +261,8 @@ class RecoveryOptions:
     (worn above 30 °C); ``None``: the ``brace_worn`` switch says it."""
     morning_check_in: time | None = None
     """Local time of the morning check-in (contract "Exercises"); ``None``: no check-in."""
+    own_activities: tuple[str, ...] = ()
+    """The person's own activities to avoid until cleared (besides the guidance's three)."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> Self:
@@ -268,7 +300,7 @@ class RecoveryOptions:
         ):
             if stored[key] is None:
                 del stored[key]
-        for key in ENTITY_OPTIONS:
+        for key in (*ENTITY_OPTIONS, CONF_OWN_ACTIVITIES):
             stored[key] = list(stored[key])
         for key in (*TIME_OPTIONS, *CHECK_IN_OPTIONS):
             if key in stored:

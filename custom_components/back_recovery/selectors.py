@@ -16,19 +16,22 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
     TimeSelector,
     TimeSelectorConfig,
     make_selector_config_schema,
 )
 
 from .brace_sensor import BraceSensorSelector
-from .const import CONF_BRACE_HOURS_PER_DAY, CONF_BRACE_SENSOR
+from .const import CONF_BRACE_HOURS_PER_DAY, CONF_BRACE_SENSOR, CONF_OWN_ACTIVITIES
 from .options import (
     BRACE_HOURS_PER_DAY,
     CHECK_IN_OPTIONS,
     NUMBER_OPTIONS,
     NumberOption,
     RecoveryOptions,
+    own_activities_error,
 )
 
 
@@ -145,4 +148,33 @@ def brace_fields(options: RecoveryOptions) -> dict[Any, Any]:
             CONF_BRACE_SENSOR,
             description={"suggested_value": sensor} if sensor else None,
         ): BraceSensorSelector(),
+    }
+
+
+class OwnActivitiesSelector(TextSelector):
+    """The person's own activities, one name each; too long a name or too many are refused.
+
+    Refused with the error key ``own_activity_too_long`` (a name over 50
+    characters) or ``too_many_own_activities`` (over 20) on its field, never
+    cut (contract "Activities and return to activity").
+    """
+
+    def __init__(self) -> None:
+        """Offer a list of names."""
+        super().__init__(TextSelectorConfig(multiple=True))
+
+    def __call__(self, data: Any) -> Any:
+        """Return the names as given; refuse them as the options cannot keep them."""
+        names = super().__call__(data)
+        if (error := own_activities_error(names)) is not None:
+            raise vol.Invalid(error)
+        return names
+
+
+def own_activities_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
+    """Return the own activities' field, defaulting to the names stored in ``current``."""
+    return {
+        vol.Optional(
+            CONF_OWN_ACTIVITIES, default=current[CONF_OWN_ACTIVITIES]
+        ): OwnActivitiesSelector()
     }

@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .activity_entities import async_add_activity_sensors
 from .brace_entities import async_setup_brace_entities
 from .data import BackRecoveryConfigEntry
 from .engine import RecoveryState
@@ -207,6 +208,7 @@ async def async_setup_entry(
     async_setup_brace_entities(hass, entry, Platform.SENSOR, async_add_entities)
     async_setup_exercise_sensors(hass, entry, async_add_entities)
     async_add_medicine_sensors(hass, entry, async_add_entities)
+    async_add_activity_sensors(entry, async_add_entities)
 
 
 class RecoverySensor(BackRecoveryEntity, SensorEntity):

@@ -1,4 +1,4 @@
-"""The actions: start, stop and log sessions, set the phase, log pain."""
+"""The actions: start, stop and log sessions, set the phase, log pain (clearances: ``activity_actions.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
 
+from .activity_actions import async_setup_activity_actions
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_ENDED_AT,
@@ -152,3 +153,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (Service.LOG_PAIN, _async_log_pain, LOG_PAIN_SCHEMA),
     ):
         hass.services.async_register(DOMAIN, action, handler, schema=schema)
+    async_setup_activity_actions(hass, _engine)

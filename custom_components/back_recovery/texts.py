@@ -11,7 +11,7 @@ or a time to the person who asked is ``errors.py``'s.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final
 
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
@@ -23,7 +23,7 @@ from homeassistant.helpers.translation import (
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .therapy import Phase
+from .therapy import Activity, Phase
 
 FALLBACK_LANGUAGE: Final = "en"
 COMMON: Final = "common"
@@ -182,3 +182,27 @@ def phase_text(phase: Phase, texts: Texts) -> str:
 def guidance_text(phase: Phase, texts: Texts) -> str:
     """Return what the guidance says to do in ``phase``; empty without a text."""
     return texts.get(f"guidance_{phase.value}", "")
+
+
+def date_text(day: date, texts: Texts, today: date | None = None) -> str:
+    """Say a date in words in the language of ``texts``: ``3 March``, ``3. März``.
+
+    The year is said when it is not ``today``'s (default: Home Assistant's
+    local today): ``3 March 2025``. The month's name is the language's
+    (``date_months``, the twelve in order, separated by commas). Without the
+    texts, the ISO date.
+    """
+    months = texts.get("date_months", "").split(",")
+    if len(months) != 12:
+        return day.isoformat()
+    month = months[day.month - 1].strip()
+    this_year = (today or dt_util.now().date()).year
+    key = "date_day_month" if day.year == this_year else "date_day_month_year"
+    return texts[key].format(day=day.day, month=month, year=day.year)
+
+
+def activity_text(activity: str, name: str | None, texts: Texts) -> str:
+    """Say an activity in words: ``running and jumping``; an own activity by its ``name``."""
+    if activity == Activity.OWN_ACTIVITY.value and name:
+        return name
+    return texts.get(f"activity_{activity}", activity)

@@ -52,6 +52,8 @@ def test_event_types_and_their_short_names() -> None:
         "back_recovery_dose_logged",
         "back_recovery_medication_warning",
         "back_recovery_exercise_logged",
+        "back_recovery_activity_cleared",
+        "back_recovery_clearance_withdrawn",
     }
     for event in RecoveryEvent:
         assert f"{DOMAIN}_{event.short_name}" == event.value

@@ -99,6 +99,9 @@ GERMAN_IDS = {
     BRACE_HOURS: "sensor.back_recovery_orthese_heute_getragen",
     BRACE_ADHERENCE: "sensor.back_recovery_orthese_einhaltung_7_tage",
     BRACE_WORN: "switch.back_recovery_orthese_getragen",
+    "binary_sensor.back_recovery_running_and_jumping_cleared": "binary_sensor.back_recovery_laufen_und_springen_freigegeben",
+    "binary_sensor.back_recovery_contact_sports_cleared": "binary_sensor.back_recovery_kontaktsport_freigegeben",
+    "binary_sensor.back_recovery_heavy_lifting_cleared": "binary_sensor.back_recovery_schweres_heben_freigegeben",
 }
 """The entity ids Home Assistant gives a recovery added while it runs in German.
 

@@ -23,6 +23,7 @@ from custom_components.back_recovery.const import (
     DOMAIN,
     RecoveryEvent,
 )
+from custom_components.back_recovery.voice.activities import INTENT_ACTIVITY_CLEARED
 from custom_components.back_recovery.voice.answers import NOT_SWITCHED_OFF
 from custom_components.back_recovery.voice.exercise_intents import (
     INTENT_EXERCISES_DONE,
@@ -508,7 +509,8 @@ def _samples(language: str) -> list[tuple[str, str]]:
     """Return every (intent, sentence) the shipped sentence file allows.
 
     A sentence that asks about ice (its ``modality`` slot) is named
-    ``<intent>/ice``: its answer says "ice or heat".
+    ``<intent>/ice``: its answer says "ice or heat". One that asks about an
+    activity (its ``activity`` slot) is named ``<intent>/<activity>``.
     """
     data = load_yaml_dict(REPO_SENTENCES / language / "back_recovery.yaml")
     assert data["language"] == language
@@ -516,12 +518,47 @@ def _samples(language: str) -> list[tuple[str, str]]:
     for name, intent_data in data["intents"].items():
         for block in intent_data["data"]:
             one = {"language": language, "intents": {name: {"data": [block]}}}
-            asked = ICE_ASKED if block.get("slots", {}).get("modality") else ""
+            slots = block.get("slots", {})
+            asked = ICE_ASKED if slots.get("modality") else ""
+            if activity := slots.get("activity"):
+                asked = f"/{activity}"
             samples += [
                 (name + asked, " ".join(text.split()))
                 for _, text in sample_intents(Intents.from_dict(one))
             ]
     return samples
+
+
+NOT_CLEARED_EN = (
+    ": not recorded as cleared by your doctor. The guidance says to avoid it "
+    "until your doctor permits it again."
+)
+NOT_CLEARED_DE = (
+    ": keine Freigabe deiner Ärztin oder deines Arztes eingetragen. Laut "
+    "Empfehlung meidest du es, bis sie oder er es wieder erlaubt."
+)
+ACTIVITY_ANSWERS_EN = {
+    f"{INTENT_ACTIVITY_CLEARED}/high_impact": f"Running and jumping{NOT_CLEARED_EN}",
+    f"{INTENT_ACTIVITY_CLEARED}/contact_sports": f"Contact sports{NOT_CLEARED_EN}",
+    f"{INTENT_ACTIVITY_CLEARED}/heavy_lifting": (
+        "Heavy lifting: cleared by Dr. Lee on 24 November."
+    ),
+    INTENT_ACTIVITY_CLEARED: (
+        f"Running and jumping{NOT_CLEARED_EN} Contact sports{NOT_CLEARED_EN} "
+        "Heavy lifting: cleared by Dr. Lee on 24 November."
+    ),
+}
+ACTIVITY_ANSWERS_DE = {
+    f"{INTENT_ACTIVITY_CLEARED}/high_impact": f"Laufen und Springen{NOT_CLEARED_DE}",
+    f"{INTENT_ACTIVITY_CLEARED}/contact_sports": f"Kontaktsport{NOT_CLEARED_DE}",
+    f"{INTENT_ACTIVITY_CLEARED}/heavy_lifting": (
+        "Schweres Heben: freigegeben von Dr. Lee am 24. November."
+    ),
+    INTENT_ACTIVITY_CLEARED: (
+        f"Laufen und Springen{NOT_CLEARED_DE} Kontaktsport{NOT_CLEARED_DE} "
+        "Schweres Heben: freigegeben von Dr. Lee am 24. November."
+    ),
+}
 
 
 @pytest.mark.parametrize(
@@ -538,6 +575,7 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 "can use ice or heat again from 3:20 AM.",
                 INTENT_EXERCISES_DONE: "No exercises are set up.",
                 INTENT_EXERCISES_LEFT: "No exercises are set up.",
+                **ACTIVITY_ANSWERS_EN,
             },
         ),
         (
@@ -551,6 +589,7 @@ def _samples(language: str) -> list[tuple[str, str]]:
                 "ab 03:20 wieder Kälte oder Wärme anwenden.",
                 INTENT_EXERCISES_DONE: "Es sind keine Übungen eingerichtet.",
                 INTENT_EXERCISES_LEFT: "Es sind keine Übungen eingerichtet.",
+                **ACTIVITY_ANSWERS_DE,
             },
         ),
     ],
@@ -565,6 +604,13 @@ async def test_every_shipped_sentence_reaches_its_intent(
     answers: dict[str, str],
 ) -> None:
     """Each sentence the files allow is answered by its intent, not a built-in one."""
+    await action(
+        hass,
+        "record_clearance",
+        activity="heavy_lifting",
+        cleared_on="2026-11-24",
+        by="Dr. Lee",
+    )
     await switch(hass, HEATING_PAD, on=True)
     await advance(hass, freezer, timedelta(minutes=20))
     await advance(hass, freezer, timedelta(minutes=65))

@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.back_recovery.const import (
     CONF_HEAT_HOURS_END,
     CONF_HEAT_HOURS_START,
+    CONF_OWN_ACTIVITIES,
     DOMAIN,
     RecoveryEvent,
 )
@@ -44,6 +45,7 @@ LOG_PAIN = f"{PREFIX}log_pain"
 LAST_HEAT = f"{PREFIX}BackRecoveryLastHeatSession"
 NEXT_HEAT = f"{PREFIX}BackRecoveryNextHeatSession"
 LOG_DOSE = f"{PREFIX}log_dose"
+ACTIVITY = f"{PREFIX}BackRecoveryActivityCleared"
 EN = translations("en")
 DE = translations("de")
 
@@ -119,7 +121,16 @@ async def test_tools_are_listed_with_descriptions_schemas_and_annotations(
     """The Assist API lists the seven tools, described, with their parameters; reads are marked read-only."""
     api = await get_api(hass)
     tools = our_tools(api)
-    assert set(tools) == {STATUS, START, STOP, LOG_PAIN, LAST_HEAT, NEXT_HEAT, LOG_DOSE}
+    assert set(tools) == {
+        STATUS,
+        START,
+        STOP,
+        LOG_PAIN,
+        LAST_HEAT,
+        NEXT_HEAT,
+        LOG_DOSE,
+        ACTIVITY,
+    }
     for tool in tools.values():
         assert tool.integration == DOMAIN
         assert tool.description
@@ -127,7 +138,7 @@ async def test_tools_are_listed_with_descriptions_schemas_and_annotations(
         assert tool.annotations.open_world is False
         # One recovery: nothing to choose.
         assert "name" not in openapi(api, tool).get("properties", {})
-    for name in (STATUS, LAST_HEAT, NEXT_HEAT):
+    for name in (STATUS, LAST_HEAT, NEXT_HEAT, ACTIVITY):
         assert tools[name].annotations.read_only is True
     for name in (START, STOP, LOG_PAIN, LOG_DOSE):
         assert tools[name].annotations.read_only is False
@@ -141,6 +152,9 @@ async def test_tools_are_listed_with_descriptions_schemas_and_annotations(
     assert log_pain["properties"]["level"]["maximum"] == 10
     assert set(log_pain["properties"]) == {"level", "recorded_at", "note"}
     assert openapi(api, tools[STATUS]).get("properties", {}) == {}
+    activity = openapi(api, tools[ACTIVITY])
+    assert set(activity["properties"]) == {"activity"}
+    assert "required" not in activity
 
 
 @pytest.mark.usefixtures("assist_api")
@@ -177,6 +191,24 @@ async def test_get_status_without_a_session(
         "last_heat_session_ago": None,
         "last_ice_session": None,
         "last_ice_session_ago": None,
+        "activities": [
+            {
+                "activity": activity,
+                "name": None,
+                "status": "avoid",
+                "cleared_on": None,
+                "cleared_by": None,
+                "withdrawn_on": None,
+                "answer": EN["common"]["voice_activity_not_cleared"].format(
+                    activity=said
+                ),
+            }
+            for activity, said in (
+                ("high_impact", "Running and jumping"),
+                ("contact_sports", "Contact sports"),
+                ("heavy_lifting", "Heavy lifting"),
+            )
+        ],
     }
 
 
@@ -598,3 +630,61 @@ async def test_rule_10_status_and_answers_say_the_pad_may_heat(
     assert status["last_heat_session"] == local(dt_util.utcnow())
     answer = (await call(hass, LAST_HEAT)).data["answer"]
     assert answer == common["voice_last_heat_just_now"]
+
+
+# Activities the doctor cleared (contract "Activities and return to activity").
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_the_activity_tool_answers_for_an_own_activity_by_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """``activity`` may name one of the person's own activities; an unknown one is said so."""
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={**init_integration.options, CONF_OWN_ACTIVITIES: ["Cycling"]},
+    )
+    await hass.async_block_till_done()
+    await action(
+        hass,
+        "record_clearance",
+        activity="own_activity",
+        name="Cycling",
+        by="Physio Sam",
+    )
+    data = (await call(hass, ACTIVITY, activity="cycling")).data
+    assert data == {
+        "name": "Back recovery",
+        "answer": "Cycling: cleared by Physio Sam on 25 November.",
+    }
+    data = (await call(hass, ACTIVITY, activity="swimming")).data
+    assert data["answer"] == (
+        "I know no activity called swimming. The activities are: running and "
+        "jumping, contact sports, heavy lifting, Cycling."
+    )
+    data = (await call(hass, ACTIVITY, "de", activity="heavy_lifting")).data
+    assert str(data["answer"]).startswith("Schweres Heben: keine Freigabe")
+
+
+@pytest.mark.usefixtures("assist_api")
+async def test_get_status_includes_each_clearance(hass: HomeAssistant) -> None:
+    """``back_recovery__get_status`` lists every activity with its clearance and its sentence."""
+    await action(
+        hass,
+        "record_clearance",
+        activity="contact_sports",
+        cleared_on="2026-11-21",
+        by="Dr. Lee",
+    )
+    data: Any = (await call(hass, STATUS)).data
+    by_activity = {item["activity"]: item for item in data["activities"]}
+    assert by_activity["contact_sports"] == {
+        "activity": "contact_sports",
+        "name": None,
+        "status": "cleared",
+        "cleared_on": "2026-11-21",
+        "cleared_by": "Dr. Lee",
+        "withdrawn_on": None,
+        "answer": "Contact sports: cleared by Dr. Lee on 21 November.",
+    }
+    assert by_activity["high_impact"]["status"] == "avoid"

@@ -7,6 +7,7 @@ these names only.
 from __future__ import annotations
 
 from ..therapy import ExerciseItem, ExerciseStatus
+from .activities import ActivityClearances
 from .brace import BraceRecord
 from .check_in import MorningCheckIn
 from .core import RecoveryEngine
@@ -17,6 +18,7 @@ from .state import RecoveryState, RefusedStart
 from .store import async_remove_history
 
 __all__ = [
+    "ActivityClearances",
     "BraceRecord",
     "MorningCheckIn",
     "CONFIRM_SECONDS",

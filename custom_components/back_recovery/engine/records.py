@@ -18,6 +18,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from .activities import ActivityClearances
     from .brace import BraceRecord
     from .exercises import ExerciseProgramme
     from .medication import MedicationRecord
@@ -56,6 +57,8 @@ class RecoveryRecords:
     """The rehabilitation programme (``engine/exercises.py``), once set up."""
     medication: MedicationRecord
     """Pain medication (``medication.py``), attached by ``__init__.py`` before the load."""
+    activities: ActivityClearances
+    """The activities the doctor cleared (given at setup: ``engine/activities.py``)."""
 
     def __init__(
         self,

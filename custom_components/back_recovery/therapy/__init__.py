@@ -5,6 +5,22 @@ The names the rest of the integration uses; the modules below say the rules.
 
 from __future__ import annotations
 
+from .activities import (
+    BY_MAX_LENGTH,
+    GUIDANCE_ACTIVITIES,
+    MAX_OWN_ACTIVITIES,
+    OWN_NAME_MAX_LENGTH,
+    Activity,
+    ActivityRecord,
+    ActivityRef,
+    ActivityRefusal,
+    ActivityRefusedError,
+    ActivityState,
+    ActivityStatus,
+    ClearanceEntry,
+    ClearanceKind,
+    same_name as same_activity_name,
+)
 from .backstop import (
     BACKSTOP_MARGIN_MINUTES,
     SECONDS_PER_UNIT,
@@ -94,6 +110,20 @@ __all__ = [
     "ExerciseStatus",
     "ExercisePeriod",
     "BraceDayTotal",
+    "BY_MAX_LENGTH",
+    "GUIDANCE_ACTIVITIES",
+    "MAX_OWN_ACTIVITIES",
+    "OWN_NAME_MAX_LENGTH",
+    "Activity",
+    "ActivityRecord",
+    "ActivityRef",
+    "ActivityRefusal",
+    "ActivityRefusedError",
+    "ActivityState",
+    "ActivityStatus",
+    "ClearanceEntry",
+    "ClearanceKind",
+    "same_activity_name",
     "BACKSTOP_MARGIN_MINUTES",
     "SECONDS_PER_UNIT",
     "AutoOffRange",

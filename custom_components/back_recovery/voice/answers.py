@@ -11,11 +11,17 @@ so rather than what the rules planned (contract: "The truth while the pad
 heats"): ``heat_in_doubt``, ``pad_may_heat`` and ``heat_warning`` are what
 the answers about the heating pad (``voice/turn_on.py``,
 ``voice/get_state.py``) and the tools read.
+
+``activity_answer`` answers "may I run yet?" from the clearances the person
+recorded, never from the phase (contract "Activities and return to
+activity"): "not recorded as cleared by your doctor", or "cleared by Dr.
+Lee on 3 March"; ``activities_status`` is the same for the status tool.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Final
 
 from homeassistant.exceptions import HomeAssistantError
@@ -26,13 +32,21 @@ from ..const import DOMAIN
 from ..engine import RecoveryState
 from ..texts import (
     Texts,
+    activity_text,
     clock_hours,
+    date_text,
     duration_text,
     guidance_text,
     moment_text,
     phase_text,
 )
-from ..therapy import Modality, Refusal, round_for_display
+from ..therapy import (
+    ActivityState,
+    Modality,
+    Refusal,
+    round_for_display,
+    same_activity_name,
+)
 
 NOT_SWITCHED_OFF: Final = "voice_heating_pad_not_switched_off"
 """The answer to a switch-off the plug has not confirmed: "I could not switch it off: unplug the heating pad"."""
@@ -223,3 +237,93 @@ def status(recovery: RecoveryState, texts: Texts) -> JsonObjectType:
         "pain_trend": pain.trend.value,
         "review_recommended": pain.review.recommended,
     }
+
+
+# The activities the doctor cleared.
+
+
+def _said_activity(state: ActivityState, texts: Texts) -> str:
+    """Say an activity at the start of a sentence: ``Running and jumping``, ``Cycling``."""
+    said = activity_text(state.ref.activity.value, state.ref.name, texts)
+    return said[:1].upper() + said[1:]
+
+
+def one_activity_answer(texts: Texts, state: ActivityState, today: date) -> str:
+    """Say whether one activity is recorded as cleared: by whom and on which day, in words.
+
+    Read from the recorded clearances only: no phase clears anything.
+    """
+    activity = _said_activity(state, texts)
+    if (clearance := state.clearance) is not None:
+        return texts["voice_activity_cleared"].format(
+            activity=activity,
+            by=clearance.by,
+            date=date_text(clearance.on, texts, today),
+        )
+    withdrawal, before = state.withdrawal, state.cleared_before
+    if withdrawal is not None and before is not None:
+        return texts["voice_activity_withdrawn"].format(
+            activity=activity,
+            by=before.by,
+            date=date_text(before.on, texts, today),
+            withdrawn_on=date_text(withdrawal.on, texts, today),
+        )
+    return texts["voice_activity_not_cleared"].format(activity=activity)
+
+
+def find_activity(
+    states: Sequence[ActivityState], asked: str | None
+) -> list[ActivityState] | None:
+    """Return the activities ``asked`` names: every one for ``None``; ``None`` when none matches.
+
+    ``asked``: ``high_impact``, ``contact_sports``, ``heavy_lifting``, or the
+    name of one of the person's own activities (any case).
+    """
+    if not asked:
+        return list(states)
+    found = [
+        state
+        for state in states
+        if state.ref.activity.value == asked
+        or (state.ref.name is not None and same_activity_name(state.ref.name, asked))
+    ]
+    return found or None
+
+
+def activity_answer(
+    texts: Texts, states: Sequence[ActivityState], asked: str | None, today: date
+) -> str:
+    """Answer "may I run yet?" (``asked`` ``high_impact``), or for every activity without ``asked``.
+
+    An activity not known is said so, with the activities to ask about.
+    """
+    found = find_activity(states, asked)
+    if found is None:
+        return texts["voice_activity_unknown"].format(
+            activity=asked,
+            activities=", ".join(
+                activity_text(s.ref.activity.value, s.ref.name, texts) for s in states
+            ),
+        )
+    return " ".join(one_activity_answer(texts, state, today) for state in found)
+
+
+def activities_status(
+    texts: Texts, states: Sequence[ActivityState], today: date
+) -> list[JsonObjectType]:
+    """Return each activity for the status tool: its clearance, or that none is recorded, and the sentence."""
+    said: list[JsonObjectType] = []
+    for state in states:
+        clearance, withdrawal = state.clearance, state.withdrawal
+        said.append(
+            {
+                "activity": state.ref.activity.value,
+                "name": state.ref.name,
+                "status": state.status.value,
+                "cleared_on": clearance.on.isoformat() if clearance else None,
+                "cleared_by": clearance.by if clearance else None,
+                "withdrawn_on": withdrawal.on.isoformat() if withdrawal else None,
+                "answer": one_activity_answer(texts, state, today),
+            }
+        )
+    return said

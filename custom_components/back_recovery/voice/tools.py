@@ -28,13 +28,14 @@ from homeassistant.helpers.llm import (
     ToolInput,
     ToolResult,
 )
+from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
 from ..data import BackRecoveryConfigEntry
 from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
-from .answers import local_iso, status, time_since_text
+from .answers import activities_status, local_iso, status, time_since_text
 from .exercise_answers import programme_status
 from .medication import medicines_status
 
@@ -187,7 +188,12 @@ class GetStatusTool(RecoveryTool):
         "open), the 7-day adherence in percent, and per exercise its target, "
         "its pain rule and its response to pain (green, amber, red, unknown); "
         "therapist_progression_note is the physical therapist's own words: say "
-        "it as theirs. Never suggest, change or progress an exercise."
+        "it as theirs. Never suggest, change or progress an exercise. "
+        "activities: each activity the guidance says to avoid until the doctor "
+        "permits it (and the person's own), with the clearance the person "
+        "recorded (cleared_on, cleared_by) or none; say its answer as it is and "
+        "never call an activity allowed without a recorded clearance: the "
+        "recovery phase clears nothing."
     )
     annotations = _READS
 
@@ -210,6 +216,8 @@ class GetStatusTool(RecoveryTool):
         ):
             since[key] = local_iso(moment)
             since[f"{key}_ago"] = time_since_text(texts, moment)
+        activities = entry.runtime_data.engine.records.activities.states()
+        since["activities"] = activities_status(texts, activities, dt_util.now().date())
         data: dict[str, Any] = {"name": entry.title, **status(recovery, texts), **since}
         # Pain medication, only once the person added a medicine (issue 24).
         if medicines := medicines_status(entry.runtime_data.engine.records.medication):

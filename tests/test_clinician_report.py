@@ -417,3 +417,55 @@ async def test_part_adds_its_section_and_rows_and_none_without_data(
     part.data = False
     page = await (await client.get(REPORT)).text()
     assert "part-exercises" not in page
+
+
+async def test_report_says_sessions_were_dropped_only_when_the_history_was_full(
+    hass: HomeAssistant, recovery: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> None:
+    """A recovery with a few sessions has dropped none: no "no longer stored" line (issue 25)."""
+    yesterday = dt_util.now().date() - timedelta(days=1)
+    for hour in (11, 13):
+        await action(
+            hass,
+            "log_session",
+            modality="ice",
+            minutes=15,
+            ended_at=local(yesterday, hour).isoformat(),
+        )
+    client = await hass_client()
+
+    page = await (await client.get(REPORT)).text()
+
+    assert "Ice and heat per week" in page
+    assert "no longer stored" not in page
+
+
+@pytest.fixture
+def history_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep only the newest 2 sessions (set before the recovery starts)."""
+    monkeypatch.setattr(
+        "custom_components.back_recovery.engine.core.MAX_STORED_SESSIONS", 2
+    )
+
+
+async def test_report_says_when_sessions_were_dropped_from_a_full_history(
+    history_of_two: None,
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The history keeps 2: after a third session the page names the first date still stored."""
+    day = dt_util.now().date() - timedelta(days=1)
+    for hour in (11, 13):
+        await action(
+            hass,
+            "log_session",
+            modality="heat",
+            minutes=15,
+            ended_at=local(day, hour).isoformat(),
+        )
+    client = await hass_client()
+
+    page = await (await client.get(REPORT)).text()
+
+    assert f"Sessions before {day.isoformat()} are no longer stored." in page

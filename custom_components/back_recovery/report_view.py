@@ -132,7 +132,7 @@ def report_source(
         switch_off_owed=state.switch_off_owed,
         last_refusal=(refusal.reason, refusal.at) if refusal is not None else None,
         late_off=timedelta(seconds=CONFIRM_SECONDS),
-        oldest_session=engine.oldest_session_start(),
+        oldest_session=engine.sessions_dropped_before(),
         sections=tuple(sections),
     )
 

@@ -98,10 +98,17 @@ class RecoveryRequests:
         """Return the pain diary's entries, oldest first (an immutable copy: the clinician report)."""
         return self._pain.diary.entries
 
-    def oldest_session_start(self) -> datetime | None:
-        """Return when the oldest stored session started (the history keeps a limited number)."""
+    def sessions_dropped_before(self) -> datetime | None:
+        """Return when the oldest stored session started, once older ones were dropped.
+
+        The log keeps the newest ``max_sessions`` (``const.MAX_STORED_SESSIONS``)
+        and drops the oldest beyond that (``therapy/history.py``); while it is
+        not full nothing was dropped and this is ``None``.
+        """
         sessions = self._log.sessions
-        return sessions[0].started if sessions else None
+        if not sessions or len(sessions) < self._log.max_sessions:
+            return None
+        return sessions[0].started
 
     def _plug_on(self) -> bool | None:
         """Whether the plug reports on now; ``None`` when unreachable or none is set."""

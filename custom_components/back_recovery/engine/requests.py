@@ -99,16 +99,8 @@ class RecoveryRequests:
         return self._pain.diary.entries
 
     def sessions_dropped_before(self) -> datetime | None:
-        """Return when the oldest stored session started, once older ones were dropped.
-
-        The log keeps the newest ``max_sessions`` (``const.MAX_STORED_SESSIONS``)
-        and drops the oldest beyond that (``therapy/history.py``); while it is
-        not full nothing was dropped and this is ``None``.
-        """
-        sessions = self._log.sessions
-        if not sessions or len(sessions) < self._log.max_sessions:
-            return None
-        return sessions[0].started
+        """Return the oldest kept session's start once older ones were dropped (``SessionHistory``)."""
+        return self._log.dropped_before
 
     def _plug_on(self) -> bool | None:
         """Whether the plug reports on now; ``None`` when unreachable or none is set."""

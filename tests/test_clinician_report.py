@@ -469,3 +469,81 @@ async def test_report_says_when_sessions_were_dropped_from_a_full_history(
     page = await (await client.get(REPORT)).text()
 
     assert f"Sessions before {day.isoformat()} are no longer stored." in page
+
+
+def csv_href(page: str) -> str:
+    """Return the page's "Download as CSV" link (unescaped)."""
+    match = re.search(r'<a href="([^"]+)" download>Download as CSV</a>', page)
+    assert match is not None, "no CSV link"
+    return match.group(1).replace("&amp;", "&")
+
+
+async def test_csv_of_a_signed_link_opens_without_login_until_the_link_expires(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``create_report`` returns a signed ``csv_url``; the signed page links its CSV; both expire with the link."""
+    response = await create_report(hass, days=28, include_notes=True)
+    csv_path = response["csv_path"]
+    assert csv_path.startswith(f"{REPORT}.csv?")
+    assert response["csv_url"].endswith(csv_path)
+    client = await hass_client_no_auth()
+
+    page = await (await client.get(response["path"])).text()
+    linked = csv_href(page)
+    for path in (csv_path, linked):
+        answer = await client.get(path)
+        assert answer.status == 200, path
+        assert answer.content_type == "text/csv"
+        text = await answer.text()
+        assert NOTE in text  # the same notes as the link
+    assert ".csv { display: none; }" in page  # not printed
+
+    await advance(hass, freezer, timedelta(hours=23, minutes=59))
+    assert (await client.get(linked)).status == 200
+    await advance(hass, freezer, timedelta(minutes=1, seconds=1))
+    for path in (csv_path, linked):
+        assert (await client.get(path)).status == 401, path
+
+
+async def test_page_of_a_logged_in_administrator_links_its_csv(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The link is signed for the same period and question."""
+    page = await (
+        await (await hass_client()).get(
+            REPORT, params={"days": "14", "question": "Run?"}
+        )
+    ).text()
+
+    linked = csv_href(page)
+    assert "days=14" in linked
+    assert "question=Run" in linked
+    answer = await (await hass_client_no_auth()).get(linked)
+    assert answer.status == 200
+    assert answer.content_type == "text/csv"
+
+
+async def test_signed_link_shows_the_period_it_was_made_for_on_a_later_day(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The period's last date is in the link: opened the next day it shows the same 28 days."""
+    today = dt_util.now().date()
+    path = (await create_report(hass, days=28))["path"]
+    client = await hass_client_no_auth()
+    period = f"{today - timedelta(days=27)} to {today} (28 days)"
+    assert period in await (await client.get(path)).text()
+
+    await advance(hass, freezer, timedelta(hours=23))
+    assert dt_util.now().date() == today + timedelta(days=1)
+
+    page = await (await client.get(path)).text()
+    assert period in page

@@ -23,16 +23,25 @@ rendering (tests/perf: a year's report).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import partial
 from http import HTTPStatus
 import logging
+import time
 from typing import Final
+from urllib.parse import urlencode
 
 from aiohttp import web
+import jwt
+from yarl import URL
 
 from homeassistant.auth.models import User
-from homeassistant.components.http.auth import STORAGE_KEY as HTTP_AUTH_KEY
+from homeassistant.components.http.auth import (
+    SIGN_QUERY_PARAM,
+    STORAGE_KEY as HTTP_AUTH_KEY,
+    async_sign_path,
+)
 from homeassistant.components.http.const import KEY_HASS_REFRESH_TOKEN_ID, KEY_HASS_USER
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -69,6 +78,8 @@ QUERY_NOTES: Final = "notes"
 NOT_ALLOWED: Final = "report_not_allowed"
 UNKNOWN_ENTRY: Final = "report_unknown_entry"
 BAD_REQUEST: Final = "report_bad_request"
+LINK_VALID: Final = timedelta(hours=24)
+"""How long a report link opens (contract "The clinician report")."""
 
 SECURITY_HEADERS: Final = {
     "Cache-Control": "no-store",
@@ -85,6 +96,56 @@ SECURITY_HEADERS: Final = {
 def report_path(entry_id: str, csv: bool = False) -> str:
     """Return the report's path for an entry: the page, or its CSV."""
     return f"{REPORT_PATH}/{entry_id}{CSV_SUFFIX if csv else ''}"
+
+
+def sign_link(
+    hass: HomeAssistant,
+    entry_id: str,
+    params: Mapping[str, str],
+    valid: timedelta = LINK_VALID,
+    *,
+    csv: bool = False,
+    refresh_token_id: str | None = None,
+) -> str:
+    """Return the report's path with ``params``, signed for ``valid`` (``async_sign_path``).
+
+    Signed for ``refresh_token_id``, or (``None``) the caller's login, or Home
+    Assistant's content user for an automation. The query is returned
+    encoded (Home Assistant returns it decoded): a link in a message is one word.
+    """
+    signed = URL(
+        async_sign_path(
+            hass,
+            f"{report_path(entry_id, csv)}?{urlencode(params)}",
+            valid,
+            refresh_token_id=refresh_token_id,
+        )
+    )
+    return f"{signed.raw_path}?{signed.raw_query_string}"
+
+
+def csv_link(hass: HomeAssistant, request: web.Request, entry_id: str) -> str:
+    """Return the CSV of the page asked for, signed for the same login (and, for a signed page, until it expires).
+
+    Only called for a request Home Assistant authenticated: a signed page's
+    signature was verified, so its expiry (``exp``, seconds since the epoch)
+    is read without verifying it again.
+    """
+    params = {
+        key: value for key, value in request.query.items() if key != SIGN_QUERY_PARAM
+    }
+    valid = LINK_VALID
+    if (signature := request.query.get(SIGN_QUERY_PARAM)) is not None:
+        claims = jwt.decode(signature, options={"verify_signature": False})
+        valid = timedelta(seconds=max(1, int(claims["exp"]) - int(time.time())))
+    return sign_link(
+        hass,
+        entry_id,
+        params,
+        valid,
+        csv=True,
+        refresh_token_id=request.get(KEY_HASS_REFRESH_TOKEN_ID),
+    )
 
 
 def may_open(hass: HomeAssistant, user: User, refresh_token_id: str | None) -> bool:
@@ -145,10 +206,13 @@ def render(
     texts: Texts,
     language: str,
     csv: bool,
+    csv_href: str | None = None,
 ) -> str:
     """Make the model and the page (or the CSV): pure, for the executor."""
     model = build_model(source, request, period)
-    return render_csv(model) if csv else render_html(model, texts, language)
+    if csv:
+        return render_csv(model)
+    return render_html(model, texts, language, csv_href=csv_href)
 
 
 class ReportView(HomeAssistantView):
@@ -194,7 +258,14 @@ class ReportView(HomeAssistantView):
         source = report_source(engine, entry, period)
         body = await hass.async_add_executor_job(
             partial(
-                render, source, asked, period, texts=texts, language=language, csv=csv
+                render,
+                source,
+                asked,
+                period,
+                texts=texts,
+                language=language,
+                csv=csv,
+                csv_href=None if csv else csv_link(hass, request, entry_id),
             )
         )
         headers = dict(SECURITY_HEADERS)

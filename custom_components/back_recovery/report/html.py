@@ -43,6 +43,8 @@ td:first-child { white-space: nowrap; }
 .pain { break-inside: avoid; }
 svg { display: block; width: 100%; height: auto; margin-top: 2mm; }
 tr { break-inside: avoid; }
+.csv { margin: 2mm 0; }
+@media print { .csv { display: none; } }
 footer { margin-top: 6mm; border-top: 0.2mm solid #888; padding-top: 2mm; }
 @media screen {
   html { background: #e8e8e8; }
@@ -83,8 +85,17 @@ def moment_text(moment: datetime, model: ReportModel, texts: Texts) -> str:
     return f"{day_text(local.date(), texts)} {clock}"
 
 
-def render_html(model: ReportModel, texts: Texts, language: str = "en") -> str:
-    """Return the whole report page of ``model`` in the language of ``texts``."""
+def render_html(
+    model: ReportModel,
+    texts: Texts,
+    language: str = "en",
+    *,
+    csv_href: str | None = None,
+) -> str:
+    """Return the whole report page of ``model`` in the language of ``texts``.
+
+    ``csv_href``: the link to the same period as CSV (not printed); none without it.
+    """
     period = model.period
     head = _t(texts, "report_title")
     parts = [
@@ -104,6 +115,11 @@ def render_html(model: ReportModel, texts: Texts, language: str = "en") -> str:
         )
         + "</p>"
     ]
+    if csv_href is not None:
+        parts.append(
+            f'<p class="csv"><a href="{escape(csv_href)}" download>'
+            f"{_t(texts, 'report_csv_link')}</a></p>"
+        )
     if model.question:
         parts.append(
             f'<section class="question"><h2>{_t(texts, "report_question")}</h2>'

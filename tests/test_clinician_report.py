@@ -34,6 +34,9 @@ from custom_components.back_recovery.report import (
 )
 from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.components.http.auth import async_sign_path
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import Unauthorized
 from homeassistant.util import dt as dt_util
@@ -547,3 +550,63 @@ async def test_signed_link_shows_the_period_it_was_made_for_on_a_later_day(
 
     page = await (await client.get(path)).text()
     assert period in page
+
+
+@pytest.mark.usefixtures("recovery")
+@pytest.mark.parametrize("german_too", [False, True])
+async def test_link_that_no_longer_opens_says_so_without_a_failed_login(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    german_too: bool,
+) -> None:
+    """Altered or expired: a translated page, nothing of the report, no "Login attempt failed" notification."""
+    path = (await create_report(hass, days=28, include_notes=True))["path"]
+    if german_too:
+        hass.config.language = "de"
+    said = (
+        "Dieser Link ist ungültig oder abgelaufen"
+        if german_too
+        else "This link is invalid or has expired"
+    )
+    client = await hass_client_no_auth()
+    altered = (
+        path.replace("days=28", "days=365"),
+        path.replace(REPORT, f"{REPORT}.csv"),
+        re.sub(r"authSig=[^&]*", "authSig=forged", path),
+        path.replace(ENTRY_ID, "unknown"),
+    )
+
+    await advance(hass, freezer, timedelta(hours=24, seconds=1))
+    for link in (*altered, path):
+        response = await client.get(link)
+        assert response.status == 401, link
+        assert response.content_type == "text/html"
+        text = await response.text()
+        assert said in text, link
+        for secret in ("Back recovery", "after the walk", "pain", "Pain", "Schmerz"):
+            assert secret not in text, (link, secret)
+
+    assert "http-login" not in _async_get_or_create_notifications(hass)
+    assert "Login attempt" not in caplog.text
+
+
+async def test_request_without_login_or_signature_is_still_a_failed_login(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """No signature, or a wrong token: refused as Home Assistant refuses it (counted towards an IP ban)."""
+    client = await hass_client_no_auth()
+
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        response = await client.get(REPORT, headers=headers)
+        assert response.status == 401
+        assert "Back recovery" not in await response.text()
+    response = await client.get(
+        f"{REPORT}?authSig=x", headers={"Authorization": "Bearer wrong"}
+    )
+    assert response.status == 401
+
+    assert "http-login" in _async_get_or_create_notifications(hass)

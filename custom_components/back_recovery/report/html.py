@@ -152,19 +152,25 @@ def render_html(
 
 def _pain(model: ReportModel, texts: Texts) -> str:
     days = [day for day in model.pain if day.average is not None]
-    start = days[0].average if days else None
+    first = days[0] if days else None
     end = model.pain[-1].average if model.pain else None
     review = "report_review_on" if model.review else "report_review_off"
     figures = [
-        ("report_baseline", number(model.baseline, texts)),
-        ("report_average_start", number(start, texts)),
-        ("report_average_end", number(end, texts)),
-        ("report_trend", _t(texts, f"report_trend_{model.trend.value}")),
-        ("report_review", _t(texts, review)),
+        (_t(texts, "report_baseline"), number(model.baseline, texts)),
+        (
+            # The first day of the period with a 7-day average (3 days with entries).
+            _t(
+                texts,
+                "report_average_start",
+                date=day_text(first.day, texts) if first else "–",
+            ),
+            number(first.average if first else None, texts),
+        ),
+        (_t(texts, "report_average_end"), number(end, texts)),
+        (_t(texts, "report_trend"), _t(texts, f"report_trend_{model.trend.value}")),
+        (_t(texts, "report_review"), _t(texts, review)),
     ]
-    cells = "".join(
-        f"<td>{_t(texts, key)}<b>{value}</b></td>" for key, value in figures
-    )
+    cells = "".join(f"<td>{label}<b>{value}</b></td>" for label, value in figures)
     return (
         f'<section class="pain"><h2>{_t(texts, "report_pain")}</h2>'
         f'<table class="figures"><tr>{cells}</tr></table>'

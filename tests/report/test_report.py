@@ -235,3 +235,18 @@ def test_first_7_day_average_names_its_date(language: str, said: str) -> None:
     page = render_html(model, translations(language)["common"], language)
 
     assert said in page
+
+
+@pytest.mark.parametrize(
+    ("language", "first"), [("en", ">2026-03-02</text>"), ("de", ">02.03.2026</text>")]
+)
+def test_chart_dates_are_in_the_page_s_date_format(language: str, first: str) -> None:
+    """The x-axis says its dates as the rest of the page does (German: 02.03.2026)."""
+    request = ReportRequest(days=56, last=INJURY + days(55))
+    period = report_period(request, INJURY, TODAY, BERLIN)
+    model = build_model(source(), request, period)
+
+    svg = pain_chart(model, translations(language)["common"])
+
+    assert first in svg
+    assert ("2026-03-02" in svg) is (language == "en")

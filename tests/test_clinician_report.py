@@ -38,7 +38,7 @@ from homeassistant.components.persistent_notification import (
     _async_get_or_create_notifications,
 )
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.exceptions import Unauthorized
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.util import dt as dt_util
 
 from .helpers.clock import advance, local
@@ -610,3 +610,18 @@ async def test_request_without_login_or_signature_is_still_a_failed_login(
     assert response.status == 401
 
     assert "http-login" in _async_get_or_create_notifications(hass)
+
+
+async def test_report_of_a_fraction_of_days_is_refused_not_cut(
+    hass: HomeAssistant, recovery: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> None:
+    """``days: 7.5`` is refused with a translated error, in the action and in the address."""
+    with pytest.raises(ServiceValidationError) as refused:
+        await create_report(hass, days=7.5)
+    assert refused.value.translation_key == "report_days_not_whole"
+    assert "7.5 is not a whole number" in str(refused.value)
+    assert (await create_report(hass, days=7.0))["path"].startswith(f"{REPORT}?days=7&")
+
+    response = await (await hass_client()).get(REPORT, params={"days": "7.5"})
+    assert response.status == 400
+    assert "days must be a whole number" in await response.text()

@@ -60,8 +60,9 @@ REMINDER_REPORT: Final = "report_ready"
 CREATE_REPORT_SCHEMA: Final = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        # A number, not cut to a whole one: ``_whole_days`` refuses a fraction.
         vol.Optional(ATTR_DAYS, default=DEFAULT_DAYS): vol.All(
-            vol.Coerce(int), vol.Range(min=MIN_DAYS, max=MAX_DAYS)
+            vol.Coerce(float), vol.Range(min=MIN_DAYS, max=MAX_DAYS)
         ),
         vol.Optional(ATTR_QUESTION, default=""): vol.All(
             cv.string, vol.Length(max=QUESTION_MAX_LENGTH)
@@ -118,6 +119,17 @@ async def _async_check_admin(call: ServiceCall) -> None:
         )
 
 
+def _whole_days(days: float) -> int:
+    """Return ``days`` as a whole number; ``ServiceValidationError`` (``report_days_not_whole``) for 7.5."""
+    if not days.is_integer():
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="report_days_not_whole",
+            translation_placeholders={ATTR_DAYS: f"{days:g}"},
+        )
+    return int(days)
+
+
 def _entry(call: ServiceCall) -> BackRecoveryConfigEntry:
     """Return the loaded recovery the call names; ``entry_not_loaded`` otherwise."""
     entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
@@ -145,7 +157,7 @@ async def _async_create_report(call: ServiceCall) -> ServiceResponse:
         sign_report_link,
         call.hass,
         entry.entry_id,
-        call.data[ATTR_DAYS],
+        _whole_days(call.data[ATTR_DAYS]),
         call.data[ATTR_QUESTION],
         call.data[ATTR_INCLUDE_NOTES],
         end=dt_util.now().date(),

@@ -34,8 +34,11 @@ from custom_components.back_recovery.report import (
 )
 from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.components.http.auth import async_sign_path
+from homeassistant.components.persistent_notification import (
+    _async_get_or_create_notifications,
+)
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.exceptions import Unauthorized
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.util import dt as dt_util
 
 from .helpers.clock import advance, local
@@ -417,3 +420,208 @@ async def test_part_adds_its_section_and_rows_and_none_without_data(
     part.data = False
     page = await (await client.get(REPORT)).text()
     assert "part-exercises" not in page
+
+
+async def test_report_says_sessions_were_dropped_only_when_the_history_was_full(
+    hass: HomeAssistant, recovery: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> None:
+    """A recovery with a few sessions has dropped none: no "no longer stored" line (issue 25)."""
+    yesterday = dt_util.now().date() - timedelta(days=1)
+    for hour in (11, 13):
+        await action(
+            hass,
+            "log_session",
+            modality="ice",
+            minutes=15,
+            ended_at=local(yesterday, hour).isoformat(),
+        )
+    client = await hass_client()
+
+    page = await (await client.get(REPORT)).text()
+
+    assert "Ice and heat per week" in page
+    assert "no longer stored" not in page
+
+
+@pytest.fixture
+def history_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep only the newest 2 sessions (set before the recovery starts)."""
+    monkeypatch.setattr(
+        "custom_components.back_recovery.engine.core.MAX_STORED_SESSIONS", 2
+    )
+
+
+async def test_report_says_when_sessions_were_dropped_from_a_full_history(
+    history_of_two: None,
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The history keeps 2: after a third session the page names the first date still stored."""
+    day = dt_util.now().date() - timedelta(days=1)
+    for hour in (11, 13):
+        await action(
+            hass,
+            "log_session",
+            modality="heat",
+            minutes=15,
+            ended_at=local(day, hour).isoformat(),
+        )
+    client = await hass_client()
+
+    page = await (await client.get(REPORT)).text()
+
+    assert f"Sessions before {day.isoformat()} are no longer stored." in page
+
+
+def csv_href(page: str) -> str:
+    """Return the page's "Download as CSV" link (unescaped)."""
+    match = re.search(r'<a href="([^"]+)" download>Download as CSV</a>', page)
+    assert match is not None, "no CSV link"
+    return match.group(1).replace("&amp;", "&")
+
+
+async def test_csv_of_a_signed_link_opens_without_login_until_the_link_expires(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``create_report`` returns a signed ``csv_url``; the signed page links its CSV; both expire with the link."""
+    response = await create_report(hass, days=28, include_notes=True)
+    csv_path = response["csv_path"]
+    assert csv_path.startswith(f"{REPORT}.csv?")
+    assert response["csv_url"].endswith(csv_path)
+    client = await hass_client_no_auth()
+
+    page = await (await client.get(response["path"])).text()
+    linked = csv_href(page)
+    for path in (csv_path, linked):
+        answer = await client.get(path)
+        assert answer.status == 200, path
+        assert answer.content_type == "text/csv"
+        text = await answer.text()
+        assert NOTE in text  # the same notes as the link
+    assert ".csv { display: none; }" in page  # not printed
+
+    await advance(hass, freezer, timedelta(hours=23, minutes=59))
+    assert (await client.get(linked)).status == 200
+    await advance(hass, freezer, timedelta(minutes=1, seconds=1))
+    for path in (csv_path, linked):
+        assert (await client.get(path)).status == 401, path
+
+
+async def test_page_of_a_logged_in_administrator_links_its_csv(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The link is signed for the same period and question."""
+    page = await (
+        await (await hass_client()).get(
+            REPORT, params={"days": "14", "question": "Run?"}
+        )
+    ).text()
+
+    linked = csv_href(page)
+    assert "days=14" in linked
+    assert "question=Run" in linked
+    answer = await (await hass_client_no_auth()).get(linked)
+    assert answer.status == 200
+    assert answer.content_type == "text/csv"
+
+
+async def test_signed_link_shows_the_period_it_was_made_for_on_a_later_day(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The period's last date is in the link: opened the next day it shows the same 28 days."""
+    today = dt_util.now().date()
+    path = (await create_report(hass, days=28))["path"]
+    client = await hass_client_no_auth()
+    period = f"{today - timedelta(days=27)} to {today} (28 days)"
+    assert period in await (await client.get(path)).text()
+
+    await advance(hass, freezer, timedelta(hours=23))
+    assert dt_util.now().date() == today + timedelta(days=1)
+
+    page = await (await client.get(path)).text()
+    assert period in page
+
+
+@pytest.mark.usefixtures("recovery")
+@pytest.mark.parametrize("german_too", [False, True])
+async def test_link_that_no_longer_opens_says_so_without_a_failed_login(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    german_too: bool,
+) -> None:
+    """Altered or expired: a translated page, nothing of the report, no "Login attempt failed" notification."""
+    path = (await create_report(hass, days=28, include_notes=True))["path"]
+    if german_too:
+        hass.config.language = "de"
+    said = (
+        "Dieser Link ist ungültig oder abgelaufen"
+        if german_too
+        else "This link is invalid or has expired"
+    )
+    client = await hass_client_no_auth()
+    altered = (
+        path.replace("days=28", "days=365"),
+        path.replace(REPORT, f"{REPORT}.csv"),
+        re.sub(r"authSig=[^&]*", "authSig=forged", path),
+        path.replace(ENTRY_ID, "unknown"),
+    )
+
+    await advance(hass, freezer, timedelta(hours=24, seconds=1))
+    for link in (*altered, path):
+        response = await client.get(link)
+        assert response.status == 401, link
+        assert response.content_type == "text/html"
+        text = await response.text()
+        assert said in text, link
+        for secret in ("Back recovery", "after the walk", "pain", "Pain", "Schmerz"):
+            assert secret not in text, (link, secret)
+
+    assert "http-login" not in _async_get_or_create_notifications(hass)
+    assert "Login attempt" not in caplog.text
+
+
+async def test_request_without_login_or_signature_is_still_a_failed_login(
+    hass: HomeAssistant,
+    recovery: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """No signature, or a wrong token: refused as Home Assistant refuses it (counted towards an IP ban)."""
+    client = await hass_client_no_auth()
+
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        response = await client.get(REPORT, headers=headers)
+        assert response.status == 401
+        assert "Back recovery" not in await response.text()
+    response = await client.get(
+        f"{REPORT}?authSig=x", headers={"Authorization": "Bearer wrong"}
+    )
+    assert response.status == 401
+
+    assert "http-login" in _async_get_or_create_notifications(hass)
+
+
+async def test_report_of_a_fraction_of_days_is_refused_not_cut(
+    hass: HomeAssistant, recovery: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> None:
+    """``days: 7.5`` is refused with a translated error, in the action and in the address."""
+    with pytest.raises(ServiceValidationError) as refused:
+        await create_report(hass, days=7.5)
+    assert refused.value.translation_key == "report_days_not_whole"
+    assert "7.5 is not a whole number" in str(refused.value)
+    assert (await create_report(hass, days=7.0))["path"].startswith(f"{REPORT}?days=7&")
+
+    response = await (await hass_client()).get(REPORT, params={"days": "7.5"})
+    assert response.status == 400
+    assert "days must be a whole number" in await response.text()

@@ -13,14 +13,12 @@ nothing is sent outside Home Assistant but what those targets send.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime
+from functools import partial
 from typing import Final
-from urllib.parse import urlencode
 
 import voluptuous as vol
-from yarl import URL
 
-from homeassistant.components.http.auth import async_sign_path
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -38,11 +36,13 @@ from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .data import BackRecoveryConfigEntry
 from .report import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS, QUESTION_MAX_LENGTH
 from .report_view import (
+    LINK_VALID,
     QUERY_DAYS,
+    QUERY_END,
     QUERY_NOTES,
     QUERY_QUESTION,
     ReportView,
-    report_path,
+    sign_link,
 )
 
 SERVICE_CREATE_REPORT: Final = "create_report"
@@ -53,15 +53,16 @@ ATTR_NOTIFY: Final = "notify"
 ATTR_URL: Final = "url"
 ATTR_PATH: Final = "path"
 ATTR_EXPIRES: Final = "expires"
-LINK_VALID: Final = timedelta(hours=24)
-"""How long a report link opens (contract "The clinician report")."""
+ATTR_CSV_URL: Final = "csv_url"
+ATTR_CSV_PATH: Final = "csv_path"
 REMINDER_REPORT: Final = "report_ready"
 
 CREATE_REPORT_SCHEMA: Final = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        # A number, not cut to a whole one: ``_whole_days`` refuses a fraction.
         vol.Optional(ATTR_DAYS, default=DEFAULT_DAYS): vol.All(
-            vol.Coerce(int), vol.Range(min=MIN_DAYS, max=MAX_DAYS)
+            vol.Coerce(float), vol.Range(min=MIN_DAYS, max=MAX_DAYS)
         ),
         vol.Optional(ATTR_QUESTION, default=""): vol.All(
             cv.string, vol.Length(max=QUESTION_MAX_LENGTH)
@@ -78,21 +79,25 @@ def sign_report_link(
     days: int,
     question: str = "",
     include_notes: bool = False,
+    *,
+    end: date | None = None,
+    csv: bool = False,
 ) -> tuple[str, datetime]:
-    """Return the signed path of the report page and when it stops opening (24 hours)."""
-    params: dict[str, str] = {QUERY_DAYS: str(days)}
+    """Return the signed path of the report page (or its CSV) and when it stops opening (24 hours).
+
+    The period's last date (``end``, default today) is in the link, so the
+    link shows the same period on any day it opens.
+    """
+    params: dict[str, str] = {
+        QUERY_DAYS: str(days),
+        QUERY_END: (end or dt_util.now().date()).isoformat(),
+    }
     if question:
         params[QUERY_QUESTION] = question
     if include_notes:
         params[QUERY_NOTES] = "1"
-    signed = URL(
-        async_sign_path(
-            hass, f"{report_path(entry_id)}?{urlencode(params)}", LINK_VALID
-        )
-    )
-    # Home Assistant returns the query decoded (a question's spaces as they
-    # are): a link in a message needs it encoded.
-    return f"{signed.raw_path}?{signed.raw_query_string}", dt_util.utcnow() + LINK_VALID
+    path = sign_link(hass, entry_id, params, csv=csv)
+    return path, dt_util.utcnow() + LINK_VALID
 
 
 def absolute(hass: HomeAssistant, path: str) -> str:
@@ -112,6 +117,17 @@ async def _async_check_admin(call: ServiceCall) -> None:
         raise Unauthorized(
             context=call.context, config_entry_id=call.data[ATTR_CONFIG_ENTRY_ID]
         )
+
+
+def _whole_days(days: float) -> int:
+    """Return ``days`` as a whole number; ``ServiceValidationError`` (``report_days_not_whole``) for 7.5."""
+    if not days.is_integer():
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="report_days_not_whole",
+            translation_placeholders={ATTR_DAYS: f"{days:g}"},
+        )
+    return int(days)
 
 
 def _entry(call: ServiceCall) -> BackRecoveryConfigEntry:
@@ -134,22 +150,32 @@ def _entry(call: ServiceCall) -> BackRecoveryConfigEntry:
 
 
 async def _async_create_report(call: ServiceCall) -> ServiceResponse:
-    """Return the report's link (``url``, ``path``, ``expires``); send it if asked."""
+    """Return the report's links (``url``, ``path``, ``csv_url``, ``csv_path``, ``expires``); send the page's if asked."""
     await _async_check_admin(call)
     entry = _entry(call)
-    path, expires = sign_report_link(
+    link = partial(
+        sign_report_link,
         call.hass,
         entry.entry_id,
-        call.data[ATTR_DAYS],
+        _whole_days(call.data[ATTR_DAYS]),
         call.data[ATTR_QUESTION],
         call.data[ATTR_INCLUDE_NOTES],
+        end=dt_util.now().date(),
     )
+    path, expires = link()
+    csv_path, _ = link(csv=True)
     url = absolute(call.hass, path)
     if call.data[ATTR_NOTIFY]:
         entry.runtime_data.engine.reminders.send(
             REMINDER_REPORT, {"url": url, "until": expires}, speak=False
         )
-    return {ATTR_URL: url, ATTR_PATH: path, ATTR_EXPIRES: expires.isoformat()}
+    return {
+        ATTR_URL: url,
+        ATTR_PATH: path,
+        ATTR_CSV_URL: absolute(call.hass, csv_path),
+        ATTR_CSV_PATH: csv_path,
+        ATTR_EXPIRES: expires.isoformat(),
+    }
 
 
 @callback

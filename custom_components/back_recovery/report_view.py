@@ -4,8 +4,10 @@
 ``.../<entry id>.csv`` the same period as CSV. Query: ``days`` (7 to 365,
 default 56), ``end`` (the period's last local date, default today),
 ``question``, ``notes=1`` (the notes too). Home Assistant authenticates
-every request (a bearer token, or a path signed by ``create_report``, 24
-hours); this view then lets through:
+the request (a bearer token, or a path signed by ``create_report``, 24
+hours); the view refuses one it did not authenticate before anything else
+(a signed link that no longer opens gets a translated page, not a failed
+login: ``ReportView``), then lets through:
 
 - an administrator (Home Assistant has no per-entry permissions: a
   recovery belongs to the household's administrators, as diagnostics do);
@@ -15,7 +17,7 @@ hours); this view then lets through:
 Anyone else gets 403 before anything about the entry is looked at (a
 non-administrator learns nothing, not even whether the entry exists). An
 unknown or unloaded entry is 404, a period the report cannot cover 400;
-each with a short text in Home Assistant's language. A snapshot of the
+each with a short page in Home Assistant's language. A snapshot of the
 recovery is copied on the event loop (well under a millisecond); the model
 and the page are made in the executor, so the loop is never held by the
 rendering (tests/perf: a year's report).
@@ -23,20 +25,30 @@ rendering (tests/perf: a year's report).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import partial
+from html import escape
 from http import HTTPStatus
 import logging
+import time
 from typing import Final
+from urllib.parse import urlencode
 
-from aiohttp import web
+from aiohttp import hdrs, web
+import jwt
+from yarl import URL
 
 from homeassistant.auth.models import User
-from homeassistant.components.http.auth import STORAGE_KEY as HTTP_AUTH_KEY
+from homeassistant.components.http.auth import (
+    SIGN_QUERY_PARAM,
+    STORAGE_KEY as HTTP_AUTH_KEY,
+    async_sign_path,
+)
 from homeassistant.components.http.const import KEY_HASS_REFRESH_TOKEN_ID, KEY_HASS_USER
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.helpers.http import KEY_AUTHENTICATED, KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
@@ -69,6 +81,9 @@ QUERY_NOTES: Final = "notes"
 NOT_ALLOWED: Final = "report_not_allowed"
 UNKNOWN_ENTRY: Final = "report_unknown_entry"
 BAD_REQUEST: Final = "report_bad_request"
+LINK_INVALID: Final = "report_link_invalid"
+LINK_VALID: Final = timedelta(hours=24)
+"""How long a report link opens (contract "The clinician report")."""
 
 SECURITY_HEADERS: Final = {
     "Cache-Control": "no-store",
@@ -85,6 +100,56 @@ SECURITY_HEADERS: Final = {
 def report_path(entry_id: str, csv: bool = False) -> str:
     """Return the report's path for an entry: the page, or its CSV."""
     return f"{REPORT_PATH}/{entry_id}{CSV_SUFFIX if csv else ''}"
+
+
+def sign_link(
+    hass: HomeAssistant,
+    entry_id: str,
+    params: Mapping[str, str],
+    valid: timedelta = LINK_VALID,
+    *,
+    csv: bool = False,
+    refresh_token_id: str | None = None,
+) -> str:
+    """Return the report's path with ``params``, signed for ``valid`` (``async_sign_path``).
+
+    Signed for ``refresh_token_id``, or (``None``) the caller's login, or Home
+    Assistant's content user for an automation. The query is returned
+    encoded (Home Assistant returns it decoded): a link in a message is one word.
+    """
+    signed = URL(
+        async_sign_path(
+            hass,
+            f"{report_path(entry_id, csv)}?{urlencode(params)}",
+            valid,
+            refresh_token_id=refresh_token_id,
+        )
+    )
+    return f"{signed.raw_path}?{signed.raw_query_string}"
+
+
+def csv_link(hass: HomeAssistant, request: web.Request, entry_id: str) -> str:
+    """Return the CSV of the page asked for, signed for the same login (and, for a signed page, until it expires).
+
+    Only called for a request Home Assistant authenticated: a signed page's
+    signature was verified, so its expiry (``exp``, seconds since the epoch)
+    is read without verifying it again.
+    """
+    params = {
+        key: value for key, value in request.query.items() if key != SIGN_QUERY_PARAM
+    }
+    valid = LINK_VALID
+    if (signature := request.query.get(SIGN_QUERY_PARAM)) is not None:
+        claims = jwt.decode(signature, options={"verify_signature": False})
+        valid = timedelta(seconds=max(1, int(claims["exp"]) - int(time.time())))
+    return sign_link(
+        hass,
+        entry_id,
+        params,
+        valid,
+        csv=True,
+        refresh_token_id=request.get(KEY_HASS_REFRESH_TOKEN_ID),
+    )
 
 
 def may_open(hass: HomeAssistant, user: User, refresh_token_id: str | None) -> bool:
@@ -132,7 +197,7 @@ def report_source(
         switch_off_owed=state.switch_off_owed,
         last_refusal=(refusal.reason, refusal.at) if refusal is not None else None,
         late_off=timedelta(seconds=CONFIRM_SECONDS),
-        oldest_session=engine.oldest_session_start(),
+        oldest_session=engine.sessions_dropped_before(),
         sections=tuple(sections),
     )
 
@@ -145,23 +210,47 @@ def render(
     texts: Texts,
     language: str,
     csv: bool,
+    csv_href: str | None = None,
 ) -> str:
     """Make the model and the page (or the CSV): pure, for the executor."""
     model = build_model(source, request, period)
-    return render_csv(model) if csv else render_html(model, texts, language)
+    if csv:
+        return render_csv(model)
+    return render_html(model, texts, language, csv_href=csv_href)
 
 
 class ReportView(HomeAssistantView):
-    """The clinician report of one recovery, as a page or CSV (logged-in or signed)."""
+    """The clinician report of one recovery, as a page or CSV (logged-in or signed).
+
+    ``requires_auth`` is off so that a signed link that no longer opens
+    (altered or expired) gets a translated page instead of Home Assistant's
+    "401: Unauthorized" and a "Login attempt failed" notification: the view
+    checks ``KEY_AUTHENTICATED`` itself, first. A request without a signature,
+    or with an ``Authorization`` header that did not authenticate, is refused
+    as Home Assistant refuses it (``HTTPUnauthorized``: counted as a failed
+    login, towards an IP ban).
+    """
 
     url = f"{REPORT_PATH}/{{entry_id}}"
     name = "api:back_recovery:report"
-    requires_auth = True
+    requires_auth = False
 
     async def get(self, request: web.Request, entry_id: str) -> web.Response:
-        """Return the report, or a short error in Home Assistant's language."""
+        """Return the report, or a short error in Home Assistant's language.
+
+        Raises ``HTTPUnauthorized`` for a request that is neither logged in
+        nor signed (as Home Assistant's own views do).
+        """
         hass = request.app[KEY_HASS]
         language = hass.config.language
+        if not request.get(KEY_AUTHENTICATED, False):
+            if (
+                SIGN_QUERY_PARAM not in request.query
+                or hdrs.AUTHORIZATION in request.headers
+            ):
+                raise web.HTTPUnauthorized
+            texts = await async_load_texts(hass)
+            return _error(HTTPStatus.UNAUTHORIZED, LINK_INVALID, texts, language)
         texts = await async_load_texts(hass)
         csv = entry_id.endswith(CSV_SUFFIX)
         entry_id = entry_id.removesuffix(CSV_SUFFIX)
@@ -194,7 +283,14 @@ class ReportView(HomeAssistantView):
         source = report_source(engine, entry, period)
         body = await hass.async_add_executor_job(
             partial(
-                render, source, asked, period, texts=texts, language=language, csv=csv
+                render,
+                source,
+                asked,
+                period,
+                texts=texts,
+                language=language,
+                csv=csv,
+                csv_href=None if csv else csv_link(hass, request, entry_id),
             )
         )
         headers = dict(SECURITY_HEADERS)
@@ -212,12 +308,18 @@ class ReportView(HomeAssistantView):
 def _error(
     status: HTTPStatus, key: str | ReportRefusal, texts: Texts, language: str
 ) -> web.Response:
-    """Return a short plain-text error in Home Assistant's language (nothing about the entry)."""
-    message = texts.get(str(key), str(key))
+    """Return a short page with the error in Home Assistant's language (nothing about the entry)."""
+    message = escape(texts.get(str(key), str(key)), quote=False)
+    title = escape(texts.get("report_title", "report_title"), quote=False)
     return web.Response(
         status=status,
-        text=f"{status.value}: {message}\n",
-        content_type="text/plain",
+        text=(
+            f'<!DOCTYPE html><html lang="{escape(language)}"><head>'
+            '<meta charset="utf-8"><meta name="robots" content="noindex">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title></head><body><p>{message}</p></body></html>\n"
+        ),
+        content_type="text/html",
         charset="utf-8",
         headers={**SECURITY_HEADERS, "Content-Language": language},
     )

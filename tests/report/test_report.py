@@ -36,6 +36,7 @@ from custom_components.back_recovery.therapy import (
 )
 
 from ..helpers.clock import BERLIN, INJURY, at, days, minutes
+from ..helpers.files import translations
 
 TODAY = INJURY + days(364)
 
@@ -216,3 +217,36 @@ def test_statuses_are_each_days_status() -> None:
     assert diary.statuses(first, last, INJURY, BERLIN) == [
         diary.status(first + days(offset), INJURY, BERLIN) for offset in range(50)
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "First 7-day average (2026-03-04)<b>8.0</b>"),
+        ("de", "Erstes 7-Tage-Mittel (04.03.2026)<b>8,0</b>"),
+    ],
+)
+def test_first_7_day_average_names_its_date(language: str, said: str) -> None:
+    """A period from the injury date has its first 7-day average on the 3rd day with entries: that date is shown."""
+    request = ReportRequest(days=56, last=INJURY + days(55))
+    period = report_period(request, INJURY, TODAY, BERLIN)
+    model = build_model(source(), request, period)
+
+    page = render_html(model, translations(language)["common"], language)
+
+    assert said in page
+
+
+@pytest.mark.parametrize(
+    ("language", "first"), [("en", ">2026-03-02</text>"), ("de", ">02.03.2026</text>")]
+)
+def test_chart_dates_are_in_the_page_s_date_format(language: str, first: str) -> None:
+    """The x-axis says its dates as the rest of the page does (German: 02.03.2026)."""
+    request = ReportRequest(days=56, last=INJURY + days(55))
+    period = report_period(request, INJURY, TODAY, BERLIN)
+    model = build_model(source(), request, period)
+
+    svg = pain_chart(model, translations(language)["common"])
+
+    assert first in svg
+    assert ("2026-03-02" in svg) is (language == "en")

@@ -98,10 +98,9 @@ class RecoveryRequests:
         """Return the pain diary's entries, oldest first (an immutable copy: the clinician report)."""
         return self._pain.diary.entries
 
-    def oldest_session_start(self) -> datetime | None:
-        """Return when the oldest stored session started (the history keeps a limited number)."""
-        sessions = self._log.sessions
-        return sessions[0].started if sessions else None
+    def sessions_dropped_before(self) -> datetime | None:
+        """Return the oldest kept session's start once older ones were dropped (``SessionHistory``)."""
+        return self._log.dropped_before
 
     def _plug_on(self) -> bool | None:
         """Whether the plug reports on now; ``None`` when unreachable or none is set."""

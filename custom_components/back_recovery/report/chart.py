@@ -138,20 +138,22 @@ def pain_chart(model: ReportModel, texts: Mapping[str, str]) -> str:
                 f'<circle class="pain-point" cx="{x}" cy="{_y(point.mean)}" r="2.4" '
                 'fill="#fff" stroke="#000" stroke-width="1"/>'
             )
-    out.extend(_axis(xs, points))
+    out.extend(_axis(xs, points, texts.get("report_date_format", "%Y-%m-%d")))
     out.extend(_legend(texts, model.baseline is not None))
     out.append("</svg>")
     return "".join(out)
 
 
-def _axis(xs: Sequence[float], points: Sequence[ChartPoint]) -> list[str]:
-    """Six dates along the bottom (ISO: the same in every language)."""
+def _axis(
+    xs: Sequence[float], points: Sequence[ChartPoint], date_format: str
+) -> list[str]:
+    """Six dates along the bottom, in the page's date format (``report_date_format``)."""
     if not points:
         return []
     every = max(1, math.ceil(len(points) / 6))
     return [
         f'<text x="{xs[index]}" y="{BOTTOM + 14}" text-anchor="middle">'
-        f"{points[index].first.isoformat()}</text>"
+        f"{escape(points[index].first.strftime(date_format))}</text>"
         for index in range(0, len(points), every)
     ]
 

@@ -43,6 +43,8 @@ td:first-child { white-space: nowrap; }
 .pain { break-inside: avoid; }
 svg { display: block; width: 100%; height: auto; margin-top: 2mm; }
 tr { break-inside: avoid; }
+.csv { margin: 2mm 0; }
+@media print { .csv { display: none; } }
 footer { margin-top: 6mm; border-top: 0.2mm solid #888; padding-top: 2mm; }
 @media screen {
   html { background: #e8e8e8; }
@@ -83,8 +85,17 @@ def moment_text(moment: datetime, model: ReportModel, texts: Texts) -> str:
     return f"{day_text(local.date(), texts)} {clock}"
 
 
-def render_html(model: ReportModel, texts: Texts, language: str = "en") -> str:
-    """Return the whole report page of ``model`` in the language of ``texts``."""
+def render_html(
+    model: ReportModel,
+    texts: Texts,
+    language: str = "en",
+    *,
+    csv_href: str | None = None,
+) -> str:
+    """Return the whole report page of ``model`` in the language of ``texts``.
+
+    ``csv_href``: the link to the same period as CSV (not printed); none without it.
+    """
     period = model.period
     head = _t(texts, "report_title")
     parts = [
@@ -104,6 +115,11 @@ def render_html(model: ReportModel, texts: Texts, language: str = "en") -> str:
         )
         + "</p>"
     ]
+    if csv_href is not None:
+        parts.append(
+            f'<p class="csv"><a href="{escape(csv_href)}" download>'
+            f"{_t(texts, 'report_csv_link')}</a></p>"
+        )
     if model.question:
         parts.append(
             f'<section class="question"><h2>{_t(texts, "report_question")}</h2>'
@@ -136,19 +152,25 @@ def render_html(model: ReportModel, texts: Texts, language: str = "en") -> str:
 
 def _pain(model: ReportModel, texts: Texts) -> str:
     days = [day for day in model.pain if day.average is not None]
-    start = days[0].average if days else None
+    first = days[0] if days else None
     end = model.pain[-1].average if model.pain else None
     review = "report_review_on" if model.review else "report_review_off"
     figures = [
-        ("report_baseline", number(model.baseline, texts)),
-        ("report_average_start", number(start, texts)),
-        ("report_average_end", number(end, texts)),
-        ("report_trend", _t(texts, f"report_trend_{model.trend.value}")),
-        ("report_review", _t(texts, review)),
+        (_t(texts, "report_baseline"), number(model.baseline, texts)),
+        (
+            # The first day of the period with a 7-day average (3 days with entries).
+            _t(
+                texts,
+                "report_average_start",
+                date=day_text(first.day, texts) if first else "–",
+            ),
+            number(first.average if first else None, texts),
+        ),
+        (_t(texts, "report_average_end"), number(end, texts)),
+        (_t(texts, "report_trend"), _t(texts, f"report_trend_{model.trend.value}")),
+        (_t(texts, "report_review"), _t(texts, review)),
     ]
-    cells = "".join(
-        f"<td>{_t(texts, key)}<b>{value}</b></td>" for key, value in figures
-    )
+    cells = "".join(f"<td>{label}<b>{value}</b></td>" for label, value in figures)
     return (
         f'<section class="pain"><h2>{_t(texts, "report_pain")}</h2>'
         f'<table class="figures"><tr>{cells}</tr></table>'

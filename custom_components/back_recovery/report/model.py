@@ -111,8 +111,8 @@ class ReportSource:
     later than that after its planned end ran on because the plug did not
     switch off. ``last_refusal``: the latest refused heat start (reason key,
     moment), kept in memory only since Home Assistant started.
-    ``oldest_session``: the start of the oldest stored session (the history
-    keeps a limited number).
+    ``oldest_session``: the start of the oldest stored session once the
+    history is full and older ones were dropped (``None`` while nothing was).
     """
 
     title: str
@@ -174,7 +174,7 @@ class ReportModel:
     safety: tuple[ReportRow, ...]
     refusals_kept: bool = False
     sessions_cut: date | None = None
-    """The first date sessions are stored for, when the period starts before it."""
+    """The first date sessions are stored for, when older ones were dropped and the period starts before it."""
     sections: tuple[SectionData, ...] = field(default=())
 
     @property

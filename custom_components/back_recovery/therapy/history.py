@@ -129,6 +129,16 @@ class SessionHistory:
             if latest is None or ended > latest:
                 self._last_end[session.modality] = ended
 
+    @property
+    def dropped_before(self) -> datetime | None:
+        """The oldest kept session's start once older ones were dropped, else ``None``.
+
+        The newest ``max_sessions`` are kept (``_trim``): while fewer are held
+        nothing was dropped.
+        """
+        full = len(self.sessions) >= self.max_sessions > 0
+        return self.sessions[0].started if full else None
+
     def _replace(self, sessions: list[TherapySession]) -> None:
         """Hold ``sessions`` (the newest ``max_sessions``) and read what is kept (restore)."""
         self.sessions = sorted(sessions, key=_started)

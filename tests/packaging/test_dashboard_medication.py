@@ -1,0 +1,103 @@
+"""The dashboard's "Pain medication" section (issue 24), in each dashboard's language.
+
+A medicine's entity ids come from the name a person gives it, so the section
+finds the medicines itself: Home Assistant's own markdown card, with a
+template over the recovery's entities, lists each medicine with when the next
+dose is allowed by the limits the person entered, the doses in 24 hours and
+the supply, and links to the medicine's "Took a dose" button (Home
+Assistant's ``more-info-entity-id`` link opens the button to press). The
+section shows only while a medicine exists.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.template import Template
+
+from ..helpers.ha import press
+from ..helpers.medication import add_medicine, medicine_entity
+from .test_dashboard_config import (
+    cards,
+    dashboard,
+    language,
+    medication_section,
+    visible,
+)
+
+__all__ = ["dashboard", "language"]
+
+SHOWN = {
+    "en": {
+        "allowed": "**Ibuprofen**: a dose is allowed now by the limits you entered.<br>"
+        "0 of 4 doses in 24 hours, 10 left · [Took a dose]({link})",
+        "waiting": "**Ibuprofen**: next dose allowed by the limits you entered at"
+        " 7:00 AM.<br>1 of 4 doses in 24 hours, 9 left · [Took a dose]({link})",
+        "other": "**Paracetamol**: a dose is allowed now by the limits you entered."
+        "<br>0 of 4 doses in 24 hours · [Took a dose]({other})",
+    },
+    "de": {
+        "allowed": "**Ibuprofen**: eine Einnahme ist nach deinen eingegebenen Grenzen"
+        " jetzt erlaubt.<br>0 von 4 Einnahmen in 24 Stunden, 10 übrig ·"
+        " [Einnahme erfassen]({link})",
+        "waiting": "**Ibuprofen**: nächste Einnahme nach deinen eingegebenen Grenzen"
+        " erlaubt heute um 07:00 Uhr.<br>1 von 4 Einnahmen in 24 Stunden, 9 übrig ·"
+        " [Einnahme erfassen]({link})",
+        "other": "**Paracetamol**: eine Einnahme ist nach deinen eingegebenen Grenzen"
+        " jetzt erlaubt.<br>0 von 4 Einnahmen in 24 Stunden ·"
+        " [Einnahme erfassen]({other})",
+    },
+}
+"""What the section says of each medicine (US/Pacific: T0 is 01:00; Ibuprofen every 6 hours)."""
+
+
+async def test_dashboard_shows_medicines_only_when_one_exists(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """Issue 24: "a dashboard section each (only when configured)"."""
+    section = medication_section(dashboard, language)
+    assert not await visible(hass, section)
+    await add_medicine(hass, "Ibuprofen", supply=10)
+    assert await visible(hass, section)
+
+
+async def test_dashboard_says_when_the_next_dose_is_allowed_by_your_limits(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """Each medicine: allowed now or when, by the limits entered; doses, supply, the button.
+
+    "allowed by the limits you entered", never "safe"; the link opens the
+    medicine's own "Took a dose" button, whatever its entity id is.
+    """
+    section = medication_section(dashboard, language)
+    (card,) = [card for card in cards(section["cards"]) if card["type"] == "markdown"]
+    template = Template(card["content"], hass)
+    ibuprofen = await add_medicine(hass, "Ibuprofen", supply=10)
+    paracetamol = await add_medicine(hass, "Paracetamol", kind="paracetamol")
+    button = medicine_entity(hass, "button", ibuprofen, "took_dose")
+    other = medicine_entity(hass, "button", paracetamol, "took_dose")
+    shown = {
+        key: line.format(
+            link=f"?more-info-entity-id={button}", other=f"?more-info-entity-id={other}"
+        )
+        for key, line in SHOWN[language].items()
+    }
+
+    def said() -> list[str]:
+        text = str(template.async_render())
+        assert "safe" not in text.casefold()
+        return [part for part in re.split(r"\n\s*\n", text) if part.startswith("**")]
+
+    assert said() == [shown["allowed"], shown["other"]]
+    await press(hass, button)
+    assert said() == [shown["waiting"], shown["other"]]

@@ -11,15 +11,18 @@ section shows only while a medicine exists.
 
 from __future__ import annotations
 
+from datetime import timedelta
 import re
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 
-from ..helpers.ha import press
+from ..helpers.clock import advance
+from ..helpers.ha import add_second_recovery, press
 from ..helpers.medication import add_medicine, medicine_entity
 from .test_dashboard_config import (
     cards,
@@ -31,6 +34,11 @@ from .test_dashboard_config import (
 
 __all__ = ["dashboard", "language"]
 
+TOMORROW = {
+    "en": "next dose allowed by the limits you entered at 4:00 AM tomorrow.",
+    "de": "nächste Einnahme nach deinen eingegebenen Grenzen erlaubt morgen um 04:00 Uhr.",
+}
+"""The next day's time, in each dashboard's language and clock."""
 SHOWN = {
     "en": {
         "allowed": "**Ibuprofen**: a dose is allowed now by the limits you entered.<br>"
@@ -105,3 +113,40 @@ async def test_dashboard_says_when_the_next_dose_is_allowed_by_your_limits(
     assert said() == [shown["allowed"], shown["other"]]
     await press(hass, button)
     assert said() == [shown["waiting"], shown["other"]]
+
+
+async def test_dashboard_shows_only_this_recoverys_medicines(
+    hass: HomeAssistant,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """Anna's medicine stays on her own dashboard: the section and its list follow this recovery."""
+    section = medication_section(dashboard, language)
+    (card,) = [card for card in cards(section["cards"]) if card["type"] == "markdown"]
+    anna = await add_second_recovery(hass)
+    await add_medicine(hass, "Naproxen", entry_id=anna.entry_id)
+    assert not await visible(hass, section)
+    assert "Naproxen" not in Template(card["content"], hass).async_render()
+    await add_medicine(hass, "Ibuprofen")
+    assert await visible(hass, section)
+    text = str(Template(card["content"], hass).async_render())
+    assert "Ibuprofen" in text
+    assert "Naproxen" not in text
+
+
+async def test_dashboard_says_tomorrow_when_the_next_dose_is_on_the_next_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    language: str,
+    dashboard: dict[str, Any],
+    init_integration: MockConfigEntry,
+) -> None:
+    """A dose at 10 PM with 6 hours between doses: allowed tomorrow at 4:00 AM (US/Pacific)."""
+    section = medication_section(dashboard, language)
+    (card,) = [card for card in cards(section["cards"]) if card["type"] == "markdown"]
+    ibuprofen = await add_medicine(hass, "Ibuprofen")
+    await advance(hass, freezer, timedelta(hours=21))
+    await press(hass, medicine_entity(hass, "button", ibuprofen, "took_dose"))
+    text = str(Template(card["content"], hass).async_render())
+    assert TOMORROW[language] in text

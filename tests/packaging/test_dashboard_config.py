@@ -221,6 +221,24 @@ def part_sections(dashboard: dict[str, Any], language: str) -> list[dict[str, An
     return found
 
 
+MEDICATION_HEADINGS = {"en": "Pain medication", "de": "Schmerzmittel"}
+"""The heading of the medicines' section, in each dashboard's language."""
+
+
+def medication_section(dashboard: dict[str, Any], language: str) -> dict[str, Any]:
+    """Return the medicines' section (shown while a medicine exists; tests/packaging/test_dashboard_medication.py)."""
+    sections: list[dict[str, Any]] = dashboard["views"][0]["sections"]
+    (section,) = [
+        section
+        for section in sections
+        if any(
+            card.get("heading") == MEDICATION_HEADINGS[language]
+            for card in section["cards"]
+        )
+    ]
+    return section
+
+
 async def add_parts(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Add an exercise ("Bridge") and a brace of 16 hours a day worn with its switch."""
     await add_exercise(hass, entry, "Bridge")
@@ -431,11 +449,15 @@ async def test_dashboard_with_the_integration_shows_the_recovery(
 ) -> None:
     """Once the recovery exists, every section but the notice and the parts' shows; the 7-day history once there is a session to draw.
 
-    A part's section (exercises, the brace) shows once the part is added
-    (``test_dashboard_shows_a_part_only_once_it_is_added``).
+    A part's section (exercises, the brace, the medicines) shows once the part
+    is added (``test_dashboard_shows_a_part_only_once_it_is_added``,
+    ``test_dashboard_shows_medicines_only_when_one_exists``).
     """
     notice, *others = dashboard["views"][0]["sections"]
-    parts = part_sections(dashboard, language)
+    parts = [
+        *part_sections(dashboard, language),
+        medication_section(dashboard, language),
+    ]
     others = [section for section in others if section not in parts]
     history = [
         section

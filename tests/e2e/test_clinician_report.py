@@ -13,6 +13,7 @@ docs/images/clinician-report-printed.png).
 
 from __future__ import annotations
 
+import importlib
 from io import BytesIO
 import re
 from typing import Any
@@ -37,8 +38,12 @@ SIGNED = re.compile(r"/api/back_recovery/report/\w+\?[^\s\"']*authSig=[\w.\-]+")
 
 def pdf_text_and_marks(pdf: bytes) -> tuple[str, int]:
     """Return a PDF's text and how many curves and lines its first page draws (pdfminer)."""
-    from pdfminer.high_level import extract_pages, extract_text  # noqa: PLC0415
-    from pdfminer.layout import LTCurve, LTFigure  # noqa: PLC0415
+    # Imported by name: pdfminer.six is in requirements_e2e.txt only, and mypy
+    # runs before scripts/test installs it (as playwright_api() does for Playwright).
+    high_level: Any = importlib.import_module("pdfminer.high_level")
+    layout: Any = importlib.import_module("pdfminer.layout")
+    extract_pages, extract_text = high_level.extract_pages, high_level.extract_text
+    LTCurve, LTFigure = layout.LTCurve, layout.LTFigure  # noqa: N806
 
     def marks(items: Any) -> int:
         count = 0

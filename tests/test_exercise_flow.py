@@ -99,21 +99,70 @@ async def test_exercise_refused_with_the_contracts_errors(
     assert not init_integration.subentries
 
 
-async def test_monitoring_keeps_its_highest_pain_other_rules_drop_it(
+async def test_monitoring_keeps_its_highest_pain_other_rules_refuse_it(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """``max_pain_during`` is stored only with the rule ``monitoring``."""
+    """``max_pain_during`` is stored with the rule ``monitoring``; with another rule it is refused, not dropped."""
     await _add(
         hass,
         init_integration,
         {**HAMSTRING, "pain_rule": "monitoring", "max_pain_during": 3.0},
     )
-    await _add(
-        hass, init_integration, {**HAMSTRING, "name": "Bridge", "max_pain_during": 3.0}
-    )
+    for rule in ("no_increase", "pain_free"):
+        refused = await _add(
+            hass,
+            init_integration,
+            {**HAMSTRING, "name": "Bridge", "pain_rule": rule, "max_pain_during": 3.0},
+        )
+        assert refused["type"] is FlowResultType.FORM
+        assert refused["errors"] == {
+            "max_pain_during": "max_pain_during_only_monitoring"
+        }
     stored = {sub.title: dict(sub.data) for sub in init_integration.subentries.values()}
+    assert list(stored) == ["Hamstring stretch"]
     assert stored["Hamstring stretch"]["max_pain_during"] == 3
-    assert "max_pain_during" not in stored["Bridge"]
+
+
+async def test_exercise_name_used_once_per_recovery_and_at_most_50_characters(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A name another exercise has (case and spaces aside) or longer than 50 characters is refused on the name."""
+    await _add(hass, init_integration, HAMSTRING)
+    again = await _add(
+        hass, init_integration, {**HAMSTRING, "name": "  hamstring STRETCH "}
+    )
+    assert again["type"] is FlowResultType.FORM
+    assert again["errors"] == {"name": "name_in_use"}
+    too_long = await _add(hass, init_integration, {**HAMSTRING, "name": "B" * 51})
+    assert too_long["errors"] == {"name": "name_too_long"}
+    fifty = await _add(hass, init_integration, {**HAMSTRING, "name": "B" * 50})
+    assert fifty["type"] is FlowResultType.CREATE_ENTRY
+    assert len(init_integration.subentries) == 2
+
+
+async def test_exercise_renamed_to_another_exercises_name_is_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Reconfigure refuses another exercise's name; an exercise keeps its own."""
+    await _add(hass, init_integration, HAMSTRING)
+    await _add(hass, init_integration, {**HAMSTRING, "name": "Bridge"})
+    bridge = next(
+        sub for sub in init_integration.subentries.values() if sub.title == "Bridge"
+    )
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_EXERCISE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": bridge.subentry_id},
+    )
+    refused = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**HAMSTRING, "name": "Hamstring Stretch"}
+    )
+    assert refused["errors"] == {"name": "name_in_use"}
+    kept = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**HAMSTRING, "name": "bridge", "sets": 2.0}
+    )
+    assert kept["type"] is FlowResultType.ABORT
+    edited = init_integration.subentries[bridge.subentry_id]
+    assert (edited.title, edited.data["sets"]) == ("bridge", 2)
 
 
 async def test_exercise_edited_as_the_therapist_changed_it(

@@ -158,12 +158,12 @@ async def test_response_follows_the_pain_rule_and_the_next_morning(
     assert attributes["pain_rule"] == "no_increase"
 
 
-async def test_red_fires_exercise_pain_and_one_reminder_for_several(
+async def test_red_fires_exercise_pain_and_a_reminder_naming_each_exercise_once_in_6_hours(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Pain at 7 or more is red: the event for each exercise, one reminder for entries close together."""
+    """Pain at 7 or more is red: the event for each exercise; a reminder names an exercise at most once in 6 hours."""
     await add_exercise(hass, init_integration, "Bridge")
     bird_dog = await add_exercise(hass, init_integration, "Bird dog")
     events = async_capture_events(hass, RecoveryEvent.EXERCISE_PAIN)
@@ -177,7 +177,43 @@ async def test_red_fires_exercise_pain_and_one_reminder_for_several(
         ("Bridge", ENTRY_ID),
         ("Bird dog", ENTRY_ID),
     ]
-    send.assert_called_once_with("exercise_pain", {"exercises": "Bridge"})
+    assert [call.args for call in send.call_args_list] == [
+        ("exercise_pain", {"exercises": "Bridge"}),
+        ("exercise_pain", {"exercises": "Bird dog"}),
+    ]
+
+
+async def test_red_of_another_exercise_hours_later_is_reminded_the_same_one_not_within_6_hours(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Bridge red at 9:00 and Bird dog red at 14:00 are each reminded; Bridge red again at 14:30 is not, at 15:30 it is."""
+    await add_exercise(hass, init_integration, "Bridge")
+    await add_exercise(hass, init_integration, "Bird dog")
+    bridge = response_entity("Bridge")
+    with patch.object(Reminders, "send") as send:
+        await move_to(hass, freezer, local(TODAY, 9))
+        await log_exercise(hass, exercise="Bridge", pain_during=7)
+        await move_to(hass, freezer, local(TODAY, 14))
+        await log_exercise(hass, exercise="Bird dog", pain_during=8)
+        await move_to(hass, freezer, local(TODAY, 14, 10))
+        await log_exercise(hass, exercise="Bridge", pain_during=0)
+        assert entity_state(hass, bridge) == "green"
+        await move_to(hass, freezer, local(TODAY, 14, 30))
+        await log_exercise(hass, exercise="Bridge", pain_during=7)
+        assert entity_state(hass, bridge) == "red"
+        assert len(send.call_args_list) == 2
+        await move_to(hass, freezer, local(TODAY, 15))
+        await log_exercise(hass, exercise="Bridge", pain_during=0)
+        assert entity_state(hass, bridge) == "green"
+        await move_to(hass, freezer, local(TODAY, 15, 30))
+        await log_exercise(hass, exercise="Bridge", pain_during=7)
+    assert [call.args for call in send.call_args_list] == [
+        ("exercise_pain", {"exercises": "Bridge"}),
+        ("exercise_pain", {"exercises": "Bird dog"}),
+        ("exercise_pain", {"exercises": "Bridge"}),
+    ]
 
 
 async def test_amber_twice_in_a_row_is_red(

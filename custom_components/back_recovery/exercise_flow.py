@@ -8,7 +8,7 @@ an exercise, an amount or a progression of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Final
 
 import voluptuous as vol
@@ -26,13 +26,24 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
 )
 
-from .therapy import WEEKDAYS, Exercise, ExerciseError, ExerciseKind, PainRule, Phase
+from .const import SUBENTRY_EXERCISE
+from .therapy import (
+    OWN_NAME_MAX_LENGTH,
+    WEEKDAYS,
+    Exercise,
+    ExerciseError,
+    ExerciseKind,
+    PainRule,
+    Phase,
+)
 
 _PHASES: Final = [phase.value for phase in Phase]
 _DEFAULT_PHASES: Final = [Phase.REHABILITATION.value, Phase.RETURN_TO_ACTIVITY.value]
 
 _FIELD_OF_ERROR: Final[Mapping[str, str]] = {
     "name_empty": "name",
+    "name_in_use": "name",
+    "name_too_long": "name",
     "sets_out_of_range": "sets",
     "reps_or_hold": "base",
     "reps_out_of_range": "reps",
@@ -42,7 +53,10 @@ _FIELD_OF_ERROR: Final[Mapping[str, str]] = {
     "no_phase": "phases",
     "max_pain_during_needed": "max_pain_during",
     "max_pain_during_out_of_range": "max_pain_during",
+    "max_pain_during_only_monitoring": "max_pain_during",
 }
+NAME_MAX_LENGTH: Final = OWN_NAME_MAX_LENGTH
+"""An exercise's name has at most this many characters (as an own activity's)."""
 
 
 def _number(low: int, high: int, unit: str | None = None) -> NumberSelector:
@@ -111,11 +125,16 @@ def exercise_schema(values: Mapping[str, Any]) -> vol.Schema:
 
 
 def exercise_data(
-    user_input: Mapping[str, Any],
+    user_input: Mapping[str, Any], taken: Collection[str] = ()
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Return the subentry's data from the form and the errors (field → translation key).
 
-    Numbers are kept whole; an empty optional text is left out.
+    Numbers are kept whole; an empty optional text is left out. ``taken``:
+    the names of the recovery's other exercises, casefolded and trimmed (a
+    name among them is ``name_in_use``: ``log_exercise`` finds an exercise
+    by its name). A name longer than ``NAME_MAX_LENGTH`` characters is
+    ``name_too_long``; ``max_pain_during`` with a rule other than
+    ``monitoring`` is ``max_pain_during_only_monitoring``.
     """
     data: dict[str, Any] = {}
     for key, value in user_input.items():
@@ -124,8 +143,13 @@ def exercise_data(
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         data[key] = value.strip() if isinstance(value, str) else value
-    if data.get("pain_rule") != PainRule.MONITORING:
-        data.pop("max_pain_during", None)
+    name = data.get("name")
+    if isinstance(name, str) and len(name) > NAME_MAX_LENGTH:
+        return data, {"name": "name_too_long"}
+    if isinstance(name, str) and name.casefold() in taken:
+        return data, {"name": "name_in_use"}
+    if "max_pain_during" in data and data.get("pain_rule") != PainRule.MONITORING:
+        return data, {"max_pain_during": "max_pain_during_only_monitoring"}
     try:
         Exercise.from_config("new", data)
     except ExerciseError as err:
@@ -152,13 +176,22 @@ class ExerciseSubentryFlow(ConfigSubentryFlow):
             "reconfigure", user_input, self._get_reconfigure_subentry().data
         )
 
+    def _names_taken(self, step: str) -> set[str]:
+        """Return the names of the recovery's other exercises, casefolded (trimmed when stored)."""
+        own = None if step == "user" else self._get_reconfigure_subentry().subentry_id
+        return {
+            sub.title.strip().casefold()
+            for sub in self._get_entry().subentries.values()
+            if sub.subentry_type == SUBENTRY_EXERCISE and sub.subentry_id != own
+        }
+
     async def _async_form(
         self, step: str, user_input: dict[str, Any] | None, current: Mapping[str, Any]
     ) -> SubentryFlowResult:
         values: Mapping[str, Any] = current
         errors: dict[str, str] = {}
         if user_input is not None:
-            data, errors = exercise_data(user_input)
+            data, errors = exercise_data(user_input, self._names_taken(step))
             if not errors:
                 if step == "user":
                     return self.async_create_entry(title=data["name"], data=data)

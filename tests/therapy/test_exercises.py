@@ -24,6 +24,7 @@ from custom_components.back_recovery.therapy import (
     SkipReason,
     due_occurrences,
     morning_pain,
+    to_remind,
 )
 from custom_components.back_recovery.therapy.pain import PainEntry
 
@@ -405,3 +406,19 @@ def test_four_week_simulated_programme(snapshot: SnapshotAssertion) -> None:
             f"{responses} adherence {adherence}%"
         )
     assert lines == snapshot
+
+
+def test_reminder_names_the_reds_of_one_change_and_each_exercise_once_in_6_hours() -> (
+    None
+):
+    """Reds in one change make one reminder naming them; one named less than 6 hours ago is left out."""
+    bridge, bird_dog, cat_cow = exercise("bridge"), exercise("bird"), exercise("cat")
+    nine = at(MONDAY, 9, 0, BERLIN)
+    assert to_remind([bridge, bird_dog], {}, nine) == (bridge, bird_dog)
+    reminded = {"bridge": nine, "bird": nine - timedelta(hours=6)}
+    later = nine + timedelta(hours=5, minutes=59)
+    assert to_remind([bridge, bird_dog, cat_cow], reminded, later) == (
+        bird_dog,
+        cat_cow,
+    )
+    assert to_remind([bridge], reminded, nine + timedelta(hours=6)) == (bridge,)

@@ -10,8 +10,10 @@ snapshot is published) and at local noon, never on the minute tick (issue
 
 Back Recovery tells how pain answered an exercise; it never changes the
 programme. A response that turns ``red`` fires ``back_recovery_exercise_pain``
-and the reminder "ease off and tell your physical therapist"; several close
-together (``REMINDER_GAP``) make one reminder.
+and the reminder "ease off and tell your physical therapist"; several turning
+red in one change make one reminder; an exercise is not named again within
+``REMINDER_GAP`` (6 h), a different one turning red later is
+(``therapy.to_remind``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from ..therapy import (
     SkipReason,
     due_occurrences,
     exercises_over_period,
+    to_remind,
 )
 
 if TYPE_CHECKING:
@@ -68,8 +71,6 @@ _LOGGER = logging.getLogger(__name__)
 EXERCISES_KEY = "exercises"
 YESTERDAY_UNTIL = time(12, 0)
 """Yesterday's unchecked items may be checked until local noon (contract)."""
-REMINDER_GAP = timedelta(hours=6)
-"""Responses that turn red within this time of a reminder make no second one."""
 
 
 class ExerciseHost(Protocol):
@@ -104,7 +105,7 @@ class ExerciseProgramme:
         self._diary = ExerciseDiary()
         self._since: dict[str, date] = {}
         self._exercises: tuple[Exercise, ...] = ()
-        self._last_reminder: datetime | None = None
+        self._reminded: dict[str, datetime] = {}
         self._primed = False
         self._noon: CALLBACK_TYPE | None = None
         self.status = ExerciseStatus(dt_util.now().date())
@@ -251,7 +252,7 @@ class ExerciseProgramme:
         return self._diary.done(occurrence)
 
     def _alarm(self, exercises: Sequence[Exercise], now: datetime) -> None:
-        """Fire ``exercise_pain`` for each; one reminder for several close together."""
+        """Fire ``exercise_pain`` for each; one reminder naming those not named within 6 h."""
         for exercise in exercises:
             self._hass.bus.async_fire(
                 RecoveryEvent.EXERCISE_PAIN,
@@ -261,14 +262,11 @@ class ExerciseProgramme:
                     ATTR_EXERCISE: exercise.name,
                 },
             )
-        if not exercises:
+        if not (named := to_remind(exercises, self._reminded, now)):
             return
-        last = self._last_reminder
-        if last is not None and now - last < REMINDER_GAP:
-            return
-        self._last_reminder = now
+        self._reminded.update({e.exercise_id: now for e in named})
         self._host.reminders.send(
-            "exercise_pain", {"exercises": ", ".join(e.name for e in exercises)}
+            "exercise_pain", {"exercises": ", ".join(e.name for e in named)}
         )
 
     def _arm_noon(self) -> None:

@@ -47,6 +47,7 @@ from .exercise_period import (
     exercises_over_period,
 )
 from .exercises import (
+    REMINDER_GAP,
     WEEKDAYS,
     Exercise,
     ExerciseError,
@@ -57,6 +58,7 @@ from .exercises import (
     SkipReason,
     Target,
     due_occurrences,
+    to_remind,
 )
 from .heat_hours import HeatHours
 from .log import TherapyLog
@@ -148,8 +150,10 @@ __all__ = [
     "SkipReason",
     "Target",
     "WEEKDAYS",
+    "REMINDER_GAP",
     "due_occurrences",
     "morning_pain",
+    "to_remind",
     "HeatHours",
     "Modality",
     "NOTE_MAX_LENGTH",

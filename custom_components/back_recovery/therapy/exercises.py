@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +31,8 @@ SETS_RANGE = (1, 10)
 REPS_RANGE = (1, 100)
 HOLD_SECONDS_RANGE = (1, 600)
 TIMES_PER_DAY_RANGE = (1, 3)
+REMINDER_GAP = timedelta(hours=6)
+"""An exercise reminded of its pain is not reminded again within this time."""
 
 
 class ExerciseKind(StrEnum):
@@ -250,3 +252,24 @@ def due_occurrences(
         for exercise in due
         if slot <= exercise.times_per_day
     ]
+
+
+def to_remind(
+    turned_red: Sequence[Exercise],
+    reminded: Mapping[str, datetime],
+    now: datetime,
+    gap: timedelta = REMINDER_GAP,
+) -> tuple[Exercise, ...]:
+    """Return the exercises the reminder "ease off and tell your physical therapist" names now.
+
+    ``turned_red``: the exercises whose response turned ``red`` in one change
+    (they make one reminder); ``reminded``: exercise id → the moment it was
+    last named in a reminder. An exercise named less than ``gap`` (6 hours)
+    before ``now`` is left out; a different one turning red later is named
+    (contract "Exercises (the rehabilitation programme)").
+    """
+    return tuple(
+        exercise
+        for exercise in turned_red
+        if (last := reminded.get(exercise.exercise_id)) is None or now - last >= gap
+    )

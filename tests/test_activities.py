@@ -349,6 +349,47 @@ async def test_the_options_refuse_a_name_too_long_or_too_many(
     assert init_integration.options[CONF_OWN_ACTIVITIES] == []
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Running and jumping",
+        "CONTACT SPORTS",
+        " heavy lifting ",
+        "Laufen und Springen",
+        "kontaktsport",
+        "Schweres Heben",
+    ],
+)
+async def test_the_options_refuse_a_guidance_activity_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry, name: str
+) -> None:
+    """An own activity may not take a guidance activity's name, in English or German, any case.
+
+    It would give a second "<name> cleared" sensor beside the guidance's and
+    a voice answer naming it twice.
+    """
+    result = await hass.config_entries.options.async_init(ENTRY_ID)
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_OWN_ACTIVITIES: ["Cycling", name]}
+        )
+    assert err.value.schema_errors == {
+        CONF_OWN_ACTIVITIES: "own_activity_guidance_name"
+    }
+    assert init_integration.options[CONF_OWN_ACTIVITIES] == []
+
+
+async def test_the_options_keep_a_name_that_only_contains_a_guidance_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Only the very name is refused: "Running and jumping rope" is an activity of its own."""
+    result = await hass.config_entries.options.async_init(ENTRY_ID)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_OWN_ACTIVITIES: ["Running and jumping rope"]}
+    )
+    assert result["data"][CONF_OWN_ACTIVITIES] == ["Running and jumping rope"]
+
+
 async def test_the_options_keep_each_name_once_trimmed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

@@ -56,6 +56,7 @@ from .therapy import (
     Phase,
     PhaseSchedule,
     TherapySettings,
+    is_guidance_name,
 )
 
 
@@ -183,12 +184,16 @@ def own_activity_names(value: Any) -> tuple[str, ...]:
 def own_activities_error(value: Any) -> str | None:
     """Say what is wrong with the names of the own activities a form gave; ``None`` if nothing.
 
-    ``own_activity_too_long`` (a name over 50 characters) or
-    ``too_many_own_activities`` (over 20): refused, never cut.
+    ``own_activity_too_long`` (a name over 50 characters),
+    ``too_many_own_activities`` (over 20): refused, never cut;
+    ``own_activity_guidance_name``: the name of one of the guidance's
+    activities in English or German, case aside (it has its own sensor).
     """
     names = own_activity_names(value)
     if any(len(name) > OWN_NAME_MAX_LENGTH for name in names):
         return "own_activity_too_long"
+    if any(is_guidance_name(name) for name in names):
+        return "own_activity_guidance_name"
     if len(names) > MAX_OWN_ACTIVITIES:
         return "too_many_own_activities"
     return None

@@ -152,11 +152,13 @@ def brace_fields(options: RecoveryOptions) -> dict[Any, Any]:
 
 
 class OwnActivitiesSelector(TextSelector):
-    """The person's own activities, one name each; too long a name or too many are refused.
+    """The person's own activities, one name each; too long a name, too many or a guidance name are refused.
 
     Refused with the error key ``own_activity_too_long`` (a name over 50
-    characters) or ``too_many_own_activities`` (over 20) on its field, never
-    cut (contract "Activities and return to activity").
+    characters), ``too_many_own_activities`` (over 20) or
+    ``own_activity_guidance_name`` (a guidance activity's name in English or
+    German, case aside) on its field, never cut (contract "Activities and
+    return to activity").
     """
 
     def __init__(self) -> None:

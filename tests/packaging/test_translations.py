@@ -11,6 +11,10 @@ import pytest
 
 from custom_components.back_recovery.device_trigger import PHASE_SELECTOR
 from custom_components.back_recovery.options import NUMBER_OPTIONS
+from custom_components.back_recovery.therapy.activities import (
+    GUIDANCE_ACTIVITIES,
+    GUIDANCE_NAMES,
+)
 from custom_components.back_recovery.therapy.phases import Phase
 from custom_components.back_recovery.therapy.session import EndReason, Modality
 
@@ -186,3 +190,15 @@ def test_no_json_file_has_a_key_twice(path: str) -> None:
     json.loads(
         (INTEGRATION / path).read_text(encoding="utf-8"), object_pairs_hook=unique
     )
+
+
+def test_the_refused_own_activity_names_are_the_translated_guidance_names() -> None:
+    """``GUIDANCE_NAMES`` (refused as an own activity's name) is what every language calls the guidance's activities."""
+    assert {
+        TEXTS[language][f"common.activity_{activity.value}"].casefold()
+        for language in LANGUAGES
+        for activity in GUIDANCE_ACTIVITIES
+    } == GUIDANCE_NAMES
+    assert sorted(
+        path.stem for path in (INTEGRATION / "translations").glob("*.json")
+    ) == sorted(LANGUAGES)

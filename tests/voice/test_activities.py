@@ -15,11 +15,12 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.back_recovery.const import CONF_OWN_ACTIVITIES
 from homeassistant.core import HomeAssistant
 
 from ..helpers.assist import ask, setup_assist, speech
 from ..helpers.files import ROOT
-from ..helpers.ha import action, add_second_recovery
+from ..helpers.ha import ENTRY_ID, action, add_second_recovery
 
 pytestmark = pytest.mark.usefixtures("plug")
 
@@ -123,3 +124,47 @@ async def test_two_recoveries_are_each_answered_by_name(hass: HomeAssistant) -> 
         "Back recovery: Running and jumping: cleared by Dr. Lee on 25 November." in said
     )
     assert said.endswith(NOT_CLEARED)
+
+
+EVERY_ACTIVITY = {
+    "en": (
+        "what activities am I cleared for",
+        ": not recorded as cleared by your doctor.",
+        (
+            "The guidance says to avoid each activity not cleared until your "
+            "doctor permits it again."
+        ),
+    ),
+    "de": (
+        "welche Aktivitäten sind freigegeben",
+        ": keine Freigabe deiner Ärztin oder deines Arztes eingetragen.",
+        (
+            "Laut Empfehlung meidest du jede nicht freigegebene Aktivität, bis "
+            "deine Ärztin oder dein Arzt sie wieder erlaubt."
+        ),
+    ),
+}
+"""By language: the question about every activity, one not cleared, the guidance's advice."""
+
+
+@pytest.mark.usefixtures("sentences")
+@pytest.mark.parametrize("language", sorted(EVERY_ACTIVITY))
+async def test_every_activity_answer_says_the_guidance_advice_once_at_the_end(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, language: str
+) -> None:
+    """Four activities not cleared: each "not recorded as cleared", the advice to avoid them once, last."""
+    question, not_cleared, advice = EVERY_ACTIVITY[language]
+    entry = hass.config_entries.async_get_entry(ENTRY_ID)
+    assert entry is not None
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_OWN_ACTIVITIES: ["Cycling", "Golf"]}
+    )
+    await hass.async_block_till_done()
+    await _clear_high_impact(hass, freezer)
+    said = speech(await ask(hass, question, language))
+    assert said.count(not_cleared) == 4
+    assert said.endswith(f"Golf{not_cleared} {advice}")
+    opening = " ".join(
+        advice.split()[:3]
+    )  # "The guidance says", "Laut Empfehlung meidest"
+    assert said.count(opening) == 1

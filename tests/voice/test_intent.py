@@ -529,13 +529,15 @@ def _samples(language: str) -> list[tuple[str, str]]:
     return samples
 
 
+NOT_RECORDED_EN = ": not recorded as cleared by your doctor."
 NOT_CLEARED_EN = (
-    ": not recorded as cleared by your doctor. The guidance says to avoid it "
-    "until your doctor permits it again."
+    f"{NOT_RECORDED_EN} The guidance says to avoid it until your doctor "
+    "permits it again."
 )
+NOT_RECORDED_DE = ": keine Freigabe deiner Ärztin oder deines Arztes eingetragen."
 NOT_CLEARED_DE = (
-    ": keine Freigabe deiner Ärztin oder deines Arztes eingetragen. Laut "
-    "Empfehlung meidest du es, bis sie oder er es wieder erlaubt."
+    f"{NOT_RECORDED_DE} Laut Empfehlung meidest du es, bis sie oder er es "
+    "wieder erlaubt."
 )
 ACTIVITY_ANSWERS_EN = {
     f"{INTENT_ACTIVITY_CLEARED}/high_impact": f"Running and jumping{NOT_CLEARED_EN}",
@@ -544,8 +546,9 @@ ACTIVITY_ANSWERS_EN = {
         "Heavy lifting: cleared by Dr. Lee on 24 November."
     ),
     INTENT_ACTIVITY_CLEARED: (
-        f"Running and jumping{NOT_CLEARED_EN} Contact sports{NOT_CLEARED_EN} "
-        "Heavy lifting: cleared by Dr. Lee on 24 November."
+        f"Running and jumping{NOT_RECORDED_EN} Contact sports{NOT_RECORDED_EN} "
+        "Heavy lifting: cleared by Dr. Lee on 24 November. The guidance says to "
+        "avoid each activity not cleared until your doctor permits it again."
     ),
 }
 ACTIVITY_ANSWERS_DE = {
@@ -555,8 +558,10 @@ ACTIVITY_ANSWERS_DE = {
         "Schweres Heben: freigegeben von Dr. Lee am 24. November."
     ),
     INTENT_ACTIVITY_CLEARED: (
-        f"Laufen und Springen{NOT_CLEARED_DE} Kontaktsport{NOT_CLEARED_DE} "
-        "Schweres Heben: freigegeben von Dr. Lee am 24. November."
+        f"Laufen und Springen{NOT_RECORDED_DE} Kontaktsport{NOT_RECORDED_DE} "
+        "Schweres Heben: freigegeben von Dr. Lee am 24. November. Laut "
+        "Empfehlung meidest du jede nicht freigegebene Aktivität, bis deine "
+        "Ärztin oder dein Arzt sie wieder erlaubt."
     ),
 }
 

@@ -199,8 +199,13 @@ async def test_get_status_without_a_session(
                 "cleared_on": None,
                 "cleared_by": None,
                 "withdrawn_on": None,
-                "answer": EN["common"]["voice_activity_not_cleared"].format(
-                    activity=said
+                "answer": " ".join(
+                    (
+                        EN["common"]["voice_activity_not_cleared"].format(
+                            activity=said
+                        ),
+                        EN["common"]["voice_activity_avoid"],
+                    )
                 ),
             }
             for activity, said in (

@@ -19,6 +19,7 @@ from .activities import (
     ActivityStatus,
     ClearanceEntry,
     ClearanceKind,
+    is_guidance_name,
     same_name as same_activity_name,
 )
 from .backstop import (
@@ -125,6 +126,7 @@ __all__ = [
     "ActivityStatus",
     "ClearanceEntry",
     "ClearanceKind",
+    "is_guidance_name",
     "same_activity_name",
     "BACKSTOP_MARGIN_MINUTES",
     "SECONDS_PER_UNIT",

@@ -44,6 +44,26 @@ GUIDANCE_ACTIVITIES: Final = (
 )
 """The activities the guidance names, in the order shown."""
 
+GUIDANCE_NAMES: Final = frozenset(
+    name.casefold()
+    for name in (
+        # English (translations ``common.activity_<activity>``)
+        "running and jumping",
+        "contact sports",
+        "heavy lifting",
+        # German
+        "Laufen und Springen",
+        "Kontaktsport",
+        "schweres Heben",
+    )
+)
+"""The guidance's activities as every shipped language names them, case aside.
+
+An own activity may not take one of these names: it would show a second
+sensor of that name and be answered twice. Kept equal to the translations by
+``tests/packaging/test_translations.py``.
+"""
+
 BY_MAX_LENGTH: Final = 100
 """The longest ``by`` (who cleared it), in characters."""
 OWN_NAME_MAX_LENGTH: Final = 50
@@ -93,6 +113,11 @@ class ActivityRefusedError(Exception):
 def same_name(first: str, second: str) -> bool:
     """Whether two names of own activities are the same (spaces at the ends and case aside)."""
     return first.strip().casefold() == second.strip().casefold()
+
+
+def is_guidance_name(name: str) -> bool:
+    """Whether ``name`` is one of the guidance's activities in a shipped language (case aside)."""
+    return name.strip().casefold() in GUIDANCE_NAMES
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,11 +248,13 @@ def _said_activity(state: ActivityState, texts: Texts) -> str:
     return said[:1].upper() + said[1:]
 
 
-def one_activity_answer(texts: Texts, state: ActivityState, today: date) -> str:
-    """Say whether one activity is recorded as cleared: by whom and on which day, in words.
+def _never_cleared(state: ActivityState) -> bool:
+    """Whether ``state`` has no clearance and none withdrawn: the guidance's advice is said for it."""
+    return state.clearance is None and state.cleared_before is None
 
-    Read from the recorded clearances only: no phase clears anything.
-    """
+
+def _activity_sentence(texts: Texts, state: ActivityState, today: date) -> str:
+    """Say one activity's clearance, or that none is recorded, without the guidance's advice."""
     activity = _said_activity(state, texts)
     if (clearance := state.clearance) is not None:
         return texts["voice_activity_cleared"].format(
@@ -269,6 +271,19 @@ def one_activity_answer(texts: Texts, state: ActivityState, today: date) -> str:
             withdrawn_on=date_text(withdrawal.on, texts, today),
         )
     return texts["voice_activity_not_cleared"].format(activity=activity)
+
+
+def one_activity_answer(texts: Texts, state: ActivityState, today: date) -> str:
+    """Say whether one activity is recorded as cleared: by whom and on which day, in words.
+
+    Read from the recorded clearances only: no phase clears anything. Never
+    cleared, the guidance's advice follows: "The guidance says to avoid it
+    until your doctor permits it again."
+    """
+    said = _activity_sentence(texts, state, today)
+    if _never_cleared(state):
+        return f"{said} {texts['voice_activity_avoid']}"
+    return said
 
 
 def find_activity(
@@ -295,7 +310,10 @@ def activity_answer(
 ) -> str:
     """Answer "may I run yet?" (``asked`` ``high_impact``), or for every activity without ``asked``.
 
-    An activity not known is said so, with the activities to ask about.
+    An activity not known is said so, with the activities to ask about. For
+    several activities the guidance's advice is said once, at the end, if
+    one of them was never cleared ("The guidance says to avoid each activity
+    not cleared until your doctor permits it again").
     """
     found = find_activity(states, asked)
     if found is None:
@@ -305,7 +323,12 @@ def activity_answer(
                 activity_text(s.ref.activity.value, s.ref.name, texts) for s in states
             ),
         )
-    return " ".join(one_activity_answer(texts, state, today) for state in found)
+    if len(found) == 1:
+        return one_activity_answer(texts, found[0], today)
+    said = [_activity_sentence(texts, state, today) for state in found]
+    if any(_never_cleared(state) for state in found):
+        said.append(texts["voice_activities_avoid"])
+    return " ".join(said)
 
 
 def activities_status(

@@ -38,6 +38,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
+from .medication_names import adopted_ids
+
 MIN_HOURS_BETWEEN_RANGE: Final = (1, 24)
 """The allowed ``min_hours_between`` (hours, contract): entered, never suggested."""
 MAX_DOSES_PER_24H_RANGE: Final = (1, 12)
@@ -186,10 +188,28 @@ class MedicationLog:
 
     medicines: dict[str, Medicine] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """The last name of each medicine id with doses, removed ones too (stored)."""
 
     def set_medicines(self, medicines: Iterable[Medicine]) -> None:
-        """Take the medicines as they are configured now; doses of removed ones are kept."""
+        """Take the medicines as configured now; a removed one's doses are kept.
+
+        They count for a medicine of the same name added later
+        (``medication_names``: what counts is the name).
+        """
         self.medicines = {medicine.id: medicine for medicine in medicines}
+        self._adopt()
+
+    def _adopt(self) -> None:
+        """Give removed medicines' doses to the current one of their name; forget unused names."""
+        current = {medicine.id: medicine.name for medicine in self.medicines.values()}
+        moved = adopted_ids(self.names, current)
+        self.doses = [
+            Dose(moved.get(d.medicine_id, d.medicine_id), d.taken_at)
+            for d in self.doses
+        ]
+        used = {dose.medicine_id for dose in self.doses}
+        self.names = {k: v for k, v in self.names.items() if k in used} | current
 
     def record(
         self, medicine_id: str, taken_at: datetime, now: datetime
@@ -348,14 +368,18 @@ class MedicationLog:
         ]
         doses.sort(key=lambda item: item.taken_at)
         self.doses = doses[-MAX_STORED_DOSES:]
+        self.names = {str(k): str(v) for k, v in dict(data.get("names") or {}).items()}
+        self._adopt()
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the stored form: the doses, oldest first."""
+        """Return the stored form: the doses, oldest first, and their medicines' names."""
+        used = {dose.medicine_id for dose in self.doses}
         return {
             "doses": [
                 {"medication": dose.medicine_id, "taken_at": dose.taken_at.isoformat()}
                 for dose in self.doses
-            ]
+            ],
+            "names": {k: v for k, v in self.names.items() if k in used},
         }
 
 

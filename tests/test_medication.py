@@ -74,6 +74,8 @@ async def test_rule_a_dose_is_recorded_and_shown_on_the_medicines_device(
         "within_limits": True,
         "next_dose_allowed": (T0 + 6 * HOURS).isoformat(),
         "doses_24h": 1,
+        "most_doses_24h": 1,
+        "max_doses_per_24h": 4,
         "supply_left": 9,
         "supply_low": False,
     }

@@ -166,6 +166,8 @@ ATTR_MEDICATION: Final = "medication"
 ATTR_TAKEN_AT: Final = "taken_at"
 ATTR_NEXT_DOSE_ALLOWED: Final = "next_dose_allowed"
 ATTR_DOSES_24H: Final = "doses_24h"
+ATTR_MOST_DOSES_24H: Final = "most_doses_24h"
+"""The most doses in any rolling 24 hours that hold a recorded dose (it counted)."""
 ATTR_WARNINGS: Final = "warnings"
 
 # Repair issues: the translation key; the issue id appends the entry id.

@@ -32,6 +32,7 @@ from .const import (
     ATTR_EXERCISE,
     ATTR_LEVEL,
     ATTR_MODALITY,
+    ATTR_MOST_DOSES_24H,
     ATTR_NEXT_DOSE_ALLOWED,
     ATTR_REACHABLE,
     ATTR_REASON,
@@ -39,6 +40,7 @@ from .const import (
     ATTR_TAKEN_AT,
     ATTR_TO_PHASE,
     BLOCKED_HEAT_HOURS,
+    CONF_MAX_DOSES_PER_24H,
     DOMAIN,
     RecoveryEvent,
 )
@@ -49,6 +51,7 @@ from .texts import (
     cached_texts,
     clock_hours,
     date_text,
+    dose_warning_text,
     moment_text,
 )
 from .therapy import Modality, SwitchCause
@@ -153,8 +156,11 @@ PLACEHOLDERS: Final[dict[str, Callable[[dict[str, Any], Texts], dict[str, str]]]
     },
     RecoveryEvent.MEDICATION_WARNING: lambda d, t: {
         "name": str(d.get("name", "?")),
-        "warning": t.get(
-            f"medication_warning_{d.get(ATTR_REASON)}", str(d.get(ATTR_REASON, ""))
+        "warning": dose_warning_text(
+            t,
+            d.get(ATTR_REASON, ""),
+            d.get(ATTR_MOST_DOSES_24H),
+            d.get(CONF_MAX_DOSES_PER_24H),
         ),
         "next_dose_allowed": _next_dose(d, t),
     },

@@ -23,11 +23,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, SUBENTRY_MEDICATION, unique_id
 from .data import BackRecoveryConfigEntry
@@ -149,6 +150,19 @@ class TookDoseButton(MedicineEntity, ButtonEntity):
     """Records a dose taken now; never refused, warnings go as events and the notification."""
 
     _follows_recovery = False
+
+    async def async_get_last_state(self) -> State | None:
+        """Return the last press, not one from before this button existed.
+
+        A medicine removed and added again under its name gets a new button
+        with the same entity id; the removed one's press is not this one's.
+        """
+        state = await super().async_get_last_state()
+        created = self.registry_entry.created_at if self.registry_entry else None
+        pressed = dt_util.parse_datetime(state.state) if state else None
+        if created is not None and pressed is not None and pressed < created:
+            return None
+        return state
 
     async def async_press(self) -> None:
         """Record a dose of this medicine, taken now."""

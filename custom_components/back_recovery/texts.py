@@ -23,7 +23,7 @@ from homeassistant.helpers.translation import (
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .therapy import Activity, Phase
+from .therapy import Activity, DoseOutcome, Phase
 
 FALLBACK_LANGUAGE: Final = "en"
 COMMON: Final = "common"
@@ -106,6 +106,53 @@ def async_track_language(
 def text(hass: HomeAssistant, key: str, default: str = "") -> str:
     """Return one text in Home Assistant's language, English as the fallback, else ``default``."""
     return cached_texts(hass).get(key, default)
+
+
+def dose_warning_text(
+    texts: Texts, reason: object, most: object = None, limit: object = None
+) -> str:
+    """Say one dose warning (contract "Pain medication"); the one text for every place.
+
+    ``daily_limit_reached`` with ``most`` (the most doses in 24 hours that
+    hold the dose) above ``limit`` (the entered ``max_doses_per_24h``) says
+    the dose is over the limit ("5 of 4"), not that it reaches it. Any
+    other value (missing, not a number) says the reason's own text.
+    """
+    if (
+        reason == "daily_limit_reached"
+        and isinstance(most, int)
+        and isinstance(limit, int)
+        and most > limit
+    ):
+        over = texts.get("medication_warning_daily_limit_over")
+        if over is not None:
+            return over.format(doses=most, most=limit)
+    return texts.get(f"medication_warning_{reason}", str(reason))
+
+
+def dose_warning_lines(texts: Texts, outcome: DoseOutcome) -> list[str]:
+    """Say each warning of a recorded dose (``dose_warning_text``), in order."""
+    limit = outcome.status.medicine.max_doses_per_24h
+    return [
+        dose_warning_text(texts, warning.value, outcome.most_doses_24h, limit)
+        for warning in outcome.warnings
+    ]
+
+
+def dose_message(texts: Texts, outcome: DoseOutcome) -> str:
+    """Say a recorded dose's notification: its warnings, the next dose allowed, a low supply."""
+    status = outcome.status
+    lines = dose_warning_lines(texts, outcome)
+    if status.next_dose_allowed is not None:
+        moment = moment_text(status.next_dose_allowed, texts, hours=clock_hours(texts))
+        lines.append(
+            texts.get("medication_next_dose_allowed", "{moment}").format(moment=moment)
+        )
+    if outcome.supply_became_low and status.supply is not None:
+        lines.append(
+            texts.get("medication_supply_low", "{left}").format(left=status.supply.left)
+        )
+    return " ".join(lines)
 
 
 def clock_hours(texts: Texts) -> int:

@@ -6,6 +6,7 @@ A dose is never refused; what it means comes back as warnings.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -295,3 +296,28 @@ def test_rule_doses_of_a_removed_medicine_are_kept() -> None:
     log.set_medicines([medicine("ibu")])
     assert len(log.doses) == 1
     assert list(log.statuses(at(DAY, 9))) == ["ibu"]
+
+
+def test_rule_a_re_added_medicine_counts_the_removed_ones_doses_by_name() -> None:
+    """Removed, then added again as " IBU " (trimmed, any case): its doses count again.
+
+    Also after a restart (the stored form keeps the removed medicine's name);
+    a medicine of another name does not take them.
+    """
+    now = at(DAY, 8)
+    log = log_of(medicine())
+    log.record("ibu", now - 2 * HOURS, now)
+    log.set_medicines([medicine("other")])
+    assert log.status("other", now).doses_24h == 0
+    stored = log.as_dict()
+    again = replace(medicine("new"), name=" IBU ")
+    log.set_medicines([medicine("other"), again])
+    status = log.status("new", now)
+    assert status.doses_24h == 1
+    assert status.next_dose_allowed == now + 4 * HOURS
+    assert log.status("other", now).doses_24h == 0
+    restarted = MedicationLog()
+    restarted.restore(stored)
+    restarted.set_medicines([again])
+    assert restarted.status("new", now).doses_24h == 1
+    assert restarted.as_dict()["doses"][0]["medication"] == "new"

@@ -162,6 +162,40 @@ async def test_the_log_dose_tool_records_and_says_the_warnings(
     assert _doses(init_integration) == 1
 
 
+@pytest.mark.usefixtures("medicine_sentences")
+async def test_rule_a_dose_beyond_the_daily_limit_is_said_to_be_over_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The fourth of four reaches the limit; the fifth is over it ("5 of 4"), not "reached"."""
+    for _ in range(3):
+        await ask(hass, "I took an ibuprofen")
+    fourth = speech(await ask(hass, "I took an ibuprofen"))
+    assert "the most doses in 24 hours you entered is reached" in fourth
+    fifth = speech(await ask(hass, "I took an ibuprofen"))
+    assert "is reached" not in fifth
+    assert (
+        "With this dose, you are over the most doses in 24 hours you entered (5 of 4)."
+    ) in fifth
+
+
+async def test_rule_the_log_dose_tool_says_a_dose_over_the_limit(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """``warnings_text`` says the second of at most one is over the limit ("2 of 1")."""
+    await add_medicine(hass, hours=1, most=1)
+    api = await _api(hass)
+    tool = llm.ToolInput(tool_name=LOG_DOSE_TOOL, tool_args={"medication": "ibuprofen"})
+    await api.async_call_tool(tool)
+    second = await api.async_call_tool(tool)
+    assert second.data["warnings"] == ["too_soon", "daily_limit_reached"]
+    assert second.data["most_doses_24h"] == 2
+    said = second.data["warnings_text"]
+    assert isinstance(said, str)
+    assert said.endswith(
+        "With this dose, you are over the most doses in 24 hours you entered (2 of 1)."
+    )
+
+
 async def test_the_prompt_gives_no_drug_dose_or_interaction_advice(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

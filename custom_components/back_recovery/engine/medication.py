@@ -37,6 +37,7 @@ from ..const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DOSES_24H,
     ATTR_MEDICATION,
+    ATTR_MOST_DOSES_24H,
     ATTR_NEXT_DOSE_ALLOWED,
     ATTR_REASON,
     ATTR_TAKEN_AT,
@@ -53,7 +54,7 @@ from ..const import (
 )
 from ..options import RecoveryOptions
 from ..report import ReportPeriod, SectionData, medication_section
-from ..texts import async_load_texts, cached_texts, clock_hours, moment_text
+from ..texts import async_load_texts, cached_texts, dose_message
 from ..therapy import (
     DoseOutcome,
     LimitsFrom,
@@ -119,6 +120,7 @@ class LoggedDose:
             "within_limits": outcome.within_limits,
             ATTR_NEXT_DOSE_ALLOWED: _iso(status.next_dose_allowed),
             ATTR_DOSES_24H: status.doses_24h,
+            **_counts(outcome),
             "supply_left": supply.left if supply else None,
             "supply_low": supply.low if supply else None,
         }
@@ -282,9 +284,11 @@ class MedicationRecord:
                 ATTR_DOSES_24H: status.doses_24h,
             },
         )
+        counts = _counts(outcome)
         for warning in outcome.warnings:
             bus.async_fire(
-                RecoveryEvent.MEDICATION_WARNING, {**data, ATTR_REASON: warning.value}
+                RecoveryEvent.MEDICATION_WARNING,
+                {**data, ATTR_REASON: warning.value, **counts},
             )
 
     def _notify(self, outcome: DoseOutcome) -> None:
@@ -300,26 +304,7 @@ class MedicationRecord:
     async def _async_notify(self, outcome: DoseOutcome, targets: list[str]) -> None:
         texts = await async_load_texts(self._hass)
         status = outcome.status
-        lines = [
-            texts.get(f"medication_warning_{warning.value}", warning.value)
-            for warning in outcome.warnings
-        ]
-        if status.next_dose_allowed is not None:
-            moment = moment_text(
-                status.next_dose_allowed, texts, hours=clock_hours(texts)
-            )
-            lines.append(
-                texts.get("medication_next_dose_allowed", "{moment}").format(
-                    moment=moment
-                )
-            )
-        if outcome.supply_became_low and status.supply is not None:
-            lines.append(
-                texts.get("medication_supply_low", "{left}").format(
-                    left=status.supply.left
-                )
-            )
-        message = " ".join(lines)
+        message = dose_message(texts, outcome)
         await asyncio.gather(
             *(
                 self._async_send(target, status.medicine.name, message)
@@ -389,3 +374,11 @@ def attach_medication(
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _counts(outcome: DoseOutcome) -> dict[str, int]:
+    """Return the most doses in 24 hours that hold the dose, and the entered limit."""
+    return {
+        ATTR_MOST_DOSES_24H: outcome.most_doses_24h,
+        CONF_MAX_DOSES_PER_24H: outcome.status.medicine.max_doses_per_24h,
+    }

@@ -19,7 +19,8 @@ The rules:
   window is still 24 real hours); a dose counts in the window ``(t - 24 h, t]``;
 - ``daily_limit_reached``: some rolling 24 hours that hold the dose hold
   ``max_doses_per_24h`` doses or more (the fourth of four allowed doses
-  reaches the limit; it is still ``within_limits``, a fifth is not);
+  reaches the limit; it is still ``within_limits``, a fifth is not and is
+  *over* it: ``DoseOutcome.most_doses_24h`` above ``max_doses_per_24h``);
 - ``one_before_limit``: the most doses in such 24 hours is one below the limit;
 - ``same_kind_overlap``: a dose of another medicine the person marked as an
   NSAID less than the longer of the two medicines' intervals from a dose of an
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
+
+from .medication_names import adopted_ids
 
 MIN_HOURS_BETWEEN_RANGE: Final = (1, 24)
 """The allowed ``min_hours_between`` (hours, contract): entered, never suggested."""
@@ -175,6 +178,8 @@ class DoseOutcome:
     """False when the dose is outside the entered limits (too soon, over the daily limit, an NSAID overlap)."""
     status: MedicineStatus
     supply_became_low: bool = False
+    most_doses_24h: int = 1
+    """The most doses of this medicine in any rolling 24 hours that hold this dose (it counted)."""
 
 
 @dataclass
@@ -183,10 +188,28 @@ class MedicationLog:
 
     medicines: dict[str, Medicine] = field(default_factory=dict)
     doses: list[Dose] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """The last name of each medicine id with doses, removed ones too (stored)."""
 
     def set_medicines(self, medicines: Iterable[Medicine]) -> None:
-        """Take the medicines as they are configured now; doses of removed ones are kept."""
+        """Take the medicines as configured now; a removed one's doses are kept.
+
+        They count for a medicine of the same name added later
+        (``medication_names``: what counts is the name).
+        """
         self.medicines = {medicine.id: medicine for medicine in medicines}
+        self._adopt()
+
+    def _adopt(self) -> None:
+        """Give removed medicines' doses to the current one of their name; forget unused names."""
+        current = {medicine.id: medicine.name for medicine in self.medicines.values()}
+        moved = adopted_ids(self.names, current)
+        self.doses = [
+            Dose(moved.get(d.medicine_id, d.medicine_id), d.taken_at)
+            for d in self.doses
+        ]
+        used = {dose.medicine_id for dose in self.doses}
+        self.names = {k: v for k, v in self.names.items() if k in used} | current
 
     def record(
         self, medicine_id: str, taken_at: datetime, now: datetime
@@ -217,6 +240,7 @@ class MedicationLog:
             within_limits=within,
             status=status,
             supply_became_low=became_low,
+            most_doses_24h=self._most_in_24h(medicine, dose),
         )
 
     def judge(self, dose: Dose) -> tuple[tuple[DoseWarning, ...], bool]:
@@ -227,20 +251,14 @@ class MedicationLog:
         self, medicine: Medicine, dose: Dose
     ) -> tuple[tuple[DoseWarning, ...], bool]:
         """Return the warnings of the recorded ``dose`` and whether it is within the limits."""
-        own = self._taken(medicine.id)
-        others = list(own)
+        others = list(self._taken(medicine.id))
         others.remove(dose)
         warnings: list[DoseWarning] = []
         within = True
         if any(abs(o.taken_at - dose.taken_at) < medicine.interval for o in others):
             warnings.append(DoseWarning.TOO_SOON)
             within = False
-        ends = [dose.taken_at] + [
-            o.taken_at
-            for o in others
-            if dose.taken_at <= o.taken_at < dose.taken_at + WINDOW
-        ]
-        most = max(_count_in_window(own, end) for end in ends)
+        most = self._most_in_24h(medicine, dose)
         if most >= medicine.max_doses_per_24h:
             warnings.append(DoseWarning.DAILY_LIMIT_REACHED)
             within = within and most == medicine.max_doses_per_24h
@@ -253,6 +271,16 @@ class MedicationLog:
             warnings.append(DoseWarning.SAME_KIND_OVERLAP)
             within = False
         return tuple(warnings), within
+
+    def _most_in_24h(self, medicine: Medicine, dose: Dose) -> int:
+        """Return the most doses of ``medicine`` in any rolling 24 hours that hold ``dose``."""
+        own = self._taken(medicine.id)
+        ends = [dose.taken_at] + [
+            o.taken_at
+            for o in own
+            if dose.taken_at <= o.taken_at < dose.taken_at + WINDOW
+        ]
+        return max(_count_in_window(own, end) for end in ends)
 
     def _taken(self, medicine_id: str, until: datetime | None = None) -> list[Dose]:
         """Return the doses of one medicine (taken at or before ``until``), oldest first."""
@@ -340,14 +368,18 @@ class MedicationLog:
         ]
         doses.sort(key=lambda item: item.taken_at)
         self.doses = doses[-MAX_STORED_DOSES:]
+        self.names = {str(k): str(v) for k, v in dict(data.get("names") or {}).items()}
+        self._adopt()
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the stored form: the doses, oldest first."""
+        """Return the stored form: the doses, oldest first, and their medicines' names."""
+        used = {dose.medicine_id for dose in self.doses}
         return {
             "doses": [
                 {"medication": dose.medicine_id, "taken_at": dose.taken_at.isoformat()}
                 for dose in self.doses
-            ]
+            ],
+            "names": {k: v for k, v in self.names.items() if k in used},
         }
 
 

@@ -26,7 +26,7 @@ from ..const import DOMAIN
 from ..data import BackRecoveryConfigEntry
 from ..engine import LoggedDose, MedicationRecord
 from ..errors import async_clock_hours
-from ..texts import Texts, async_load_texts, moment_text
+from ..texts import Texts, async_load_texts, dose_warning_lines, moment_text
 from ..therapy import DoseOutcome, MedicineStatus
 from .answers import local_iso
 
@@ -106,10 +106,7 @@ def _all_names(entries: Iterable[BackRecoveryConfigEntry]) -> str:
 
 def warnings_text(texts: Texts, outcome: DoseOutcome) -> list[str]:
     """Say each warning of a dose, as the notification does."""
-    return [
-        texts.get(f"medication_warning_{warning.value}", warning.value)
-        for warning in outcome.warnings
-    ]
+    return dose_warning_lines(texts, outcome)
 
 
 def dose_answer(texts: Texts, logged: LoggedDose, hours: int) -> str:

@@ -21,13 +21,15 @@ from homeassistant.helpers.llm import LLMContext, ToolAnnotations, ToolResult
 from ..const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_MEDICATION,
+    ATTR_MOST_DOSES_24H,
     ATTR_TAKEN_AT,
+    CONF_MAX_DOSES_PER_24H,
     DOMAIN,
     Service,
 )
 from ..data import BackRecoveryConfigEntry
 from ..errors import async_error_text
-from ..texts import Texts
+from ..texts import Texts, dose_warning_text
 from .tools import TOOL_PREFIX, RecoveryTool, asker_language, error_result
 
 PROMPT: Final = (
@@ -101,7 +103,12 @@ class LogDoseTool(RecoveryTool):
         data = dict(response or {})
         said = data.get("warnings")
         warnings = [
-            texts.get(f"medication_warning_{warning}", str(warning))
+            dose_warning_text(
+                texts,
+                warning,
+                data.get(ATTR_MOST_DOSES_24H),
+                data.get(CONF_MAX_DOSES_PER_24H),
+            )
             for warning in (said if isinstance(said, list) else [])
         ]
         return ToolResult(

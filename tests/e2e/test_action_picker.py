@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from .instance import HomeAssistantInstance, add_recovery, playwright_api, shot
+from .navigation import open_page
 from .test_first_start import frontend_ws
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -29,7 +30,7 @@ def test_action_form_offers_the_recovery(
     """The Recovery field of start_session lists the recovery, by its title."""
     expect = playwright_api().expect
     entry_id = add_recovery(home_assistant)
-    page.goto(f"{home_assistant.url}/developer-tools/action")
+    open_page(page, f"{home_assistant.url}/developer-tools/action")
 
     # The list the picker shows: the frontend's own request.
     entries = frontend_ws(

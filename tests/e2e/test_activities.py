@@ -22,6 +22,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 from .test_browser import tile
 from .test_pain import shows
 
@@ -39,13 +40,13 @@ def test_a_clearance_recorded_on_the_action_page_shows_on_the_dashboard(
     add_recovery(home_assistant)
     wait_for_state(home_assistant, HIGH_IMPACT, "off")
 
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     running = tile(page, "Running and jumping cleared")
     running.scroll_into_view_if_needed()
     shows(running, "Avoid")
     shot(page, "50-activities-avoid")
 
-    page.goto(home_assistant.url + ACTION_PAGE)
+    open_page(page, home_assistant.url + ACTION_PAGE)
     field = page.locator("ha-config-entry-picker").first
     expect(field).to_be_visible()
     field.click()
@@ -62,7 +63,7 @@ def test_a_clearance_recorded_on_the_action_page_shows_on_the_dashboard(
     wait_for_state(home_assistant, HIGH_IMPACT, "on")
     assert home_assistant.state(HIGH_IMPACT)["attributes"]["by"] == "Dr. Lee"
 
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     running = tile(page, "Running and jumping cleared")
     running.scroll_into_view_if_needed()
     shows(running, "Cleared")

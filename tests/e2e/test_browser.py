@@ -25,6 +25,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 
 PAD = "switch.back_recovery_heating_pad"
 
@@ -105,7 +106,7 @@ def message_pattern(text: str) -> re.Pattern[str]:
 def add_integration(page: Any, home_assistant: HomeAssistantInstance) -> None:
     """Add Back Recovery as a person does: Settings, Add integration, the form."""
     expect = playwright_api().expect
-    page.goto(home_assistant.url + "/config/integrations/dashboard")
+    open_page(page, home_assistant.url + "/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
     page.get_by_placeholder("Search for a brand name").fill("Back Recovery")
     entry = page.get_by_role("button", name="Back Recovery", exact=True)
@@ -166,7 +167,7 @@ def test_heating_pad_from_the_dashboard(
     assert [entry["state"] for entry in entries] == ["loaded"]
     wait_for_state(home_assistant, PAD, "off")
 
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     _, turn_on = pad_buttons(page)
     turn_on.wait_for()
     shot(page, "04-dashboard")
@@ -199,7 +200,7 @@ def test_heating_pad_from_the_dashboard(
     assert pad_state["attributes"]["last_refusal"]["reason"] == "rest_gap_active"
 
     # The same on a phone, with a tap.
-    phone.goto(home_assistant.url + DASHBOARD)
+    open_page(phone, home_assistant.url + DASHBOARD)
     pad_buttons(phone)[1].wait_for()
     shot(phone, "08-phone-dashboard")
     refused_start_shows_off(phone, tap=True)

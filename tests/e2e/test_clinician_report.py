@@ -28,6 +28,7 @@ from .instance import (
     playwright_api,
     shot,
 )
+from .navigation import open_page
 from .test_pain import log_pain
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -70,7 +71,7 @@ def test_report_from_the_dashboard_prints_to_pdf(
             home_assistant, entry_id, 7 - days_ago // 7 if days_ago else 4, days_ago
         )
 
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     link = page.get_by_role("link", name="create a report")
     link.scroll_into_view_if_needed()
     shot(page, "40-dashboard-report-link")
@@ -98,7 +99,7 @@ def test_report_from_the_dashboard_prints_to_pdf(
     context = browser.new_context(viewport={"width": 840, "height": 1190})
     try:
         report = context.new_page()
-        response = report.goto(home_assistant.url + path)
+        response = open_page(report, home_assistant.url + path)
         assert response is not None and response.status == 200
         report.get_by_text(QUESTION).wait_for()
         assert report.locator("svg.pain-chart circle.pain-point").count() == 21

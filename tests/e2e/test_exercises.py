@@ -27,6 +27,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
@@ -64,7 +65,7 @@ def add_and_check_off(
     ids = IDS[language]
     add_recovery(home_assistant, days_ago=REHABILITATION_DAYS_AGO)
 
-    page.goto(home_assistant.url + INTEGRATION_PAGE)
+    open_page(page, home_assistant.url + INTEGRATION_PAGE)
     page.get_by_role("button", name=exercise["initiate_flow"]["user"]).first.click()
     form = page.locator("dialog-data-entry-flow")
     form.get_by_role("textbox", name=fields["name"]).first.fill("Bridge")
@@ -77,7 +78,7 @@ def add_and_check_off(
     if finish.count():
         finish.first.click()
 
-    page.goto(home_assistant.url + dashboard)
+    open_page(page, home_assistant.url + dashboard)
     card = page.locator("hui-todo-list-card")
     card.get_by_text("Bridge", exact=True).wait_for()
     card.get_by_text("3 × 10").first.wait_for()

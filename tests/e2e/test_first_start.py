@@ -26,6 +26,7 @@ from .instance import (
     playwright_api,
     shot,
 )
+from .navigation import open_page
 
 PHASE = "sensor.back_recovery_recovery_phase"
 # What Home Assistant logs when an integration of the configuration fails.
@@ -73,7 +74,7 @@ def test_first_start(
     expect = playwright_api().expect
 
     # The first login: no notification (no "Invalid config"), nothing failed.
-    page.goto(home_assistant.url)
+    open_page(page, home_assistant.url)
     assert frontend_ws(page, {"type": "persistent_notification/get"}) == []
     log = home_assistant.log_path.read_text(encoding="utf-8", errors="replace")
     assert not SETUP_FAILED.findall(log), f"see {home_assistant.log_path}"
@@ -84,14 +85,16 @@ def test_first_start(
 
     # Before Back Recovery is added its dashboard says how, and the link opens
     # the flow (the link asks first, for every integration).
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     add_link = page.get_by_role("link", name="Add Back Recovery")
     add_link.wait_for()
     no_error_cards(page)
     shot(page, "first-start-02-dashboard-before")
     add_link.click()
-    page.get_by_text("Do you want to set up Back Recovery?").wait_for()
+    question = page.get_by_text("Do you want to set up Back Recovery?")
+    question.wait_for()
     page.get_by_role("button", name="Cancel").click()
+    expect(question).to_be_hidden()
 
     # Voice before a recovery is added: an answer, not "unknown intent".
     common = english["common"]
@@ -121,7 +124,7 @@ def test_first_start(
 
     # The dashboard during a heat session, on a desktop and on a phone.
     home_assistant.request("POST", "/api/services/switch/turn_on", {"entity_id": PLUG})
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     ends = page.locator("hui-tile-card").filter(
         has=page.get_by_text("Session ends", exact=True)
     )
@@ -130,7 +133,7 @@ def test_first_start(
     no_error_cards(page)
     page.wait_for_timeout(1000)  # the history graph and the calendar draw
     shot(page, "first-start-03-dashboard-session")
-    phone.goto(home_assistant.url + DASHBOARD)
+    open_page(phone, home_assistant.url + DASHBOARD)
     phone.get_by_text("Session ends", exact=True).wait_for()
     no_error_cards(phone)
     phone.wait_for_timeout(1000)
@@ -148,13 +151,13 @@ def test_first_start(
     # The blueprints first (scripts/develop links them), then the device
     # triggers: Create automation -> Create new automation -> Add trigger ->
     # By type -> Device (under Generic).
-    page.goto(home_assistant.url + "/config/blueprint/dashboard")
+    open_page(page, home_assistant.url + "/config/blueprint/dashboard")
     for blueprint in (
         "Announce a new recovery phase",
         "Remind me when heat therapy is allowed again",
     ):
         page.get_by_text(blueprint, exact=True).wait_for()
-    page.goto(home_assistant.url + "/config/automation/dashboard")
+    open_page(page, home_assistant.url + "/config/automation/dashboard")
     page.get_by_role("button", name="Create automation").click()
     new_automation = page.get_by_text("Start with an empty automation from scratch")
     new_automation.wait_for()
@@ -198,7 +201,7 @@ def test_first_start(
     expected_refusal = not_responding.format(plug="Heating pad plug").rstrip(".")
     assert json.loads(refused.value.read())["message"] == expected_refusal
     problem = english["entity"]["binary_sensor"]["heating_pad_problem"]
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     unplug = page.locator("hui-tile-card").filter(
         has=page.get_by_text(problem["name"], exact=True)
     )

@@ -15,6 +15,7 @@ import pytest
 
 from ..helpers.files import translations
 from .instance import PLUG, HomeAssistantInstance, add_recovery, shot, wait_for_state
+from .navigation import open_page
 from .test_browser import message_pattern, pad_buttons, refused_start_shows_off, tile
 
 GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
@@ -53,7 +54,7 @@ def test_german_dashboard_refusal_and_options(
     )
     wait_for_state(home_assistant, SKIN_REST, "on")
 
-    page.goto(home_assistant.url + GERMAN_DASHBOARD)
+    open_page(page, home_assistant.url + GERMAN_DASHBOARD)
     for heading in ("Wärme und Kälte", "Hautruhe", "Genesung", "Kalender"):
         page.locator("hui-heading-card").get_by_text(heading, exact=True).wait_for()
     # Entity names, translated, without the device name.
@@ -72,7 +73,9 @@ def test_german_dashboard_refusal_and_options(
     assert home_assistant.state(PLUG)["state"] == "off"
 
     # The options form: 30 minutes is refused with the limit, in German.
-    page.goto(home_assistant.url + "/config/integrations/integration/back_recovery")
+    open_page(
+        page, home_assistant.url + "/config/integrations/integration/back_recovery"
+    )
     page.get_by_role("button", name="Konfigurieren").first.click()
     form = page.locator("dialog-data-entry-flow")
     form.get_by_text(german["options"]["step"]["init"]["data"]["session_minutes"])

@@ -30,6 +30,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
@@ -112,7 +113,7 @@ def log_a_dose_on_the_dashboard(
     took_dose = translations(language)["entity"]["button"]["took_dose"]["name"]
     entry_id = add_recovery(home_assistant)
 
-    page.goto(home_assistant.url + dashboard)
+    open_page(page, home_assistant.url + dashboard)
     headings = page.locator("hui-heading-card")
     headings.get_by_text(words["first"], exact=True).wait_for()
     # No medicine yet: no section of medicines.

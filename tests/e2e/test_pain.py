@@ -26,6 +26,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 from .test_browser import tile
 
 PAIN = "number.back_recovery_pain"
@@ -83,7 +84,7 @@ def test_pain_slider_and_average_on_the_dashboard(
     entry_id = add_recovery(home_assistant)
     wait_for_state(home_assistant, PAIN_LEVEL, "unknown")
 
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     section = pain_section(page)
     section.wait_for()
     level, average = tile(page, "Latest pain"), tile(page, "7-day average")
@@ -123,7 +124,7 @@ def test_pain_slider_and_average_on_the_dashboard(
     section.screenshot(path=ARTIFACTS / "32-pain-diary.png")
 
     # The same on a phone: the slider is one row under the finger.
-    phone.goto(home_assistant.url + DASHBOARD)
+    open_page(phone, home_assistant.url + DASHBOARD)
     phone_section = pain_section(phone)
     phone_section.scroll_into_view_if_needed()
     shows(tile(phone, "7-day average"), "4.0")
@@ -149,7 +150,7 @@ def test_review_signal_on_the_dashboard(
         log_pain(home_assistant, entry_id, 5, days_ago=days_ago)
     wait_for_state(home_assistant, REVIEW, "on")
 
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     section = pain_section(page)
     section.wait_for()
     review = tile(page, "Review recommended")

@@ -29,6 +29,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
@@ -135,7 +136,7 @@ def test_status_line_in_each_state(
         def check(state: str) -> None:
             pattern = re.compile(setting["lines"][state])
             for kind, page in pages.items():
-                page.goto(instance.url + setting["dashboard"])
+                open_page(page, instance.url + setting["dashboard"])
                 line = status_line(page)
                 for _ in range(40):
                     if pattern.search(line):

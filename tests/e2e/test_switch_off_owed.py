@@ -30,6 +30,7 @@ from .instance import (
     shot,
     wait_for_state,
 )
+from .navigation import open_page
 from .test_browser import message_pattern, pad_buttons, shows_on, tile
 from .test_first_start import frontend_ws
 from .test_status_line import service, status_line
@@ -106,7 +107,7 @@ def recovery_device_id(page: Any, entry_id: str) -> str:
 
 def notification_drawer(page: Any, home_assistant: HomeAssistantInstance) -> Any:
     """Open the notification drawer from the sidebar; return it."""
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     page.get_by_text("Notifications", exact=True).click()
     drawer = page.locator("notification-drawer")
     drawer.wait_for()
@@ -129,7 +130,7 @@ def test_rule_10_off_ignored_dashboard_shows_the_truth_until_the_plug_obeys(
     wait_for_state(home_assistant, PAD, "off")
 
     # Heat from the dashboard.
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     _, turn_on = pad_buttons(page)
     turn_on.click()
     wait_for_state(home_assistant, PLUG, "on")
@@ -156,17 +157,17 @@ def test_rule_10_off_ignored_dashboard_shows_the_truth_until_the_plug_obeys(
     assert home_assistant.state(NEXT_SESSION)["attributes"]["allowed"] == (
         "after_switch_off"
     )
-    page.goto(home_assistant.url + DASHBOARD)
+    open_page(page, home_assistant.url + DASHBOARD)
     heat_still_shown_on(page, english, "desktop")
     shot(page, "owed-02-heat-still-on-desktop")
 
     # The same Off tapped on a phone: the same message, heat still shown on.
-    phone.goto(home_assistant.url + DASHBOARD)
+    open_page(phone, home_assistant.url + DASHBOARD)
     pad_buttons(phone)[0].wait_for()
     elapsed = press_off_and_read_message(phone, message, tap=True)
     assert elapsed >= CONFIRM_SECONDS - 0.5, f"phone: message after {elapsed:.1f} s"
     shot(phone, "owed-03-off-message-phone")
-    phone.goto(home_assistant.url + DASHBOARD)
+    open_page(phone, home_assistant.url + DASHBOARD)
     heat_still_shown_on(phone, english, "phone")
     shot(phone, "owed-04-heat-still-on-phone")
 
@@ -185,7 +186,7 @@ def test_rule_10_off_ignored_dashboard_shows_the_truth_until_the_plug_obeys(
         common["logbook_heating_pad_not_responding"],
     )
     for kind, view in {"desktop": page, "phone": phone}.items():
-        view.goto(f"{home_assistant.url}/config/devices/device/{device_id}")
+        open_page(view, f"{home_assistant.url}/config/devices/device/{device_id}")
         # The Activity card renders its lines only once it is on screen (a
         # virtual list): on the phone it lies below the other cards.
         activity = view.locator("ha-logbook").first
@@ -205,7 +206,7 @@ def test_rule_10_off_ignored_dashboard_shows_the_truth_until_the_plug_obeys(
     wait_for_state(home_assistant, SKIN_REST, "on", timeout=30)
     assert home_assistant.state(SESSION_ACTIVE)["state"] == "off"
     for kind, view in {"desktop": page, "phone": phone}.items():
-        view.goto(home_assistant.url + DASHBOARD)
+        open_page(view, home_assistant.url + DASHBOARD)
         wait_for_status_line(view, REST_LINE, kind)
         assert not shows_on(tile(view, "Heating pad"))
         tile(view, "Skin rest").get_by_text("On", exact=True).wait_for()

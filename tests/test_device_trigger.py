@@ -11,7 +11,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
-    async_mock_service,
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 import voluptuous as vol
@@ -22,7 +21,7 @@ from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.components.device_automation.exceptions import (
     InvalidDeviceAutomationConfig,
 )
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -38,6 +37,7 @@ from .helpers.ha import (
     action,
     add_entry,
     device_id,
+    device_trigger_automation,
     press,
     turn_review_on,
 )
@@ -151,36 +151,12 @@ CAUSES: dict[str, Cause] = {
 }
 
 
-async def _automation(
-    hass: HomeAssistant, device_id: str, trigger_type: str, **extra: str
-) -> list[ServiceCall]:
-    """Set up an automation on the device trigger; return the calls of its action."""
-    calls = async_mock_service(hass, "test", "automation")
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "triggers": {
-                    "trigger": "device",
-                    "domain": DOMAIN,
-                    "device_id": device_id,
-                    "type": trigger_type,
-                    **extra,
-                },
-                "actions": {
-                    "action": "test.automation",
-                    "data": {
-                        "platform": "{{ trigger.platform }}",
-                        "event_type": "{{ trigger.event.event_type }}",
-                        "entry": "{{ trigger.event.data.config_entry_id }}",
-                    },
-                },
-            }
-        },
-    )
-    await hass.async_block_till_done()
-    return calls
+TRIGGER_DATA = {
+    "platform": "{{ trigger.platform }}",
+    "event_type": "{{ trigger.event.event_type }}",
+    "entry": "{{ trigger.event.data.config_entry_id }}",
+}
+"""What the test automation's action records of each firing."""
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -353,7 +329,9 @@ async def test_trigger_fires_an_automation(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, trigger_type: str
 ) -> None:
     """Each device trigger runs an automation when its event happens on the device."""
-    calls = await _automation(hass, device_id(hass), trigger_type)
+    calls = await device_trigger_automation(
+        hass, device_id(hass), trigger_type, TRIGGER_DATA
+    )
     await CAUSES[trigger_type](hass, freezer)
     await hass.async_block_till_done()
     assert [call.data for call in calls] == [
@@ -368,8 +346,8 @@ async def test_trigger_fires_an_automation(
 @pytest.mark.usefixtures("init_integration")
 async def test_to_phase_filters(hass: HomeAssistant) -> None:
     """A phase changed trigger with to_phase runs only for that phase."""
-    calls = await _automation(
-        hass, device_id(hass), "phase_changed", to_phase="recovered"
+    calls = await device_trigger_automation(
+        hass, device_id(hass), "phase_changed", TRIGGER_DATA, to_phase="recovered"
     )
     await action(hass, "set_phase", phase="rehabilitation")
     await hass.async_block_till_done()
@@ -382,7 +360,9 @@ async def test_to_phase_filters(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_pain_logged_above_filters(hass: HomeAssistant) -> None:
     """A pain logged trigger with above runs only for a level above it."""
-    calls = await _automation(hass, device_id(hass), "pain_logged", above="5")
+    calls = await device_trigger_automation(
+        hass, device_id(hass), "pain_logged", TRIGGER_DATA, above="5"
+    )
     await action(hass, "log_pain", level=5)
     await hass.async_block_till_done()
     assert calls == []
@@ -401,7 +381,9 @@ async def test_trigger_ignores_another_recovery(hass: HomeAssistant) -> None:
         injury_date="2026-11-01",
         plug=None,
     )
-    calls = await _automation(hass, device_id(hass, other.entry_id), "phase_changed")
+    calls = await device_trigger_automation(
+        hass, device_id(hass, other.entry_id), "phase_changed", TRIGGER_DATA
+    )
     await action(hass, "set_phase", phase="rehabilitation")
     await hass.async_block_till_done()
     assert calls == []
@@ -465,7 +447,9 @@ async def test_attaching_uses_no_deprecated_device_api(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Attaching a trigger logs no deprecation of the device's config entries."""
-    await _automation(hass, device_id(hass), "session_started")
+    await device_trigger_automation(
+        hass, device_id(hass), "session_started", TRIGGER_DATA
+    )
 
     assert "deprecated" not in caplog.text
 
@@ -487,8 +471,8 @@ def test_unknown_to_phase_is_invalid() -> None:
 @pytest.mark.usefixtures("init_integration")
 async def test_activity_cleared_filters_by_activity(hass: HomeAssistant) -> None:
     """An activity cleared trigger with ``activity`` runs only for a clearance of that activity."""
-    calls = await _automation(
-        hass, device_id(hass), "activity_cleared", activity="high_impact"
+    calls = await device_trigger_automation(
+        hass, device_id(hass), "activity_cleared", TRIGGER_DATA, activity="high_impact"
     )
     await action(hass, "record_clearance", activity="heavy_lifting", by="Dr. Lee")
     assert calls == []

@@ -7,23 +7,20 @@ says a dose and a warning in words, "allowed by the limits you entered".
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
-    async_mock_service,
 )
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from custom_components.back_recovery.logbook import describe_event
 from custom_components.back_recovery.texts import async_load_texts
 from homeassistant.components.device_automation import DeviceAutomationType
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 
 from .helpers.clock import T0
+from .helpers.ha import device_trigger_automation
 from .helpers.medication import add_medicine, log_dose, medicine_entity
 
 
@@ -35,34 +32,11 @@ def _device_of(hass: HomeAssistant, medicine: str) -> str:
     return entity.device_id
 
 
-async def _automation(
-    hass: HomeAssistant, device_id: str, trigger_type: str, **extra: Any
-) -> list[ServiceCall]:
-    calls = async_mock_service(hass, "test", "automation")
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "triggers": {
-                    "trigger": "device",
-                    "domain": DOMAIN,
-                    "device_id": device_id,
-                    "type": trigger_type,
-                    **extra,
-                },
-                "actions": {
-                    "action": "test.automation",
-                    "data": {
-                        "name": "{{ trigger.event.data.name }}",
-                        "reason": "{{ trigger.event.data.reason }}",
-                    },
-                },
-            }
-        },
-    )
-    await hass.async_block_till_done()
-    return calls
+TRIGGER_DATA = {
+    "name": "{{ trigger.event.data.name }}",
+    "reason": "{{ trigger.event.data.reason }}",
+}
+"""What the test automation's action records of each firing."""
 
 
 async def test_a_medicines_device_offers_its_two_triggers(
@@ -86,7 +60,9 @@ async def test_a_medicines_trigger_fires_for_that_medicine_only(
     """A dose of another medicine does not run the automation on this one's device."""
     ibuprofen = await add_medicine(hass)
     await add_medicine(hass, "Paracetamol", kind="paracetamol")
-    calls = await _automation(hass, _device_of(hass, ibuprofen), "dose_logged")
+    calls = await device_trigger_automation(
+        hass, _device_of(hass, ibuprofen), "dose_logged", TRIGGER_DATA
+    )
     await log_dose(hass, "Paracetamol")
     assert calls == []
     await log_dose(hass, "Ibuprofen")
@@ -98,8 +74,12 @@ async def test_a_warning_trigger_may_wait_for_one_reason(
 ) -> None:
     """``medication_warning`` with ``reason`` runs only for that reason."""
     medicine = await add_medicine(hass, most=3)
-    calls = await _automation(
-        hass, _device_of(hass, medicine), "medication_warning", reason="too_soon"
+    calls = await device_trigger_automation(
+        hass,
+        _device_of(hass, medicine),
+        "medication_warning",
+        TRIGGER_DATA,
+        reason="too_soon",
     )
     await log_dose(hass, "Ibuprofen")
     assert calls == []

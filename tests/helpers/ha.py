@@ -11,7 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_mock_service,
+)
 
 from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
@@ -24,8 +27,9 @@ from custom_components.back_recovery.engine import RecoveryState
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
 from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.const import STATE_OFF
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from .clock import T0, local, move_to
@@ -248,3 +252,37 @@ async def turn_review_on(hass: HomeAssistant, freezer: FrozenDateTimeFactory) ->
     for offset in (2, 1):
         await log_pain(hass, 5, local(today - timedelta(days=offset)))
     await log_pain(hass, 5)
+
+
+async def device_trigger_automation(
+    hass: HomeAssistant,
+    device: str,
+    trigger_type: str,
+    data: Mapping[str, str],
+    **extra: Any,
+) -> list[ServiceCall]:
+    """Set up an automation on a Back Recovery device trigger.
+
+    ``data`` are the templates the automation's action renders (for example
+    ``"{{ trigger.event.data.name }}"``); ``extra`` goes into the trigger
+    (for example ``reason``). Returns the calls of the action, one per firing.
+    """
+    calls = async_mock_service(hass, "test", "automation")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "triggers": {
+                    "trigger": "device",
+                    "domain": DOMAIN,
+                    "device_id": device,
+                    "type": trigger_type,
+                    **extra,
+                },
+                "actions": {"action": "test.automation", "data": dict(data)},
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    return calls

@@ -123,6 +123,32 @@ async def test_log_exercise_refusals_are_translated(
     assert entity_state(hass, ADHERENCE) == "unknown"
 
 
+async def test_log_exercise_amount_is_in_the_targets_unit(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Repetitions for a hold and seconds for repetitions are refused, translated.
+
+    What was done is stored beside the target in the target's unit, so the
+    report and the adherence never compare repetitions with seconds.
+    """
+    await add_exercise(hass, init_integration, "Bridge")  # held 30 s
+    await add_exercise(
+        hass, init_integration, "Curl-up", kind="strength", hold_seconds=None, reps=10
+    )
+    for data, key in (
+        ({"exercise": "Bridge", "reps_done": 8}, "reps_done_not_prescribed"),
+        ({"exercise": "Curl-up", "seconds_done": 20}, "seconds_done_not_prescribed"),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await log_exercise(hass, **data)
+        assert err.value.translation_key == key
+        assert err.value.translation_placeholders == {"exercise": data["exercise"]}
+    assert entity_state(hass, ADHERENCE) == "unknown"
+    held = await log_exercise(hass, exercise="Bridge", seconds_done=20)
+    counted = await log_exercise(hass, exercise="Curl-up", reps_done=8)
+    assert (held["seconds_done"], counted["reps_done"]) == (20, 8)
+
+
 async def test_log_exercise_schema_refuses_out_of_range(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

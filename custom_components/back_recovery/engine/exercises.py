@@ -312,7 +312,10 @@ class ExerciseProgramme:
 
         A session done fills the first open time of day of its local day.
         Raises ``ServiceValidationError``: ``exercise_unknown``,
-        ``done_at_in_future``, ``done_before_injury``, ``skip_reason_needed``.
+        ``done_at_in_future``, ``done_before_injury``, ``skip_reason_needed``,
+        ``reps_done_not_prescribed`` (repetitions for an exercise held or
+        timed in seconds), ``seconds_done_not_prescribed`` (seconds for one
+        counted in repetitions): what was done is logged in the target's unit.
         """
         exercise = self.exercise(name_or_id)
         now = dt_util.utcnow()
@@ -324,6 +327,11 @@ class ExerciseProgramme:
             raise _refused("done_before_injury")
         if skipped != (skip_reason is not None):
             raise _refused("skip_reason_needed")
+        counted_in_reps = exercise.target.reps is not None
+        if reps_done is not None and not counted_in_reps:
+            raise _refused("reps_done_not_prescribed", exercise=exercise.name)
+        if seconds_done is not None and counted_in_reps:
+            raise _refused("seconds_done_not_prescribed", exercise=exercise.name)
         entry = ExerciseLog(
             exercise_id=exercise.exercise_id,
             done_at=moment,

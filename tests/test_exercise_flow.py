@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.back_recovery.const import SUBENTRY_EXERCISE
 from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR, exercise_data
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 
 TRANSLATIONS = (
     Path(__file__).parents[1] / "custom_components/back_recovery/translations"
@@ -67,6 +68,31 @@ async def test_exercise_added_with_whole_numbers_and_no_reload(
     assert "reps" not in subentry.data
     await hass.async_block_till_done()
     assert init_integration.runtime_data.engine is engine
+
+
+async def test_exercise_form_has_no_number_of_sets_of_its_own(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The sets are the therapist's: empty on a new exercise, required, shown when editing."""
+    result = await _start(hass, init_integration)
+    schema = result["data_schema"].schema
+    (sets,) = (key for key in schema if key == "sets")
+    assert isinstance(sets, vol.Required)
+    assert sets.default is vol.UNDEFINED
+    assert not sets.description
+    with pytest.raises(InvalidData):
+        await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {k: v for k, v in HAMSTRING.items() if k != "sets"}
+        )
+    await _add(hass, init_integration, HAMSTRING)
+    (subentry,) = init_integration.subentries.values()
+    edit = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_EXERCISE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    assert edit["data_schema"] is not None
+    (shown,) = (key for key in edit["data_schema"].schema if key == "sets")
+    assert shown.description == {"suggested_value": 3}
 
 
 @pytest.mark.parametrize(

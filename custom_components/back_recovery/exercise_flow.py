@@ -79,10 +79,17 @@ def _select(options: list[str], key: str, *, multiple: bool = False) -> SelectSe
     )
 
 
-def _optional(key: str, values: Mapping[str, Any]) -> vol.Optional:
-    """Return an optional field that shows its value without making it a default (it may be cleared)."""
+def _entered(
+    key: str, values: Mapping[str, Any], *, required: bool = False
+) -> vol.Marker:
+    """Return a field that shows the entered value without making it a default.
+
+    No field of the therapist's numbers has a default of ours; when editing,
+    the value entered is shown (suggested) and an optional one may be cleared.
+    """
     value = values.get(key)
-    return vol.Optional(
+    marker = vol.Required if required else vol.Optional
+    return marker(
         key, description={"suggested_value": value} if value is not None else None
     )
 
@@ -95,9 +102,9 @@ def exercise_schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(
                 "kind", default=values.get("kind", ExerciseKind.STRETCH.value)
             ): _select([kind.value for kind in ExerciseKind], "kind"),
-            vol.Required("sets", default=values.get("sets", 1)): _number(1, 10),
-            _optional("reps", values): _number(1, 100),
-            _optional("hold_seconds", values): _number(1, 600, "s"),
+            _entered("sets", values, required=True): _number(1, 10),
+            _entered("reps", values): _number(1, 100),
+            _entered("hold_seconds", values): _number(1, 600, "s"),
             vol.Required(
                 "per_side", default=values.get("per_side", False)
             ): BooleanSelector(),
@@ -110,14 +117,14 @@ def exercise_schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(
                 "phases", default=list(values.get("phases", _DEFAULT_PHASES))
             ): _select(_PHASES, "phase", multiple=True),
-            _optional("instructions", values): TextSelector(
+            _entered("instructions", values): TextSelector(
                 TextSelectorConfig(multiline=True)
             ),
             vol.Required(
                 "pain_rule", default=values.get("pain_rule", PainRule.NO_INCREASE.value)
             ): _select([rule.value for rule in PainRule], "pain_rule"),
-            _optional("max_pain_during", values): _number(0, 10),
-            _optional("progression_note", values): TextSelector(
+            _entered("max_pain_during", values): _number(0, 10),
+            _entered("progression_note", values): TextSelector(
                 TextSelectorConfig(multiline=True)
             ),
         }

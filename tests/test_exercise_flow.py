@@ -13,8 +13,14 @@ import voluptuous as vol
 from custom_components.back_recovery.const import SUBENTRY_EXERCISE
 from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR, exercise_data
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from .helpers.exercises import ALL_PHASES, TODO, response_entity
+from .helpers.ha import SESSION_ACTIVE, entity_state
+from .helpers.plug import start_heat
 
 TRANSLATIONS = (
     Path(__file__).parents[1] / "custom_components/back_recovery/translations"
@@ -214,6 +220,49 @@ async def test_exercise_edited_as_the_therapist_changed_it(
     assert done["reason"] == "reconfigure_successful"
     edited = init_integration.subentries[subentry.subentry_id]
     assert (edited.title, edited.data["hold_seconds"]) == ("Hamstrings", 45)
+
+
+async def test_rule_9_a_renamed_exercise_shows_its_new_name_at_once_during_heat(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Its device, its response's name and its to-do items take the new name; ids stay; heat goes on."""
+    engine = init_integration.runtime_data.engine
+    await _add(hass, init_integration, {**HAMSTRING, "phases": ALL_PHASES})
+    (subentry,) = init_integration.subentries.values()
+    response = response_entity("Hamstring stretch")
+    await start_heat(hass, "switch")
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_EXERCISE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    done = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**HAMSTRING, "phases": ALL_PHASES, "name": "Hamstrings"}
+    )
+    assert done["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    state = hass.states.get(response)
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Hamstrings Response"
+    assert hass.states.get(response_entity("Hamstrings")) is None
+    registered = entity_registry.async_get(response)
+    assert registered is not None
+    assert registered.config_subentry_id == subentry.subentry_id
+    device = device_registry.async_get(registered.device_id or "")
+    assert device is not None and device.name == "Hamstrings"
+    listed = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
+    )
+    assert listed is not None
+    items: Any = listed[TODO]
+    assert [item["summary"] for item in items["items"]] == [
+        "Hamstrings (1 of 2)",
+        "Hamstrings (2 of 2)",
+    ]
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert init_integration.runtime_data.engine is engine
 
 
 async def test_exercise_removed_without_a_reload(

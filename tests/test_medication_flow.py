@@ -14,16 +14,18 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.back_recovery.const import SUBENTRY_MEDICATION
+from custom_components.back_recovery.const import DOMAIN, SUBENTRY_MEDICATION
 from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr
 
 from .helpers.clock import advance
 from .helpers.files import translations
-from .helpers.ha import ENTRY_ID
+from .helpers.ha import ENTRY_ID, SESSION_ACTIVE, entity_state
 from .helpers.medication import add_medicine, log_dose, medicine_entity
+from .helpers.plug import start_heat
 
 IBUPROFEN: dict[str, Any] = {
     "name": "Ibuprofen",
@@ -32,6 +34,33 @@ IBUPROFEN: dict[str, Any] = {
     "max_doses_per_24h": 4,
     "limits_from": "label",
 }
+
+
+KEYS = (
+    ("sensor", "next_dose_allowed"),
+    ("sensor", "doses_24h"),
+    ("sensor", "supply"),
+    ("button", "took_dose"),
+)
+"""Each medicine's entities: platform and key."""
+
+
+async def _rename(
+    hass: HomeAssistant, entry: MockConfigEntry, medicine: str, name: str
+) -> None:
+    """Edit the medicine on the integration page, changing only its name."""
+    form = await entry.start_subentry_reconfigure_flow(hass, medicine)
+    result = await hass.config_entries.subentries.async_configure(
+        form["flow_id"], {**IBUPROFEN, "name": name}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+
+def _friendly_name(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return str(state.attributes["friendly_name"])
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -158,21 +187,51 @@ async def test_editing_a_medicine_shows_the_supply_left_and_keeps_the_recovery(
     assert allowed.attributes["min_hours_between"] == 8
 
 
-async def test_a_renamed_medicine_renames_its_device(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+async def test_rule_9_a_renamed_medicine_shows_its_new_name_at_once_during_heat(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
 ) -> None:
-    """The new name reaches the medicine's device and what the action finds."""
+    """Its device and every entity's name take the new name; ids stay; the action finds it; heat goes on."""
+    engine = init_integration.runtime_data.engine
     medicine = await add_medicine(hass)
-    form = await init_integration.start_subentry_reconfigure_flow(hass, medicine)
-    result = await hass.config_entries.subentries.async_configure(
-        form["flow_id"], {**IBUPROFEN, "name": "Ibuprofen 400"}
+    ids = {
+        key: medicine_entity(hass, platform, medicine, key) for platform, key in KEYS
+    }
+    await start_heat(hass, "switch")
+    await _rename(hass, init_integration, medicine, "Ibuprofen 400")
+    assert {key: medicine_entity(hass, p, medicine, key) for p, key in KEYS} == ids
+    assert {key: _friendly_name(hass, ids[key]) for _, key in KEYS} == {
+        "next_dose_allowed": "Ibuprofen 400 Next dose allowed",
+        "doses_24h": "Ibuprofen 400 Doses in 24 hours",
+        "supply": "Ibuprofen 400 Supply",
+        "took_dose": "Ibuprofen 400 Took a dose",
+    }
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, medicine), ENTRY_ID
     )
-    assert result["type"] is FlowResultType.ABORT
-    await hass.async_block_till_done()
-    entity = er.async_get(hass).async_get(
-        medicine_entity(hass, "sensor", medicine, "doses_24h")
-    )
-    assert entity is not None and entity.device_id is not None
-    device = dr.async_get(hass).async_get(entity.device_id)
     assert device is not None and device.name == "Ibuprofen 400"
     assert (await log_dose(hass, "ibuprofen 400"))["medication"] == "Ibuprofen 400"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert init_integration.runtime_data.engine is engine
+
+
+async def test_a_device_name_the_person_gave_is_kept_when_the_medicine_is_renamed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Home Assistant shows the person's own name for the device; the medicine's new name stays beneath it."""
+    medicine = await add_medicine(hass)
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, medicine), ENTRY_ID
+    )
+    assert device is not None
+    device_registry.async_update_device(device.id, name_by_user="Pain pills")
+    await hass.async_block_till_done()
+    await _rename(hass, init_integration, medicine, "Ibuprofen 400")
+    renamed = device_registry.async_get(device.id)
+    assert renamed is not None
+    assert (renamed.name_by_user, renamed.name) == ("Pain pills", "Ibuprofen 400")
+    supply = medicine_entity(hass, "sensor", medicine, "supply")
+    assert _friendly_name(hass, supply) == "Pain pills Supply"

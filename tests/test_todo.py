@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,9 +12,14 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.typing import (
+    MockHAClientWebSocket,
+    WebSocketGenerator,
+)
 
 from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceNotSupported, ServiceValidationError
 
 from .helpers.clock import T0, local, move_to
@@ -150,6 +156,45 @@ async def test_nothing_added_deleted_or_renamed_on_the_list(
         )
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "exercise_item_fixed"
+
+
+async def _until_pong(client: MockHAClientWebSocket) -> AsyncIterator[dict[str, Any]]:
+    """Yield the messages a websocket client receives before the answer to its ping."""
+    while (message := await client.receive_json())["type"] != "pong":
+        yield message
+
+
+async def test_an_open_list_shows_a_renamed_exercise_at_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The to-do card (subscribed to the items) gets the new name when the exercise is edited; the count is the same."""
+    subentry_id = await add_exercise(hass, init_integration, "Bridge", times_per_day=2)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "todo/item/subscribe", "entity_id": TODO})
+    assert (await client.receive_json())["success"]
+    first = await client.receive_json()
+    assert [i["summary"] for i in first["event"]["items"]] == [
+        "Bridge (1 of 2)",
+        "Bridge (2 of 2)",
+    ]
+    form = await init_integration.start_subentry_reconfigure_flow(hass, subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        form["flow_id"],
+        {**init_integration.subentries[subentry_id].data, "name": "Glute bridge"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    await hass.async_block_till_done()
+    # Whatever was pushed arrives before the answer to a ping sent now.
+    await client.send_json_auto_id({"type": "ping"})
+    pushed = [message async for message in _until_pong(client)]
+    assert pushed, "nothing was pushed to the open list"
+    assert [(i["summary"], i["uid"]) for i in pushed[-1]["event"]["items"]] == [
+        ("Glute bridge (1 of 2)", first["event"]["items"][0]["uid"]),
+        ("Glute bridge (2 of 2)", first["event"]["items"][1]["uid"]),
+    ]
+    assert entity_state(hass, TODO) == "2"
 
 
 @pytest.mark.usefixtures("german")

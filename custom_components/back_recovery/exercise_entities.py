@@ -190,6 +190,14 @@ class ExercisesTodayList(_ProgrammeEntity, TodoListEntity):
 
     _attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
 
+    def _what_is_shown(self) -> tuple[object, ...]:
+        """Also the items: an open to-do card gets them when the state is written.
+
+        An exercise renamed or given a new target changes its items but not
+        their count (the state), and is shown at once all the same.
+        """
+        return (*super()._what_is_shown(), tuple(self.todo_items))
+
     @property
     def todo_items(self) -> list[TodoItem]:
         """Today's items, then yesterday's still open (until local noon)."""

@@ -174,18 +174,7 @@ class MedicationRecord:
                     err,
                 )
         self.log.set_medicines(medicines)
-        self._rename_devices()
         self._refresh()
-
-    def _rename_devices(self) -> None:
-        """Give a renamed medicine's device its new name (Home Assistant keeps the old one)."""
-        registry = dr.async_get(self._hass)
-        for medicine in self.log.medicines.values():
-            device = registry.async_get_device_by_identifier(
-                (DOMAIN, medicine.id), self._entry.entry_id
-            )
-            if device is not None and device.name != medicine.name:
-                registry.async_update_device(device.id, name=medicine.name)
 
     # What is shown.
 

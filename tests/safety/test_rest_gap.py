@@ -428,3 +428,23 @@ async def test_rule_2_diagnostics_of_the_recovery_added_again_carry_no_session_o
     text = json.dumps(result)
     assert "09:00:00" not in text  # the removed session's start
     assert "modality" not in text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_7_removed_during_ice_the_rest_counts_from_its_planned_end(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Ice shares the rest gap: removed while ice runs, the rest counts from its planned end."""
+    await action(hass, "start_session", modality="ice")
+    await advance(hass, freezer, timedelta(minutes=5))
+
+    await _remove_and_add_again(hass, freezer, hass_storage, timedelta(minutes=1))
+
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T11:20:00+00:00"
+    with pytest.raises(ServiceValidationError) as info:
+        await _start_again(hass, "switch")
+    assert info.value.translation_key == "rest_gap_active"
+    assert plug_power(hass) == STATE_OFF

@@ -44,11 +44,12 @@ def rest_left_behind(log: HeatState, now: datetime) -> PlugRest | None:
     The rest counts from the last end (or a stuck plug's later off, or a rest
     carried over itself). Heat that may still be on the skin (a switch-off
     the plug has not confirmed, or heat still open) rests from ``now``, the
-    removal; an ice session still open from its planned end at the latest.
+    removal; an ice session still open from its planned end, when its deadline
+    would have ended it (nobody stopped it).
     """
     if (open_session := log.open) is not None:
         if open_session.modality is Modality.ICE and not log.plug_must_be_off:
-            return PlugRest(min(now, open_session.planned_end), Modality.ICE)
+            return PlugRest(open_session.planned_end, Modality.ICE)
         return PlugRest(now, Modality.HEAT)
     if log.plug_must_be_off:
         return PlugRest(now, Modality.HEAT)

@@ -646,6 +646,9 @@ def test_new_modules_are_classified_where_they_appear() -> None:
     assert classify("voice.answers") is Part.VOICE
     assert classify("therapy.exercises") is Part.RULES
     assert classify("engine.medication") is Part.ENGINE_PART
+    # The rest a removed recovery left on its plug: the rules, and the domain's store.
+    assert classify("therapy.plug_rest") is Part.RULES
+    assert classify("engine.plug_memory") is Part.ENGINE_PART
     assert classify("errors") is Part.HELPER
     assert classify("event") is Part.PLATFORM
     assert classify("report.weekly") is Part.REPORT

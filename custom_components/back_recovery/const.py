@@ -202,6 +202,9 @@ def storage_key(entry_id: str) -> str:
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 3
 """2: the pain diary (``pain``) beside the sessions; 1 had none."""
+PLUG_REST_STORAGE_KEY: Final = f"{DOMAIN}.plug_rest"
+"""Where the rest removed recoveries left on their plugs is kept (``engine.plug_memory``)."""
+PLUG_REST_STORAGE_VERSION: Final = 1
 MAX_STORED_SESSIONS: Final = 1000
 
 # The brace (contract "Brace", issue 24): options, entity keys, the stored part.

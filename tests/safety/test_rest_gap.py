@@ -4,30 +4,44 @@ Rule 2: during the rest gap (2 hours by default) the switch and the action
 refuse heat, a plug switched on anyway goes off again at once and
 ``back_recovery_session_blocked`` fires; also when the pad is found on at a
 restart after ice. Rule 6: a plug switched off by hand ends the session and
-the rest counts from then.
+the rest counts from then. Rules 2, 7 and 12 across removing a recovery: a
+recovery added again for the same plug continues the rest gap the removed one
+left (only its end and modality are kept, per plug, for at most a day).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.back_recovery.const import DOMAIN, RecoveryEvent
+from custom_components.back_recovery.const import (
+    DOMAIN,
+    PLUG_REST_STORAGE_KEY,
+    RecoveryEvent,
+)
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 
-from ..helpers.clock import advance
+from ..helpers.clock import advance, waited
 from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PLUG,
+    SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
     action,
@@ -35,8 +49,15 @@ from ..helpers.ha import (
     entity_state,
     switch,
 )
-from ..helpers.plug import PLUG_POWER, plug_power, set_input_boolean, start_heat
+from ..helpers.plug import (
+    PLUG_IGNORES,
+    PLUG_POWER,
+    plug_power,
+    set_input_boolean,
+    start_heat,
+)
 from ..helpers.restart import crash
+from ..helpers.storage import STORAGE_KEY
 
 # Rule 2: heat is refused while the skin rests
 
@@ -157,3 +178,273 @@ async def test_rule_6_plug_switched_off_outside_ends_session_external(
     # No timer is left to fire at the old planned end.
     await advance(hass, freezer, timedelta(minutes=12))
     assert len(ended) == 1
+
+
+# Rules 2, 7, 12: the rest gap survives removing the recovery and adding it again
+
+
+async def _remove_and_add_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    after: timedelta,
+    plug: str = PLUG,
+) -> None:
+    """Remove the test recovery, wait ``after``, add a new one (a new entry id) for ``plug``.
+
+    The removed recovery's own history is gone.
+    """
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert STORAGE_KEY not in hass_storage
+    await advance(hass, freezer, after)
+    await add_entry(hass, entry_id=SECOND_ENTRY_ID, plug=plug)
+
+
+async def _start_again(hass: HomeAssistant, how: str) -> None:
+    """Start heat on the recovery added again, through the switch or the action."""
+    if how == "switch":
+        await switch(hass, HEATING_PAD, on=True)
+    else:
+        await action(
+            hass, "start_session", modality="heat", config_entry_id=SECOND_ENTRY_ID
+        )
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["switch", "action"])
+async def test_rule_2_rest_gap_survives_removing_and_adding_the_recovery(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    how: str,
+) -> None:
+    """Heat, removed (the plug goes off 'unloaded'), added again at once: the skin still rests.
+
+    The start is refused with the right ``allowed_at``; the sensors show the
+    rest; a plug switched on by hand goes off again; a reload keeps it.
+    """
+    await start_heat(hass, "action")
+    await advance(hass, freezer, timedelta(minutes=10))
+    ended = async_capture_events(hass, RecoveryEvent.SESSION_ENDED)
+
+    await _remove_and_add_again(hass, freezer, hass_storage, timedelta(minutes=1))
+
+    assert [e.data["reason"] for e in ended] == ["unloaded"]
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T11:10:00+00:00"
+    # Only this recovery's own sessions are its sessions.
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    with pytest.raises(ServiceValidationError) as info:
+        await _start_again(hass, how)
+    assert info.value.translation_key == "rest_gap_active"
+    # 11:10 UTC is 3:10 AM in the test time zone (US/Pacific).
+    assert info.value.translation_placeholders == {"allowed_at": "3:10 AM"}
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data for e in blocked] == [
+        {
+            "config_entry_id": SECOND_ENTRY_ID,
+            "modality": "heat",
+            "allowed_at": "2026-11-25T11:10:00+00:00",
+        }
+    ]
+
+    # A plug switched on by hand during the rest gap goes off again (rule 2).
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_OFF
+
+    # The new recovery keeps it across a reload (rule 8).
+    assert await hass.config_entries.async_reload(SECOND_ENTRY_ID)
+    await hass.async_block_till_done()
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T11:10:00+00:00"
+    with pytest.raises(ServiceValidationError):
+        await _start_again(hass, how)
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("added_after", "then"),
+    [
+        (timedelta(minutes=1), timedelta(minutes=119)),
+        (timedelta(minutes=130), timedelta(0)),
+    ],
+    ids=["during-the-gap-then-waited", "after-the-gap"],
+)
+async def test_rule_2_heat_allowed_once_the_removed_recoverys_rest_gap_passed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    added_after: timedelta,
+    then: timedelta,
+) -> None:
+    """The carried rest gap ends when it would have ended: then heat starts."""
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert plug_power(hass) == STATE_OFF
+
+    await _remove_and_add_again(hass, freezer, hass_storage, added_after)
+    over = async_capture_events(hass, RecoveryEvent.SKIN_REST_OVER)
+    await advance(hass, freezer, then)
+
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    assert len(over) == (1 if then else 0)
+    await _start_again(hass, "switch")
+    assert plug_power(hass) == STATE_ON
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_removed_recoverys_rest_gap_not_on_another_plug(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    second_plug: str,
+) -> None:
+    """A new recovery with another plug is not held by the rest the first plug's left."""
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+
+    await _remove_and_add_again(
+        hass, freezer, hass_storage, timedelta(minutes=1), plug=second_plug
+    )
+
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "unknown"
+    await _start_again(hass, "action")
+    assert entity_state(hass, second_plug) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_removed_recoverys_rest_gap_follows_a_renamed_plug(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The plug's entity id renamed between removing and adding: its unique id still matches."""
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+    renamed = "switch.bedroom_heating_pad"
+    entity_registry.async_update_entity(PLUG, new_entity_id=renamed)
+    await hass.async_block_till_done()
+
+    await add_entry(hass, entry_id=SECOND_ENTRY_ID, plug=renamed)
+
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T11:20:00+00:00"
+    with pytest.raises(ServiceValidationError) as info:
+        await _start_again(hass, "action")
+    assert info.value.translation_key == "rest_gap_active"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_removed_with_the_switch_off_owed_rest_counts_from_the_removal(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Removed while the plug has not confirmed its switch-off: the rest counts from the removal.
+
+    Heat may have been on the skin until then (rules 10, 12).
+    """
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await advance(hass, freezer, timedelta(minutes=30))
+    assert plug_power(hass) == STATE_ON
+    await waited(hass, freezer, hass.config_entries.async_remove(ENTRY_ID))
+    await hass.async_block_till_done()
+    removed_at = dt_util.utcnow()
+    # The person unplugs the pad; later a new recovery for the plug.
+    await set_input_boolean(hass, PLUG_IGNORES, on=False)
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    await advance(hass, freezer, timedelta(minutes=5))
+    await add_entry(hass, entry_id=SECOND_ENTRY_ID)
+
+    allowed = datetime.fromisoformat(entity_state(hass, NEXT_SESSION_ALLOWED))
+    # From the removal (within its last 5-second wait), not from the planned end (09:20).
+    assert removed_at + timedelta(hours=2) - timedelta(seconds=6) <= allowed
+    assert allowed <= removed_at + timedelta(hours=2)
+    with pytest.raises(ServiceValidationError) as info:
+        await _start_again(hass, "action")
+    assert info.value.translation_key == "rest_gap_active"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_8_plug_rest_store_keeps_the_end_and_modality_only_for_a_day(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """The domain's store holds, per plug, the end and the modality: nothing else, at most a day.
+
+    An ice session counts for the rest gap as heat does (rule 7).
+    """
+    await action(hass, "start_session", modality="ice", minutes=15)
+    await advance(hass, freezer, timedelta(minutes=15))
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    assert hass_storage[PLUG_REST_STORAGE_KEY]["data"] == {
+        "plugs": [
+            {
+                "entity_id": PLUG,
+                "unique_id": "template:heating_pad_plug",
+                "ended": "2026-11-25T09:15:00+00:00",
+                "modality": "ice",
+            }
+        ]
+    }
+
+    # A day later (the longest rest gap, 1440 minutes) the end is dropped.
+    await advance(hass, freezer, timedelta(minutes=1440))
+    await add_entry(hass, entry_id=SECOND_ENTRY_ID)
+    assert PLUG_REST_STORAGE_KEY not in hass_storage
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    await _start_again(hass, "action")
+    assert plug_power(hass) == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_diagnostics_of_the_recovery_added_again_carry_no_session_of_the_removed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Diagnostics show when the next session is allowed, no session of the removed recovery."""
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+
+    await _remove_and_add_again(hass, freezer, hass_storage, timedelta(minutes=1))
+    entry = hass.config_entries.async_get_entry(SECOND_ENTRY_ID)
+    assert entry is not None
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    engine = result["engine"]
+    assert isinstance(engine, dict)
+    assert engine["next_session_allowed"] == "2026-11-25T11:20:00+00:00"
+    assert engine["last_session_end"] is None
+    text = json.dumps(result)
+    assert "09:00:00" not in text  # the removed session's start
+    assert "modality" not in text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_7_removed_during_ice_the_rest_counts_from_its_planned_end(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Ice shares the rest gap: removed while ice runs, the rest counts from its planned end."""
+    await action(hass, "start_session", modality="ice")
+    await advance(hass, freezer, timedelta(minutes=5))
+
+    await _remove_and_add_again(hass, freezer, hass_storage, timedelta(minutes=1))
+
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "2026-11-25T11:20:00+00:00"
+    with pytest.raises(ServiceValidationError) as info:
+        await _start_again(hass, "switch")
+    assert info.value.translation_key == "rest_gap_active"
+    assert plug_power(hass) == STATE_OFF

@@ -14,8 +14,9 @@ from .core import RecoveryEngine
 from .exercises import ExerciseProgramme
 from .medication import LoggedDose, MedicationRecord, attach_medication
 from .plug import CONFIRM_SECONDS
+from .plug_memory import async_remember_rest
 from .state import RecoveryState, RefusedStart
-from .store import async_remove_history
+from .store import async_read_histories, async_remove_history
 
 __all__ = [
     "ActivityClearances",
@@ -31,5 +32,7 @@ __all__ = [
     "RecoveryEngine",
     "RecoveryState",
     "RefusedStart",
+    "async_read_histories",
+    "async_remember_rest",
     "async_remove_history",
 ]

@@ -46,6 +46,7 @@ from .deadlines import (
 )
 from .events import RecoveryEvents
 from .plug import PlugChanged, PlugNotSwitchedOff, PlugReport, entry_plug
+from .plug_memory import async_recall_rest
 from .records import RecoveryRecords
 from .reminders import Reminders
 from .requests import RecoveryRequests
@@ -89,8 +90,7 @@ class RecoveryEngine(RecoveryRequests):
         """The recovery as it stands: rebuilt on every change and each minute."""
         self._unsubs: list[CALLBACK_TYPE] = []
         self._off_waiters: list[asyncio.Future[None]] = []
-        self._loaded = False
-        self._stored_plug_must_be_off = False
+        self._loaded = self._stored_plug_must_be_off = False
 
     # Lifecycle.
 
@@ -98,12 +98,13 @@ class RecoveryEngine(RecoveryRequests):
         """Restore from storage, reconcile with the plug, listen (plug, shutdown, language)."""
         await async_load_texts(self.hass)
         if (data := await self._storage.async_load(self._log.restore)) is not None:
-            # The phase and pain parts have their own fallbacks.
-            self._phases.restore(data, self.entry.title)
+            self._phases.restore(data, self.entry.title)  # phase, pain: own fallbacks
             self._pain.restore(
                 data, self.entry.title, _today(), dt_util.get_default_time_zone()
             )
             self.records.restore(data)
+        elif not self._storage.history_unknown:  # new: a removed one's rest on its plug
+            self._log.carried = await async_recall_rest(self.hass, self.plug_entity_id)
         async_show_pain_review(
             self.hass, self.entry.entry_id, self.entry.title, self._pain.status.review
         )

@@ -221,3 +221,24 @@ async def async_remove_history(hass: HomeAssistant, entry_id: str) -> None:
     """Forget an entry's history and its recovered history."""
     for key in storage_keys(entry_id):
         await RecoveryStore(hass, STORAGE_VERSION, key).async_remove()
+
+
+async def async_read_histories(
+    hass: HomeAssistant, entry_id: str
+) -> list[Mapping[str, Any]]:
+    """Read an entry's history and recovered history as stored (a removed entry's last look).
+
+    What cannot be read is left out; nothing is moved or written.
+    """
+    found: list[Mapping[str, Any]] = []
+    for key in storage_keys(entry_id):
+        store = RecoveryStore(
+            hass, STORAGE_VERSION, key, minor_version=STORAGE_MINOR_VERSION
+        )
+        try:
+            data = await store.async_load()
+        except HomeAssistantError, NotImplementedError, KeyError, TypeError, ValueError:
+            continue
+        if isinstance(data, Mapping):
+            found.append(data)
+    return found

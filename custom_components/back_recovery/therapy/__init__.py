@@ -94,6 +94,7 @@ from .pain_review import (
     round_for_display,
 )
 from .phases import Phase, PhaseSchedule, PhaseTracker
+from .plug_rest import PlugKeys, PlugRest, PlugRestBook, rest_left_behind
 from .restart import reconcile
 from .self_switch import SelfSwitchVerdict, SelfSwitchWatch, SwitchCause
 from .session import (
@@ -174,6 +175,10 @@ __all__ = [
     "Phase",
     "PhaseSchedule",
     "PhaseTracker",
+    "PlugKeys",
+    "PlugRest",
+    "PlugRestBook",
+    "rest_left_behind",
     "REVIEW_FALL_POINTS",
     "REVIEW_FALL_RATIO",
     "Refusal",

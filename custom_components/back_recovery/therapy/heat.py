@@ -13,6 +13,7 @@ from datetime import datetime
 
 from .history import SessionHistory
 from .outcome import NOTHING, Outcome
+from .plug_rest import PlugRest
 from .session import EndReason, Modality, TherapySession
 
 
@@ -23,6 +24,9 @@ class HeatState(SessionHistory):
     ``plug_must_be_off`` remembers a switch-off that the plug has not confirmed
     yet (rule 10): it is stored, the plug seen on is switched off at once, and
     only the plug seen off clears it.
+
+    ``carried`` is the rest a removed recovery left on this plug
+    (``plug_rest.PlugRest``): a new recovery's rest gap continues from its end.
 
     ``heat_off_at`` is when a plug that owed a switch-off (it ignored one, was
     unreachable, or was switched on during the rest) finally reported ``off``:
@@ -43,6 +47,7 @@ class HeatState(SessionHistory):
     ending: EndReason | None = None
     starting: TherapySession | None = None
     start_stopped: bool = False
+    carried: PlugRest | None = None
 
     @property
     def running(self) -> TherapySession | None:
@@ -61,13 +66,15 @@ class HeatState(SessionHistory):
 
     @property
     def rest_start(self) -> datetime | None:
-        """When the skin's rest began: the last end, or a stuck plug's later off."""
-        last_end = self.last_end
-        if last_end is None:
+        """When the skin's rest began: the last end, a stuck plug's later off, or a removed recovery's end on the plug."""
+        carried = self.carried.ended if self.carried is not None else None
+        ends = [end for end in (self.last_end, carried) if end is not None]
+        if not ends:
             return None
-        if self.heat_off_at is not None and self.heat_off_at > last_end:
+        start = max(ends)
+        if self.heat_off_at is not None and self.heat_off_at > start:
             return self.heat_off_at
-        return last_end
+        return start
 
     def settle_start(self, confirmed: bool) -> Outcome:
         """Decide the heat start: the plug confirmed ``on`` (``confirmed``) or did not (rule 11).

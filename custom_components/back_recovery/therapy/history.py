@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from .plug_rest import PlugRest
 from .session import (
     SESSION_MINUTES_CEILING,
     EndReason,
@@ -196,13 +197,15 @@ class StoredHistory:
     ``plug_must_be_off`` is the switch-off the plug still owes (rule 10);
     ``heat_off_at`` is when a plug that owed one was finally seen off;
     ``ending`` is why the open heat session ends once the plug confirms
-    ``off`` (contract: "The truth while the pad heats").
+    ``off`` (contract: "The truth while the pad heats"); ``carried_rest`` is
+    the rest a removed recovery left on the plug (stored only when there is one).
     """
 
     sessions: tuple[TherapySession, ...] = ()
     plug_must_be_off: bool = False
     heat_off_at: datetime | None = None
     ending: EndReason | None = None
+    carried_rest: PlugRest | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Serialize to JSON-safe values."""
@@ -211,6 +214,11 @@ class StoredHistory:
             "plug_must_be_off": self.plug_must_be_off,
             "heat_off_at": self.heat_off_at.isoformat() if self.heat_off_at else None,
             "ending": self.ending.value if self.ending else None,
+            **(
+                {"carried_rest": self.carried_rest.as_dict()}
+                if self.carried_rest
+                else {}
+            ),
         }
 
     @classmethod
@@ -242,9 +250,11 @@ class StoredHistory:
             raise TypeError("plug_must_be_off is not a boolean")
         heat_off_at = data.get("heat_off_at")
         ending = data.get("ending")
+        carried = data.get("carried_rest")
         return cls(
             tuple(sessions),
             plug_must_be_off,
             stored_moment(heat_off_at) if heat_off_at else None,
             EndReason(ending) if ending and sessions and sessions[-1].running else None,
+            PlugRest.from_dict(carried) if carried else None,
         )

@@ -308,6 +308,7 @@ class TherapyLog(HeatState):
             self.plug_must_be_off,
             self.heat_off_at,
             self.ending,
+            self.carried,
         ).as_dict()
 
     def restore(self, data: Mapping[str, Any]) -> None:
@@ -320,5 +321,5 @@ class TherapyLog(HeatState):
         self._replace(list(stored.sessions))
         self.plug_must_be_off = stored.plug_must_be_off
         self.heat_off_at = stored.heat_off_at
-        self.ending = stored.ending
+        self.ending, self.carried = stored.ending, stored.carried_rest
         self.starting, self.start_stopped = None, False

@@ -63,11 +63,12 @@ def cells(page: str, key: str) -> list[list[str]]:
 async def three_days_of_exercises(
     hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> date:
-    """Bridge: done with pain 2, skipped for pain, done with pain 8; Cat cow never done. Return the first day."""
+    """Pain 3, then Bridge: done with pain 2, skipped for pain, done with pain 8; Cat cow never done. Return the first day."""
     first = dt_util.now().date()
     await add_exercise(hass, entry, "Bridge")
     await add_exercise(hass, entry, "Cat cow")
     await move_to(hass, freezer, local(first, 9))
+    await action(hass, "log_pain", level=3)  # what pain during is compared with
     await action(hass, "log_exercise", exercise="Bridge", pain_during=2)
     await move_to(hass, freezer, local(first + timedelta(days=1), 9))
     await action(

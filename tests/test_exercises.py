@@ -218,6 +218,7 @@ async def test_red_of_another_exercise_hours_later_is_reminded_the_same_one_not_
     await add_exercise(hass, init_integration, "Bridge")
     await add_exercise(hass, init_integration, "Bird dog")
     bridge = response_entity("Bridge")
+    await log_pain(hass, 3)  # what pain during is compared with
     with patch.object(Reminders, "send") as send:
         await move_to(hass, freezer, local(TODAY, 9))
         await log_exercise(hass, exercise="Bridge", pain_during=7)
@@ -346,6 +347,7 @@ async def test_log_survives_a_restart(
 ) -> None:
     """The log is stored with the recovery (records["exercises"]) and read back."""
     await add_exercise(hass, init_integration, "Bridge")
+    await log_pain(hass, 3)
     await log_exercise(hass, exercise="Bridge", pain_during=2)
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
@@ -364,6 +366,7 @@ async def test_diagnostics_give_counts_only(
         instructions="https://example.org/secret",
         progression_note="Hold longer",
     )
+    await log_pain(hass, 3)
     await log_exercise(
         hass, exercise="Secret stretch", note="private words", pain_during=1
     )
@@ -451,6 +454,7 @@ async def test_log_exercise_without_a_response_asked(
 ) -> None:
     """An automation's call (no response asked) logs all the same."""
     await add_exercise(hass, init_integration, "Bridge")
+    await log_pain(hass, 3)
     await action(hass, "log_exercise", exercise="Bridge", pain_during=1)
     assert entity_state(hass, response_entity("Bridge")) == "green"
 

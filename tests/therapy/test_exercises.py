@@ -240,7 +240,10 @@ TUESDAY = MONDAY + days(1)
         (PainRule.NO_INCREASE, None, {MONDAY: 3}, Response.UNKNOWN),
         (PainRule.NO_INCREASE, 3, {MONDAY: 3, TUESDAY: 3}, Response.GREEN),
         (PainRule.NO_INCREASE, 3, {MONDAY: 3}, Response.GREEN),
-        (PainRule.NO_INCREASE, 3, {}, Response.GREEN),
+        # Nothing to compare with: not called green (a try-out's 6 of 10 was).
+        (PainRule.NO_INCREASE, 3, {}, Response.UNKNOWN),
+        (PainRule.NO_INCREASE, 7, {}, Response.RED),
+        (PainRule.PAIN_FREE, 0, {}, Response.GREEN),
         (PainRule.NO_INCREASE, 4, {MONDAY: 3}, Response.AMBER),
         (PainRule.NO_INCREASE, 3, {MONDAY: 3, TUESDAY: 4}, Response.AMBER),
         (PainRule.NO_INCREASE, 2, {MONDAY: 3, TUESDAY: 2}, Response.GREEN),

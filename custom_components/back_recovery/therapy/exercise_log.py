@@ -220,7 +220,8 @@ class ExerciseDiary:
     ) -> Response:
         """Return how pain answered the exercise's latest done session (contract ``response``).
 
-        ``unknown``: none done, or no ``pain_during`` given. ``red``: pain
+        ``unknown``: none done, no ``pain_during`` given, or (``no_increase``)
+        no pain entry before it to compare with. ``red``: pain
         during at or above 7, or ``amber`` after an ``amber`` (or ``red``)
         session before it (sessions without pain are passed over). ``amber``:
         pain during above the rule (``pain_free``: above 0; ``no_increase``:
@@ -293,7 +294,9 @@ def _judge(
             before = (
                 morning if morning is not None else _pain_before(pain, entry.done_at)
             )
-            within = before is None or during <= before
+            if before is None:
+                return Response.UNKNOWN  # nothing to compare with: no pain yet
+            within = during <= before
     next_morning = morning_pain(pain, entry.day + timedelta(days=1), tz)
     rose = (
         morning is not None and next_morning is not None and next_morning >= morning + 1

@@ -28,7 +28,7 @@ from .engine import (
 )
 from .exercise_services import async_setup_exercise_services
 from .issues import async_clear_issue
-from .late_off import async_alarm_removed, async_delete_left_issues
+from .late_off import async_alarm_removed, async_delete_left_issues, async_watched
 from .log_filter import install_refusal_filter
 from .medication_services import async_setup_medication_services
 from .plug_entity import async_give_plug_back, async_track_plug, configured_plug
@@ -139,7 +139,7 @@ async def async_remove_entry(
     if (plug := configured_plug(entry)) is not None:
         histories = await async_read_histories(hass, entry.entry_id)
         await async_remember_rest(hass, plug, histories)
-    async_give_plug_back(hass, entry)
+    async_give_plug_back(hass, entry, may_heat=async_watched(hass, entry.entry_id))
     async_alarm_removed(hass, entry.entry_id)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry.entry_id)

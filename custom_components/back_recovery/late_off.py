@@ -113,6 +113,12 @@ def async_watch_late_off(
 
 
 @callback
+def async_watched(hass: HomeAssistant, entry_id: str) -> bool:
+    """Return whether the plug of the unloaded entry ``entry_id`` is followed: it has not read off since."""
+    return any(other == entry_id for _plug, other in _watches(hass))
+
+
+@callback
 def async_alarm_taken_over(
     hass: HomeAssistant, plug_entity_id: str | None, entry_id: str
 ) -> None:

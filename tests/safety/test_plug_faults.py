@@ -27,6 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
+    CONF_POWER_SENSOR,
     DOMAIN,
     RecoveryEvent,
 )
@@ -72,6 +73,8 @@ from ..helpers.plug import (
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
+    PLUG_POWER_SENSOR,
+    PLUG_STALE,
     PLUG_UNKNOWN,
     plug_power,
     set_input_boolean,
@@ -659,6 +662,34 @@ async def test_rule_10_deleted_with_the_plug_off_takes_its_alarm_along(
     assert [
         issue for (domain, issue) in issue_registry.issues if domain == DOMAIN
     ] == []
+
+
+async def test_rule_10_deleted_while_the_pad_draws_behind_a_frozen_off_keeps_its_alarm(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    shown: dict[str, str],
+    plug: str,
+) -> None:
+    """A plug that reports off while its power sensor reads a draw: the deletion keeps the alarm.
+
+    Its ``off`` is no switch-off (rule 14): the issue and the notification
+    stand until the draw stops.
+    """
+    await add_entry(hass, {CONF_POWER_SENSOR: PLUG_POWER_SENSOR})
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_STALE, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    assert entity_state(hass, plug) == STATE_OFF
+    await _unload(hass, freezer, "remove")
+    assert plug_power(hass) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert ALARM_ID in shown
+
+    await advance(hass, freezer, timedelta(hours=1))
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert shown == {}
 
 
 async def test_rule_10_alarm_issues_of_a_deleted_recovery_do_not_outlive_a_restart(

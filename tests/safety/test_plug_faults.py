@@ -504,7 +504,7 @@ async def test_rule_10_unload_with_a_stuck_plug_tries_once_more_and_keeps_the_wa
 
 
 @pytest.mark.usefixtures("init_integration")
-@pytest.mark.parametrize("how", ["remove", "disable"])
+@pytest.mark.parametrize("how", ["remove", "disable", "reload"])
 @pytest.mark.parametrize(
     "off_after", [timedelta(seconds=2), timedelta(minutes=11), timedelta(hours=5)]
 )
@@ -520,7 +520,8 @@ async def test_rule_10_plug_that_switches_off_after_the_unload_clears_its_warnin
     A radio plug carries the last switch-off out seconds after the entry is
     gone, another comes back hours later: the repair issue and the
     notification "Unplug the heating pad" stand until then, with the recovery
-    disabled or deleted, and go then, as a confirmed switch-off's do.
+    disabled, deleted or loaded again, and go then, as a confirmed
+    switch-off's do.
     """
     issue_registry = ir.async_get(hass)
     await start_heat(hass, "switch")
@@ -544,9 +545,11 @@ async def test_rule_10_plug_that_switches_off_after_the_unload_clears_its_warnin
 async def _unload(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
 ) -> None:
-    """Remove or disable the test entry; the plug has its 5 seconds to confirm."""
+    """Remove, reload or disable the test entry; the plug has its 5 seconds to confirm."""
     if how == "remove":
         await waited(hass, freezer, hass.config_entries.async_remove(ENTRY_ID))
+    elif how == "reload":
+        await waited(hass, freezer, hass.config_entries.async_reload(ENTRY_ID))
     else:
         await waited(
             hass,

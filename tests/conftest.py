@@ -30,9 +30,11 @@ from custom_components.back_recovery.const import (
 )
 from custom_components.back_recovery.engine.state import StateHub
 from custom_components.back_recovery.options import DEFAULT_OPTIONS
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import Context, HomeAssistant, callback
+from homeassistant.setup import async_setup_component
 
 from .helpers.assist import ASKERS_CLOCKS, Asker, set_profile
 from .helpers.clock import T0, wall_clock_stepper
@@ -251,3 +253,24 @@ def step_wall_clock(
     """Return a function that steps the wall clock alone (NTP, a VM resumed)."""
     with wall_clock_stepper(hass, freezer) as step:
         yield step
+
+
+@pytest.fixture
+async def shown(hass: HomeAssistant) -> dict[str, str]:
+    """Return the persistent notifications that stand, by id: their messages."""
+    assert await async_setup_component(hass, "persistent_notification", {})
+    messages: dict[str, str] = {}
+
+    @callback
+    def updated(
+        kind: persistent_notification.UpdateType,
+        notifications: dict[str, persistent_notification.Notification],
+    ) -> None:
+        for notification_id, notification in notifications.items():
+            if kind is persistent_notification.UpdateType.REMOVED:
+                messages.pop(notification_id, None)
+            else:
+                messages[notification_id] = notification["message"]
+
+    persistent_notification.async_register_callback(hass, updated)
+    return messages

@@ -28,6 +28,7 @@ from .engine import (
 )
 from .exercise_services import async_setup_exercise_services
 from .issues import async_clear_issue
+from .late_off import async_alarm_removed, async_delete_left_issues, async_watched
 from .log_filter import install_refusal_filter
 from .medication_services import async_setup_medication_services
 from .plug_entity import async_give_plug_back, async_track_plug, configured_plug
@@ -44,12 +45,17 @@ CONFIG_SCHEMA = cv.empty_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and the report's view once for all entries; keep refusals out of the ERROR log."""
+    """Register the actions and the report's view once for all entries; keep refusals out of the ERROR log.
+
+    Alarm issues left inactive by a restart for recoveries deleted since are
+    deleted (``late_off.async_delete_left_issues``).
+    """
     async_setup_services(hass)
     async_setup_report(hass)
     async_setup_exercise_services(hass)
     async_setup_medication_services(hass)
     install_refusal_filter()
+    async_delete_left_issues(hass)
     return True
 
 
@@ -122,6 +128,10 @@ async def async_remove_entry(
 ) -> None:
     """Give the plug back to the dashboard and forget the history and the issues.
 
+    The alarm of a plug not confirmed off (its issues, the notification
+    "Unplug the heating pad") stays until the plug reports off
+    (``late_off``, rule 10); a plug that is off takes it along now.
+
     Only when the last session on the plug ended, and of what, stays (for
     the longest rest gap at most): a recovery added again for that plug
     continues the skin's rest (rules 2, 7, 12; ``engine.plug_memory``).
@@ -129,7 +139,8 @@ async def async_remove_entry(
     if (plug := configured_plug(entry)) is not None:
         histories = await async_read_histories(hass, entry.entry_id)
         await async_remember_rest(hass, plug, histories)
-    async_give_plug_back(hass, entry)
+    async_give_plug_back(hass, entry, may_heat=async_watched(hass, entry.entry_id))
+    async_alarm_removed(hass, entry.entry_id)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry.entry_id)
     async_clear_issue(hass, ISSUE_PLUG_AUTO_OFF_NOT_SET, entry.entry_id)

@@ -178,6 +178,17 @@ ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON: Final = "heating_pad_switches_itself_on"
 ISSUE_STORAGE_NOT_WRITABLE: Final = "storage_not_writable"
 ISSUE_PAIN_NOT_IMPROVING: Final = "pain_not_improving"
 ISSUE_PLUG_AUTO_OFF_NOT_SET: Final = "plug_auto_off_not_set"
+ALARM_ISSUES: Final = (
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
+)
+"""The plug's issues that the urgent alarm's notification stands with (rules 5, 10, 16)."""
+PLUG_OFF_ISSUES: Final = (
+    ISSUE_HEATING_PAD_NOT_RESPONDING,
+    ISSUE_HEATING_PAD_UNREACHABLE,
+)
+"""The plug's issues that its confirmed ``off`` clears (rules 5, 10)."""
 
 
 def issue_id(key: str, entry_id: str) -> str:
@@ -187,6 +198,11 @@ def issue_id(key: str, entry_id: str) -> str:
     people apart.
     """
     return f"{key}_{entry_id}"
+
+
+def alarm_notification_id(entry_id: str) -> str:
+    """Return the id of entry ``entry_id``'s persistent notification "Unplug the heating pad"."""
+    return f"{DOMAIN}_{entry_id}_unplug_heating_pad"
 
 
 def unique_id(entry_id: str, key: str) -> str:

@@ -331,16 +331,18 @@ def async_follow_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str) -> Non
 
 @callback
 def async_delete_plug_issues(
-    hass: HomeAssistant, entry_id: str, plug: str | None
+    hass: HomeAssistant, entry_id: str, plug: str | None, may_heat: bool = False
 ) -> None:
     """Delete the plug's issues of a removed entry ``entry_id``.
 
-    A plug still on (or gone) keeps its warning to unplug the pad
-    (``heating_pad_unreachable``, ``heating_pad_not_responding``); nothing
-    would clear ``heating_pad_switches_itself_on`` after 30 quiet minutes.
+    A plug still on (or gone), or one that ``may_heat`` (it has not read off
+    since the unload alarmed: its power sensor may still read a draw, rule
+    14), keeps its warning to unplug the pad (``heating_pad_unreachable``,
+    ``heating_pad_not_responding``); nothing would clear
+    ``heating_pad_switches_itself_on`` after 30 quiet minutes.
     """
     keys = [ISSUE_HEATING_PAD_MISSING, ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON]
-    if not plug or hass.states.is_state(plug, STATE_OFF):
+    if not plug or not may_heat and hass.states.is_state(plug, STATE_OFF):
         keys += [ISSUE_HEATING_PAD_UNREACHABLE, ISSUE_HEATING_PAD_NOT_RESPONDING]
     for key in keys:
         async_clear_issue(hass, key, entry_id)
@@ -360,12 +362,17 @@ def async_track_plug(hass: HomeAssistant, entry: ConfigEntry, plug: str | None) 
 
 
 @callback
-def async_give_plug_back(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Give the plug of a removed ``entry`` back: shown on the dashboard, its issues deleted."""
+def async_give_plug_back(
+    hass: HomeAssistant, entry: ConfigEntry, may_heat: bool = False
+) -> None:
+    """Give the plug of a removed ``entry`` back: shown on the dashboard, its issues deleted.
+
+    ``may_heat``: see ``async_delete_plug_issues``.
+    """
     plug = entry.data.get(CONF_HEATING_PAD)
     if plug:
         async_unhide_plug(hass, plug)
-    async_delete_plug_issues(hass, entry.entry_id, plug)
+    async_delete_plug_issues(hass, entry.entry_id, plug, may_heat)
 
 
 @callback

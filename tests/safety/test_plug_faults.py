@@ -27,6 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.back_recovery.const import (
     CONF_HEATING_PAD,
+    CONF_POWER_SENSOR,
     DOMAIN,
     RecoveryEvent,
 )
@@ -51,6 +52,7 @@ from ..helpers.ha import (
     NEXT_SESSION_ALLOWED,
     NOT_RESPONDING_ISSUE,
     PLUG,
+    SECOND_ENTRY_ID,
     SESSION_ACTIVE,
     SKIN_REST,
     STOP_SESSION,
@@ -71,6 +73,8 @@ from ..helpers.plug import (
     PLUG_IGNORES,
     PLUG_ONLINE,
     PLUG_POWER,
+    PLUG_POWER_SENSOR,
+    PLUG_STALE,
     PLUG_UNKNOWN,
     plug_power,
     set_input_boolean,
@@ -78,6 +82,12 @@ from ..helpers.plug import (
 )
 from ..helpers.restart import crash
 from ..helpers.storage import STORAGE_KEY, stored
+
+ALARM_ID = f"back_recovery_{ENTRY_ID}_unplug_heating_pad"
+"""The test entry's notification "Unplug the heating pad"."""
+SECOND_ALARM_ID = f"back_recovery_{SECOND_ENTRY_ID}_unplug_heating_pad"
+"""That of the recovery added again for the same plug."""
+SECOND_NOT_RESPONDING = f"heating_pad_not_responding_{SECOND_ENTRY_ID}"
 
 
 def plug_calls(hass: HomeAssistant, service: str) -> list[datetime]:
@@ -494,45 +504,237 @@ async def test_rule_10_unload_with_a_stuck_plug_tries_once_more_and_keeps_the_wa
 
 
 @pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize("how", ["remove", "disable", "reload"])
 @pytest.mark.parametrize(
-    ("off_after", "cleared"),
-    [(timedelta(seconds=2), True), (timedelta(minutes=11), False)],
+    "off_after", [timedelta(seconds=2), timedelta(minutes=11), timedelta(hours=5)]
 )
 async def test_rule_10_plug_that_switches_off_after_the_unload_clears_its_warning(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    issue_registry: ir.IssueRegistry,
+    shown: dict[str, str],
     off_after: timedelta,
-    cleared: bool,
+    how: str,
 ) -> None:
-    """The unload alarms while the plug is still on; an ``off`` seen up to 10 minutes later clears it.
+    """The unload alarms while the plug is still on; its ``off``, however late, clears the alarm.
 
     A radio plug carries the last switch-off out seconds after the entry is
-    gone: its repair issue goes then, as a confirmed switch-off's does. Later
-    than 10 minutes nobody follows the plug any more, and the issue stays
-    until the recovery loads again.
+    gone, another comes back hours later: the repair issue and the
+    notification "Unplug the heating pad" stand until then, with the recovery
+    disabled, deleted or loaded again, and go then, as a confirmed
+    switch-off's do.
     """
+    issue_registry = ir.async_get(hass)
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=5))
     await set_input_boolean(hass, PLUG_IGNORES, on=True)
-    await waited(
-        hass,
-        freezer,
-        hass.config_entries.async_set_disabled_by(ENTRY_ID, config_entries_disabler()),
-    )
-    await hass.async_block_till_done()
+    await _unload(hass, freezer, how)
     assert plug_power(hass) == STATE_ON
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert ALARM_ID in shown
 
-    await advance(hass, freezer, off_after)
+    await advance(hass, freezer, off_after - timedelta(seconds=1))
+    # Still on: the alarm stands.
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert ALARM_ID in shown
+    await advance(hass, freezer, timedelta(seconds=1))
+    await _switched_off_at_last(hass)
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert shown == {}
+
+
+async def _unload(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, how: str
+) -> None:
+    """Remove, reload or disable the test entry; the plug has its 5 seconds to confirm."""
+    if how == "remove":
+        await waited(hass, freezer, hass.config_entries.async_remove(ENTRY_ID))
+    elif how == "reload":
+        await waited(hass, freezer, hass.config_entries.async_reload(ENTRY_ID))
+    else:
+        await waited(
+            hass,
+            freezer,
+            hass.config_entries.async_set_disabled_by(
+                ENTRY_ID, config_entries_disabler()
+            ),
+        )
+    await hass.async_block_till_done()
+
+
+async def _switched_off_at_last(hass: HomeAssistant) -> None:
+    """Let the plug listen again and switch it off by hand (from its own dashboard card)."""
     await set_input_boolean(hass, PLUG_IGNORES, on=False)
     await hass.services.async_call(
         "switch", "turn_off", {"entity_id": PLUG}, blocking=True
     )
     await hass.async_block_till_done()
     assert plug_power(hass) == STATE_OFF
-    issue = issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE)
-    assert (issue is None) is cleared
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_deleted_recovery_alarm_gives_way_to_the_new_recovery_of_its_plug(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    shown: dict[str, str],
+) -> None:
+    """A new user's try-out: one plug, one alarm, gone when the plug is off at last.
+
+    The plug ignores commands and is switched on by hand during the skin
+    rest: the alarm. The recovery is deleted while the plug is still on, and
+    added again for the same plug, which alarms itself: its alarm replaces
+    the deleted one's (not two identical notifications and issues). When the
+    plug reports off, no alarm is left, 11 minutes later neither.
+    """
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert list(shown) == [ALARM_ID]
+
+    await _unload(hass, freezer, "remove")
+    assert plug_power(hass) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert list(shown) == [ALARM_ID]
+
+    await add_entry(hass, entry_id=SECOND_ENTRY_ID)
+    await advance(hass, freezer, timedelta(seconds=5))
+    assert list(shown) == [SECOND_ALARM_ID]
+    assert shown[SECOND_ALARM_ID].startswith(
+        'The heating pad plug "Heating pad plug" does not switch off.'
+    )
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert issue_registry.async_get_issue(DOMAIN, SECOND_NOT_RESPONDING) is not None
+
+    await _switched_off_at_last(hass)
+    await advance(hass, freezer, timedelta(minutes=11))
+    assert shown == {}
+    assert issue_registry.async_get_issue(DOMAIN, SECOND_NOT_RESPONDING) is None
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_deleted_recovery_alarm_stays_beside_another_until_its_plug_is_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    shown: dict[str, str],
+) -> None:
+    """A recovery added that does not govern the plug leaves the deleted one's alarm standing.
+
+    The plug may still heat and nothing else says so: the alarm goes only
+    with the plug's ``off``.
+    """
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=5))
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    await _unload(hass, freezer, "remove")
+    await add_entry(hass, entry_id=SECOND_ENTRY_ID, plug=None)
+    await advance(hass, freezer, timedelta(minutes=1))
+    assert list(shown) == [ALARM_ID]
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+
+    await _switched_off_at_last(hass)
+    assert shown == {}
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_10_deleted_with_the_plug_off_takes_its_alarm_along(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    shown: dict[str, str],
+) -> None:
+    """An alarm that stands with the plug off (it keeps switching itself on, rule 16) goes with the deletion.
+
+    Nobody would dismiss it afterwards: its issue is deleted with the recovery.
+    """
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    for _ in range(3):
+        await set_input_boolean(hass, PLUG_POWER, on=True)
+        await advance(hass, freezer, timedelta(minutes=1))
+    assert plug_power(hass) == STATE_OFF
+    assert ALARM_ID in shown
+
+    await _unload(hass, freezer, "remove")
+    assert shown == {}
+    assert [
+        issue for (domain, issue) in issue_registry.issues if domain == DOMAIN
+    ] == []
+
+
+async def test_rule_10_deleted_while_the_pad_draws_behind_a_frozen_off_keeps_its_alarm(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    shown: dict[str, str],
+    plug: str,
+) -> None:
+    """A plug that reports off while its power sensor reads a draw: the deletion keeps the alarm.
+
+    Its ``off`` is no switch-off (rule 14): the issue and the notification
+    stand until the draw stops.
+    """
+    await add_entry(hass, {CONF_POWER_SENSOR: PLUG_POWER_SENSOR})
+    await start_heat(hass, "switch")
+    await set_input_boolean(hass, PLUG_STALE, on=True)
+    await set_input_boolean(hass, PLUG_IGNORES, on=True)
+    assert entity_state(hass, plug) == STATE_OFF
+    await _unload(hass, freezer, "remove")
+    assert plug_power(hass) == STATE_ON
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
+    assert ALARM_ID in shown
+
+    await advance(hass, freezer, timedelta(hours=1))
+    await set_input_boolean(hass, PLUG_POWER, on=False)
+    assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is None
+    assert shown == {}
+
+
+async def test_rule_10_alarm_issues_of_a_deleted_recovery_do_not_outlive_a_restart(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    issue_registry: ir.IssueRegistry,
+    plug: str,
+) -> None:
+    """After a restart, the inactive alarm issues of a deleted recovery are deleted; others stay.
+
+    Issues are not persistent: a restart keeps an inactive record of them,
+    which nothing would delete once the recovery is gone (its plug may never
+    report again).
+    """
+    removed = "01KRECOVERY00000000000000R"
+    kept_ids = [f"heating_pad_not_responding_{ENTRY_ID}", "other_issue_x"]
+    left_ids = [
+        f"heating_pad_not_responding_{removed}",
+        f"heating_pad_unreachable_{removed}",
+        f"heating_pad_switches_itself_on_{removed}",
+    ]
+    hass_storage[ir.STORAGE_KEY] = {
+        "version": ir.STORAGE_VERSION_MAJOR,
+        "minor_version": ir.STORAGE_VERSION_MINOR,
+        "key": ir.STORAGE_KEY,
+        "data": {
+            "issues": [
+                {
+                    "created": "2026-11-25T09:00:00+00:00",
+                    "dismissed_version": None,
+                    "domain": DOMAIN,
+                    "is_persistent": False,
+                    "issue_id": issue,
+                }
+                for issue in kept_ids + left_ids
+            ]
+        },
+    }
+    await issue_registry.async_load()
+    await add_entry(hass)
+    left = [issue for (domain, issue) in issue_registry.issues if domain == DOMAIN]
+    assert sorted(left) == sorted(kept_ids)
 
 
 # Rule 11: a heat start counts only when the plug confirms on

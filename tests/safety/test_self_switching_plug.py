@@ -30,7 +30,6 @@ from custom_components.back_recovery.const import (
     RecoveryEvent,
 )
 from custom_components.back_recovery.logbook import async_describe_events
-from homeassistant.components import persistent_notification
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
 from homeassistant.core import (
     Context,
@@ -82,27 +81,6 @@ def phone(hass: HomeAssistant) -> list[ServiceCall]:
     """Return the messages sent to the notify entity ``PHONE``."""
     hass.states.async_set(PHONE, "unknown")
     return async_mock_service(hass, "notify", "send_message")
-
-
-@pytest.fixture
-async def shown(hass: HomeAssistant) -> dict[str, str]:
-    """Return the persistent notifications that stand, by id: their messages."""
-    assert await async_setup_component(hass, "persistent_notification", {})
-    messages: dict[str, str] = {}
-
-    @callback
-    def updated(
-        kind: persistent_notification.UpdateType,
-        notifications: dict[str, persistent_notification.Notification],
-    ) -> None:
-        for notification_id, notification in notifications.items():
-            if kind is persistent_notification.UpdateType.REMOVED:
-                messages.pop(notification_id, None)
-            else:
-                messages[notification_id] = notification["message"]
-
-    persistent_notification.async_register_callback(hass, updated)
-    return messages
 
 
 @pytest.fixture

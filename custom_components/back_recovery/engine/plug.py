@@ -47,6 +47,7 @@ from .. import plug_entity
 from ..const import (
     ISSUE_HEATING_PAD_NOT_RESPONDING,
     ISSUE_HEATING_PAD_UNREACHABLE,
+    PLUG_OFF_ISSUES,
     RecoveryEvent,
 )
 from ..issues import async_clear_issue, async_raise_issue
@@ -248,7 +249,8 @@ class HeatingPadPlug:
         """Send one last ``turn_off`` as the entry unloads; warn and alarm if the plug is not off.
 
         No retries follow (rule 10 resumes at the next start, from storage);
-        the repair issue stays until the plug reports off (``late_off.py``).
+        the repair issue and the notification stay until the plug reports off,
+        however late (``late_off.py``).
         """
         await self.async_cancel_on()
         if self.is_on is not False:
@@ -260,9 +262,7 @@ class HeatingPadPlug:
             )
             # Nobody watches after the unload: the alarm goes now (rule 10).
             self._async_not_switched_off()
-            async_watch_late_off(
-                self._hass, self._entry, self.entity_id, self.async_confirmed_off
-            )
+            async_watch_late_off(self._hass, self._entry, self.entity_id)
 
     async def _async_reported(self, wanted: bool) -> bool:
         """Wait up to ``CONFIRM_SECONDS`` for the plug to report ``wanted``."""
@@ -384,7 +384,7 @@ class HeatingPadPlug:
         self._async_cancel_retry()
         self._owed = False
         self._alarmed = False
-        for key in (ISSUE_HEATING_PAD_NOT_RESPONDING, ISSUE_HEATING_PAD_UNREACHABLE):
+        for key in PLUG_OFF_ISSUES:
             async_clear_issue(self._hass, key, self._entry.entry_id)
 
     @callback

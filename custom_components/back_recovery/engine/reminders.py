@@ -12,7 +12,9 @@ no notify target or satellite: one per entry, that stands while one of the
 plug's repair issues does (``heating_pad_not_responding`` or
 ``heating_pad_unreachable``: the plug driver deletes them when the plug
 confirms ``off``; ``heating_pad_switches_itself_on``: deleted after 30 quiet
-minutes), followed by ``async_track_alarm``.
+minutes), followed by ``async_track_alarm``. After the entry unloads,
+``late_off`` follows the plug and dismisses it; an alarm raised here
+replaces the one another recovery left on the same plug.
 """
 
 from __future__ import annotations
@@ -31,14 +33,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from ..const import (
-    DOMAIN,
-    ISSUE_HEATING_PAD_NOT_RESPONDING,
-    ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON,
-    ISSUE_HEATING_PAD_UNREACHABLE,
-    issue_id,
-)
+from ..const import ALARM_ISSUES, DOMAIN, alarm_notification_id, issue_id
+from ..late_off import async_alarm_taken_over, async_dismiss_alarm_if_over
 from ..options import RecoveryOptions
+from ..plug_entity import configured_plug
 from ..texts import (
     Texts,
     async_load_texts,
@@ -178,24 +176,24 @@ class Reminders:
     @property
     def alarm_id(self) -> str:
         """The id of this entry's persistent notification "Unplug the heating pad"."""
-        return f"{DOMAIN}_{self.entry.entry_id}_unplug_heating_pad"
+        return alarm_notification_id(self.entry.entry_id)
 
     @property
     def _alarm_issues(self) -> tuple[str, ...]:
         """The ids of the plug's issues that the alarm stands with."""
-        entry_id = self.entry.entry_id
-        return (
-            issue_id(ISSUE_HEATING_PAD_NOT_RESPONDING, entry_id),
-            issue_id(ISSUE_HEATING_PAD_UNREACHABLE, entry_id),
-            issue_id(ISSUE_HEATING_PAD_SWITCHES_ITSELF_ON, entry_id),
-        )
+        return tuple(issue_id(key, self.entry.entry_id) for key in ALARM_ISSUES)
 
     def _raise_alarm(self, key: str, placeholders: Mapping[str, Placeholder]) -> None:
         """Raise (or replace) the persistent notification, in Home Assistant's language.
 
         Made in this very turn from the texts loaded with the entry, so it
-        stands even if the entry unloads at once.
+        stands even if the entry unloads at once. It replaces the alarm that
+        another recovery, unloaded or deleted, left on the same plug
+        (``late_off.async_alarm_taken_over``): one plug, one alarm.
         """
+        async_alarm_taken_over(
+            self.hass, configured_plug(self.entry), self.entry.entry_id
+        )
         texts = cached_texts(self.hass)
         title = texts.get("alarm_title", "{name}").format(name=self.entry.title)
         persistent_notification.async_create(
@@ -232,12 +230,7 @@ class Reminders:
 
     @callback
     def _dismiss_alarm_if_over(self) -> None:
-        registry = ir.async_get(self.hass)
-        if all(
-            registry.async_get_issue(DOMAIN, issue) is None
-            for issue in self._alarm_issues
-        ):
-            persistent_notification.async_dismiss(self.hass, self.alarm_id)
+        async_dismiss_alarm_if_over(self.hass, self.entry.entry_id)
 
     async def _async_send(
         self,

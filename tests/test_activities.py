@@ -311,6 +311,30 @@ async def test_own_activities_are_named_in_the_options_and_cleared_by_name(
     assert entity_state(hass, CYCLING) == "on"
 
 
+async def test_own_activity_names_are_the_same_case_and_inner_spaces_aside(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Two spaces or another case make no other name: one activity, cleared by either spelling."""
+    await _options(
+        hass,
+        init_integration,
+        **{CONF_OWN_ACTIVITIES: ["Road cycling", "road  CYCLING"]},
+    )
+    road = "binary_sensor.back_recovery_road_cycling_cleared"
+    assert entity_state(hass, road) == "off"
+    await action(
+        hass,
+        "record_clearance",
+        activity="own_activity",
+        name=" road \t cycling",
+        by="Physio Sam",
+    )
+    assert entity_state(hass, road) == "on"
+    count = hass.states.get(CLEARED_COUNT)
+    assert count is not None
+    assert (count.state, count.attributes["cleared"]) == ("1", ["Road cycling"])
+
+
 async def test_an_own_activity_removed_while_stopped_loses_its_entity(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

@@ -16,10 +16,11 @@ from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .helpers.exercises import ALL_PHASES, TODO, response_entity
-from .helpers.ha import SESSION_ACTIVE, entity_state
+from .helpers.ha import SESSION_ACTIVE, action, entity_state
 from .helpers.plug import start_heat
 
 TRANSLATIONS = (
@@ -263,6 +264,108 @@ async def test_rule_9_a_renamed_exercise_shows_its_new_name_at_once_during_heat(
     ]
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
     assert init_integration.runtime_data.engine is engine
+
+
+def _suggested_name(form: Any) -> Any:
+    """Return the name a subentry form shows (its suggested value)."""
+    (name,) = (key for key in form["data_schema"].schema if key == "name")
+    return (name.description or {}).get("suggested_value")
+
+
+async def _summaries(hass: HomeAssistant) -> list[str]:
+    listed = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
+    )
+    assert listed is not None
+    items: Any = listed[TODO]
+    return [item["summary"] for item in items["items"]]
+
+
+async def test_rule_9_an_exercise_renamed_with_home_assistants_rename_is_that_name_everywhere(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """⋮ → Rename changes only the title: the to-do items, ``log_exercise`` and the edit form take it; ids stay; heat goes on."""
+    engine = init_integration.runtime_data.engine
+    await _add(hass, init_integration, {**HAMSTRING, "phases": ALL_PHASES})
+    await _add(
+        hass, init_integration, {**HAMSTRING, "name": "Bridge", "phases": ALL_PHASES}
+    )
+    bridge = next(
+        sub for sub in init_integration.subentries.values() if sub.title == "Bridge"
+    )
+    response = response_entity("Bridge")
+    await start_heat(hass, "switch")
+    assert hass.config_entries.async_update_subentry(
+        init_integration, bridge, title="Glute bridge"
+    )
+    await hass.async_block_till_done()
+    assert init_integration.subentries[bridge.subentry_id].data["name"] == "Bridge"
+    assert "Glute bridge (1 of 2)" in await _summaries(hass)
+    assert not [s for s in await _summaries(hass) if s.startswith("Bridge")]
+    state = hass.states.get(response)
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Glute bridge Response"
+    assert entity_registry.async_get(response) is not None
+    await action(hass, "log_exercise", exercise="glute bridge")
+    with pytest.raises(ServiceValidationError) as err:
+        await action(hass, "log_exercise", exercise="Bridge")
+    assert err.value.translation_key == "exercise_unknown"
+    assert err.value.translation_placeholders == {
+        "exercise": "Bridge",
+        "exercises": "Glute bridge, Hamstring stretch",
+    }
+    form = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_EXERCISE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": bridge.subentry_id},
+    )
+    assert _suggested_name(form) == "Glute bridge"
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+    assert init_integration.runtime_data.engine is engine
+
+
+async def test_the_names_in_use_are_the_other_exercises_titles_case_and_spaces_aside(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """After a Rename the new name is taken, inner spaces and case aside; the old one is free again."""
+    await _add(hass, init_integration, {**HAMSTRING, "name": "Bridge"})
+    (bridge,) = init_integration.subentries.values()
+    hass.config_entries.async_update_subentry(
+        init_integration, bridge, title="Glute bridge"
+    )
+    await hass.async_block_till_done()
+    for name in ("glute  BRIDGE", " Glute\tbridge "):
+        refused = await _add(hass, init_integration, {**HAMSTRING, "name": name})
+        assert refused["errors"] == {"name": "name_in_use"}
+    added = await _add(hass, init_integration, {**HAMSTRING, "name": "Bridge"})
+    assert added["type"] is FlowResultType.CREATE_ENTRY
+    assert sorted(sub.title for sub in init_integration.subentries.values()) == [
+        "Bridge",
+        "Glute bridge",
+    ]
+
+
+async def test_log_exercise_finds_an_exercise_by_its_name_whatever_the_spacing(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Names are compared case and spaces aside: inner runs of whitespace count as one space."""
+    await _add(hass, init_integration, {**HAMSTRING, "name": "Glute bridge"})
+    programme = init_integration.runtime_data.engine.records.exercises
+    assert programme is not None
+    for said in ("glute  BRIDGE", "  Glute \t bridge"):
+        await action(hass, "log_exercise", exercise=said)
+    assert programme.status.logs == 2
+
+
+async def test_an_unknown_exercise_is_refused_with_there_being_none_yet(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """With no exercise the refusal says there is none yet (no empty list)."""
+    with pytest.raises(ServiceValidationError) as err:
+        await action(hass, "log_exercise", exercise="Bridge")
+    assert err.value.translation_key == "exercise_unknown_none"
+    assert err.value.translation_placeholders == {"exercise": "Bridge"}
 
 
 async def test_exercise_removed_without_a_reload(

@@ -252,6 +252,16 @@ async def test_rule_a_dose_in_the_future_or_of_no_medicine_is_refused(
     assert init_integration.runtime_data.engine.records.medication.log.doses == []
 
 
+async def test_rule_a_dose_with_no_medicine_set_up_says_there_is_none(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """With no medicine the refusal says there is none yet, not an empty list."""
+    with pytest.raises(ServiceValidationError) as err:
+        await log_dose(hass, "Aspirin")
+    assert err.value.translation_key == "unknown_medication_none"
+    assert err.value.translation_placeholders == {"medication": "Aspirin"}
+
+
 async def test_rule_two_nsaids_within_the_longer_interval(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

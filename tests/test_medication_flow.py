@@ -235,3 +235,38 @@ async def test_a_device_name_the_person_gave_is_kept_when_the_medicine_is_rename
     assert (renamed.name_by_user, renamed.name) == ("Pain pills", "Ibuprofen 400")
     supply = medicine_entity(hass, "sensor", medicine, "supply")
     assert _friendly_name(hass, supply) == "Pain pills Supply"
+
+
+async def test_a_medicine_renamed_with_home_assistants_rename_is_that_name_in_the_edit_form(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """⋮ → Rename changes only the title; the edit form shows it, the action finds it, the old name is free."""
+    medicine = await add_medicine(hass)
+    assert hass.config_entries.async_update_subentry(
+        init_integration,
+        init_integration.subentries[medicine],
+        title="Ibuprofen 400",
+    )
+    await hass.async_block_till_done()
+    form = await init_integration.start_subentry_reconfigure_flow(hass, medicine)
+    assert form["data_schema"] is not None
+    fields = {str(key): key for key in form["data_schema"].schema}
+    assert fields["name"].description == {"suggested_value": "Ibuprofen 400"}
+    assert (await log_dose(hass, "ibuprofen 400"))["medication"] == "Ibuprofen 400"
+    flow_id = await _start(hass)
+    added = await hass.config_entries.subentries.async_configure(flow_id, IBUPROFEN)
+    assert added["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_medicine_name_is_in_use_case_and_inner_spaces_aside(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Two spaces or another case make no other name: refused as in use; the action finds it by either."""
+    await add_medicine(hass, name="Ibuprofen 400")
+    flow_id = await _start(hass)
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, {**IBUPROFEN, "name": "ibuprofen  400"}
+    )
+    assert result["errors"] == {"name": "name_in_use"}
+    logged = await log_dose(hass, " IBUPROFEN \t 400")
+    assert logged["medication"] == "Ibuprofen 400"

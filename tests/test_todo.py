@@ -164,12 +164,33 @@ async def _until_pong(client: MockHAClientWebSocket) -> AsyncIterator[dict[str, 
         yield message
 
 
+async def _rename(
+    hass: HomeAssistant, entry: MockConfigEntry, subentry_id: str, how: str
+) -> None:
+    """Rename an exercise "Glute bridge": with its Reconfigure form, or with Home Assistant's Rename (the title only)."""
+    if how == "rename":
+        subentry = entry.subentries[subentry_id]
+        assert hass.config_entries.async_update_subentry(
+            entry, subentry, title="Glute bridge"
+        )
+    else:
+        form = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
+        result = await hass.config_entries.subentries.async_configure(
+            form["flow_id"],
+            {**entry.subentries[subentry_id].data, "name": "Glute bridge"},
+        )
+        assert result["type"] is FlowResultType.ABORT
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("how", ["reconfigure", "rename"])
 async def test_an_open_list_shows_a_renamed_exercise_at_once(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    how: str,
 ) -> None:
-    """The to-do card (subscribed to the items) gets the new name when the exercise is edited; the count is the same."""
+    """The to-do card (subscribed to the items) gets the new name when the exercise is edited or renamed; the count is the same."""
     subentry_id = await add_exercise(hass, init_integration, "Bridge", times_per_day=2)
     client = await hass_ws_client(hass)
     await client.send_json_auto_id({"type": "todo/item/subscribe", "entity_id": TODO})
@@ -179,13 +200,7 @@ async def test_an_open_list_shows_a_renamed_exercise_at_once(
         "Bridge (1 of 2)",
         "Bridge (2 of 2)",
     ]
-    form = await init_integration.start_subentry_reconfigure_flow(hass, subentry_id)
-    result = await hass.config_entries.subentries.async_configure(
-        form["flow_id"],
-        {**init_integration.subentries[subentry_id].data, "name": "Glute bridge"},
-    )
-    assert result["type"] is FlowResultType.ABORT
-    await hass.async_block_till_done()
+    await _rename(hass, init_integration, subentry_id, how)
     # Whatever was pushed arrives before the answer to a ping sent now.
     await client.send_json_auto_id({"type": "ping"})
     pushed = [message async for message in _until_pong(client)]
@@ -240,6 +255,19 @@ async def test_checking_twice_changes_nothing_and_unknown_items_are_refused(
     with pytest.raises(ServiceValidationError) as err:
         await programme.async_set_done("bridge_2000-01-01_1", True)
     assert err.value.translation_key == "exercise_item_unknown"
+
+
+async def test_an_item_renamed_with_home_assistants_rename_is_checked_by_its_new_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """After ⋮ → Rename the item is "Glute bridge": checking it logs the exercise under that name."""
+    subentry_id = await add_exercise(hass, init_integration, "Bridge")
+    await _rename(hass, init_integration, subentry_id, "rename")
+    assert [i["summary"] for i in await items(hass)] == ["Glute bridge"]
+    events = async_capture_events(hass, RecoveryEvent.EXERCISE_LOGGED)
+    await set_status(hass, "Glute bridge", "completed")
+    assert [i["status"] for i in await items(hass)] == ["completed"]
+    assert [e.data["exercise"] for e in events] == ["Glute bridge"]
 
 
 async def test_checked_item_fires_exercise_logged(

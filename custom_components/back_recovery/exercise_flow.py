@@ -35,6 +35,7 @@ from .therapy import (
     ExerciseKind,
     PainRule,
     Phase,
+    name_key,
 )
 
 _PHASES: Final = [phase.value for phase in Phase]
@@ -95,10 +96,10 @@ def _entered(
 
 
 def exercise_schema(values: Mapping[str, Any]) -> vol.Schema:
-    """Return the exercise form, filled with ``values`` (the subentry's data when editing)."""
+    """Return the exercise form, filled with ``values`` (the subentry's data and title when editing)."""
     return vol.Schema(
         {
-            vol.Required("name", default=values.get("name", "")): TextSelector(),
+            _entered("name", values, required=True): TextSelector(),
             vol.Required(
                 "kind", default=values.get("kind", ExerciseKind.STRETCH.value)
             ): _select([kind.value for kind in ExerciseKind], "kind"),
@@ -137,9 +138,10 @@ def exercise_data(
     """Return the subentry's data from the form and the errors (field → translation key).
 
     Numbers are kept whole; an empty optional text is left out. ``taken``:
-    the names of the recovery's other exercises, casefolded and trimmed (a
-    name among them is ``name_in_use``: ``log_exercise`` finds an exercise
-    by its name). A name longer than ``NAME_MAX_LENGTH`` characters is
+    the names (titles) of the recovery's other exercises as
+    ``therapy.name_key`` compares them (a name among them, case and spaces
+    aside, is ``name_in_use``: ``log_exercise`` finds an exercise by its
+    name). A name longer than ``NAME_MAX_LENGTH`` characters is
     ``name_too_long``; ``max_pain_during`` with a rule other than
     ``monitoring`` is ``max_pain_during_only_monitoring``.
     """
@@ -153,7 +155,7 @@ def exercise_data(
     name = data.get("name")
     if isinstance(name, str) and len(name) > NAME_MAX_LENGTH:
         return data, {"name": "name_too_long"}
-    if isinstance(name, str) and name.casefold() in taken:
+    if isinstance(name, str) and name_key(name) in taken:
         return data, {"name": "name_in_use"}
     if "max_pain_during" in data and data.get("pain_rule") != PainRule.MONITORING:
         return data, {"max_pain_during": "max_pain_during_only_monitoring"}
@@ -178,16 +180,21 @@ class ExerciseSubentryFlow(ConfigSubentryFlow):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Edit an exercise as the therapist changed it; the log stays."""
+        """Edit an exercise as the therapist changed it; the log stays.
+
+        The name shown is the subentry's title: Home Assistant's *Rename*
+        changes only the title.
+        """
+        subentry = self._get_reconfigure_subentry()
         return await self._async_form(
-            "reconfigure", user_input, self._get_reconfigure_subentry().data
+            "reconfigure", user_input, {**subentry.data, "name": subentry.title}
         )
 
     def _names_taken(self, step: str) -> set[str]:
-        """Return the names of the recovery's other exercises, casefolded (trimmed when stored)."""
+        """Return the names (titles) of the recovery's other exercises as ``name_key`` compares them."""
         own = None if step == "user" else self._get_reconfigure_subentry().subentry_id
         return {
-            sub.title.strip().casefold()
+            name_key(sub.title)
             for sub in self._get_entry().subentries.values()
             if sub.subentry_type == SUBENTRY_EXERCISE and sub.subentry_id != own
         }

@@ -54,6 +54,7 @@ from .therapy import (
     SUPPLY_MAX,
     LimitsFrom,
     MedicineKind,
+    same_name,
 )
 
 RANGES: Final[Mapping[str, tuple[int, int]]] = {
@@ -151,7 +152,7 @@ def _validate(
     elif any(
         sub.subentry_type == SUBENTRY_MEDICATION
         and sub.subentry_id != own_id
-        and sub.title.casefold() == data[CONF_NAME].casefold()
+        and same_name(sub.title, data[CONF_NAME])
         for sub in entry.subentries.values()
     ):
         errors[CONF_NAME] = "name_in_use"
@@ -175,7 +176,7 @@ class MedicationSubentryFlow(ConfigSubentryFlow):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Edit the same fields, each at its current value (the supply: the doses left now)."""
+        """Edit the same fields, each at its current value (the name: the title; the supply: the doses left now)."""
         entry = self._get_entry()
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
@@ -185,7 +186,7 @@ class MedicationSubentryFlow(ConfigSubentryFlow):
                 return self.async_update_and_abort(
                     entry, subentry, title=data[CONF_NAME], data=data
                 )
-        current = dict(subentry.data)
+        current = {**subentry.data, CONF_NAME: subentry.title}
         current.pop(CONF_SUPPLY_COUNTED_AT, None)
         if CONF_SUPPLY in current and entry.state is ConfigEntryState.LOADED:
             left = entry.runtime_data.engine.records.medication.supply_left(

@@ -42,21 +42,20 @@ async def async_log_dose(
     """Record a dose of ``medication`` (a name or a subentry id) for the recovery of ``engine``.
 
     Raises ``ServiceValidationError`` ``unknown_medication`` (placeholders
-    ``medication`` and ``medications``, the names to choose from) or
+    ``medication`` and ``medications``, the names to choose from),
+    ``unknown_medication_none`` (the recovery has no medicine) or
     ``taken_at_in_future``. Shared by the action, the button and the voice.
     """
     part = engine.records.medication
     if (medicine_id := part.find(medication)) is None:
+        names = ", ".join(sorted(m.name for m in part.log.medicines.values()))
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="unknown_medication",
-            translation_placeholders={
-                ATTR_MEDICATION: medication,
-                "medications": ", ".join(
-                    sorted(medicine.name for medicine in part.log.medicines.values())
-                )
-                or "-",
-            },
+            translation_key="unknown_medication"
+            if names
+            else "unknown_medication_none",
+            translation_placeholders={ATTR_MEDICATION: medication}
+            | ({"medications": names} if names else {}),
         )
     if taken_at is not None and taken_at > dt_util.utcnow():
         raise ServiceValidationError(

@@ -57,6 +57,7 @@ from .therapy import (
     PhaseSchedule,
     TherapySettings,
     is_guidance_name,
+    name_key,
 )
 
 
@@ -172,12 +173,13 @@ def _entity_id(value: Any) -> str | None:
 def own_activity_names(value: Any) -> tuple[str, ...]:
     """Return the names of the person's own activities: trimmed, none empty, each once.
 
-    The same name in another case counts once (the first spelling is kept).
+    The same name case and spaces aside counts once (``therapy.name_key``;
+    the first spelling is kept).
     """
     names: dict[str, str] = {}
     for item in value or ():
         if name := str(item).strip():
-            names.setdefault(name.casefold(), name)
+            names.setdefault(name_key(name), name)
     return tuple(names.values())
 
 

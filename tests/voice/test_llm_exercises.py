@@ -116,7 +116,9 @@ async def test_log_exercise_refusals_are_the_actions_translated(
     await _programme(hass, init_integration)
     result = await call(hass, LOG_EXERCISE, **args)
     assert result.error is True
-    message = EN["exceptions"][key]["message"].format(exercise=args["exercise"])
+    message = EN["exceptions"][key]["message"].format(
+        exercise=args["exercise"], exercises="Bridge, Hamstring stretch"
+    )
     assert result.data == {"error": message}
     assert entity_state(hass, ADHERENCE) == "unknown"
 

@@ -104,6 +104,26 @@ async def test_a_medicine_not_entered_is_named_with_the_ones_that_are(
 
 
 @pytest.mark.usefixtures("medicine_sentences")
+async def test_with_no_medicine_the_answer_says_there_is_none(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """No "Your medicines: -.": the answer says no medicine was added yet, in English and German."""
+    (medicine,) = init_integration.subentries
+    assert hass.config_entries.async_remove_subentry(init_integration, medicine)
+    await hass.async_block_till_done()
+    assert speech(await ask(hass, "I took an aspirin")) == (
+        "There is no medicine called aspirin in Back Recovery: you have not added "
+        "any medicine yet. Medicines are added on the integration page."
+    )
+    hass.config.language = "de"
+    assert speech(await ask(hass, "ich habe Aspirin genommen", "de")) == (
+        "In Back Recovery gibt es kein Medikament namens Aspirin: Du hast noch kein "
+        "Medikament eingetragen. Medikamente werden auf der Seite der Integration "
+        "hinzugefügt."
+    )
+
+
+@pytest.mark.usefixtures("medicine_sentences")
 async def test_german_sentences(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

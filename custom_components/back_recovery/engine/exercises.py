@@ -1,12 +1,12 @@
 """The rehabilitation programme's owner: the log, today's to-do items, the responses, the alarm on pain.
 
 A recorded part (``records.RecordPart``) stored under ``records["exercises"]``.
-The exercises themselves are the entry's config subentries ``exercise``
-(read again on every new day and every update of the entry); the log is
-``therapy.ExerciseDiary``. What the entities show is an immutable
-``ExerciseStatus``, computed when the recovery changes (the engine's
-snapshot is published) and at local noon, never on the minute tick (issue
-23: the minute tick does not read the exercise log).
+The exercises are the entry's config subentries ``exercise``, each named by
+its title (read again on every new day and every update of the entry, a
+*Rename* too); the log is ``therapy.ExerciseDiary``. What the entities show
+is an immutable ``ExerciseStatus``, computed when the recovery changes (the
+engine's snapshot is published) and at local noon, never on the minute tick
+(issue 23: the minute tick does not read the exercise log).
 
 Back Recovery tells how pain answered an exercise; it never changes the
 programme. A response that turns ``red`` fires ``back_recovery_exercise_pain``
@@ -58,6 +58,7 @@ from ..therapy import (
     SkipReason,
     due_occurrences,
     exercises_over_period,
+    same_name,
     to_remind,
 )
 
@@ -175,31 +176,31 @@ class ExerciseProgramme:
 
     def _read_exercises(self, today: date) -> None:
         exercises = []
-        for subentry in self._entry.subentries.values():
-            if subentry.subentry_type != SUBENTRY_EXERCISE:
+        for sub in self._entry.subentries.values():
+            if sub.subentry_type != SUBENTRY_EXERCISE:
                 continue
             try:
                 exercises.append(
-                    Exercise.from_config(subentry.subentry_id, subentry.data)
+                    Exercise.from_config(sub.subentry_id, sub.data, sub.title)
                 )
             except (ExerciseError, ValueError, TypeError) as err:
-                _LOGGER.warning(
-                    "Exercise %s cannot be read (%s)", subentry.subentry_id, err
-                )
+                _LOGGER.warning("Exercise %s cannot be read (%s)", sub.subentry_id, err)
                 continue
-            self._since.setdefault(subentry.subentry_id, today)
+            self._since.setdefault(sub.subentry_id, today)
         self._exercises = tuple(exercises)
 
     def exercise(self, name_or_id: str) -> Exercise:
-        """Return the exercise by its subentry id or its name (case-insensitive).
+        """Return the exercise by its subentry id or its name (its title, case and spaces aside).
 
-        Raises ``ServiceValidationError`` ``exercise_unknown``.
+        Raises ``ServiceValidationError`` ``exercise_unknown`` (placeholder
+        ``exercises``: the names to choose from) or ``exercise_unknown_none``.
         """
-        wanted = name_or_id.strip().casefold()
-        for exercise in self._exercises:
-            if exercise.exercise_id == name_or_id or exercise.name.casefold() == wanted:
-                return exercise
-        raise _refused("exercise_unknown", exercise=name_or_id)
+        for e in self._exercises:
+            if name_or_id == e.exercise_id or same_name(e.name, name_or_id):
+                return e
+        if not (names := ", ".join(sorted(e.name for e in self._exercises))):
+            raise _refused("exercise_unknown_none", exercise=name_or_id)
+        raise _refused("exercise_unknown", exercise=name_or_id, exercises=names)
 
     # What it shows.
 

@@ -62,6 +62,7 @@ from ..therapy import (
     Medicine,
     MedicineKind,
     MedicineStatus,
+    same_name,
 )
 
 if TYPE_CHECKING:
@@ -196,12 +197,11 @@ class MedicationRecord:
         return supply.left if supply else None
 
     def find(self, medication: str) -> str | None:
-        """Return the id of the medicine named or identified by ``medication`` (case-insensitive)."""
+        """Return the id of the medicine named or identified by ``medication`` (case and spaces aside)."""
         if medication in self.log.medicines:
             return medication
-        wanted = medication.strip().casefold()
         for medicine in self.log.medicines.values():
-            if medicine.name.casefold() == wanted:
+            if same_name(medicine.name, medication):
                 return medicine.id
         return None
 

@@ -20,7 +20,6 @@ from .activities import (
     ClearanceEntry,
     ClearanceKind,
     is_guidance_name,
-    same_name as same_activity_name,
 )
 from .backstop import (
     BACKSTOP_MARGIN_MINUTES,
@@ -75,6 +74,7 @@ from .medication import (
     MedicineKind,
     MedicineStatus,
 )
+from .names import name_key, same_name
 from .outcome import NOTHING, Blocked, Outcome
 from .pain import (
     NOTE_MAX_LENGTH,
@@ -128,7 +128,8 @@ __all__ = [
     "ClearanceEntry",
     "ClearanceKind",
     "is_guidance_name",
-    "same_activity_name",
+    "name_key",
+    "same_name",
     "BACKSTOP_MARGIN_MINUTES",
     "SECONDS_PER_UNIT",
     "AutoOffRange",

@@ -24,6 +24,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from .names import name_key, same_name
+
 
 class Activity(StrEnum):
     """The kinds of activity: the guidance's three and the person's own."""
@@ -45,7 +47,7 @@ GUIDANCE_ACTIVITIES: Final = (
 """The activities the guidance names, in the order shown."""
 
 GUIDANCE_NAMES: Final = frozenset(
-    name.casefold()
+    name_key(name)
     for name in (
         # English (translations ``common.activity_<activity>``)
         "running and jumping",
@@ -110,14 +112,9 @@ class ActivityRefusedError(Exception):
         self.reason = reason
 
 
-def same_name(first: str, second: str) -> bool:
-    """Whether two names of own activities are the same (spaces at the ends and case aside)."""
-    return first.strip().casefold() == second.strip().casefold()
-
-
 def is_guidance_name(name: str) -> bool:
-    """Whether ``name`` is one of the guidance's activities in a shipped language (case aside)."""
-    return name.strip().casefold() in GUIDANCE_NAMES
+    """Whether ``name`` is one of the guidance's activities in a shipped language (case and spaces aside)."""
+    return name_key(name) in GUIDANCE_NAMES
 
 
 @dataclass(frozen=True, slots=True)

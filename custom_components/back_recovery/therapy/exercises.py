@@ -126,7 +126,7 @@ class Target:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Exercise:
-    """One prescribed exercise (a config subentry ``exercise``), validated on construction.
+    """One prescribed exercise (a config subentry ``exercise``, named by its title), validated on construction.
 
     Raises ``ExerciseError`` with the translation key of the first broken
     rule: ``name_empty``, ``sets_out_of_range``, ``reps_or_hold`` (exactly one
@@ -175,15 +175,21 @@ class Exercise:
         )
 
     @classmethod
-    def from_config(cls, exercise_id: str, data: Mapping[str, Any]) -> Exercise:
+    def from_config(
+        cls, exercise_id: str, data: Mapping[str, Any], name: str | None = None
+    ) -> Exercise:
         """Read a subentry's data (the flow's fields); raises ``ExerciseError`` or ``ValueError``.
 
-        Numbers given as floats by the form's number selectors must be whole.
+        ``name`` is the subentry's title: an exercise's name is its title
+        (Home Assistant's *Rename* changes only the title). Without it (the
+        flow checking a form) the data's ``name`` is read; subentries stored
+        so far keep ``data["name"]`` equal to their title. Numbers given as
+        floats by the form's number selectors must be whole.
         """
         rule = PainRule(data.get("pain_rule", PainRule.NO_INCREASE))
         return cls(
             exercise_id=exercise_id,
-            name=str(data.get("name", "")).strip(),
+            name=str(data.get("name", "") if name is None else name).strip(),
             kind=ExerciseKind(data.get("kind", ExerciseKind.STRETCH)),
             sets=_whole(data.get("sets", 1)),
             reps=_whole(data.get("reps")),

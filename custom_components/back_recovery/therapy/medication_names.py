@@ -3,7 +3,7 @@
 No Home Assistant. A medicine is a subentry with an id of its own; removing
 it and adding it again gives a new id. The doses of a removed medicine stay
 in the record under its old id, and a medicine configured now with the same
-name (trimmed, case-insensitive) counts them as its own: the rolling 24
+name (case and spaces aside, ``names.name_key``) counts them as its own: the rolling 24
 hours, the interval, the supply. A renamed medicine keeps its doses (same
 id); its new name is the one that counts from then on.
 """
@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-
-def name_key(name: str) -> str:
-    """Return the form of a medicine's name that is compared: trimmed, case-folded."""
-    return name.strip().casefold()
+from .names import name_key
 
 
 def adopted_ids(names: Mapping[str, str], current: Mapping[str, str]) -> dict[str, str]:

@@ -40,13 +40,7 @@ from ..texts import (
     moment_text,
     phase_text,
 )
-from ..therapy import (
-    ActivityState,
-    Modality,
-    Refusal,
-    round_for_display,
-    same_activity_name,
-)
+from ..therapy import ActivityState, Modality, Refusal, round_for_display, same_name
 
 NOT_SWITCHED_OFF: Final = "voice_heating_pad_not_switched_off"
 """The answer to a switch-off the plug has not confirmed: "I could not switch it off: unplug the heating pad"."""
@@ -300,7 +294,7 @@ def find_activity(
         state
         for state in states
         if state.ref.activity.value == asked
-        or (state.ref.name is not None and same_activity_name(state.ref.name, asked))
+        or (state.ref.name is not None and same_name(state.ref.name, asked))
     ]
     return found or None
 

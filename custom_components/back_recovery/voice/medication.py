@@ -92,6 +92,13 @@ def find_medicine(
     return None if best is None else (best[1], best[2])
 
 
+def _unknown_medicine(texts: Texts, said: str, names: str) -> str:
+    """Say there is no medicine ``said``: the medicines there are, or that there is none yet."""
+    if not names:
+        return texts["voice_unknown_medication_none"].format(medication=said)
+    return texts["voice_unknown_medication"].format(medication=said, medications=names)
+
+
 def _all_names(entries: Iterable[BackRecoveryConfigEntry]) -> str:
     names = sorted(
         medicine.name
@@ -197,10 +204,7 @@ class MedicationIntentHandler(intent.IntentHandler):
         if (found := find_medicine(entries, said)) is None:
             response.async_set_error(
                 intent.IntentResponseErrorCode.NO_VALID_TARGETS,
-                texts["voice_unknown_medication"].format(
-                    medication=_without_fillers(said),
-                    medications=_all_names(entries) or "-",
-                ),
+                _unknown_medicine(texts, _without_fillers(said), _all_names(entries)),
             )
             return response
         speech = await self._act(found[0], found[1], texts, hours)

@@ -35,6 +35,7 @@ from ..data import BackRecoveryConfigEntry
 from ..engine import RecoveryState
 from ..errors import async_clock_hours
 from ..texts import Texts, async_load_texts
+from ..therapy import same_name
 from .answers import activities_status, local_iso, status, time_since_text
 from .exercise_answers import programme_status
 from .medication import medicines_status
@@ -126,8 +127,7 @@ class RecoveryTool(Tool):
         if not entries:
             return error_result(texts["llm_no_recovery"])
         if name:
-            wanted = str(name).strip().casefold()
-            entries = [e for e in entries if e.title.strip().casefold() == wanted]
+            entries = [e for e in entries if same_name(e.title, str(name))]
             if len(entries) != 1:
                 return error_result(
                     texts["llm_unknown_recovery"].format(

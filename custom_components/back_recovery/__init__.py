@@ -30,7 +30,7 @@ from .exercise_services import async_setup_exercise_services
 from .issues import async_clear_issue
 from .log_filter import install_refusal_filter
 from .medication_services import async_setup_medication_services
-from .plug_entity import async_give_plug_back, async_track_plug, configured_plug
+from .plug_entity import async_give_plug_back, async_track_plug
 from .report_service import async_setup_report
 from .services import async_setup_services
 from .subentries import async_subentries_changed
@@ -122,13 +122,13 @@ async def async_remove_entry(
 ) -> None:
     """Give the plug back to the dashboard and forget the history and the issues.
 
-    Only when the last session on the plug ended, and of what, stays (for
-    the longest rest gap at most): a recovery added again for that plug
-    continues the skin's rest (rules 2, 7, 12; ``engine.plug_memory``).
+    Only when the last session ended, and of what, stays (for the longest
+    rest gap at most), under the plug and a hash of the person's name and
+    injury date: a recovery of that plug or that person continues the skin's
+    rest (rules 2, 7, 12; ``engine.plug_memory``).
     """
-    if (plug := configured_plug(entry)) is not None:
-        histories = await async_read_histories(hass, entry.entry_id)
-        await async_remember_rest(hass, plug, histories)
+    histories = await async_read_histories(hass, entry.entry_id)
+    await async_remember_rest(hass, entry, histories)
     async_give_plug_back(hass, entry)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)
     async_clear_issue(hass, ISSUE_PAIN_NOT_IMPROVING, entry.entry_id)

@@ -31,7 +31,7 @@ from .issues import async_clear_issue
 from .late_off import async_alarm_removed, async_delete_left_issues, async_watched
 from .log_filter import install_refusal_filter
 from .medication_services import async_setup_medication_services
-from .plug_entity import async_give_plug_back, async_track_plug, configured_plug
+from .plug_entity import async_give_plug_back, async_track_plug
 from .report_service import async_setup_report
 from .services import async_setup_services
 from .subentries import async_subentries_changed
@@ -132,13 +132,13 @@ async def async_remove_entry(
     "Unplug the heating pad") stays until the plug reports off
     (``late_off``, rule 10); a plug that is off takes it along now.
 
-    Only when the last session on the plug ended, and of what, stays (for
-    the longest rest gap at most): a recovery added again for that plug
-    continues the skin's rest (rules 2, 7, 12; ``engine.plug_memory``).
+    Only when the last session ended, and of what, stays (for the longest
+    rest gap at most), under the plug and a hash of the person's name and
+    injury date: a recovery of that plug or that person continues the skin's
+    rest (rules 2, 7, 12; ``engine.plug_memory``).
     """
-    if (plug := configured_plug(entry)) is not None:
-        histories = await async_read_histories(hass, entry.entry_id)
-        await async_remember_rest(hass, plug, histories)
+    histories = await async_read_histories(hass, entry.entry_id)
+    await async_remember_rest(hass, entry, histories)
     async_give_plug_back(hass, entry, may_heat=async_watched(hass, entry.entry_id))
     async_alarm_removed(hass, entry.entry_id)
     async_clear_issue(hass, ISSUE_STORAGE_NOT_WRITABLE, entry.entry_id)

@@ -60,7 +60,11 @@ def _allowed_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]
     ``allowed_at``: that moment (ISO), ``None`` when it is now or unknown.
     ``heat_allowed_at``: when heat may start (ISO): ``allowed_at``, or the
     next start of the heat hours when that is later; ``None`` when heat may
-    start now or the moment is unknown.
+    start now or the moment is unknown. With ``skin_rest`` only,
+    ``rest_from_removed_recovery``: whether the rest counts from the last
+    session of a removed recovery of this plug or this person (then *Last
+    session end* stays unknown or earlier: that session was not this
+    recovery's).
     """
     heat_at = recovery.heat_allowed_at
     heat = {"heat_allowed_at": heat_at.isoformat() if heat_at else None}
@@ -74,7 +78,12 @@ def _allowed_attributes(recovery: RecoveryState, texts: Texts) -> dict[str, Any]
             **heat,
         }
     if recovery.skin_resting and (allowed := recovery.next_session_allowed) is not None:
-        return {"allowed": "skin_rest", "allowed_at": allowed.isoformat(), **heat}
+        return {
+            "allowed": "skin_rest",
+            "allowed_at": allowed.isoformat(),
+            **heat,
+            "rest_from_removed_recovery": recovery.rest_carried,
+        }
     if heat_at is not None:
         return {"allowed": "heat_hours", "allowed_at": None, **heat}
     return {"allowed": "now", "allowed_at": None, **heat}

@@ -84,10 +84,15 @@ def problem_reason(hass: HomeAssistant) -> str | None:
     return value
 
 
-def entity_id_of(hass: HomeAssistant, platform: str, key: str) -> str:
-    """Return the entity id of the test entry's entity ``key`` (in German it follows the German name)."""
+def entity_id_of(
+    hass: HomeAssistant, platform: str, key: str, entry_id: str = ENTRY_ID
+) -> str:
+    """Return the entity id of an entry's entity ``key`` (in German it follows the German name).
+
+    By default the test entry's; ``entry_id`` another's (its ids follow its name).
+    """
     entity_id = er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, unique_id(ENTRY_ID, key)
+        platform, DOMAIN, unique_id(entry_id, key)
     )
     assert entity_id is not None, key
     return entity_id

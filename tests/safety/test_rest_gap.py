@@ -5,39 +5,51 @@ refuse heat, a plug switched on anyway goes off again at once and
 ``back_recovery_session_blocked`` fires; also when the pad is found on at a
 restart after ice. Rule 6: a plug switched off by hand ends the session and
 the rest counts from then. Rules 2, 7 and 12 across removing a recovery: a
-recovery added again for the same plug continues the rest gap the removed one
-left (only its end and modality are kept, per plug, for at most a day).
+recovery of the same plug or the same person (name in any case and injury
+date) continues the rest gap the removed one left, on every load (added
+again, a plug picked later in the reconfigure or the repair flow); only its
+end and modality are kept, under the plug and a hash of the person, for at
+most a day.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import hashlib
 import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.back_recovery.const import (
+    CONF_HEATING_PAD,
+    CONF_INJURY_DATE,
+    CONF_NAME,
     DOMAIN,
     PLUG_REST_STORAGE_KEY,
     RecoveryEvent,
 )
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.util import dt as dt_util
 
 from ..helpers.clock import advance, waited
 from ..helpers.ha import (
     ENTRY_ID,
     HEATING_PAD,
+    INJURY_DATE,
     LAST_SESSION_END,
     NEXT_SESSION_ALLOWED,
     PLUG,
@@ -46,12 +58,15 @@ from ..helpers.ha import (
     SKIN_REST,
     action,
     add_entry,
+    add_second_recovery,
+    entity_id_of,
     entity_state,
     switch,
 )
 from ..helpers.plug import (
     PLUG_IGNORES,
     PLUG_POWER,
+    SECOND_PLUG,
     plug_power,
     set_input_boolean,
     start_heat,
@@ -188,17 +203,27 @@ async def _remove_and_add_again(
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
     after: timedelta,
-    plug: str = PLUG,
+    *,
+    plug: str | None = PLUG,
+    name: str = "Back recovery",
+    injury_date: str = str(INJURY_DATE),
 ) -> None:
     """Remove the test recovery, wait ``after``, add a new one (a new entry id) for ``plug``.
 
-    The removed recovery's own history is gone.
+    The removed recovery's own history is gone. ``name`` and ``injury_date``:
+    the new recovery's person (by default the removed one's).
     """
     assert await hass.config_entries.async_remove(ENTRY_ID)
     await hass.async_block_till_done()
     assert STORAGE_KEY not in hass_storage
     await advance(hass, freezer, after)
-    await add_entry(hass, entry_id=SECOND_ENTRY_ID, plug=plug)
+    await add_entry(
+        hass,
+        entry_id=SECOND_ENTRY_ID,
+        plug=plug,
+        name=name,
+        injury_date=injury_date,
+    )
 
 
 async def _start_again(hass: HomeAssistant, how: str) -> None:
@@ -297,25 +322,43 @@ async def test_rule_2_heat_allowed_once_the_removed_recoverys_rest_gap_passed(
     assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_rule_2_removed_recoverys_rest_gap_not_on_another_plug(
+@pytest.mark.usefixtures("init_integration", "second_plug")
+@pytest.mark.parametrize(
+    ("name", "injury_date"),
+    [("Anna", str(INJURY_DATE)), ("Back recovery", "2026-11-19")],
+    ids=["another-name", "another-injury-date"],
+)
+async def test_rule_2_removed_recoverys_rest_gap_not_on_another_plug_of_another_person(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
-    second_plug: str,
+    name: str,
+    injury_date: str,
 ) -> None:
-    """A new recovery with another plug is not held by the rest the first plug's left."""
+    """A new recovery of another person with another plug is not held by the rest the first left.
+
+    Another person: another name, or the same name with another injury date
+    (the config flow's "same person" is both).
+    """
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=20))
 
     await _remove_and_add_again(
-        hass, freezer, hass_storage, timedelta(minutes=1), plug=second_plug
+        hass,
+        freezer,
+        hass_storage,
+        timedelta(minutes=1),
+        plug=SECOND_PLUG,
+        name=name,
+        injury_date=injury_date,
     )
 
-    assert entity_state(hass, SKIN_REST) == STATE_OFF
-    assert entity_state(hass, NEXT_SESSION_ALLOWED) == "unknown"
+    skin_rest = entity_id_of(hass, "binary_sensor", "skin_rest", SECOND_ENTRY_ID)
+    assert entity_state(hass, skin_rest) == STATE_OFF
+    allowed = entity_id_of(hass, "sensor", "next_session_allowed", SECOND_ENTRY_ID)
+    assert entity_state(hass, allowed) == "unknown"
     await _start_again(hass, "action")
-    assert entity_state(hass, second_plug) == STATE_ON
+    assert entity_state(hass, SECOND_PLUG) == STATE_ON
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -376,7 +419,7 @@ async def test_rule_10_removed_with_the_switch_off_owed_rest_counts_from_the_rem
 async def test_rule_8_plug_rest_store_keeps_the_end_and_modality_only_for_a_day(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
 ) -> None:
-    """The domain's store holds, per plug, the end and the modality: nothing else, at most a day.
+    """The domain's store holds, per plug and person, the end and the modality: nothing else, at most a day.
 
     An ice session counts for the rest gap as heat does (rule 7).
     """
@@ -385,16 +428,23 @@ async def test_rule_8_plug_rest_store_keeps_the_end_and_modality_only_for_a_day(
     assert await hass.config_entries.async_remove(ENTRY_ID)
     await hass.async_block_till_done()
 
+    # The person only as the sha256 of the casefolded name and the injury date.
+    person = hashlib.sha256(b"back recovery|2026-11-20").hexdigest()
     assert hass_storage[PLUG_REST_STORAGE_KEY]["data"] == {
-        "plugs": [
+        "rests": [
             {
                 "entity_id": PLUG,
                 "unique_id": "template:heating_pad_plug",
+                "person": person,
                 "ended": "2026-11-25T09:15:00+00:00",
                 "modality": "ice",
             }
         ]
     }
+    assert (
+        "back recovery"
+        not in json.dumps(hass_storage[PLUG_REST_STORAGE_KEY]).casefold()
+    )
 
     # A day later (the longest rest gap, 1440 minutes) the end is dropped.
     await advance(hass, freezer, timedelta(minutes=1440))
@@ -448,3 +498,196 @@ async def test_rule_7_removed_during_ice_the_rest_counts_from_its_planned_end(
         await _start_again(hass, "switch")
     assert info.value.translation_key == "rest_gap_active"
     assert plug_power(hass) == STATE_OFF
+
+
+# Rules 2, 7, 8: the rest follows the person too, and every load of a recovery
+
+ANNA_LAST_END = "sensor.anna_last_session_end"
+ANNA_NEXT = "sensor.anna_next_session_allowed"
+ANNA_HEATING_PAD = "switch.anna_heating_pad"
+
+
+@pytest.mark.usefixtures("init_integration", "second_plug")
+@pytest.mark.parametrize(
+    ("new_plug", "name"),
+    [(SECOND_PLUG, "Back recovery"), (None, "BACK RECOVERY")],
+    ids=["another-plug", "no-plug-name-in-capitals"],
+)
+async def test_rule_2_removed_recoverys_rest_gap_follows_the_same_person(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    new_plug: str | None,
+    name: str,
+) -> None:
+    """Heat, removed, added again for the same person with another plug or none: the skin still rests.
+
+    Ice is refused too (rule 7: one rest gap); *Last session end* stays
+    unknown, and ``next_session_allowed`` says the rest is a removed
+    recovery's.
+    """
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+
+    await _remove_and_add_again(
+        hass, freezer, hass_storage, timedelta(minutes=1), plug=new_plug, name=name
+    )
+
+    assert entity_state(hass, SKIN_REST) == STATE_ON
+    assert entity_state(hass, LAST_SESSION_END) == "unknown"
+    allowed = hass.states.get(NEXT_SESSION_ALLOWED)
+    assert allowed is not None
+    assert allowed.state == "2026-11-25T11:20:00+00:00"
+    assert allowed.attributes["allowed"] == "skin_rest"
+    assert allowed.attributes["rest_from_removed_recovery"] is True
+    modalities = ["ice", "heat"] if new_plug else ["ice"]
+    for modality in modalities:
+        with pytest.raises(ServiceValidationError) as info:
+            await action(
+                hass,
+                "start_session",
+                modality=modality,
+                config_entry_id=SECOND_ENTRY_ID,
+            )
+        assert info.value.translation_key == "rest_gap_active"
+        assert info.value.translation_placeholders == {"allowed_at": "3:20 AM"}
+    if new_plug:
+        assert entity_state(hass, new_plug) == STATE_OFF
+    await advance(hass, freezer, timedelta(minutes=119))
+    assert entity_state(hass, SKIN_REST) == STATE_OFF
+    await action(hass, "start_session", modality="ice", config_entry_id=SECOND_ENTRY_ID)
+    assert entity_state(hass, SESSION_ACTIVE) == STATE_ON
+
+
+async def test_rule_7_an_ice_only_recovery_removed_leaves_its_rest_to_the_person(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A recovery without a plug (ice only), removed after ice, added again for the person: ice waits."""
+    await add_second_recovery(hass)
+    await action(
+        hass,
+        "start_session",
+        modality="ice",
+        minutes=10,
+        config_entry_id=SECOND_ENTRY_ID,
+    )
+    await advance(hass, freezer, timedelta(minutes=10))
+    assert await hass.config_entries.async_remove(SECOND_ENTRY_ID)
+    await hass.async_block_till_done()
+
+    await add_entry(hass, name="anna", plug=None)
+
+    assert entity_state(hass, ANNA_NEXT) == "2026-11-25T11:10:00+00:00"
+    with pytest.raises(ServiceValidationError) as info:
+        await action(hass, "start_session", modality="ice")
+    assert info.value.translation_key == "rest_gap_active"
+
+
+async def _set_up_others_recovery_and_remove_the_heated_one(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, plug: str | None
+) -> MockConfigEntry:
+    """Anna's recovery (``plug``) with its own ice until 09:05; the test recovery's heat until 09:20, then removed.
+
+    Return Anna's recovery.
+    """
+    anna = await add_entry(hass, entry_id=SECOND_ENTRY_ID, name="Anna", plug=plug)
+    await action(
+        hass,
+        "start_session",
+        modality="ice",
+        minutes=5,
+        config_entry_id=SECOND_ENTRY_ID,
+    )
+    await start_heat(hass, "switch")
+    await advance(hass, freezer, timedelta(minutes=20))
+    assert await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert entity_state(hass, ANNA_NEXT) == "2026-11-25T11:05:00+00:00"
+    return anna
+
+
+async def _assert_carried_rest(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Anna's recovery on the removed one's plug: heat refused until 11:20, kept with her history.
+
+    Her own last end (09:05) stays *Last session end*; the later rest, the
+    removed recovery's, decides; it is stored with her history, so it holds
+    without the domain's store too (rule 8).
+    """
+    # Stored with her history as it is loaded, before anything else is saved.
+    assert hass_storage[f"{DOMAIN}.{SECOND_ENTRY_ID}"]["data"]["carried_rest"] == {
+        "ended": "2026-11-25T09:20:00+00:00",
+        "modality": "heat",
+    }
+    assert entity_state(hass, ANNA_LAST_END) == "2026-11-25T09:05:00+00:00"
+    allowed = hass.states.get(ANNA_NEXT)
+    assert allowed is not None
+    assert allowed.state == "2026-11-25T11:20:00+00:00"
+    assert allowed.attributes["rest_from_removed_recovery"] is True
+    blocked = async_capture_events(hass, RecoveryEvent.SESSION_BLOCKED)
+    with pytest.raises(ServiceValidationError) as info:
+        await switch(hass, ANNA_HEATING_PAD, on=True)
+    assert info.value.translation_key == "rest_gap_active"
+    await set_input_boolean(hass, PLUG_POWER, on=True)
+    assert plug_power(hass) == STATE_OFF
+    assert [e.data["allowed_at"] for e in blocked] == ["2026-11-25T11:20:00+00:00"] * 2
+
+    hass_storage.pop(PLUG_REST_STORAGE_KEY)
+    assert await hass.config_entries.async_reload(SECOND_ENTRY_ID)
+    await hass.async_block_till_done()
+    assert entity_state(hass, ANNA_NEXT) == "2026-11-25T11:20:00+00:00"
+    with pytest.raises(ServiceValidationError):
+        await _start_again(hass, "action")
+    assert plug_power(hass) == STATE_OFF
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_plug_picked_in_reconfigure_continues_the_removed_recoverys_rest(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A recovery without a plug takes the removed recovery's plug through Reconfigure: heat waits.
+
+    The reload recalls the rest (every load does, not only the first), and
+    the later of its own rest and the removed recovery's counts.
+    """
+    entry = await _set_up_others_recovery_and_remove_the_heated_one(hass, freezer, None)
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Anna", CONF_INJURY_DATE: str(INJURY_DATE), CONF_HEATING_PAD: PLUG},
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.runtime_data.engine.plug_entity_id == PLUG
+    await _assert_carried_rest(hass, hass_storage)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_rule_2_plug_picked_in_the_repair_flow_continues_the_removed_recoverys_rest(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A recovery whose plug is missing picks the removed recovery's plug in the repair: heat waits."""
+    await _set_up_others_recovery_and_remove_the_heated_one(
+        hass, freezer, "switch.gone"
+    )
+    issue = f"heating_pad_missing_{SECOND_ENTRY_ID}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue) is not None
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue})
+    result = await manager.async_configure(result["flow_id"], {CONF_HEATING_PAD: PLUG})
+    await hass.async_block_till_done()
+
+    assert result["type"] == "create_entry"
+    entry = hass.config_entries.async_get_entry(SECOND_ENTRY_ID)
+    assert entry is not None
+    assert entry.runtime_data.engine.plug_entity_id == PLUG
+    await _assert_carried_rest(hass, hass_storage)

@@ -103,8 +103,8 @@ class RecoveryEngine(RecoveryRequests):
                 data, self.entry.title, _today(), dt_util.get_default_time_zone()
             )
             self.records.restore(data)
-        elif not self._storage.history_unknown:  # new: a removed one's rest on its plug
-            self._log.carried = await async_recall_rest(self.hass, self.plug_entity_id)
+        # Every load: a removed recovery's later rest, by plug or person (rules 2, 7, 8).
+        carried = self._log.carry(await async_recall_rest(self.hass, self.entry))
         async_show_pain_review(
             self.hass, self.entry.entry_id, self.entry.title, self._pain.status.review
         )
@@ -130,7 +130,7 @@ class RecoveryEngine(RecoveryRequests):
             rest_floor=self._watch.rest_floor(),
         ):
             await self._async_apply(outcome)
-        await self._async_apply(self._new_day())
+        await self._async_apply(self._new_day(), save=carried)
 
     async def _async_save(self) -> bool:
         """Write the history; return whether it was written."""

@@ -92,6 +92,9 @@ class RecoveryState:
     hours (rule 19); ``None`` when it may start now or while a switch-off is owed."""
     sessions_today: int
     skin_resting: bool
+    rest_carried: bool
+    """The skin's rest counts from a removed recovery's last session (of this plug or
+    this person), not from one of this recovery's own: ``last_session_end`` does not show it."""
     pain: PainStatus
     """Today's pain: the latest entry, the 7-day averages, the trend and the review."""
     plug_entity_id: str | None
@@ -201,6 +204,7 @@ def build_state(
         heat_allowed_at=log.heat_allowed_at(now, rest_floor),
         sessions_today=log.started_since(dt_util.start_of_local_day()),
         skin_resting=log.skin_resting(now, rest_floor),
+        rest_carried=log.rest_carried,
         pain=pain.status,
         plug_entity_id=plug.entity_id if plug is not None else None,
         plug_on=plug.is_on if plug is not None else None,

@@ -94,7 +94,14 @@ from .pain_review import (
     round_for_display,
 )
 from .phases import Phase, PhaseSchedule, PhaseTracker
-from .plug_rest import PlugKeys, PlugRest, PlugRestBook, rest_left_behind
+from .plug_rest import (
+    PlugKeys,
+    PlugRest,
+    PlugRestBook,
+    RestKeys,
+    person_key,
+    rest_left_behind,
+)
 from .restart import reconcile
 from .self_switch import SelfSwitchVerdict, SelfSwitchWatch, SwitchCause
 from .session import (
@@ -179,6 +186,8 @@ __all__ = [
     "PlugKeys",
     "PlugRest",
     "PlugRestBook",
+    "RestKeys",
+    "person_key",
     "rest_left_behind",
     "REVIEW_FALL_POINTS",
     "REVIEW_FALL_RATIO",

@@ -25,8 +25,9 @@ class HeatState(SessionHistory):
     yet (rule 10): it is stored, the plug seen on is switched off at once, and
     only the plug seen off clears it.
 
-    ``carried`` is the rest a removed recovery left on this plug
-    (``plug_rest.PlugRest``): a new recovery's rest gap continues from its end.
+    ``carried`` is the rest a removed recovery left on this plug or this
+    person (``plug_rest.PlugRest``): this recovery's rest gap continues from
+    its end (``carry``, on every load).
 
     ``heat_off_at`` is when a plug that owed a switch-off (it ignored one, was
     unreachable, or was switched on during the rest) finally reported ``off``:
@@ -75,6 +76,28 @@ class HeatState(SessionHistory):
         if self.heat_off_at is not None and self.heat_off_at > start:
             return self.heat_off_at
         return start
+
+    @property
+    def rest_carried(self) -> bool:
+        """Whether the skin's rest counts from a removed recovery's end (``carried``), not an own one."""
+        start = self.rest_start
+        return (
+            self.carried is not None
+            and start == self.carried.ended
+            and (self.last_end is None or self.last_end < start)
+        )
+
+    def carry(self, rest: PlugRest | None) -> bool:
+        """Carry ``rest``, a removed recovery's, when it ends later than the one carried.
+
+        Return whether ``carried`` changed (then it is to be stored: rule 8).
+        """
+        if rest is None or (
+            self.carried is not None and self.carried.ended >= rest.ended
+        ):
+            return False
+        self.carried = rest
+        return True
 
     def settle_start(self, confirmed: bool) -> Outcome:
         """Decide the heat start: the plug confirmed ``on`` (``confirmed``) or did not (rule 11).

@@ -1,11 +1,13 @@
-"""The rest gap a removed recovery leaves behind on its plug (rules 2, 6, 7, 8, 12).
+"""The rest gap a removed recovery leaves behind on its plug and its person (rules 2, 6, 7, 8, 12).
 
 Nothing here imports Home Assistant. A recovery that is removed takes its
-history with it; the skin it heated still needs its rest. What is left
-behind is only when the last session on the plug ended and of what
-(``PlugRest``), kept per plug in a ``PlugRestBook`` for no longer than the
-longest rest gap the options allow. A new recovery of that plug continues the
-rest gap from that end (``HeatState.carried``).
+history with it; the skin it heated or cooled still needs its rest. What is
+left behind is only when the last session ended and of what (``PlugRest``),
+kept in a ``PlugRestBook`` under its plug and under its person
+(``RestKeys``), for no longer than the longest rest gap the options allow.
+The person is kept as a hash of the name and the injury date
+(``person_key``), never the name itself. A recovery of that plug, or of that
+person, continues the rest gap from that end (``HeatState.carried``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from .session import Modality, stored_moment
@@ -84,63 +87,104 @@ class PlugKeys:
         )
 
 
+def person_key(name: str, injury_date: str) -> str:
+    """Return the key of one person's skin: sha256 (hex) of ``casefolded name|injury date``.
+
+    The same person as the config flow's ``_same_person`` (the name in any
+    case, the same injury date ``YYYY-MM-DD``); the name itself is not kept.
+    """
+    text = f"{name.strip().casefold()}|{injury_date}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RestKeys:
+    """Whose rest it is: the plug (``None`` without one) and the person (``person_key``)."""
+
+    plug: PlugKeys | None = None
+    person: str | None = None
+
+    def match(self, other: RestKeys) -> bool:
+        """Whether ``other`` names the same plug or the same person."""
+        same_plug = (
+            self.plug is not None
+            and other.plug is not None
+            and self.plug.match(other.plug)
+        )
+        return same_plug or (self.person is not None and self.person == other.person)
+
+
 @dataclass(frozen=True, slots=True)
 class PlugRestBook:
-    """The rest each removed recovery left on its plug, newest end per plug.
+    """The rest each removed recovery left, under its plug and its person.
 
     ``keep`` is the longest rest gap the options allow: an end older than that
-    can no longer shorten any rest gap and is dropped.
+    can no longer shorten any rest gap and is dropped. One record per set of
+    keys (the later end kept); records of other keys stay, so a rest is
+    never lost by a later removal that shares only one key.
     """
 
-    rests: tuple[tuple[PlugKeys, PlugRest], ...] = ()
+    rests: tuple[tuple[RestKeys, PlugRest], ...] = ()
 
-    def recall(self, keys: PlugKeys, now: datetime, keep: timedelta) -> PlugRest | None:
-        """Return the latest end left on the plug ``keys`` that can still matter at ``now``."""
-        found = [
-            rest for plug, rest in self.pruned(now, keep).rests if plug.match(keys)
-        ]
+    def recall(self, keys: RestKeys, now: datetime, keep: timedelta) -> PlugRest | None:
+        """Return the latest end left on the plug or the person ``keys`` that can still matter at ``now``."""
+        found = [rest for key, rest in self.pruned(now, keep).rests if key.match(keys)]
         return max(found, key=lambda rest: rest.ended, default=None)
 
     def remember(
-        self, keys: PlugKeys, rest: PlugRest, now: datetime, keep: timedelta
+        self, keys: RestKeys, rest: PlugRest, now: datetime, keep: timedelta
     ) -> PlugRestBook:
-        """Return the book with ``rest`` for the plug ``keys`` (a later end kept), old ends dropped."""
-        if (
-            known := self.recall(keys, now, keep)
-        ) is not None and known.ended > rest.ended:
-            rest = known
-        others = tuple((plug, old) for plug, old in self.rests if not plug.match(keys))
+        """Return the book with ``rest`` under ``keys`` (a later end kept), old ends dropped."""
+        same = [old for key, old in self.rests if key == keys]
+        rest = max([rest, *same], key=lambda known: known.ended)
+        others = tuple((key, old) for key, old in self.rests if key != keys)
         return PlugRestBook((*others, (keys, rest))).pruned(now, keep)
 
     def pruned(self, now: datetime, keep: timedelta) -> PlugRestBook:
         """Return the book without the ends more than ``keep`` before ``now``."""
         return PlugRestBook(
-            tuple((plug, rest) for plug, rest in self.rests if rest.ended + keep > now)
+            tuple((key, rest) for key, rest in self.rests if rest.ended + keep > now)
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """Serialize to JSON-safe values: the plug's keys, the end and the modality."""
+        """Serialize to JSON-safe values: the plug's keys, the person's hash, the end and the modality."""
         return {
-            "plugs": [
+            "rests": [
                 {
-                    "entity_id": plug.entity_id,
-                    "unique_id": plug.unique_id,
+                    "entity_id": key.plug.entity_id if key.plug else None,
+                    "unique_id": key.plug.unique_id if key.plug else None,
+                    "person": key.person,
                     **rest.as_dict(),
                 }
-                for plug, rest in self.rests
+                for key, rest in self.rests
             ]
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlugRestBook:
-        """Deserialize; a malformed record is skipped (the others still count)."""
-        rests: list[tuple[PlugKeys, PlugRest]] = []
-        raw = data.get("plugs", [])
-        for item in raw if isinstance(raw, list) else []:
-            try:
-                unique = item.get("unique_id")
-                keys = PlugKeys(str(item["entity_id"]), str(unique) if unique else None)
-                rests.append((keys, PlugRest.from_dict(item)))
-            except KeyError, TypeError, ValueError, AttributeError:
-                continue
+        """Deserialize (also the first form, ``plugs``); a malformed record is skipped."""
+        rests: list[tuple[RestKeys, PlugRest]] = []
+        for name in ("rests", "plugs"):
+            raw = data.get(name, [])
+            for item in raw if isinstance(raw, list) else []:
+                try:
+                    rests.append((_keys_from(item), PlugRest.from_dict(item)))
+                except KeyError, TypeError, ValueError, AttributeError:
+                    continue
         return cls(tuple(rests))
+
+
+def _keys_from(item: Mapping[str, Any]) -> RestKeys:
+    """Read one record's keys; raises ``ValueError`` when it names neither plug nor person."""
+    entity_id, unique, person = (
+        item.get("entity_id"),
+        item.get("unique_id"),
+        item.get("person"),
+    )
+    plug = (
+        PlugKeys(str(entity_id), str(unique) if unique else None) if entity_id else None
+    )
+    keys = RestKeys(plug, str(person) if person else None)
+    if keys.plug is None and keys.person is None:
+        raise ValueError("a record without keys")
+    return keys

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,21 +9,22 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.back_recovery.const import SUBENTRY_EXERCISE
-from custom_components.back_recovery.exercise_flow import _FIELD_OF_ERROR, exercise_data
+from custom_components.back_recovery.exercise_flow import (
+    _FIELD_OF_ERROR,
+    PRESCRIBED,
+    exercise_data,
+)
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .helpers.exercises import ALL_PHASES, TODO, response_entity
+from .helpers.files import translations
 from .helpers.ha import SESSION_ACTIVE, action, entity_state
 from .helpers.plug import start_heat
-
-TRANSLATIONS = (
-    Path(__file__).parents[1] / "custom_components/back_recovery/translations"
-)
 
 HAMSTRING: dict[str, Any] = {
     "name": "Hamstring stretch",
@@ -77,20 +76,22 @@ async def test_exercise_added_with_whole_numbers_and_no_reload(
     assert init_integration.runtime_data.engine is engine
 
 
-async def test_exercise_form_has_no_number_of_sets_of_its_own(
+async def test_exercise_form_chooses_no_kind_sets_or_times_of_its_own(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """The sets are the therapist's: empty on a new exercise, required, shown when editing."""
+    """Kind, sets and times per day are the therapist's: empty on a new exercise, shown when editing.
+
+    Optional in the schema without a default or a suggested value: Home
+    Assistant's frontend fills a required number with its minimum and a
+    required choice with its first option ("1 × 30 s", "Stretch").
+    """
     result = await _start(hass, init_integration)
-    schema = result["data_schema"].schema
-    (sets,) = (key for key in schema if key == "sets")
-    assert isinstance(sets, vol.Required)
-    assert sets.default is vol.UNDEFINED
-    assert not sets.description
-    with pytest.raises(InvalidData):
-        await hass.config_entries.subentries.async_configure(
-            result["flow_id"], {k: v for k, v in HAMSTRING.items() if k != "sets"}
-        )
+    fields = {str(key): key for key in result["data_schema"].schema}
+    for name in PRESCRIBED:
+        assert isinstance(fields[name], vol.Optional), name
+        assert not isinstance(fields[name], vol.Required), name
+        assert fields[name].default is vol.UNDEFINED, name
+        assert not fields[name].description, name
     await _add(hass, init_integration, HAMSTRING)
     (subentry,) = init_integration.subentries.values()
     edit = await hass.config_entries.subentries.async_init(
@@ -98,8 +99,50 @@ async def test_exercise_form_has_no_number_of_sets_of_its_own(
         context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
     )
     assert edit["data_schema"] is not None
-    (shown,) = (key for key in edit["data_schema"].schema if key == "sets")
-    assert shown.description == {"suggested_value": 3}
+    shown = {str(key): key for key in edit["data_schema"].schema}
+    assert {name: shown[name].description for name in PRESCRIBED} == {
+        "kind": {"suggested_value": "stretch"},
+        "sets": {"suggested_value": 3},
+        "times_per_day": {"suggested_value": 2},
+    }
+
+
+@pytest.mark.parametrize("missing", PRESCRIBED)
+async def test_exercise_without_kind_sets_or_times_is_refused_on_its_field(
+    hass: HomeAssistant, init_integration: MockConfigEntry, missing: str
+) -> None:
+    """Left empty, the field is refused with its translated error, never filled in; so is one cleared when editing."""
+    values = {key: value for key, value in HAMSTRING.items() if key != missing}
+    result = await _add(hass, init_integration, values)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {missing: f"{missing}_needed"}
+    assert not init_integration.subentries
+    for language in ("en", "de"):
+        flow = translations(language)["config_subentries"]["exercise"]
+        assert flow["error"][f"{missing}_needed"]
+    await _add(hass, init_integration, HAMSTRING)
+    (subentry,) = init_integration.subentries.values()
+    edit = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_EXERCISE),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry.subentry_id},
+    )
+    cleared = await hass.config_entries.subentries.async_configure(
+        edit["flow_id"], values
+    )
+    assert cleared["errors"] == {missing: f"{missing}_needed"}
+    assert dict(init_integration.subentries[subentry.subentry_id].data) == {
+        **HAMSTRING,
+        "sets": 3,
+        "hold_seconds": 30,
+        "times_per_day": 2,
+    }
+
+
+def test_an_exercise_with_none_of_the_prescribed_fields_is_refused_on_each() -> None:
+    """All fields left empty are named at once, before any other check."""
+    data, errors = exercise_data({"name": "Bridge", "reps": 10.0, "days": []})
+    assert errors == {name: f"{name}_needed" for name in PRESCRIBED}
+    assert data == {"name": "Bridge", "reps": 10, "days": []}
 
 
 @pytest.mark.parametrize(
@@ -386,8 +429,7 @@ async def test_exercise_removed_without_a_reload(
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_every_exercise_error_and_field_is_translated(language: str) -> None:
     """Each error key, field and its description; the form says the instructions are the therapist's."""
-    texts = json.loads((TRANSLATIONS / f"{language}.json").read_text())
-    flow = texts["config_subentries"]["exercise"]
+    flow = translations(language)["config_subentries"]["exercise"]
     assert set(_FIELD_OF_ERROR) | {"invalid_exercise"} <= set(flow["error"])
     for step in ("user", "reconfigure"):
         data = flow["step"][step]

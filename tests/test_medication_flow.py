@@ -1,7 +1,8 @@
 """Adding, editing and removing a medicine (the ``medication`` subentry flow).
 
-Both limits are required and have no default: Back Recovery never suggests
-one; the form says the numbers come from the label or the prescription.
+Both limits, the kind and where the limits come from are required and have
+no default: Back Recovery never suggests one; the form says the numbers come
+from the label or the prescription.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.back_recovery.const import DOMAIN, SUBENTRY_MEDICATION
+from custom_components.back_recovery.medication_flow import ENTERED
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
@@ -74,17 +76,22 @@ async def _start(hass: HomeAssistant) -> str:
 async def test_the_form_suggests_no_limit(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Neither limit has a default or a suggested value; the form says where they come from."""
+    """Neither limit, the kind nor their source has a default or a suggested value; the form says where they come from.
+
+    Optional in the schema: Home Assistant's frontend fills a required number
+    with its minimum and a required choice with its first option ("1", "NSAID").
+    """
     result = await hass.config_entries.subentries.async_init(
         (ENTRY_ID, SUBENTRY_MEDICATION), context={"source": SOURCE_USER}
     )
     schema = result["data_schema"]
     assert schema is not None
     fields = {str(key): key for key in schema.schema}
-    for name in ("min_hours_between", "max_doses_per_24h", "limits_from"):
-        assert isinstance(fields[name], vol.Required)
-        assert fields[name].default is vol.UNDEFINED
-        assert "suggested_value" not in (fields[name].description or {})
+    for name in ENTERED:
+        assert isinstance(fields[name], vol.Optional), name
+        assert not isinstance(fields[name], vol.Required), name
+        assert fields[name].default is vol.UNDEFINED, name
+        assert "suggested_value" not in (fields[name].description or {}), name
     placeholders = result["description_placeholders"]
     assert placeholders is not None
     assert placeholders["max_doses_per_24h_max"] == "12"
@@ -97,16 +104,33 @@ async def test_the_form_suggests_no_limit(
         assert "safe" not in str(step).lower()
 
 
-@pytest.mark.parametrize("missing", ["min_hours_between", "max_doses_per_24h"])
-async def test_both_limits_are_required(
+@pytest.mark.parametrize("missing", ENTERED)
+async def test_both_limits_the_kind_and_their_source_are_required(
     hass: HomeAssistant, init_integration: MockConfigEntry, missing: str
 ) -> None:
-    """A medicine without either limit is not added."""
+    """A medicine without one is not added: the field is refused with its translated error, never filled in."""
     flow_id = await _start(hass)
-    with pytest.raises(InvalidData):
-        await hass.config_entries.subentries.async_configure(
-            flow_id, {k: v for k, v in IBUPROFEN.items() if k != missing}
-        )
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, {k: v for k, v in IBUPROFEN.items() if k != missing}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {missing: f"{missing}_needed"}
+    assert not init_integration.subentries
+    for language in ("en", "de"):
+        errors = translations(language)["config_subentries"]["medication"]["error"]
+        assert errors[f"{missing}_needed"]
+
+
+async def test_a_medicine_with_nothing_entered_is_refused_on_every_field(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Saved untouched, the form names each empty field at once."""
+    flow_id = await _start(hass)
+    result = await hass.config_entries.subentries.async_configure(
+        flow_id, {"name": "Ibuprofen"}
+    )
+    assert result["errors"] == {name: f"{name}_needed" for name in ENTERED}
+    assert not init_integration.subentries
 
 
 @pytest.mark.parametrize(
@@ -170,7 +194,12 @@ async def test_editing_a_medicine_shows_the_supply_left_and_keeps_the_recovery(
     assert form["data_schema"] is not None
     fields = {str(key): key for key in form["data_schema"].schema}
     assert fields["supply"].description == {"suggested_value": 9}
-    assert fields["min_hours_between"].description == {"suggested_value": 6}
+    assert {name: fields[name].description for name in ENTERED} == {
+        "kind": {"suggested_value": "nsaid"},
+        "min_hours_between": {"suggested_value": 6},
+        "max_doses_per_24h": {"suggested_value": 4},
+        "limits_from": {"suggested_value": "label"},
+    }
     result = await hass.config_entries.subentries.async_configure(
         form["flow_id"], {**IBUPROFEN, "min_hours_between": 8, "supply": 20}
     )

@@ -3,7 +3,12 @@
 Contract "Exercises (the rehabilitation programme)": the person enters what
 the physical therapist prescribed; the form checks the contract's fields
 and ranges (``therapy.Exercise`` says each error's key) and never suggests
-an exercise, an amount or a progression of its own.
+an exercise, an amount or a progression of its own. The prescribed fields
+without a default in the contract (``PRESCRIBED``: kind, sets, times per
+day) are empty on a new exercise and refused when left empty
+(``<field>_needed``): Home Assistant's frontend fills a required number
+with its minimum and a required choice with its first option, so they are
+optional in the schema and checked here.
 """
 
 from __future__ import annotations
@@ -41,7 +46,11 @@ from .therapy import (
 _PHASES: Final = [phase.value for phase in Phase]
 _DEFAULT_PHASES: Final = [Phase.REHABILITATION.value, Phase.RETURN_TO_ACTIVITY.value]
 
+PRESCRIBED: Final = ("kind", "sets", "times_per_day")
+"""The fields the person must enter (no default of ours); left empty, each is ``<field>_needed``."""
+
 _FIELD_OF_ERROR: Final[Mapping[str, str]] = {
+    **{f"{key}_needed": key for key in PRESCRIBED},
     "name_empty": "name",
     "name_in_use": "name",
     "name_too_long": "name",
@@ -85,8 +94,11 @@ def _entered(
 ) -> vol.Marker:
     """Return a field that shows the entered value without making it a default.
 
-    No field of the therapist's numbers has a default of ours; when editing,
-    the value entered is shown (suggested) and an optional one may be cleared.
+    No field of the therapist's has a default of ours; when editing, the
+    value entered is shown (suggested) and an optional one may be cleared.
+    A therapist's field is optional so the frontend leaves it empty on a new
+    exercise (a required one it fills with its minimum or first option);
+    ``exercise_data`` refuses a ``PRESCRIBED`` one left empty.
     """
     value = values.get(key)
     marker = vol.Required if required else vol.Optional
@@ -100,18 +112,16 @@ def exercise_schema(values: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(
         {
             _entered("name", values, required=True): TextSelector(),
-            vol.Required(
-                "kind", default=values.get("kind", ExerciseKind.STRETCH.value)
-            ): _select([kind.value for kind in ExerciseKind], "kind"),
-            _entered("sets", values, required=True): _number(1, 10),
+            _entered("kind", values): _select(
+                [kind.value for kind in ExerciseKind], "kind"
+            ),
+            _entered("sets", values): _number(1, 10),
             _entered("reps", values): _number(1, 100),
             _entered("hold_seconds", values): _number(1, 600, "s"),
             vol.Required(
                 "per_side", default=values.get("per_side", False)
             ): BooleanSelector(),
-            vol.Required(
-                "times_per_day", default=values.get("times_per_day", 1)
-            ): _number(1, 3),
+            _entered("times_per_day", values): _number(1, 3),
             vol.Required("days", default=list(values.get("days", WEEKDAYS))): _select(
                 list(WEEKDAYS), "days", multiple=True
             ),
@@ -137,11 +147,13 @@ def exercise_data(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Return the subentry's data from the form and the errors (field → translation key).
 
-    Numbers are kept whole; an empty optional text is left out. ``taken``:
-    the names (titles) of the recovery's other exercises as
-    ``therapy.name_key`` compares them (a name among them, case and spaces
-    aside, is ``name_in_use``: ``log_exercise`` finds an exercise by its
-    name). A name longer than ``NAME_MAX_LENGTH`` characters is
+    Numbers are kept whole; an empty optional text is left out. A field of
+    ``PRESCRIBED`` left empty is ``<field>_needed`` (all of them at once,
+    before any other check). ``taken``: the names (titles) of the
+    recovery's other exercises as ``therapy.name_key`` compares them (a
+    name among them, case and spaces aside, is ``name_in_use``:
+    ``log_exercise`` finds an exercise by its name). A name longer than
+    ``NAME_MAX_LENGTH`` characters is
     ``name_too_long``; ``max_pain_during`` with a rule other than
     ``monitoring`` is ``max_pain_during_only_monitoring``.
     """
@@ -152,6 +164,8 @@ def exercise_data(
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         data[key] = value.strip() if isinstance(value, str) else value
+    if needed := {key: f"{key}_needed" for key in PRESCRIBED if key not in data}:
+        return data, needed
     name = data.get("name")
     if isinstance(name, str) and len(name) > NAME_MAX_LENGTH:
         return data, {"name": "name_too_long"}

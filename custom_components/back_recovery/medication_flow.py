@@ -2,7 +2,12 @@
 
 Both limits are required and have no default: they are the numbers the
 person reads on the label or gets from the prescriber, and Back Recovery
-never suggests one. A medicine is removed with Home Assistant's own "Delete"
+never suggests one. Neither does it choose the kind or where the limits
+come from. These fields (``ENTERED``) are optional in the schema, so Home
+Assistant's frontend shows them empty on a new medicine (a required number
+it fills with its minimum, a required choice with its first option), and a
+submission without one is refused on its field (``<field>_needed``). A
+medicine is removed with Home Assistant's own "Delete"
 of the subentry (its entities and device go with it; its doses stay in the
 record). Saving never reloads the recovery (``subentries.py``).
 
@@ -64,6 +69,14 @@ RANGES: Final[Mapping[str, tuple[int, int]]] = {
 }
 """The whole numbers of the form and their ranges, both ends included."""
 
+ENTERED: Final = (
+    CONF_KIND,
+    CONF_MIN_HOURS_BETWEEN,
+    CONF_MAX_DOSES_PER_24H,
+    CONF_LIMITS_FROM,
+)
+"""The fields the person must enter, with no default; left empty, each is ``<field>_needed``."""
+
 
 class _LimitSelector(NumberSelector):
     """A whole-number box that refuses a value outside its range with a translated key.
@@ -100,18 +113,22 @@ def _select(options: list[str], key: str) -> SelectSelector:
 
 
 def _schema() -> vol.Schema:
-    """Return the form: no limit has a default (Back Recovery never suggests one)."""
+    """Return the form: no limit, kind or source has a default (Back Recovery never suggests one).
+
+    They are optional so the frontend leaves them empty; ``_validate``
+    refuses a submission without one.
+    """
     return vol.Schema(
         {
             vol.Required(CONF_NAME): TextSelector(),
-            vol.Required(CONF_KIND): _select(list(MedicineKind), "medicine_kind"),
-            vol.Required(CONF_MIN_HOURS_BETWEEN): _LimitSelector(
+            vol.Optional(CONF_KIND): _select(list(MedicineKind), "medicine_kind"),
+            vol.Optional(CONF_MIN_HOURS_BETWEEN): _LimitSelector(
                 CONF_MIN_HOURS_BETWEEN
             ),
-            vol.Required(CONF_MAX_DOSES_PER_24H): _LimitSelector(
+            vol.Optional(CONF_MAX_DOSES_PER_24H): _LimitSelector(
                 CONF_MAX_DOSES_PER_24H
             ),
-            vol.Required(CONF_LIMITS_FROM): _select(list(LimitsFrom), "limits_from"),
+            vol.Optional(CONF_LIMITS_FROM): _select(list(LimitsFrom), "limits_from"),
             vol.Optional(CONF_SUPPLY): _LimitSelector(CONF_SUPPLY),
             vol.Optional(CONF_NOTIFY_WARNINGS, default=False): BooleanSelector(),
         }
@@ -130,14 +147,22 @@ def _placeholders() -> dict[str, str]:
 def _validate(
     entry: ConfigEntry, user_input: Mapping[str, Any], own_id: str | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return the subentry's data and field → error key (``not_whole_number``, ``name_in_use``)."""
-    errors: dict[str, str] = {}
+    """Return the subentry's data and field → error key.
+
+    The keys: ``<field>_needed`` (a field of ``ENTERED`` left empty),
+    ``not_whole_number``, ``name_empty``, ``name_in_use``.
+    """
+    errors: dict[str, str] = {
+        key: f"{key}_needed" for key in ENTERED if user_input.get(key) in (None, "")
+    }
     data: dict[str, Any] = {
         CONF_NAME: str(user_input[CONF_NAME]).strip(),
-        CONF_KIND: MedicineKind(user_input[CONF_KIND]).value,
-        CONF_LIMITS_FROM: LimitsFrom(user_input[CONF_LIMITS_FROM]).value,
         CONF_NOTIFY_WARNINGS: bool(user_input.get(CONF_NOTIFY_WARNINGS, False)),
     }
+    if CONF_KIND not in errors:
+        data[CONF_KIND] = MedicineKind(user_input[CONF_KIND]).value
+    if CONF_LIMITS_FROM not in errors:
+        data[CONF_LIMITS_FROM] = LimitsFrom(user_input[CONF_LIMITS_FROM]).value
     for key in RANGES:
         if (value := user_input.get(key)) is None:
             continue

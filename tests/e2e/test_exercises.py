@@ -2,7 +2,9 @@
 
 A person whose recovery is in its rehabilitation phase opens the
 integration page, adds an exercise through the subentry flow ("Add
-exercise": the form as the physical therapist prescribed it), opens the
+exercise": the form as the physical therapist prescribed it; its kind,
+sets and times per day start empty and saving without them is refused on
+each field, so nothing is entered for the person), opens the
 ready dashboard, where the section "Exercises" has appeared, checks the
 exercise off on the to-do card and sees the 7-day adherence appear (100 %:
 today's only item done). Once in English, once in German. Screenshots go to
@@ -19,6 +21,15 @@ from typing import Any
 import pytest
 
 from ..helpers.files import translations
+from .forms import (
+    FINISH,
+    INTEGRATION_PAGE,
+    SUBMIT,
+    choose,
+    entered,
+    refused_with,
+    shown,
+)
 from .instance import (
     ARTIFACTS,
     DASHBOARD,
@@ -32,11 +43,8 @@ from .navigation import open_page
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
 GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
-INTEGRATION_PAGE = "/config/integrations/integration/back_recovery"
 REHABILITATION_DAYS_AGO = 50
 """The injury 50 days ago: past the 6 weeks' rest, in rehabilitation (an exercise's default phase)."""
-SUBMIT = re.compile(r"^(Submit|OK|Absenden|Weiter)$")
-FINISH = re.compile(r"^(Finish|Fertig|Schließen|Close)$")
 NO_PAIN = {"en": "no pain given yet", "de": "noch kein Schmerz angegeben"}
 """The responses' card for an exercise without pain given (the dashboards' own words)."""
 IDS = {
@@ -58,7 +66,11 @@ def add_and_check_off(
     dashboard: str,
     prefix: str,
 ) -> None:
-    """Add "Bridge" (3 × 10) in the UI, check it off on the dashboard, see the adherence at 100 %."""
+    """Add "Bridge" (strength, 3 × 10, once a day) in the UI, check it off on the dashboard, see the adherence at 100 %.
+
+    Saved with only its name first: refused on the kind, the sets and the
+    times per day, which start empty.
+    """
     texts = translations(language)
     exercise = texts["config_subentries"]["exercise"]
     fields = exercise["step"]["user"]["data"]
@@ -69,8 +81,23 @@ def add_and_check_off(
     page.get_by_role("button", name=exercise["initiate_flow"]["user"]).first.click()
     form = page.locator("dialog-data-entry-flow")
     form.get_by_role("textbox", name=fields["name"]).first.fill("Bridge")
-    form.get_by_role("spinbutton", name=fields["sets"]).first.fill("3")
-    form.get_by_role("spinbutton", name=fields["reps"]).first.fill("10")
+    # Nothing is chosen or entered for the person.
+    assert shown(form, fields["kind"]) == ""
+    assert entered(form, fields["sets"]) == ""
+    assert entered(form, fields["times_per_day"]) == ""
+    form.get_by_role("button", name=SUBMIT).click()
+    refused_with(
+        form,
+        [
+            exercise["error"][f"{key}_needed"]
+            for key in ("kind", "sets", "times_per_day")
+        ],
+    )
+    shot(page, f"{prefix}-exercise-refused")
+    choose(form, fields["kind"], texts["selector"]["kind"]["options"]["strength"])
+    form.get_by_role("spinbutton", name=fields["sets"], exact=True).fill("3")
+    form.get_by_role("spinbutton", name=fields["reps"], exact=True).fill("10")
+    form.get_by_role("spinbutton", name=fields["times_per_day"], exact=True).fill("1")
     shot(page, f"{prefix}-add-exercise")
     form.get_by_role("button", name=SUBMIT).click()
     wait_for_state(home_assistant, ids["todo"], "1", timeout=30)

@@ -158,13 +158,6 @@ def log_a_dose_on_the_dashboard(
 
     card.get_by_role("link", name=took_dose).click()
     dialog = page.locator("ha-more-info-dialog")
-    page.wait_for_timeout(3000)
-    print(
-        "DEBUG",
-        page.url,
-        card.get_by_role("link", name=took_dose).get_attribute("href"),
-    )
-    shot(page, "debug-med")
     dialog.get_by_text(took_dose).first.wait_for()
     dialog.get_by_role("button", name=words["press"]).click()
     wait_for_state(home_assistant, ids["doses"], "1", timeout=30)

@@ -486,18 +486,7 @@ async def test_rule_10_unload_with_a_stuck_plug_tries_once_more_and_keeps_the_wa
     await advance(hass, freezer, timedelta(seconds=5))
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
     offs = plug_calls(hass, "turn_off")
-    # The plug has its 5 seconds to confirm the last switch-off.
-    if how == "remove":
-        await waited(hass, freezer, hass.config_entries.async_remove(ENTRY_ID))
-    else:
-        await waited(
-            hass,
-            freezer,
-            hass.config_entries.async_set_disabled_by(
-                ENTRY_ID, config_entries_disabler()
-            ),
-        )
-    await hass.async_block_till_done()
+    await _unload(hass, freezer, how)
     assert len(offs) == 1
     assert "has not confirmed that it is off" in caplog.text
     assert issue_registry.async_get_issue(DOMAIN, NOT_RESPONDING_ISSUE) is not None
@@ -1319,18 +1308,7 @@ async def test_rule_10_unload_while_the_plug_ignores_the_switch_off_alarms_first
     await start_heat(hass, "switch")
     await advance(hass, freezer, timedelta(minutes=5))
     await set_input_boolean(hass, PLUG_IGNORES, on=True)
-    # The plug has its 5 seconds to confirm the last switch-off.
-    if how == "remove":
-        await waited(hass, freezer, hass.config_entries.async_remove(ENTRY_ID))
-    else:
-        await waited(
-            hass,
-            freezer,
-            hass.config_entries.async_set_disabled_by(
-                ENTRY_ID, config_entries_disabler()
-            ),
-        )
-    await hass.async_block_till_done()
+    await _unload(hass, freezer, how)
     assert plug_power(hass) == STATE_ON
     assert [e.data for e in alarms] == [
         {

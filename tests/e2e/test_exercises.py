@@ -33,6 +33,7 @@ from .forms import (
 from .instance import (
     ARTIFACTS,
     DASHBOARD,
+    GERMAN_DASHBOARD,
     HomeAssistantInstance,
     add_recovery,
     shot,
@@ -42,7 +43,6 @@ from .navigation import open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
-GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
 REHABILITATION_DAYS_AGO = 50
 """The injury 50 days ago: past the 6 weeks' rest, in rehabilitation (an exercise's default phase)."""
 NO_PAIN = {"en": "no pain given yet", "de": "noch kein Schmerz angegeben"}

@@ -14,11 +14,17 @@ from typing import Any
 import pytest
 
 from ..helpers.files import translations
-from .instance import PLUG, HomeAssistantInstance, add_recovery, shot, wait_for_state
+from .instance import (
+    GERMAN_DASHBOARD,
+    PLUG,
+    HomeAssistantInstance,
+    add_recovery,
+    shot,
+    wait_for_state,
+)
 from .navigation import open_page
 from .test_browser import message_pattern, pad_buttons, refused_start_shows_off, tile
 
-GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
 # Home Assistant in German makes the entity ids from the German names.
 PAD = "switch.back_recovery_heizkissen"
 SKIN_REST = "binary_sensor.back_recovery_hautruhe"

@@ -30,6 +30,7 @@ from .forms import INTEGRATION_PAGE, SUBMIT, choose, entered, refused_with, show
 from .instance import (
     ARTIFACTS,
     DASHBOARD,
+    GERMAN_DASHBOARD,
     HomeAssistantInstance,
     add_recovery,
     shot,
@@ -39,7 +40,6 @@ from .navigation import open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
-GERMAN_DASHBOARD = "/back-recovery-de/back-recovery"
 WORDS = {
     "en": {
         "heading": "Pain medication",
